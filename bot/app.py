@@ -1,0 +1,26 @@
+"""Composition root: the only place that builds concrete objects from Settings."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.settings import Settings
+
+__all__ = ["load_settings", "configure_logging"]
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment / .env and create the data directory."""
+    settings = Settings()
+    settings.ensure_data_dir()
+    return settings
+
+
+def configure_logging(settings: Settings) -> None:
+    """One logging setup for every entry point (user figures are never logged)."""
+    logging.basicConfig(
+        level=getattr(logging, settings.log_level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "chromadb", "jieba", "apscheduler.executors.default"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

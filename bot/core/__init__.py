@@ -1,0 +1,17 @@
+"""Channel-agnostic assistant core: Incoming -> list[Reply]."""
+
+from bot.core.ports import Assistant, Clock, FixedClock, Notifier, SystemClock
+from bot.core.types import Choice, DeliveryResult, DeliveryStatus, Incoming, Reply
+
+__all__ = [
+    "Assistant",
+    "Choice",
+    "Clock",
+    "DeliveryResult",
+    "DeliveryStatus",
+    "FixedClock",
+    "Incoming",
+    "Notifier",
+    "Reply",
+    "SystemClock",
+]

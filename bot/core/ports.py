@@ -1,0 +1,50 @@
+"""Small Protocols the core depends on; each has a real and an in-memory implementation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Protocol
+
+from bot.core.types import DeliveryResult, Incoming, Reply
+
+__all__ = ["Assistant", "Notifier", "Clock", "SystemClock", "FixedClock"]
+
+
+class Assistant(Protocol):
+    """The channel-agnostic core: one incoming message in, replies out."""
+
+    async def handle(self, incoming: Incoming) -> list[Reply]: ...
+
+
+class Notifier(Protocol):
+    """Pushes replies to a user outside a conversation (digests)."""
+
+    channel: str
+
+    async def send(self, user_id: str, replies: list[Reply]) -> DeliveryResult: ...
+
+
+class Clock(Protocol):
+    """Source of the current time, so schedules are testable without sleeps."""
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The real clock (timezone-aware UTC)."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FixedClock:
+    """A clock that only moves when told to: for tests and `digest run --at`."""
+
+    def __init__(self, at: datetime) -> None:
+        self._at = at
+
+    def now(self) -> datetime:
+        return self._at
+
+    def set(self, at: datetime) -> None:
+        self._at = at

