@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 
 from bot.settings import Settings
+from bot.storage import Database
 
-__all__ = ["load_settings", "configure_logging"]
+__all__ = ["build_database", "configure_logging", "load_settings"]
 
 
 def load_settings() -> Settings:
@@ -24,3 +25,25 @@ def configure_logging(settings: Settings) -> None:
     )
     for noisy in ("httpx", "chromadb", "jieba", "apscheduler.executors.default"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def build_database(settings: Settings) -> Database:
+    """The shared database (SQLite in the data directory unless INNOBOT_DATABASE_URL is set)."""
+    database = Database(settings.resolved_database_url)
+    database.migrate()
+    return database
+
+
+# --- retrieval (corpus, index, searcher, answerer) -----------------------------------------
+
+
+# --- scoring ---------------------------------------------------------------------------------
+
+
+# --- assistant core ----------------------------------------------------------------------------
+
+
+# --- subscriptions, digests, scheduler -----------------------------------------------------
+
+
+# --- channels (console, telegram, wechat) --------------------------------------------------

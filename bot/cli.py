@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bot import cli_chat, cli_digest, cli_retrieval, cli_scoring
+from bot import cli_chat, cli_digest, cli_retrieval, cli_scoring, cli_telegram, cli_wechat
 
 __all__ = ["app", "main"]
 
@@ -16,8 +16,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (cli_retrieval, cli_scoring, cli_chat, cli_digest):
+for _module in (cli_retrieval, cli_scoring, cli_chat, cli_digest, cli_telegram, cli_wechat):
     _module.register(app)
+
+
+@app.command()
+def version() -> None:
+    """Print the installed version."""
+    from importlib.metadata import version as _version
+
+    typer.echo(_version("innobot"))
 
 
 def main() -> None:

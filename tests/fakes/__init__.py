@@ -1,0 +1,1 @@
+"""Readable in-memory fakes shared by the tests, one module per area."""
