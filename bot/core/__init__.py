@@ -1,6 +1,14 @@
 """Channel-agnostic assistant core: Incoming -> list[Reply]."""
 
-from bot.core.ports import Assistant, Clock, FixedClock, Notifier, SystemClock
+from bot.core.ports import (
+    Assistant,
+    Clock,
+    FixedClock,
+    Forgettable,
+    Notifier,
+    SubscriptionHandler,
+    SystemClock,
+)
 from bot.core.types import Choice, DeliveryResult, DeliveryStatus, Incoming, Reply
 
 __all__ = [
@@ -10,8 +18,10 @@ __all__ = [
     "DeliveryResult",
     "DeliveryStatus",
     "FixedClock",
+    "Forgettable",
     "Incoming",
     "Notifier",
     "Reply",
+    "SubscriptionHandler",
     "SystemClock",
 ]

@@ -7,7 +7,15 @@ from typing import Protocol
 
 from bot.core.types import DeliveryResult, Incoming, Reply
 
-__all__ = ["Assistant", "Notifier", "Clock", "SystemClock", "FixedClock"]
+__all__ = [
+    "Assistant",
+    "Clock",
+    "FixedClock",
+    "Forgettable",
+    "Notifier",
+    "SubscriptionHandler",
+    "SystemClock",
+]
 
 
 class Assistant(Protocol):
@@ -22,6 +30,22 @@ class Notifier(Protocol):
     channel: str
 
     async def send(self, user_id: str, replies: list[Reply]) -> DeliveryResult: ...
+
+
+class SubscriptionHandler(Protocol):
+    """Subscription commands (/subscribe, /unsubscribe, /subs, /digest, "订阅…", "sub:" callbacks)."""
+
+    async def handle(self, incoming: Incoming, command: str, args: str) -> list[Reply]:
+        """command is "subscribe" | "unsubscribe" | "subs" | "digest" | "callback" (args = data)."""
+        ...
+
+
+class Forgettable(Protocol):
+    """Anything that stores data about a user; /forget calls every one of them."""
+
+    def forget_user(self, user_key: str) -> int:
+        """Delete everything stored about user_key; return how many records went."""
+        ...
 
 
 class Clock(Protocol):
