@@ -1,0 +1,94 @@
+"""Dialogue sessions (the scoring form in progress), persisted so a restart loses nothing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Column, DateTime, Integer, String, Table, Text, delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.storage.db import Database, metadata
+
+__all__ = ["SessionRecord", "SessionStore", "dialogue_sessions"]
+
+dialogue_sessions = Table(
+    "dialogue_sessions",
+    metadata,
+    Column("user_key", String(200), primary_key=True),
+    Column("kind", String(50), nullable=False),
+    Column("state", Text, nullable=False),  # JSON; holds the figures typed so far (never logged)
+    Column("version", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One user's open dialogue: its kind and JSON-able state."""
+
+    kind: str
+    state: dict[str, Any]
+    version: int
+
+
+class SessionStore:
+    """At most one open dialogue per user; also Forgettable for /forget."""
+
+    def __init__(self, database: Database) -> None:
+        self._engine = database.engine
+
+    def load(self, user_key: str) -> SessionRecord | None:
+        """The open dialogue of user_key, or None."""
+        with self._engine.connect() as conn:
+            row = (
+                conn.execute(
+                    select(dialogue_sessions).where(dialogue_sessions.c.user_key == user_key)
+                )
+                .mappings()
+                .first()
+            )
+        if row is None:
+            return None
+        return SessionRecord(kind=row["kind"], state=json.loads(row["state"]), version=row["version"])
+
+    def save(self, user_key: str, kind: str, state: dict[str, Any]) -> None:
+        """Insert or replace the user's dialogue state."""
+        payload = json.dumps(state, ensure_ascii=False, sort_keys=True)
+        now = datetime.now(UTC)
+        with self._engine.begin() as conn:
+            changed = conn.execute(
+                update(dialogue_sessions)
+                .where(dialogue_sessions.c.user_key == user_key)
+                .values(
+                    kind=kind,
+                    state=payload,
+                    version=dialogue_sessions.c.version + 1,
+                    updated_at=now,
+                )
+            ).rowcount
+            if changed:
+                return
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(
+                    dialogue_sessions.insert().values(
+                        user_key=user_key, kind=kind, state=payload, version=1, updated_at=now
+                    )
+                )
+        except IntegrityError:  # another process inserted first: overwrite with ours
+            self.save(user_key, kind, state)
+
+    def delete(self, user_key: str) -> None:
+        """Close the user's dialogue."""
+        self.forget_user(user_key)
+
+    def forget_user(self, user_key: str) -> int:
+        """Delete the user's dialogue state; returns how many rows went."""
+        with self._engine.begin() as conn:
+            result = conn.execute(
+                delete(dialogue_sessions).where(dialogue_sessions.c.user_key == user_key)
+            )
+        return int(result.rowcount or 0)
