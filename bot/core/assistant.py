@@ -1,0 +1,323 @@
+"""The assistant core (助手核心): one Incoming in, short Chinese replies out, whatever the channel."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from bot.core.dialogue import SESSION_KIND, FormState, ScoringDialogue, Turn
+from bot.core.forms import FormSpec, PolicySpec, load_forms, load_policy
+from bot.core.gate import UserGate
+from bot.core.intents import (
+    Command,
+    clean_text,
+    has_content,
+    is_question,
+    matches_word,
+    parse_command,
+    subscription_command,
+)
+from bot.core.policy import match_policies
+from bot.core.ports import Forgettable, SubscriptionHandler
+from bot.core.render import render_answer, render_policies, render_result, weakest_fields
+from bot.core.scoring_port import FigureError, ScoringPort
+from bot.core.texts import Texts, load_texts
+from bot.core.types import Choice, Incoming, Reply
+from bot.storage.sessions import SessionStore
+from bot.storage.users import UserStore
+from retrieval.errors import RetrievalError
+from retrieval.types import Answerer, Searcher
+
+__all__ = ["CoreAssistant", "user_tag"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+RULE_SETS = {"score": "cn-ref-2024", "sme": "tech-sme-2022", "hightech": "high-tech-2016"}
+SUBSCRIPTION_COMMANDS = ("subscribe", "unsubscribe", "subs", "digest")
+
+
+def user_tag(user_key: str) -> str:
+    """A short hash that identifies a user in logs without naming them."""
+    return hashlib.sha256(user_key.encode("utf-8")).hexdigest()[:12]
+
+
+class CoreAssistant:
+    """Routes commands and free text to answers, the scoring dialogue and subscriptions."""
+
+    def __init__(
+        self,
+        *,
+        users: UserStore,
+        sessions: SessionStore,
+        scoring: ScoringPort | None,
+        answerer: Answerer | None,
+        searcher: Searcher | None = None,
+        subscriptions: SubscriptionHandler | None = None,
+        forgettables: Sequence[Forgettable] = (),
+        texts: Texts | None = None,
+        forms: dict[str, FormSpec] | None = None,
+        policy: PolicySpec | None = None,
+        max_chars: int = 2000,
+        max_pending_per_user: int = 20,
+    ) -> None:
+        self._users = users
+        self._sessions = sessions
+        self._scoring = scoring
+        self._answerer = answerer
+        self._searcher = searcher
+        self._subscriptions = subscriptions
+        self._texts = texts or load_texts()
+        self._forms = forms or load_forms()
+        self._policy = policy or load_policy()
+        self._max_chars = max_chars
+        self._gate = UserGate(max_pending_per_user)
+        self._forgettables: list[Forgettable] = [users, sessions]
+        for store in forgettables:
+            if all(store is not known for known in self._forgettables):
+                self._forgettables.append(store)
+        self._dialogue = (
+            ScoringDialogue(scoring, self._texts, self._forms) if scoring is not None else None
+        )
+
+    # --- the Assistant protocol ------------------------------------------------------------------
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Handle one message; a user's messages are handled strictly in order."""
+        async with self._gate.enter(incoming.user_key) as admitted:
+            if not admitted:
+                return [Reply(text=self._texts.get("flood"))]
+            try:
+                return await self._dispatch(incoming)
+            except Exception as exc:  # the one catch-all: log without message text, reply kindly
+                frames = "".join(traceback.format_tb(exc.__traceback__))
+                log.error(
+                    "unhandled %s for user %s on %s\n%s",
+                    type(exc).__name__,
+                    user_tag(incoming.user_key),
+                    incoming.channel,
+                    frames,
+                )
+                return [Reply(text=self._texts.get("internal_error"))]
+
+    # --- dispatch --------------------------------------------------------------------------------
+
+    async def _dispatch(self, incoming: Incoming) -> list[Reply]:
+        t = self._texts
+        if incoming.kind == "follow":
+            return await self._welcome(incoming)
+        if incoming.kind in ("unsupported", "file"):
+            return [Reply(text=t.get("unsupported_kind"))]
+        if incoming.kind == "callback":
+            return await self._on_callback(incoming, incoming.callback_data or "")
+        cleaned = clean_text(incoming.text, self._max_chars)
+        if not cleaned.text:
+            return [Reply(text=t.get("empty_message"))]
+        if not has_content(cleaned.text):
+            return [Reply(text=t.get("only_symbols"))]
+        replies = await self._on_text(incoming, cleaned.text)
+        if cleaned.truncated:
+            replies.insert(0, Reply(text=t.get("too_long", limit=self._max_chars)))
+        return replies
+
+    async def _on_text(self, incoming: Incoming, text: str) -> list[Reply]:
+        t = self._texts
+        command = parse_command(text)
+        if command is not None:
+            return await self._on_command(incoming, command)
+        sub = subscription_command(text, t)
+        if sub is not None:
+            return await self._subscription(incoming, sub.name, sub.args)
+        state = await self._load_state(incoming.user_key)
+        if state is not None and self._dialogue is not None:
+            turn = await _run(self._dialogue.on_text, state, text)
+            return await self._apply(incoming, turn)
+        if matches_word(text, t.words("intent.greetings")):
+            return await self._welcome(incoming)
+        for command_name, words in (("score", "score_words"), ("sme", "sme_words"),
+                                    ("hightech", "hightech_words")):
+            if matches_word(text, t.words(f"intent.{words}")):
+                return await self._start(incoming, RULE_SETS[command_name], "")
+        if self._scoring is not None:
+            parsed = await _run(self._scoring.parse, text)
+            figures = len(parsed.understood)
+            if figures >= 2 or (figures == 1 and not is_question(text, t)):
+                return await self._start(incoming, RULE_SETS["score"], text)
+        return await self._answer(text)
+
+    async def _on_command(self, incoming: Incoming, command: Command) -> list[Reply]:
+        t = self._texts
+        name = command.name
+        if name == "start":
+            return await self._welcome(incoming)
+        if name == "help":
+            return [Reply(text=t.get("help"))]
+        if name == "ask":
+            if not command.args or not has_content(command.args):
+                return [Reply(text=t.get("ask_usage"))]
+            return await self._answer(command.args)
+        if name in RULE_SETS:
+            return await self._start(incoming, RULE_SETS[name], command.args)
+        if name in SUBSCRIPTION_COMMANDS:
+            return await self._subscription(incoming, name, command.args)
+        if name == "forget":
+            return await self._forget(incoming)
+        if name == "cancel":
+            if await self._load_state(incoming.user_key) is None:
+                return [Reply(text=t.get("nothing_to_cancel"))]
+            await _run(self._sessions.delete, incoming.user_key)
+            return [Reply(text=t.get("cancelled"))]
+        return [Reply(text=t.get("unknown_command", command="/" + name))]
+
+    async def _on_callback(self, incoming: Incoming, data: str) -> list[Reply]:
+        if data.startswith("sub:"):
+            return await self._subscription(incoming, "callback", data)
+        if data.startswith("cmd:"):
+            return await self._on_command(incoming, Command(name=data[4:], args=""))
+        if data.startswith("f:") and self._dialogue is not None:
+            state = await self._load_state(incoming.user_key)
+            if state is not None:
+                turn = await _run(self._dialogue.on_callback, state, data)
+                return await self._apply(incoming, turn)
+        return [Reply(text=self._texts.get("stale_choice"))]
+
+    # --- features --------------------------------------------------------------------------------
+
+    async def _welcome(self, incoming: Incoming) -> list[Reply]:
+        t = self._texts
+        await _run(self._users.ensure, incoming.user_key, incoming.channel, incoming.display_name)
+        name = f"，{incoming.display_name}" if incoming.display_name else ""
+        menu = (
+            (Choice("积分测算", "cmd:score"), Choice("科小自评", "cmd:sme")),
+            (Choice("高企自查", "cmd:hightech"), Choice("全部命令", "cmd:help")),
+        )
+        return [Reply(text=t.get("welcome", name=name), choices=menu)]
+
+    async def _answer(self, question: str) -> list[Reply]:
+        t = self._texts
+        if self._answerer is None:
+            return [Reply(text=t.get("knowledge_unavailable"))]
+        try:
+            answer = await _run(self._answerer.answer, question)
+        except RetrievalError as exc:
+            log.warning("answerer failed: %s", type(exc).__name__)
+            return [Reply(text=exc.user_message or t.get("knowledge_unavailable"))]
+        return [Reply(text=render_answer(answer, t))]
+
+    async def _subscription(self, incoming: Incoming, command: str, args: str) -> list[Reply]:
+        if self._subscriptions is None:
+            return [Reply(text=self._texts.get("subscriptions_unavailable"))]
+        await _run(self._users.ensure, incoming.user_key, incoming.channel, incoming.display_name)
+        return await self._subscriptions.handle(incoming, command, args)
+
+    async def _forget(self, incoming: Incoming) -> list[Reply]:
+        total = 0
+        for store in self._forgettables:
+            total += await _run(store.forget_user, incoming.user_key)
+        log.info("user %s forgotten (%d records)", user_tag(incoming.user_key), total)
+        if total == 0:
+            return [Reply(text=self._texts.get("forgotten_none"))]
+        return [Reply(text=self._texts.get("forgotten", count=total))]
+
+    # --- scoring dialogue ------------------------------------------------------------------------
+
+    async def _load_state(self, user_key: str) -> FormState | None:
+        record = await _run(self._sessions.load, user_key)
+        if record is None or record.kind != SESSION_KIND:
+            return None
+        try:
+            return FormState.from_dict(record.state)
+        except (KeyError, TypeError, ValueError):
+            log.warning("dropping unreadable session of user %s", user_tag(user_key))
+            await _run(self._sessions.delete, user_key)
+            return None
+
+    async def _start(self, incoming: Incoming, rule_set: str, text: str) -> list[Reply]:
+        if self._dialogue is None:
+            return [Reply(text=self._texts.get("scoring_failed"))]
+        profile = await _run(
+            self._users.ensure, incoming.user_key, incoming.channel, incoming.display_name
+        )
+        carried = await self._load_state(incoming.user_key)
+        turn = await _run(
+            self._dialogue.start, rule_set, text, needs_profile=not profile.region, carried=carried
+        )
+        log.info("user %s started %s", user_tag(incoming.user_key), rule_set)
+        return await self._apply(incoming, turn)
+
+    async def _apply(self, incoming: Incoming, turn: Turn) -> list[Reply]:
+        """Persist what a dialogue turn changed, then answer / score as it asks."""
+        key = incoming.user_key
+        if turn.profile is not None:
+            region, industry = turn.profile
+            await _run(self._users.update_profile, key, region=region, industry=industry)
+        if turn.state is None:
+            await _run(self._sessions.delete, key)
+            return turn.replies
+        await _run(self._sessions.save, key, SESSION_KIND, turn.state.to_dict())
+        if turn.figures_changed:
+            log.info("user %s gave fields %s", user_tag(key), ",".join(turn.figures_changed))
+        replies = list(turn.replies)
+        if turn.question is not None and self._dialogue is not None:
+            replies = await self._answer(turn.question)
+            waiting = self._dialogue.prompt(turn.state)
+            if waiting:
+                note = self._texts.get("question_during_dialogue", prompt=waiting[0].text)
+                replies.append(Reply(text=note, choices=waiting[0].choices))
+        if turn.score:
+            replies += await self._finish(incoming, turn.state)
+        return replies
+
+    async def _finish(self, incoming: Incoming, state: FormState) -> list[Reply]:
+        """Score the confirmed figures, render result, chart and matched policies, close."""
+        t = self._texts
+        assert self._scoring is not None and self._dialogue is not None
+        if not state.figures:
+            return [Reply(text=t.get("missing_all")), *self._dialogue.prompt(state)]
+        form = self._forms[state.rule_set]
+        try:
+            outcome = await _run(
+                self._scoring.evaluate, dict(state.figures), state.rule_set, chart=form.chart
+            )
+        except FigureError as exc:
+            return [Reply(text=t.get("figure_error", message=str(exc))), *self._dialogue.prompt(state)]
+        result = outcome.result
+        replies = [Reply(text=render_result(state.rule_set, result, self._scoring.field, t))]
+        if outcome.chart_png:
+            replies.append(Reply(text=t.get("chart_caption"), image_png=outcome.chart_png))
+        policies = await self._policies(incoming, state.rule_set, result)
+        if policies is not None:
+            replies.append(policies)
+        await _run(self._sessions.delete, incoming.user_key)
+        log.info(
+            "user %s scored %s with fields %s",
+            user_tag(incoming.user_key),
+            state.rule_set,
+            ",".join(sorted(state.figures)),
+        )
+        return replies
+
+    async def _policies(self, incoming: Incoming, rule_set: str, result: dict[str, Any]) -> Reply | None:
+        if self._searcher is None:
+            return None
+        profile = await _run(self._users.get, incoming.user_key)
+        region = profile.region if profile else None
+        industry = profile.industry if profile else None
+        weak = [str(i.get("field")) for i in weakest_fields(result)]
+        try:
+            hits = await _run(
+                match_policies, self._searcher, self._policy, rule_set, (region, industry), result, weak
+            )
+        except RetrievalError as exc:
+            log.warning("policy matching failed: %s", type(exc).__name__)
+            return None
+        return Reply(text=render_policies(hits, self._texts))
+
+
+async def _run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run one blocking library or database call off the event loop."""
+    return await asyncio.to_thread(fn, *args, **kwargs)

@@ -1,0 +1,412 @@
+"""The scoring dialogue (积分测算对话) as a persisted state machine: profile → collect → confirm."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.core.forms import FormSpec
+from bot.core.intents import is_question, matches_word
+from bot.core.scoring_port import FieldSpec, FigureError, ParsedFigure, ScoringPort
+from bot.core.texts import Texts
+from bot.core.types import Choice, Reply
+
+__all__ = ["SESSION_KIND", "FormState", "ScoringDialogue", "Turn", "format_value"]
+
+SESSION_KIND = "scoring"
+_COUNTABLE = ("persons", "count", "years")
+_COUNT_UNITS = ("人", "名", "件", "个", "项", "年", "家", "次")
+_PART_SPLIT = re.compile(r"[，,、；;\s/]+")
+_PLAIN = re.compile(r"^(-?\d+(?:\.\d+)?)\s*(亿元|亿|千万元|千万|万元|万|元|%|％|人|名|件|个|项|年)?$")
+_MULTIPLIER = {"亿元": 10000.0, "亿": 10000.0, "千万元": 1000.0, "千万": 1000.0, "万元": 1.0,
+               "万": 1.0, "元": 0.0001}
+_LIMITS = {"money": 1e8, "persons": 1e6, "count": 1e6, "years": 200.0, "percent": 1e4}
+
+
+@dataclass
+class FormState:
+    """Everything a scoring dialogue knows so far; JSON-able so it survives restarts."""
+
+    rule_set: str
+    stage: str = "collect"  # "profile" | "collect" | "confirm"
+    figures: dict[str, Any] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored form of the state."""
+        return {
+            "rule_set": self.rule_set,
+            "stage": self.stage,
+            "figures": dict(self.figures),
+            "skipped": list(self.skipped),
+            "asked": list(self.asked),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FormState:
+        """Rebuild a stored state (unknown keys ignored)."""
+        return cls(
+            rule_set=str(data["rule_set"]),
+            stage=str(data.get("stage", "collect")),
+            figures=dict(data.get("figures") or {}),
+            skipped=list(data.get("skipped") or []),
+            asked=list(data.get("asked") or []),
+        )
+
+
+@dataclass
+class Turn:
+    """What one message did to the dialogue and what the assistant should do next."""
+
+    state: FormState | None  # None: the dialogue is over (cancelled)
+    replies: list[Reply] = field(default_factory=list)
+    score: bool = False  # the user confirmed: evaluate now
+    profile: tuple[str | None, str | None] | None = None  # (region, industry) to save
+    question: str | None = None  # an off-topic question to answer, dialogue unchanged
+    figures_changed: tuple[str, ...] = ()  # field NAMES only (for logs)
+
+
+def format_value(spec: FieldSpec | None, value: Any, texts: Texts) -> str:
+    """A stored value as the user reads it: enum labels, 是/否, numbers without noise + unit."""
+    if spec is not None and spec.kind == "bool":
+        return texts.get("yes_label") if value else texts.get("no_label")
+    if spec is not None and spec.kind == "enum":
+        return dict(spec.choices).get(str(value), str(value))
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    number = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+    unit = spec.unit if spec is not None else ""
+    return f"{number} {unit}".strip()
+
+
+class ScoringDialogue:
+    """Pure dialogue logic: given a state and a message, the next state and replies (no I/O)."""
+
+    def __init__(self, scoring: ScoringPort, texts: Texts, forms: dict[str, FormSpec]) -> None:
+        self._scoring = scoring
+        self._texts = texts
+        self._forms = forms
+
+    # --- entry points ------------------------------------------------------------------------
+
+    def start(
+        self,
+        rule_set: str,
+        text: str,
+        *,
+        needs_profile: bool,
+        carried: FormState | None = None,
+    ) -> Turn:
+        """Open a dialogue, keeping figures typed in a previous one and any in the first message."""
+        form = self._forms[rule_set]
+        state = FormState(rule_set=rule_set)
+        if carried is not None:
+            state.figures = dict(carried.figures)
+        if form.ask_profile and needs_profile:
+            state.stage = "profile"
+        replies = [Reply(text=self._texts.get(f"dialogue_start.{rule_set}"))]
+        changed: tuple[str, ...] = ()
+        if text.strip():
+            accepted, notes = self._absorb(state, text)
+            if accepted:
+                try:
+                    self._scoring.check({**state.figures, **accepted})
+                    state.figures.update(accepted)
+                    changed = tuple(accepted)
+                    notes.insert(0, self._understood(accepted))
+                except FigureError as exc:
+                    notes.append(self._texts.get("figure_error", message=str(exc)))
+            if notes:
+                replies.append(Reply(text="\n".join(notes)))
+        replies.extend(self._advance(state))
+        return Turn(state=state, replies=replies, figures_changed=changed)
+
+    def on_text(self, state: FormState, text: str) -> Turn:
+        """Handle one free-text message inside the dialogue."""
+        t = self._texts
+        if matches_word(text, t.words("intent.cancel_words")):
+            return Turn(state=None, replies=[Reply(text=t.get("cancelled"))])
+        if state.stage == "profile":
+            return self._on_profile(state, text)
+        if state.stage == "confirm":
+            if matches_word(text, t.words("intent.confirm_words")):
+                return Turn(state=state, score=True)
+            if matches_word(text, t.words("intent.edit_words")):
+                return Turn(state=state, replies=[Reply(text=t.get("edit_prompt"))])
+        if state.stage == "collect":
+            if matches_word(text, t.words("intent.skip_words")):
+                return self._skip(state)
+            chosen = self._match_choice_text(state, text)
+            if chosen is not None:
+                return self._set_figures(state, chosen, [])
+        accepted, notes = self._absorb(state, text)
+        if not accepted:
+            if not notes and is_question(text, t):
+                return Turn(state=state, question=text)
+            notes = notes or [t.get("not_understood_plain")]
+            return Turn(state=state, replies=[Reply(text="\n".join(notes)), *self.prompt(state)])
+        return self._set_figures(state, accepted, notes)
+
+    def on_callback(self, state: FormState, data: str) -> Turn:
+        """Handle a button press (data "f:confirm" / "f:edit" / "f:cancel" / "f:skip" / "f:set:…")."""
+        t = self._texts
+        action, _, rest = data.partition(":")[2].partition(":")
+        if action == "cancel":
+            return Turn(state=None, replies=[Reply(text=t.get("cancelled"))])
+        if action == "confirm" and state.stage == "confirm":
+            return Turn(state=state, score=True)
+        if action == "edit" and state.stage == "confirm":
+            return Turn(state=state, replies=[Reply(text=t.get("edit_prompt"))])
+        if action == "skip" and state.stage in ("collect", "profile"):
+            if state.stage == "profile":
+                state.stage = "collect"
+                return Turn(state=state, replies=self._advance(state))
+            return self._skip(state)
+        if action == "set":
+            name, _, raw = rest.partition(":")
+            spec = self._scoring.field(name)
+            if spec is not None and name in self._forms[state.rule_set].fields:
+                value: Any = raw == "1" if spec.kind == "bool" else raw
+                if spec.kind == "bool" or raw in dict(spec.choices):
+                    return self._set_figures(state, {name: value}, [])
+        return Turn(state=state, replies=self.prompt(state))
+
+    def prompt(self, state: FormState) -> list[Reply]:
+        """Re-ask what the dialogue is waiting for, without changing it."""
+        if state.stage == "profile":
+            return [self._profile_prompt()]
+        if state.stage == "confirm":
+            return [self._confirm_reply(state)]
+        if state.asked:
+            return [self._ask_reply(state.asked)]
+        return self._advance(state)
+
+    # --- steps ---------------------------------------------------------------------------------
+
+    def _on_profile(self, state: FormState, text: str) -> Turn:
+        t = self._texts
+        if matches_word(text, t.words("intent.skip_words")):
+            state.stage = "collect"
+            return Turn(state=state, replies=self._advance(state))
+        accepted, notes = self._absorb(state, text)
+        if accepted or notes:  # figures instead of a profile: keep them, ask the profile later never
+            state.stage = "collect"
+            return self._set_figures(state, accepted, notes)
+        words = [w for w in _PART_SPLIT.split(text.strip(" 。.")) if w]
+        region = words[0][:50] if words else None
+        industry = " ".join(words[1:])[:50] or None
+        state.stage = "collect"
+        shown = "，".join(w for w in (region, industry) if w)
+        replies = [Reply(text=t.get("profile_saved", profile=shown))] if shown else []
+        replies.extend(self._advance(state))
+        return Turn(state=state, replies=replies, profile=(region, industry))
+
+    def _skip(self, state: FormState) -> Turn:
+        names = [n for n in state.asked if n not in state.figures]
+        for name in names:
+            if name not in state.skipped:
+                state.skipped.append(name)
+        replies = []
+        if names:
+            labels = "、".join(self._label(n) for n in names)
+            replies.append(Reply(text=self._texts.get("skipped", fields=labels)))
+        replies.extend(self._advance(state))
+        return Turn(state=state, replies=replies)
+
+    def _set_figures(self, state: FormState, accepted: dict[str, Any], notes: list[str]) -> Turn:
+        """Check the merged figures first; on a contradiction keep the old state untouched."""
+        t = self._texts
+        try:
+            self._scoring.check({**state.figures, **accepted})
+        except FigureError as exc:
+            notes = [*notes, t.get("figure_error", message=str(exc))]
+            return Turn(state=state, replies=[Reply(text="\n".join(notes)), *self.prompt(state)])
+        state.figures.update(accepted)
+        state.skipped = [n for n in state.skipped if n not in accepted]
+        lines = [self._understood(accepted), *notes] if accepted else notes
+        replies = [Reply(text="\n".join(lines))] if lines else []
+        if state.stage == "confirm":
+            replies.append(self._confirm_reply(state))
+        else:
+            replies.extend(self._advance(state))
+        return Turn(state=state, replies=replies, figures_changed=tuple(accepted))
+
+    def _advance(self, state: FormState) -> list[Reply]:
+        """Ask for the next missing step, or move to confirmation when none is left."""
+        if state.stage == "profile":
+            return [self._profile_prompt()]
+        for step in self._forms[state.rule_set].steps:
+            missing = [n for n in step if n not in state.figures and n not in state.skipped]
+            missing = [n for n in missing if self._scoring.field(n) is not None]
+            if missing:
+                state.asked = missing
+                state.stage = "collect"
+                return [self._ask_reply(missing)]
+        state.asked = []
+        state.stage = "confirm"
+        return [self._confirm_reply(state)]
+
+    # --- parsing -------------------------------------------------------------------------------
+
+    def _absorb(self, state: FormState, text: str) -> tuple[dict[str, Any], list[str]]:
+        """Figures in text (labelled, or bare numbers answering the question asked) + notes."""
+        t = self._texts
+        outcome = self._scoring.parse(text)
+        items = list(outcome.understood)
+        problems = list(outcome.problems)
+        if not items and state.asked and state.stage != "profile":
+            items, problems = self._bare_numbers(state, text, problems)
+        accepted: dict[str, Any] = {}
+        notes: list[str] = []
+        for item in items:
+            spec = self._scoring.field(item.field)
+            if spec is None:
+                continue
+            note = self._sanity(spec, item)
+            if note:
+                notes.append(note)
+            else:
+                accepted[item.field] = item.value
+        if problems:
+            notes.append(t.get("not_understood", problems="；".join(problems)))
+        return accepted, notes
+
+    def _bare_numbers(
+        self, state: FormState, text: str, problems: list[str]
+    ) -> tuple[list[ParsedFigure], list[str]]:
+        """"3000万" or "3000 2800" answering the fields just asked, in order."""
+        targets = [n for n in state.asked if n not in state.figures]
+        parts = [p for p in _PART_SPLIT.split(text.strip(" 。.")) if p]
+        if not targets or not parts or len(parts) > len(targets):
+            return [], problems
+        found: list[ParsedFigure] = []
+        for name, part in zip(targets, parts, strict=False):
+            spec = self._scoring.field(name)
+            if spec is None:
+                return [], problems
+            item = _plain_number(spec, part)
+            if item is None:
+                labelled = self._scoring.parse(f"{spec.label}{part}")
+                item = next((i for i in labelled.understood if i.field == name), None)
+            if item is None:
+                return [], problems
+            found.append(item)
+        return found, []
+
+    def _sanity(self, spec: FieldSpec, item: ParsedFigure) -> str | None:
+        """A note when a figure is in the wrong unit or implausible; None when it is fine."""
+        t = self._texts
+        value = item.value
+        if spec.kind in _COUNTABLE:
+            money_unit = "元" in item.raw or (
+                any(u in item.raw for u in ("万", "亿")) and not any(u in item.raw for u in _COUNT_UNITS)
+            )
+            if money_unit:
+                return t.get("wrong_unit", label=spec.label, unit=spec.unit or "个数", raw=item.raw)
+        limit = _LIMITS.get(spec.kind)
+        if limit is not None and isinstance(value, int | float) and abs(value) > limit:
+            return t.get("implausible", label=spec.label, value=item.raw or value)
+        return None
+
+    def _match_choice_text(self, state: FormState, text: str) -> dict[str, Any] | None:
+        """A typed answer to a choice question ("省级", "是")."""
+        if len(state.asked) != 1:
+            return None
+        spec = self._scoring.field(state.asked[0])
+        if spec is None:
+            return None
+        t = self._texts
+        if spec.kind == "bool":
+            if matches_word(text, t.words("intent.yes_words")):
+                return {spec.name: True}
+            if matches_word(text, t.words("intent.no_words")):
+                return {spec.name: False}
+            return None
+        if spec.kind != "enum":
+            return None
+        typed = text.strip(" 。.")
+        for value, label in spec.choices:
+            if typed in (value, label):
+                return {spec.name: value}
+        return None
+
+    # --- replies -------------------------------------------------------------------------------
+
+    def _understood(self, accepted: dict[str, Any]) -> str:
+        items = "，".join(
+            f"{self._label(n)} {format_value(self._scoring.field(n), v, self._texts)}"
+            for n, v in accepted.items()
+        )
+        return self._texts.get("understood", items=items)
+
+    def _label(self, name: str) -> str:
+        spec = self._scoring.field(name)
+        return spec.label if spec is not None else name
+
+    def _ask_reply(self, names: list[str]) -> Reply:
+        t = self._texts
+        specs = [s for s in (self._scoring.field(n) for n in names) if s is not None]
+        skip = Choice(t.get("skip_label"), "f:skip")
+        if len(specs) == 1 and specs[0].kind in ("enum", "bool"):
+            spec = specs[0]
+            if spec.kind == "bool":
+                options = [Choice(t.get("yes_label"), f"f:set:{spec.name}:1"),
+                           Choice(t.get("no_label"), f"f:set:{spec.name}:0")]
+            else:
+                options = [Choice(label, f"f:set:{spec.name}:{value}") for value, label in spec.choices]
+            rows = tuple(tuple(options[i : i + 2]) for i in range(0, len(options), 2))
+            return Reply(text=t.get("ask_choice", label=spec.label), choices=(*rows, (skip,)))
+        prompts = "、".join(
+            t.get("field_prompt", label=s.label, unit=s.unit) if s.unit
+            else t.get("field_prompt_plain", label=s.label)
+            for s in specs
+        )
+        return Reply(text=t.get("ask_fields", fields=prompts), choices=((skip,),))
+
+    def _profile_prompt(self) -> Reply:
+        t = self._texts
+        return Reply(text=t.get("ask_profile"), choices=((Choice(t.get("skip_label"), "f:skip"),),))
+
+    def _confirm_reply(self, state: FormState) -> Reply:
+        t = self._texts
+        order = list(self._forms[state.rule_set].fields)
+        order += [n for n in state.figures if n not in order]
+        lines = [t.get("confirm_header")]
+        shown = [n for n in order if n in state.figures]
+        for name in shown:
+            spec = self._scoring.field(name)
+            lines.append(f"· {self._label(name)}：{format_value(spec, state.figures[name], t)}")
+        if not shown:
+            lines.append(t.get("confirm_none"))
+        if state.skipped:
+            labels = "、".join(self._label(n) for n in state.skipped)
+            lines.append(t.get("skipped", fields=labels))
+        lines.append(t.get("confirm_hint"))
+        row = (
+            Choice(t.get("confirm_label"), "f:confirm"),
+            Choice(t.get("edit_label"), "f:edit"),
+            Choice(t.get("cancel_label"), "f:cancel"),
+        )
+        return Reply(text="\n".join(lines), choices=(row,))
+
+
+def _plain_number(spec: FieldSpec, part: str) -> ParsedFigure | None:
+    """A bare number answering a question asked in spec's unit ("3000", "1.2亿", "12人")."""
+    match = _PLAIN.match(part.replace(",", ""))
+    if not match:
+        return None
+    number = float(match.group(1))
+    unit = match.group(2)
+    if spec.kind == "money" and unit in _MULTIPLIER:
+        number *= _MULTIPLIER[unit]
+    elif unit in _MULTIPLIER and spec.kind != "money":
+        if unit in ("万", "亿"):
+            number *= 10000.0 if unit == "万" else 1e8
+        else:
+            return ParsedFigure(spec.name, spec.label, number, part)  # flagged by the unit check
+    elif spec.kind in ("enum", "bool"):
+        return None
+    value: float | int = int(number) if spec.kind in _COUNTABLE and number == int(number) else number
+    return ParsedFigure(field=spec.name, label=spec.label, value=value, raw=part)

@@ -1,0 +1,64 @@
+"""Policy matching (政策匹配): the briefings most relevant to a firm's region, industry and weak spots."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.core.forms import PolicySpec
+from retrieval.types import Hit, SearchFilters, Searcher
+
+__all__ = ["match_policies", "policy_query"]
+
+_RULE_SET_TERMS = {
+    "tech-sme-2022": "科技型中小企业 评价 入库",
+    "high-tech-2016": "高新技术企业 认定 培育",
+}
+
+
+def policy_query(
+    spec: PolicySpec,
+    rule_set: str,
+    region: str | None,
+    industry: str | None,
+    weak_fields: Sequence[str],
+) -> str:
+    """One search query from the profile and the fields where the firm scores worst."""
+    parts = [region or "", industry or "", spec.base_query, _RULE_SET_TERMS.get(rule_set, "")]
+    parts += [spec.terms.get(name, "") for name in weak_fields]
+    return " ".join(p for p in parts if p).strip()
+
+
+def match_policies(
+    searcher: Searcher,
+    spec: PolicySpec,
+    rule_set: str,
+    profile: tuple[str | None, str | None],
+    result: dict[str, Any],
+    weak_fields: Sequence[str],
+) -> list[Hit]:
+    """Up to spec.max_items distinct articles; those naming the firm's region come first."""
+    region, industry = profile
+    query = policy_query(spec, rule_set, region, industry, weak_fields)
+    found: list[Hit] = []
+    if region:
+        try:
+            found += searcher.search(query, k=spec.max_items * 2, filters=SearchFilters(regions=(region,)))
+        except Exception:  # a filter the index cannot apply: the plain search below still runs
+            found = []
+    found += searcher.search(query, k=spec.max_items * 3)
+
+    def local(hit: Hit) -> bool:
+        return bool(region) and (region in hit.regions or region in hit.title or region in hit.text)
+
+    ranked = sorted(enumerate(found), key=lambda pair: (not local(pair[1]), pair[0]))
+    picked: list[Hit] = []
+    seen: set[str] = set()
+    for _, hit in ranked:
+        if hit.doc_id in seen:
+            continue
+        seen.add(hit.doc_id)
+        picked.append(hit)
+        if len(picked) == spec.max_items:
+            break
+    return picked

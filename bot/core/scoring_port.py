@@ -1,0 +1,79 @@
+"""What the core needs from the scoring library (评分), as a small Protocol with its own types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+__all__ = [
+    "FieldKind",
+    "FieldSpec",
+    "FigureError",
+    "ParseOutcome",
+    "ParsedFigure",
+    "ScoreOutcome",
+    "ScoringPort",
+]
+
+FieldKind = Literal["money", "persons", "count", "percent", "years", "number", "enum", "bool"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One input field: its Chinese label, unit and (for enums) the choices (value, 中文)."""
+
+    name: str
+    label: str
+    unit: str
+    kind: FieldKind
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ParsedFigure:
+    """A figure the parser understood in the user's text."""
+
+    field: str
+    label: str
+    value: Any
+    raw: str
+
+
+@dataclass(frozen=True)
+class ParseOutcome:
+    """What a free-text message yielded: understood figures and problems named in Chinese."""
+
+    understood: list[ParsedFigure] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ScoreOutcome:
+    """A result as the plain dict of the score JSON contract, plus the chart when asked."""
+
+    result: dict[str, Any]
+    chart_png: bytes | None = None
+
+
+class FigureError(Exception):
+    """Figures that cannot be scored; the message is a user-facing Chinese sentence."""
+
+
+class ScoringPort(Protocol):
+    """Parse, check and score figures; implemented over the `scoring` package."""
+
+    def field(self, name: str) -> FieldSpec | None:
+        """The spec of an input field, or None if the engine does not know it."""
+        ...
+
+    def parse(self, text: str) -> ParseOutcome:
+        """Figures found in free Chinese text."""
+        ...
+
+    def check(self, figures: dict[str, Any]) -> None:
+        """Raise FigureError when the figures contradict each other or break a rule."""
+        ...
+
+    def evaluate(self, figures: dict[str, Any], rule_set: str, *, chart: bool) -> ScoreOutcome:
+        """Score with the rule set (raises FigureError on invalid input)."""
+        ...
