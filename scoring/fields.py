@@ -1,0 +1,174 @@
+"""Field definitions (数据项) loaded from rules/fields.yaml, so labels and limits are data."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+
+from scoring.errors import RuleSetError
+
+__all__ = [
+    "DERIVED",
+    "FIELDS",
+    "INPUT_FIELDS",
+    "KEY_FIELDS",
+    "Alias",
+    "DerivedSpec",
+    "FieldKind",
+    "FieldSpec",
+    "field_spec",
+    "format_value",
+    "normalize_text",
+]
+
+FieldKind = Literal["money", "count", "percent", "enum", "bool", "number"]
+
+
+def normalize_text(text: str) -> str:
+    """Full-width to half-width and lower case, so 'ＰＣＴ１２０，' matches 'pct120,'."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A word for a field in chat text; negate flips the sign, part means 'sum with siblings'."""
+
+    word: str
+    field: str
+    negate: bool = False
+    part: bool = False
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field: Chinese label, unit, kind, limits and (enums) value -> Chinese label."""
+
+    name: str
+    label: str
+    unit: str
+    kind: FieldKind
+    choices: Mapping[str, str] = field(default_factory=dict)
+    short: str = ""
+    min: float | None = None
+    max: float | None = None
+    share: bool = False
+    default: object = None
+    derived: bool = False
+    prev: str | None = None
+    aliases: tuple[Alias, ...] = ()
+    phrases: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def short_label(self) -> str:
+        """The label used in running text ('营业收入' rather than '上年度营业收入')."""
+        return self.short or self.label
+
+
+@dataclass(frozen=True)
+class DerivedSpec:
+    """A derived ratio: num / den × 100 (op ratio) or (num / den − 1) × 100 (op growth)."""
+
+    name: str
+    op: Literal["ratio", "growth"]
+    num: str
+    den: str
+
+
+def _aliases(name: str, raw: list[Any]) -> tuple[Alias, ...]:
+    out: list[Alias] = []
+    for item in raw:
+        if isinstance(item, str):
+            out.append(Alias(normalize_text(item), name))
+        else:
+            out.append(
+                Alias(
+                    normalize_text(str(item["word"])),
+                    name,
+                    negate=bool(item.get("negate", False)),
+                    part=bool(item.get("part", False)),
+                )
+            )
+    return tuple(out)
+
+
+def _spec(name: str, raw: Mapping[str, Any], *, derived: bool) -> FieldSpec:
+    return FieldSpec(
+        name=name,
+        label=str(raw["label"]),
+        unit=str(raw.get("unit", "%" if derived else "")),
+        kind=raw.get("kind", "percent" if derived else "number"),
+        choices=dict(raw.get("choices") or {}),
+        short=str(raw.get("short", "")),
+        min=raw.get("min"),
+        max=raw.get("max"),
+        share=bool(raw.get("share", False)),
+        default=raw.get("default"),
+        derived=derived,
+        prev=raw.get("prev"),
+        aliases=_aliases(name, list(raw.get("aliases") or [])),
+        phrases={normalize_text(str(k)): v for k, v in (raw.get("phrases") or {}).items()},
+    )
+
+
+@cache
+def _load() -> tuple[dict[str, FieldSpec], dict[str, DerivedSpec], tuple[str, ...]]:
+    text = resources.files("scoring").joinpath("rules/fields.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    fields: dict[str, FieldSpec] = {}
+    derived: dict[str, DerivedSpec] = {}
+    for name, raw in data["fields"].items():
+        fields[name] = _spec(name, raw, derived=False)
+    for name, raw in data["derived"].items():
+        fields[name] = _spec(name, raw, derived=True)
+        derived[name] = DerivedSpec(name, raw["op"], raw["num"], raw["den"])
+    for spec in derived.values():
+        if spec.num not in fields or spec.den not in fields:
+            raise RuleSetError(f"fields.yaml: 派生项 {spec.name} 引用了未知数据项")
+    key_fields = tuple(data["key_fields"])
+    return fields, derived, key_fields
+
+
+FIELDS: Mapping[str, FieldSpec] = _load()[0]
+DERIVED: Mapping[str, DerivedSpec] = _load()[1]
+KEY_FIELDS: tuple[str, ...] = _load()[2]
+INPUT_FIELDS: tuple[str, ...] = tuple(n for n, s in FIELDS.items() if not s.derived)
+
+
+def field_spec(name: str) -> FieldSpec | None:
+    """The spec of a field by name or by its Chinese label (full or short), else None."""
+    if name in FIELDS:
+        return FIELDS[name]
+    return _by_label().get(normalize_text(name.strip()))
+
+
+@cache
+def _by_label() -> dict[str, FieldSpec]:
+    out: dict[str, FieldSpec] = {}
+    for spec in FIELDS.values():
+        for key in (spec.label, spec.short_label, spec.name):
+            out.setdefault(normalize_text(key), spec)
+    return out
+
+
+def format_value(name: str, value: object) -> str:
+    """A figure as a manager reads it: '12000 万元', '12 人', '4.5%', '省级', '是'."""
+    spec = FIELDS[name]
+    if value is None:
+        return "未提供"
+    if spec.kind == "bool":
+        return "是" if value else "否"
+    if spec.kind == "enum":
+        return str(spec.choices.get(str(value), value))
+    if isinstance(value, float):
+        text = f"{value:.2f}".rstrip("0").rstrip(".")
+    else:
+        text = str(value)
+    if spec.unit == "%":
+        return f"{text}%"
+    return f"{text} {spec.unit}".strip()

@@ -1,0 +1,154 @@
+"""Coercion, validation (校验) and derived ratios of one firm's figures, shared by every rule set."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from scoring.errors import InputError
+from scoring.fields import DERIVED, FIELDS, FieldSpec, field_spec, normalize_text
+
+__all__ = ["TRUE_WORDS", "FALSE_WORDS", "coerce", "complete", "derive", "prepare", "share_violation", "validate"]
+
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "是", "有", "对", "t"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0", "否", "无", "没有", "不是", "f"})
+
+
+def _number(spec: FieldSpec, value: object) -> float | int | None:
+    if isinstance(value, bool):
+        raise InputError(spec.name, f"{spec.label}应为数字")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if math.isinf(value):
+            raise InputError(spec.name, f"{spec.label}应为有限的数字")
+        return value
+    if isinstance(value, str):
+        text = normalize_text(value).strip().replace(",", "").rstrip("%")
+        if not text:
+            return None
+        try:
+            number = float(text)
+        except ValueError:
+            raise InputError(spec.name, f"{spec.label}应为数字，收到“{value}”") from None
+        if math.isnan(number) or math.isinf(number):
+            raise InputError(spec.name, f"{spec.label}应为有限的数字")
+        return int(number) if number.is_integer() and "." not in text and "e" not in text else number
+    try:
+        number = float(value)  # type: ignore[arg-type]  # numpy scalars
+    except (TypeError, ValueError):
+        raise InputError(spec.name, f"{spec.label}应为数字") from None
+    return None if math.isnan(number) else number
+
+
+def _coerce_one(spec: FieldSpec, value: object) -> object:
+    if spec.kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int | float) and value in (0, 1):
+            return bool(value)
+        word = normalize_text(str(value)).strip()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise InputError(spec.name, f"{spec.label}应为“是”或“否”，收到“{value}”")
+    if spec.kind == "enum":
+        word = normalize_text(str(value)).strip()
+        for key, label in spec.choices.items():
+            if word in (key, normalize_text(label)):
+                return key
+        options = "、".join(f"{k}（{v}）" for k, v in spec.choices.items())
+        raise InputError(spec.name, f"{spec.label}的取值“{value}”无法识别，可选：{options}")
+    number = _number(spec, value)
+    if number is None:
+        return None
+    if spec.kind == "count":
+        if float(number) != math.floor(float(number)):
+            raise InputError(spec.name, f"{spec.label}应为整数")
+        return int(number)
+    return number
+
+
+def coerce(figures: Mapping[str, object]) -> dict[str, object]:
+    """Field names or Chinese labels -> typed values; blanks dropped; bad values raise InputError."""
+    out: dict[str, object] = {}
+    for key, value in figures.items():
+        spec = field_spec(str(key))
+        if spec is None:
+            raise InputError(str(key), f"不认识的数据项：{key}")
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        coerced = _coerce_one(spec, value)
+        if coerced is not None:
+            out[spec.name] = coerced
+    return out
+
+
+def _check_range(spec: FieldSpec, value: float) -> None:
+    if spec.min is not None and value < spec.min:
+        if spec.min == 0:
+            raise InputError(spec.name, f"{spec.label}不能为负数")
+        raise InputError(spec.name, f"{spec.label}不能低于 {spec.min:g}{spec.unit}")
+    if spec.max is not None and value > spec.max:
+        raise InputError(spec.name, f"{spec.label}应在 0–{spec.max:g}% 之间")
+
+
+def share_violation(name: str) -> InputError:
+    """The error for a derived share above 100 %, blamed on its numerator field."""
+    d = DERIVED[name]
+    num, den = FIELDS[d.num], FIELDS[d.den]
+    return InputError(num.name, f"{num.label}不能大于{den.label}")
+
+
+def derive(values: Mapping[str, object]) -> dict[str, float]:
+    """Derived ratios from operands (both known, denominator > 0), else missing."""
+    out: dict[str, float] = {}
+    for name, d in DERIVED.items():
+        num = values.get(d.num)
+        den = values.get(d.den)
+        if num is None or den is None or not den > 0:  # type: ignore[operator]
+            continue
+        if d.op == "ratio":
+            out[name] = num / den * 100  # type: ignore[operator]
+        else:
+            out[name] = (num / den - 1) * 100  # type: ignore[operator]
+    return out
+
+
+def prepare(figures: Mapping[str, object]) -> tuple[dict[str, object], list[str]]:
+    """Coerced, validated figures with derived ratios filled in, plus warnings."""
+    return complete(coerce(figures))
+
+
+def complete(coerced: Mapping[str, object]) -> tuple[dict[str, object], list[str]]:
+    """Range checks, derived ratios and defaults on already coerced figures."""
+    values = dict(coerced)
+    warnings: list[str] = []
+    for name, value in values.items():
+        spec = FIELDS[name]
+        if spec.kind in ("money", "count", "percent", "number"):
+            _check_range(spec, float(value))  # type: ignore[arg-type]
+    computed = derive(values)
+    for name, value in computed.items():
+        if FIELDS[name].share and value > 100:
+            raise share_violation(name)
+        given = values.get(name)
+        if given is None:
+            values[name] = value
+        elif abs(float(given) - value) > 0.5:  # type: ignore[arg-type]
+            warnings.append(
+                f"{FIELDS[name].label}按您直接给出的 {float(given):g}% 计算"  # type: ignore[arg-type]
+                f"（由原始数据算得 {value:.2f}%）"
+            )
+    for name, spec in FIELDS.items():
+        if spec.default is not None and name not in values:
+            values[name] = spec.default
+    return values, warnings
+
+
+def validate(figures: Mapping[str, object]) -> None:
+    """Raise InputError (naming the field in Chinese) if the figures cannot be scored."""
+    prepare(figures)
