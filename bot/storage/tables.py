@@ -2,5 +2,8 @@
 
 # Each store module declares its Table objects on bot.storage.db.metadata at import time.
 # Add a line here when you add a store module.
+import bot.storage.deliveries  # noqa: F401  (digests: delivery log, fan-out lease)
 import bot.storage.sessions  # noqa: F401  (assistant core: dialogue sessions)
+import bot.storage.subscriptions  # noqa: F401  (digests: subscriptions)
 import bot.storage.users  # noqa: F401  (assistant core: user profiles)
+import bot.storage.wechat  # noqa: F401  (wechat channel: 48-hour window, MsgId dedupe, pending)

@@ -1,0 +1,224 @@
+"""WeChat Official Account HTTP API client: access-token cache, customer-service messages, media."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+
+__all__ = ["WeChatAPI", "WeChatAPIError", "TOKEN_ERRORS", "UNSUBSCRIBED_ERRORS"]
+
+log = logging.getLogger(__name__)
+
+TOKEN_ERRORS = frozenset({40001, 40014, 42001})  # invalid / malformed / expired access_token
+UNSUBSCRIBED_ERRORS = frozenset({43004, 43019})  # user unfollowed / blocked the account
+_REFRESH_MARGIN = 300.0  # refresh this many seconds before WeChat's expiry
+
+
+class WeChatAPIError(Exception):
+    """A WeChat API call failed: errcode from WeChat, or -1 for transport problems."""
+
+    def __init__(self, errcode: int, errmsg: str = "") -> None:
+        super().__init__(f"wechat api error {errcode}: {errmsg}")
+        self.errcode = errcode
+        self.errmsg = errmsg
+
+    @property
+    def transient(self) -> bool:
+        """Worth retrying later (network trouble, rate limits, WeChat busy)."""
+        return self.errcode in {-1, 45009, 45047, 45011} or self.errcode >= 50000
+
+
+class WeChatAPI:
+    """One account's API client; the aiohttp session is created lazily inside the running loop."""
+
+    def __init__(
+        self,
+        *,
+        app_id: str,
+        app_secret: str,
+        base_url: str = "https://api.weixin.qq.com",
+        timeout: float = 10.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.app_id = app_id
+        self._secret = app_secret
+        self.base_url = base_url.rstrip("/")
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._monotonic = monotonic
+        self._session: aiohttp.ClientSession | None = None
+        self._token: str | None = None
+        self._token_expires = 0.0
+        self._lock: asyncio.Lock | None = None
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+        return self._session
+
+    async def aclose(self) -> None:
+        """Close the HTTP session (call on shutdown)."""
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+    # --- access token -------------------------------------------------------------------------
+
+    async def access_token(self, *, stale: str | None = None) -> str:
+        """A valid access token, fetched once and reused until shortly before it expires.
+
+        `stale` is a token WeChat just rejected: it is replaced, but only once however many
+        concurrent callers report it.
+        """
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        if self._usable(stale):
+            return self._token  # type: ignore[return-value]
+        async with self._lock:
+            if self._usable(stale):
+                return self._token  # type: ignore[return-value]
+            data = await self._request(
+                "GET",
+                "/cgi-bin/token",
+                params={
+                    "grant_type": "client_credential",
+                    "appid": self.app_id,
+                    "secret": self._secret,
+                },
+            )
+            token = data.get("access_token")
+            if not isinstance(token, str) or not token:
+                raise WeChatAPIError(-1, "no access_token in response")
+            try:
+                expires_in = float(data.get("expires_in") or 7200)
+            except (TypeError, ValueError):
+                expires_in = 7200.0
+            self._token = token
+            self._token_expires = self._monotonic() + max(
+                expires_in - _REFRESH_MARGIN, expires_in / 2
+            )
+            log.info("wechat access token refreshed (valid %.0fs)", expires_in)
+            return token
+
+    def _usable(self, stale: str | None) -> bool:
+        return (
+            self._token is not None
+            and self._token != stale
+            and self._monotonic() < self._token_expires
+        )
+
+    def invalidate_token(self) -> None:
+        """Drop the cached token (WeChat said it is invalid or expired)."""
+        self._token = None
+        self._token_expires = 0.0
+
+    # --- calls ---------------------------------------------------------------------------------
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        json_body: Any = None,
+        data: aiohttp.FormData | None = None,
+    ) -> dict[str, Any]:
+        """One HTTP call; WeChatAPIError for transport failures and non-zero errcode."""
+        try:
+            async with self._http().request(
+                method, self.base_url + path, params=params, json=json_body, data=data
+            ) as resp:
+                if resp.status >= 500:
+                    raise WeChatAPIError(-1, f"http {resp.status}")
+                payload = await resp.json(content_type=None)
+        except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
+            raise WeChatAPIError(-1, type(exc).__name__) from exc
+        if not isinstance(payload, dict):
+            raise WeChatAPIError(-1, "unexpected response")
+        try:
+            errcode = int(payload.get("errcode") or 0)
+        except (TypeError, ValueError):
+            errcode = -1
+        if errcode:
+            raise WeChatAPIError(errcode, str(payload.get("errmsg", "")))
+        return payload
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        json_body: Any = None,
+        form: Callable[[], aiohttp.FormData] | None = None,
+    ) -> dict[str, Any]:
+        """An authenticated call, retried once with a fresh token on 40001/42001."""
+        stale: str | None = None
+        for attempt in (0, 1):
+            token = await self.access_token(stale=stale)
+            query = {"access_token": token, **(params or {})}
+            try:
+                return await self._request(
+                    method, path, params=query, json_body=json_body, data=form() if form else None
+                )
+            except WeChatAPIError as exc:
+                if exc.errcode in TOKEN_ERRORS and attempt == 0:
+                    stale = token
+                    continue
+                raise
+        raise WeChatAPIError(-1, "unreachable")  # pragma: no cover
+
+    async def send_text(self, openid: str, content: str) -> None:
+        """Customer-service text message (allowed within 48 h of the user's last message)."""
+        await self._call(
+            "POST",
+            "/cgi-bin/message/custom/send",
+            json_body={"touser": openid, "msgtype": "text", "text": {"content": content}},
+        )
+
+    async def send_image(self, openid: str, media_id: str) -> None:
+        """Customer-service image message referring to uploaded media."""
+        await self._call(
+            "POST",
+            "/cgi-bin/message/custom/send",
+            json_body={"touser": openid, "msgtype": "image", "image": {"media_id": media_id}},
+        )
+
+    async def upload_image(self, png: bytes, filename: str = "chart.png") -> str:
+        """Upload a temporary image (kept 3 days by WeChat) and return its media_id."""
+
+        def form() -> aiohttp.FormData:
+            body = aiohttp.FormData()
+            body.add_field("media", png, filename=filename, content_type="image/png")
+            return body
+
+        data = await self._call(
+            "POST", "/cgi-bin/media/upload", params={"type": "image"}, form=form
+        )
+        media_id = data.get("media_id")
+        if not isinstance(media_id, str) or not media_id:
+            raise WeChatAPIError(-1, "no media_id in response")
+        return media_id
+
+    async def send_subscription_notice(
+        self, openid: str, template_id: str, data: dict[str, str], page: str | None = None
+    ) -> None:
+        """Subscription notice (订阅通知) — works outside the 48-hour window once authorised."""
+        body: dict[str, Any] = {
+            "touser": openid,
+            "template_id": template_id,
+            "data": {key: {"value": value} for key, value in data.items()},
+        }
+        if page:
+            body["page"] = page
+        await self._call("POST", "/cgi-bin/message/subscribe/bizsend", json_body=body)
+
+    async def create_menu(self, menu: dict[str, Any]) -> None:
+        """Replace the account's custom menu."""
+        await self._call("POST", "/cgi-bin/menu/create", json_body=menu)

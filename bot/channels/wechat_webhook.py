@@ -1,0 +1,269 @@
+"""WeChat message handling: translate to Incoming, answer within 5 s, push the rest later.
+
+WeChat waits 5 seconds for a passive reply and retries the same MsgId up to three times. The
+assistant gets ~4.5 s; what is not ready by then goes out through the customer-service API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Coroutine
+from datetime import timedelta
+from typing import Any
+
+from bot.channels.wechat_api import UNSUBSCRIBED_ERRORS, WeChatAPI, WeChatAPIError
+from bot.channels.wechat_render import (
+    OutPart,
+    WeChatTexts,
+    load_wechat_texts,
+    parts_from_payload,
+    parts_to_payload,
+    render_replies,
+)
+from bot.channels.wechat_xml import WeChatMessage, build_image_reply, build_text_reply
+from bot.core.ports import Assistant, Clock, SystemClock
+from bot.core.types import Incoming, Reply
+from bot.storage.wechat import WeChatStore
+
+__all__ = ["CHANNEL", "WeChatWebhook", "to_incoming"]
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "wechat"
+_UNSUPPORTED = frozenset({"image", "voice", "video", "shortvideo", "location", "link", "file"})
+_DEDUPE_HORIZON = timedelta(hours=1)  # WeChat retries within ~15 s; keep keys a good while longer
+_PENDING_HORIZON = timedelta(days=30)
+_PRUNE_EVERY = 600.0
+_PENDING_FLUSH_MAX = 3
+
+
+def to_incoming(message: WeChatMessage, choices: list[str] | None = None) -> Incoming | None:
+    """The core's view of a WeChat message; None for events that need no answer."""
+    user = message.from_user
+    kind = message.msg_type
+    if kind == "text":
+        text = message.content
+        number = text.strip()
+        if choices and number.isdigit() and 1 <= int(number) <= len(choices):
+            return Incoming(
+                CHANNEL, user, text=text, kind="callback", callback_data=choices[int(number) - 1]
+            )
+        return Incoming(CHANNEL, user, text=text)
+    if kind == "voice" and message.recognition:
+        return Incoming(CHANNEL, user, text=message.recognition)
+    if kind == "event":
+        if message.event == "subscribe":
+            return Incoming(CHANNEL, user, kind="follow")
+        if message.event == "click" and message.event_key:
+            key = message.event_key
+            if key.startswith("/"):
+                return Incoming(CHANNEL, user, text=key)
+            return Incoming(CHANNEL, user, kind="callback", callback_data=key)
+        return None  # VIEW, SCAN, LOCATION, TEMPLATESENDJOBFINISH, …: nothing to say
+    if kind in _UNSUPPORTED:
+        return Incoming(CHANNEL, user, kind="unsupported")
+    return Incoming(CHANNEL, user, kind="unsupported")
+
+
+class WeChatWebhook:
+    """Turns one verified WeChat message into a passive reply (XML) or None ("success")."""
+
+    def __init__(
+        self,
+        *,
+        assistant: Assistant,
+        store: WeChatStore,
+        api: WeChatAPI | None = None,
+        clock: Clock | None = None,
+        reply_timeout: float = 4.5,
+        push_delay: float = 0.3,
+        texts: WeChatTexts | None = None,
+    ) -> None:
+        self.assistant = assistant
+        self.store = store
+        self.api = api
+        self.clock = clock or SystemClock()
+        self.reply_timeout = reply_timeout
+        self.push_delay = push_delay  # lets WeChat show the passive reply before the pushed rest
+        self.texts = texts or load_wechat_texts()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._last_prune = 0.0
+
+    # --- entry point ------------------------------------------------------------------------
+
+    async def handle(self, message: WeChatMessage) -> str | None:
+        """Passive reply XML (plaintext) for this message, or None to answer "success"."""
+        started = time.monotonic()
+        now = self.clock.now()
+        openid = message.from_user
+        if message.msg_type == "event" and message.event == "unsubscribe":
+            await asyncio.to_thread(self.store.mark_unsubscribed, openid)
+            return None
+        if not await asyncio.to_thread(self.store.claim_message, message.dedupe_key, now):
+            log.info("wechat retry of %s answered from cache", message.dedupe_key[:2])
+            return await asyncio.to_thread(self.store.saved_reply, message.dedupe_key)
+        await asyncio.to_thread(self.store.touch_user, openid, now)
+        self._maybe_prune()
+        choices = (
+            await asyncio.to_thread(self.store.get_choices, openid)
+            if message.msg_type == "text"
+            else []
+        )
+        incoming = to_incoming(message, choices)
+        pending = await asyncio.to_thread(self.store.take_pending, openid)
+        if incoming is None:
+            self._flush_pending(openid, pending)
+            return None
+
+        task = asyncio.create_task(self._answer(incoming))
+        budget = self.reply_timeout - (time.monotonic() - started)
+        try:
+            replies = await asyncio.wait_for(asyncio.shield(task), timeout=max(budget, 0.05))
+        except TimeoutError:
+            log.info(
+                "wechat answer not ready in %.1fs; delivering by customer service",
+                self.reply_timeout,
+            )
+            self._spawn(self._deliver_late(openid, task, pending))
+            return None
+
+        rendered = render_replies(replies, self.texts)
+        if rendered.choices or choices:
+            await asyncio.to_thread(self.store.set_choices, openid, rendered.choices)
+        parts = list(rendered.parts)
+        xml: str | None = None
+        if parts:
+            remaining = self.reply_timeout - (time.monotonic() - started)
+            xml = await self._passive(message, parts[0], remaining)
+            if xml is not None:
+                parts = parts[1:]
+        if xml is not None:
+            await asyncio.to_thread(self.store.save_reply, message.dedupe_key, xml)
+        if parts or pending:
+            self._spawn(self._push_after(openid, parts, pending, delay=self.push_delay))
+        return xml
+
+    async def aclose(self, timeout: float = 10.0) -> None:
+        """Wait (bounded) for background customer-service pushes to finish."""
+        if self._tasks:
+            _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
+            for task in pending:
+                task.cancel()
+
+    # --- answering --------------------------------------------------------------------------
+
+    async def _answer(self, incoming: Incoming) -> list[Reply]:
+        """The core's replies; the catch-all for this channel (logs, never shows the error)."""
+        try:
+            replies = list(await self.assistant.handle(incoming))
+        except Exception:
+            log.exception("assistant failed on a wechat message")
+            return [Reply(text=self.texts.get("internal_error"))]
+        if not replies and incoming.kind == "follow":
+            return [Reply(text=self.texts.get("greeting_fallback"))]
+        if not replies and incoming.kind == "unsupported":
+            return [Reply(text=self.texts.get("unsupported"))]
+        return replies
+
+    async def _passive(self, message: WeChatMessage, part: OutPart, remaining: float) -> str | None:
+        """The first part as passive-reply XML; an image is uploaded only if time allows."""
+        now = int(self.clock.now().timestamp())
+        if not part.is_image:
+            return build_text_reply(message.from_user, message.to_user, part.text, now)
+        if self.api is None or remaining < 1.0 or part.image_png is None:
+            return None
+        try:
+            media_id = await asyncio.wait_for(
+                self.api.upload_image(part.image_png), remaining - 0.3
+            )
+        except (TimeoutError, WeChatAPIError):
+            return None
+        return build_image_reply(message.from_user, message.to_user, media_id, now)
+
+    # --- customer-service pushes ----------------------------------------------------------------
+
+    async def _deliver_late(
+        self, openid: str, task: asyncio.Task[list[Reply]], pending: list[list[dict[str, str]]]
+    ) -> None:
+        replies = await task
+        rendered = render_replies(replies, self.texts)
+        if rendered.choices:
+            await asyncio.to_thread(self.store.set_choices, openid, rendered.choices)
+        await self._push_after(openid, rendered.parts, pending)
+
+    async def _push_after(
+        self,
+        openid: str,
+        parts: list[OutPart],
+        pending: list[list[dict[str, str]]],
+        delay: float = 0.0,
+    ) -> None:
+        """Send the answer's remaining parts, then any digests that waited for this message."""
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if parts:
+            await self.push(openid, parts)
+        if pending:
+            recent = pending[-_PENDING_FLUSH_MAX:]  # older digests are superseded by newer ones
+            header = OutPart(text=self.texts.get("pending_header", count=len(recent)))
+            flat = [header]
+            for item in recent:
+                flat.extend(parts_from_payload(item))
+            await self.push(openid, flat)
+
+    def _flush_pending(self, openid: str, pending: list[list[dict[str, str]]]) -> None:
+        if pending:
+            self._spawn(self._push_after(openid, [], pending))
+
+    async def push(self, openid: str, parts: list[OutPart]) -> bool:
+        """Customer-service messages in order; on failure the unsent rest waits in the queue."""
+        for index, part in enumerate(parts):
+            try:
+                await send_part(self.api, openid, part)
+            except WeChatAPIError as exc:
+                if exc.errcode in UNSUBSCRIBED_ERRORS:
+                    await asyncio.to_thread(self.store.mark_unsubscribed, openid)
+                    return False
+                log.warning(
+                    "wechat push failed (errcode %s); queued for the next message", exc.errcode
+                )
+                rest = parts_to_payload(parts[index:])
+                await asyncio.to_thread(self.store.add_pending, openid, rest, self.clock.now())
+                return False
+        return True
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("wechat background push crashed", exc_info=task.exception())
+
+    def _maybe_prune(self) -> None:
+        mono = time.monotonic()
+        if mono - self._last_prune < _PRUNE_EVERY:
+            return
+        self._last_prune = mono
+        now = self.clock.now()
+
+        async def prune() -> None:
+            await asyncio.to_thread(self.store.prune_messages, now - _DEDUPE_HORIZON)
+            await asyncio.to_thread(self.store.prune_pending, now - _PENDING_HORIZON)
+
+        self._spawn(prune())
+
+
+async def send_part(api: WeChatAPI | None, openid: str, part: OutPart) -> None:
+    """One customer-service message (uploading the image first)."""
+    if api is None:
+        raise WeChatAPIError(-1, "no API credentials configured")
+    if part.image_png is not None:
+        media_id = await api.upload_image(part.image_png)
+        await api.send_image(openid, media_id)
+    else:
+        await api.send_text(openid, part.text)

@@ -1,0 +1,242 @@
+"""WeChat channel state: last message per user (48-hour window), MsgId dedupe, pending pushes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from bot.storage.db import Database, metadata
+
+__all__ = ["WeChatStore", "wechat_messages", "wechat_pending", "wechat_users", "window_open"]
+
+wechat_users = Table(
+    "wechat_users",
+    metadata,
+    Column("openid", String(128), primary_key=True),
+    Column("last_message_at", DateTime(timezone=True), nullable=True),
+    Column("unsubscribed", Boolean, nullable=False, default=False),
+    Column("choices", Text, nullable=True),  # JSON list of callback data for "reply 1/2/3"
+)
+
+wechat_messages = Table(
+    "wechat_messages",
+    metadata,
+    Column("msg_key", String(200), primary_key=True),
+    Column("received_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("reply_xml", Text, nullable=True),  # plaintext passive reply, served again on retry
+)
+
+wechat_pending = Table(
+    "wechat_pending",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("openid", String(128), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("payload", Text, nullable=False),  # JSON list of {"text", "image_b64"}
+)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite drops tzinfo; every stored time is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+class WeChatStore:
+    """Small synchronous store; the webhook calls it through asyncio.to_thread."""
+
+    def __init__(self, database: Database) -> None:
+        self._engine = database.engine
+
+    # --- 48-hour window ------------------------------------------------------------------
+
+    def touch_user(self, openid: str, at: datetime) -> None:
+        """Record that the user just wrote to us (opens the customer-service window)."""
+        with self._engine.begin() as conn:
+            done = conn.execute(
+                update(wechat_users)
+                .where(wechat_users.c.openid == openid)
+                .values(last_message_at=at, unsubscribed=False)
+            )
+            if done.rowcount == 0:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(
+                            insert(wechat_users).values(
+                                openid=openid, last_message_at=at, unsubscribed=False
+                            )
+                        )
+                except IntegrityError:
+                    conn.execute(
+                        update(wechat_users)
+                        .where(wechat_users.c.openid == openid)
+                        .values(last_message_at=at, unsubscribed=False)
+                    )
+
+    def last_message_at(self, openid: str) -> datetime | None:
+        """When the user last wrote to us, or None if never."""
+        with self._engine.connect() as conn:
+            value = conn.execute(
+                select(wechat_users.c.last_message_at).where(wechat_users.c.openid == openid)
+            ).scalar_one_or_none()
+        return _aware(value)
+
+    def mark_unsubscribed(self, openid: str) -> None:
+        """The user unfollowed the account: no pushes until they follow again."""
+        with self._engine.begin() as conn:
+            done = conn.execute(
+                update(wechat_users)
+                .where(wechat_users.c.openid == openid)
+                .values(unsubscribed=True)
+            )
+            if done.rowcount == 0:
+                conn.execute(insert(wechat_users).values(openid=openid, unsubscribed=True))
+
+    def is_unsubscribed(self, openid: str) -> bool:
+        """True after an unsubscribe event and before the next follow or message."""
+        with self._engine.connect() as conn:
+            value = conn.execute(
+                select(wechat_users.c.unsubscribed).where(wechat_users.c.openid == openid)
+            ).scalar_one_or_none()
+        return bool(value)
+
+    # --- numbered choices ------------------------------------------------------------------
+
+    def set_choices(self, openid: str, data: Sequence[str]) -> None:
+        """Remember the callback data behind the numbered options we just showed."""
+        payload = json.dumps(list(data), ensure_ascii=False) if data else None
+        with self._engine.begin() as conn:
+            conn.execute(
+                update(wechat_users).where(wechat_users.c.openid == openid).values(choices=payload)
+            )
+
+    def get_choices(self, openid: str) -> list[str]:
+        """The callback data of the options shown last, in display order."""
+        with self._engine.connect() as conn:
+            value = conn.execute(
+                select(wechat_users.c.choices).where(wechat_users.c.openid == openid)
+            ).scalar_one_or_none()
+        if not value:
+            return []
+        try:
+            data = json.loads(value)
+        except ValueError:
+            return []
+        return [str(item) for item in data] if isinstance(data, list) else []
+
+    # --- MsgId dedupe -----------------------------------------------------------------------
+
+    def claim_message(self, msg_key: str, at: datetime) -> bool:
+        """True for the first delivery of msg_key; False for WeChat's retries of it."""
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(insert(wechat_messages).values(msg_key=msg_key, received_at=at))
+        except IntegrityError:
+            return False
+        return True
+
+    def save_reply(self, msg_key: str, reply_xml: str) -> None:
+        """Keep the passive reply so a retry of the same message gets the same answer."""
+        with self._engine.begin() as conn:
+            conn.execute(
+                update(wechat_messages)
+                .where(wechat_messages.c.msg_key == msg_key)
+                .values(reply_xml=reply_xml)
+            )
+
+    def saved_reply(self, msg_key: str) -> str | None:
+        """The passive reply given to the first delivery, if it was ready in time."""
+        with self._engine.connect() as conn:
+            return conn.execute(
+                select(wechat_messages.c.reply_xml).where(wechat_messages.c.msg_key == msg_key)
+            ).scalar_one_or_none()
+
+    def prune_messages(self, before: datetime) -> int:
+        """Forget dedupe keys older than WeChat's retry horizon."""
+        with self._engine.begin() as conn:
+            done = conn.execute(
+                delete(wechat_messages).where(wechat_messages.c.received_at < before)
+            )
+        return int(done.rowcount or 0)
+
+    # --- pending pushes ----------------------------------------------------------------------
+
+    def add_pending(self, openid: str, payload: list[dict[str, str]], at: datetime) -> None:
+        """Queue messages that could not be pushed now (outside the 48-hour window)."""
+        with self._engine.begin() as conn:
+            conn.execute(
+                insert(wechat_pending).values(
+                    openid=openid, created_at=at, payload=json.dumps(payload, ensure_ascii=False)
+                )
+            )
+
+    def take_pending(self, openid: str) -> list[list[dict[str, str]]]:
+        """Remove and return the user's queued items, oldest first."""
+        with self._engine.begin() as conn:
+            rows = conn.execute(
+                select(wechat_pending.c.id, wechat_pending.c.payload)
+                .where(wechat_pending.c.openid == openid)
+                .order_by(wechat_pending.c.id)
+            ).all()
+            if not rows:
+                return []
+            conn.execute(
+                delete(wechat_pending).where(wechat_pending.c.id.in_([r.id for r in rows]))
+            )
+        items: list[list[dict[str, str]]] = []
+        for row in rows:
+            try:
+                items.append(json.loads(row.payload))
+            except ValueError:
+                continue
+        return items
+
+    def count_pending(self, openid: str) -> int:
+        """How many items wait for the user's next message."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(wechat_pending.c.id).where(wechat_pending.c.openid == openid)
+            ).all()
+        return len(rows)
+
+    def prune_pending(self, before: datetime) -> int:
+        """Drop queued items too old to matter."""
+        with self._engine.begin() as conn:
+            done = conn.execute(delete(wechat_pending).where(wechat_pending.c.created_at < before))
+        return int(done.rowcount or 0)
+
+    # --- Forgettable ----------------------------------------------------------------------------
+
+    def forget_user(self, user_key: str) -> int:
+        """Delete what we keep about a WeChat user ("wechat:<openid>" or a bare OpenID)."""
+        openid = user_key.split(":", 1)[1] if user_key.startswith("wechat:") else user_key
+        if ":" in user_key and not user_key.startswith("wechat:"):
+            return 0
+        with self._engine.begin() as conn:
+            gone = conn.execute(delete(wechat_pending).where(wechat_pending.c.openid == openid))
+            users = conn.execute(delete(wechat_users).where(wechat_users.c.openid == openid))
+        return int(gone.rowcount or 0) + int(users.rowcount or 0)
+
+
+def window_open(last: datetime | None, now: datetime, hours: float = 48.0) -> bool:
+    """True while customer-service messages may still be sent (within 48 h of the last message)."""
+    if last is None:
+        return False
+    return now - last < timedelta(hours=hours)
