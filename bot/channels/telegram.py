@@ -196,12 +196,12 @@ def build_application(
 ) -> Application:
     """A PTB application wired to the assistant (api_url points it at another Bot API server)."""
     builder = ApplicationBuilder().token(token).job_queue(None)
+    builder.concurrent_updates(PerChatUpdateProcessor(max_running=max_running))
     if api_url:
         base = api_url.rstrip("/")
-        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
-    if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
-    builder = builder.concurrent_updates(PerChatUpdateProcessor(max_running=max_running))
+        builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+    if rate_limit:  # the builder mutates itself; its generic return type is not needed here
+        builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
     application = builder.build()
     handlers = TelegramHandlers(assistant, texts=texts, max_file_bytes=max_file_bytes)
     handlers.register(application)

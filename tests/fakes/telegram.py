@@ -28,6 +28,7 @@ __all__ = [
     "BotMessage",
     "Emulator",
     "EmulatorUser",
+    "RecordingBot",
     "ScriptedAssistant",
     "emulator_or_skip",
     "new_token",
@@ -114,7 +115,7 @@ class ScriptedAssistant:
             self.scoring.discard(key)
             return [Reply(text="已删除您的全部数据。")]
         if text == "/long":
-            return [Reply(text="\n\n".join("第%d段：" % i + "创新积分" * 300 for i in range(8)))]
+            return [Reply(text="\n\n".join(f"第{i}段：" + "创新积分" * 300 for i in range(8)))]
         if text.startswith("/boom"):
             raise RuntimeError(f"cannot parse {text}")  # carries the user's figures
         if key in self.scoring and any(ch.isdigit() for ch in text):
@@ -125,6 +126,33 @@ class ScriptedAssistant:
                 )
             ]
         return [Reply(text="创新积分制按技术创新、成长、投入三类指标评分。\n来源：《企业创新积分制工作指引》")]
+
+
+# --- a bot that records what would be sent ----------------------------------------------------------
+
+
+@dataclass
+class RecordingBot:
+    """Duck-types the three telegram.Bot send methods the renderer uses; records each call."""
+
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    async def _record(self, method: str, chat_id: int, **fields: Any) -> dict[str, Any]:
+        self.calls.append((method, {"chat_id": chat_id, **fields}))
+        return {"method": method}
+
+    async def send_message(self, chat_id: int, text: str, **fields: Any) -> dict[str, Any]:
+        return await self._record("send_message", chat_id, text=text, **fields)
+
+    async def send_photo(self, chat_id: int, **fields: Any) -> dict[str, Any]:
+        return await self._record("send_photo", chat_id, **fields)
+
+    async def send_document(self, chat_id: int, **fields: Any) -> dict[str, Any]:
+        return await self._record("send_document", chat_id, **fields)
+
+    @property
+    def methods(self) -> list[str]:
+        return [method for method, _ in self.calls]
 
 
 # --- the emulator process ------------------------------------------------------------------------

@@ -1,0 +1,113 @@
+"""TelegramNotifier maps real Bot API outcomes (via the emulator) to delivery statuses."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+from telegram.ext import AIORateLimiter, ExtBot
+
+from bot.channels.telegram_notifier import TelegramNotifier
+from bot.core.types import DeliveryStatus, Reply
+from tests.fakes.telegram import Emulator, EmulatorUser, emulator_or_skip, new_token, tiny_png
+
+pytestmark = [pytest.mark.server, pytest.mark.timeout(60)]
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    with emulator_or_skip() as running:
+        yield running
+
+
+@pytest.fixture
+async def http(emulator: Emulator) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=emulator.url, timeout=10) as client:
+        yield client
+
+
+def _bot(api_url: str, token: str) -> ExtBot[None]:
+    return ExtBot(
+        token,
+        base_url=f"{api_url}/bot",
+        base_file_url=f"{api_url}/file/bot",
+        rate_limiter=AIORateLimiter(max_retries=0),  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+async def notifier_and_token(emulator: Emulator) -> AsyncIterator[tuple[TelegramNotifier, str]]:
+    token = new_token()
+    notifier = TelegramNotifier(_bot(emulator.url, token))
+    try:
+        yield notifier, token
+    finally:
+        await notifier.aclose()
+
+
+async def _fail_next(http: httpx.AsyncClient, token: str, **error: object) -> None:
+    response = await http.post("/_innobot/failNext", json={"token": token, **error})
+    response.raise_for_status()
+
+
+async def test_delivered_digest_reaches_the_user(
+    http: httpx.AsyncClient, notifier_and_token: tuple[TelegramNotifier, str]
+) -> None:
+    notifier, token = notifier_and_token
+    digest = [Reply(text="本周新政策 2 条：\n1. 积分贷扩容"), Reply(text="趋势图", image_png=tiny_png())]
+    result = await notifier.send("3131", digest)
+    assert result.status is DeliveryStatus.DELIVERED
+    got = await EmulatorUser(http, token, user_id=3131).replies()
+    assert [m.body for m in got] == ["本周新政策 2 条：\n1. 积分贷扩容", "趋势图"]
+    assert got[1].is_png
+
+
+async def test_blocked_user_is_blocked_not_retried(
+    http: httpx.AsyncClient, notifier_and_token: tuple[TelegramNotifier, str]
+) -> None:
+    notifier, token = notifier_and_token
+    await notifier.send("1", [Reply(text="warm-up")])  # bot initialised (getMe) before the failure
+    await _fail_next(
+        http, token, method="sendMessage", error_code=403,
+        description="Forbidden: bot was blocked by the user",
+    )
+    result = await notifier.send("3132", [Reply(text="摘要")])
+    assert result.status is DeliveryStatus.BLOCKED
+
+
+async def test_flood_control_is_retry_with_telegrams_delay(
+    http: httpx.AsyncClient, notifier_and_token: tuple[TelegramNotifier, str]
+) -> None:
+    notifier, token = notifier_and_token
+    await notifier.send("1", [Reply(text="warm-up")])
+    await _fail_next(
+        http, token, method="sendMessage", error_code=429,
+        description="Too Many Requests: retry after 7", retry_after=7,
+    )
+    result = await notifier.send("3133", [Reply(text="摘要")])
+    assert result.status is DeliveryStatus.RETRY
+    assert result.retry_after == 7
+
+
+async def test_unknown_chat_is_blocked(
+    http: httpx.AsyncClient, notifier_and_token: tuple[TelegramNotifier, str]
+) -> None:
+    notifier, token = notifier_and_token
+    await notifier.send("1", [Reply(text="warm-up")])
+    await _fail_next(
+        http, token, method="sendMessage", error_code=400, description="Bad Request: chat not found"
+    )
+    assert (await notifier.send("3134", [Reply(text="摘要")])).status is DeliveryStatus.BLOCKED
+    assert (await notifier.send("not-a-number", [Reply(text="摘要")])).status is DeliveryStatus.BLOCKED
+
+
+async def test_network_failure_is_retry() -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    notifier = TelegramNotifier(_bot(f"http://127.0.0.1:{closed_port}", new_token()))
+    result = await notifier.send("3135", [Reply(text="摘要")])
+    assert result.status is DeliveryStatus.RETRY
+    assert result.detail.startswith("network")
