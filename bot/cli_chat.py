@@ -1,9 +1,36 @@
-"""Commands of one area, registered on the root typer app by bot.cli."""
+"""`innobot chat`: the console channel over the full assistant (what `make demo` opens)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import sys
+
 import typer
+
+__all__ = ["register"]
 
 
 def register(app: typer.Typer) -> None:
     """Attach this area's commands to the root app."""
+
+    @app.command()
+    def chat(
+        user: str = typer.Option("demo", "--user", help="User id (console users are 'console:ID')."),
+    ) -> None:
+        """Chat with the assistant in the terminal; also reads piped stdin (one message per line)."""
+        from bot.app import build_assistant, configure_logging, load_settings
+        from bot.channels.console import ConsoleChannel
+
+        settings = load_settings()
+        configure_logging(settings)
+        if sys.stdin.isatty() and settings.log_level.upper() == "INFO":
+            logging.getLogger().setLevel(logging.WARNING)  # keep the conversation readable
+        assistant = build_assistant(settings)
+        channel = ConsoleChannel(
+            assistant, user_id=user, charts_dir=settings.data_dir / "charts"
+        )
+        try:
+            asyncio.run(channel.run())
+        except KeyboardInterrupt:
+            typer.echo("\n再见！")

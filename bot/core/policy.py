@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.core.forms import PolicySpec
-from retrieval.types import Hit, SearchFilters, Searcher
+from retrieval.types import Hit, Searcher, SearchFilters
 
 __all__ = ["match_policies", "policy_query"]
 
@@ -49,7 +49,9 @@ def match_policies(
     found += searcher.search(query, k=spec.max_items * 3)
 
     def local(hit: Hit) -> bool:
-        return bool(region) and (region in hit.regions or region in hit.title or region in hit.text)
+        if not region:
+            return False
+        return region in hit.regions or region in hit.title or region in hit.text
 
     ranked = sorted(enumerate(found), key=lambda pair: (not local(pair[1]), pair[0]))
     picked: list[Hit] = []

@@ -87,7 +87,7 @@ def _kind(rule_set: str, result: dict[str, Any]) -> str:
 def _render_cn_ref(
     result: dict[str, Any], field: Callable[[str], FieldSpec | None], texts: Texts
 ) -> str:
-    stage = texts.lookup("stages", str(result.get("stage", "")))
+    stage = str(result.get("stage_label") or texts.lookup("stages", str(result.get("stage", ""))))
     lines = []
     if result.get("vetoed"):
         after = _fmt(_num(result.get("base")) + _num(result.get("bonus")))
@@ -119,6 +119,9 @@ def _render_cn_ref(
     if suggestions:
         lines.append(texts.get("suggestions_header"))
         for s in suggestions:
+            if s.get("text"):
+                lines.append(f"· {s['text']}")
+                continue
             spec = field(str(s.get("field")))
             label = spec.label if spec is not None else str(s.get("field"))
             lines.append(

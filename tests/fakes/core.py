@@ -9,8 +9,8 @@ from typing import Any
 from bot.core.scoring_port import (
     FieldSpec,
     FigureError,
-    ParseOutcome,
     ParsedFigure,
+    ParseOutcome,
     ScoreOutcome,
 )
 from bot.core.types import Incoming, Reply

@@ -1,0 +1,123 @@
+"""Console channel (终端): stdin lines in, replies on stdout; buttons become numbered options."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from bot.core.ports import Assistant
+from bot.core.types import Choice, Incoming, Reply
+
+__all__ = ["ConsoleChannel"]
+
+CHANNEL = "console"
+PROMPT = "你> "
+
+
+class ConsoleChannel:
+    """Translates terminal lines to Incoming and replies to text; charts go to files."""
+
+    def __init__(
+        self,
+        assistant: Assistant,
+        *,
+        user_id: str,
+        charts_dir: Path,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        interactive: bool | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self._assistant = assistant
+        self._user_id = user_id
+        self._charts_dir = charts_dir
+        self._in = stdin or sys.stdin
+        self._out = stdout or sys.stdout
+        self._interactive = self._in.isatty() if interactive is None else interactive
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._choices: list[Choice] = []
+        self._saved = 0
+
+    async def run(self) -> None:
+        """Greet when a person is typing, then handle lines until EOF or Ctrl-C."""
+        try:
+            if self._interactive:
+                await self._send(Incoming(channel=CHANNEL, user_id=self._user_id, text="/start"))
+            while True:
+                line = await self._read_line()
+                if line is None:
+                    break
+                incoming = self._to_incoming(line.rstrip("\r\n"))
+                if incoming is None:
+                    continue
+                await self._send(incoming)
+        except (KeyboardInterrupt, asyncio.CancelledError):
+            pass
+        if self._interactive:
+            self._write("\n再见！")
+
+    async def _read_line(self) -> str | None:
+        if self._interactive:
+            self._out.write(PROMPT)
+            self._out.flush()
+            line = await asyncio.to_thread(self._in.readline)
+        else:
+            line = self._in.readline()
+        return line if line else None
+
+    def _to_incoming(self, line: str) -> Incoming | None:
+        """A typed option number (or label) of the last buttons becomes a button press."""
+        stripped = line.strip()
+        if not stripped and not self._interactive:
+            return None
+        for index, choice in enumerate(self._choices, start=1):
+            if stripped in (str(index), choice.label):
+                return Incoming(
+                    channel=CHANNEL, user_id=self._user_id, kind="callback", callback_data=choice.data
+                )
+        return Incoming(channel=CHANNEL, user_id=self._user_id, text=line)
+
+    async def _send(self, incoming: Incoming) -> None:
+        replies = await self._assistant.handle(incoming)
+        self._choices = []
+        for reply in replies:
+            self._show(reply)
+        if not self._interactive:
+            self._out.write("\n")
+            self._out.flush()
+
+    def _show(self, reply: Reply) -> None:
+        lines = [reply.text] if reply.text else []
+        if reply.image_png:
+            lines.append(f"[图片已保存：{self._save(reply.image_png, 'png')}]")
+        if reply.document:
+            lines.append(f"[文件已保存：{self._save(reply.document, reply.document_name or 'bin')}]")
+        if reply.choices:
+            start = len(self._choices)
+            flat = [c for row in reply.choices for c in row]
+            self._choices.extend(flat)
+            options = "  ".join(f"[{start + i}] {c.label}" for i, c in enumerate(flat, start=1))
+            lines.append(f"{options}  （输入编号选择）")
+        if lines:
+            self._write("\n".join(lines))
+
+    def _save(self, data: bytes, suffix: str) -> Path:
+        self._charts_dir.mkdir(parents=True, exist_ok=True)
+        self._saved += 1
+        stamp = self._clock().strftime("%Y%m%d-%H%M%S")
+        ext = suffix if "." not in suffix else suffix.rsplit(".", 1)[1]
+        safe_user = re.sub(r"[^\w-]", "_", self._user_id)[:40]
+        path = self._charts_dir / f"{stamp}-{safe_user}-{self._saved}.{ext}"
+        path.write_bytes(data)
+        return path
+
+    def _write(self, text: str) -> None:
+        self._out.write(text + "\n")
+        if self._interactive:
+            self._out.write("\n")
+        self._out.flush()

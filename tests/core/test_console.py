@@ -1,0 +1,41 @@
+"""Console channel: piped lines in, replies out, numbered buttons, charts saved to files."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from bot.channels.console import ConsoleChannel
+from tests.core.conftest import Rig
+
+
+async def run_console(rig: Rig, lines: str, tmp_path: Path, interactive: bool = False) -> str:
+    out = io.StringIO()
+    channel = ConsoleChannel(
+        rig.assistant, user_id="demo", charts_dir=tmp_path / "charts",
+        stdin=io.StringIO(lines), stdout=out, interactive=interactive,
+    )
+    await channel.run()
+    return out.getvalue()
+
+
+async def test_piped_dialogue_with_numbered_buttons_and_saved_chart(rig: Rig, tmp_path: Path) -> None:
+    script = "/score 营收3000万\n跳过\n" + "跳过\n" * 12 + "1\n"  # "1" = 确认 on the last buttons
+    output = await run_console(rig, script, tmp_path)
+    assert "[1] 确认  [2] 修改  [3] 取消" in output
+    assert "初步自评估" in output
+    charts = list((tmp_path / "charts").glob("*.png"))
+    assert len(charts) == 1 and charts[0].read_bytes().startswith(b"\x89PNG")
+    assert f"[图片已保存：{charts[0]}]" in output
+    assert "你>" not in output  # no prompt when piped
+
+
+async def test_interactive_greets_and_ends_cleanly_on_eof(rig: Rig, tmp_path: Path) -> None:
+    output = await run_console(rig, "", tmp_path, interactive=True)
+    assert "企业创新积分制助手" in output and "/score" in output
+    assert output.rstrip().endswith("再见！")
+
+
+async def test_blank_piped_lines_are_ignored(rig: Rig, tmp_path: Path) -> None:
+    output = await run_console(rig, "\n\n积分制是什么\n", tmp_path)
+    assert output.count("画像") == 1 and "没有收到内容" not in output
