@@ -1,0 +1,159 @@
+"""Column-wise coercion and validation for batch scoring, mirroring validation.py message by message."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from scoring.errors import InputError
+from scoring.fields import DERIVED, FIELDS, FieldSpec, field_spec, normalize_text
+from scoring.validation import FALSE_WORDS, TRUE_WORDS, share_violation
+
+__all__ = ["Columns", "map_columns", "prepare_columns"]
+
+Columns = dict[str, np.ndarray]
+"""Field name -> array: float64 (NaN = missing) for numbers and bools, object (None) for enums."""
+
+
+def map_columns(df: pd.DataFrame) -> dict[str, str]:
+    """Input column -> field name (by field name or Chinese label); others pass through."""
+    mapping: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for col in df.columns:
+        spec = field_spec(str(col))
+        if spec is None:
+            continue
+        if spec.name in seen:
+            raise InputError(spec.name, f"“{seen[spec.name]}”和“{col}”都表示{spec.label}，请只保留一列")
+        seen[spec.name] = str(col)
+        mapping[str(col)] = spec.name
+    if not mapping:
+        raise InputError(None, "表格中没有可识别的数据列（列名应为字段名或中文名称，如“上年度营业收入”）")
+    return mapping
+
+
+def _set_error(errors: np.ndarray, mask: np.ndarray, message: str | np.ndarray) -> None:
+    """Record the first error of each row (later errors never overwrite earlier ones)."""
+    target = mask & (errors == None)  # noqa: E711 - element-wise comparison
+    if isinstance(message, np.ndarray):
+        errors[target] = message[target]
+    else:
+        errors[target] = message
+
+
+def _as_text(col: pd.Series) -> pd.Series:
+    text = col.astype(object).where(col.notna(), "")
+    return text.map(str).str.normalize("NFKC").str.strip().str.lower()
+
+
+def _numeric(spec: FieldSpec, col: pd.Series, errors: np.ndarray) -> np.ndarray:
+    if pd.api.types.is_bool_dtype(col):
+        _set_error(errors, col.notna().to_numpy(), f"{spec.label}应为数字")
+        return np.full(len(col), np.nan)
+    if pd.api.types.is_numeric_dtype(col):
+        values = col.to_numpy(dtype=float, na_value=np.nan, copy=True)
+    else:
+        raw = col.astype(object)
+        is_bool = raw.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
+        text = _as_text(col).str.replace(",", "", regex=False).str.rstrip("%")
+        values = pd.to_numeric(text.where(text != "", None), errors="coerce").to_numpy(dtype=float, copy=True)
+        bad = (text != "").to_numpy() & np.isnan(values) & ~is_bool
+        if bad.any():
+            shown = raw.map(lambda v: str(v)).to_numpy(dtype=object)
+            _set_error(errors, bad, np.array([f"{spec.label}应为数字，收到“{v}”" for v in shown], dtype=object))
+        _set_error(errors, is_bool, f"{spec.label}应为数字")
+        values[is_bool] = np.nan
+    inf = np.isinf(values)
+    if inf.any():
+        _set_error(errors, inf, f"{spec.label}应为有限的数字")
+        values[inf] = np.nan
+    if spec.kind == "count":
+        frac = ~np.isnan(values) & (values != np.floor(values))
+        _set_error(errors, frac, f"{spec.label}应为整数")
+    return values
+
+
+def _choice(spec: FieldSpec, col: pd.Series, errors: np.ndarray) -> np.ndarray:
+    text = _as_text(col)
+    present = (text != "").to_numpy()
+    if spec.kind == "bool":
+        lookup: dict[str, object] = {w: 1.0 for w in TRUE_WORDS} | {w: 0.0 for w in FALSE_WORDS}
+        lookup |= {"1.0": 1.0, "0.0": 0.0}
+        mapped = text.map(lookup)
+        values = mapped.to_numpy(dtype=float, na_value=np.nan, copy=True)
+        bad = present & np.isnan(values)
+        shown = col.astype(object).map(str).to_numpy(dtype=object)
+        _set_error(errors, bad, np.array([f"{spec.label}应为“是”或“否”，收到“{v}”" for v in shown], dtype=object))
+        values[bad] = np.nan
+        return values
+    lookup = {}
+    for key, label in spec.choices.items():
+        lookup[normalize_text(label)] = key
+        lookup[key] = key
+    mapped = text.map(lookup)
+    out = mapped.astype(object).where(mapped.notna(), None).to_numpy(dtype=object, copy=True)
+    bad = present & (mapped.isna().to_numpy())
+    if bad.any():
+        options = "、".join(f"{k}（{v}）" for k, v in spec.choices.items())
+        shown = col.astype(object).map(str).to_numpy(dtype=object)
+        _set_error(
+            errors, bad,
+            np.array([f"{spec.label}的取值“{v}”无法识别，可选：{options}" for v in shown], dtype=object),
+        )
+        out[bad] = None
+    return out
+
+
+def _range(spec: FieldSpec, values: np.ndarray, errors: np.ndarray) -> None:
+    known = ~np.isnan(values)
+    if spec.min is not None:
+        message = (
+            f"{spec.label}不能为负数" if spec.min == 0 else f"{spec.label}不能低于 {spec.min:g}{spec.unit}"
+        )
+        _set_error(errors, known & (values < spec.min), message)
+    if spec.max is not None:
+        _set_error(errors, known & (values > spec.max), f"{spec.label}应在 0–{spec.max:g}% 之间")
+
+
+def prepare_columns(df: pd.DataFrame, mapping: Mapping[str, str]) -> tuple[Columns, np.ndarray]:
+    """Typed field arrays with derived ratios and defaults, plus each row's first error (or None)."""
+    n = len(df)
+    errors = np.full(n, None, dtype=object)
+    cols: Columns = {}
+    order = [(col, fld) for col, fld in mapping.items()]
+    for col, fld in order:
+        spec = FIELDS[fld]
+        series = df[col]
+        if spec.kind in ("bool", "enum"):
+            cols[fld] = _choice(spec, series, errors)
+        else:
+            cols[fld] = _numeric(spec, series, errors)
+    for _, fld in order:
+        spec = FIELDS[fld]
+        if spec.kind in ("money", "count", "percent", "number"):
+            _range(spec, cols[fld], errors)
+    for name, d in DERIVED.items():
+        num, den = cols.get(d.num), cols.get(d.den)
+        given = cols.get(name)
+        if num is None or den is None:
+            continue
+        ok = ~np.isnan(num) & ~np.isnan(den) & (den > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            computed = num / den * 100 if d.op == "ratio" else (num / den - 1) * 100
+        computed = np.where(ok, computed, np.nan)
+        if FIELDS[name].share:
+            message = share_violation(name).message
+            _set_error(errors, ok & (computed > 100), message)
+        cols[name] = computed if given is None else np.where(np.isnan(given), computed, given)
+    for name, spec in FIELDS.items():
+        if spec.default is not None:
+            default = 1.0 if spec.default is True else 0.0
+            if name not in cols:
+                cols[name] = np.full(n, default)
+            else:
+                cols[name] = np.where(np.isnan(cols[name]), default, cols[name])
+        elif name not in cols:
+            cols[name] = np.full(n, None, dtype=object) if spec.kind == "enum" else np.full(n, np.nan)
+    return cols, errors
