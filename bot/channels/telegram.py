@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from telegram import Update
+from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -70,6 +70,16 @@ class TelegramHandlers:
             MessageHandler(message & ~filters.StatusUpdate.ALL, self.on_unsupported)
         )
         application.add_error_handler(self.on_error)
+
+    async def publish_commands(self, application: Application) -> None:
+        """Show the command menu in Telegram clients (cosmetic: failure is only logged)."""
+        if not self._texts.commands:
+            return
+        commands = [BotCommand(name, description) for name, description in self._texts.commands]
+        try:
+            await application.bot.set_my_commands(commands)
+        except TelegramError as error:
+            logger.warning("could not publish the command menu: %s", type(error).__name__)
 
     # --- translation ---------------------------------------------------------------------
 
@@ -195,7 +205,8 @@ def build_application(
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> Application:
     """A PTB application wired to the assistant (api_url points it at another Bot API server)."""
-    builder = ApplicationBuilder().token(token).job_queue(None)
+    handlers = TelegramHandlers(assistant, texts=texts, max_file_bytes=max_file_bytes)
+    builder = ApplicationBuilder().token(token).job_queue(None).post_init(handlers.publish_commands)
     builder.concurrent_updates(PerChatUpdateProcessor(max_running=max_running))
     if api_url:
         base = api_url.rstrip("/")
@@ -203,7 +214,6 @@ def build_application(
     if rate_limit:  # the builder mutates itself; its generic return type is not needed here
         builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
     application = builder.build()
-    handlers = TelegramHandlers(assistant, texts=texts, max_file_bytes=max_file_bytes)
     handlers.register(application)
     return application
 
@@ -245,7 +255,6 @@ class TelegramRunner:
         self.application = application
         self._webhook = webhook
         self._poll_timeout = poll_timeout
-        self._started = False
 
     async def start(self) -> None:
         """Initialise, then start long polling or the webhook server, then the dispatcher."""
@@ -254,6 +263,8 @@ class TelegramRunner:
         if updater is None:
             raise RuntimeError("application was built without an updater")
         await app.initialize()
+        if app.post_init is not None:  # what run_polling/run_webhook would call
+            await app.post_init(app)
         if self._webhook is None:
             await updater.start_polling(
                 timeout=self._poll_timeout, allowed_updates=ALLOWED_UPDATES
@@ -269,19 +280,14 @@ class TelegramRunner:
                 allowed_updates=ALLOWED_UPDATES,
             )
         await app.start()
-        self._started = True
         logger.info("telegram channel started (%s)", "webhook" if self._webhook else "polling")
 
     async def stop(self) -> None:
-        """Stop fetching, finish running handlers, release the HTTP clients."""
-        if not self._started:
-            await self.application.shutdown()
-            return
+        """Stop fetching, finish running handlers, release the HTTP clients (safe after a failed start)."""
         app = self.application
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
             await app.stop()
         await app.shutdown()
-        self._started = False
         logger.info("telegram channel stopped")

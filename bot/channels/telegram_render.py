@@ -49,13 +49,16 @@ class TelegramTexts:
     error: str
     file_too_large: str
     choose: str
+    commands: tuple[tuple[str, str], ...] = ()  # the "/" menu: (command, description)
 
     @classmethod
     def load(cls) -> TelegramTexts:
         """Read the bundled texts file, so wording changes are a data diff."""
         raw = resources.files("bot.channels").joinpath("telegram_texts.yaml").read_text("utf-8")
         data = yaml.safe_load(raw)
-        return cls(**{name: str(data[name]) for name in cls.__dataclass_fields__})
+        commands = tuple((str(k), str(v)) for k, v in (data.get("commands") or {}).items())
+        sentences = ("unsupported", "error", "file_too_large", "choose")
+        return cls(**{name: str(data[name]) for name in sentences}, commands=commands)
 
 
 def build_keyboard(rows: Sequence[Sequence[Choice]]) -> InlineKeyboardMarkup | None:

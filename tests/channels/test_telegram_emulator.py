@@ -161,6 +161,13 @@ async def test_failure_is_logged_without_figures_and_user_is_told(
     assert "已订阅" in after.body
 
 
+async def test_command_menu_is_published_at_start(http: httpx.AsyncClient, token: str) -> None:
+    menu = (await http.post(f"/bot{token}/getMyCommands")).json()["result"]
+    commands = {item["command"]: item["description"] for item in menu}
+    assert {"start", "score", "subscribe", "forget"} <= set(commands)
+    assert commands["score"] == "创新积分初步测算"
+
+
 async def test_forget(user: EmulatorUser) -> None:
     await user.send("/forget")
     (done,) = await user.replies()

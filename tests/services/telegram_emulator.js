@@ -18,7 +18,8 @@
 //   8. POST /_innobot/failNext {token, method, error_code, description, retry_after?} makes the
 //      next call of `method` fail the way the real Bot API does (403 blocked, 429 flood control).
 //   9. editMessageText / editMessageReplyMarkup answer with the message and can drop a keyboard.
-//  10. Methods the emulator lacks but that only need `true` (setMyCommands, sendChatAction, ...).
+//  10. setMyCommands / getMyCommands remember the command menu; other methods the emulator lacks
+//      that only need `true` (sendChatAction, ...) acknowledge.
 'use strict';
 
 const crypto = require('crypto');
@@ -37,11 +38,12 @@ function argValue(name, fallback) {
 const toSeconds = (t) => (typeof t === 'number' && t > 1e11 ? Math.floor(t / 1000) : t);
 const ok = (res, result) => res.json({ ok: true, result });
 const TRUE_METHODS = [
-  'setMyCommands', 'deleteMyCommands', 'sendChatAction', 'setChatMenuButton', 'close', 'logOut',
+  'deleteMyCommands', 'sendChatAction', 'setChatMenuButton', 'close', 'logOut',
 ];
 
 const failures = new Map(); // `${token}/${method}` -> Telegram error body
 const uploads = new Map(); // file_id -> {bytes, name, mime}
+const commandMenus = new Map(); // token -> [{command, description}]
 
 function botMessage(server, token, message) {
   const msg = server.addBotMessage(message, token);
@@ -198,6 +200,12 @@ function innobotRoutes(app, server) {
 
   // 10. methods that only acknowledge
   TRUE_METHODS.forEach((m) => app.all(`/bot:token/${m}`, (_req, res) => ok(res, true)));
+  app.all('/bot:token/setMyCommands', (req, res) => {
+    const raw = (req.body && req.body.commands) || '[]';
+    commandMenus.set(req.params.token, typeof raw === 'string' ? JSON.parse(raw) : raw);
+    ok(res, true);
+  });
+  app.all('/bot:token/getMyCommands', (req, res) => ok(res, commandMenus.get(req.params.token) || []));
   app.all('/bot:token/getWebhookInfo', (req, res) => {
     const hook = server.webhooks[req.params.token];
     ok(res, { url: hook ? hook.url : '', has_custom_certificate: false, pending_update_count: 0 });
