@@ -4,33 +4,59 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scoring.errors import InputError, ParseError, RuleSetError, ScoringError
 from scoring.fields import FIELDS, KEY_FIELDS, FieldSpec, field_spec, format_value
 from scoring.loader import available_rule_sets, load_rule_set
 from scoring.model import HighTechRuleSet, PointsRuleSet, RuleSet, TechSmeRuleSet
-from scoring.results import HighTechResult, ScoreResult, TechSmeResult
+from scoring.parser import ParsedFigures, ParsedItem, parse_figures
+from scoring.results import (
+    CheckResult,
+    ConditionResult,
+    HighTechResult,
+    IndicatorScore,
+    ScoreResult,
+    Suggestion,
+    TechSmeResult,
+)
 from scoring.validation import validate
+
+if TYPE_CHECKING:  # pandas and matplotlib load only when batch scoring or a chart is asked for
+    import pandas as pd
+
+    from scoring.batch import BatchResult
 
 __all__ = [
     "FIELDS",
     "KEY_FIELDS",
+    "CheckResult",
+    "ConditionResult",
     "FieldSpec",
     "HighTechResult",
+    "IndicatorScore",
     "InputError",
     "ParseError",
+    "ParsedFigures",
+    "ParsedItem",
     "RuleSet",
     "RuleSetError",
     "ScoreResult",
     "ScoringError",
+    "Suggestion",
     "TechSmeResult",
     "available_rule_sets",
     "field_spec",
     "format_value",
     "load_rule_set",
+    "parse_figures",
+    "render_chart",
     "score",
+    "score_table",
     "validate",
 ]
+
+Result = ScoreResult | TechSmeResult | HighTechResult
 
 
 def score(
@@ -38,7 +64,7 @@ def score(
     rule_set: str | RuleSet = "cn-ref-2024",
     *,
     extra_dirs: Sequence[Path] = (),
-) -> ScoreResult | TechSmeResult | HighTechResult:
+) -> Result:
     """Score one firm's figures with a rule set (by id, or an already loaded RuleSet)."""
     from scoring.engine import score_points
     from scoring.qualification import score_high_tech, score_tech_sme
@@ -51,3 +77,22 @@ def score(
     if isinstance(rs, HighTechRuleSet):
         return score_high_tech(rs, figures)
     raise RuleSetError("未知的规则集类型")
+
+
+def render_chart(result: Result) -> bytes:
+    """PNG chart of a result with Chinese labels (bundled CJK font, Agg backend)."""
+    from scoring.chart import render_chart as _render
+
+    return _render(result)
+
+
+def score_table(
+    table: pd.DataFrame | Path | str,
+    rule_set: str | RuleSet = "cn-ref-2024",
+    *,
+    extra_dirs: Sequence[Path] = (),
+) -> BatchResult:
+    """Batch-score a DataFrame or a CSV/XLSX file; write the result with ``.write(path)``."""
+    from scoring.batch import score_table as _score_table
+
+    return _score_table(table, rule_set, extra_dirs=extra_dirs)

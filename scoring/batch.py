@@ -11,9 +11,8 @@ import pandas as pd
 
 from scoring.batch_values import Columns, map_columns, prepare_columns
 from scoring.errors import InputError, RuleSetError
-from scoring.fields import FIELDS
 from scoring.loader import load_rule_set
-from scoring.model import BonusItem, Curve, Levels, PointsRuleSet, RuleSet, Steps, compare
+from scoring.model import BonusItem, Curve, Levels, PointsRuleSet, RuleSet, Steps
 
 __all__ = ["BatchResult", "RowError", "read_table", "score_table"]
 
@@ -204,7 +203,7 @@ def score_table(
     mapping = map_columns(df)
     cols, errors = prepare_columns(df, mapping)
     res = _score_points(rs, cols, n)
-    bad = errors != None  # noqa: E711
+    bad = np.array([e is not None for e in errors.tolist()], dtype=bool)
     vetoed = res["vetoed"] & ~bad
     out = df.copy()
     stage_ids = np.array([s.id for s in rs.stages], dtype=object)[res["stage_idx"]]
@@ -213,27 +212,29 @@ def score_table(
     total = np.where(vetoed, np.nan, rectified)
     total_r = _round2(total)
     out["rule_set"] = rs.id
-    out["stage"] = np.where(bad, None, stage_ids)
-    out["stage_label"] = np.where(bad, None, stage_labels)
+    out["stage"] = [None if b else v for b, v in zip(bad.tolist(), stage_ids.tolist(), strict=True)]
+    out["stage_label"] = [None if b else v for b, v in zip(bad.tolist(), stage_labels.tolist(), strict=True)]
     out["total"] = pd.array(total_r, dtype="Float64")
     for key in ("base", "bonus", "deductions"):
         out[key] = pd.array(_round2(np.where(bad, np.nan, res[key])), dtype="Float64")
     out["rectified_total"] = pd.array(_round2(rectified), dtype="Float64")
     out["band"] = [None if t is None else rs.band(t) for t in total_r]
-    out["vetoed"] = pd.array(np.where(bad, None, vetoed), dtype="boolean")
+    out["vetoed"] = pd.array(
+        [None if b else v for b, v in zip(bad.tolist(), vetoed.tolist(), strict=True)], dtype="boolean"
+    )
     out["veto_reasons"] = np.where(vetoed, res["reasons"], "")
     for cat in rs.categories:
         out[cat.label] = pd.array(_round2(np.where(bad, np.nan, res[f"cat:{cat.id}"])), dtype="Float64")
     ranked = out["total"].notna()
     rank = out.loc[ranked].groupby("stage")["total"].rank(method="min", ascending=False)
     size = out.loc[ranked].groupby("stage")["total"].transform("size")
-    out["rank_in_stage"] = pd.array([pd.NA] * n, dtype="Int64")
-    out.loc[ranked, "rank_in_stage"] = rank.astype("Int64")
-    pct = (rank / size * 100).round(2)
-    out["percentile_in_stage"] = pd.array([pd.NA] * n, dtype="Float64")
-    out.loc[ranked, "percentile_in_stage"] = pct
+    rank_all = np.full(n, np.nan)
+    rank_all[ranked.to_numpy()] = rank.to_numpy(dtype=float)
+    pct_all = np.full(n, np.nan)
+    pct_all[ranked.to_numpy()] = (rank / size * 100).round(2).to_numpy(dtype=float)
+    out["rank_in_stage"] = pd.Series(rank_all, index=out.index).astype("Int64")
+    out["percentile_in_stage"] = pd.Series(pct_all, index=out.index).astype("Float64")
     labels = np.full(n, "", dtype=object)
-    pct_all = out["percentile_in_stage"].to_numpy(dtype=float, na_value=np.nan)
     for limit, label in reversed(LIST_LABELS):
         labels[~np.isnan(pct_all) & (pct_all <= limit)] = label
     out["list_label"] = labels
@@ -254,8 +255,3 @@ def _top_lists(out: pd.DataFrame, rs: PointsRuleSet) -> dict[str, pd.DataFrame]:
         frame.insert(0, "名次", range(1, len(frame) + 1))
         lists[cat.label] = frame.reset_index(drop=True)
     return lists
-
-
-def _unused() -> None:  # pragma: no cover - keeps compare imported for future condition batches
-    compare("eq", 1, 1)
-    _ = FIELDS

@@ -79,7 +79,8 @@ def _choice(spec: FieldSpec, col: pd.Series, errors: np.ndarray) -> np.ndarray:
     text = _as_text(col)
     present = (text != "").to_numpy()
     if spec.kind == "bool":
-        lookup: dict[str, object] = {w: 1.0 for w in TRUE_WORDS} | {w: 0.0 for w in FALSE_WORDS}
+        lookup: dict[str, object] = {w: 1.0 for w in TRUE_WORDS}
+        lookup |= {w: 0.0 for w in FALSE_WORDS}
         lookup |= {"1.0": 1.0, "0.0": 0.0}
         mapped = text.map(lookup)
         values = mapped.to_numpy(dtype=float, na_value=np.nan, copy=True)
@@ -88,7 +89,7 @@ def _choice(spec: FieldSpec, col: pd.Series, errors: np.ndarray) -> np.ndarray:
         _set_error(errors, bad, np.array([f"{spec.label}应为“是”或“否”，收到“{v}”" for v in shown], dtype=object))
         values[bad] = np.nan
         return values
-    lookup = {}
+    lookup = {}  # type: ignore[assignment]  # value -> enum key here
     for key, label in spec.choices.items():
         lookup[normalize_text(label)] = key
         lookup[key] = key

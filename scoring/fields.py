@@ -165,10 +165,7 @@ def format_value(name: str, value: object) -> str:
         return "是" if value else "否"
     if spec.kind == "enum":
         return str(spec.choices.get(str(value), value))
-    if isinstance(value, float):
-        text = f"{value:.2f}".rstrip("0").rstrip(".")
-    else:
-        text = str(value)
+    text = f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
     if spec.unit == "%":
         return f"{text}%"
     return f"{text} {spec.unit}".strip()

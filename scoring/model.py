@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Literal
 
@@ -164,7 +165,7 @@ class BonusItem:
     """A bonus or deduction line: by level, when a flag holds, or per unit up to a max."""
 
     field: str
-    levels: Mapping[str, float] = field(default_factory=dict)
+    levels: Mapping[str, float] = dc_field(default_factory=dict)
     when: object = None
     points: float = 0.0
     per_unit: float = 0.0

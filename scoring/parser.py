@@ -137,9 +137,7 @@ def _convert(field_name: str, num_text: str, negate: bool) -> tuple[object | Non
             return None, f"{label}：“{num_text}”是百分比，但{label}不是比例，请给出{spec.unit or '数值'}"
         value: Decimal = number
     elif spec.kind == "money":
-        if money_unit:
-            value = number / Decimal(10000)
-        elif has_big:
+        if money_unit or has_big:
             value = number / Decimal(10000)
         else:
             return None, f"{label}：“{num_text}”没有单位，请说明是元、万元还是亿元"
@@ -308,11 +306,7 @@ def _resolve(raws: list[_Raw], result: ParsedFigures) -> None:
         has_plain = any(r.when in (None, "now") for r in items)
         for r in items:
             target = base
-            if r.when == "prev":
-                target = prev_field
-            elif r.when == "last" and has_plain:
-                target = prev_field
-            elif isinstance(r.when, int) and len(years) > 1 and r.when != years[-1]:
+            if r.when == "prev" or r.when == "last" and has_plain or isinstance(r.when, int) and len(years) > 1 and r.when != years[-1]:
                 target = prev_field
             final.append(_Raw(target, r.alias, r.value, r.raw, r.when))
     grouped: dict[str, list[_Raw]] = {}
