@@ -172,11 +172,11 @@ class WeChatWebhook:
         now = int(self.clock.now().timestamp())
         if not part.is_image:
             return build_text_reply(message.from_user, message.to_user, part.text, now)
-        if self.api is None or remaining < 1.0 or part.image_png is None:
+        if self.api is None or remaining < 0.3 or part.image_png is None:
             return None
         try:
             media_id = await asyncio.wait_for(
-                self.api.upload_image(part.image_png), remaining - 0.3
+                self.api.upload_image(part.image_png), remaining - 0.1
             )
         except (TimeoutError, WeChatAPIError):
             return None

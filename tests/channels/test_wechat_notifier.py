@@ -1,0 +1,194 @@
+"""Digest pushes to WeChat: the 48-hour window, subscription notices, deferral and flush."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.channels.wechat_api import WeChatAPI
+from bot.channels.wechat_notifier import WeChatNotifier
+from bot.channels.wechat_webhook import WeChatWebhook
+from bot.channels.wechat_xml import parse_message, parse_xml
+from bot.core.ports import FixedClock
+from bot.core.types import DeliveryStatus, Reply
+from bot.settings import Settings
+from bot.storage import Database
+from bot.storage.wechat import WeChatStore
+from tests.fakes.wechat import EchoAssistant, FakeWeChatAPI, text_xml
+
+NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+USER = "oDigestReader"
+TITLE = "本周政策简报：成都、重庆、西安积分贷新规与申报指南"
+DIGEST = [Reply(text=TITLE + "\n\n1. 《关于开展企业创新积分制试点的通知》")]
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeWeChatAPI]:
+    server = FakeWeChatAPI()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def api(fake: FakeWeChatAPI) -> AsyncIterator[WeChatAPI]:
+    client = WeChatAPI(app_id=fake.app_id, app_secret=fake.app_secret, base_url=fake.base_url)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+def store(settings: Settings) -> Iterator[WeChatStore]:
+    """SQLite for the routing tests; the store-level tests below also run on PostgreSQL."""
+    db = Database(settings.resolved_database_url)
+    db.migrate()
+    yield WeChatStore(db)
+    db.dispose()
+
+
+def notifier(api: WeChatAPI, store: WeChatStore, template: str | None = None) -> WeChatNotifier:
+    return WeChatNotifier(api=api, store=store, template_id=template, clock=FixedClock(NOW))
+
+
+async def test_within_window_sends_customer_service_message(
+    api: WeChatAPI, store: WeChatStore, fake: FakeWeChatAPI
+) -> None:
+    store.touch_user(USER, NOW - timedelta(hours=47))
+    result = await notifier(api, store).send(USER, DIGEST)
+    assert result.status is DeliveryStatus.DELIVERED
+    assert fake.texts_to(USER) == [DIGEST[0].text]
+    assert store.count_pending(USER) == 0
+
+
+async def test_outside_window_without_template_is_deferred_and_queued(
+    api: WeChatAPI, store: WeChatStore, fake: FakeWeChatAPI
+) -> None:
+    store.touch_user(USER, NOW - timedelta(hours=49))
+    result = await notifier(api, store).send(USER, DIGEST)
+    assert result.status is DeliveryStatus.DEFERRED
+    assert fake.sent == [] and fake.notices == []
+    assert store.count_pending(USER) == 1
+
+
+async def test_never_seen_user_is_deferred(api: WeChatAPI, store: WeChatStore) -> None:
+    result = await notifier(api, store).send("oNeverWrote", DIGEST)
+    assert result.status is DeliveryStatus.DEFERRED
+
+
+async def test_outside_window_with_template_sends_notice(
+    api: WeChatAPI, store: WeChatStore, fake: FakeWeChatAPI
+) -> None:
+    store.touch_user(USER, NOW - timedelta(days=5))
+    result = await notifier(api, store, template="TPL-1").send(USER, DIGEST)
+    assert result.status is DeliveryStatus.DELIVERED
+    notice = fake.notices[0]
+    assert notice["touser"] == USER and notice["template_id"] == "TPL-1"
+    assert notice["data"]["thing1"]["value"] == TITLE[:19] + "…"  # template "thing" ≤ 20 chars
+    assert notice["data"]["time2"]["value"] == "2026-03-02 09:00"  # Asia/Shanghai
+    assert store.count_pending(USER) == 1  # the full digest waits for the next message
+
+
+async def test_notice_refused_falls_back_to_deferred(
+    api: WeChatAPI, store: WeChatStore, fake: FakeWeChatAPI
+) -> None:
+    fake.notice_errcode = 43101  # user did not accept the subscription notice
+    result = await notifier(api, store, template="TPL-1").send(USER, DIGEST)
+    assert result.status is DeliveryStatus.DEFERRED
+    assert store.count_pending(USER) == 1
+
+
+async def test_unsubscribed_user_is_blocked(
+    api: WeChatAPI, store: WeChatStore, fake: FakeWeChatAPI
+) -> None:
+    store.touch_user(USER, NOW - timedelta(hours=1))
+    fake.fail_users[USER] = 43004
+    result = await notifier(api, store).send(USER, DIGEST)
+    assert result.status is DeliveryStatus.BLOCKED
+    assert store.is_unsubscribed(USER)
+    fake.fail_users.clear()
+    again = await notifier(api, store).send(USER, DIGEST)
+    assert again.status is DeliveryStatus.BLOCKED  # no API call needed any more
+    assert fake.sent == []
+
+
+async def test_transient_failure_is_retry(
+    api: WeChatAPI, store: WeChatStore, fake: FakeWeChatAPI
+) -> None:
+    store.touch_user(USER, NOW - timedelta(hours=1))
+    fake.fail_next_sends = [45009]
+    result = await notifier(api, store).send(USER, DIGEST)
+    assert result.status is DeliveryStatus.RETRY
+    assert store.count_pending(USER) == 0
+
+
+async def test_window_closed_by_wechat_is_deferred(
+    api: WeChatAPI, store: WeChatStore, fake: FakeWeChatAPI
+) -> None:
+    store.touch_user(USER, NOW - timedelta(hours=1))
+    fake.fail_next_sends = [45015]  # WeChat: response out of time limit
+    result = await notifier(api, store).send(USER, DIGEST)
+    assert result.status is DeliveryStatus.DEFERRED
+
+
+async def test_deferred_digest_arrives_with_the_next_message(
+    api: WeChatAPI, store: WeChatStore, fake: FakeWeChatAPI
+) -> None:
+    await notifier(api, store).send(USER, DIGEST)
+    webhook = WeChatWebhook(
+        assistant=EchoAssistant(), store=store, api=api, push_delay=0.0, clock=FixedClock(NOW)
+    )
+    reply = await webhook.handle(parse_message(parse_xml(text_xml(USER, "在吗", "123"))))
+    assert reply is not None and "收到：在吗" in reply
+    await webhook.aclose()
+    texts = fake.texts_to(USER)
+    assert "1 条订阅简报" in texts[0]
+    assert texts[1] == DIGEST[0].text
+    assert store.count_pending(USER) == 0
+    # and the user is now inside the window: the next digest goes straight out
+    result = await notifier(api, store).send(USER, DIGEST)
+    assert result.status is DeliveryStatus.DELIVERED
+
+
+async def test_failed_flush_is_requeued(
+    api: WeChatAPI, store: WeChatStore, fake: FakeWeChatAPI
+) -> None:
+    await notifier(api, store).send(USER, DIGEST)
+    fake.fail_next_sends = [45009]  # WeChat busy while flushing
+    webhook = WeChatWebhook(
+        assistant=EchoAssistant(), store=store, api=api, push_delay=0.0, clock=FixedClock(NOW)
+    )
+    await webhook.handle(parse_message(parse_xml(text_xml(USER, "在吗", "124"))))
+    await webhook.aclose()
+    assert store.count_pending(USER) == 1
+
+
+def test_forget_user_clears_wechat_state(database: Database) -> None:
+    store = WeChatStore(database)
+    store.touch_user(USER, NOW)
+    store.add_pending(USER, [{"text": "x"}], NOW)
+    assert store.forget_user(f"wechat:{USER}") == 2
+    assert store.last_message_at(USER) is None and store.count_pending(USER) == 0
+    assert store.forget_user("telegram:123") == 0
+
+
+def test_store_window_dedupe_pending_and_prune(database: Database) -> None:
+    store = WeChatStore(database)
+    store.touch_user(USER, NOW - timedelta(hours=1))
+    store.touch_user(USER, NOW)  # update path
+    assert store.last_message_at(USER) == NOW
+    store.mark_unsubscribed(USER)
+    assert store.is_unsubscribed(USER)
+    store.touch_user(USER, NOW)  # following again re-opens
+    assert not store.is_unsubscribed(USER)
+    store.set_choices(USER, ["a", "b"])
+    assert store.get_choices(USER) == ["a", "b"]
+    store.add_pending(USER, [{"text": "一"}], NOW)
+    store.add_pending(USER, [{"text": "二"}], NOW + timedelta(seconds=1))
+    assert store.take_pending(USER) == [[{"text": "一"}], [{"text": "二"}]]
+    assert store.take_pending(USER) == []
+    assert store.claim_message("m:1", NOW)
+    assert not store.claim_message("m:1", NOW)
+    assert store.prune_messages(NOW + timedelta(hours=2)) == 1
+    assert store.claim_message("m:1", NOW)
