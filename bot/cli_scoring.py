@@ -1,9 +1,149 @@
-"""Commands of one area, registered on the root typer app by bot.cli."""
+"""`innobot score` and `innobot score-batch`: thin shells over the scoring library (评分)."""
 
 from __future__ import annotations
 
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+__all__ = ["register"]
+
+log = logging.getLogger(__name__)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+def scoring_rule_dirs(settings: Settings) -> tuple[Path, ...]:
+    """Extra rule-set directories (a zone's own rule files, INNOBOT_RULES_DIR)."""
+    return (settings.rules_dir,) if settings.rules_dir else ()
+
+
+def _split_set(items: list[str]) -> dict[str, Any]:
+    figures: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise _fail(f"--set 的格式应为 字段=数值，例如 revenue=3000；收到“{item}”")
+        figures[key.strip()] = value.strip()
+    return figures
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise _fail(f"找不到文件：{path}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise _fail(f"无法读取 {path.name}：应为 UTF-8 编码的 JSON 对象（字段: 数值）") from None
+    if not isinstance(data, dict):
+        raise _fail(f"{path.name} 应为 JSON 对象（字段: 数值）")
+    return data
+
+
+def score_command(
+    rules: Annotated[str | None, typer.Option("--rules", help="规则集：cn-ref-2024 / tech-sme-2022 / high-tech-2016 或园区规则")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    sets: Annotated[list[str] | None, typer.Option("--set", help="字段=数值（金额单位：万元），可重复")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="JSON 文件：{字段: 数值}")] = None,
+    text: Annotated[str | None, typer.Option("--text", help="中文描述，如“营收1.2亿，研发投入800万”")] = None,
+    chart: Annotated[Path | None, typer.Option("--chart", help="把结果图表写入此 PNG 文件")] = None,
+) -> None:
+    """估算一家企业的创新积分 / 科技型中小企业评分 / 高企条件自查。"""
+    import scoring
+    from bot.app import load_settings
+
+    if not (sets or file or text):
+        raise _fail("请用 --set、--file 或 --text 提供企业数据，例如：innobot score --set revenue=3000")
+    try:
+        settings = load_settings()
+        rule_set = rules or settings.default_rule_set
+        figures: dict[str, Any] = {}
+        parsed = None
+        if file is not None:
+            figures.update(_read_file(file))
+        if text:
+            parsed = scoring.parse_figures(text)
+            if parsed.problems:
+                raise _fail("以下数据没能识别：\n" + "\n".join(f"  - {p}" for p in parsed.problems))
+            if not parsed.values:
+                raise _fail("没有从文字中识别出任何数据，请写成“营收1.2亿，研发投入800万”这样的形式")
+            figures.update(parsed.values)
+        figures.update(_split_set(sets or []))
+        result = scoring.score(figures, rule_set, extra_dirs=scoring_rule_dirs(settings))
+        if chart is not None:
+            chart.write_bytes(scoring.render_chart(result))
+    except scoring.ScoringError as exc:
+        raise _fail(exc.message) from None
+    if as_json:
+        out = result.to_dict()
+        if parsed is not None:
+            out["understood"] = [
+                {"field": i.field, "label": i.label, "value": i.value, "raw": i.raw} for i in parsed.understood
+            ]
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    if parsed is not None:
+        typer.echo("已识别：" + "；".join(i.describe() for i in parsed.understood))
+    typer.echo(scoring.summarize(result))
+
+
+def score_batch_command(
+    input_path: Annotated[Path, typer.Argument(help="企业数据表（.xlsx 或 .csv），每行一家企业")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="结果文件（.xlsx 或 .csv）")],
+    rules: Annotated[str | None, typer.Option("--rules", help="积分类规则集，默认 cn-ref-2024")] = None,
+) -> None:
+    """批量评分并按生命周期阶段排名（园区管理员用）。"""
+    import scoring
+    from bot.app import load_settings
+
+    try:
+        settings = load_settings()
+        result = scoring.score_table(
+            input_path, rules or settings.default_rule_set, extra_dirs=scoring_rule_dirs(settings)
+        )
+        for err in result.errors:
+            typer.echo(f"第 {err.row} 行：{err.message}", err=True)
+        written = result.write(output)
+    except scoring.ScoringError as exc:
+        raise _fail(exc.message) from None
+    except PermissionError:
+        raise _fail(f"无法写入 {output}（文件被占用或没有权限）") from None
+    scored = len(result.table) - len(result.errors)
+    typer.echo(
+        f"已评分 {scored} 家企业，{len(result.errors)} 行数据有误；结果已写入 "
+        + "、".join(str(p) for p in written)
+    )
+
+
+def _guarded(func: Any) -> Any:
+    """Last line of defence: an unexpected error is logged, the user sees one Chinese line."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            func(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception:
+            log.exception("scoring command failed")
+            typer.echo("评分时出现内部错误，请稍后重试或联系管理员。", err=True)
+            sys.exit(1)
+
+    return wrapper
 
 
 def register(app: typer.Typer) -> None:
     """Attach this area's commands to the root app."""
+    app.command("score")(_guarded(score_command))
+    app.command("score-batch")(_guarded(score_batch_command))

@@ -20,6 +20,7 @@ from scoring.results import (
     Suggestion,
     TechSmeResult,
 )
+from scoring.summary import summarize
 from scoring.validation import validate
 
 if TYPE_CHECKING:  # pandas and matplotlib load only when batch scoring or a chart is asked for
@@ -53,6 +54,7 @@ __all__ = [
     "render_chart",
     "score",
     "score_table",
+    "summarize",
     "validate",
 ]
 

@@ -1,0 +1,57 @@
+"""Short readable Chinese summaries of results (the CLI without --json, and chat replies)."""
+
+from __future__ import annotations
+
+from scoring.results import HighTechResult, ScoreResult, TechSmeResult
+
+__all__ = ["summarize"]
+
+_STATUS = {"pass": "✓ 通过", "fail": "✗ 未通过", "needs_judgement": "? 需判断", "missing": "? 未提供"}
+
+
+def _points(r: ScoreResult) -> list[str]:
+    lines = [r.title]
+    if r.vetoed:
+        lines.append(f"阶段：{r.stage_label}　结果：一票否决（{'；'.join(r.veto_reasons)}）")
+        lines.append(f"整改后可得：{r.rectified_total:.2f} 分")
+    else:
+        lines.append(f"阶段：{r.stage_label}　总分：{r.total:.2f}（{r.band}）")
+    lines.append("　".join(f"{c.label} {c.points:.2f}/{c.max:g}" for c in r.categories))
+    lines.append(f"基础分 {r.base:.2f}　加分 {r.bonus:.2f}　扣分 {r.deductions:.2f}")
+    if r.suggestions:
+        lines.append("提分建议：")
+        lines += [f"  {i}. {s.text}" for i, s in enumerate(r.suggestions, 1)]
+    return lines
+
+
+def _tech_sme(r: TechSmeResult) -> list[str]:
+    lines = [r.title, f"评分：{r.score:g} 分（" + "，".join(f"{p.label} {p.points:g}/{p.max:g}" for p in r.parts) + "）"]
+    if r.qualifies:
+        lines.append(f"结论：符合条件（{r.route_label}）")
+    else:
+        lines.append("结论：暂不符合")
+        lines += [f"  {_STATUS.get(c.status, c.status)}：{c.label}" for c in r.failed_conditions]
+        if not r.failed_conditions:
+            lines.append("  评分未达到 60 分（或科技人员指标为 0），也不满足直接认定条件")
+    return lines
+
+
+def _high_tech(r: HighTechResult) -> list[str]:
+    verdict = "可能满足硬性条件" if r.likely_meets else "尚未确认满足全部硬性条件"
+    lines = [r.title, f"结论：{verdict}"]
+    lines += [f"  {_STATUS[c.status]}：{c.label}（{c.detail}）" for c in r.checks]
+    return lines
+
+
+def summarize(result: ScoreResult | TechSmeResult | HighTechResult) -> str:
+    """A few lines a manager can read at a glance, ending with warnings and the disclaimer."""
+    if isinstance(result, ScoreResult):
+        lines = _points(result)
+    elif isinstance(result, TechSmeResult):
+        lines = _tech_sme(result)
+    else:
+        lines = _high_tech(result)
+    lines += [f"提示：{w}" for w in result.warnings]
+    if result.disclaimer:
+        lines.append(f"说明：{result.disclaimer}")
+    return "\n".join(lines)
