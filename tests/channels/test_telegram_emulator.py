@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
 
@@ -166,6 +167,24 @@ async def test_command_menu_is_published_at_start(http: httpx.AsyncClient, token
     commands = {item["command"]: item["description"] for item in menu}
     assert {"start", "score", "subscribe", "forget"} <= set(commands)
     assert commands["score"] == "创新积分初步测算"
+
+
+async def test_flooding_user_does_not_hold_up_another_and_keeps_order(
+    http: httpx.AsyncClient, token: str, assistant: ScriptedAssistant
+) -> None:
+    assistant.delay = 0.05  # each reply takes 50 ms of "core" time
+    flooder = EmulatorUser(http, token, user_id=1001)
+    other = EmulatorUser(http, token, user_id=1002)
+    for n in range(30):  # 30 × 50 ms = 1.5 s if handled one after another
+        await flooder.send(f"echo {n}")
+    loop = asyncio.get_running_loop()
+    sent_at = loop.time()
+    await other.send("echo 你好")
+    await other.replies(idle=0.0)
+    other_latency = loop.time() - sent_at
+    flood = await flooder.replies(until=lambda got: len(got) >= 30, timeout=20)
+    assert other_latency < 0.75, f"the other user waited {other_latency:.2f}s behind the flood"
+    assert [m.body for m in flood] == [f"echo {n}" for n in range(30)]
 
 
 async def test_forget(user: EmulatorUser) -> None:
