@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
+from bot.core.ports import Assistant, Forgettable
 from bot.settings import Settings
 from bot.storage import Database
 
-__all__ = ["build_database", "configure_logging", "load_settings"]
+__all__ = [
+    "build_assistant",
+    "build_database",
+    "build_telegram_application",
+    "build_telegram_notifier",
+    "build_telegram_runner",
+    "configure_logging",
+    "load_settings",
+    "serve_telegram",
+    "start_digest_scheduler",
+    "build_wechat_api",
+    "build_wechat_app",
+    "build_wechat_notifier",
+    "serve_channels",
+]
 
 
 def load_settings() -> Settings:
@@ -43,7 +60,404 @@ def build_database(settings: Settings) -> Database:
 # --- assistant core ----------------------------------------------------------------------------
 
 
+def build_assistant(
+    settings: Settings,
+    *,
+    database: Database | None = None,
+    forgettables: Sequence[Forgettable] = (),
+) -> Assistant:
+    """The full assistant: stores, scoring, retrieval and subscriptions; channels add their stores."""
+    from bot.core.assistant import CoreAssistant
+    from bot.core.scoring_library import LibraryScoring
+    from bot.storage.sessions import SessionStore
+    from bot.storage.users import UserStore
+
+    database = database or build_database(settings)
+    searcher, answerer = _build_knowledge(settings)
+    subscriptions = _build_subscription_handler(settings, database)
+    extra: list[Forgettable] = list(forgettables)
+    if subscriptions is not None and hasattr(subscriptions, "forget_user"):
+        extra.append(subscriptions)
+    return CoreAssistant(
+        users=UserStore(database),
+        sessions=SessionStore(database),
+        scoring=LibraryScoring([settings.rules_dir] if settings.rules_dir else []),
+        answerer=answerer,
+        searcher=searcher,
+        subscriptions=subscriptions,
+        forgettables=extra,
+    )
+
+
+def _build_knowledge(settings: Settings) -> tuple[Any, Any]:
+    """Searcher and answerer over the index; (None, None) when the index is not built yet."""
+    from retrieval.errors import RetrievalError
+
+    builders = globals()
+    if "build_searcher" not in builders or "build_answerer" not in builders:
+        return None, None  # the retrieval section has not landed
+    try:
+        return builders["build_searcher"](settings), builders["build_answerer"](settings)
+    except RetrievalError as exc:
+        logging.getLogger(__name__).warning("knowledge base unavailable: %s", type(exc).__name__)
+        return None, None
+
+
+def _build_subscription_handler(settings: Settings, database: Database) -> Any:
+    """The subscriptions handler, or None while that section is absent (the core says so)."""
+    builder = globals().get("build_subscriptions")
+    return builder(settings, database) if builder is not None else None
+
+
 # --- subscriptions, digests, scheduler -----------------------------------------------------
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from bot.core.digests import DigestService, RateLimiter
+    from bot.core.ports import Clock, Notifier
+    from bot.core.subscription_types import ArticleSource
+    from bot.core.subscriptions import SubscriptionService
+    from bot.scheduler import DigestScheduler
+
+
+def build_digest_notifiers(
+    settings: Settings, database: Database | None = None
+) -> dict[str, Notifier]:
+    """channel -> Notifier for digests: console always; telegram/wechat when their sections build one."""
+    from bot.channels.console_notifier import ConsoleNotifier
+
+    notifiers: dict[str, Notifier] = {"console": ConsoleNotifier()}
+    for channel, name in (("telegram", "build_telegram_notifier"), ("wechat", "build_wechat_notifier")):
+        builder = globals().get(name)
+        if builder is None:
+            continue
+        try:
+            notifier = builder(settings, database) if channel == "wechat" else builder(settings)
+        except Exception as exc:  # a misconfigured channel must not stop the other channels' digests
+            logging.getLogger(__name__).warning("%s notifier unavailable: %s", channel, type(exc).__name__)
+            continue
+        if notifier is not None:
+            notifiers[channel] = notifier
+    return notifiers
+
+
+def _build_article_source(settings: Settings) -> ArticleSource:
+    """The retrieval catalog (new briefings with their ingest times); empty until it can be opened."""
+    from bot.core.article_sources import StaticArticles
+
+    builder = globals().get("build_catalog")
+    if builder is None:
+        return StaticArticles()
+    try:
+        return builder(settings)
+    except Exception as exc:
+        logging.getLogger(__name__).warning("article catalog unavailable: %s", type(exc).__name__)
+        return StaticArticles()
+
+
+def build_digest_service(
+    settings: Settings,
+    database: Database,
+    notifiers: Mapping[str, Notifier] | None = None,
+    *,
+    catalog: ArticleSource | None = None,
+    clock: Clock | None = None,
+    limiter: RateLimiter | None = None,
+) -> DigestService:
+    """DigestService over the shared database; `notifiers` maps channel -> Notifier."""
+    from bot.core.digests import DigestService
+    from bot.storage.deliveries import SqlDeliveryLog
+    from bot.storage.subscriptions import SqlSubscriptionStore
+
+    return DigestService(
+        subscriptions=SqlSubscriptionStore(database),
+        deliveries=SqlDeliveryLog(database),
+        catalog=catalog if catalog is not None else _build_article_source(settings),
+        notifiers=notifiers if notifiers is not None else build_digest_notifiers(settings),
+        clock=clock,
+        limiter=limiter,
+    )
+
+
+def build_subscriptions(
+    settings: Settings, database: Database, *, digests: DigestService | None = None
+) -> SubscriptionService:
+    """The SubscriptionHandler (+ Forgettable) the core routes /subscribe, /subs, /digest … to."""
+    from bot.core.subscriptions import SubscriptionService
+    from bot.storage.deliveries import SqlDeliveryLog
+    from bot.storage.subscriptions import SqlSubscriptionStore
+
+    return SubscriptionService(
+        store=SqlSubscriptionStore(database),
+        deliveries=SqlDeliveryLog(database),
+        digests=digests if digests is not None else build_digest_service(settings, database, {}),
+        wechat_template_configured=bool(settings.wechat_template_id),
+    )
+
+
+def build_scheduler(
+    settings: Settings,
+    database: Database,
+    service: DigestService,
+    *,
+    subscriptions: SubscriptionService | None = None,
+) -> DigestScheduler:
+    """DigestScheduler (APScheduler) rebuilt from the subscriptions table; call .start() in a loop."""
+    from bot.scheduler import DigestScheduler
+    from bot.storage.subscriptions import SqlSubscriptionStore
+
+    scheduler = DigestScheduler(
+        service=service, subscriptions=SqlSubscriptionStore(database), timezone=settings.timezone
+    )
+    if subscriptions is not None:
+        subscriptions.add_listener(scheduler.sync)
+    return scheduler
+
 
 
 # --- channels (console, telegram, wechat) --------------------------------------------------
+
+# telegram: `innobot telegram` (polling or webhook), the digest notifier
+
+
+if TYPE_CHECKING:
+    import asyncio
+    from collections.abc import Awaitable, Callable
+
+    from telegram.ext import Application
+
+    from bot.channels.telegram import TelegramRunner
+    from bot.channels.telegram_notifier import TelegramNotifier
+
+
+def _telegram_token(settings: Settings) -> str:
+    if not settings.telegram_token:
+        raise ValueError("INNOBOT_TELEGRAM_TOKEN is not set")
+    return settings.telegram_token
+
+
+def build_telegram_application(settings: Settings, assistant: Assistant) -> Application:
+    """The PTB application for the assistant (INNOBOT_TELEGRAM_API_URL may point elsewhere)."""
+    from bot.channels.telegram import build_application
+
+    return build_application(
+        token=_telegram_token(settings), assistant=assistant, api_url=settings.telegram_api_url
+    )
+
+
+def build_telegram_runner(
+    settings: Settings,
+    assistant: Assistant,
+    *,
+    webhook_url: str | None = None,
+    port: int | None = None,
+) -> TelegramRunner:
+    """Polling by default; with webhook_url, PTB's webhook server checking the secret token."""
+    from bot.channels.telegram import TelegramRunner, WebhookConfig, resolve_webhook_secret
+
+    application = build_telegram_application(settings, assistant)
+    if webhook_url is None:
+        return TelegramRunner(application)
+    if not settings.telegram_webhook_secret:
+        logging.getLogger(__name__).info("no webhook secret configured: generated one for this run")
+    webhook = WebhookConfig(
+        url=webhook_url,
+        secret_token=resolve_webhook_secret(settings.telegram_webhook_secret),
+        listen=settings.telegram_webhook_listen,
+        port=port if port is not None else settings.telegram_webhook_port,
+    )
+    return TelegramRunner(application, webhook=webhook)
+
+
+def build_telegram_notifier(settings: Settings) -> TelegramNotifier | None:
+    """Digest pushes through an own flood-limited bot that reports 429s instead of sleeping on them.
+
+    None when INNOBOT_TELEGRAM_TOKEN is not set (the channel is not configured).
+    """
+    from telegram.ext import AIORateLimiter, ExtBot
+
+    from bot.channels.telegram_notifier import TelegramNotifier
+
+    if not settings.telegram_token:
+        return None
+    base = (settings.telegram_api_url or "https://api.telegram.org").rstrip("/")
+    bot: ExtBot[None] = ExtBot(
+        _telegram_token(settings),
+        base_url=f"{base}/bot",
+        base_file_url=f"{base}/file/bot",
+        rate_limiter=AIORateLimiter(overall_max_rate=25, max_retries=0),  # type: ignore[arg-type]
+    )
+    return TelegramNotifier(bot)
+
+
+async def start_digest_scheduler(
+    settings: Settings, database: Database
+) -> Callable[[], Awaitable[None]]:
+    """Start digest delivery in this process (all configured channels); returns its async stop."""
+    notifiers = build_digest_notifiers(settings)
+    scheduler = build_scheduler(settings, database, build_digest_service(settings, database, notifiers))
+    scheduler.start()
+
+    async def stop() -> None:
+        scheduler.shutdown()
+        for notifier in notifiers.values():
+            close = getattr(notifier, "aclose", None)
+            if close is not None:
+                await close()
+
+    return stop
+
+
+async def serve_telegram(
+    settings: Settings,
+    *,
+    webhook_url: str | None = None,
+    port: int | None = None,
+    digests: bool = True,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Run the Telegram bot (and, unless digests=False, the digest scheduler) until stopped.
+
+    Stops when `stop` is set or on SIGINT/SIGTERM.
+    """
+    import asyncio
+    import signal
+    from contextlib import AsyncExitStack, suppress
+
+    # PTB logs request parameters (user text) at DEBUG: keep its loggers at INFO or above.
+    logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLogger().level))
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    for signum in signals:
+        with suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    try:
+        async with AsyncExitStack() as stack:
+            database = build_database(settings)
+            stack.callback(database.dispose)
+            assistant = build_assistant(settings, database=database)
+            runner = build_telegram_runner(settings, assistant, webhook_url=webhook_url, port=port)
+            stack.push_async_callback(runner.stop)
+            await runner.start()
+            if digests:
+                stack.push_async_callback(await start_digest_scheduler(settings, database))
+            await stop.wait()
+    finally:
+        for signum in signals:
+            with suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(signum)
+
+
+# wechat: `innobot wechat` (callback server), `innobot serve` (several channels, one loop), notifier
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from bot.channels.wechat_api import WeChatAPI
+    from bot.channels.wechat_notifier import WeChatNotifier
+
+
+def build_wechat_api(settings: Settings) -> WeChatAPI | None:
+    """The API client (customer-service messages, media), or None without AppID and AppSecret."""
+    from bot.channels.wechat_api import WeChatAPI
+
+    if not (settings.wechat_app_id and settings.wechat_app_secret):
+        return None
+    return WeChatAPI(
+        app_id=settings.wechat_app_id,
+        app_secret=settings.wechat_app_secret,
+        base_url=settings.wechat_api_url,
+    )
+
+
+def build_wechat_app(
+    settings: Settings, assistant: Assistant, database: Database, api: WeChatAPI | None = None
+) -> web.Application:
+    """The aiohttp app serving /wechat (safe mode when INNOBOT_WECHAT_AES_KEY is set)."""
+    from bot.channels.wechat_crypto import WeChatCrypto
+    from bot.channels.wechat_server import WeChatServerConfig
+    from bot.channels.wechat_server import build_wechat_app as build_app
+    from bot.channels.wechat_webhook import WeChatWebhook
+    from bot.storage.wechat import WeChatStore
+
+    if not settings.wechat_token:
+        raise ValueError("INNOBOT_WECHAT_TOKEN is not set")
+    crypto = None
+    if settings.wechat_aes_key:
+        if not settings.wechat_app_id:
+            raise ValueError("INNOBOT_WECHAT_APP_ID is needed with INNOBOT_WECHAT_AES_KEY")
+        crypto = WeChatCrypto(settings.wechat_token, settings.wechat_aes_key, settings.wechat_app_id)
+    webhook = WeChatWebhook(assistant=assistant, store=WeChatStore(database), api=api)
+    return build_app(webhook, WeChatServerConfig(token=settings.wechat_token, crypto=crypto))
+
+
+def build_wechat_notifier(
+    settings: Settings, database: Database | None = None
+) -> WeChatNotifier | None:
+    """Digest pushes to WeChat users; None when the channel is not configured."""
+    from bot.channels.wechat_notifier import WeChatNotifier
+    from bot.storage.wechat import WeChatStore
+
+    if not settings.wechat_token and not settings.wechat_app_id:
+        return None
+    return WeChatNotifier(
+        api=build_wechat_api(settings),
+        store=WeChatStore(database or build_database(settings)),
+        template_id=settings.wechat_template_id,
+        timezone=settings.timezone,
+    )
+
+
+async def serve_channels(
+    settings: Settings,
+    channels: Sequence[str],
+    *,
+    wechat_host: str | None = None,
+    wechat_port: int | None = None,
+    telegram_webhook_url: str | None = None,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Run the given channels ("telegram", "wechat") on one assistant in this event loop."""
+    import asyncio
+    import signal
+    from contextlib import AsyncExitStack, suppress
+
+    from bot.channels.wechat_server import start_wechat_site
+    from bot.storage.wechat import WeChatStore
+
+    unknown = set(channels) - {"telegram", "wechat"}
+    if unknown or not channels:
+        raise ValueError(f"unknown channels: {', '.join(sorted(unknown)) or '(none)'}")
+    logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLogger().level))
+    stop = stop or asyncio.Event()
+    database = build_database(settings)
+    forgettables = [WeChatStore(database)] if "wechat" in channels else []
+    assistant = build_assistant(settings, database=database, forgettables=forgettables)
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    async with AsyncExitStack() as stack:
+        stack.callback(database.dispose)
+        if "wechat" in channels:
+            api = build_wechat_api(settings)
+            if api is not None:
+                stack.push_async_callback(api.aclose)
+            app = build_wechat_app(settings, assistant, database, api)
+            runner = await start_wechat_site(
+                app, wechat_host or settings.wechat_host, wechat_port or settings.wechat_port
+            )
+            stack.push_async_callback(runner.cleanup)
+        if "telegram" in channels:
+            telegram = build_telegram_runner(settings, assistant, webhook_url=telegram_webhook_url)
+            stack.push_async_callback(telegram.stop)
+            await telegram.start()
+        for signum in signals:
+            with suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, stop.set)
+        try:
+            await stop.wait()
+        finally:
+            for signum in signals:
+                with suppress(NotImplementedError, RuntimeError):
+                    loop.remove_signal_handler(signum)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,10 +34,38 @@ def settings(tmp_path: Path) -> Settings:
     return s
 
 
-@pytest.fixture
-def database(settings: Settings) -> Iterator[Database]:
-    """A migrated database (SQLite here; the digest work parametrizes it over PostgreSQL too)."""
-    db = Database(settings.resolved_database_url)
-    db.migrate()
-    yield db
-    db.dispose()
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[object]:
+    """One PostgreSQL server on 127.0.0.1 for the session; skipped locally if absent, fails in CI."""
+    from tests.storage.postgres_server import PostgresServer, find_pg_bin
+
+    bin_dir = find_pg_bin()
+    if bin_dir is None:
+        message = "PostgreSQL server not installed (tests/services/install.sh installs it)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    server = PostgresServer(bin_dir)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Database]:
+    """A fresh migrated database: SQLite in the test's data dir, or a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        db = Database(settings.resolved_database_url)
+        db.migrate()
+        yield db
+        db.dispose()
+        return
+    server = request.getfixturevalue("postgres_server")
+    url = server.create_database()
+    db = Database(url)
+    try:
+        db.migrate()
+        yield db
+    finally:
+        db.dispose()
+        server.drop_database(url)

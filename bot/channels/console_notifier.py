@@ -1,0 +1,94 @@
+"""Notifiers for operators: print digests to the terminal, or write them to a JSON-lines outbox."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import TextIO
+
+from bot.core.ports import Notifier
+from bot.core.types import DeliveryResult, DeliveryStatus, Reply
+
+__all__ = ["AnyChannel", "ConsoleNotifier", "OutboxNotifier"]
+
+
+def _render(replies: list[Reply]) -> str:
+    parts: list[str] = []
+    for reply in replies:
+        if reply.text:
+            parts.append(reply.text)
+        for row in reply.choices:
+            parts.append("  ".join(f"[{c.label}]" for c in row))
+        if reply.image_png:
+            parts.append("[图片]")
+        if reply.document_name:
+            parts.append(f"[文件 {reply.document_name}]")
+    return "\n".join(parts)
+
+
+class ConsoleNotifier:
+    """Channel "console": prints each digest, so `innobot digest run` shows what would go out."""
+
+    def __init__(self, stream: TextIO | None = None, channel: str = "console") -> None:
+        self.channel = channel
+        self._stream = stream or sys.stdout
+
+    async def send(self, user_id: str, replies: list[Reply]) -> DeliveryResult:
+        """Print and report delivered."""
+        print(f"—— 简报 → {self.channel}:{user_id} ——", file=self._stream)
+        print(_render(replies), file=self._stream, flush=True)
+        return DeliveryResult(DeliveryStatus.DELIVERED)
+
+
+class OutboxNotifier:
+    """Appends each send as one fsync'ed JSON line: a dry-run outbox and an audit trail.
+
+    `crash_after` kills the process with SIGKILL right after that many sends (fault injection for
+    the crash-recovery tests); `delay` slows each send to make concurrent runs overlap.
+    """
+
+    channel = "outbox"
+
+    def __init__(self, path: Path, *, crash_after: int | None = None, delay: float = 0.0) -> None:
+        self.path = path
+        self.crash_after = crash_after
+        self.delay = delay
+        self.sent = 0
+
+    async def send(self, user_id: str, replies: list[Reply]) -> DeliveryResult:
+        """Record the message durably; then maybe die, as a crash mid fan-out would."""
+        if self.delay:
+            time.sleep(self.delay)  # deliberately blocking: a slow synchronous channel
+        line = json.dumps(
+            {"user_id": user_id, "text": "\n\n".join(r.text for r in replies), "pid": os.getpid()},
+            ensure_ascii=False,
+        )
+        with open(self.path, "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        self.sent += 1
+        if self.crash_after is not None and self.sent >= self.crash_after:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return DeliveryResult(DeliveryStatus.DELIVERED)
+
+
+class AnyChannel(Mapping[str, Notifier]):
+    """A notifier mapping that answers every channel with the same notifier (the outbox)."""
+
+    def __init__(self, notifier: Notifier) -> None:
+        self._notifier = notifier
+
+    def __getitem__(self, channel: str) -> Notifier:
+        return self._notifier
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0

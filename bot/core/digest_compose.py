@@ -1,0 +1,306 @@
+"""Digest composition: match one batch of new briefings against many subscriptions, best first."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from bot.core.schedule import next_slot
+from bot.core.subscription_parser import WEEKDAY_NAMES, Vocabulary, load_vocabulary
+from bot.core.subscription_types import Article, SubscriptionDraft
+from bot.core.types import Choice, Reply
+
+__all__ = [
+    "ArticleIndex",
+    "Digest",
+    "DigestItem",
+    "SubscriptionTexts",
+    "load_subscription_texts",
+    "next_delivery_text",
+    "render_digest",
+    "render_notice",
+    "subscription_label",
+    "to_article",
+]
+
+MAX_ITEMS = 8
+MAX_REPLY_CHARS = 3500
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；])|\n+")
+_BULLET = re.compile(r"^[\s\-*•★☆·#>\d.、]+")
+_BOILERPLATE = ("编辑", "电话", "邮箱", "地址", "邮编", "传真", "责任", "主办", "审核", "联系人")
+
+
+class SubscriptionTexts:
+    """Templates from subscription_texts.yaml."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    def get(self, key: str, **values: Any) -> str:
+        """The template under key, filled with values."""
+        template = str(self._data[key])
+        return template.format(**values) if values else template
+
+
+@lru_cache(maxsize=1)
+def load_subscription_texts() -> SubscriptionTexts:
+    """Read the bundled texts once per process."""
+    raw = yaml.safe_load(
+        resources.files("bot.core").joinpath("subscription_texts.yaml").read_text("utf-8")
+    )
+    return SubscriptionTexts(raw)
+
+
+def to_article(record: Any) -> Article:
+    """Adapt a retrieval ArticleRecord (or anything shaped like it) to the fields digests read."""
+    ingested = record.ingested_at
+    if ingested.tzinfo is None:
+        ingested = ingested.replace(tzinfo=UTC)
+    source = getattr(record, "source", "") or getattr(record, "publication", "") or ""
+    issue = getattr(record, "issue", None)
+    if issue and issue not in source:
+        source = f"{source} {issue}".strip()
+    return Article(
+        doc_id=str(record.doc_id),
+        title=str(record.title or ""),
+        source=source,
+        date=str(getattr(record, "date", "") or ""),
+        text=str(record.text or ""),
+        ingested_at=ingested,
+        regions=tuple(getattr(record, "regions", ()) or ()),
+        tags=tuple(getattr(record, "tags", ()) or ()),
+    )
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One briefing in a digest."""
+
+    doc_id: str
+    title: str
+    source: str
+    date: str
+    summary: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What one subscription gets for one period."""
+
+    items: tuple[DigestItem, ...]
+    total: int  # matching articles, including those beyond the item cap
+    watermark_to: datetime | None  # newest ingested_at among the matches
+
+    @property
+    def empty(self) -> bool:
+        """Nothing new matched."""
+        return self.total == 0
+
+
+def _clean_sentence(text: str) -> str:
+    return _BULLET.sub("", text).strip()
+
+
+class ArticleIndex:
+    """Term → article scores computed once per batch, so 10,000 subscriptions stay cheap."""
+
+    def __init__(
+        self, articles: Iterable[Article], *, vocab: Vocabulary | None = None, max_items: int = MAX_ITEMS
+    ) -> None:
+        self.articles: list[Article] = sorted(articles, key=lambda a: (a.ingested_at, a.doc_id))
+        self._vocab = vocab or load_vocabulary()
+        self._max_items = max_items
+        self._term_cache: dict[str, dict[int, float]] = {}
+        self._region_cache: dict[str, frozenset[int]] = {}
+        self._sentences: dict[int, list[str]] = {}
+        self._summary_cache: dict[tuple[int, tuple[str, ...]], str] = {}
+        self._memo: dict[tuple[tuple[str, ...], tuple[str, ...], datetime | None], Digest] = {}
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def _term_scores(self, term: str) -> dict[int, float]:
+        cached = self._term_cache.get(term)
+        if cached is not None:
+            return cached
+        scores: dict[int, float] = {}
+        for i, a in enumerate(self.articles):
+            score = 0.0
+            if term in a.title:
+                score += 3.0
+            if any(term in tag for tag in a.tags):
+                score += 2.0
+            count = a.text.count(term)
+            if count:
+                score += 1.0 + 0.25 * min(count, 8)
+            if score:
+                scores[i] = score
+        self._term_cache[term] = scores
+        return scores
+
+    def _region_hits(self, region: str) -> frozenset[int]:
+        cached = self._region_cache.get(region)
+        if cached is not None:
+            return cached
+        aliases = self._vocab.region_aliases(region)
+        hits = frozenset(
+            i
+            for i, a in enumerate(self.articles)
+            if any(r in a.regions or r in a.title or r in a.text for r in aliases)
+        )
+        self._region_cache[region] = hits
+        return hits
+
+    def compose(self, sub: SubscriptionDraft, since: datetime | None) -> Digest:
+        """The digest for a subscription: matches ingested after `since`, best first."""
+        key = (tuple(sub.topics), tuple(sub.regions), since)
+        memo = self._memo.get(key)
+        if memo is not None:
+            return memo
+        scores: dict[int, float] = {}
+        if sub.topics:
+            for term in sub.topics:
+                for i, s in self._term_scores(term).items():
+                    scores[i] = scores.get(i, 0.0) + s
+        else:
+            scores = dict.fromkeys(range(len(self.articles)), 0.0)
+        if sub.regions:
+            allowed: set[int] = set()
+            for region in sub.regions:
+                allowed |= self._region_hits(region)
+            scores = {i: s for i, s in scores.items() if i in allowed}
+        if since is not None:
+            scores = {i: s for i, s in scores.items() if self.articles[i].ingested_at > since}
+        ranked = sorted(scores, key=lambda i: (-scores[i], -i))
+        items = tuple(
+            self._item(i, scores[i], tuple(sub.topics)) for i in ranked[: self._max_items]
+        )
+        mark = max((self.articles[i].ingested_at for i in ranked), default=None)
+        digest = Digest(items=items, total=len(ranked), watermark_to=mark)
+        self._memo[key] = digest
+        return digest
+
+    def _item(self, i: int, score: float, topics: tuple[str, ...]) -> DigestItem:
+        a = self.articles[i]
+        return DigestItem(
+            doc_id=a.doc_id,
+            title=a.title or "（无标题）",
+            source=a.source or "未注明来源",
+            date=a.date or "日期不详",
+            summary=self.summary(i, topics),
+            score=round(score, 3),
+        )
+
+    def _article_sentences(self, i: int) -> list[str]:
+        cached = self._sentences.get(i)
+        if cached is not None:
+            return cached
+        a = self.articles[i]
+        out: list[str] = []
+        for raw in _SENTENCE_END.split(a.text[:20000]):
+            s = _clean_sentence(raw or "")
+            if len(s) < 12 or s == a.title or "..." in s or "…" in s:
+                continue
+            if any(word in s[:12] for word in _BOILERPLATE):
+                continue
+            if sum(ch.isdigit() for ch in s) > len(s) // 2:
+                continue
+            out.append(s)
+            if len(out) >= 40:
+                break
+        self._sentences[i] = out
+        return out
+
+    def summary(self, i: int, topics: tuple[str, ...] = ()) -> str:
+        """One or two sentences of the article, preferring the first that names a topic."""
+        key = (i, topics)
+        cached = self._summary_cache.get(key)
+        if cached is not None:
+            return cached
+        sentences = self._article_sentences(i)
+        if not sentences:
+            text = self.articles[i].text.strip().replace("\n", " ")
+            result = text[:120] + ("…" if len(text) > 120 else "")
+        else:
+            start = next(
+                (n for n, s in enumerate(sentences) if any(t in s for t in topics)), 0
+            )
+            result = sentences[start]
+            if len(result) < 60 and start + 1 < len(sentences):
+                result = result + sentences[start + 1]
+            if len(result) > 150:
+                result = result[:149] + "…"
+        self._summary_cache[key] = result
+        return result
+
+
+def subscription_label(sub: SubscriptionDraft, texts: SubscriptionTexts | None = None) -> str:
+    """Human label, e.g. "积分贷 · 成都 · 每周一 09:00"."""
+    texts = texts or load_subscription_texts()
+    parts = [*sub.topics, *sub.regions] or [texts.get("label_all")]
+    if sub.frequency == "daily":
+        when = texts.get("daily")
+    else:
+        when = texts.get("weekly", weekday=WEEKDAY_NAMES[sub.weekday or 0])
+    return " · ".join([*parts, f"{when} {sub.hour:02d}:{sub.minute:02d}"])
+
+
+def next_delivery_text(sub: SubscriptionDraft, now: datetime) -> str:
+    """"11月23日 周一 09:00" for the next slot (local time)."""
+    eff = next_slot(sub, now).effective
+    return f"{eff.month}月{eff.day}日 {WEEKDAY_NAMES[eff.weekday()]} {eff:%H:%M}"
+
+
+def render_digest(
+    label: str,
+    digest: Digest,
+    *,
+    subscription_id: int | None = None,
+    texts: SubscriptionTexts | None = None,
+) -> list[Reply]:
+    """Digest text split into replies under the channel limit; the last carries the buttons."""
+    texts = texts or load_subscription_texts()
+    blocks = [texts.get("digest_header", label=label, count=digest.total)]
+    for n, item in enumerate(digest.items, start=1):
+        blocks.append(
+            texts.get(
+                "digest_item", n=n, title=item.title, source=item.source, date=item.date,
+                summary=item.summary,
+            )
+        )
+    if digest.total > len(digest.items):
+        blocks.append(texts.get("digest_more", count=digest.total - len(digest.items)))
+    return _pack(blocks, subscription_id, texts)
+
+
+def render_notice(label: str, *, subscription_id: int | None, texts: SubscriptionTexts | None = None) -> list[Reply]:
+    """The optional "nothing new" notice."""
+    texts = texts or load_subscription_texts()
+    return _pack([texts.get("digest_empty_notice", label=label)], subscription_id, texts)
+
+
+def _pack(blocks: Sequence[str], subscription_id: int | None, texts: SubscriptionTexts) -> list[Reply]:
+    chunks: list[str] = []
+    current = ""
+    for block in blocks:
+        block = block[:MAX_REPLY_CHARS]
+        if current and len(current) + 2 + len(block) > MAX_REPLY_CHARS:
+            chunks.append(current)
+            current = block
+        else:
+            current = f"{current}\n\n{block}" if current else block
+    if current:
+        chunks.append(current)
+    replies = [Reply(text=c) for c in chunks]
+    if subscription_id is not None and replies:
+        buttons = ((Choice(texts.get("btn_unsubscribe"), f"sub:del:{subscription_id}"),),)
+        replies[-1] = Reply(text=replies[-1].text, choices=buttons)
+    return replies

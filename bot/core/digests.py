@@ -1,0 +1,375 @@
+"""Digest fan-out (简报推送): exactly once per subscription and period, under a database lease."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from bot.core.digest_compose import (
+    MAX_ITEMS,
+    ArticleIndex,
+    Digest,
+    SubscriptionTexts,
+    load_subscription_texts,
+    render_digest,
+    render_notice,
+    subscription_label,
+    to_article,
+)
+from bot.core.ports import Clock, Notifier, SystemClock
+from bot.core.schedule import Slot, due_slot
+from bot.core.subscription_parser import Vocabulary, load_vocabulary
+from bot.core.subscription_types import (
+    ArticleSource,
+    ClaimedDelivery,
+    DeliveryLog,
+    DeliveryState,
+    Subscription,
+    SubscriptionRepository,
+)
+from bot.core.types import DeliveryResult, DeliveryStatus, Reply
+
+__all__ = ["DigestService", "RateLimiter", "RunReport", "new_holder_id", "LEASE_NAME"]
+
+log = logging.getLogger(__name__)
+
+LEASE_NAME = "digest-fanout"
+
+
+def new_holder_id() -> str:
+    """host:pid:random — names one fan-out process in leases and claims (storage parses it)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{os.urandom(4).hex()}"
+
+
+@dataclass
+class RunReport:
+    """What one `send_due` pass did (printed by `innobot digest run --json`)."""
+
+    at: str
+    holder: str
+    lease: str = "acquired"  # "acquired" | "held_by_other"
+    due: int = 0
+    delivered: int = 0
+    notices: int = 0
+    empty: int = 0
+    retry_scheduled: int = 0
+    retried: int = 0
+    failed: int = 0
+    blocked: int = 0
+    deferred: int = 0
+    flood_waits: int = 0
+    skipped_no_notifier: int = 0
+    already_taken: int = 0
+    recovered_uncertain: int = 0
+    stopped_early: bool = False
+    articles: int = 0
+    compose_seconds: float = 0.0
+    send_seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain dict for JSON output."""
+        return asdict(self)
+
+
+class RateLimiter:
+    """Spaces sends: a global rate (Telegram allows ~30 messages/s) and ≥ 1 s per chat."""
+
+    def __init__(
+        self,
+        per_second: float | None = 25.0,
+        per_chat_interval: float = 1.0,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._interval = 1.0 / per_second if per_second else 0.0
+        self._per_chat = per_chat_interval
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._next_global = 0.0
+        self._next_chat: dict[str, float] = {}
+        self.slept = 0.0
+
+    async def wait(self, chat: str) -> None:
+        """Sleep until both the global and this chat's spacing allow another send."""
+        now = self._monotonic()
+        ready = max(now, self._next_global, self._next_chat.get(chat, 0.0))
+        if ready > now:
+            self.slept += ready - now
+            await self._sleep(ready - now)
+        self._next_global = ready + self._interval
+        if self._per_chat:
+            self._next_chat[chat] = ready + self._per_chat
+
+    async def pause(self, seconds: float) -> None:
+        """Flood control: the channel said retry_after — everyone waits."""
+        self._next_global = max(self._next_global, self._monotonic() + seconds)
+        self.slept += seconds
+        await self._sleep(seconds)
+
+
+class DigestService:
+    """Composes and pushes due digests; the delivery log's unique key makes each period single."""
+
+    def __init__(
+        self,
+        *,
+        subscriptions: SubscriptionRepository,
+        deliveries: DeliveryLog,
+        catalog: ArticleSource,
+        notifiers: Mapping[str, Notifier],
+        clock: Clock | None = None,
+        lease_clock: Clock | None = None,
+        holder: str | None = None,
+        lease_seconds: float = 120.0,
+        limiter: RateLimiter | None = None,
+        max_attempts: int = 5,
+        backoff_base: float = 60.0,
+        max_flood_wait: float = 60.0,
+        max_items: int = MAX_ITEMS,
+        vocab: Vocabulary | None = None,
+        texts: SubscriptionTexts | None = None,
+    ) -> None:
+        self.subscriptions = subscriptions
+        self.deliveries = deliveries
+        self.catalog = catalog
+        self.notifiers = notifiers
+        self.clock = clock or SystemClock()
+        self.lease_clock = lease_clock or SystemClock()
+        self.holder = holder or new_holder_id()
+        self.lease_seconds = lease_seconds
+        self.limiter = limiter or RateLimiter()
+        self.max_attempts = max_attempts
+        self.backoff_base = backoff_base
+        self.max_flood_wait = max_flood_wait
+        self.max_items = max_items
+        self.vocab = vocab or load_vocabulary()
+        self.texts = texts or load_subscription_texts()
+        self._lease_renewed = 0.0
+        self._blocked: set[str] = set()  # users found blocked during the current run
+
+    # --- composition -----------------------------------------------------------------------
+    def _index(self, since: datetime | None, now: datetime) -> ArticleIndex:
+        records = self.catalog.articles_since(since)
+        articles = [to_article(r) for r in records]
+        return ArticleIndex(
+            (a for a in articles if a.ingested_at <= now), vocab=self.vocab, max_items=self.max_items
+        )
+
+    def compose_for(self, subs: list[Subscription], now: datetime) -> tuple[ArticleIndex, dict[int, Digest]]:
+        """Digests for these subscriptions from one shared article batch (blocking; run in a thread)."""
+        marks = self.deliveries.watermarks()
+        sinces = [marks.get(s.id) for s in subs]
+        oldest = None if not sinces or any(m is None for m in sinces) else min(m for m in sinces if m)
+        index = self._index(oldest, now)
+        return index, {s.id: index.compose(s, marks.get(s.id)) for s in subs}
+
+    def preview(self, user_key: str, now: datetime | None = None) -> list[tuple[Subscription, Digest]]:
+        """What each of the user's subscriptions would get if sent now (writes nothing)."""
+        now = now or self.clock.now()
+        subs = self.subscriptions.list_for_user(user_key)
+        if not subs:
+            return []
+        _, digests = self.compose_for(subs, now)
+        return [(s, digests[s.id]) for s in subs]
+
+    # --- fan-out -----------------------------------------------------------------------------
+    def due(self, now: datetime) -> list[tuple[Subscription, Slot]]:
+        """Active subscriptions whose current period is due and not yet in the delivery log."""
+        candidates: list[tuple[Subscription, Slot]] = []
+        for sub in self.subscriptions.list_active():
+            slot = due_slot(sub, now, created_at=sub.created_at)
+            if slot is not None:
+                candidates.append((sub, slot))
+        taken = self.deliveries.existing({slot.period_key for _, slot in candidates})
+        return [(s, slot) for s, slot in candidates if (s.id, slot.period_key) not in taken]
+
+    def _renew_lease(self) -> bool:
+        now_wall = time.monotonic()
+        if now_wall - self._lease_renewed < self.lease_seconds / 3:
+            return True
+        self._lease_renewed = now_wall
+        return self.deliveries.acquire_lease(
+            LEASE_NAME, self.holder, now=self.lease_clock.now(), ttl=self.lease_seconds
+        )
+
+    async def send_due(self, now: datetime | None = None) -> RunReport:
+        """Deliver everything due at `now` (retries first); a second process sharing the DB backs off."""
+        now = now or self.clock.now()
+        report = RunReport(at=now.isoformat(), holder=self.holder)
+        if not self.deliveries.acquire_lease(
+            LEASE_NAME, self.holder, now=self.lease_clock.now(), ttl=self.lease_seconds
+        ):
+            report.lease = "held_by_other"
+            return report
+        self._lease_renewed = time.monotonic()
+        try:
+            await self._fan_out(now, report)
+        finally:
+            self.deliveries.release_lease(LEASE_NAME, self.holder)
+        return report
+
+    async def _fan_out(self, now: datetime, report: RunReport) -> None:
+        self._blocked = set()
+        report.recovered_uncertain = self.deliveries.recover_orphans(self.holder, now=now)
+        retries = self.deliveries.claim_due_retries(holder=self.holder, now=now)
+        due = self.due(now)
+        report.due = len(due) + len(retries)
+        if not report.due:
+            return
+        by_id = {s.id: s for s in self.subscriptions.list_active()}
+        retry_subs = [by_id[c.subscription_id] for c in retries if c.subscription_id in by_id]
+        started = time.perf_counter()
+        index, digests = await asyncio.to_thread(
+            self.compose_for, [*retry_subs, *(s for s, _ in due)], now
+        )
+        report.articles = len(index)
+        report.compose_seconds = round(time.perf_counter() - started, 3)
+        started = time.perf_counter()
+        for claimed in retries:
+            sub = by_id.get(claimed.subscription_id)
+            notifier = self.notifiers.get(sub.channel) if sub else None
+            if sub is None or notifier is None:
+                state = DeliveryState.FAILED if sub is None else DeliveryState.RETRY
+                self.deliveries.finish(
+                    claimed.id, state, now=now, attempts=claimed.attempts - 1,
+                    next_attempt_at=now + timedelta(seconds=self.backoff_base),
+                    detail="inactive" if sub is None else "no notifier",
+                )
+                continue
+            if not self._renew_lease():
+                report.stopped_early = True
+                return
+            report.retried += 1
+            replies = self._replies(sub, digests[sub.id], now)
+            await self._send(claimed, sub, replies or self._notice(sub), digests[sub.id], notifier, now, report)
+        for sub, slot in due:
+            if sub.user_key in self._blocked:
+                continue
+            notifier = self.notifiers.get(sub.channel)
+            if notifier is None:
+                report.skipped_no_notifier += 1
+                continue
+            if not self._renew_lease():
+                report.stopped_early = True
+                return
+            digest = digests[sub.id]
+            replies = self._replies(sub, digest, now)
+            if replies is None:
+                if self.deliveries.record_empty(sub.id, sub.user_key, slot.period_key, now=now):
+                    report.empty += 1
+                continue
+            claimed_new = self.deliveries.claim(
+                sub.id, sub.user_key, slot.period_key, holder=self.holder, now=now
+            )
+            if claimed_new is None:
+                report.already_taken += 1
+                continue
+            await self._send(claimed_new, sub, replies, digest, notifier, now, report)
+        report.send_seconds = round(time.perf_counter() - started, 3)
+
+    def _notice(self, sub: Subscription) -> list[Reply]:
+        return render_notice(subscription_label(sub, self.texts), subscription_id=sub.id, texts=self.texts)
+
+    def _replies(self, sub: Subscription, digest: Digest, now: datetime) -> list[Reply] | None:
+        """Digest replies, the "nothing new" notice, or None when the period closes silently."""
+        label = subscription_label(sub, self.texts)
+        if not digest.empty:
+            return render_digest(label, digest, subscription_id=sub.id, texts=self.texts)
+        if not sub.notify_empty:
+            return None
+        if sub.frequency == "daily":
+            last = self.deliveries.last_message_at(sub.id)
+            if last is not None and now - last < timedelta(days=7):
+                return None
+        return self._notice(sub)
+
+    async def _send(
+        self,
+        claimed: ClaimedDelivery,
+        sub: Subscription,
+        replies: list[Reply],
+        digest: Digest,
+        notifier: Notifier,
+        now: datetime,
+        report: RunReport,
+    ) -> None:
+        """Send one claimed digest and record the outcome; flood waits retry in place."""
+        attempts = claimed.attempts
+        while True:
+            await self.limiter.wait(sub.user_key)
+            try:
+                result = await notifier.send(sub.user_id, replies)
+            except Exception as exc:  # a notifier bug must not stop the fan-out
+                log.warning("digest send to subscription %s raised %s", sub.id, type(exc).__name__)
+                result = DeliveryResult(DeliveryStatus.RETRY, detail=type(exc).__name__)
+            if result.status is DeliveryStatus.DELIVERED:
+                self.deliveries.finish(
+                    claimed.id, DeliveryState.DELIVERED, now=now, attempts=attempts,
+                    article_count=digest.total, watermark_to=digest.watermark_to,
+                )
+                if digest.empty:
+                    report.notices += 1
+                else:
+                    report.delivered += 1
+                return
+            if result.status is DeliveryStatus.BLOCKED:
+                self.deliveries.finish(claimed.id, DeliveryState.BLOCKED, now=now, attempts=attempts, detail=result.detail)
+                self.subscriptions.deactivate_user(sub.user_key, reason="blocked", at=now)
+                self._blocked.add(sub.user_key)
+                report.blocked += 1
+                return
+            if result.status is DeliveryStatus.DEFERRED:
+                self.deliveries.finish(claimed.id, DeliveryState.DEFERRED, now=now, attempts=attempts, detail=result.detail)
+                report.deferred += 1
+                return
+            if attempts >= self.max_attempts:
+                self.deliveries.finish(claimed.id, DeliveryState.FAILED, now=now, attempts=attempts, detail=result.detail)
+                report.failed += 1
+                return
+            if result.retry_after is not None and result.retry_after <= self.max_flood_wait:
+                report.flood_waits += 1
+                await self.limiter.pause(result.retry_after)
+                attempts += 1
+                continue
+            delay = max(self.backoff_base * 2 ** (attempts - 1), result.retry_after or 0.0)
+            self.deliveries.finish(
+                claimed.id, DeliveryState.RETRY, now=now, attempts=attempts,
+                next_attempt_at=now + timedelta(seconds=delay), detail=result.detail,
+            )
+            report.retry_scheduled += 1
+            return
+
+    # --- WeChat-style deferred digests -------------------------------------------------------
+    def release_deferred(self, user_key: str, now: datetime | None = None) -> list[Reply]:
+        """Digests a channel deferred (48-hour window), as replies for the user's next message.
+
+        The rows are marked delivered here: the caller sends the replies in its passive reply.
+        """
+        now = now or self.clock.now()
+        claimed = self.deliveries.claim_deferred(user_key, holder=self.holder, now=now)
+        if not claimed:
+            return []
+        subs = {s.id: s for s in self.subscriptions.list_for_user(user_key)}
+        live = [subs[c.subscription_id] for c in claimed if c.subscription_id in subs]
+        _, digests = self.compose_for(live, now)
+        replies: list[Reply] = []
+        for c in claimed:
+            sub = subs.get(c.subscription_id)
+            if sub is None:
+                self.deliveries.finish(c.id, DeliveryState.FAILED, now=now, attempts=c.attempts, detail="inactive")
+                continue
+            digest = digests[sub.id]
+            out = self._replies(sub, digest, now) or self._notice(sub)
+            replies.extend(out)
+            self.deliveries.finish(
+                c.id, DeliveryState.DELIVERED, now=now, attempts=c.attempts,
+                article_count=digest.total, watermark_to=digest.watermark_to, detail="released",
+            )
+        return replies

@@ -1,0 +1,155 @@
+"""Subscription and delivery-log records plus the store Protocols the digest core depends on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+__all__ = [
+    "Article",
+    "ArticleSource",
+    "ClaimedDelivery",
+    "DeliveryLog",
+    "DeliveryState",
+    "Subscription",
+    "SubscriptionDraft",
+    "SubscriptionRepository",
+]
+
+DEFAULT_TZ = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class SubscriptionDraft:
+    """What a user asked for (订阅), before it is stored."""
+
+    topics: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    frequency: str = "weekly"  # "daily" | "weekly"
+    weekday: int | None = 0  # 0 = Monday … 6 = Sunday; None for daily
+    hour: int = 9
+    minute: int = 0
+    timezone: str = DEFAULT_TZ
+    quiet_start: str | None = "22:00"  # "HH:MM" local; None = no quiet hours
+    quiet_end: str | None = "07:00"
+    notify_empty: bool = False  # weekly "nothing new" notice
+
+
+@dataclass(frozen=True)
+class Subscription(SubscriptionDraft):
+    """A stored subscription; the database row is the source of truth for schedules."""
+
+    id: int = 0
+    user_key: str = ""
+    channel: str = ""
+    user_id: str = ""
+    active: bool = True
+    created_at: datetime | None = None
+
+
+class DeliveryState(StrEnum):
+    """Lifecycle of one (subscription, period) row of the delivery log."""
+
+    SENDING = "sending"  # claimed, send in flight
+    DELIVERED = "delivered"
+    EMPTY = "empty"  # nothing new and no notice wanted: period closed without a message
+    RETRY = "retry"  # transient failure, next_attempt_at set
+    FAILED = "failed"  # gave up after the bounded attempts
+    BLOCKED = "blocked"  # the user blocked the bot; subscriptions deactivated
+    DEFERRED = "deferred"  # channel could not push (WeChat 48 h window): waits for the user
+    UNCERTAIN = "uncertain"  # claimant died mid-send: never resent, articles roll into next digest
+
+
+@dataclass(frozen=True)
+class ClaimedDelivery:
+    """A delivery-log row this process holds the right to send."""
+
+    id: int
+    subscription_id: int
+    period_key: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Article:
+    """The fields of a retrieval ArticleRecord that digests read."""
+
+    doc_id: str
+    title: str
+    source: str
+    date: str
+    text: str
+    ingested_at: datetime
+    regions: tuple[str, ...] = ()
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+class ArticleSource(Protocol):
+    """Where new briefings come from (retrieval.Catalog satisfies it)."""
+
+    def articles_since(self, since: datetime | None) -> list: ...  # list of ArticleRecord-likes
+
+
+class SubscriptionRepository(Protocol):
+    """Stored subscriptions."""
+
+    def add(
+        self, draft: SubscriptionDraft, *, user_key: str, channel: str, user_id: str, at: datetime
+    ) -> Subscription: ...
+
+    def get(self, subscription_id: int) -> Subscription | None: ...
+
+    def list_for_user(self, user_key: str) -> list[Subscription]: ...
+
+    def list_active(self) -> list[Subscription]: ...
+
+    def deactivate(self, subscription_id: int, *, reason: str, at: datetime) -> bool: ...
+
+    def deactivate_user(self, user_key: str, *, reason: str, at: datetime) -> int: ...
+
+    def forget_user(self, user_key: str) -> int: ...
+
+
+class DeliveryLog(Protocol):
+    """Delivery log with a unique (subscription, period) key, plus the fan-out lease."""
+
+    def acquire_lease(self, name: str, holder: str, *, now: datetime, ttl: float) -> bool: ...
+
+    def release_lease(self, name: str, holder: str) -> None: ...
+
+    def recover_orphans(self, holder: str, *, now: datetime) -> int: ...
+
+    def existing(self, period_keys: set[str]) -> set[tuple[int, str]]: ...
+
+    def watermarks(self) -> dict[int, datetime]: ...
+
+    def claim(
+        self, subscription_id: int, user_key: str, period_key: str, *, holder: str, now: datetime
+    ) -> ClaimedDelivery | None: ...
+
+    def record_empty(
+        self, subscription_id: int, user_key: str, period_key: str, *, now: datetime
+    ) -> bool: ...
+
+    def claim_due_retries(self, *, holder: str, now: datetime) -> list[ClaimedDelivery]: ...
+
+    def claim_deferred(self, user_key: str, *, holder: str, now: datetime) -> list[ClaimedDelivery]: ...
+
+    def finish(
+        self,
+        delivery_id: int,
+        state: DeliveryState,
+        *,
+        now: datetime,
+        article_count: int = 0,
+        watermark_to: datetime | None = None,
+        next_attempt_at: datetime | None = None,
+        attempts: int | None = None,
+        detail: str = "",
+    ) -> None: ...
+
+    def last_message_at(self, subscription_id: int) -> datetime | None: ...
+
+    def forget_user(self, user_key: str) -> int: ...

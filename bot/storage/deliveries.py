@@ -1,0 +1,287 @@
+"""Delivery log (unique subscription+period key, claimed before sending) and the fan-out lease."""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import datetime, timedelta
+
+from sqlalchemy import (
+    Column,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from bot.core.subscription_types import ClaimedDelivery, DeliveryState
+from bot.storage.db import Database, metadata
+from bot.storage.subscriptions import UtcDateTime
+
+__all__ = ["SqlDeliveryLog", "deliveries_table", "leases_table", "holder_is_dead"]
+
+deliveries_table = Table(
+    "digest_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subscription_id", Integer, nullable=False, index=True),
+    Column("user_key", String(200), nullable=False, index=True),
+    Column("period_key", String(32), nullable=False, index=True),
+    Column("status", String(16), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("claimed_by", String(200), nullable=True),
+    Column("next_attempt_at", UtcDateTime, nullable=True),
+    Column("article_count", Integer, nullable=False, default=0),
+    Column("watermark_to", UtcDateTime, nullable=True),
+    Column("detail", String(200), nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=True),
+    UniqueConstraint("subscription_id", "period_key", name="uq_digest_delivery_period"),
+    sqlite_autoincrement=True,
+)
+
+leases_table = Table(
+    "digest_leases",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("holder", String(200), nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+
+def holder_is_dead(holder: str) -> bool:
+    """True when the holder is a process on this host that no longer exists (killed, crashed)."""
+    host, _, rest = holder.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class SqlDeliveryLog:
+    """The exactly-once ledger: a row per (subscription, period), inserted before any send."""
+
+    def __init__(self, database: Database) -> None:
+        self._engine = database.engine
+
+    # --- lease -----------------------------------------------------------------------------
+    def acquire_lease(self, name: str, holder: str, *, now: datetime, ttl: float) -> bool:
+        """Take or renew the named lease; a live holder's unexpired lease is never taken."""
+        t = leases_table
+        expires = now + timedelta(seconds=ttl)
+        with self._engine.begin() as conn:
+            row = conn.execute(select(t).where(t.c.name == name)).mappings().first()
+            if row is None:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(insert(t).values(name=name, holder=holder, expires_at=expires, version=1))
+                    return True
+                except IntegrityError:
+                    return False
+            free = row["holder"] == holder or row["expires_at"] <= now or holder_is_dead(row["holder"])
+            if not free:
+                return False
+            result = conn.execute(
+                update(t)
+                .where(t.c.name == name, t.c.version == row["version"])
+                .values(holder=holder, expires_at=expires, version=row["version"] + 1)
+            )
+            return result.rowcount == 1
+
+    def release_lease(self, name: str, holder: str) -> None:
+        """Give the lease up early (normal end of a fan-out)."""
+        with self._engine.begin() as conn:
+            conn.execute(delete(leases_table).where(leases_table.c.name == name, leases_table.c.holder == holder))
+
+    def lease_holder(self, name: str) -> str | None:
+        """Who holds the lease now (expired or not), for reports."""
+        with self._engine.connect() as conn:
+            return conn.execute(select(leases_table.c.holder).where(leases_table.c.name == name)).scalar()
+
+    # --- claims ----------------------------------------------------------------------------
+    def recover_orphans(self, holder: str, *, now: datetime) -> int:
+        """Rows left 'sending' by a claimant that lost the lease: mark them uncertain, never resend."""
+        t = deliveries_table
+        with self._engine.begin() as conn:
+            result = conn.execute(
+                update(t)
+                .where(t.c.status == DeliveryState.SENDING.value, t.c.claimed_by != holder)
+                .values(status=DeliveryState.UNCERTAIN.value, detail="interrupted", updated_at=now)
+            )
+        return int(result.rowcount)
+
+    def existing(self, period_keys: set[str]) -> set[tuple[int, str]]:
+        """(subscription_id, period_key) pairs already in the log for these periods."""
+        if not period_keys:
+            return set()
+        t = deliveries_table
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(t.c.subscription_id, t.c.period_key).where(t.c.period_key.in_(sorted(period_keys)))
+            ).all()
+        return {(int(r[0]), str(r[1])) for r in rows}
+
+    def watermarks(self) -> dict[int, datetime]:
+        """Per subscription, the newest article time it has been delivered (digests start after it)."""
+        t = deliveries_table
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(t.c.subscription_id, func.max(t.c.watermark_to))
+                .where(t.c.status == DeliveryState.DELIVERED.value, t.c.watermark_to.is_not(None))
+                .group_by(t.c.subscription_id)
+            ).all()
+        out: dict[int, datetime] = {}
+        for sub_id, mark in rows:
+            value = UtcDateTime().process_result_value(mark, self._engine.dialect)
+            if value is not None:
+                out[int(sub_id)] = value
+        return out
+
+    def claim(
+        self, subscription_id: int, user_key: str, period_key: str, *, holder: str, now: datetime
+    ) -> ClaimedDelivery | None:
+        """Insert the row in state 'sending'; None when the period is already taken (by anyone)."""
+        try:
+            with self._engine.begin() as conn:
+                result = conn.execute(
+                    insert(deliveries_table).values(
+                        subscription_id=subscription_id,
+                        user_key=user_key,
+                        period_key=period_key,
+                        status=DeliveryState.SENDING.value,
+                        attempts=1,
+                        claimed_by=holder,
+                        article_count=0,
+                        detail="",
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                new_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
+        except IntegrityError:
+            return None
+        assert new_id is not None
+        return ClaimedDelivery(int(new_id), subscription_id, period_key, 1)
+
+    def record_empty(self, subscription_id: int, user_key: str, period_key: str, *, now: datetime) -> bool:
+        """Close a period that had nothing to send; False if the period was already in the log."""
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(
+                    insert(deliveries_table).values(
+                        subscription_id=subscription_id,
+                        user_key=user_key,
+                        period_key=period_key,
+                        status=DeliveryState.EMPTY.value,
+                        attempts=0,
+                        article_count=0,
+                        detail="",
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def _claim_where(self, condition, *, holder: str, now: datetime) -> list[ClaimedDelivery]:  # type: ignore[no-untyped-def]
+        """Move matching rows to 'sending' one by one with a compare-and-set on their status."""
+        t = deliveries_table
+        claimed: list[ClaimedDelivery] = []
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(t.c.id, t.c.status, t.c.attempts).where(condition).order_by(t.c.id)).all()
+        for row_id, status, attempts in rows:
+            with self._engine.begin() as conn:
+                result = conn.execute(
+                    update(t)
+                    .where(t.c.id == row_id, t.c.status == status)
+                    .values(status=DeliveryState.SENDING.value, claimed_by=holder, attempts=attempts + 1, updated_at=now)
+                )
+                if result.rowcount == 1:
+                    full = conn.execute(select(t.c.subscription_id, t.c.period_key).where(t.c.id == row_id)).one()
+                    claimed.append(ClaimedDelivery(int(row_id), int(full[0]), str(full[1]), attempts + 1))
+        return claimed
+
+    def claim_due_retries(self, *, holder: str, now: datetime) -> list[ClaimedDelivery]:
+        """Failed-but-retryable rows whose backoff has elapsed."""
+        t = deliveries_table
+        cond = and_(t.c.status == DeliveryState.RETRY.value, t.c.next_attempt_at <= now)
+        return self._claim_where(cond, holder=holder, now=now)
+
+    def claim_deferred(self, user_key: str, *, holder: str, now: datetime) -> list[ClaimedDelivery]:
+        """Digests a channel could not push (WeChat window), to hand over when the user writes."""
+        t = deliveries_table
+        cond = and_(t.c.status == DeliveryState.DEFERRED.value, t.c.user_key == user_key)
+        return self._claim_where(cond, holder=holder, now=now)
+
+    def finish(
+        self,
+        delivery_id: int,
+        state: DeliveryState,
+        *,
+        now: datetime,
+        article_count: int = 0,
+        watermark_to: datetime | None = None,
+        next_attempt_at: datetime | None = None,
+        attempts: int | None = None,
+        detail: str = "",
+    ) -> None:
+        """Record how a claimed send ended (the row keeps its unique key, so it is never re-claimed)."""
+        values: dict[str, object] = {
+            "status": state.value,
+            "article_count": article_count,
+            "watermark_to": watermark_to,
+            "next_attempt_at": next_attempt_at,
+            "detail": detail[:200],
+            "updated_at": now,
+        }
+        if attempts is not None:
+            values["attempts"] = attempts
+        if state is DeliveryState.DELIVERED:
+            values["sent_at"] = now
+        with self._engine.begin() as conn:
+            conn.execute(update(deliveries_table).where(deliveries_table.c.id == delivery_id).values(**values))
+
+    def last_message_at(self, subscription_id: int) -> datetime | None:
+        """When this subscription last got a message (digest or notice)."""
+        t = deliveries_table
+        with self._engine.connect() as conn:
+            value = conn.execute(
+                select(func.max(t.c.sent_at)).where(
+                    t.c.subscription_id == subscription_id, t.c.status == DeliveryState.DELIVERED.value
+                )
+            ).scalar()
+        return UtcDateTime().process_result_value(value, self._engine.dialect)
+
+    def rows(self, subscription_id: int | None = None) -> list[dict[str, object]]:
+        """Raw log rows (operators' view and tests)."""
+        t = deliveries_table
+        query = select(t).order_by(t.c.id)
+        if subscription_id is not None:
+            query = query.where(t.c.subscription_id == subscription_id)
+        with self._engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings().all()]
+
+    def forget_user(self, user_key: str) -> int:
+        """Delete the user's delivery history (/forget)."""
+        with self._engine.begin() as conn:
+            result = conn.execute(delete(deliveries_table).where(deliveries_table.c.user_key == user_key))
+        return int(result.rowcount)

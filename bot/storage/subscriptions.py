@@ -1,0 +1,213 @@
+"""Subscriptions table and store: the source of truth the scheduler rebuilds its jobs from."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    delete,
+    select,
+    update,
+)
+from sqlalchemy.engine import Dialect, RowMapping
+
+from bot.core.subscription_types import Subscription, SubscriptionDraft
+from bot.storage.db import Database, metadata
+
+__all__ = ["SqlSubscriptionStore", "UtcDateTime", "subscriptions_table"]
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite would otherwise hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+subscriptions_table = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_key", String(200), nullable=False, index=True),
+    Column("channel", String(32), nullable=False),
+    Column("user_id", String(160), nullable=False),
+    Column("topics", Text, nullable=False, default="[]"),
+    Column("regions", Text, nullable=False, default="[]"),
+    Column("frequency", String(16), nullable=False),
+    Column("weekday", Integer, nullable=True),
+    Column("hour", Integer, nullable=False),
+    Column("minute", Integer, nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("quiet_start", String(5), nullable=True),
+    Column("quiet_end", String(5), nullable=True),
+    Column("notify_empty", Boolean, nullable=False, default=False),
+    Column("active", Boolean, nullable=False, default=True, index=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("deactivated_at", UtcDateTime, nullable=True),
+    Column("deactivated_reason", String(32), nullable=True),
+    sqlite_autoincrement=True,  # ids are never reused: the delivery log keys on them
+)
+
+
+def _row_to_subscription(row: RowMapping) -> Subscription:
+    return Subscription(
+        id=row["id"],
+        user_key=row["user_key"],
+        channel=row["channel"],
+        user_id=row["user_id"],
+        topics=tuple(json.loads(row["topics"])),
+        regions=tuple(json.loads(row["regions"])),
+        frequency=row["frequency"],
+        weekday=row["weekday"],
+        hour=row["hour"],
+        minute=row["minute"],
+        timezone=row["timezone"],
+        quiet_start=row["quiet_start"],
+        quiet_end=row["quiet_end"],
+        notify_empty=bool(row["notify_empty"]),
+        active=bool(row["active"]),
+        created_at=row["created_at"],
+    )
+
+
+class SqlSubscriptionStore:
+    """Subscriptions in the shared database (SQLite or PostgreSQL)."""
+
+    def __init__(self, database: Database) -> None:
+        self._engine = database.engine
+
+    def add(
+        self, draft: SubscriptionDraft, *, user_key: str, channel: str, user_id: str, at: datetime
+    ) -> Subscription:
+        """Store a new active subscription and return it with its id."""
+        values: dict[str, Any] = {
+            "user_key": user_key,
+            "channel": channel,
+            "user_id": user_id,
+            "topics": json.dumps(list(draft.topics), ensure_ascii=False),
+            "regions": json.dumps(list(draft.regions), ensure_ascii=False),
+            "frequency": draft.frequency,
+            "weekday": draft.weekday,
+            "hour": draft.hour,
+            "minute": draft.minute,
+            "timezone": draft.timezone,
+            "quiet_start": draft.quiet_start,
+            "quiet_end": draft.quiet_end,
+            "notify_empty": draft.notify_empty,
+            "active": True,
+            "created_at": at,
+        }
+        with self._engine.begin() as conn:
+            result = conn.execute(subscriptions_table.insert().values(**values))
+            new_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
+        assert new_id is not None
+        found = self.get(int(new_id))
+        assert found is not None
+        return found
+
+    def add_many(self, rows: list[tuple[SubscriptionDraft, str, str, str]], *, at: datetime) -> int:
+        """Bulk insert (draft, user_key, channel, user_id) rows: for imports and benchmarks."""
+        payload = [
+            {
+                "user_key": key,
+                "channel": channel,
+                "user_id": uid,
+                "topics": json.dumps(list(d.topics), ensure_ascii=False),
+                "regions": json.dumps(list(d.regions), ensure_ascii=False),
+                "frequency": d.frequency,
+                "weekday": d.weekday,
+                "hour": d.hour,
+                "minute": d.minute,
+                "timezone": d.timezone,
+                "quiet_start": d.quiet_start,
+                "quiet_end": d.quiet_end,
+                "notify_empty": d.notify_empty,
+                "active": True,
+                "created_at": at,
+            }
+            for d, key, channel, uid in rows
+        ]
+        if not payload:
+            return 0
+        with self._engine.begin() as conn:
+            conn.execute(subscriptions_table.insert(), payload)
+        return len(payload)
+
+    def get(self, subscription_id: int) -> Subscription | None:
+        """One subscription by id, active or not."""
+        with self._engine.connect() as conn:
+            row = conn.execute(
+                select(subscriptions_table).where(subscriptions_table.c.id == subscription_id)
+            ).mappings().first()
+        return _row_to_subscription(row) if row else None
+
+    def list_for_user(self, user_key: str) -> list[Subscription]:
+        """The user's active subscriptions, oldest first (their /subs numbering)."""
+        t = subscriptions_table
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(t).where(t.c.user_key == user_key, t.c.active.is_(True)).order_by(t.c.id)
+            ).mappings().all()
+        return [_row_to_subscription(r) for r in rows]
+
+    def list_active(self) -> list[Subscription]:
+        """Every active subscription (start-up rebuild and fan-out)."""
+        t = subscriptions_table
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(t).where(t.c.active.is_(True)).order_by(t.c.id)).mappings().all()
+        return [_row_to_subscription(r) for r in rows]
+
+    def deactivate(self, subscription_id: int, *, reason: str, at: datetime) -> bool:
+        """Switch one subscription off (kept for the delivery log's history)."""
+        t = subscriptions_table
+        with self._engine.begin() as conn:
+            result = conn.execute(
+                update(t)
+                .where(t.c.id == subscription_id, t.c.active.is_(True))
+                .values(active=False, deactivated_at=at, deactivated_reason=reason[:32])
+            )
+        return result.rowcount == 1
+
+    def deactivate_user(self, user_key: str, *, reason: str, at: datetime) -> int:
+        """Switch off all of a user's subscriptions (unsubscribe all, or the user blocked us)."""
+        t = subscriptions_table
+        with self._engine.begin() as conn:
+            result = conn.execute(
+                update(t)
+                .where(t.c.user_key == user_key, t.c.active.is_(True))
+                .values(active=False, deactivated_at=at, deactivated_reason=reason[:32])
+            )
+        return int(result.rowcount)
+
+    def forget_user(self, user_key: str) -> int:
+        """Delete every subscription of the user (/forget)."""
+        with self._engine.begin() as conn:
+            result = conn.execute(
+                delete(subscriptions_table).where(subscriptions_table.c.user_key == user_key)
+            )
+        return int(result.rowcount)
