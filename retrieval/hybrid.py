@@ -1,0 +1,234 @@
+"""Hybrid search: BM25 and dense rankings fused by weighted reciprocal rank fusion, with filters."""
+
+from __future__ import annotations
+
+import calendar
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from retrieval.errors import InvalidQueryError
+from retrieval.evidence import IdfTable, best_window, profile_query
+from retrieval.lexical import Bm25Index
+from retrieval.store import ChunkRow, CorpusStore
+from retrieval.tagging import gazetteer
+from retrieval.textutil import content_tokens, normalize_query, tokenize
+from retrieval.types import Hit, SearchFilters
+
+if TYPE_CHECKING:
+    from retrieval.dense import ChromaIndex
+
+__all__ = ["FusionWeights", "HybridSearcher", "date_bounds", "prepare_query"]
+
+MAX_QUERY_CHARS = 400
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """How much each leg counts in weighted RRF (BM25 leads: exact names and figures matter here)."""
+
+    lexical: float = 1.0
+    dense: float = 0.35
+    rrf_k: int = 20
+    candidates: int = 40
+    rerank_depth: int = 20
+    rerank_fused: float = 0.5
+    rerank_evidence: float = 1.0
+
+
+def prepare_query(query: str) -> str:
+    """Normalise a question and cap its length; empty questions are refused."""
+    if not isinstance(query, str):
+        raise InvalidQueryError("query must be text")
+    text = normalize_query(query)
+    if not re.search(r"[0-9A-Za-z\u4e00-\u9fff]", text):
+        raise InvalidQueryError("empty query")
+    return text[:MAX_QUERY_CHARS]
+
+
+def date_bounds(value: str | None, end: bool) -> str | None:
+    """'2023' / '2023-10' / '2023-10-05' → first (or last) day as YYYY-MM-DD; None if unparsable."""
+    if not value:
+        return None
+    m = re.fullmatch(r"\s*(\d{4})(?:[-/.年](\d{1,2}))?(?:[-/.月](\d{1,2}))?日?\s*", value)
+    if not m:
+        return None
+    y = int(m.group(1))
+    mo = int(m.group(2)) if m.group(2) else (12 if end else 1)
+    if not 1 <= mo <= 12:
+        return None
+    last = calendar.monthrange(y, mo)[1]
+    d = int(m.group(3)) if m.group(3) else (last if end else 1)
+    if not 1 <= d <= last:
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+class HybridSearcher:
+    """Searcher over the corpus store: BM25 leg + Chroma leg, fused; reloads when the store changes."""
+
+    def __init__(
+        self,
+        store: CorpusStore,
+        dense: ChromaIndex | None,
+        bm25_dir: Path,
+        weights: FusionWeights | None = None,
+    ) -> None:
+        self.store = store
+        self.dense = dense
+        self.weights = weights or FusionWeights()
+        self._bm25_dir = bm25_dir
+        self._lock = threading.RLock()
+        self._generation: str | None = None
+        self._rows: list[ChunkRow] = []
+        self._pos: dict[str, int] = {}
+        self._bm25 = Bm25Index()
+        self._idf = IdfTable([])
+
+    # --- state ----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload chunk metadata and BM25 when the store generation moved."""
+        generation = self.store.get_meta("generation") or "0"
+        with self._lock:
+            if generation == self._generation:
+                return
+            rows = self.store.chunks()
+            bm25 = Bm25Index()
+            if not bm25.load(self._bm25_dir, generation) or bm25.size != len(rows):
+                bm25.build([r.tokens for r in rows])
+                bm25.save(self._bm25_dir, generation)
+            self._idf = IdfTable(r.tokens for r in rows)
+            self._rows, self._bm25, self._generation = rows, bm25, generation
+            self._pos = {r.chunk_id: i for i, r in enumerate(rows)}
+
+    @property
+    def size(self) -> int:
+        """Chunks searchable."""
+        self.refresh()
+        return len(self._rows)
+
+    def row(self, chunk_id: str) -> ChunkRow | None:
+        """A chunk by id."""
+        self.refresh()
+        pos = self._pos.get(chunk_id)
+        return self._rows[pos] if pos is not None else None
+
+    # --- filters ----------------------------------------------------------------------------
+    def _mask(self, filters: SearchFilters | None) -> np.ndarray | None:
+        if filters is None or filters.is_empty():
+            return None
+        gaz = gazetteer()
+        regions = {gaz.canonical(r) or r.strip() for r in filters.regions if r.strip()}
+        tags = {t.strip() for t in filters.tags if t.strip()}
+        lo = date_bounds(filters.date_from, end=False)
+        hi = date_bounds(filters.date_to, end=True)
+        mask = np.zeros(len(self._rows), dtype=np.float32)
+        for i, r in enumerate(self._rows):
+            if regions and not regions.intersection(r.regions):
+                continue
+            if tags and not tags.intersection(r.tags):
+                continue
+            if lo or hi:
+                start, finish = date_bounds(r.date, end=False), date_bounds(r.date, end=True)
+                if start is None or finish is None:
+                    continue
+                if (lo and finish < lo) or (hi and start > hi):
+                    continue
+            mask[i] = 1.0
+        return mask
+
+    # --- legs -----------------------------------------------------------------------------------
+    def rank_lexical(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(position, BM25 score) best first; only positive scores."""
+        tokens = content_tokens(tokenize(query))
+        scores = self._bm25.scores(tokens, mask)
+        if mask is not None:
+            scores = scores * mask
+        if not len(scores):
+            return []
+        n = min(n, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def rank_dense(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(position, cosine similarity) best first."""
+        if self.dense is None or not self._rows:
+            return []
+        allowed: list[str] | None = None
+        if mask is not None:
+            allowed = [self._rows[i].chunk_id for i in np.flatnonzero(mask)]
+            if not allowed:
+                return []
+        vector = self.dense.embedder.encode([query])[0]
+        out: list[tuple[int, float]] = []
+        for cid, sim in self.dense.query(vector, n, allowed):
+            pos = self._pos.get(cid)
+            if pos is not None:
+                out.append((pos, sim))
+        return out
+
+    def fuse(self, legs: list[tuple[float, list[tuple[int, float]]]]) -> list[tuple[int, float]]:
+        """Weighted reciprocal rank fusion of ranked lists."""
+        fused: dict[int, float] = {}
+        for weight, ranked in legs:
+            for rank, (pos, _score) in enumerate(ranked):
+                fused[pos] = fused.get(pos, 0.0) + weight / (self.weights.rrf_k + rank + 1)
+        return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def rerank(self, query: str, fused: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """Re-order the top fused candidates by where the question's terms meet in one or two sentences."""
+        depth = self.weights.rerank_depth
+        head, tail = fused[:depth], fused[depth:]
+        if not head:
+            return fused
+        top = head[0][1] or 1.0
+        profile = profile_query(query, self._idf)
+        scored = []
+        for pos, score in head:
+            row = self._rows[pos]
+            window = best_window(profile, row.text, context=row.title)
+            final = self.weights.rerank_fused * (score / top) + self.weights.rerank_evidence * window.score
+            scored.append((pos, final))
+        scored.sort(key=lambda kv: (-kv[1], kv[0]))
+        floor = scored[-1][1] if scored else 0.0
+        return scored + [(pos, min(floor, s) - 1.0) for pos, s in tail]
+
+    @property
+    def idf(self) -> IdfTable:
+        """Token idf over the current chunks (answer extraction weighs question terms with it)."""
+        self.refresh()
+        return self._idf
+
+    def _hit(self, pos: int, score: float) -> Hit:
+        r = self._rows[pos]
+        return Hit(
+            doc_id=r.doc_id, chunk_id=r.chunk_id, title=r.title, source=r.source, date=r.date,
+            text=r.text, score=score, regions=r.regions, tags=r.tags,
+        )
+
+    # --- Searcher protocol ----------------------------------------------------------------
+    def search(self, query: str, k: int = 5, filters: SearchFilters | None = None, mode: str = "hybrid") -> list[Hit]:
+        """Top-k passages; mode 'hybrid' (default), 'rrf' (no rerank), 'bm25' or 'dense' (one leg)."""
+        text = prepare_query(query)
+        k = max(1, min(int(k), 100))
+        self.refresh()
+        if not self._rows:
+            return []
+        mask = self._mask(filters)
+        n = max(self.weights.candidates, k)
+        if mode == "bm25":
+            ranked = self.rank_lexical(text, n, mask)
+        elif mode == "dense":
+            ranked = self.rank_dense(text, n, mask)
+        else:
+            lexical = self.rank_lexical(text, n, mask)
+            dense = self.rank_dense(text, n, mask)
+            ranked = self.fuse([(self.weights.lexical, lexical), (self.weights.dense, dense)])
+            if mode != "rrf":
+                ranked = self.rerank(text, ranked)
+        return [self._hit(pos, score) for pos, score in ranked[:k]]

@@ -1,0 +1,69 @@
+"""The lexical leg: Okapi BM25 (bm25s) over rjieba search-mode tokens."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["Bm25Index"]
+
+log = logging.getLogger(__name__)
+
+
+class Bm25Index:
+    """BM25 scores for every chunk position; saved next to the store so a warm start skips indexing."""
+
+    def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self._bm25: object | None = None
+        self.size = 0
+
+    def build(self, token_lists: Sequence[Sequence[str]]) -> None:
+        """Index the chunks (positions follow the order given)."""
+        import bm25s
+
+        self.size = len(token_lists)
+        if not token_lists:
+            self._bm25 = None
+            return
+        bm25 = bm25s.BM25(k1=self.k1, b=self.b)
+        bm25.index([list(t) or [""] for t in token_lists], show_progress=False)
+        self._bm25 = bm25
+
+    def save(self, directory: Path, stamp: str) -> None:
+        """Persist with a stamp that says which store generation it indexes."""
+        if self._bm25 is None:
+            return
+        directory.mkdir(parents=True, exist_ok=True)
+        self._bm25.save(str(directory))  # type: ignore[attr-defined]
+        (directory / "stamp.txt").write_text(f"{stamp}\n{self.size}", encoding="utf-8")
+
+    def load(self, directory: Path, stamp: str) -> bool:
+        """Load a saved index if it matches the stamp; False when it must be rebuilt."""
+        import bm25s
+
+        stamp_file = directory / "stamp.txt"
+        if not stamp_file.exists():
+            return False
+        saved = stamp_file.read_text(encoding="utf-8").split("\n")
+        if saved[0] != stamp:
+            return False
+        try:
+            self._bm25 = bm25s.BM25.load(str(directory))
+            self.size = int(saved[1])
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("bm25 index unreadable, rebuilding: %s", type(exc).__name__)
+            return False
+        return True
+
+    def scores(self, query_tokens: Sequence[str], mask: np.ndarray | None = None) -> np.ndarray:
+        """BM25 score of every chunk for the query tokens (unknown tokens score nothing)."""
+        if self._bm25 is None or not query_tokens:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(
+            self._bm25.get_scores(list(query_tokens), weight_mask=mask),  # type: ignore[attr-defined]
+            dtype=np.float32,
+        )

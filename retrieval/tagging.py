@@ -1,0 +1,120 @@
+"""Tag articles with the regions they mention and the topics they cover (both from data files)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from retrieval.textutil import match_key
+
+__all__ = ["Gazetteer", "TagRules", "gazetteer", "tag_rules"]
+
+
+def _load_yaml(name: str) -> dict:
+    raw = resources.files("retrieval.data").joinpath(name).read_text(encoding="utf-8")
+    data = yaml.safe_load(raw)
+    return data if isinstance(data, dict) else {}
+
+
+def _canonical(name: str) -> str:
+    return name[:-1] if name.endswith("市") and len(name) > 2 else name
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Place names: surface form -> canonical name, and each place's parents (city, province)."""
+
+    surface: dict[str, str]
+    parents: dict[str, tuple[str, ...]]
+    foreign: frozenset[str]
+    pattern: re.Pattern[str]
+
+    @classmethod
+    def from_data(cls, data: dict) -> Gazetteer:
+        """Build from the regions.yaml structure."""
+        surface: dict[str, str] = {}
+        parents: dict[str, tuple[str, ...]] = {}
+        for province, cities in (data.get("provinces") or {}).items():
+            surface[province] = province
+            parents.setdefault(province, ())
+            for city in cities or []:
+                canon = _canonical(city)
+                surface[city] = canon
+                parents[canon] = (province,)
+        for place, parent in (data.get("places") or {}).items():
+            canon = _canonical(place)
+            surface[place] = canon
+            pc = _canonical(str(parent))
+            parents[canon] = (pc, *parents.get(pc, ()))
+        foreign = frozenset(str(f) for f in data.get("foreign") or [])
+        for f in foreign:
+            surface[f] = f
+            parents.setdefault(f, ())
+        keys = sorted({match_key(s) for s in surface}, key=len, reverse=True)
+        pattern = re.compile("|".join(re.escape(k) for k in keys))
+        normalized = {match_key(s): c for s, c in surface.items()}
+        return cls(normalized, parents, foreign, pattern)
+
+    def mentions(self, text: str) -> list[str]:
+        """Canonical places named in the text, in order of first mention."""
+        seen: dict[str, None] = {}
+        for m in self.pattern.finditer(match_key(text)):
+            seen.setdefault(self.surface[m.group(0)], None)
+        return list(seen)
+
+    def with_parents(self, places: list[str]) -> tuple[str, ...]:
+        """The places plus the cities/provinces that contain them (a 成都 article is also 四川)."""
+        out: dict[str, None] = {}
+        for p in places:
+            out.setdefault(p, None)
+            for parent in self.parents.get(p, ()):
+                out.setdefault(parent, None)
+        return tuple(out)
+
+    def canonical(self, name: str) -> str | None:
+        """Canonical form of a user-typed region ("成都市" -> "成都"), None if unknown."""
+        key = match_key(name.strip())
+        for cand in (key, key.removesuffix("市"), key.removesuffix("省"), key + "市"):
+            if cand in self.surface:
+                return self.surface[cand]
+        return None
+
+    def is_foreign(self, place: str) -> bool:
+        """True for places outside China (the corpus is about Chinese programmes)."""
+        return place in self.foreign
+
+
+@dataclass(frozen=True)
+class TagRules:
+    """Topic tags: tag -> keywords."""
+
+    keywords: dict[str, tuple[str, ...]]
+    min_hits: int = 2
+
+    def tags_for(self, title: str, text: str) -> tuple[str, ...]:
+        """Tags whose keywords the title names once or the text names at least min_hits times."""
+        head, body = match_key(title), match_key(text)
+        out: list[str] = []
+        for tag, words in self.keywords.items():
+            keys = [match_key(w) for w in words]
+            if any(k in head for k in keys) or sum(body.count(k) for k in keys) >= self.min_hits:
+                out.append(tag)
+        return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The shipped place-name list (read once per process)."""
+    return Gazetteer.from_data(_load_yaml("regions.yaml"))
+
+
+@lru_cache(maxsize=1)
+def tag_rules() -> TagRules:
+    """The shipped keyword -> tag rules (read once per process)."""
+    data = _load_yaml("tags.yaml")
+    keywords = {str(k): tuple(str(w) for w in v) for k, v in (data.get("tags") or {}).items()}
+    return TagRules(keywords, int(data.get("min_hits") or 1))
