@@ -58,7 +58,7 @@ _NOW = r"今年|本年度?|当年"
 _YEAR = r"(?:19|20)\d{2}年度?"
 _PERIOD = r"近[0-9一二两三四五六七八九十]+年内?|过去[0-9一二两三四五六七八九十]+年|[0-9一二两三四五六七八九十]+年来"
 _NUMBER = (
-    r"(?:百分之)?(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十])"
+    r"(?:-|负)?(?:百分之)?(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十])"
     r"[0-9.零〇一二两三四五六七八九十百千万亿点几多余来]*"
     r"(?:\s*(?:个百分点|%|元|块|人|名|位|个|件|项|次|年|家))?"
 )
@@ -123,7 +123,8 @@ def _plain(number: Decimal) -> object:
 def _convert(field_name: str, num_text: str, negate: bool) -> tuple[object | None, str | None]:
     """(value, None) or (None, problem) for a number token paired with a field."""
     spec = FIELDS[field_name]
-    body, unit, percent = _split_unit(num_text)
+    minus = num_text[:1] in ("-", "负")
+    body, unit, percent = _split_unit(num_text[1:] if minus else num_text)
     label = spec.short_label
     if any(ch in VAGUE for ch in body):
         return None, f"{label}：“{num_text}”不是确切的数值，请告诉我具体数字"
@@ -161,7 +162,7 @@ def _convert(field_name: str, num_text: str, negate: bool) -> tuple[object | Non
         if number >= 1900:
             return None, f"{label}：“{num_text}”像是年份，请直接说注册满几年（如“成立5年”）"
         value = number
-    if negate:
+    if negate != minus:
         value = -value
     return _plain(value), None
 

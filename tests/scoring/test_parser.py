@@ -1,0 +1,110 @@
+"""Figure parser: the spec §5 examples exactly, chat messages, previous-year words, wrong units."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring import parse_figures
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("营收1.2亿", "revenue", 12000),
+        ("研发投入800万元", "rd_expense", 800),
+        ("研发费用 3,500,000 元", "rd_expense", 350),
+        ("研发人员十二人", "rd_staff", 12),
+        ("职工总数一百二十人", "employees", 120),
+        ("发明专利3件", "invention_patents", 3),
+        ("营收增长15%", "revenue_growth", 15),
+        ("研发投入强度百分之四点五", "rd_intensity", 4.5),
+        ("营收两千万", "revenue", 2000),
+        ("营收1.5千万", "revenue", 1500),
+        ("营收0.8亿元", "revenue", 8000),
+        ("职工１２０人", "employees", 120),
+        ("研发费用３，５００，０００元", "rd_expense", 350),
+        ("净利润：-50万", "net_profit", -50),
+        ("亏损200万", "net_profit", -200),
+        ("营收下降5%", "revenue_growth", -5),
+        ("有3件发明专利", "invention_patents", 3),
+        ("120名员工", "employees", 120),
+        ("职工1.2万人", "employees", 12000),
+        ("成立5年", "years_registered", 5),
+        ("研发投入占营收5%", "rd_intensity", 5),
+        ("营收1亿2千万", "revenue", 12000),
+        ("PCT国际专利申请2件", "pct_applications", 2),
+        ("资产负债率45%", "debt_ratio", 45),
+    ],
+)
+def test_single_figures(text: str, field: str, value: float) -> None:
+    parsed = parse_figures(text)
+    assert parsed.problems == []
+    assert parsed.values == {field: value}
+    assert parsed.understood[0].field == field and parsed.understood[0].raw
+
+
+@pytest.mark.parametrize(
+    ("answer", "field", "value"),
+    [("两千万", "revenue", 2000), ("百分之四点五", "rd_intensity", 4.5), ("1.5千万", "revenue", 1500),
+     ("0.8亿元", "revenue", 8000), ("十二人", "rd_staff", 12), ("是", "key_field", True),
+     ("省级", "rd_platform_level", "provincial"), ("没有", "standards", "none")],
+)
+def test_bare_answers_to_a_question(answer: str, field: str, value: object) -> None:
+    parsed = parse_figures(answer, expect=field)
+    assert parsed.values == {field: value} and parsed.problems == []
+
+
+def test_realistic_chat_message_with_previous_year() -> None:
+    parsed = parse_figures("营收1.2亿，研发投入800万，研发人员12人，职工120人，发明专利3件，去年营收1亿")
+    assert parsed.problems == []
+    assert parsed.values == {
+        "revenue": 12000, "revenue_prev": 10000, "rd_expense": 800, "rd_staff": 12,
+        "employees": 120, "invention_patents": 3,
+    }
+    labels = {i.field: i.label for i in parsed.understood}
+    assert labels["revenue_prev"] == "前一年营业收入"
+
+
+def test_previous_year_words() -> None:
+    assert parse_figures("去年营收1亿").values == {"revenue": 10000}  # 上年度 = the main field
+    assert parse_figures("前一年研发费用600万").values == {"rd_expense_prev": 600}
+    assert parse_figures("前年营收8000万，去年营收1亿").values == {"revenue_prev": 8000, "revenue": 10000}
+    assert parse_figures("今年营收1.2亿，上年营收1亿").values == {"revenue": 12000, "revenue_prev": 10000}
+    assert parse_figures("2023年营收1亿，2022年营收8000万").values == {"revenue": 10000, "revenue_prev": 8000}
+
+
+def test_enums_and_flags() -> None:
+    parsed = parse_figures("我们是高新技术企业，有省级工程技术研究中心，主导制定过行业标准")
+    assert parsed.values == {"qualification": "high_tech", "rd_platform_level": "provincial", "standards": "led"}
+    assert parse_figures("不是高新技术企业").values == {"qualification": "none"}
+
+
+def test_class2_parts_are_summed() -> None:
+    assert parse_figures("实用新型5件，软著3件").values == {"class2_ip": 8}
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("研发人员3000万", "研发人员：“3000万”的单位不对"),
+        ("营收3000", "没有单位"),
+        ("营收100多万", "不是确切的数值"),
+        ("营收1亿，营收8000万", "营业收入出现了不同的数值"),
+        ("研发费用15%", "是百分比"),
+        ("营收增长1000万", "单位不对，应为百分比"),
+        ("成立于2018年", "像是年份"),
+        ("发明专利2.5件", "应为整数"),
+        ("营收1.2亿，另外还有300万", "没能判断“300万”"),
+    ],
+)
+def test_problems_are_named_never_guessed(text: str, words: str) -> None:
+    parsed = parse_figures(text)
+    assert any(words in p for p in parsed.problems), parsed.problems
+    if "研发人员" in text:
+        assert "rd_staff" not in parsed.values
+
+
+def test_text_without_figures() -> None:
+    for text in ("", "   ", "我们公司是一家做软件的", "怎么申请创新积分？"):
+        parsed = parse_figures(text)
+        assert parsed.values == {} and parsed.problems == []
