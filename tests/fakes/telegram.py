@@ -340,7 +340,7 @@ class EmulatorUser:
         self,
         *,
         until: Callable[[list[BotMessage]], bool] | None = None,
-        idle: float = 0.4,
+        idle: float = 0.3,
         timeout: float = 15.0,
     ) -> list[BotMessage]:
         """Collect bot messages until at least one came (and `until` holds) and the chat is quiet."""
