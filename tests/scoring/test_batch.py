@@ -1,0 +1,135 @@
+"""Batch scoring: the same numbers as the single-firm engine, errors per row, rankings, files."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import scoring
+from scoring.batch import score_table
+from tests.fakes.scoring import generate_firms, row_figures
+
+
+def _single(figures: dict) -> tuple[scoring.ScoreResult | None, str | None]:
+    try:
+        result = scoring.score(figures)
+    except scoring.InputError as exc:
+        return None, exc.message
+    assert isinstance(result, scoring.ScoreResult)
+    return result, None
+
+
+def _same(a: object, b: float | None) -> bool:
+    if b is None:
+        return a is pd.NA or a is None or (isinstance(a, float) and math.isnan(a))
+    return a == b
+
+
+def test_batch_equals_single_on_generated_firms() -> None:
+    df = generate_firms(1200, seed=7, missing=0.15, invalid=0.02)
+    batch = score_table(df)
+    table = batch.table
+    assert len(table) == 1200
+    errors = {e.row: e.message for e in batch.errors}
+    checked_errors = 0
+    for i in range(len(df)):
+        result, message = _single(row_figures(df.iloc[i]))
+        row = table.iloc[i]
+        if message is not None:
+            assert row["error"] == message, i
+            assert errors[i + 2] == message
+            assert row["total"] is pd.NA
+            checked_errors += 1
+            continue
+        assert row["error"] == "", (i, row["error"])
+        assert result is not None
+        assert _same(row["total"], result.total), (i, row["total"], result.total)
+        assert row["rectified_total"] == result.rectified_total
+        assert row["base"] == round(result.base, 2)
+        assert row["bonus"] == round(result.bonus, 2)
+        assert row["deductions"] == round(result.deductions, 2)
+        assert row["stage"] == result.stage
+        assert bool(row["vetoed"]) == result.vetoed
+        assert (None if pd.isna(row["band"]) else row["band"]) == result.band
+        for cat in result.categories:
+            assert row[cat.label] == round(cat.points, 2), (i, cat.label)
+    assert checked_errors >= 10
+    assert table["vetoed"].sum() > 0
+
+
+def test_rank_percentile_and_list_labels_within_stage() -> None:
+    df = generate_firms(400, seed=3, missing=0.0)
+    for col in ("dishonest_list", "research_misconduct", "major_incident_recent", "restricted_industry"):
+        df[col] = False
+    df["mainland_resident"] = True
+    table = score_table(df).table
+    for _stage, group in table.groupby("stage"):
+        ordered = group.sort_values("rank_in_stage")
+        assert ordered["rank_in_stage"].iloc[0] == 1
+        assert list(ordered["total"]) == sorted(ordered["total"], reverse=True)
+        n = len(group)
+        top = ordered.iloc[0]
+        assert top["percentile_in_stage"] == round(1 / n * 100, 2)
+        for _, row in group.iterrows():
+            pct = row["percentile_in_stage"]
+            expected = "创新领跑榜" if pct <= 5 else "创新竞跑榜" if pct <= 10 else "创新进取榜" if pct <= 20 else ""
+            assert row["list_label"] == expected
+
+
+def test_chinese_label_columns_and_passthrough(tmp_path: Path) -> None:
+    df = pd.DataFrame({
+        "企业名称": ["甲", "乙", "丙"],
+        "上年度营业收入": ["3000", "abc", ""],
+        "研发（科技）人员数": ["12", "3", "4"],
+        "职工总数": ["80", "10", "2"],
+        "研发机构级别": ["省级", "", "national"],
+    })
+    path = tmp_path / "firms.csv"
+    df.to_csv(path, index=False, encoding="utf-8")
+    result = score_table(path)
+    table = result.table
+    assert list(table.columns[:5]) == list(df.columns)
+    assert table.loc[0, "total"] == scoring.score(
+        {"revenue": 3000, "rd_staff": 12, "employees": 80, "rd_platform_level": "provincial"}).total
+    assert [(e.row, e.message) for e in result.errors] == [
+        (3, "上年度营业收入应为数字，收到“abc”"),
+        (4, "研发（科技）人员数不能大于职工总数"),
+    ]
+
+
+def test_write_xlsx_with_top_lists_and_csv(tmp_path: Path) -> None:
+    df = generate_firms(60, seed=1)
+    result = score_table(df)
+    xlsx = tmp_path / "ranked.xlsx"
+    result.write(xlsx)
+    sheets = pd.read_excel(xlsx, sheet_name=None)
+    assert set(sheets) == {"评分结果", "技术创新前十", "成长经营前十", "辅助前十"}
+    main = sheets["评分结果"]
+    for col in ("id", "name", "rule_set", "stage", "total", "base", "bonus", "deductions", "band", "vetoed",
+                "rank_in_stage", "percentile_in_stage", "list_label", "技术创新", "成长经营", "辅助", "error"):
+        assert col in main.columns, col
+    top = sheets["技术创新前十"]
+    assert len(top) == 10 and list(top["技术创新"]) == sorted(top["技术创新"], reverse=True)
+    csv = tmp_path / "ranked.csv"
+    written = result.write(csv)
+    assert len(written) == 4 and all(p.exists() for p in written)
+    again = score_table(xlsx)  # the output is readable as input again (result columns pass through)
+    assert np.allclose(again.table["total"].astype(float).fillna(-1), result.table["total"].astype(float).fillna(-1))
+
+
+def test_unreadable_or_unrecognised_tables(tmp_path: Path) -> None:
+    with pytest.raises(scoring.InputError, match="找不到文件"):
+        score_table(tmp_path / "none.csv")
+    (tmp_path / "x.txt").write_text("a", encoding="utf-8")
+    with pytest.raises(scoring.InputError, match="不支持的文件格式"):
+        score_table(tmp_path / "x.txt")
+    with pytest.raises(scoring.InputError, match="没有可识别的数据列"):
+        score_table(pd.DataFrame({"foo": [1]}))
+    with pytest.raises(scoring.InputError, match="请只保留一列"):
+        score_table(pd.DataFrame({"revenue": [1], "上年度营业收入": [2]}))
+    with pytest.raises(scoring.RuleSetError):
+        score_table(pd.DataFrame({"revenue": [1]}), "tech-sme-2022")
