@@ -119,7 +119,7 @@ class ArticleIndex:
         self._vocab = vocab or load_vocabulary()
         self._max_items = max_items
         self._term_cache: dict[str, dict[int, float]] = {}
-        self._region_cache: dict[str, frozenset[int]] = {}
+        self._region_cache: dict[str, dict[int, float]] = {}
         self._sentences: dict[int, list[str]] = {}
         self._summary_cache: dict[tuple[int, tuple[str, ...]], str] = {}
         self._memo: dict[tuple[tuple[str, ...], tuple[str, ...], datetime | None], Digest] = {}
@@ -146,18 +146,20 @@ class ArticleIndex:
         self._term_cache[term] = scores
         return scores
 
-    def _region_hits(self, region: str) -> frozenset[int]:
+    def _region_scores(self, region: str) -> dict[int, float]:
+        """Articles about the region (or a city in it): stronger when named in title or metadata."""
         cached = self._region_cache.get(region)
         if cached is not None:
             return cached
         aliases = self._vocab.region_aliases(region)
-        hits = frozenset(
-            i
-            for i, a in enumerate(self.articles)
-            if any(r in a.regions or r in a.title or r in a.text for r in aliases)
-        )
-        self._region_cache[region] = hits
-        return hits
+        scores: dict[int, float] = {}
+        for i, a in enumerate(self.articles):
+            if any(r in a.regions or r in a.title for r in aliases):
+                scores[i] = 2.0
+            elif any(r in a.text for r in aliases):
+                scores[i] = 0.5
+        self._region_cache[region] = scores
+        return scores
 
     def compose(self, sub: SubscriptionDraft, since: datetime | None) -> Digest:
         """The digest for a subscription: matches ingested after `since`, best first."""
@@ -173,10 +175,11 @@ class ArticleIndex:
         else:
             scores = dict.fromkeys(range(len(self.articles)), 0.0)
         if sub.regions:
-            allowed: set[int] = set()
+            boost: dict[int, float] = {}
             for region in sub.regions:
-                allowed |= self._region_hits(region)
-            scores = {i: s for i, s in scores.items() if i in allowed}
+                for i, s in self._region_scores(region).items():
+                    boost[i] = max(boost.get(i, 0.0), s)
+            scores = {i: s + boost[i] for i, s in scores.items() if i in boost}
         if since is not None:
             scores = {i: s for i, s in scores.items() if self.articles[i].ingested_at > since}
         ranked = sorted(scores, key=lambda i: (-scores[i], -i))

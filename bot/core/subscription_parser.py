@@ -37,7 +37,7 @@ _TIME = re.compile(
     rf"(早上|早晨|上午|中午|下午|傍晚|晚上)?\s*({_NUM})\s*"
     rf"(?:[:：]\s*(\d{{2}})|点\s*(?:(半)|(\d{{1,2}})分?|([一二三四五]十)分?)?)"
 )
-_SPLIT = re.compile(r"[\s,，、;；/|+＋和及与]+")
+_SPLIT = re.compile(r"[\s,，、;；/|+＋]+")
 _FILLER = {"订阅", "简报", "资讯", "新闻", "信息", "动态", "的", "相关", "关于", "方面", "推送", "发送",
            "我", "想", "要", "请", "帮我", "给我"}
 _ALL = {"全部", "所有", "不限", "全部主题", "所有主题"}
@@ -210,7 +210,9 @@ def _terms(rest: str, vocab: Vocabulary) -> tuple[list[str], list[str]]:
                 regions.append(piece[:-1])
             elif piece.endswith(("县", "区")) and len(piece) >= 3:
                 regions.append(piece)
-            elif len(piece) >= 2 and piece not in _FILLER and piece not in _ALL:
+            elif len(piece) >= 2 and piece not in _FILLER and piece not in _ALL and any(
+                ch.isalpha() for ch in piece
+            ):
                 topics.append(piece[:MAX_TERM_CHARS])
     return _unique(topics), _unique(regions)
 

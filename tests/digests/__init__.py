@@ -1,0 +1,1 @@
+"""Subscriptions, digests and scheduled delivery."""

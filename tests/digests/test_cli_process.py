@@ -1,0 +1,111 @@
+"""Real processes: `innobot digest run` killed mid fan-out, restarted; two processes on one database."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.core.subscription_types import SubscriptionDraft
+from bot.storage import Database
+from bot.storage.deliveries import SqlDeliveryLog
+from bot.storage.subscriptions import SqlSubscriptionStore
+
+SH = ZoneInfo("Asia/Shanghai")
+INNOBOT = str(Path(sys.executable).parent / "innobot")
+AT = "2026-11-23T09:00+08:00"
+
+pytestmark = pytest.mark.slow
+
+
+def _env(tmp_path: Path, database: Database) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INNOBOT_")}
+    env.update(INNOBOT_DATA_DIR=str(tmp_path / "data"), INNOBOT_DATABASE_URL=database.url, INNOBOT_LOG_LEVEL="WARNING")
+    return env
+
+
+def _setup(tmp_path: Path, database: Database, users: int) -> Path:
+    store = SqlSubscriptionStore(database)
+    created = datetime(2026, 11, 16, 10, 0, tzinfo=SH)
+    draft = SubscriptionDraft(topics=("积分贷",), regions=("成都",), frequency="weekly", weekday=0, hour=9)
+    store.add_many([(draft, f"console:u{i}", "console", f"u{i}") for i in range(users)], at=created)
+    articles = tmp_path / "articles.jsonl"
+    rows = [
+        {"doc_id": f"d{i}", "title": f"成都积分贷第{i}期", "source": "科技情报参考", "date": "2026-11",
+         "text": f"成都推出积分贷新举措第{i}项。企业可凭创新积分申请贷款。", "ingested_at": f"2026-11-2{i % 3}T08:00:00+08:00"}
+        for i in range(5)
+    ]
+    articles.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    return articles
+
+
+def _run(tmp_path: Path, database: Database, articles: Path, outbox: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [INNOBOT, "digest", "run", "--at", AT, "--json", "--outbox", str(outbox), "--articles", str(articles),
+         "--rate", "0", *extra],
+        env=_env(tmp_path, database), capture_output=True, text=True, timeout=120,
+    )
+
+
+def _outbox_users(*paths: Path) -> Counter[str]:
+    users: Counter[str] = Counter()
+    for path in paths:
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                users[json.loads(line)["user_id"]] += 1
+    return users
+
+
+def test_kill_9_mid_fan_out_then_restart_delivers_the_rest_and_repeats_nothing(tmp_path: Path, database: Database) -> None:
+    articles = _setup(tmp_path, database, users=30)
+    outbox = tmp_path / "outbox.jsonl"
+    crashed = _run(tmp_path, database, articles, outbox, "--crash-after", "7")
+    assert crashed.returncode == -signal.SIGKILL, crashed.stderr
+    assert sum(_outbox_users(outbox).values()) == 7
+
+    resumed = _run(tmp_path, database, articles, outbox)
+    assert resumed.returncode == 0, resumed.stderr
+    report = json.loads(resumed.stdout)
+    assert report["lease"] == "acquired"  # the dead process's lease was taken over at once
+    assert report["recovered_uncertain"] == 1  # the send in flight when it died: never repeated
+    assert report["delivered"] == 23
+    users = _outbox_users(outbox)
+    assert len(users) == 30 and max(users.values()) == 1
+
+    again = json.loads(_run(tmp_path, database, articles, outbox).stdout)
+    assert again["delivered"] == 0 and again["due"] == 0
+    assert sum(_outbox_users(outbox).values()) == 30
+    states = Counter(str(r["status"]) for r in SqlDeliveryLog(database).rows())
+    assert states == {"delivered": 29, "uncertain": 1}
+
+
+def test_two_processes_sharing_one_database_never_both_send(tmp_path: Path, database: Database) -> None:
+    articles = _setup(tmp_path, database, users=40)
+    outs = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
+    env = _env(tmp_path, database)
+    procs = [
+        subprocess.Popen(
+            [INNOBOT, "digest", "run", "--at", AT, "--json", "--outbox", str(out), "--articles", str(articles),
+             "--rate", "0", "--send-delay", "0.05"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for out in outs
+    ]
+    reports = []
+    for proc in procs:
+        stdout, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == 0, stderr
+        reports.append(json.loads(stdout))
+    users = _outbox_users(*outs)
+    assert len(users) == 40 and max(users.values()) == 1
+    assert sum(r["delivered"] for r in reports) == 40
+    # Either the runs overlapped (one backed off on the lease) or ran one after the other.
+    assert any(r["lease"] == "held_by_other" or r["delivered"] == 0 for r in reports)

@@ -1,0 +1,56 @@
+"""Free-text subscription parsing (/subscribe 积分贷 成都 每周一 9点)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.subscription_parser import parse_request
+
+
+@pytest.mark.parametrize(
+    ("text", "topics", "regions", "frequency", "weekday", "hm"),
+    [
+        ("积分贷 成都 每周一 9点", ("积分贷",), ("成都",), "weekly", 0, (9, 0)),
+        ("/subscribe 积分贷成都每周三下午3点半", ("积分贷",), ("成都",), "weekly", 2, (15, 30)),
+        ("科技金融，四川省 每天 晚上8:15", ("科技金融",), ("四川",), "daily", None, (20, 15)),
+        ("成果转化 雅安市 星期日 九点", ("成果转化",), ("雅安",), "weekly", 6, (9, 0)),
+        ("专精特新 广东、深圳 每周五 上午十点三十分", ("专精特新",), ("广东", "深圳"), "weekly", 4, (10, 30)),
+        ("人工智能 每日 9：30", ("人工智能",), (), "daily", None, (9, 30)),
+        ("ＡＩ芯片 周2 中午12点", ("AI芯片",), (), "weekly", 1, (12, 0)),
+        ("呼和浩特 科技金融", ("科技金融",), ("呼和浩特",), "weekly", 0, (9, 0)),
+    ],
+)
+def test_parses_topics_regions_and_schedule(text, topics, regions, frequency, weekday, hm) -> None:  # type: ignore[no-untyped-def]
+    draft = parse_request(text).draft
+    assert draft.topics == topics
+    assert draft.regions == regions
+    assert (draft.frequency, draft.weekday) == (frequency, weekday)
+    assert (draft.hour, draft.minute) == hm
+    assert draft.timezone == "Asia/Shanghai"
+
+
+def test_defaults_and_options() -> None:
+    parsed = parse_request("积分贷")
+    assert not parsed.explicit_schedule and parsed.has_filter
+    assert (parsed.draft.frequency, parsed.draft.weekday, parsed.draft.hour) == ("weekly", 0, 9)
+    assert (parsed.draft.quiet_start, parsed.draft.quiet_end) == ("22:00", "07:00")
+    parsed = parse_request("积分贷 每天 23:00 关闭免打扰 没有更新也提醒")
+    assert parsed.draft.quiet_start is None and parsed.draft.notify_empty
+    parsed = parse_request("积分贷 免打扰21:30-8点")
+    assert (parsed.draft.quiet_start, parsed.draft.quiet_end) == ("21:30", "08:00")
+
+
+def test_all_and_empty() -> None:
+    assert parse_request("全部 每天 8点").wants_all
+    empty = parse_request("")
+    assert not empty.has_filter and not empty.wants_all
+    assert not parse_request("   ").has_filter
+
+
+def test_bad_input_never_raises() -> None:
+    assert "time_invalid" in parse_request("积分贷 每天 25点").problems
+    assert parse_request("积分贷 每天 25点").draft.hour == 9
+    many = parse_request(" ".join(f"词{i}号" for i in range(20)))
+    assert "too_many" in many.problems and len(many.draft.topics) == 8
+    for junk in ["\x00\x01", "😀" * 300, "点点点", "每周八", "9:99", "a" * 10000, "免打扰99-1"]:
+        parse_request(junk)
