@@ -111,7 +111,8 @@ def _cmp(op: str, x: np.ndarray, t: float) -> np.ndarray:
 
 
 def _enum_map(mapping: dict[str, float], x: np.ndarray) -> np.ndarray:
-    return np.array([mapping.get(v, 0.0) if v is not None else 0.0 for v in x], dtype=float)
+    mapped = pd.Series(x, dtype=object).map(mapping)
+    return mapped.to_numpy(dtype=float, na_value=0.0)
 
 
 def _item(item: BonusItem, x: np.ndarray) -> np.ndarray:
@@ -182,9 +183,19 @@ def _score_points(rs: PointsRuleSet, cols: Columns, n: int) -> dict[str, np.ndar
     }
 
 
-def _round2(values: np.ndarray) -> list[float | None]:
-    """Python's round() per value, so totals match the single-firm engine digit for digit."""
-    return [None if np.isnan(v) else round(float(v), 2) for v in values.tolist()]
+def _round2(values: np.ndarray) -> pd.arrays.FloatingArray:
+    """Exactly Python's round(x, 2) (what the single-firm engine uses), vectorised.
+
+    rint(x*100)/100 equals round(x, 2) unless x*100 lies within float error of a .5 tie; those
+    few values are rounded by Python itself.
+    """
+    with np.errstate(invalid="ignore"):
+        scaled = values * 100
+        out = np.rint(scaled) / 100
+        near_tie = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    for i in np.flatnonzero(near_tie & ~np.isnan(values)):
+        out[i] = round(float(values[i]), 2)
+    return pd.array(out, dtype="Float64")
 
 
 def score_table(
@@ -211,29 +222,32 @@ def score_table(
     rectified = np.where(bad, np.nan, res["unrounded"])
     total = np.where(vetoed, np.nan, rectified)
     total_r = _round2(total)
+    total_list = total_r.to_numpy(dtype=float, na_value=np.nan)
     out["rule_set"] = rs.id
     out["stage"] = [None if b else v for b, v in zip(bad.tolist(), stage_ids.tolist(), strict=True)]
     out["stage_label"] = [None if b else v for b, v in zip(bad.tolist(), stage_labels.tolist(), strict=True)]
-    out["total"] = pd.array(total_r, dtype="Float64")
+    out["total"] = total_r
     for key in ("base", "bonus", "deductions"):
-        out[key] = pd.array(_round2(np.where(bad, np.nan, res[key])), dtype="Float64")
-    out["rectified_total"] = pd.array(_round2(rectified), dtype="Float64")
-    out["band"] = [None if t is None else rs.band(t) for t in total_r]
+        out[key] = _round2(np.where(bad, np.nan, res[key]))
+    out["rectified_total"] = _round2(rectified)
+    out["band"] = _bands(rs, total_list)
     out["vetoed"] = pd.array(
         [None if b else v for b, v in zip(bad.tolist(), vetoed.tolist(), strict=True)], dtype="boolean"
     )
     out["veto_reasons"] = np.where(vetoed, res["reasons"], "")
     for cat in rs.categories:
-        out[cat.label] = pd.array(_round2(np.where(bad, np.nan, res[f"cat:{cat.id}"])), dtype="Float64")
-    ranked = out["total"].notna()
-    rank = out.loc[ranked].groupby("stage")["total"].rank(method="min", ascending=False)
-    size = out.loc[ranked].groupby("stage")["total"].transform("size")
+        out[cat.label] = _round2(np.where(bad, np.nan, res[f"cat:{cat.id}"]))
     rank_all = np.full(n, np.nan)
-    rank_all[ranked.to_numpy()] = rank.to_numpy(dtype=float)
     pct_all = np.full(n, np.nan)
-    pct_all[ranked.to_numpy()] = (rank / size * 100).round(2).to_numpy(dtype=float)
-    out["rank_in_stage"] = pd.Series(rank_all, index=out.index).astype("Int64")
-    out["percentile_in_stage"] = pd.Series(pct_all, index=out.index).astype("Float64")
+    ranked = ~np.isnan(total_list)
+    for k in range(len(rs.stages)):
+        mask = ranked & (res["stage_idx"] == k)
+        if mask.any():
+            rank = pd.Series(total_list[mask]).rank(method="min", ascending=False).to_numpy()
+            rank_all[mask] = rank
+            pct_all[mask] = np.round(rank / mask.sum() * 100, 2)
+    out["rank_in_stage"] = pd.array(rank_all, dtype="Float64").astype("Int64")
+    out["percentile_in_stage"] = pd.array(pct_all, dtype="Float64")
     labels = np.full(n, "", dtype=object)
     for limit, label in reversed(LIST_LABELS):
         labels[~np.isnan(pct_all) & (pct_all <= limit)] = label
@@ -244,13 +258,24 @@ def score_table(
     return BatchResult(rs.id, out, row_errors, top)
 
 
+def _bands(rs: PointsRuleSet, totals: np.ndarray) -> np.ndarray:
+    """Band labels of rounded totals (None where there is no total)."""
+    out = np.full(len(totals), None, dtype=object)
+    done = np.isnan(totals)
+    for minimum, label in rs.bands:
+        hit = ~done if minimum is None else ~done & (np.nan_to_num(totals, nan=-1.0) >= minimum)
+        out[hit] = label
+        done |= hit
+    return out
+
+
 def _top_lists(out: pd.DataFrame, rs: PointsRuleSet) -> dict[str, pd.DataFrame]:
     """Top-10 firms per category by category points (ties by total), errors and vetoes excluded."""
     keep = [c for c in out.columns if str(c).lower() in ("id", "name", "企业名称", "名称", "编号", "企业")]
     eligible = out[out["total"].notna()]
     lists: dict[str, pd.DataFrame] = {}
     for cat in rs.categories:
-        frame = eligible.sort_values([cat.label, "total"], ascending=False, kind="stable").head(TOP_N)
+        frame = eligible.nlargest(TOP_N, [cat.label, "total"], keep="first")
         frame = frame[[*keep, "stage_label", cat.label, "total"]].copy()
         frame.insert(0, "名次", range(1, len(frame) + 1))
         lists[cat.label] = frame.reset_index(drop=True)

@@ -44,8 +44,19 @@ def _set_error(errors: np.ndarray, mask: np.ndarray, message: str | np.ndarray) 
 
 
 def _as_text(col: pd.Series) -> pd.Series:
-    text = col.astype(object).where(col.notna(), "")
-    return text.map(str).str.normalize("NFKC").str.strip().str.lower()
+    """Normalised text of each cell, computed once per distinct value (columns repeat a lot)."""
+    codes, uniques = pd.factorize(col.astype(object), use_na_sentinel=True)
+    norm = np.array(
+        [normalize_text(str(v)).strip() for v in uniques] + [""], dtype=object
+    )
+    return pd.Series(norm[codes], index=col.index, dtype=object)
+
+
+def _shown(col: pd.Series, mask: np.ndarray) -> np.ndarray:
+    """The cell values as the user typed them (only where needed for messages)."""
+    out = np.full(len(col), "", dtype=object)
+    out[mask] = [str(v) for v in col.to_numpy(dtype=object)[mask]]
+    return out
 
 
 def _numeric(spec: FieldSpec, col: pd.Series, errors: np.ndarray) -> np.ndarray:
@@ -56,13 +67,19 @@ def _numeric(spec: FieldSpec, col: pd.Series, errors: np.ndarray) -> np.ndarray:
         values = col.to_numpy(dtype=float, na_value=np.nan, copy=True)
     else:
         raw = col.astype(object)
-        is_bool = raw.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
-        text = _as_text(col).str.replace(",", "", regex=False).str.rstrip("%")
-        values = pd.to_numeric(text.where(text != "", None), errors="coerce").to_numpy(dtype=float, copy=True)
-        bad = (text != "").to_numpy() & np.isnan(values) & ~is_bool
-        if bad.any():
-            shown = raw.map(lambda v: str(v)).to_numpy(dtype=object)
-            _set_error(errors, bad, np.array([f"{spec.label}应为数字，收到“{v}”" for v in shown], dtype=object))
+        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan, copy=True)
+        is_bool = np.array([isinstance(v, bool | np.bool_) for v in raw.to_numpy()], dtype=bool) if (
+            raw.map(type).isin([bool, np.bool_]).any()) else np.zeros(len(raw), dtype=bool)
+        retry = np.isnan(values) & raw.notna().to_numpy() & ~is_bool
+        if retry.any():
+            text = _as_text(raw[retry]).str.replace(",", "", regex=False).str.rstrip("%")
+            again = pd.to_numeric(text.where(text != "", None), errors="coerce").to_numpy(dtype=float)
+            values[retry] = again
+            bad = np.zeros(len(raw), dtype=bool)
+            bad[retry] = (text != "").to_numpy() & np.isnan(again)
+            if bad.any():
+                shown = _shown(raw, bad)
+                _set_error(errors, bad, np.array([f"{spec.label}应为数字，收到“{v}”" for v in shown], dtype=object))
         _set_error(errors, is_bool, f"{spec.label}应为数字")
         values[is_bool] = np.nan
     inf = np.isinf(values)
@@ -82,23 +99,23 @@ def _choice(spec: FieldSpec, col: pd.Series, errors: np.ndarray) -> np.ndarray:
         lookup: dict[str, object] = {w: 1.0 for w in TRUE_WORDS}
         lookup |= {w: 0.0 for w in FALSE_WORDS}
         lookup |= {"1.0": 1.0, "0.0": 0.0}
-        mapped = text.map(lookup)
-        values = mapped.to_numpy(dtype=float, na_value=np.nan, copy=True)
+        values = text.map(lookup).to_numpy(dtype=float, na_value=np.nan, copy=True)
         bad = present & np.isnan(values)
-        shown = col.astype(object).map(str).to_numpy(dtype=object)
-        _set_error(errors, bad, np.array([f"{spec.label}应为“是”或“否”，收到“{v}”" for v in shown], dtype=object))
+        if bad.any():
+            shown = _shown(col, bad)
+            _set_error(errors, bad, np.array([f"{spec.label}应为“是”或“否”，收到“{v}”" for v in shown], dtype=object))
         values[bad] = np.nan
         return values
-    lookup = {}  # type: ignore[assignment]  # value -> enum key here
+    keys: dict[str, object] = {}
     for key, label in spec.choices.items():
-        lookup[normalize_text(label)] = key
-        lookup[key] = key
-    mapped = text.map(lookup)
+        keys[normalize_text(label)] = key
+        keys[key] = key
+    mapped = text.map(keys)
     out = mapped.astype(object).where(mapped.notna(), None).to_numpy(dtype=object, copy=True)
     bad = present & (mapped.isna().to_numpy())
     if bad.any():
         options = "、".join(f"{k}（{v}）" for k, v in spec.choices.items())
-        shown = col.astype(object).map(str).to_numpy(dtype=object)
+        shown = _shown(col, bad)
         _set_error(
             errors, bad,
             np.array([f"{spec.label}的取值“{v}”无法识别，可选：{options}" for v in shown], dtype=object),

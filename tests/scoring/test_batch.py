@@ -133,3 +133,17 @@ def test_unreadable_or_unrecognised_tables(tmp_path: Path) -> None:
         score_table(pd.DataFrame({"revenue": [1], "上年度营业收入": [2]}))
     with pytest.raises(scoring.RuleSetError):
         score_table(pd.DataFrame({"revenue": [1]}), "tech-sme-2022")
+
+
+def test_vectorised_rounding_is_pythons_round() -> None:
+    from scoring.batch import _round2
+
+    rng = np.random.default_rng(0)
+    values = np.concatenate([
+        rng.uniform(0, 130, 20000),
+        np.arange(0, 13000) / 100 + 0.005,  # every 2-decimal tie
+        np.array([2.675, 1.005, 0.125, 0.375, 22.359393939, 0.0, 130.0, np.nan]),
+    ])
+    got = _round2(values).to_numpy(dtype=float, na_value=np.nan)
+    expected = np.array([np.nan if np.isnan(v) else round(float(v), 2) for v in values])
+    assert np.array_equal(got, expected, equal_nan=True)

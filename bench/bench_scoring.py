@@ -1,0 +1,96 @@
+"""Scoring benchmarks: one warm estimate with suggestions, and batch scoring of 100,000 firms.
+
+Run: .venv/bin/python bench/bench_scoring.py [--firms 100000]
+Targets (issue 3): one estimate ≤ 5 ms warm; 100,000 firms ≤ 10 s; peak memory reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import scoring  # noqa: E402
+from scoring.batch import score_table  # noqa: E402
+from tests.fakes.scoring import generate_firms, row_figures  # noqa: E402
+
+FIRM = {
+    "revenue": 3000, "revenue_prev": 2500, "rd_expense": 150, "rd_expense_prev": 120, "employees": 80,
+    "rd_staff": 12, "invention_patents": 0, "class2_ip": 2, "tech_contract_amount": 30,
+    "rd_platform_level": "municipal", "high_tech_revenue": 1500, "net_profit": 200, "net_assets": 2000,
+    "total_liabilities": 1500, "total_assets": 2600, "tax_paid": 80, "graduates_hired": 2,
+    "equity_financing_3y": 300, "qualification": "tech_sme", "standards": "participated",
+}
+
+
+def bench_single(runs: int) -> None:
+    scoring.score(FIRM)  # warm: rule file loaded and cached
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = scoring.score(FIRM)
+        times.append(time.perf_counter() - t0)
+    assert isinstance(result, scoring.ScoreResult) and len(result.suggestions) == 3
+    times.sort()
+    print(f"single estimate with {len(result.suggestions)} suggestions (warm, {runs} runs): "
+          f"median {statistics.median(times) * 1000:.3f} ms, p95 {times[int(runs * 0.95)] * 1000:.3f} ms "
+          f"(target ≤ 5 ms)")
+    for rule_set in ("tech-sme-2022", "high-tech-2016"):
+        scoring.score(FIRM, rule_set)
+        t0 = time.perf_counter()
+        for _ in range(runs):
+            scoring.score(FIRM, rule_set)
+        print(f"single {rule_set}: {(time.perf_counter() - t0) / runs * 1000:.3f} ms")
+
+
+def bench_batch(n: int) -> None:
+    t0 = time.perf_counter()
+    df = generate_firms(n, seed=42, missing=0.1, invalid=0.001)
+    print(f"generated {n:,} firms in {time.perf_counter() - t0:.2f} s")
+    score_table(df.head(100))  # warm imports
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    result = score_table(df)
+    elapsed = time.perf_counter() - t0
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"batch score_table of {n:,} firms: {elapsed:.2f} s ({n / elapsed:,.0f} firms/s, target ≤ 10 s); "
+          f"peak traced memory {peak / 2**20:.0f} MiB; {len(result.errors)} rows with errors")
+    # spot check: a few rows against the single-firm engine
+    for i in range(0, n, max(1, n // 50)):
+        row = result.table.iloc[i]
+        if row["error"]:
+            continue
+        single = scoring.score(row_figures(df.iloc[i]))
+        assert row["rectified_total"] == single.rectified_total, i
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "firms.csv"
+        df.to_csv(src, index=False)
+        t0 = time.perf_counter()
+        result = score_table(src)
+        mid = time.perf_counter()
+        result.write(Path(tmp) / "ranked.csv")
+        end = time.perf_counter()
+        print(f"CSV round trip of {n:,} firms: read+score {mid - t0:.2f} s, write {end - mid:.2f} s")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"process peak RSS: {rss:.0f} MiB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--firms", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=2000)
+    args = parser.parse_args()
+    bench_single(args.runs)
+    bench_batch(args.firms)
+
+
+if __name__ == "__main__":
+    main()
