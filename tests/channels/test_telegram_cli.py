@@ -27,6 +27,12 @@ def emulator() -> Iterator[Emulator]:
         yield running
 
 
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One data directory for the module's bot processes: the second reuses the first's index."""
+    return tmp_path_factory.mktemp("telegram-cli")
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -81,10 +87,10 @@ async def _wait_for_webhook(emulator: Emulator, token: str, url: str) -> None:
 
 
 async def test_polling_process_answers_and_stops_on_sigterm(
-    emulator: Emulator, tmp_path: Path
+    emulator: Emulator, workdir: Path
 ) -> None:
     token = new_token()
-    process = _start_bot(emulator, tmp_path, token)
+    process = _start_bot(emulator, workdir, token)
     try:
         greeting = await _greeted(emulator, token, user_id=8001)
     finally:
@@ -94,11 +100,11 @@ async def test_polling_process_answers_and_stops_on_sigterm(
     assert "Traceback" not in output
 
 
-async def test_webhook_process_uses_a_generated_secret(emulator: Emulator, tmp_path: Path) -> None:
+async def test_webhook_process_uses_a_generated_secret(emulator: Emulator, workdir: Path) -> None:
     token = new_token()
     port = _free_port()
     url = f"http://127.0.0.1:{port}/tg"
-    process = _start_bot(emulator, tmp_path, token, "--webhook", url, "--port", str(port))
+    process = _start_bot(emulator, workdir, token, "--webhook", url, "--port", str(port))
     try:
         await _wait_for_webhook(emulator, token, url)
         greeting = await _greeted(emulator, token, user_id=8002)
