@@ -55,6 +55,11 @@ class WeChatNotifier:
         self.tz = ZoneInfo(timezone)
         self.texts = texts or load_wechat_texts()
 
+    async def aclose(self) -> None:
+        """Release the API client's HTTP session (the scheduler calls this on shutdown)."""
+        if self.api is not None:
+            await self.api.aclose()
+
     async def send(self, user_id: str, replies: list[Reply]) -> DeliveryResult:
         """Push replies to one OpenID; see the module docstring for the routing."""
         if await asyncio.to_thread(self.store.is_unsubscribed, user_id):

@@ -143,7 +143,7 @@ async def test_deferred_digest_arrives_with_the_next_message(
     assert reply is not None and "收到：在吗" in reply
     await webhook.aclose()
     texts = fake.texts_to(USER)
-    assert "1 条订阅简报" in texts[0]
+    assert "1 条消息" in texts[0]
     assert texts[1] == DIGEST[0].text
     assert store.count_pending(USER) == 0
     # and the user is now inside the window: the next digest goes straight out

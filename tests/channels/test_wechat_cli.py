@@ -1,0 +1,186 @@
+"""`innobot wechat` and `innobot serve` as real processes: the real core behind the callback server,
+the real API client against the fake WeChat API, and (when installed) the Telegram emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import aiohttp
+import httpx
+import pytest
+
+from bot.channels.wechat_crypto import WeChatCrypto
+from bot.channels.wechat_xml import parse_xml
+from tests.fakes.telegram import Emulator, EmulatorUser, emulator_or_skip, new_token
+from tests.fakes.wechat import CallbackClient, FakeWeChatAPI, event_xml, text_xml
+
+pytestmark = [pytest.mark.server, pytest.mark.timeout(90)]
+
+TOKEN = "cli-token"
+AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+INNOBOT = [str(Path(sys.executable).parent / "innobot")]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeWeChatAPI]:
+    server = FakeWeChatAPI()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+def _env(tmp_path: Path, fake: FakeWeChatAPI, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INNOBOT_")}
+    env.update(
+        INNOBOT_DATA_DIR=str(tmp_path / "data"),
+        INNOBOT_EMBEDDER="hash",  # the index is built at start-up: keep it quick here
+        INNOBOT_WECHAT_TOKEN=TOKEN,
+        INNOBOT_WECHAT_APP_ID=fake.app_id,
+        INNOBOT_WECHAT_APP_SECRET=fake.app_secret,
+        INNOBOT_WECHAT_AES_KEY=AES_KEY,
+        INNOBOT_WECHAT_API_URL=fake.base_url,
+        **extra,
+    )
+    return env
+
+
+async def _wait_ready(client: CallbackClient, process: subprocess.Popen[bytes]) -> None:
+    """Poll the URL check (bounded) until the server answers."""
+    deadline = time.monotonic() + 45
+    async with aiohttp.ClientSession() as session:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail("server exited early")
+            try:
+                params = client.query(echostr="ready")
+                async with session.get(client.base_url + "/wechat", params=params) as resp:
+                    if resp.status == 200 and await resp.text() == "ready":
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+    pytest.fail("wechat server did not start in time")
+
+
+def _spawn(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.Popen[bytes]:
+    """Start innobot with stderr in a file (a full, unread pipe would stall the server)."""
+    with (tmp_path / "stderr.log").open("wb") as log:
+        return subprocess.Popen([*INNOBOT, *args], env=env, stdout=subprocess.DEVNULL, stderr=log)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> int:
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+        return -9
+
+
+@pytest.fixture
+def started() -> Iterator[list[subprocess.Popen[bytes]]]:
+    processes: list[subprocess.Popen[bytes]] = []
+    yield processes
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=5)
+
+
+async def _talk_to_wechat(client: CallbackClient, fake: FakeWeChatAPI) -> None:
+    """Follow, then pick option 1 by number: the real core answers through the channel."""
+    now = int(time.time())
+    async with aiohttp.ClientSession() as session:
+        status, body = await client.post(session, event_xml("oCli", "subscribe", ts=now), encrypted=True)
+        greeting = parse_xml(body)["Content"]
+        assert status == 200 and "创新积分" in greeting and "1. " in greeting
+        status, body = await client.post(session, text_xml("oCli", "1", "777001"), encrypted=True)
+        assert status == 200 and parse_xml(body)["MsgType"] == "text"
+        assert "测算" in parse_xml(body)["Content"]
+
+
+async def test_wechat_command_serves_the_real_core_and_stops_cleanly(
+    tmp_path: Path, fake: FakeWeChatAPI, started: list[subprocess.Popen[bytes]]
+) -> None:
+    port = _free_port()
+    process = _spawn(["wechat", "--port", str(port)], _env(tmp_path, fake), tmp_path)
+    started.append(process)
+    client = CallbackClient(f"http://127.0.0.1:{port}", TOKEN, WeChatCrypto(TOKEN, AES_KEY, fake.app_id))
+    await _wait_ready(client, process)
+    await _talk_to_wechat(client, fake)
+    # the core's follow-up prompt went out by customer service through the fake API
+    deadline = time.monotonic() + 10
+    while not fake.texts_to("oCli") and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    assert fake.texts_to("oCli"), "expected customer-service messages"
+    assert fake.token_calls == 1
+    code = await asyncio.to_thread(_stop, process)
+    stderr = (tmp_path / "stderr.log").read_text("utf-8", errors="replace")
+    assert code == 0, stderr
+    assert "Traceback" not in stderr
+    assert "测算" not in stderr  # user-facing text is not logged
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    with emulator_or_skip() as running:
+        yield running
+
+
+async def test_serve_runs_telegram_and_wechat_in_one_process(
+    tmp_path: Path,
+    fake: FakeWeChatAPI,
+    emulator: Emulator,
+    started: list[subprocess.Popen[bytes]],
+) -> None:
+    port = _free_port()
+    bot_token = new_token()
+    env = _env(
+        tmp_path, fake, INNOBOT_TELEGRAM_TOKEN=bot_token, INNOBOT_TELEGRAM_API_URL=emulator.url
+    )
+    process = _spawn(
+        ["serve", "--channels", "telegram,wechat", "--wechat-port", str(port)], env, tmp_path
+    )
+    started.append(process)
+    client = CallbackClient(f"http://127.0.0.1:{port}", TOKEN, WeChatCrypto(TOKEN, AES_KEY, fake.app_id))
+    await _wait_ready(client, process)
+    async with httpx.AsyncClient(base_url=emulator.url, timeout=10) as http:
+        user = EmulatorUser(http, bot_token, user_id=5151)
+        await user.send("/start")
+        replies = await user.replies(timeout=30)
+        assert replies and "创新积分" in replies[0].body
+    await _talk_to_wechat(client, fake)
+    code = await asyncio.to_thread(_stop, process)
+    stderr = (tmp_path / "stderr.log").read_text("utf-8", errors="replace")
+    assert code == 0, stderr
+    assert "Traceback" not in stderr
+
+
+def test_bad_configuration_exits_with_a_message(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INNOBOT_")}
+    env["INNOBOT_DATA_DIR"] = str(tmp_path / "data")
+    no_token = subprocess.run(
+        [*INNOBOT, "wechat", "--port", "1"], env=env, capture_output=True, timeout=60
+    )
+    assert no_token.returncode == 2 and "INNOBOT_WECHAT_TOKEN" in no_token.stderr.decode()
+    unknown = subprocess.run(
+        [*INNOBOT, "serve", "--channels", "fax"], env=env, capture_output=True, timeout=60
+    )
+    assert unknown.returncode == 2 and "fax" in unknown.stderr.decode()
+    menu = subprocess.run([*INNOBOT, "wechat", "menu"], env=env, capture_output=True, timeout=60)
+    assert menu.returncode == 0 and '"key": "/score"' in menu.stdout.decode()
