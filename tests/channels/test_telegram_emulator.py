@@ -136,6 +136,25 @@ async def test_csv_upload_reaches_core_as_bytes_and_document_comes_back(
     assert "firms.csv" in (reply.caption or "")
 
 
+async def test_oversized_table_is_refused_before_download(
+    emulator: Emulator, http: httpx.AsyncClient, assistant: ScriptedAssistant
+) -> None:
+    token = new_token()
+    application = build_application(
+        token=token, assistant=assistant, api_url=emulator.url, max_file_bytes=16
+    )
+    runner = TelegramRunner(application, poll_timeout=1)
+    await runner.start()
+    try:
+        uploader = EmulatorUser(http, token, user_id=4343)
+        await uploader.upload("big.xlsx", b"x" * 64, "application/vnd.ms-excel")
+        (refusal,) = await uploader.replies()
+    finally:
+        await runner.stop()
+    assert "太大" in refusal.body
+    assert assistant.seen == []
+
+
 async def test_other_documents_are_unsupported(
     user: EmulatorUser, assistant: ScriptedAssistant
 ) -> None:

@@ -9,8 +9,10 @@ import httpx
 import pytest
 from telegram.ext import AIORateLimiter, ExtBot
 
+from bot.app import build_telegram_notifier
 from bot.channels.telegram_notifier import TelegramNotifier
 from bot.core.types import DeliveryStatus, Reply
+from bot.settings import Settings
 from tests.fakes.telegram import Emulator, EmulatorUser, emulator_or_skip, new_token, tiny_png
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(60)]
@@ -111,3 +113,22 @@ async def test_network_failure_is_retry() -> None:
     result = await notifier.send("3135", [Reply(text="摘要")])
     assert result.status is DeliveryStatus.RETRY
     assert result.detail.startswith("network")
+
+
+async def test_composition_root_builds_the_notifier_from_settings(
+    settings: Settings, emulator: Emulator, http: httpx.AsyncClient
+) -> None:
+    assert build_telegram_notifier(settings) is None  # channel not configured
+    token = new_token()
+    configured = settings.model_copy(
+        update={"telegram_token": token, "telegram_api_url": emulator.url}
+    )
+    notifier = build_telegram_notifier(configured)
+    assert notifier is not None and notifier.channel == "telegram"
+    try:
+        result = await notifier.send("3136", [Reply(text="本周摘要")])
+    finally:
+        await notifier.aclose()
+    assert result.status is DeliveryStatus.DELIVERED
+    (message,) = await EmulatorUser(http, token, user_id=3136).replies()
+    assert message.body == "本周摘要"
