@@ -93,7 +93,7 @@ class TelegramHandlers:
 
     @staticmethod
     def _command_text(text: str, bot_username: str | None) -> str:
-        """"/score@InnoBot 3000" → "/score 3000": the core sees one spelling of each command."""
+        """Turn "/score@InnoBot 3000" into "/score 3000", so the core sees one spelling per command."""
         if not text.startswith("/") or not bot_username:
             return text
         head, sep, tail = text.partition(" ")
