@@ -100,7 +100,7 @@ def score_command(
 def score_batch_command(
     input_path: Annotated[Path, typer.Argument(help="企业数据表（.xlsx 或 .csv），每行一家企业")],
     output: Annotated[Path, typer.Option("-o", "--output", help="结果文件（.xlsx 或 .csv）")],
-    rules: Annotated[str | None, typer.Option("--rules", help="积分类规则集，默认 cn-ref-2024")] = None,
+    rules: Annotated[str | None, typer.Option("--rules", help="规则集，默认 cn-ref-2024（也可 tech-sme-2022 / high-tech-2016）")] = None,
 ) -> None:
     """批量评分并按生命周期阶段排名（园区管理员用）。"""
     import scoring

@@ -9,10 +9,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from scoring.batch_qualification import high_tech_columns, tech_sme_columns
 from scoring.batch_values import Columns, map_columns, prepare_columns
 from scoring.errors import InputError, RuleSetError
 from scoring.loader import load_rule_set
-from scoring.model import BonusItem, Curve, Levels, PointsRuleSet, RuleSet, Steps
+from scoring.model import (
+    BonusItem,
+    Curve,
+    HighTechRuleSet,
+    Levels,
+    PointsRuleSet,
+    RuleSet,
+    Steps,
+    TechSmeRuleSet,
+)
 
 __all__ = ["BatchResult", "RowError", "read_table", "score_table"]
 
@@ -207,14 +217,15 @@ def score_table(
     """Score every row of a table (DataFrame or CSV/XLSX path); bad rows get an error, not a stop."""
     df = table if isinstance(table, pd.DataFrame) else read_table(Path(table))
     rs = load_rule_set(rule_set, extra_dirs) if isinstance(rule_set, str) else rule_set
-    if not isinstance(rs, PointsRuleSet):
-        raise RuleSetError(f"批量评分目前只支持积分类规则集（如 cn-ref-2024），{rs.id} 不是")
     df = df.reset_index(drop=True)
     n = len(df)
     mapping = map_columns(df)
     cols, errors = prepare_columns(df, mapping)
-    res = _score_points(rs, cols, n)
     bad = np.array([e is not None for e in errors.tolist()], dtype=bool)
+    row_errors = [RowError(int(i) + 2, str(errors[i])) for i in np.flatnonzero(bad)]
+    if not isinstance(rs, PointsRuleSet):
+        return _qualification_table(rs, df, cols, errors, bad, row_errors)
+    res = _score_points(rs, cols, n)
     vetoed = res["vetoed"] & ~bad
     out = df.copy()
     stage_ids = np.array([s.id for s in rs.stages], dtype=object)[res["stage_idx"]]
@@ -253,9 +264,47 @@ def score_table(
         labels[~np.isnan(pct_all) & (pct_all <= limit)] = label
     out["list_label"] = labels
     out["error"] = np.where(bad, errors, "")
-    row_errors = [RowError(int(i) + 2, str(errors[i])) for i in np.flatnonzero(bad)]
     top = _top_lists(out, rs)
     return BatchResult(rs.id, out, row_errors, top)
+
+
+def _blank(bad: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """values as objects with None on rows that had input errors."""
+    out = values.astype(object)
+    out[bad] = None
+    return out
+
+
+def _qualification_table(
+    rs: RuleSet, df: pd.DataFrame, cols: Columns, errors: np.ndarray, bad: np.ndarray,
+    row_errors: list[RowError],
+) -> BatchResult:
+    """Tech-SME scores ranked overall, or high-tech check statuses, per row."""
+    n = len(df)
+    out = df.copy()
+    out["rule_set"] = rs.id
+    if isinstance(rs, TechSmeRuleSet):
+        res = tech_sme_columns(rs, cols, n)
+        score = np.where(bad, np.nan, res["score"])
+        out["score"] = _round2(score)
+        for part in rs.parts:
+            out[f"{part.id}_score"] = _round2(np.where(bad, np.nan, res[f"{part.id}_score"]))
+        out["qualifies"] = pd.array(_blank(bad, res["qualifies"]).tolist(), dtype="boolean")
+        out["route"] = _blank(bad, res["route"])
+        out["failed_conditions"] = np.where(bad, "", res["failed_conditions"])
+        ranked = ~np.isnan(score)
+        rank = np.full(n, np.nan)
+        rank[ranked] = pd.Series(score[ranked]).rank(method="min", ascending=False).to_numpy()
+        out["rank"] = pd.array(rank, dtype="Float64").astype("Int64")
+    elif isinstance(rs, HighTechRuleSet):
+        res = high_tech_columns(rs, cols, n)
+        for check in rs.checks:
+            out[f"check_{check.id}"] = _blank(bad, res[f"check_{check.id}"])
+        out["likely_meets"] = pd.array(_blank(bad, res["likely_meets"]).tolist(), dtype="boolean")
+    else:  # pragma: no cover - the loader builds only three kinds
+        raise RuleSetError(f"规则集 {rs.id} 不支持批量评分")
+    out["error"] = np.where(bad, errors, "")
+    return BatchResult(rs.id, out, row_errors, {})
 
 
 def _bands(rs: PointsRuleSet, totals: np.ndarray) -> np.ndarray:

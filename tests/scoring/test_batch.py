@@ -132,7 +132,7 @@ def test_unreadable_or_unrecognised_tables(tmp_path: Path) -> None:
     with pytest.raises(scoring.InputError, match="请只保留一列"):
         score_table(pd.DataFrame({"revenue": [1], "上年度营业收入": [2]}))
     with pytest.raises(scoring.RuleSetError):
-        score_table(pd.DataFrame({"revenue": [1]}), "tech-sme-2022")
+        score_table(pd.DataFrame({"revenue": [1]}), "no-such-rules")
 
 
 def test_vectorised_rounding_is_pythons_round() -> None:
@@ -147,3 +147,48 @@ def test_vectorised_rounding_is_pythons_round() -> None:
     got = _round2(values).to_numpy(dtype=float, na_value=np.nan)
     expected = np.array([np.nan if np.isnan(v) else round(float(v), 2) for v in values])
     assert np.array_equal(got, expected, equal_nan=True)
+
+
+def test_tech_sme_batch_equals_single() -> None:
+    df = generate_firms(1000, seed=11, missing=0.15, invalid=0.01)
+    df["revenue"] = df["revenue"] / 3  # more firms inside the size limits
+    df["total_assets"] = df["total_assets"] / 3
+    df["national_award_top3"] = np.random.default_rng(1).random(len(df)) < 0.05
+    table = score_table(df, "tech-sme-2022").table
+    qualified = 0
+    for i in range(len(df)):
+        row = table.iloc[i]
+        try:
+            single = scoring.score(row_figures(df.iloc[i]), "tech-sme-2022")
+        except scoring.InputError as exc:
+            assert row["error"] == exc.message
+            continue
+        assert isinstance(single, scoring.TechSmeResult)
+        assert row["score"] == single.score, i
+        for part in single.parts:
+            assert row[f"{part.id}_score"] == part.points
+        assert bool(row["qualifies"]) == single.qualifies, i
+        assert (None if pd.isna(row["route"]) else row["route"]) == single.route, i
+        labels = [c.label + ("（未提供）" if c.status == "missing" else "") for c in single.failed_conditions]
+        assert row["failed_conditions"] == "；".join(labels)
+        qualified += single.qualifies
+    assert 0 < qualified < len(df)
+
+
+def test_high_tech_batch_equals_single() -> None:
+    df = generate_firms(800, seed=12, missing=0.15)
+    rng = np.random.default_rng(2)
+    df["years_registered"] = np.where(rng.random(len(df)) < 0.1, np.nan, rng.uniform(0, 10, len(df)).round(1))
+    df["key_field"] = pd.Series(rng.choice(np.array([True, False, None], dtype=object), len(df)), dtype=object)
+    df["overseas_rd_share"] = np.where(rng.random(len(df)) < 0.5, np.nan, rng.uniform(0, 60, len(df)).round(1))
+    table = score_table(df, "high-tech-2016").table
+    likely = 0
+    for i in range(len(df)):
+        single = scoring.score(row_figures(df.iloc[i]), "high-tech-2016")
+        assert isinstance(single, scoring.HighTechResult)
+        row = table.iloc[i]
+        for check in single.checks:
+            assert row[f"check_{check.id}"] == check.status, (i, check.id)
+        assert bool(row["likely_meets"]) == single.likely_meets
+        likely += single.likely_meets
+    assert likely > 0

@@ -1,0 +1,171 @@
+"""Batch versions of the tech-SME evaluation and the high-tech check, mirroring qualification.py."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scoring.batch_values import Columns
+from scoring.model import Condition, HighTechRuleSet, Steps, TechSmeRuleSet
+
+__all__ = ["high_tech_columns", "tech_sme_columns"]
+
+PASS, FAIL, MISSING = 0, 1, 2
+
+
+def _value(cond: Condition, cols: Columns) -> np.ndarray:
+    """The field's values with missing_as filled in (float NaN / None = missing)."""
+    x = cols[cond.field]
+    if cond.missing_as is None:
+        return x
+    if x.dtype == object:
+        filled = x.copy()
+        filled[pd.isna(x)] = cond.missing_as
+        return filled
+    fill = float(cond.missing_as)  # type: ignore[arg-type]
+    return np.where(np.isnan(x), fill, x)
+
+
+def _threshold(cond: Condition, cols: Columns, n: int) -> np.ndarray | None:
+    """Per-row threshold for banded conditions (NaN where the band field is missing)."""
+    if cond.band_field is None:
+        return None
+    x = cols[cond.band_field]
+    out = np.full(n, np.nan)
+    done = np.isnan(x)
+    for band in cond.bands:
+        if band.op is None:
+            hit = ~done
+        else:
+            with np.errstate(invalid="ignore"):
+                hit = ~done & {"le": x <= band.threshold, "lt": x < band.threshold,
+                               "ge": x >= band.threshold, "gt": x > band.threshold}[band.op]
+        out[hit] = band.s
+        done |= hit
+    return out
+
+
+def condition_status(cond: Condition, cols: Columns, n: int) -> np.ndarray:
+    """check_condition element-wise: PASS / FAIL / MISSING codes."""
+    x = _value(cond, cols)
+    status = np.full(n, MISSING, dtype=np.int8)
+    if x.dtype == object:
+        present = ~pd.isna(x)
+        series = pd.Series(x, dtype=object)
+        if cond.op == "in":
+            ok = series.isin(list(cond.value)).to_numpy()  # type: ignore[call-overload]
+        elif cond.op in ("eq", "ne"):
+            ok = (series == cond.value).to_numpy()
+            ok = ~ok if cond.op == "ne" else ok
+        else:
+            ok = np.zeros(n, dtype=bool)
+        status[present] = np.where(ok[present], PASS, FAIL)
+        return status
+    target = _threshold(cond, cols, n)
+    if target is None:
+        value = cond.value
+        target = np.full(n, 1.0 if value is True else 0.0 if value is False else float(value))  # type: ignore[arg-type]
+    present = ~np.isnan(x) & ~np.isnan(target)
+    with np.errstate(invalid="ignore"):
+        ok = {"le": x <= target, "lt": x < target, "ge": x >= target, "gt": x > target,
+              "eq": x == target, "ne": x != target}[cond.op]
+    status[present] = np.where(ok[present], PASS, FAIL)
+    return status
+
+
+def _tree(rule: Mapping[str, Any], cols: Columns, n: int) -> np.ndarray:
+    """tree_points element-wise (NaN = no line matched)."""
+    if "max_of" in rule:
+        parts = [_tree(r, cols, n) for r in rule["max_of"]]
+        out = parts[0]
+        for p in parts[1:]:
+            out = np.fmax(out, p)
+        return out
+    if "first_of" in rule:
+        out = np.full(n, np.nan)
+        for r in rule["first_of"]:
+            pts = _tree(r, cols, n)
+            out = np.where(np.isnan(out), pts, out)
+        return out
+    x = cols[rule["field"]]
+    steps: Steps = rule["steps"]
+    out = np.full(n, np.nan)
+    done = np.isnan(x)
+    for step in steps.steps:
+        if step.op is None:
+            hit = ~done
+        else:
+            with np.errstate(invalid="ignore"):
+                hit = ~done & {"le": x <= step.threshold, "lt": x < step.threshold,
+                               "ge": x >= step.threshold, "gt": x > step.threshold}[step.op]
+        out[hit] = step.s
+        done |= hit
+    return out
+
+
+def _join(acc: np.ndarray, mask: np.ndarray, text: str) -> np.ndarray:
+    return np.where(mask, np.where(acc == "", text, acc + "；" + text), acc)
+
+
+def tech_sme_columns(rs: TechSmeRuleSet, cols: Columns, n: int) -> dict[str, Any]:
+    """score, sub-scores, qualifies, route and failed conditions for every row."""
+    out: dict[str, Any] = {}
+    failed = np.full(n, "", dtype=object)
+    all_pass = np.ones(n, dtype=bool)
+    for _cid, label, cond in rs.conditions:
+        status = condition_status(cond, cols, n)
+        all_pass &= status == PASS
+        failed = _join(failed, status == FAIL, label)
+        failed = _join(failed, status == MISSING, f"{label}（未提供）")
+    total = np.zeros(n)
+    parts: dict[str, np.ndarray] = {}
+    for part in rs.parts:
+        pts = np.nan_to_num(_tree(part.rule, cols, n), nan=0.0)
+        parts[part.id] = pts
+        total += pts
+    route = np.full(n, None, dtype=object)
+    score_ok = total >= rs.pass_score
+    for pid in rs.positive_parts:
+        score_ok &= parts[pid] > 0
+    route[score_ok] = rs.score_route[0]
+    for rid, _label, cond in rs.direct_routes:
+        hit = (condition_status(cond, cols, n) == PASS) & pd.isna(route)
+        route[hit] = rid
+    qualifies = all_pass & ~pd.isna(route)
+    out["score"] = total
+    for pid, pts in parts.items():
+        out[f"{pid}_score"] = pts
+    out["qualifies"] = qualifies
+    route[~qualifies] = None
+    out["route"] = route
+    out["failed_conditions"] = failed
+    return out
+
+
+def high_tech_columns(rs: HighTechRuleSet, cols: Columns, n: int) -> dict[str, Any]:
+    """One status column per check and likely_meets for every row."""
+    out: dict[str, Any] = {}
+    names = {PASS: "pass", FAIL: "fail", MISSING: "needs_judgement"}
+    likely = np.ones(n, dtype=bool)
+    for check in rs.checks:
+        if check.judgement:
+            status = np.full(n, "needs_judgement", dtype=object)
+        else:
+            conds = check.conditions or check.any_of
+            codes = [condition_status(c, cols, n) for c in conds]
+            any_fail = np.any([c == FAIL for c in codes], axis=0)
+            any_pass = np.any([c == PASS for c in codes], axis=0)
+            any_missing = np.any([c == MISSING for c in codes], axis=0)
+            if check.conditions:
+                code = np.where(any_fail, FAIL, np.where(any_missing, MISSING, PASS))
+            else:
+                code = np.where(any_pass, PASS, np.where(any_missing, MISSING, FAIL))
+            status = np.array([names[PASS], names[FAIL], names[MISSING]], dtype=object)[code]
+        out[f"check_{check.id}"] = status
+        if check.id in rs.required:
+            likely &= status == "pass"
+    out["likely_meets"] = likely
+    return out
