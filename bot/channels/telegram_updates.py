@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
+import logging
 from collections.abc import Awaitable
 from typing import Any
 
@@ -11,20 +13,28 @@ from telegram.ext import BaseUpdateProcessor
 
 __all__ = ["PerChatUpdateProcessor"]
 
+logger = logging.getLogger(__name__)
+
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Updates of different chats run concurrently; updates of one chat run one at a time, in order.
 
-    A dialogue (scoring form, subscription flow) must see its user's messages in the order they
-    were sent, while a user flooding the bot must not hold up everyone else. `max_pending` bounds
-    the updates held in memory (waiting or running); `max_running` bounds the handlers running at
-    once (each is mostly waiting on the core and the Bot API).
+    A dialogue (scoring form, subscription flow) must see its user's messages — and get its
+    replies — in the order they were sent, while a user flooding the bot must not hold up everyone
+    else. `max_pending` bounds the updates held in memory (waiting or running); `max_running`
+    bounds the handlers running at once (each mostly waits on the core and the Bot API); a chat
+    with `max_per_chat` updates already waiting has further ones dropped, so one flooding chat
+    can never take all pending slots.
     """
 
-    def __init__(self, max_running: int = 32, max_pending: int = 1024) -> None:
+    def __init__(
+        self, max_running: int = 32, max_pending: int = 1024, max_per_chat: int = 50
+    ) -> None:
         super().__init__(max_concurrent_updates=max_pending)
         self._running = asyncio.BoundedSemaphore(max_running)
+        self._max_per_chat = max_per_chat
         self._chats: dict[object, tuple[asyncio.Lock, int]] = {}
+        self.dropped = 0
 
     @staticmethod
     def _chat_key(update: object) -> object:
@@ -40,6 +50,13 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         """Wait for this chat's previous update, then run under the global running bound."""
         key = self._chat_key(update)
         lock, waiting = self._chats.get(key, (asyncio.Lock(), 0))
+        if key is not None and waiting >= self._max_per_chat:
+            # A flood: holding more of this chat's updates would eat the pending slots of others.
+            self.dropped += 1
+            if inspect.iscoroutine(coroutine):
+                coroutine.close()
+            logger.warning("dropped an update of a flooding chat (%d waiting)", waiting)
+            return
         self._chats[key] = (lock, waiting + 1)
         try:
             async with lock, self._running:

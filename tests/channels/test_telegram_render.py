@@ -117,6 +117,21 @@ async def test_per_chat_processor_orders_each_chat_and_runs_chats_concurrently()
     assert processor.active_chats == 0
 
 
+async def test_per_chat_processor_drops_a_flood_beyond_its_per_chat_bound() -> None:
+    processor = PerChatUpdateProcessor(max_running=4, max_per_chat=5)
+    handled: list[int] = []
+
+    async def work(chat: int) -> None:
+        await asyncio.sleep(0.01)
+        handled.append(chat)
+
+    updates = [processor.process_update(_update(i, 1), work(1)) for i in range(40)]
+    updates.append(processor.process_update(_update(99, 2), work(2)))
+    await asyncio.gather(*updates)
+    assert handled.count(1) == 5 and handled.count(2) == 1
+    assert processor.dropped == 35
+
+
 def test_per_chat_processor_keys() -> None:
     key: Any = PerChatUpdateProcessor._chat_key
     assert key(object()) is None
