@@ -73,9 +73,19 @@ def score_tech_sme(rs: TechSmeRuleSet, figures: Mapping[str, object]) -> TechSme
             routes.append((rid, label))
     qualifies = conditions_hold and bool(routes)
     route = routes[0] if qualifies else None
+    reasons: list[str] = []
     for c in failed:
         if c.status == "missing":
             warnings.append(f"未提供判断“{c.label}”所需的数据")
+            reasons.append(f"无法确认：{c.label}（未提供数据）")
+        else:
+            reasons.append(f"不满足：{c.label}")
+    if not routes:
+        zero = [by_id[p].label for p in rs.positive_parts if by_id[p].points <= 0]
+        if total < rs.pass_score:
+            reasons.append(f"综合评分 {total:g} 分，未达到 {rs.pass_score:g} 分，且不满足任何直接认定条件")
+        elif zero:
+            reasons.append(f"{'、'.join(zero)}指标得分为 0，且不满足任何直接认定条件")
     return TechSmeResult(
         rule_set=rs.id,
         version=rs.version,
@@ -90,6 +100,7 @@ def score_tech_sme(rs: TechSmeRuleSet, figures: Mapping[str, object]) -> TechSme
         conditions=conditions,
         failed_conditions=failed,
         warnings=warnings,
+        reasons=[] if qualifies else reasons,
     )
 
 

@@ -220,6 +220,7 @@ class TechSmeResult:
     conditions: list[ConditionResult]
     failed_conditions: list[ConditionResult]
     warnings: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
     kind: str = "tech_sme"
 
     def to_dict(self) -> dict[str, Any]:
@@ -239,6 +240,7 @@ class TechSmeResult:
             **{f"{p.id}_score": p.points for p in self.parts},
             "conditions": [c.to_dict() for c in self.conditions],
             "failed_conditions": [c.to_dict() for c in self.failed_conditions],
+            "reasons": list(self.reasons),
             "warnings": list(self.warnings),
         }
 

@@ -30,9 +30,7 @@ def _tech_sme(r: TechSmeResult) -> list[str]:
         lines.append(f"结论：符合条件（{r.route_label}）")
     else:
         lines.append("结论：暂不符合")
-        lines += [f"  {_STATUS.get(c.status, c.status)}：{c.label}" for c in r.failed_conditions]
-        if not r.failed_conditions:
-            lines.append("  评分未达到 60 分（或科技人员指标为 0），也不满足直接认定条件")
+        lines += [f"  - {reason}" for reason in r.reasons]
     return lines
 
 

@@ -170,3 +170,14 @@ def test_fields_and_key_fields() -> None:
     assert scoring.FIELDS["rd_platform_level"].choices["provincial"] == "省级"
     assert set(scoring.KEY_FIELDS) <= set(scoring.FIELDS)
     assert {"revenue", "rd_expense", "employees", "rd_staff", "invention_patents"} <= set(scoring.KEY_FIELDS)
+
+
+def test_tech_sme_reasons_name_why_it_fails() -> None:
+    low = scoring.score({"employees": 100, "rd_staff": 20, "revenue": 1000, "rd_expense": 30,
+                         "total_assets": 2000, "class2_ip": 3}, "tech-sme-2022")
+    assert low.reasons == ["综合评分 50 分，未达到 60 分，且不满足任何直接认定条件"]
+    big = scoring.score({"employees": 600, "revenue": 1000}, "tech-sme-2022")
+    assert "不满足：职工总数不超过 500 人" in big.reasons
+    assert "无法确认：资产总额不超过 2 亿元（未提供数据）" in big.reasons
+    assert scoring.score({"employees": 100, "revenue": 1000, "total_assets": 2000, "standards": "led"},
+                         "tech-sme-2022").reasons == []
