@@ -1,9 +1,323 @@
-"""Commands of one area, registered on the root typer app by bot.cli."""
+"""`innobot index|corpus|search|ask|eval`: the retrieval command line (a contract other tools use)."""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import typer
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from retrieval.engine import RetrievalEngine
+
+__all__ = ["register"]
+
+EXIT_INVALID = 2
+EXIT_FAILED = 1
+
+index_app = typer.Typer(help="建立或重建检索索引", no_args_is_help=True)
+corpus_app = typer.Typer(help="管理已收录的简报", no_args_is_help=True)
+
+
+def _fail(message: str, code: int = EXIT_INVALID) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+def _settings() -> Settings:
+    from bot.app import load_settings
+
+    return load_settings()
+
+
+def _engine(settings: Settings) -> RetrievalEngine:
+    from bot.app import build_retrieval_engine
+
+    return build_retrieval_engine(settings)
+
+
+def _progress(total: int, desc: str) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="段", file=sys.stderr, dynamic_ncols=True)
+
+
+def _guard(fn: Callable[[], None]) -> None:
+    """Turn library errors into a short Chinese message and exit code; never a traceback."""
+    from retrieval.errors import (
+        DocumentError,
+        InvalidQueryError,
+        RetrievalError,
+        UnknownDocumentError,
+    )
+
+    try:
+        fn()
+    except (InvalidQueryError, UnknownDocumentError, DocumentError) as exc:
+        raise _fail(exc.user_message, EXIT_INVALID) from None
+    except RetrievalError as exc:
+        raise _fail(exc.user_message, EXIT_FAILED) from None
+
+
+def _ensure_index(engine: RetrievalEngine) -> None:
+    if engine.store.chunk_count() == 0:
+        typer.echo("首次使用：正在根据 corpus/ 建立索引…", err=True)
+        engine.ensure_built(_progress)
+
+
+def _read_batch(path: Path) -> list[str]:
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raise _fail(f"无法读取批量文件：{path}") from None
+    from retrieval.loaders import decode_bytes
+
+    try:
+        text = decode_bytes(raw, path.name)
+    except Exception:
+        raise _fail(f"批量文件不是文本文件：{path.name}") from None
+    return text.splitlines()
+
+
+def _emit(obj: Any) -> None:
+    typer.echo(json.dumps(obj, ensure_ascii=False))
+
+
+# --- index -----------------------------------------------------------------------------------
+@index_app.command("build")
+def index_build() -> None:
+    """根据 corpus/ 建立索引（已是最新则跳过）。"""
+
+    def run() -> None:
+        settings = _settings()
+        engine = _engine(settings)
+        report = engine.ingestor.build(settings.corpus_dir, _progress)
+        if report is None:
+            typer.echo(f"索引已是最新：{engine.store.chunk_count()} 个段落。")
+            return
+        _print_report(report, "索引已建立")
+
+    _guard(run)
+
+
+@index_app.command("rebuild")
+def index_rebuild() -> None:
+    """清空并重建全部索引（保留已收录文档及其收录时间）。"""
+
+    def run() -> None:
+        settings = _settings()
+        engine = _engine(settings)
+        _print_report(engine.ingestor.rebuild(settings.corpus_dir, _progress), "索引已重建")
+
+    _guard(run)
+
+
+def _print_report(report: Any, title: str) -> None:
+    typer.echo(
+        f"{title}：新增文档 {len(report.added)} 篇，文章 {report.articles} 篇，段落 {report.chunks} 个"
+        f"（{report.seconds:.1f} 秒）。"
+    )
+    for name in report.duplicates:
+        typer.echo(f"已存在，跳过：{name}")
+    for _name, message in report.errors:
+        typer.echo(f"出错，跳过：{message}", err=True)
+
+
+# --- corpus ----------------------------------------------------------------------------------
+@corpus_app.command("add")
+def corpus_add(paths: list[Path] = typer.Argument(None, help="文件或目录（txt/md/pdf/docx/html）")) -> None:
+    """增量收录简报文件；同一内容重复收录不会改变索引。"""
+    if not paths:
+        raise _fail("请给出要收录的文件路径，例如：innobot corpus add 简报.pdf")
+
+    def run() -> None:
+        engine = _engine(_settings())
+        _ensure_index(engine)
+        report = engine.ingestor.add_paths(paths, progress=_progress)
+        _print_report(report, "收录完成")
+        if report.errors and not report.added and not report.duplicates:
+            raise typer.Exit(EXIT_INVALID)
+
+    _guard(run)
+
+
+@corpus_app.command("remove")
+def corpus_remove(ident: str = typer.Argument("", help="文档编号或文章编号（见 corpus list）")) -> None:
+    """删除一篇文档（或一篇文章）及其索引。"""
+    if not ident.strip():
+        raise _fail("请给出文档编号，可用 innobot corpus list 查看。")
+
+    def run() -> None:
+        removed = _engine(_settings()).ingestor.remove(ident)
+        typer.echo(f"已删除 {ident}（{removed} 个段落）。")
+
+    _guard(run)
+
+
+@corpus_app.command("list")
+def corpus_list(as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
+    """列出已收录的文档和文章。"""
+
+    def run() -> None:
+        engine = _engine(_settings())
+        docs = engine.store.documents()
+        articles = engine.catalog.all_articles()
+        by_doc: dict[str, list[Any]] = {}
+        for a in articles:
+            by_doc.setdefault(a.doc_id.rsplit("-", 1)[0], []).append(a)
+        if as_json:
+            _emit([
+                {
+                    "id": d.doc_key, "name": d.name, "source": d.source, "date": d.date,
+                    "origin": d.origin, "added_at": d.added_at,
+                    "articles": [
+                        {"doc_id": a.doc_id, "title": a.title, "regions": list(a.regions),
+                         "tags": list(a.tags), "ingested_at": a.ingested_at.isoformat()}
+                        for a in by_doc.get(d.doc_key, [])
+                    ],
+                }
+                for d in docs
+            ])
+            return
+        if not docs:
+            typer.echo("尚未收录任何简报，请运行 innobot index build。")
+        for d in docs:
+            typer.echo(f"{d.doc_key}  {d.source}  {d.date}  {d.name}")
+            for a in by_doc.get(d.doc_key, []):
+                typer.echo(f"    {a.doc_id}  {a.title}")
+
+    _guard(run)
+
+
+# --- search / ask / eval -------------------------------------------------------------------------
+def _questions(question: str | None, batch: Path | None) -> Iterator[tuple[str, bool]]:
+    if batch is not None:
+        for line in _read_batch(batch):
+            yield line, True
+    elif question is None or not question.strip():
+        raise _fail("问题不能为空，例如：innobot ask \"成都的创新积分怎么用？\"")
+    else:
+        yield question, False
+
+
+def search(
+    question: str = typer.Argument(None, help="问题"),
+    k: int = typer.Option(5, "-k", "--k", help="返回条数（1-50）"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+    batch: Path | None = typer.Option(None, "--batch", help="每行一个问题，输出 JSON Lines"),
+    region: list[str] = typer.Option(None, "--region", help="只看提到该地区的文章（可多次）"),
+    tag: list[str] = typer.Option(None, "--tag", help="只看该主题的文章（可多次）"),
+    date_from: str | None = typer.Option(None, "--date-from", help="起始日期 YYYY[-MM[-DD]]"),
+    date_to: str | None = typer.Option(None, "--date-to", help="截止日期 YYYY[-MM[-DD]]"),
+) -> None:
+    """检索最相关的简报段落。"""
+    from retrieval.hybrid import date_bounds
+    from retrieval.types import SearchFilters
+
+    if not 1 <= k <= 50:
+        raise _fail("-k 须在 1 到 50 之间。")
+    for value, name in ((date_from, "--date-from"), (date_to, "--date-to")):
+        if value and date_bounds(value, end=False) is None:
+            raise _fail(f"{name} 日期格式不正确，应为 YYYY、YYYY-MM 或 YYYY-MM-DD。")
+    filters = SearchFilters(tuple(region or ()), date_from, date_to, tuple(tag or ()))
+    items = list(_questions(question, batch))
+
+    def run() -> None:
+        from retrieval.errors import InvalidQueryError
+
+        engine = _engine(_settings())
+        _ensure_index(engine)
+        for q, batched in items:
+            try:
+                hits = engine.searcher.search(q, k, filters)
+            except InvalidQueryError as exc:
+                if not batched:
+                    raise
+                _emit({"query": q, "error": exc.user_message, "hits": []})
+                continue
+            if batched:
+                _emit({"query": q, "hits": [h.to_dict() for h in hits]})
+            elif as_json:
+                _emit([h.to_dict() for h in hits])
+            else:
+                if not hits:
+                    typer.echo("没有找到相关内容。")
+                for i, h in enumerate(hits, 1):
+                    typer.echo(f"{i}. 《{h.title}》 {h.source} {h.date}  ({h.score:.3f})")
+                    typer.echo(f"   {h.text[:160]}")
+
+    _guard(run)
+
+
+def ask(
+    question: str = typer.Argument(None, help="问题"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+    batch: Path | None = typer.Option(None, "--batch", help="每行一个问题，输出 JSON Lines"),
+) -> None:
+    """回答问题并给出出处；简报中没有的内容会如实说明。"""
+    items = list(_questions(question, batch))
+
+    def run() -> None:
+        from bot.app import build_answerer
+
+        settings = _settings()
+        _ensure_index(_engine(settings))
+        answerer = build_answerer(settings)
+        for q, batched in items:
+            ans = answerer.answer(q)
+            if batched or as_json:
+                _emit(ans.to_dict())
+            else:
+                typer.echo(ans.answer)
+                for c in ans.citations[:3]:
+                    typer.echo(f"  出处：《{c.title}》 {c.source} {c.date}")
+
+    _guard(run)
+
+
+def evaluate(
+    qa_file: Path = typer.Argument(None, help="QA 文件（JSON Lines，见 eval/README.md）"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+    details: bool = typer.Option(False, "--details", help="附上逐题结果"),
+) -> None:
+    """评测检索与回答：hit@1、hit@5、MRR、回答准确率、拒答准确率。"""
+    if qa_file is None or not qa_file.is_file():
+        raise _fail("请给出存在的评测文件，例如：innobot eval eval/dev_qa.jsonl")
+
+    def run() -> None:
+        from bot.app import build_answerer
+        from retrieval.evaluation import evaluate as run_eval
+        from retrieval.evaluation import load_qa
+
+        items = load_qa(qa_file)
+        if not items:
+            raise _fail("评测文件中没有题目。")
+        settings = _settings()
+        engine = _engine(settings)
+        _ensure_index(engine)
+        answerer = build_answerer(settings)
+        report = run_eval(items, lambda q, n: engine.searcher.search(q, n), answerer.answer)
+        if as_json:
+            _emit(report.to_dict(with_details=details))
+            return
+        d = report.to_dict()
+        typer.echo(
+            f"题目 {d['total']}（可回答 {d['answerable']}）  hit@1 {d['hit@1']:.3f}  hit@5 {d['hit@5']:.3f}"
+            f"  MRR {d['mrr']:.3f}  回答准确率 {d['answer_accuracy']:.3f}"
+            f"  拒答准确率 {d['abstention_accuracy']:.3f}"
+        )
+
+    _guard(run)
 
 
 def register(app: typer.Typer) -> None:
     """Attach this area's commands to the root app."""
+    app.add_typer(index_app, name="index")
+    app.add_typer(corpus_app, name="corpus")
+    app.command("search")(search)
+    app.command("ask")(ask)
+    app.command("eval")(evaluate)

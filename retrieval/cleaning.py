@@ -142,15 +142,32 @@ def _is_boilerplate(text: str) -> bool:
     )
 
 
+def _word_crosses(a: str, b: str) -> bool:
+    """True when a word runs across the break ("…分院有" / "限公司…"): the line was cut mid-word."""
+    import rjieba
+
+    left, right = a[-4:], b[:4]
+    if not (re.match(rf"[{CJK}]", left[-1:]) and re.match(rf"[{CJK}]", right[:1])):
+        return False
+    pos = 0
+    for token in rjieba.cut(left + right):
+        if pos < len(left) < pos + len(token):
+            return True
+        pos += len(token)
+    return False
+
+
 def _continues(prev: Paragraph, nxt: Paragraph) -> bool:
     """True when a page/line break cut one paragraph in two."""
     if prev.heading or nxt.heading:
         return False
     p = prev.text.rstrip()
-    open_quote = p.count("“") > p.count("”")
-    if (len(p) <= 40 and not open_quote) or p.endswith(_TERMINAL + _CLOSERS + ("：", ":")):
+    if p.endswith(_TERMINAL + _CLOSERS + ("：", ":")):
         return False
     n = nxt.text.strip()
+    open_quote = p.count("“") > p.count("”")
+    if len(p) <= 40 and not open_quote and not _word_crosses(p, n):
+        return False
     return len(n) >= 40 or n.endswith(_TERMINAL + _CLOSERS)
 
 

