@@ -43,6 +43,7 @@ class Alias:
     field: str
     negate: bool = False
     part: bool = False
+    persons: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def _aliases(name: str, raw: list[Any]) -> tuple[Alias, ...]:
                     name,
                     negate=bool(item.get("negate", False)),
                     part=bool(item.get("part", False)),
+                    persons=item.get("persons"),
                 )
             )
     return tuple(out)

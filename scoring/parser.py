@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
-from scoring.fields import FIELDS, Alias, format_value, normalize_text
+from scoring.fields import DERIVED, FIELDS, Alias, format_value, normalize_text
 from scoring.numbers import VAGUE, parse_number
 
 __all__ = ["ParsedFigures", "ParsedItem", "parse_figures"]
@@ -63,6 +63,9 @@ _NUMBER = (
     r"(?:\s*(?:个百分点|%|元|块|人|名|位|个|件|项|次|年|家))?"
 )
 _SEP = r"[,;。；!?！？、\n]|以及|另外|还有|和|与|及"
+_GROWTH = r"增长率|增长了|增长|增速|增幅|上涨|提高了|下降了|下降|减少了|减少"
+_NONE_BEFORE = re.compile(r"(没有|暂无|尚无|还没有|无)$")
+_PERSON_UNITS = ("人", "名", "位")
 _NEGATION = re.compile(r"(不是|没有|无|未|非|不属于|不在)$")
 
 
@@ -78,7 +81,7 @@ def _vocabulary() -> tuple[re.Pattern[str], dict[str, Alias], dict[str, tuple[st
     words = sorted({*aliases, *phrases}, key=len, reverse=True)
     pattern = re.compile(
         f"(?P<prev>{_PREV})|(?P<now>{_NOW})|(?P<last>{_LAST})|(?P<year>{_YEAR})|(?P<period>{_PERIOD})"
-        f"|(?P<word>{'|'.join(map(re.escape, words))})|(?P<num>{_NUMBER})|(?P<sep>{_SEP})"
+        f"|(?P<word>{'|'.join(map(re.escape, words))})|(?P<growth>{_GROWTH})|(?P<num>{_NUMBER})|(?P<sep>{_SEP})"
     )
     return pattern, aliases, phrases
 
@@ -138,12 +141,11 @@ def _convert(field_name: str, num_text: str, negate: bool) -> tuple[object | Non
             return None, f"{label}：“{num_text}”是百分比，但{label}不是比例，请给出{spec.unit or '数值'}"
         value: Decimal = number
     elif spec.kind == "money":
-        if money_unit or has_big:
-            value = number / Decimal(10000)
-        else:
-            return None, f"{label}：“{num_text}”没有单位，请说明是元、万元还是亿元"
         if unit and not money_unit:
             return None, f"{label}：“{num_text}”的单位不对，应为金额（元/万元/亿元）"
+        if not (money_unit or has_big):
+            return None, f"{label}：“{num_text}”没有单位，请说明是元、万元还是亿元"
+        value = number / Decimal(10000)
     elif spec.kind == "count":
         if money_unit or (has_big and unit not in ("人", "名", "位", "个", "件", "项", "次", "家")):
             return None, f"{label}：“{num_text}”的单位不对，应为{spec.unit or '个数'}"
@@ -195,6 +197,7 @@ def parse_figures(text: str, expect: str | None = None) -> ParsedFigures:
     ]
     raws: list[_Raw] = []
     pending: str | int | None = None
+    last_field: str | None = None
     for i, tok in enumerate(tokens):
         if tok.kind == "sep":
             pending = None
@@ -205,52 +208,81 @@ def parse_figures(text: str, expect: str | None = None) -> ParsedFigures:
         if tok.kind == "year":
             pending = int(tok.text[:4])
             continue
-        if tok.kind != "word":
+        if tok.kind == "growth":
+            alias = _growth_alias(last_field, tok.text)
+            if alias is None:
+                continue
+        elif tok.kind != "word":
             continue
-        if tok.text in phrases and tok.text not in aliases:
+        elif tok.text in phrases and tok.text not in aliases:
             fld, value = phrases[tok.text]
             raws.append(_Raw(fld, None, _phrase_value(norm, tok.start, fld, value), tok.text, None))
             continue
-        alias = aliases[tok.text]
+        else:
+            alias = aliases[tok.text]
+            last_field = alias.field
         when = pending
-        number: _Token | None = None
-        for nxt in tokens[i + 1 :]:
-            if nxt.kind in ("sep", "word"):
-                break
-            if nxt.kind in ("prev", "last", "now"):
-                when = nxt.kind
-            elif nxt.kind == "year":
-                if alias.field == "years_registered":
-                    result.problems.append(
-                        f"{FIELDS['years_registered'].label}：“{nxt.text}”像是年份，请直接说注册满几年（如“成立5年”）"
-                    )
-                    nxt.used = True
-                    break
-                when = int(nxt.text[:4])
-            elif nxt.kind == "num" and not nxt.used:
-                number = nxt
-                break
-        if number is None:
-            for prv in reversed(tokens[:i]):
-                if prv.kind in ("sep", "word"):
-                    break
-                if prv.kind == "num" and not prv.used:
-                    number = prv
-                    break
-        if number is None:
+        paired = _pair(tokens, i, alias, result)
+        if paired is None:
+            negated = tok.kind == "word" and _NONE_BEFORE.search(norm[max(0, tok.start - 3) : tok.start])
+            if negated and FIELDS[alias.field].kind in ("count", "money"):
+                raws.append(_Raw(alias.field, alias, 0, norm[max(0, tok.start - 2) : tok.end], when))
             continue
+        number, paired_when = paired
+        when = paired_when if paired_when is not None else when
         number.used = True
-        value, problem = _convert(alias.field, number.text, alias.negate)
+        field_name = alias.field
+        if alias.persons and _split_unit(number.text.lstrip("-负"))[1] in _PERSON_UNITS:
+            field_name = alias.persons
+        value, problem = _convert(field_name, number.text, alias.negate)
         span = norm[min(tok.start, number.start) : max(tok.end, number.end)].strip()
         if problem:
             result.problems.append(problem)
             continue
-        raws.append(_Raw(alias.field, alias, value, span, when))
+        raws.append(_Raw(field_name, Alias(alias.word, field_name, alias.negate, alias.part), value, span, when))
     for tok in tokens:
         if tok.kind == "num" and not tok.used and _worth_reporting(tok.text):
             result.problems.append(f"没能判断“{tok.text}”指的是哪一项数据，请连同名称一起说明（如“研发人员12人”）")
     _resolve(raws, result)
     return result
+
+
+def _growth_alias(last_field: str | None, word: str) -> Alias | None:
+    """'营收3亿，同比增长12%': a bare growth word after a figure is that figure's growth rate."""
+    if last_field is None:
+        return None
+    for name, d in DERIVED.items():
+        if d.op == "growth" and d.num == last_field:
+            return Alias(word, name, negate=word.startswith(("下降", "减少")))
+    return None
+
+
+def _pair(
+    tokens: list[_Token], i: int, alias: Alias, result: ParsedFigures
+) -> tuple[_Token, str | int | None] | None:
+    """The number that belongs to the label at tokens[i] (after it, else right before it)."""
+    when: str | int | None = None
+    for nxt in tokens[i + 1 :]:
+        if nxt.kind in ("sep", "word", "growth"):
+            break
+        if nxt.kind in ("prev", "last", "now"):
+            when = nxt.kind
+        elif nxt.kind == "year":
+            if alias.field == "years_registered":
+                result.problems.append(
+                    f"{FIELDS['years_registered'].label}：“{nxt.text}”像是年份，请直接说注册满几年（如“成立5年”）"
+                )
+                nxt.used = True
+                return None
+            when = int(nxt.text[:4])
+        elif nxt.kind == "num" and not nxt.used:
+            return nxt, when
+    for prv in reversed(tokens[:i]):
+        if prv.kind in ("sep", "word", "growth"):
+            break
+        if prv.kind == "num" and not prv.used:
+            return prv, when
+    return None
 
 
 def _expected_answer(text: str, expect: str) -> ParsedFigures | None:

@@ -108,3 +108,16 @@ def test_text_without_figures() -> None:
     for text in ("", "   ", "我们公司是一家做软件的", "怎么申请创新积分？"):
         parsed = parse_figures(text)
         assert parsed.values == {} and parsed.problems == []
+
+
+def test_growth_words_negations_and_person_units() -> None:
+    parsed = parse_figures("公司2023年营收3.2亿元，同比增长12%，研发费用占营收4.5%，拥有发明专利15件、实用新型30件、软著12项")
+    assert parsed.problems == []
+    assert parsed.values == {"revenue": 32000, "revenue_growth": 12, "rd_intensity": 4.5,
+                             "invention_patents": 15, "class2_ip": 42}
+    assert parse_figures("研发投入500万，比上年增长20%").values == {"rd_expense": 500, "rd_expense_growth": 20}
+    assert parse_figures("营收1亿，下降5%").values == {"revenue": 10000, "revenue_growth": -5}
+    assert parse_figures("没有发明专利，实用新型3件").values == {"invention_patents": 0, "class2_ip": 3}
+    assert parse_figures("员工30人其中研发10人").values == {"employees": 30, "rd_staff": 10}
+    problems = parse_figures("研发费用10人").problems
+    assert problems and "单位不对，应为金额" in problems[0]
