@@ -98,13 +98,15 @@ async def test_polling_process_answers_and_stops_on_sigterm(
     assert greeting, f"no reply from the bot process; its output:\n{output}"
     assert code == 0, output
     assert "Traceback" not in output
+    assert "Scheduler started" in output  # digests are delivered from the bot process
 
 
 async def test_webhook_process_uses_a_generated_secret(emulator: Emulator, workdir: Path) -> None:
     token = new_token()
     port = _free_port()
     url = f"http://127.0.0.1:{port}/tg"
-    process = _start_bot(emulator, workdir, token, "--webhook", url, "--port", str(port))
+    args = ("--webhook", url, "--port", str(port), "--no-digests")
+    process = _start_bot(emulator, workdir, token, *args)
     try:
         await _wait_for_webhook(emulator, token, url)
         greeting = await _greeted(emulator, token, user_id=8002)
@@ -115,6 +117,7 @@ async def test_webhook_process_uses_a_generated_secret(emulator: Emulator, workd
     assert greeting, f"no reply through the webhook; bot output:\n{output}"
     assert forged.status_code == 403
     assert code == 0, output
+    assert "Scheduler started" not in output
 
 
 def test_missing_token_is_a_clear_error(tmp_path: Path) -> None:
