@@ -116,8 +116,8 @@ def score_batch_command(
         written = result.write(output)
     except scoring.ScoringError as exc:
         raise _fail(exc.message) from None
-    except PermissionError:
-        raise _fail(f"无法写入 {output}（文件被占用或没有权限）") from None
+    except OSError:
+        raise _fail(f"无法写入 {output}（目录不存在、文件被占用或没有权限）") from None
     scored = len(result.table) - len(result.errors)
     typer.echo(
         f"已评分 {scored} 家企业，{len(result.errors)} 行数据有误；结果已写入 "

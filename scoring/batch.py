@@ -75,7 +75,10 @@ def read_table(path: Path) -> pd.DataFrame:
         raise InputError(None, f"找不到文件：{path}")
     try:
         if suffix == ".csv":
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            try:
+                return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            except UnicodeDecodeError:  # CSV saved by Excel on a Chinese Windows machine
+                return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="gb18030")
         if suffix in (".xlsx", ".xlsm"):
             return pd.read_excel(path, engine="openpyxl")
     except (ValueError, OSError, UnicodeDecodeError, KeyError) as exc:

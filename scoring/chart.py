@@ -14,6 +14,7 @@ matplotlib.use("Agg")
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 
 from scoring.fields import FIELDS  # noqa: E402
 from scoring.results import HighTechResult, ScoreResult, TechSmeResult  # noqa: E402
@@ -63,7 +64,9 @@ def _points_chart(result: ScoreResult) -> Figure:
     ax.set_title(f"{result.title}：{total}\n{result.stage_label}  {cats}", fontsize=11)
     ax.set_xlabel("分值")
     ax.set_xlim(0, max(i.weight for i in inds) * 1.35)
-    ax.legend(loc="lower right", fontsize=8)
+    handles = [Patch(color="#e6e6e6", label="满分")]
+    handles += [Patch(color=_COLORS.get(c.id, "#2f6db5"), label=f"{c.label}得分") for c in result.categories]
+    ax.legend(handles=handles, loc="lower right", fontsize=8)
     return fig
 
 

@@ -192,3 +192,11 @@ def test_high_tech_batch_equals_single() -> None:
         assert bool(row["likely_meets"]) == single.likely_meets
         likely += single.likely_meets
     assert likely > 0
+
+
+def test_gbk_csv_from_excel_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "firms.csv"
+    path.write_bytes("企业名称,上年度营业收入,有效发明专利等Ⅰ类知识产权数\n甲公司,3000,1\n".encode("gb18030"))
+    table = score_table(path).table
+    assert table.loc[0, "企业名称"] == "甲公司"
+    assert table.loc[0, "total"] == scoring.score({"revenue": 3000, "invention_patents": 1}).total

@@ -94,3 +94,12 @@ def test_zone_rules_dir_from_settings(tmp_path: Path, monkeypatch: pytest.Monkey
     result = runner.invoke(app, ["score", "--rules", "zone-cli-2025", "--json", "--set", "revenue=3000"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["rule_set"] == "zone-cli-2025"
+
+
+def test_score_batch_unwritable_output_exits_2(tmp_path: Path) -> None:
+    src = tmp_path / "firms.csv"
+    generate_firms(5).to_csv(src, index=False)
+    result = runner.invoke(app, ["score-batch", str(src), "-o", str(tmp_path / "no" / "dir" / "x.csv")])
+    assert result.exit_code == 2 and "无法写入" in result.stderr
+    result = runner.invoke(app, ["score-batch", str(src), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 2 and "不支持的输出格式" in result.stderr
