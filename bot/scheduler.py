@@ -25,7 +25,9 @@ _CRON_PREFIX = "digest:cron:"
 
 
 def _job_id(spec: CronSpec) -> str:
-    return f"{_CRON_PREFIX}{spec.timezone}:{spec.day_of_week or '*'}:{spec.hour:02d}:{spec.minute:02d}"
+    return (
+        f"{_CRON_PREFIX}{spec.timezone}:{spec.day_of_week or '*'}:{spec.hour:02d}:{spec.minute:02d}"
+    )
 
 
 class DigestScheduler:
@@ -42,8 +44,8 @@ class DigestScheduler:
         service: DigestService,
         subscriptions: SubscriptionRepository,
         timezone: str = "Asia/Shanghai",
-        sweep_minutes: float = 5.0,
-        sync_minutes: float = 10.0,
+        sweep_minutes: float = 2.0,
+        sync_minutes: float = 5.0,
         scheduler: AsyncIOScheduler | None = None,
         on_report: Callable[[RunReport], None] | None = None,
     ) -> None:
@@ -74,21 +76,37 @@ class DigestScheduler:
                     timezone=ZoneInfo(spec.timezone),
                 )
                 self.scheduler.add_job(
-                    self.run_once, trigger, id=job_id, name=job_id, coalesce=True,
-                    max_instances=1, misfire_grace_time=3600, replace_existing=True,
+                    self.run_once,
+                    trigger,
+                    id=job_id,
+                    name=job_id,
+                    coalesce=True,
+                    max_instances=1,
+                    misfire_grace_time=3600,
+                    replace_existing=True,
                 )
         return len(wanted)
 
     def install(self) -> None:
         """Add the sweep and sync jobs and the cron jobs (before or after start)."""
         self.scheduler.add_job(
-            self.run_once, IntervalTrigger(minutes=self.sweep_minutes, timezone=self.timezone),
-            id=SWEEP_JOB_ID, name=SWEEP_JOB_ID, coalesce=True, max_instances=1,
-            replace_existing=True, next_run_time=datetime.now(self.timezone),
+            self.run_once,
+            IntervalTrigger(minutes=self.sweep_minutes, timezone=self.timezone),
+            id=SWEEP_JOB_ID,
+            name=SWEEP_JOB_ID,
+            coalesce=True,
+            max_instances=1,
+            replace_existing=True,
+            next_run_time=datetime.now(self.timezone),
         )
         self.scheduler.add_job(
-            self.sync, IntervalTrigger(minutes=self.sync_minutes, timezone=self.timezone),
-            id=SYNC_JOB_ID, name=SYNC_JOB_ID, coalesce=True, max_instances=1, replace_existing=True,
+            self.sync,
+            IntervalTrigger(minutes=self.sync_minutes, timezone=self.timezone),
+            id=SYNC_JOB_ID,
+            name=SYNC_JOB_ID,
+            coalesce=True,
+            max_instances=1,
+            replace_existing=True,
         )
         self.sync()
 
@@ -103,7 +121,7 @@ class DigestScheduler:
             self.scheduler.shutdown(wait=False)
 
     async def run_once(self) -> RunReport:
-        """One fan-out pass at the current time; never raises into the scheduler."""
+        """One fan-out pass at the current time (failures are logged; the next tick tries again)."""
         try:
             report = await self.service.send_due()
         except Exception:
@@ -112,7 +130,11 @@ class DigestScheduler:
         if report.delivered or report.failed or report.retry_scheduled or report.blocked:
             log.info(
                 "digests: due=%s delivered=%s retry=%s failed=%s blocked=%s",
-                report.due, report.delivered, report.retry_scheduled, report.failed, report.blocked,
+                report.due,
+                report.delivered,
+                report.retry_scheduled,
+                report.failed,
+                report.blocked,
             )
         if self.on_report is not None:
             self.on_report(report)

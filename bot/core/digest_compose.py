@@ -113,7 +113,11 @@ class ArticleIndex:
     """Term → article scores computed once per batch, so 10,000 subscriptions stay cheap."""
 
     def __init__(
-        self, articles: Iterable[Article], *, vocab: Vocabulary | None = None, max_items: int = MAX_ITEMS
+        self,
+        articles: Iterable[Article],
+        *,
+        vocab: Vocabulary | None = None,
+        max_items: int = MAX_ITEMS,
     ) -> None:
         self.articles: list[Article] = sorted(articles, key=lambda a: (a.ingested_at, a.doc_id))
         self._vocab = vocab or load_vocabulary()
@@ -233,9 +237,7 @@ class ArticleIndex:
             text = self.articles[i].text.strip().replace("\n", " ")
             result = text[:120] + ("…" if len(text) > 120 else "")
         else:
-            start = next(
-                (n for n, s in enumerate(sentences) if any(t in s for t in topics)), 0
-            )
+            start = next((n for n, s in enumerate(sentences) if any(t in s for t in topics)), 0)
             result = sentences[start]
             if len(result) < 60 and start + 1 < len(sentences):
                 result = result + sentences[start + 1]
@@ -257,7 +259,7 @@ def subscription_label(sub: SubscriptionDraft, texts: SubscriptionTexts | None =
 
 
 def next_delivery_text(sub: SubscriptionDraft, now: datetime) -> str:
-    """"11月23日 周一 09:00" for the next slot (local time)."""
+    """ "11月23日 周一 09:00" for the next slot (local time)."""
     eff = next_slot(sub, now).effective
     return f"{eff.month}月{eff.day}日 {WEEKDAY_NAMES[eff.weekday()]} {eff:%H:%M}"
 
@@ -275,7 +277,11 @@ def render_digest(
     for n, item in enumerate(digest.items, start=1):
         blocks.append(
             texts.get(
-                "digest_item", n=n, title=item.title, source=item.source, date=item.date,
+                "digest_item",
+                n=n,
+                title=item.title,
+                source=item.source,
+                date=item.date,
                 summary=item.summary,
             )
         )
@@ -284,13 +290,17 @@ def render_digest(
     return _pack(blocks, subscription_id, texts)
 
 
-def render_notice(label: str, *, subscription_id: int | None, texts: SubscriptionTexts | None = None) -> list[Reply]:
+def render_notice(
+    label: str, *, subscription_id: int | None, texts: SubscriptionTexts | None = None
+) -> list[Reply]:
     """The optional "nothing new" notice."""
     texts = texts or load_subscription_texts()
     return _pack([texts.get("digest_empty_notice", label=label)], subscription_id, texts)
 
 
-def _pack(blocks: Sequence[str], subscription_id: int | None, texts: SubscriptionTexts) -> list[Reply]:
+def _pack(
+    blocks: Sequence[str], subscription_id: int | None, texts: SubscriptionTexts
+) -> list[Reply]:
     chunks: list[str] = []
     current = ""
     for block in blocks:

@@ -159,18 +159,26 @@ class DigestService:
         records = self.catalog.articles_since(since)
         articles = [to_article(r) for r in records]
         return ArticleIndex(
-            (a for a in articles if a.ingested_at <= now), vocab=self.vocab, max_items=self.max_items
+            (a for a in articles if a.ingested_at <= now),
+            vocab=self.vocab,
+            max_items=self.max_items,
         )
 
-    def compose_for(self, subs: list[Subscription], now: datetime) -> tuple[ArticleIndex, dict[int, Digest]]:
+    def compose_for(
+        self, subs: list[Subscription], now: datetime
+    ) -> tuple[ArticleIndex, dict[int, Digest]]:
         """Digests for these subscriptions from one shared article batch (blocking; run in a thread)."""
         marks = self.deliveries.watermarks()
         sinces = [marks.get(s.id) for s in subs]
-        oldest = None if not sinces or any(m is None for m in sinces) else min(m for m in sinces if m)
+        oldest = (
+            None if not sinces or any(m is None for m in sinces) else min(m for m in sinces if m)
+        )
         index = self._index(oldest, now)
         return index, {s.id: index.compose(s, marks.get(s.id)) for s in subs}
 
-    def preview(self, user_key: str, now: datetime | None = None) -> list[tuple[Subscription, Digest]]:
+    def preview(
+        self, user_key: str, now: datetime | None = None
+    ) -> list[tuple[Subscription, Digest]]:
         """What each of the user's subscriptions would get if sent now (writes nothing)."""
         now = now or self.clock.now()
         subs = self.subscriptions.list_for_user(user_key)
@@ -238,7 +246,10 @@ class DigestService:
             if sub is None or notifier is None:
                 state = DeliveryState.FAILED if sub is None else DeliveryState.RETRY
                 self.deliveries.finish(
-                    claimed.id, state, now=now, attempts=claimed.attempts - 1,
+                    claimed.id,
+                    state,
+                    now=now,
+                    attempts=claimed.attempts - 1,
                     next_attempt_at=now + timedelta(seconds=self.backoff_base),
                     detail="inactive" if sub is None else "no notifier",
                 )
@@ -248,7 +259,10 @@ class DigestService:
                 return
             report.retried += 1
             replies = self._replies(sub, digests[sub.id], now)
-            await self._send(claimed, sub, replies or self._notice(sub), digests[sub.id], notifier, now, report)
+            await self._send(
+                claimed, sub, replies or self._notice(sub), digests[sub.id], notifier, now, report
+            )
+        empties: list[tuple[int, str, str]] = []  # closed in batches: nothing is sent for them
         for sub, slot in due:
             if sub.user_key in self._blocked:
                 continue
@@ -262,8 +276,10 @@ class DigestService:
             digest = digests[sub.id]
             replies = self._replies(sub, digest, now)
             if replies is None:
-                if self.deliveries.record_empty(sub.id, sub.user_key, slot.period_key, now=now):
-                    report.empty += 1
+                empties.append((sub.id, sub.user_key, slot.period_key))
+                if len(empties) >= 500:
+                    report.empty += self.deliveries.record_empty_many(empties, now=now)
+                    empties.clear()
                 continue
             claimed_new = self.deliveries.claim(
                 sub.id, sub.user_key, slot.period_key, holder=self.holder, now=now
@@ -272,10 +288,13 @@ class DigestService:
                 report.already_taken += 1
                 continue
             await self._send(claimed_new, sub, replies, digest, notifier, now, report)
+        report.empty += self.deliveries.record_empty_many(empties, now=now)
         report.send_seconds = round(time.perf_counter() - started, 3)
 
     def _notice(self, sub: Subscription) -> list[Reply]:
-        return render_notice(subscription_label(sub, self.texts), subscription_id=sub.id, texts=self.texts)
+        return render_notice(
+            subscription_label(sub, self.texts), subscription_id=sub.id, texts=self.texts
+        )
 
     def _replies(self, sub: Subscription, digest: Digest, now: datetime) -> list[Reply] | None:
         """Digest replies, the "nothing new" notice, or None when the period closes silently."""
@@ -311,8 +330,12 @@ class DigestService:
                 result = DeliveryResult(DeliveryStatus.RETRY, detail=type(exc).__name__)
             if result.status is DeliveryStatus.DELIVERED:
                 self.deliveries.finish(
-                    claimed.id, DeliveryState.DELIVERED, now=now, attempts=attempts,
-                    article_count=digest.total, watermark_to=digest.watermark_to,
+                    claimed.id,
+                    DeliveryState.DELIVERED,
+                    now=now,
+                    attempts=attempts,
+                    article_count=digest.total,
+                    watermark_to=digest.watermark_to,
                 )
                 if digest.empty:
                     report.notices += 1
@@ -320,17 +343,35 @@ class DigestService:
                     report.delivered += 1
                 return
             if result.status is DeliveryStatus.BLOCKED:
-                self.deliveries.finish(claimed.id, DeliveryState.BLOCKED, now=now, attempts=attempts, detail=result.detail)
+                self.deliveries.finish(
+                    claimed.id,
+                    DeliveryState.BLOCKED,
+                    now=now,
+                    attempts=attempts,
+                    detail=result.detail,
+                )
                 self.subscriptions.deactivate_user(sub.user_key, reason="blocked", at=now)
                 self._blocked.add(sub.user_key)
                 report.blocked += 1
                 return
             if result.status is DeliveryStatus.DEFERRED:
-                self.deliveries.finish(claimed.id, DeliveryState.DEFERRED, now=now, attempts=attempts, detail=result.detail)
+                self.deliveries.finish(
+                    claimed.id,
+                    DeliveryState.DEFERRED,
+                    now=now,
+                    attempts=attempts,
+                    detail=result.detail,
+                )
                 report.deferred += 1
                 return
             if attempts >= self.max_attempts:
-                self.deliveries.finish(claimed.id, DeliveryState.FAILED, now=now, attempts=attempts, detail=result.detail)
+                self.deliveries.finish(
+                    claimed.id,
+                    DeliveryState.FAILED,
+                    now=now,
+                    attempts=attempts,
+                    detail=result.detail,
+                )
                 report.failed += 1
                 return
             if result.retry_after is not None and result.retry_after <= self.max_flood_wait:
@@ -340,8 +381,12 @@ class DigestService:
                 continue
             delay = max(self.backoff_base * 2 ** (attempts - 1), result.retry_after or 0.0)
             self.deliveries.finish(
-                claimed.id, DeliveryState.RETRY, now=now, attempts=attempts,
-                next_attempt_at=now + timedelta(seconds=delay), detail=result.detail,
+                claimed.id,
+                DeliveryState.RETRY,
+                now=now,
+                attempts=attempts,
+                next_attempt_at=now + timedelta(seconds=delay),
+                detail=result.detail,
             )
             report.retry_scheduled += 1
             return
@@ -363,13 +408,20 @@ class DigestService:
         for c in claimed:
             sub = subs.get(c.subscription_id)
             if sub is None:
-                self.deliveries.finish(c.id, DeliveryState.FAILED, now=now, attempts=c.attempts, detail="inactive")
+                self.deliveries.finish(
+                    c.id, DeliveryState.FAILED, now=now, attempts=c.attempts, detail="inactive"
+                )
                 continue
             digest = digests[sub.id]
             out = self._replies(sub, digest, now) or self._notice(sub)
             replies.extend(out)
             self.deliveries.finish(
-                c.id, DeliveryState.DELIVERED, now=now, attempts=c.attempts,
-                article_count=digest.total, watermark_to=digest.watermark_to, detail="released",
+                c.id,
+                DeliveryState.DELIVERED,
+                now=now,
+                attempts=c.attempts,
+                article_count=digest.total,
+                watermark_to=digest.watermark_to,
+                detail="released",
             )
         return replies

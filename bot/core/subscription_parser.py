@@ -20,16 +20,44 @@ MAX_TOPICS = 8
 MAX_REGIONS = 5
 MAX_TERM_CHARS = 20
 
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
-_WEEKDAY_CHARS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6,
-                  "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
+_CN_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_WEEKDAY_CHARS = {
+    "一": 0,
+    "二": 1,
+    "三": 2,
+    "四": 3,
+    "五": 4,
+    "六": 5,
+    "日": 6,
+    "天": 6,
+    "1": 0,
+    "2": 1,
+    "3": 2,
+    "4": 3,
+    "5": 4,
+    "6": 5,
+    "7": 6,
+}
 _NUM = r"\d{1,2}|[零一二两三四五六七八九十]{1,3}"
 _QUIET_OFF = re.compile(r"(关闭|不要|取消|不用)免打扰|不免打扰")
 _QUIET = re.compile(
     rf"免打扰(?:时段|时间)?\s*({_NUM})(?:[:：](\d{{2}})|点)?\s*[-~到至]\s*({_NUM})(?:[:：](\d{{2}})|点)?"
 )
-_NOTIFY_EMPTY = re.compile(r"(没有|无)(更新|新内容|新简报|内容)(时)?也(要)?(提醒|通知|告诉我|说一声)")
+_NOTIFY_EMPTY = re.compile(
+    r"(没有|无)(更新|新内容|新简报|内容)(时)?也(要)?(提醒|通知|告诉我|说一声)"
+)
 _DAILY = re.compile(r"每天|每日|天天|\bdaily\b", re.IGNORECASE)
 _WEEKLY_DAY = re.compile(r"(?:每周|每星期|每礼拜|周|星期|礼拜)([一二三四五六日天1-7])")
 _WEEKLY = re.compile(r"每周|每星期|每礼拜|\bweekly\b", re.IGNORECASE)
@@ -38,8 +66,26 @@ _TIME = re.compile(
     rf"(?:[:：]\s*(\d{{2}})|点\s*(?:(半)|(\d{{1,2}})分?|([一二三四五]十)分?)?)"
 )
 _SPLIT = re.compile(r"[\s,，、;；/|+＋]+")
-_FILLER = {"订阅", "简报", "资讯", "新闻", "信息", "动态", "的", "相关", "关于", "方面", "推送", "发送",
-           "我", "想", "要", "请", "帮我", "给我"}
+_FILLER = {
+    "订阅",
+    "简报",
+    "资讯",
+    "新闻",
+    "信息",
+    "动态",
+    "的",
+    "相关",
+    "关于",
+    "方面",
+    "推送",
+    "发送",
+    "我",
+    "想",
+    "要",
+    "请",
+    "帮我",
+    "给我",
+}
 _ALL = {"全部", "所有", "不限", "全部主题", "所有主题"}
 
 
@@ -50,7 +96,9 @@ def _cn_number(text: str) -> int:
         return 10
     if "十" in text:
         tens, _, ones = text.partition("十")
-        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (
+            _CN_DIGITS.get(ones, 0) if ones else 0
+        )
     return _CN_DIGITS.get(text, -1)
 
 
@@ -118,7 +166,7 @@ def _take(pattern: re.Pattern[str], text: str) -> tuple[re.Match[str] | None, st
     match = pattern.search(text)
     if match is None:
         return None, text
-    return match, text[: match.start()] + " " + text[match.end():]
+    return match, text[: match.start()] + " " + text[match.end() :]
 
 
 def parse_request(text: str, vocab: Vocabulary | None = None) -> ParsedRequest:
@@ -138,7 +186,9 @@ def parse_request(text: str, vocab: Vocabulary | None = None) -> ParsedRequest:
         qs, qe = _cn_number(match.group(1)), _cn_number(match.group(3))
         qsm, qem = int(match.group(2) or 0), int(match.group(4) or 0)
         if 0 <= qs <= 23 and 0 <= qe <= 23 and qsm < 60 and qem < 60:
-            draft = replace(draft, quiet_start=f"{qs:02d}:{qsm:02d}", quiet_end=f"{qe:02d}:{qem:02d}")
+            draft = replace(
+                draft, quiet_start=f"{qs:02d}:{qsm:02d}", quiet_end=f"{qe:02d}:{qem:02d}"
+            )
         else:
             problems.append("time_invalid")
     match, rest = _take(_NOTIFY_EMPTY, rest)
@@ -210,8 +260,11 @@ def _terms(rest: str, vocab: Vocabulary) -> tuple[list[str], list[str]]:
                 regions.append(piece[:-1])
             elif piece.endswith(("县", "区")) and len(piece) >= 3:
                 regions.append(piece)
-            elif len(piece) >= 2 and piece not in _FILLER and piece not in _ALL and any(
-                ch.isalpha() for ch in piece
+            elif (
+                len(piece) >= 2
+                and piece not in _FILLER
+                and piece not in _ALL
+                and any(ch.isalpha() for ch in piece)
             ):
                 topics.append(piece[:MAX_TERM_CHARS])
     return _unique(topics), _unique(regions)

@@ -122,17 +122,27 @@ class SubscriptionService:
         existing = self.store.list_for_user(incoming.user_key)
         for sub in existing:
             if _same(sub, draft):
-                return [Reply(text=self.texts.get("duplicate", label=subscription_label(sub, self.texts)))]
+                return [
+                    Reply(
+                        text=self.texts.get("duplicate", label=subscription_label(sub, self.texts))
+                    )
+                ]
         if len(existing) >= self.max_per_user:
             return [Reply(text=self.texts.get("limit", limit=self.max_per_user))]
         now = self.clock.now()
         sub = self.store.add(
-            draft, user_key=incoming.user_key, channel=incoming.channel, user_id=incoming.user_id, at=now
+            draft,
+            user_key=incoming.user_key,
+            channel=incoming.channel,
+            user_id=incoming.user_id,
+            at=now,
         )
         self._changed()
         lines = [
             self.texts.get(
-                "created", label=subscription_label(sub, self.texts), next=next_delivery_text(sub, now)
+                "created",
+                label=subscription_label(sub, self.texts),
+                next=next_delivery_text(sub, now),
             )
         ]
         slot = slot_for(sub, now.date())
@@ -140,8 +150,11 @@ class SubscriptionService:
             eff = slot.effective
             lines.append(
                 self.texts.get(
-                    "quiet_shift", time=f"{sub.hour:02d}:{sub.minute:02d}", start=sub.quiet_start,
-                    end=sub.quiet_end, effective=f"{eff:%H:%M}",
+                    "quiet_shift",
+                    time=f"{sub.hour:02d}:{sub.minute:02d}",
+                    start=sub.quiet_start,
+                    end=sub.quiet_end,
+                    effective=f"{eff:%H:%M}",
                 )
             )
         if sub.notify_empty:
@@ -190,10 +203,15 @@ class SubscriptionService:
         if f is None:
             base = f"sub:n:t{t}:r{r}"
             labels = [
-                self.texts.get("daily") if k == 0 else self.texts.get("weekly", weekday=WEEKDAY_NAMES[k - 1])
+                self.texts.get("daily")
+                if k == 0
+                else self.texts.get("weekly", weekday=WEEKDAY_NAMES[k - 1])
                 for k in _FLOW_FREQUENCIES
             ]
-            choices = [Choice(label, f"{base}:f{k}") for label, k in zip(labels, _FLOW_FREQUENCIES, strict=True)]
+            choices = [
+                Choice(label, f"{base}:f{k}")
+                for label, k in zip(labels, _FLOW_FREQUENCIES, strict=True)
+            ]
             return [Reply(text=self.texts.get("flow_frequency"), choices=_rows(choices, 4))]
         if int(f) > 7:
             return self._stale()
@@ -212,7 +230,9 @@ class SubscriptionService:
             hour=hour,
             minute=minute,
         )
-        return self._create(incoming, ParsedRequest(draft=draft, explicit_schedule=True, wants_all=True))
+        return self._create(
+            incoming, ParsedRequest(draft=draft, explicit_schedule=True, wants_all=True)
+        )
 
     def _stale(self) -> list[Reply]:
         return [Reply(text=self.texts.get("stale_button"))]
@@ -229,7 +249,9 @@ class SubscriptionService:
         for n, sub in enumerate(subs, start=1):
             lines.append(
                 self.texts.get(
-                    "list_item", n=n, label=subscription_label(sub, self.texts),
+                    "list_item",
+                    n=n,
+                    label=subscription_label(sub, self.texts),
                     next=next_delivery_text(sub, now),
                 )
             )
@@ -338,4 +360,3 @@ class SubscriptionService:
         count = self.store.forget_user(user_key) + self.deliveries.forget_user(user_key)
         self._changed()
         return count
-

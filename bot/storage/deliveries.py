@@ -92,11 +92,17 @@ class SqlDeliveryLog:
             if row is None:
                 try:
                     with conn.begin_nested():
-                        conn.execute(insert(t).values(name=name, holder=holder, expires_at=expires, version=1))
+                        conn.execute(
+                            insert(t).values(
+                                name=name, holder=holder, expires_at=expires, version=1
+                            )
+                        )
                     return True
                 except IntegrityError:
                     return False
-            free = row["holder"] == holder or row["expires_at"] <= now or holder_is_dead(row["holder"])
+            free = (
+                row["holder"] == holder or row["expires_at"] <= now or holder_is_dead(row["holder"])
+            )
             if not free:
                 return False
             result = conn.execute(
@@ -109,12 +115,18 @@ class SqlDeliveryLog:
     def release_lease(self, name: str, holder: str) -> None:
         """Give the lease up early (normal end of a fan-out)."""
         with self._engine.begin() as conn:
-            conn.execute(delete(leases_table).where(leases_table.c.name == name, leases_table.c.holder == holder))
+            conn.execute(
+                delete(leases_table).where(
+                    leases_table.c.name == name, leases_table.c.holder == holder
+                )
+            )
 
     def lease_holder(self, name: str) -> str | None:
         """Who holds the lease now (expired or not), for reports."""
         with self._engine.connect() as conn:
-            return conn.execute(select(leases_table.c.holder).where(leases_table.c.name == name)).scalar()
+            return conn.execute(
+                select(leases_table.c.holder).where(leases_table.c.name == name)
+            ).scalar()
 
     # --- claims ----------------------------------------------------------------------------
     def recover_orphans(self, holder: str, *, now: datetime) -> int:
@@ -135,7 +147,9 @@ class SqlDeliveryLog:
         t = deliveries_table
         with self._engine.connect() as conn:
             rows = conn.execute(
-                select(t.c.subscription_id, t.c.period_key).where(t.c.period_key.in_(sorted(period_keys)))
+                select(t.c.subscription_id, t.c.period_key).where(
+                    t.c.period_key.in_(sorted(period_keys))
+                )
             ).all()
         return {(int(r[0]), str(r[1])) for r in rows}
 
@@ -181,7 +195,9 @@ class SqlDeliveryLog:
         assert new_id is not None
         return ClaimedDelivery(int(new_id), subscription_id, period_key, 1)
 
-    def record_empty(self, subscription_id: int, user_key: str, period_key: str, *, now: datetime) -> bool:
+    def record_empty(
+        self, subscription_id: int, user_key: str, period_key: str, *, now: datetime
+    ) -> bool:
         """Close a period that had nothing to send; False if the period was already in the log."""
         try:
             with self._engine.begin() as conn:
@@ -202,22 +218,75 @@ class SqlDeliveryLog:
             return False
         return True
 
+    def record_empty_many(self, rows: list[tuple[int, str, str]], *, now: datetime) -> int:
+        """record_empty for many (subscription_id, user_key, period_key) in one transaction."""
+        if not rows:
+            return 0
+        keys = {p for _, _, p in rows}
+        try:
+            return self._insert_empty(rows, keys, now)
+        except IntegrityError:  # another writer got some of them first: fall back row by row
+            return sum(self.record_empty(sid, key, period, now=now) for sid, key, period in rows)
+
+    def _insert_empty(self, rows: list[tuple[int, str, str]], keys: set[str], now: datetime) -> int:
+        t = deliveries_table
+        with self._engine.begin() as conn:
+            taken = {
+                (int(a), str(b))
+                for a, b in conn.execute(
+                    select(t.c.subscription_id, t.c.period_key).where(
+                        t.c.period_key.in_(sorted(keys))
+                    )
+                ).all()
+            }
+            fresh = [r for r in rows if (r[0], r[2]) not in taken]
+            if fresh:
+                conn.execute(
+                    insert(t),
+                    [
+                        {
+                            "subscription_id": sid,
+                            "user_key": key,
+                            "period_key": period,
+                            "status": DeliveryState.EMPTY.value,
+                            "attempts": 0,
+                            "article_count": 0,
+                            "detail": "",
+                            "created_at": now,
+                            "updated_at": now,
+                        }
+                        for sid, key, period in fresh
+                    ],
+                )
+        return len(fresh)
+
     def _claim_where(self, condition, *, holder: str, now: datetime) -> list[ClaimedDelivery]:  # type: ignore[no-untyped-def]
         """Move matching rows to 'sending' one by one with a compare-and-set on their status."""
         t = deliveries_table
         claimed: list[ClaimedDelivery] = []
         with self._engine.connect() as conn:
-            rows = conn.execute(select(t.c.id, t.c.status, t.c.attempts).where(condition).order_by(t.c.id)).all()
+            rows = conn.execute(
+                select(t.c.id, t.c.status, t.c.attempts).where(condition).order_by(t.c.id)
+            ).all()
         for row_id, status, attempts in rows:
             with self._engine.begin() as conn:
                 result = conn.execute(
                     update(t)
                     .where(t.c.id == row_id, t.c.status == status)
-                    .values(status=DeliveryState.SENDING.value, claimed_by=holder, attempts=attempts + 1, updated_at=now)
+                    .values(
+                        status=DeliveryState.SENDING.value,
+                        claimed_by=holder,
+                        attempts=attempts + 1,
+                        updated_at=now,
+                    )
                 )
                 if result.rowcount == 1:
-                    full = conn.execute(select(t.c.subscription_id, t.c.period_key).where(t.c.id == row_id)).one()
-                    claimed.append(ClaimedDelivery(int(row_id), int(full[0]), str(full[1]), attempts + 1))
+                    full = conn.execute(
+                        select(t.c.subscription_id, t.c.period_key).where(t.c.id == row_id)
+                    ).one()
+                    claimed.append(
+                        ClaimedDelivery(int(row_id), int(full[0]), str(full[1]), attempts + 1)
+                    )
         return claimed
 
     def claim_due_retries(self, *, holder: str, now: datetime) -> list[ClaimedDelivery]:
@@ -258,7 +327,11 @@ class SqlDeliveryLog:
         if state is DeliveryState.DELIVERED:
             values["sent_at"] = now
         with self._engine.begin() as conn:
-            conn.execute(update(deliveries_table).where(deliveries_table.c.id == delivery_id).values(**values))
+            conn.execute(
+                update(deliveries_table)
+                .where(deliveries_table.c.id == delivery_id)
+                .values(**values)
+            )
 
     def last_message_at(self, subscription_id: int) -> datetime | None:
         """When this subscription last got a message (digest or notice)."""
@@ -266,7 +339,8 @@ class SqlDeliveryLog:
         with self._engine.connect() as conn:
             value = conn.execute(
                 select(func.max(t.c.sent_at)).where(
-                    t.c.subscription_id == subscription_id, t.c.status == DeliveryState.DELIVERED.value
+                    t.c.subscription_id == subscription_id,
+                    t.c.status == DeliveryState.DELIVERED.value,
                 )
             ).scalar()
         return UtcDateTime().process_result_value(value, self._engine.dialect)
@@ -283,5 +357,7 @@ class SqlDeliveryLog:
     def forget_user(self, user_key: str) -> int:
         """Delete the user's delivery history (/forget)."""
         with self._engine.begin() as conn:
-            result = conn.execute(delete(deliveries_table).where(deliveries_table.c.user_key == user_key))
+            result = conn.execute(
+                delete(deliveries_table).where(deliveries_table.c.user_key == user_key)
+            )
         return int(result.rowcount)

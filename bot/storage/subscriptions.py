@@ -161,25 +161,37 @@ class SqlSubscriptionStore:
     def get(self, subscription_id: int) -> Subscription | None:
         """One subscription by id, active or not."""
         with self._engine.connect() as conn:
-            row = conn.execute(
-                select(subscriptions_table).where(subscriptions_table.c.id == subscription_id)
-            ).mappings().first()
+            row = (
+                conn.execute(
+                    select(subscriptions_table).where(subscriptions_table.c.id == subscription_id)
+                )
+                .mappings()
+                .first()
+            )
         return _row_to_subscription(row) if row else None
 
     def list_for_user(self, user_key: str) -> list[Subscription]:
         """The user's active subscriptions, oldest first (their /subs numbering)."""
         t = subscriptions_table
         with self._engine.connect() as conn:
-            rows = conn.execute(
-                select(t).where(t.c.user_key == user_key, t.c.active.is_(True)).order_by(t.c.id)
-            ).mappings().all()
+            rows = (
+                conn.execute(
+                    select(t).where(t.c.user_key == user_key, t.c.active.is_(True)).order_by(t.c.id)
+                )
+                .mappings()
+                .all()
+            )
         return [_row_to_subscription(r) for r in rows]
 
     def list_active(self) -> list[Subscription]:
         """Every active subscription (start-up rebuild and fan-out)."""
         t = subscriptions_table
         with self._engine.connect() as conn:
-            rows = conn.execute(select(t).where(t.c.active.is_(True)).order_by(t.c.id)).mappings().all()
+            rows = (
+                conn.execute(select(t).where(t.c.active.is_(True)).order_by(t.c.id))
+                .mappings()
+                .all()
+            )
         return [_row_to_subscription(r) for r in rows]
 
     def deactivate(self, subscription_id: int, *, reason: str, at: datetime) -> bool:

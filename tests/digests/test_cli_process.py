@@ -28,30 +28,62 @@ pytestmark = pytest.mark.slow
 
 def _env(tmp_path: Path, database: Database) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("INNOBOT_")}
-    env.update(INNOBOT_DATA_DIR=str(tmp_path / "data"), INNOBOT_DATABASE_URL=database.url, INNOBOT_LOG_LEVEL="WARNING")
+    env.update(
+        INNOBOT_DATA_DIR=str(tmp_path / "data"),
+        INNOBOT_DATABASE_URL=database.url,
+        INNOBOT_LOG_LEVEL="WARNING",
+    )
     return env
 
 
 def _setup(tmp_path: Path, database: Database, users: int) -> Path:
     store = SqlSubscriptionStore(database)
     created = datetime(2026, 11, 16, 10, 0, tzinfo=SH)
-    draft = SubscriptionDraft(topics=("积分贷",), regions=("成都",), frequency="weekly", weekday=0, hour=9)
+    draft = SubscriptionDraft(
+        topics=("积分贷",), regions=("成都",), frequency="weekly", weekday=0, hour=9
+    )
     store.add_many([(draft, f"console:u{i}", "console", f"u{i}") for i in range(users)], at=created)
     articles = tmp_path / "articles.jsonl"
     rows = [
-        {"doc_id": f"d{i}", "title": f"成都积分贷第{i}期", "source": "科技情报参考", "date": "2026-11",
-         "text": f"成都推出积分贷新举措第{i}项。企业可凭创新积分申请贷款。", "ingested_at": f"2026-11-2{i % 3}T08:00:00+08:00"}
+        {
+            "doc_id": f"d{i}",
+            "title": f"成都积分贷第{i}期",
+            "source": "科技情报参考",
+            "date": "2026-11",
+            "text": f"成都推出积分贷新举措第{i}项。企业可凭创新积分申请贷款。",
+            "ingested_at": f"2026-11-2{i % 3}T08:00:00+08:00",
+        }
         for i in range(5)
     ]
-    articles.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    articles.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8"
+    )
     return articles
 
 
-def _run(tmp_path: Path, database: Database, articles: Path, outbox: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def _run(
+    tmp_path: Path, database: Database, articles: Path, outbox: Path, *extra: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [INNOBOT, "digest", "run", "--at", AT, "--json", "--outbox", str(outbox), "--articles", str(articles),
-         "--rate", "0", *extra],
-        env=_env(tmp_path, database), capture_output=True, text=True, timeout=120,
+        [
+            INNOBOT,
+            "digest",
+            "run",
+            "--at",
+            AT,
+            "--json",
+            "--outbox",
+            str(outbox),
+            "--articles",
+            str(articles),
+            "--rate",
+            "0",
+            *extra,
+        ],
+        env=_env(tmp_path, database),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -64,7 +96,9 @@ def _outbox_users(*paths: Path) -> Counter[str]:
     return users
 
 
-def test_kill_9_mid_fan_out_then_restart_delivers_the_rest_and_repeats_nothing(tmp_path: Path, database: Database) -> None:
+def test_kill_9_mid_fan_out_then_restart_delivers_the_rest_and_repeats_nothing(
+    tmp_path: Path, database: Database
+) -> None:
     articles = _setup(tmp_path, database, users=30)
     outbox = tmp_path / "outbox.jsonl"
     crashed = _run(tmp_path, database, articles, outbox, "--crash-after", "7")
@@ -87,15 +121,34 @@ def test_kill_9_mid_fan_out_then_restart_delivers_the_rest_and_repeats_nothing(t
     assert states == {"delivered": 29, "uncertain": 1}
 
 
-def test_two_processes_sharing_one_database_never_both_send(tmp_path: Path, database: Database) -> None:
+def test_two_processes_sharing_one_database_never_both_send(
+    tmp_path: Path, database: Database
+) -> None:
     articles = _setup(tmp_path, database, users=40)
     outs = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
     env = _env(tmp_path, database)
     procs = [
         subprocess.Popen(
-            [INNOBOT, "digest", "run", "--at", AT, "--json", "--outbox", str(out), "--articles", str(articles),
-             "--rate", "0", "--send-delay", "0.05"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                INNOBOT,
+                "digest",
+                "run",
+                "--at",
+                AT,
+                "--json",
+                "--outbox",
+                str(out),
+                "--articles",
+                str(articles),
+                "--rate",
+                "0",
+                "--send-delay",
+                "0.05",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for out in outs
     ]

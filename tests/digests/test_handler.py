@@ -23,7 +23,10 @@ from tests.fakes.digests import RecordingNotifier, article
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 21, 15, 0, tzinfo=SH)  # a Saturday afternoon
 ARTICLE = article(
-    "a1", "成都出台企业创新积分制实施方案", "方案提出依托创新积分为企业提供积分贷支持。", regions=("成都",),
+    "a1",
+    "成都出台企业创新积分制实施方案",
+    "方案提出依托创新积分为企业提供积分贷支持。",
+    regions=("成都",),
     ingested_at=datetime(2026, 11, 20, 8, 0, tzinfo=SH),
 )
 
@@ -41,15 +44,30 @@ def service(sqlite_db: Database) -> SubscriptionService:
     store, log = SqlSubscriptionStore(sqlite_db), SqlDeliveryLog(sqlite_db)
     clock = FixedClock(NOW)
     digests = DigestService(
-        subscriptions=store, deliveries=log, catalog=StaticArticles([ARTICLE]),
-        notifiers={"telegram": RecordingNotifier()}, clock=clock,
+        subscriptions=store,
+        deliveries=log,
+        catalog=StaticArticles([ARTICLE]),
+        notifiers={"telegram": RecordingNotifier()},
+        clock=clock,
     )
     return SubscriptionService(store=store, deliveries=log, digests=digests, clock=clock)
 
 
-def ask(service: SubscriptionService, command: str, args: str = "", *, user: str = "42", channel: str = "telegram") -> list[Reply]:
-    incoming = Incoming(channel=channel, user_id=user, text=args, kind="callback" if command == "callback" else "text",
-                        callback_data=args if command == "callback" else None)
+def ask(
+    service: SubscriptionService,
+    command: str,
+    args: str = "",
+    *,
+    user: str = "42",
+    channel: str = "telegram",
+) -> list[Reply]:
+    incoming = Incoming(
+        channel=channel,
+        user_id=user,
+        text=args,
+        kind="callback" if command == "callback" else "text",
+        callback_data=args if command == "callback" else None,
+    )
     return asyncio.run(service.handle(incoming, command, args))
 
 
@@ -63,7 +81,13 @@ def test_subscribe_in_one_line(service: SubscriptionService) -> None:
     assert "11月23日 周一 09:00" in reply.text
     [sub] = service.store.list_for_user("telegram:42")
     assert (sub.topics, sub.regions, sub.weekday, sub.hour, sub.channel, sub.user_id) == (
-        ("积分贷",), ("成都",), 0, 9, "telegram", "42")
+        ("积分贷",),
+        ("成都",),
+        0,
+        9,
+        "telegram",
+        "42",
+    )
     assert datas([reply]) == [f"sub:pv:{sub.id}", f"sub:del:{sub.id}"]
     [again] = ask(service, "subscribe", "积分贷 成都 每周一 9点")
     assert "已经订阅过" in again.text
@@ -109,8 +133,22 @@ def test_any_topic_any_region_daily_via_buttons(service: SubscriptionService) ->
     assert "全部简报 · 每天 09:00" in done.text
 
 
-@pytest.mark.parametrize("data", ["sub:n:t99", "sub:n:t0:r99", "sub:n:t0:r0:f9", "sub:n:t0:r0:f1:h9", "sub:zzz", "sub:del:x", "sub:", "sub:pv:"])
-def test_stale_or_forged_buttons_get_a_friendly_reply(service: SubscriptionService, data: str) -> None:
+@pytest.mark.parametrize(
+    "data",
+    [
+        "sub:n:t99",
+        "sub:n:t0:r99",
+        "sub:n:t0:r0:f9",
+        "sub:n:t0:r0:f1:h9",
+        "sub:zzz",
+        "sub:del:x",
+        "sub:",
+        "sub:pv:",
+    ],
+)
+def test_stale_or_forged_buttons_get_a_friendly_reply(
+    service: SubscriptionService, data: str
+) -> None:
     [reply] = ask(service, "callback", data)
     assert "失效" in reply.text
     assert service.store.list_for_user("telegram:42") == []
@@ -173,8 +211,20 @@ def test_per_user_limit(service: SubscriptionService) -> None:
     assert "最多 2 个" in ask(service, "subscribe", "c主题")[0].text
 
 
-@pytest.mark.parametrize("command", ["subscribe", "unsubscribe", "subs", "digest", "callback", "weird"])
+@pytest.mark.parametrize(
+    "command", ["subscribe", "unsubscribe", "subs", "digest", "callback", "weird"]
+)
 def test_junk_never_crashes(service: SubscriptionService, command: str) -> None:
-    for junk in ["", " ", "\x00", "😀" * 500, "sub:" + "9" * 200, "-1", "0", "all all", "a" * 10000]:
+    for junk in [
+        "",
+        " ",
+        "\x00",
+        "😀" * 500,
+        "sub:" + "9" * 200,
+        "-1",
+        "0",
+        "all all",
+        "a" * 10000,
+    ]:
         replies = ask(service, command, junk)
         assert replies and all("Traceback" not in r.text for r in replies)

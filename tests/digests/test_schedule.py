@@ -19,7 +19,9 @@ def sh(*args: int) -> datetime:
 
 def test_weekly_due_from_its_slot_in_shanghai_time() -> None:
     # 2026-11-23 is a Monday; 09:00 Shanghai is 01:00 UTC.
-    assert due_slot(WEEKLY_MON_9, datetime(2026, 11, 23, 0, 59, tzinfo=UTC)) is not None  # last week's
+    assert (
+        due_slot(WEEKLY_MON_9, datetime(2026, 11, 23, 0, 59, tzinfo=UTC)) is not None
+    )  # last week's
     slot = due_slot(WEEKLY_MON_9, datetime(2026, 11, 23, 1, 0, tzinfo=UTC))
     assert slot is not None and slot.period_key == "W2026-48"
     assert slot.scheduled == sh(2026, 11, 23, 9, 0)
@@ -46,7 +48,12 @@ def test_quiet_hours_move_the_slot_to_the_next_allowed_time() -> None:
     assert slot is not None and slot.period_key == "D2026-11-23"
     assert slot.effective == sh(2026, 11, 24, 7, 0)
     spec = cron_spec(DAILY_23)
-    assert (spec.day_of_week, spec.hour, spec.minute, spec.timezone) == (None, 7, 0, "Asia/Shanghai")
+    assert (spec.day_of_week, spec.hour, spec.minute, spec.timezone) == (
+        None,
+        7,
+        0,
+        "Asia/Shanghai",
+    )
 
 
 def test_weekly_sunday_late_shifts_to_monday_morning() -> None:
@@ -58,7 +65,9 @@ def test_weekly_sunday_late_shifts_to_monday_morning() -> None:
 
 
 def test_no_quiet_hours_and_midnight() -> None:
-    sub = SubscriptionDraft(frequency="daily", weekday=None, hour=0, minute=15, quiet_start=None, quiet_end=None)
+    sub = SubscriptionDraft(
+        frequency="daily", weekday=None, hour=0, minute=15, quiet_start=None, quiet_end=None
+    )
     slot = due_slot(sub, sh(2026, 11, 23, 0, 15))
     assert slot is not None and slot.period_key == "D2026-11-23"
     assert next_slot(sub, sh(2026, 11, 23, 0, 15)).period_key == "D2026-11-24"

@@ -19,7 +19,9 @@ from tests.fakes.digests import FakeTimer, RecordingNotifier, article
 SH = ZoneInfo("Asia/Shanghai")
 CREATED = datetime(2026, 11, 16, 10, 0, tzinfo=SH)
 MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=SH)
-WEEKLY = SubscriptionDraft(topics=("积分贷",), regions=("成都",), frequency="weekly", weekday=0, hour=9)
+WEEKLY = SubscriptionDraft(
+    topics=("积分贷",), regions=("成都",), frequency="weekly", weekday=0, hour=9
+)
 
 CHENGDU = article(
     "a1",
@@ -46,7 +48,9 @@ NANJING = article(
 class Rig:
     """A service wired to real stores, an in-memory catalog, a recording notifier and a fake timer."""
 
-    def __init__(self, database: Database, articles: list[Article], *, at: datetime = MONDAY_9) -> None:
+    def __init__(
+        self, database: Database, articles: list[Article], *, at: datetime = MONDAY_9
+    ) -> None:
         self.store = SqlSubscriptionStore(database)
         self.log = SqlDeliveryLog(database)
         self.catalog = StaticArticles(articles)
@@ -69,7 +73,9 @@ class Rig:
         )
 
     def subscribe(self, user: str, draft: SubscriptionDraft = WEEKLY, channel: str = "telegram"):  # type: ignore[no-untyped-def]
-        return self.store.add(draft, user_key=f"{channel}:{user}", channel=channel, user_id=user, at=CREATED)
+        return self.store.add(
+            draft, user_key=f"{channel}:{user}", channel=channel, user_id=user, at=CREATED
+        )
 
     def run(self, at: datetime | None = None):  # type: ignore[no-untyped-def]
         if at is not None:
@@ -80,7 +86,9 @@ class Rig:
         return [str(r["status"]) for r in self.log.rows()]
 
 
-def test_due_digest_is_sent_once_best_first_with_title_source_date_summary(database: Database) -> None:
+def test_due_digest_is_sent_once_best_first_with_title_source_date_summary(
+    database: Database,
+) -> None:
     rig = Rig(database, [CHENGDU_MINOR, CHENGDU, NANJING])
     rig.subscribe("1")
     report = rig.run()
@@ -100,7 +108,9 @@ def test_due_digest_is_sent_once_best_first_with_title_source_date_summary(datab
     assert len(rig.notifier.sent) == 1
 
 
-def test_watermark_next_period_has_only_new_articles_and_silence_when_nothing_new(database: Database) -> None:
+def test_watermark_next_period_has_only_new_articles_and_silence_when_nothing_new(
+    database: Database,
+) -> None:
     rig = Rig(database, [CHENGDU])
     rig.subscribe("1")
     rig.run()
@@ -108,7 +118,12 @@ def test_watermark_next_period_has_only_new_articles_and_silence_when_nothing_ne
     assert (nothing.due, nothing.empty, nothing.delivered) == (1, 1, 0)
     assert len(rig.notifier.sent) == 1
     rig.catalog.add(
-        article("a9", "成都积分贷新进展", "成都积分贷投放规模继续扩大，惠及更多企业。", ingested_at=MONDAY_9 + timedelta(days=8))
+        article(
+            "a9",
+            "成都积分贷新进展",
+            "成都积分贷投放规模继续扩大，惠及更多企业。",
+            ingested_at=MONDAY_9 + timedelta(days=8),
+        )
     )
     third = rig.run(MONDAY_9 + timedelta(days=14))
     assert third.delivered == 1
@@ -118,13 +133,18 @@ def test_watermark_next_period_has_only_new_articles_and_silence_when_nothing_ne
 
 
 def test_articles_ingested_after_now_wait_for_a_later_run(database: Database) -> None:
-    future = article("f1", "成都积分贷将来", "成都积分贷的未来消息。", ingested_at=MONDAY_9 + timedelta(hours=1))
+    future = article(
+        "f1", "成都积分贷将来", "成都积分贷的未来消息。", ingested_at=MONDAY_9 + timedelta(hours=1)
+    )
     rig = Rig(database, [CHENGDU, future])
     rig.subscribe("1")
     rig.run()
     assert "将来" not in rig.notifier.sent[0].text
     rig.run(MONDAY_9 + timedelta(days=7))
-    assert "成都积分贷将来" in rig.notifier.sent[1].text and "成都出台" not in rig.notifier.sent[1].text
+    assert (
+        "成都积分贷将来" in rig.notifier.sent[1].text
+        and "成都出台" not in rig.notifier.sent[1].text
+    )
 
 
 def test_weekly_nothing_new_notice_when_asked(database: Database) -> None:
@@ -241,7 +261,9 @@ def test_channel_without_notifier_is_left_due(database: Database) -> None:
 
 def test_quiet_hours_delay_delivery_to_the_morning(database: Database) -> None:
     rig = Rig(database, [CHENGDU], at=datetime(2026, 11, 23, 23, 0, tzinfo=SH))
-    rig.subscribe("1", SubscriptionDraft(topics=("积分贷",), frequency="daily", weekday=None, hour=23))
+    rig.subscribe(
+        "1", SubscriptionDraft(topics=("积分贷",), frequency="daily", weekday=None, hour=23)
+    )
     assert rig.run().due == 0
     assert rig.run(datetime(2026, 11, 24, 3, 0, tzinfo=SH)).due == 0
     report = rig.run(datetime(2026, 11, 24, 7, 0, tzinfo=SH))
@@ -282,7 +304,9 @@ def test_interrupted_claim_of_a_dead_process_is_not_resent(database: Database) -
     rig = Rig(database, [CHENGDU])
     crashed = rig.subscribe("1")
     rig.subscribe("2")
-    rig.log.claim(crashed.id, crashed.user_key, "W2026-48", holder="otherhost:99:dead", now=MONDAY_9)
+    rig.log.claim(
+        crashed.id, crashed.user_key, "W2026-48", holder="otherhost:99:dead", now=MONDAY_9
+    )
     report = rig.run()
     assert (report.recovered_uncertain, report.delivered) == (1, 1)
     assert rig.notifier.users() == ["2"]

@@ -43,7 +43,9 @@ def test_retry_rows_are_claimed_once_after_backoff(database: Database) -> None:
     log = SqlDeliveryLog(database)
     c = log.claim(1, "u", "D1", holder="a", now=NOW)
     assert c is not None
-    log.finish(c.id, DeliveryState.RETRY, now=NOW, attempts=1, next_attempt_at=NOW + timedelta(seconds=60))
+    log.finish(
+        c.id, DeliveryState.RETRY, now=NOW, attempts=1, next_attempt_at=NOW + timedelta(seconds=60)
+    )
     assert log.claim_due_retries(holder="b", now=NOW + timedelta(seconds=59)) == []
     claimed = log.claim_due_retries(holder="b", now=NOW + timedelta(seconds=60))
     assert [(x.id, x.attempts) for x in claimed] == [(c.id, 2)]
@@ -87,7 +89,12 @@ def test_lease_excludes_a_live_holder_until_expiry(database: Database) -> None:
 def test_lease_of_a_dead_local_process_is_taken_over(database: Database) -> None:
     import socket
 
-    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     dead = f"{socket.gethostname()}:{proc.stdout.strip()}:abcd"
     assert holder_is_dead(dead)
     assert not holder_is_dead(f"otherhost:{proc.stdout.strip()}:abcd")

@@ -14,8 +14,15 @@ AT = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
 def test_add_roundtrips_every_field(database: Database) -> None:
     store = SqlSubscriptionStore(database)
     draft = SubscriptionDraft(
-        topics=("积分贷", "科技金融"), regions=("成都",), frequency="daily", weekday=None,
-        hour=20, minute=15, quiet_start=None, quiet_end=None, notify_empty=True,
+        topics=("积分贷", "科技金融"),
+        regions=("成都",),
+        frequency="daily",
+        weekday=None,
+        hour=20,
+        minute=15,
+        quiet_start=None,
+        quiet_end=None,
+        notify_empty=True,
     )
     sub = store.add(draft, user_key="telegram:1", channel="telegram", user_id="1", at=AT)
     again = store.get(sub.id)
@@ -28,9 +35,27 @@ def test_add_roundtrips_every_field(database: Database) -> None:
 
 def test_list_deactivate_and_forget(database: Database) -> None:
     store = SqlSubscriptionStore(database)
-    a = store.add(SubscriptionDraft(topics=("a1",)), user_key="console:u", channel="console", user_id="u", at=AT)
-    b = store.add(SubscriptionDraft(topics=("b1",)), user_key="console:u", channel="console", user_id="u", at=AT)
-    store.add(SubscriptionDraft(topics=("c1",)), user_key="console:v", channel="console", user_id="v", at=AT)
+    a = store.add(
+        SubscriptionDraft(topics=("a1",)),
+        user_key="console:u",
+        channel="console",
+        user_id="u",
+        at=AT,
+    )
+    b = store.add(
+        SubscriptionDraft(topics=("b1",)),
+        user_key="console:u",
+        channel="console",
+        user_id="u",
+        at=AT,
+    )
+    store.add(
+        SubscriptionDraft(topics=("c1",)),
+        user_key="console:v",
+        channel="console",
+        user_id="v",
+        at=AT,
+    )
     assert [s.id for s in store.list_for_user("console:u")] == [a.id, b.id]
     assert store.deactivate(a.id, reason="unsubscribed", at=AT) is True
     assert store.deactivate(a.id, reason="unsubscribed", at=AT) is False
@@ -44,14 +69,29 @@ def test_list_deactivate_and_forget(database: Database) -> None:
 
 def test_ids_are_never_reused(database: Database) -> None:
     store = SqlSubscriptionStore(database)
-    first = store.add(SubscriptionDraft(topics=("x",)), user_key="console:u", channel="console", user_id="u", at=AT)
+    first = store.add(
+        SubscriptionDraft(topics=("x",)),
+        user_key="console:u",
+        channel="console",
+        user_id="u",
+        at=AT,
+    )
     store.forget_user("console:u")
-    second = store.add(SubscriptionDraft(topics=("x",)), user_key="console:u", channel="console", user_id="u", at=AT)
+    second = store.add(
+        SubscriptionDraft(topics=("x",)),
+        user_key="console:u",
+        channel="console",
+        user_id="u",
+        at=AT,
+    )
     assert second.id > first.id
 
 
 def test_add_many_bulk(database: Database) -> None:
     store = SqlSubscriptionStore(database)
-    rows = [(SubscriptionDraft(topics=(f"t{i}",)), f"telegram:{i}", "telegram", str(i)) for i in range(50)]
+    rows = [
+        (SubscriptionDraft(topics=(f"t{i}",)), f"telegram:{i}", "telegram", str(i))
+        for i in range(50)
+    ]
     assert store.add_many(rows, at=AT) == 50
     assert len(store.list_active()) == 50

@@ -1,0 +1,103 @@
+"""DigestScheduler: cron jobs rebuilt from the subscriptions table, in the subscribers' time zone."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.core.article_sources import StaticArticles
+from bot.core.digests import DigestService
+from bot.core.ports import FixedClock
+from bot.core.subscription_types import SubscriptionDraft
+from bot.scheduler import SWEEP_JOB_ID, SYNC_JOB_ID, DigestScheduler
+from bot.settings import Settings
+from bot.storage import Database
+from bot.storage.deliveries import SqlDeliveryLog
+from bot.storage.subscriptions import SqlSubscriptionStore
+from tests.fakes.digests import RecordingNotifier, article
+
+SH = ZoneInfo("Asia/Shanghai")
+CREATED = datetime(2026, 11, 16, 10, 0, tzinfo=SH)
+
+
+@pytest.fixture
+def sqlite_db(settings: Settings) -> Iterator[Database]:
+    db = Database(settings.resolved_database_url)
+    db.migrate()
+    yield db
+    db.dispose()
+
+
+def _rig(
+    db: Database, notifier: RecordingNotifier, now: datetime
+) -> tuple[SqlSubscriptionStore, DigestScheduler]:
+    store = SqlSubscriptionStore(db)
+    service = DigestService(
+        subscriptions=store,
+        deliveries=SqlDeliveryLog(db),
+        catalog=StaticArticles(
+            [article("a1", "成都积分贷", "成都积分贷新政策出台。", ingested_at=CREATED)]
+        ),
+        notifiers={"telegram": notifier},
+        clock=FixedClock(now),
+    )
+    return store, DigestScheduler(service=service, subscriptions=store)
+
+
+def _add(store: SqlSubscriptionStore, user: str, draft: SubscriptionDraft) -> int:
+    return store.add(
+        draft, user_key=f"telegram:{user}", channel="telegram", user_id=user, at=CREATED
+    ).id
+
+
+def test_jobs_are_rebuilt_from_the_database_with_shanghai_time(sqlite_db: Database) -> None:
+    store, sched = _rig(sqlite_db, RecordingNotifier(), CREATED)
+    _add(store, "1", SubscriptionDraft(topics=("积分贷",), frequency="weekly", weekday=0, hour=9))
+    _add(
+        store, "2", SubscriptionDraft(topics=("成都",), frequency="weekly", weekday=0, hour=9)
+    )  # same slot
+    late = _add(
+        store, "3", SubscriptionDraft(topics=("x",), frequency="daily", weekday=None, hour=23)
+    )
+    sched.install()
+    cron = {j.id: j for j in sched.scheduler.get_jobs() if j.id.startswith("digest:cron:")}
+    assert set(cron) == {"digest:cron:Asia/Shanghai:mon:09:00", "digest:cron:Asia/Shanghai:*:07:00"}
+    assert sched.scheduler.get_job(SWEEP_JOB_ID) and sched.scheduler.get_job(SYNC_JOB_ID)
+    trigger = cron["digest:cron:Asia/Shanghai:mon:09:00"].trigger
+    assert isinstance(trigger, CronTrigger) and str(trigger.timezone) == "Asia/Shanghai"
+    after = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    assert trigger.get_next_fire_time(None, after) == datetime(2026, 11, 23, 9, 0, tzinfo=SH)
+    assert trigger.get_next_fire_time(None, after).astimezone(UTC).hour == 1  # type: ignore[union-attr]
+    # A second scheduler (a restart) rebuilds the same jobs from the table alone.
+    _, restarted = _rig(sqlite_db, RecordingNotifier(), CREATED)
+    assert restarted.sync() == 2
+    # Removing a subscription removes its job on the next sync.
+    store.deactivate(late, reason="unsubscribed", at=CREATED)
+    assert sched.sync() == 1
+    assert [j.id for j in sched.scheduler.get_jobs() if j.id.startswith("digest:cron:")] == [
+        "digest:cron:Asia/Shanghai:mon:09:00"
+    ]
+
+
+async def test_started_scheduler_catches_up_at_once_and_delivers(sqlite_db: Database) -> None:
+    notifier = RecordingNotifier()
+    store, sched = _rig(sqlite_db, notifier, datetime(2026, 11, 23, 9, 30, tzinfo=SH))
+    _add(store, "1", SubscriptionDraft(topics=("积分贷",), frequency="weekly", weekday=0, hour=9))
+    reports = []
+    sched.on_report = reports.append
+    sched.start()
+    try:
+        for _ in range(100):
+            if reports:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        sched.shutdown()
+    assert reports and reports[0].delivered == 1
+    assert notifier.users() == ["1"]
+    assert "成都积分贷" in notifier.sent[0].text
