@@ -101,18 +101,13 @@ class WeChatWebhook:
         if message.msg_type == "event" and message.event == "unsubscribe":
             await asyncio.to_thread(self.store.mark_unsubscribed, openid)
             return None
-        if not await asyncio.to_thread(self.store.claim_message, message.dedupe_key, now):
-            log.info("wechat retry of %s answered from cache", message.dedupe_key[:2])
-            return await asyncio.to_thread(self.store.saved_reply, message.dedupe_key)
-        await asyncio.to_thread(self.store.touch_user, openid, now)
+        start = await asyncio.to_thread(self.store.begin_message, message.dedupe_key, openid, now)
+        if not start.first:
+            log.info("wechat retry answered from cache")
+            return start.saved_reply
         self._maybe_prune()
-        choices = (
-            await asyncio.to_thread(self.store.get_choices, openid)
-            if message.msg_type == "text"
-            else []
-        )
+        choices, pending = start.choices, start.pending
         incoming = to_incoming(message, choices)
-        pending = await asyncio.to_thread(self.store.take_pending, openid)
         if incoming is None:
             self._flush_pending(openid, pending)
             return None
@@ -130,8 +125,6 @@ class WeChatWebhook:
             return None
 
         rendered = render_replies(replies, self.texts)
-        if rendered.choices or choices:
-            await asyncio.to_thread(self.store.set_choices, openid, rendered.choices)
         parts = list(rendered.parts)
         xml: str | None = None
         if parts:
@@ -139,8 +132,11 @@ class WeChatWebhook:
             xml = await self._passive(message, parts[0], remaining)
             if xml is not None:
                 parts = parts[1:]
-        if xml is not None:
-            await asyncio.to_thread(self.store.save_reply, message.dedupe_key, xml)
+        shown = rendered.choices if (rendered.choices or choices) else None
+        if xml is not None or shown is not None:
+            await asyncio.to_thread(
+                self.store.finish_message, message.dedupe_key, xml, openid, shown
+            )
         if parts or pending:
             self._spawn(self._push_after(openid, parts, pending, delay=self.push_delay))
         return xml

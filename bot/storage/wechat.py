@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -19,11 +21,21 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage.db import Database, metadata
 
-__all__ = ["WeChatStore", "wechat_messages", "wechat_pending", "wechat_users", "window_open"]
+__all__ = [
+    "MessageStart",
+    "WeChatStore",
+    "wechat_messages",
+    "wechat_pending",
+    "wechat_users",
+    "window_open",
+]
 
 wechat_users = Table(
     "wechat_users",
@@ -52,6 +64,36 @@ wechat_pending = Table(
 )
 
 
+@dataclass(frozen=True)
+class MessageStart:
+    """What begin_message found: first delivery or retry, and the user's saved state."""
+
+    first: bool
+    saved_reply: str | None = None
+    choices: list[str] = field(default_factory=list)
+    pending: list[list[dict[str, str]]] = field(default_factory=list)
+
+
+def _decode_choices(value: str | None) -> list[str]:
+    if not value:
+        return []
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return []
+    return [str(item) for item in data] if isinstance(data, list) else []
+
+
+def _decode_payloads(rows: Sequence[Any]) -> list[list[dict[str, str]]]:
+    items: list[list[dict[str, str]]] = []
+    for row in rows:
+        try:
+            items.append(json.loads(row.payload))
+        except ValueError:
+            continue
+    return items
+
+
 def _aware(value: datetime | None) -> datetime | None:
     """SQLite drops tzinfo; every stored time is UTC."""
     if value is None or value.tzinfo is not None:
@@ -64,6 +106,7 @@ class WeChatStore:
 
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
+        self._dialect = database.dialect
 
     # --- 48-hour window ------------------------------------------------------------------
 
@@ -133,24 +176,97 @@ class WeChatStore:
             value = conn.execute(
                 select(wechat_users.c.choices).where(wechat_users.c.openid == openid)
             ).scalar_one_or_none()
-        if not value:
-            return []
-        try:
-            data = json.loads(value)
-        except ValueError:
-            return []
-        return [str(item) for item in data] if isinstance(data, list) else []
+        return _decode_choices(value)
+
+    # --- one round trip per message ---------------------------------------------------------
+
+    def begin_message(
+        self, msg_key: str, openid: str, at: datetime, *, touch: bool = True
+    ) -> MessageStart:
+        """Claim msg_key, open the user's window and take what waits for them, in one transaction.
+
+        A retry (msg_key already claimed) changes nothing and gets the saved passive reply.
+        """
+        with self._engine.begin() as conn:
+            if not self._claim(conn, msg_key, at):
+                saved = conn.execute(
+                    select(wechat_messages.c.reply_xml).where(wechat_messages.c.msg_key == msg_key)
+                ).scalar_one_or_none()
+                return MessageStart(first=False, saved_reply=saved)
+            row = conn.execute(
+                select(wechat_users.c.choices).where(wechat_users.c.openid == openid)
+            ).first()
+            if touch:
+                if row is None:
+                    conn.execute(
+                        insert(wechat_users).values(
+                            openid=openid, last_message_at=at, unsubscribed=False
+                        )
+                    )
+                else:
+                    conn.execute(
+                        update(wechat_users)
+                        .where(wechat_users.c.openid == openid)
+                        .values(last_message_at=at, unsubscribed=False)
+                    )
+            pending_rows = conn.execute(
+                select(wechat_pending.c.id, wechat_pending.c.payload)
+                .where(wechat_pending.c.openid == openid)
+                .order_by(wechat_pending.c.id)
+            ).all()
+            if pending_rows:
+                conn.execute(
+                    delete(wechat_pending).where(
+                        wechat_pending.c.id.in_([r.id for r in pending_rows])
+                    )
+                )
+        return MessageStart(
+            first=True,
+            choices=_decode_choices(row.choices if row is not None else None),
+            pending=_decode_payloads(pending_rows),
+        )
+
+    def finish_message(
+        self, msg_key: str, reply_xml: str | None, openid: str, choices: Sequence[str] | None
+    ) -> None:
+        """Save the passive reply (for retries) and the numbered choices shown, together."""
+        with self._engine.begin() as conn:
+            if reply_xml is not None:
+                conn.execute(
+                    update(wechat_messages)
+                    .where(wechat_messages.c.msg_key == msg_key)
+                    .values(reply_xml=reply_xml)
+                )
+            if choices is not None:
+                payload = json.dumps(list(choices), ensure_ascii=False) if choices else None
+                conn.execute(
+                    update(wechat_users)
+                    .where(wechat_users.c.openid == openid)
+                    .values(choices=payload)
+                )
 
     # --- MsgId dedupe -----------------------------------------------------------------------
 
     def claim_message(self, msg_key: str, at: datetime) -> bool:
         """True for the first delivery of msg_key; False for WeChat's retries of it."""
-        try:
-            with self._engine.begin() as conn:
-                conn.execute(insert(wechat_messages).values(msg_key=msg_key, received_at=at))
-        except IntegrityError:
-            return False
-        return True
+        with self._engine.begin() as conn:
+            return self._claim(conn, msg_key, at)
+
+    def _claim(self, conn: Connection, msg_key: str, at: datetime) -> bool:
+        """INSERT … ON CONFLICT DO NOTHING: atomic across processes, no savepoint needed."""
+        values = {"msg_key": msg_key, "received_at": at}
+        if self._dialect == "postgresql":
+            stmt: Any = pg_insert(wechat_messages).values(**values).on_conflict_do_nothing()
+        elif self._dialect == "sqlite":
+            stmt = sqlite_insert(wechat_messages).values(**values).on_conflict_do_nothing()
+        else:  # pragma: no cover - other databases: fall back to a savepoint
+            try:
+                with conn.begin_nested():
+                    conn.execute(insert(wechat_messages).values(**values))
+            except IntegrityError:
+                return False
+            return True
+        return conn.execute(stmt.returning(wechat_messages.c.msg_key)).first() is not None
 
     def save_reply(self, msg_key: str, reply_xml: str) -> None:
         """Keep the passive reply so a retry of the same message gets the same answer."""
@@ -200,13 +316,7 @@ class WeChatStore:
             conn.execute(
                 delete(wechat_pending).where(wechat_pending.c.id.in_([r.id for r in rows]))
             )
-        items: list[list[dict[str, str]]] = []
-        for row in rows:
-            try:
-                items.append(json.loads(row.payload))
-            except ValueError:
-                continue
-        return items
+        return _decode_payloads(rows)
 
     def count_pending(self, openid: str) -> int:
         """How many items wait for the user's next message."""

@@ -192,3 +192,21 @@ def test_store_window_dedupe_pending_and_prune(database: Database) -> None:
     assert not store.claim_message("m:1", NOW)
     assert store.prune_messages(NOW + timedelta(hours=2)) == 1
     assert store.claim_message("m:1", NOW)
+
+
+def test_store_message_round_trip_and_dedupe(database: Database) -> None:
+    store = WeChatStore(database)
+    store.add_pending(USER, [{"text": "简报"}], NOW)
+    store.set_choices(USER, ["x"])  # no user row yet: nothing to update
+    first = store.begin_message("m:42", USER, NOW)
+    assert first.first and first.pending == [[{"text": "简报"}]] and first.choices == []
+    assert store.last_message_at(USER) == NOW
+    store.finish_message("m:42", "<xml>reply</xml>", USER, ["a", "b"])
+    retry = store.begin_message("m:42", USER, NOW + timedelta(seconds=5))
+    assert not retry.first and retry.saved_reply == "<xml>reply</xml>"
+    assert store.last_message_at(USER) == NOW  # a retry changes nothing
+    again = store.begin_message("m:43", USER, NOW + timedelta(seconds=6))
+    assert again.first and again.choices == ["a", "b"] and again.pending == []
+    assert not store.claim_message("m:43", NOW)
+    assert store.prune_messages(NOW + timedelta(hours=2)) == 2
+    assert store.claim_message("m:42", NOW)

@@ -1,0 +1,123 @@
+"""Load on the WeChat callback server: signed messages posted concurrently on loopback.
+
+Prints p50/p95/max time to the passive reply (WeChat gives up after 5 s) and throughput, in
+plaintext and safe (AES) mode, with a fixed-latency stand-in for the core so the figure is the
+channel's own cost: signature check, XML, AES, MsgId dedupe and window bookkeeping in SQLite.
+A duplicate of every tenth message is posted too (WeChat's retries) and must not be answered twice.
+
+    .venv/bin/python bench/bench_wechat.py [--messages 400] [--concurrency 32] [--core-ms 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.benchutil import peak_rss_mb, report  # noqa: E402
+from bot.channels.wechat_crypto import WeChatCrypto  # noqa: E402
+from bot.channels.wechat_server import (  # noqa: E402
+    WeChatServerConfig,
+    build_wechat_app,
+    start_wechat_site,
+)
+from bot.channels.wechat_webhook import WeChatWebhook  # noqa: E402
+from bot.channels.wechat_xml import parse_xml  # noqa: E402
+from bot.core.types import Incoming, Reply  # noqa: E402
+from bot.storage import Database  # noqa: E402
+from bot.storage.wechat import WeChatStore  # noqa: E402
+from tests.fakes.wechat import CallbackClient, text_xml  # noqa: E402
+
+TOKEN = "bench-token"
+AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+APP_ID = "wxbench"
+
+
+class FixedLatencyCore:
+    """Answers every message after a fixed delay (the channel is what is measured)."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self.calls = 0
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        self.calls += 1
+        await asyncio.sleep(self.delay)
+        return [Reply(text=f"收到：{incoming.text}。" + "创新积分制说明。" * 20)]
+
+
+async def run_mode(
+    encrypted: bool, messages: int, concurrency: int, core_ms: float, data_dir: Path
+) -> tuple[list[float], float, int, int]:
+    """Latencies (ms) of first deliveries, wall time, core calls, duplicate answers seen."""
+    database = Database(f"sqlite:///{data_dir / ('aes' if encrypted else 'raw')}.sqlite3")
+    database.migrate()
+    core = FixedLatencyCore(core_ms / 1000)
+    crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
+    webhook = WeChatWebhook(assistant=core, store=WeChatStore(database), api=None, push_delay=0)
+    app = build_wechat_app(webhook, WeChatServerConfig(token=TOKEN, crypto=crypto))
+    runner = await start_wechat_site(app, "127.0.0.1", 0)
+    port = runner.addresses[0][1]
+    client = CallbackClient(f"http://127.0.0.1:{port}", TOKEN, crypto=crypto)
+    gate = asyncio.Semaphore(concurrency)
+    latencies: list[float] = []
+    duplicates_answered = 0
+
+    async def one(session: aiohttp.ClientSession, index: int, retry: bool = False) -> None:
+        nonlocal duplicates_answered
+        xml = text_xml(f"oBench{index % 50}", f"问题{index}", str(10_000 + index))
+        async with gate:
+            start = time.perf_counter()
+            status, body = await client.post(session, xml, encrypted=encrypted)
+            elapsed = (time.perf_counter() - start) * 1000
+        if status != 200 or not body.startswith("<xml>") or f"问题{index}" not in parse_xml(body)["Content"]:
+            raise RuntimeError(f"bad reply for message {index}: {status}")
+        if retry:
+            duplicates_answered += 1
+        else:
+            latencies.append(elapsed)
+
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    started = time.perf_counter()
+    async with aiohttp.ClientSession(connector=connector) as session:
+        await asyncio.gather(*(one(session, i) for i in range(messages)))
+        # WeChat's retries of already answered messages: served from the cache, core not called
+        await asyncio.gather(*(one(session, i, retry=True) for i in range(0, messages, 10)))
+    wall = time.perf_counter() - started
+    await runner.cleanup()
+    database.dispose()
+    return latencies, wall, core.calls, duplicates_answered
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=400)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--core-ms", type=float, default=20.0, help="stand-in core latency")
+    args = parser.parse_args()
+    messages = max(1, min(args.messages, 5000))  # bounded
+    with tempfile.TemporaryDirectory() as tmp:
+        for encrypted in (False, True):
+            mode = "aes" if encrypted else "plaintext"
+            latencies, wall, calls, retried = await run_mode(
+                encrypted, messages, args.concurrency, args.core_ms, Path(tmp)
+            )
+            print(report(f"wechat passive reply ({mode}, c={args.concurrency}, core {args.core_ms:.0f}ms)", latencies))
+            print(
+                f"  throughput {len(latencies) / wall:.0f} msg/s; core called {calls}x for "
+                f"{messages} messages + {retried} retries (retries answered from cache)"
+            )
+            if calls != messages:
+                raise SystemExit("duplicate MsgId reached the core")
+    print(f"peak RSS {peak_rss_mb():.0f} MiB")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
