@@ -146,10 +146,8 @@ def build_assistant(
 
     database = database or build_database(settings)
     searcher, answerer = _build_knowledge(settings)
-    subscriptions = _build_subscription_handler(settings, database)
-    extra: list[Forgettable] = list(forgettables)
-    if subscriptions is not None and hasattr(subscriptions, "forget_user"):
-        extra.append(subscriptions)
+    subscriptions = build_subscriptions(settings, database)
+    extra: list[Forgettable] = [subscriptions, *forgettables]
     return CoreAssistant(
         users=UserStore(database),
         sessions=SessionStore(database),
@@ -161,24 +159,15 @@ def build_assistant(
     )
 
 
-def _build_knowledge(settings: Settings) -> tuple[Any, Any]:
-    """Searcher and answerer over the index; (None, None) when the index is not built yet."""
+def _build_knowledge(settings: Settings) -> tuple[Searcher | None, Answerer | None]:
+    """Searcher and answerer over the index; (None, None) when it cannot be opened or built."""
     from retrieval.errors import RetrievalError
 
-    builders = globals()
-    if "build_searcher" not in builders or "build_answerer" not in builders:
-        return None, None  # the retrieval section has not landed
     try:
-        return builders["build_searcher"](settings), builders["build_answerer"](settings)
+        return build_searcher(settings), build_answerer(settings)
     except RetrievalError as exc:
         logging.getLogger(__name__).warning("knowledge base unavailable: %s", type(exc).__name__)
         return None, None
-
-
-def _build_subscription_handler(settings: Settings, database: Database) -> Any:
-    """The subscriptions handler, or None while that section is absent (the core says so)."""
-    builder = globals().get("build_subscriptions")
-    return builder(settings, database) if builder is not None else None
 
 
 # --- subscriptions, digests, scheduler -----------------------------------------------------
