@@ -9,7 +9,7 @@ import pandas as pd
 
 from scoring.errors import InputError
 from scoring.fields import DERIVED, FIELDS, FieldSpec, field_spec, normalize_text
-from scoring.validation import FALSE_WORDS, TRUE_WORDS, share_violation
+from scoring.validation import FALSE_WORDS, LARGEST, TRUE_WORDS, share_violation, too_large_message
 
 __all__ = ["Columns", "map_columns", "prepare_columns"]
 
@@ -126,6 +126,7 @@ def _choice(spec: FieldSpec, col: pd.Series, errors: np.ndarray) -> np.ndarray:
 
 def _range(spec: FieldSpec, values: np.ndarray, errors: np.ndarray) -> None:
     known = ~np.isnan(values)
+    _set_error(errors, known & (np.abs(values) > LARGEST), too_large_message(spec))
     if spec.min is not None:
         message = (
             f"{spec.label}不能为负数" if spec.min == 0 else f"{spec.label}不能低于 {spec.min:g}{spec.unit}"

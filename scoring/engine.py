@@ -147,6 +147,8 @@ def _candidate(
         return None
     t = float(target)  # type: ignore[arg-type]
     need = t / 100 * float(den) if d.op == "ratio" else float(den) * (1 + t / 100)  # type: ignore[arg-type]
+    if not math.isfinite(need * 100):
+        return None
     up = t > float(current)  # type: ignore[arg-type]
     return d.num, given[d.num], _move(FIELDS[d.num].kind, need, up)
 

@@ -8,7 +8,18 @@ from collections.abc import Mapping
 from scoring.errors import InputError
 from scoring.fields import DERIVED, FIELDS, FieldSpec, field_spec, normalize_text
 
-__all__ = ["TRUE_WORDS", "FALSE_WORDS", "coerce", "complete", "derive", "prepare", "share_violation", "validate"]
+__all__ = [
+    "FALSE_WORDS",
+    "LARGEST",
+    "TRUE_WORDS",
+    "coerce",
+    "complete",
+    "derive",
+    "prepare",
+    "share_violation",
+    "too_large_message",
+    "validate",
+]
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "是", "有", "对", "t"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "否", "无", "没有", "不是", "f"})
@@ -87,7 +98,18 @@ def coerce(figures: Mapping[str, object]) -> dict[str, object]:
     return out
 
 
+LARGEST = 1e12
+"""No firm figure is this large in its unit (1e12 万元, persons, %): a typing or unit mistake."""
+
+
+def too_large_message(spec: FieldSpec) -> str:
+    """The message for an absurdly large figure (shared with batch scoring)."""
+    return f"{spec.label}数值过大，请检查单位（金额以万元计）"
+
+
 def _check_range(spec: FieldSpec, value: float) -> None:
+    if abs(value) > LARGEST:
+        raise InputError(spec.name, too_large_message(spec))
     if spec.min is not None and value < spec.min:
         if spec.min == 0:
             raise InputError(spec.name, f"{spec.label}不能为负数")

@@ -181,3 +181,10 @@ def test_tech_sme_reasons_name_why_it_fails() -> None:
     assert "无法确认：资产总额不超过 2 亿元（未提供数据）" in big.reasons
     assert scoring.score({"employees": 100, "revenue": 1000, "total_assets": 2000, "standards": "led"},
                          "tech-sme-2022").reasons == []
+
+
+def test_absurd_figures_are_input_errors_not_crashes() -> None:
+    with pytest.raises(scoring.InputError, match="数值过大"):
+        scoring.score({"revenue": 1e307, "rd_expense": 1})
+    result = scoring.score({"revenue": 1e-300, "rd_expense": 1e11, "revenue_prev": 1e-300})
+    assert result.total is not None

@@ -118,3 +118,21 @@ def test_parser_never_raises(text: str, expect: str | None) -> None:
 @given(st.text(max_size=60))
 def test_parser_never_raises_on_any_unicode(text: str) -> None:
     assert isinstance(scoring.parse_figures(text), ParsedFigures)
+
+
+any_value = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**6, 10**15), st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=6), st.sampled_from(["none", "provincial", "national", "led", "high_tech", "是", "否"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(scoring.FIELDS)), any_value, max_size=12),
+       st.sampled_from(["cn-ref-2024", "tech-sme-2022", "high-tech-2016"]))
+def test_score_raises_only_input_errors(figures: dict[str, Any], rule_set: str) -> None:
+    try:
+        result = scoring.score(figures, rule_set)
+    except scoring.InputError as exc:
+        assert exc.message
+        return
+    result.to_dict()
