@@ -101,13 +101,24 @@ async def test_a_managers_session(user: EmulatorUser) -> None:
     assert len(photos) == 1 and photos[0].is_png
     assert photos[0].upload is not None and photos[0].upload["size"] > 5_000
 
-    # subscribe in one line
-    await user.send("/subscribe 积分贷 成都 每周一 9点")
-    subscribed = await user.replies()
-    assert "积分贷" in _text(subscribed)
+    # subscribe through the inline keyboards: topic, region, frequency, time
+    await user.send("/subscribe")
+    step = await user.replies()
+    for label in ("积分贷", "成都", "每周一", "09:00"):
+        message = _button(step, label)
+        assert message is not None, f"no {label} button in: {_text(step)}"
+        await user.click(message, label)
+        step = await user.replies()
+    assert "已订阅" in _text(step) and "积分贷" in _text(step)
+    await user.send("/subs")
+    listing = _text(await user.replies())
+    assert all(part in listing for part in ("积分贷", "成都", "每周一", "09:00")), listing
 
-    # forget: everything about the user goes
+    # forget: everything about the user goes, subscriptions included
     await user.send("/forget")
     forgotten = await user.replies()
     assert "删除" in _text(forgotten)
+    await user.send("/subs")
+    listing = _text(await user.replies())
+    assert "您还没有订阅" in listing and "每周一 09:00" not in listing
 
