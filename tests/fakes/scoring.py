@@ -85,13 +85,15 @@ def generate_firms(n: int, seed: int = 0, *, missing: float = 0.1, invalid: floa
     if invalid:
         bad = np.flatnonzero(rng.random(n) < invalid)
         for k, i in enumerate(bad):
-            if k % 3 == 0:
+            if k % 4 == 0:
                 df.loc[i, "rd_expense"] = -5.0
-            elif k % 3 == 1:
-                df.loc[i, "rd_staff"] = (df.loc[i, "employees"] or 0) + 5
-                df.loc[i, "employees"] = df.loc[i, "rd_staff"] - 5
-            else:
+            elif k % 4 == 1:
+                df.loc[i, "employees"] = 10.0
+                df.loc[i, "rd_staff"] = 15.0
+            elif k % 4 == 2:
                 df.loc[i, "qualification"] = "superstar"
+            else:
+                df.loc[i, "tax_paid"] = 5e12
     return df
 
 
