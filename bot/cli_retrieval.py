@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -129,7 +129,7 @@ def _print_report(report: Any, title: str) -> None:
 
 # --- corpus ----------------------------------------------------------------------------------
 @corpus_app.command("add")
-def corpus_add(paths: list[Path] = typer.Argument(None, help="文件或目录（txt/md/pdf/docx/html）")) -> None:
+def corpus_add(paths: Annotated[list[Path] | None, typer.Argument(help="文件或目录（txt/md/pdf/docx/html）")] = None) -> None:
     """增量收录简报文件；同一内容重复收录不会改变索引。"""
     if not paths:
         raise _fail("请给出要收录的文件路径，例如：innobot corpus add 简报.pdf")
@@ -146,7 +146,7 @@ def corpus_add(paths: list[Path] = typer.Argument(None, help="文件或目录（
 
 
 @corpus_app.command("remove")
-def corpus_remove(ident: str = typer.Argument("", help="文档编号或文章编号（见 corpus list）")) -> None:
+def corpus_remove(ident: Annotated[str, typer.Argument(help="文档编号或文章编号（见 corpus list）")] = "") -> None:
     """删除一篇文档（或一篇文章）及其索引。"""
     if not ident.strip():
         raise _fail("请给出文档编号，可用 innobot corpus list 查看。")
@@ -159,7 +159,7 @@ def corpus_remove(ident: str = typer.Argument("", help="文档编号或文章编
 
 
 @corpus_app.command("list")
-def corpus_list(as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
+def corpus_list(as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False) -> None:
     """列出已收录的文档和文章。"""
 
     def run() -> None:
@@ -205,14 +205,14 @@ def _questions(question: str | None, batch: Path | None) -> Iterator[tuple[str, 
 
 
 def search(
-    question: str = typer.Argument(None, help="问题"),
-    k: int = typer.Option(5, "-k", "--k", help="返回条数（1-50）"),
-    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
-    batch: Path | None = typer.Option(None, "--batch", help="每行一个问题，输出 JSON Lines"),
-    region: list[str] = typer.Option(None, "--region", help="只看提到该地区的文章（可多次）"),
-    tag: list[str] = typer.Option(None, "--tag", help="只看该主题的文章（可多次）"),
-    date_from: str | None = typer.Option(None, "--date-from", help="起始日期 YYYY[-MM[-DD]]"),
-    date_to: str | None = typer.Option(None, "--date-to", help="截止日期 YYYY[-MM[-DD]]"),
+    question: Annotated[str | None, typer.Argument(help="问题")] = None,
+    k: Annotated[int, typer.Option("-k", "--k", help="返回条数（1-50）")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    batch: Annotated[Path | None, typer.Option("--batch", help="每行一个问题，输出 JSON Lines")] = None,
+    region: Annotated[list[str] | None, typer.Option("--region", help="只看提到该地区的文章（可多次）")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="只看该主题的文章（可多次）")] = None,
+    date_from: Annotated[str | None, typer.Option("--date-from", help="起始日期 YYYY[-MM[-DD]]")] = None,
+    date_to: Annotated[str | None, typer.Option("--date-to", help="截止日期 YYYY[-MM[-DD]]")] = None,
 ) -> None:
     """检索最相关的简报段落。"""
     from retrieval.hybrid import date_bounds
@@ -254,9 +254,9 @@ def search(
 
 
 def ask(
-    question: str = typer.Argument(None, help="问题"),
-    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
-    batch: Path | None = typer.Option(None, "--batch", help="每行一个问题，输出 JSON Lines"),
+    question: Annotated[str | None, typer.Argument(help="问题")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    batch: Annotated[Path | None, typer.Option("--batch", help="每行一个问题，输出 JSON Lines")] = None,
 ) -> None:
     """回答问题并给出出处；简报中没有的内容会如实说明。"""
     items = list(_questions(question, batch))
@@ -280,9 +280,9 @@ def ask(
 
 
 def evaluate(
-    qa_file: Path = typer.Argument(None, help="QA 文件（JSON Lines，见 eval/README.md）"),
-    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
-    details: bool = typer.Option(False, "--details", help="附上逐题结果"),
+    qa_file: Annotated[Path | None, typer.Argument(help="QA 文件（JSON Lines，见 eval/README.md）")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    details: Annotated[bool, typer.Option("--details", help="附上逐题结果")] = False,
 ) -> None:
     """评测检索与回答：hit@1、hit@5、MRR、回答准确率、拒答准确率。"""
     if qa_file is None or not qa_file.is_file():

@@ -1,0 +1,106 @@
+"""The command-line contract: JSON shapes, batch mode, exit codes and Chinese errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("INNOBOT_EMBEDDER", "hash")
+    return CliRunner()
+
+
+def _ok(cli: CliRunner, *args: str) -> str:
+    result = cli.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_search_json_contract(cli: CliRunner) -> None:
+    _ok(cli, "index", "build")
+    assert "已是最新" in _ok(cli, "index", "build")
+    hits = json.loads(_ok(cli, "search", "宁科贷的余额超过多少？", "-k", "3", "--json"))
+    assert len(hits) == 3
+    assert {"doc_id", "title", "source", "date", "text", "score"} <= set(hits[0])
+    assert "367亿元" in hits[0]["text"]
+    filtered = json.loads(_ok(cli, "search", "积分贷", "--json", "--region", "重庆", "--date-from", "2023"))
+    assert filtered and all("重庆" in h["regions"] for h in filtered)
+
+
+def test_ask_json_contract(cli: CliRunner) -> None:
+    out = json.loads(_ok(cli, "ask", "重庆高新区首批参与积分制平台试点的企业有多少家？", "--json"))
+    assert set(out) == {"answer", "grounded", "citations"}
+    assert out["grounded"] and "527家" in out["answer"]
+    assert {"doc_id", "title", "source", "date", "text"} <= set(out["citations"][0])
+    no = json.loads(_ok(cli, "ask", "广州开发区的创新积分怎么计算？", "--json"))
+    assert no["grounded"] is False and no["answer"].startswith("未在已收录的简报中找到")
+
+
+def test_batch_is_json_lines_in_order(cli: CliRunner, tmp_path: Path) -> None:
+    batch = tmp_path / "q.txt"
+    batch.write_text("宁科贷的余额超过多少？\n\n诸暨规上企业研发机构覆盖率是多少？\n", encoding="utf-8")
+    lines = _ok(cli, "ask", "--batch", str(batch)).strip().splitlines()
+    answers = [json.loads(x) for x in lines]
+    assert len(answers) == 3
+    assert "367亿元" in answers[0]["answer"] and answers[1]["grounded"] is False
+    assert "85.94%" in answers[2]["answer"]
+    searched = [json.loads(x) for x in _ok(cli, "search", "--batch", str(batch), "-k", "2").splitlines()]
+    assert [len(s["hits"]) for s in searched] == [2, 0, 2] and "error" in searched[1]
+
+
+def test_eval_reports_metrics(cli: CliRunner) -> None:
+    qa = Path(__file__).resolve().parents[2] / "eval" / "dev_qa.jsonl"
+    metrics = json.loads(_ok(cli, "eval", str(qa), "--json"))
+    assert {"hit@1", "hit@5", "mrr", "answer_accuracy", "abstention_accuracy"} <= set(metrics)
+    assert metrics["hit@1"] >= 0.9
+    assert "hit@1" in _ok(cli, "eval", str(qa))
+
+
+def test_corpus_add_list_remove(cli: CliRunner, tmp_path: Path) -> None:
+    brief = tmp_path / "brief.md"
+    brief.write_text("## 鄂尔多斯推出积分贷\n\n鄂尔多斯首批为37家企业发放积分贷款1.26亿元。\n", encoding="utf-8")
+    _ok(cli, "index", "build")
+    assert "新增文档 1 篇" in _ok(cli, "corpus", "add", str(brief))
+    assert "已存在，跳过：brief.md" in _ok(cli, "corpus", "add", str(brief))
+    docs = json.loads(_ok(cli, "corpus", "list", "--json"))
+    added = [d for d in docs if d["name"] == "brief.md"]
+    assert len(docs) == 6 and added[0]["articles"][0]["title"] == "鄂尔多斯推出积分贷"
+    assert "鄂尔多斯推出积分贷" in _ok(cli, "corpus", "list")
+    _ok(cli, "corpus", "remove", added[0]["id"])
+    assert len(json.loads(_ok(cli, "corpus", "list", "--json"))) == 5
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["ask", "   "], "问题不能为空"),
+        (["ask"], "问题不能为空"),
+        (["search", ""], "问题不能为空"),
+        (["search", "\x00\x01"], "问题"),
+        (["search", "积分", "-k", "0"], "-k"),
+        (["search", "积分", "--date-from", "去年"], "日期格式"),
+        (["corpus", "remove", "nope"], "没有编号为 nope"),
+        (["corpus", "add"], "请给出"),
+        (["eval", "missing.jsonl"], "评测文件"),
+        (["ask", "--batch", "missing.txt"], "无法读取"),
+    ],
+)
+def test_invalid_input_exits_2_with_chinese(cli: CliRunner, args: list[str], needle: str) -> None:
+    result = cli.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert needle in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_corrupt_file_only_is_exit_2(cli: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4 broken")
+    result = cli.invoke(app, ["corpus", "add", str(bad)])
+    assert result.exit_code == 2 and "bad.pdf" in result.stderr
