@@ -461,10 +461,11 @@ def build_wechat_notifier(
     from bot.channels.wechat_notifier import WeChatNotifier
     from bot.storage.wechat import WeChatStore
 
-    if not settings.wechat_token and not settings.wechat_app_id:
+    api = build_wechat_api(settings)
+    if api is None:  # without AppID/AppSecret nothing can be pushed to WeChat users
         return None
     return WeChatNotifier(
-        api=build_wechat_api(settings),
+        api=api,
         store=WeChatStore(database or build_database(settings)),
         template_id=settings.wechat_template_id,
         timezone=settings.timezone,

@@ -25,7 +25,7 @@ from bot.channels.wechat_render import (
 from bot.channels.wechat_xml import WeChatMessage, build_image_reply, build_text_reply
 from bot.core.ports import Assistant, Clock, SystemClock
 from bot.core.types import Incoming, Reply
-from bot.storage.wechat import WeChatStore
+from bot.storage.wechat import MessageStart, WeChatStore
 
 __all__ = ["CHANNEL", "WeChatWebhook", "to_incoming"]
 
@@ -89,6 +89,7 @@ class WeChatWebhook:
         self.push_delay = push_delay  # lets WeChat show the passive reply before the pushed rest
         self.texts = texts or load_wechat_texts()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._inflight: dict[str, asyncio.Future[str | None]] = {}
         self._last_prune = 0.0
 
     # --- entry point ------------------------------------------------------------------------
@@ -103,8 +104,31 @@ class WeChatWebhook:
             return None
         start = await asyncio.to_thread(self.store.begin_message, message.dedupe_key, openid, now)
         if not start.first:
+            inflight = self._inflight.get(message.dedupe_key)
+            if inflight is not None:  # the first delivery is still being answered here
+                try:
+                    return await asyncio.wait_for(asyncio.shield(inflight), self.reply_timeout)
+                except (TimeoutError, asyncio.CancelledError):
+                    return None
             log.info("wechat retry answered from cache")
             return start.saved_reply
+        future: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+        self._inflight[message.dedupe_key] = future
+        try:
+            xml = await self._first_delivery(message, start, started)
+        except BaseException:
+            future.set_result(None)
+            raise
+        else:
+            future.set_result(xml)
+            return xml
+        finally:
+            self._inflight.pop(message.dedupe_key, None)
+
+    async def _first_delivery(
+        self, message: WeChatMessage, start: MessageStart, started: float
+    ) -> str | None:
+        openid = message.from_user
         self._maybe_prune()
         choices, pending = start.choices, start.pending
         incoming = to_incoming(message, choices)

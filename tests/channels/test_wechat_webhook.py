@@ -165,6 +165,8 @@ async def test_concurrent_duplicates_processed_once(h: Harness) -> None:
     results = await asyncio.gather(*(h.client.post(h.session, xml) for _ in range(5)))
     assert all(status == 200 for status, _ in results)
     assert len(h.assistant.seen) == 1
+    # retries that arrive while the first is being answered get the same passive reply
+    assert {body for _, body in results} == {results[0][1]} and "收到：并发" in results[0][1]
 
 
 async def test_long_answer_first_part_passive_rest_by_customer_service(
