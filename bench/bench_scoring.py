@@ -68,6 +68,10 @@ def bench_batch(n: int) -> None:
     tracemalloc.stop()
     print(f"batch peak traced memory (allocations during score_table, input frame excluded): "
           f"{peak / 2**20:.0f} MiB")
+    for rule_set in ("tech-sme-2022", "high-tech-2016"):
+        t0 = time.perf_counter()
+        score_table(df, rule_set)
+        print(f"batch {rule_set} of {n:,} firms: {time.perf_counter() - t0:.2f} s")
     # spot check: a few rows against the single-firm engine
     for i in range(0, n, max(1, n // 50)):
         row = result.table.iloc[i]
