@@ -28,7 +28,9 @@ def render_answer(answer: Answer, texts: Texts) -> str:
         if key in seen:
             continue
         seen.add(key)
-        cites.append(texts.get("citation", title=c.title, source=c.source, date=c.date).rstrip())
+        cites.append(
+            texts.get("citation", title=_title(c.title), source=c.source, date=c.date).rstrip()
+        )
         if len(cites) == MAX_CITATIONS:
             break
     if cites:
@@ -41,14 +43,18 @@ def render_policies(hits: Sequence[Hit], texts: Texts) -> str:
     if not hits:
         return texts.get("policy_none")
     items = [
-        texts.get("policy_item", title=h.title, source=h.source, date=h.date).rstrip() for h in hits
+        texts.get("policy_item", title=_title(h.title), source=h.source, date=h.date).rstrip()
+        for h in hits
     ]
     return "\n".join([texts.get("policies_header"), *items])
 
 
 def weakest_fields(result: dict[str, Any], n: int = 3) -> list[dict[str, Any]]:
-    """The n indicators furthest from their maximum (missing ones count as 0)."""
+    """The n supplied indicators furthest from their maximum (missing ones only to fill up)."""
     indicators = [i for i in result.get("indicators") or [] if _num(i.get("weight")) > 0]
+    supplied = [i for i in indicators if not i.get("missing")]
+    if len(supplied) >= n:
+        indicators = supplied
 
     def shortfall(i: dict[str, Any]) -> tuple[float, float]:
         ratio = _num(i.get("points")) / _num(i.get("weight"))
@@ -115,6 +121,10 @@ def _render_cn_ref(
                     missing=texts.get("missing_mark") if i.get("missing") else "",
                 )
             )
+    missing = [i for i in result.get("indicators") or [] if i.get("missing")]
+    if missing and all(not i.get("missing") for i in weakest):
+        points = _fmt(sum(_num(i.get("weight")) for i in missing))
+        lines.append(texts.get("missing_summary", count=len(missing), points=points))
     suggestions = list(result.get("suggestions") or [])[:3]
     if suggestions:
         lines.append(texts.get("suggestions_header"))
@@ -157,6 +167,11 @@ def _render_hightech(result: dict[str, Any], texts: Texts) -> str:
     lines.append(texts.get("hightech_likely" if result.get("likely_meets") else "hightech_unlikely"))
     lines.append(texts.get("disclaimer_hightech"))
     return "\n".join(lines)
+
+
+def _title(title: str) -> str:
+    """A title in 《》 unless it already quotes a document itself (no 《…《…》…》)."""
+    return title if "《" in title else f"《{title}》"
 
 
 def _label_of(item: Any) -> str:

