@@ -11,7 +11,14 @@ import pytest
 from bot import app as composition
 from bot.channels.telegram import TelegramRunner
 from bot.settings import Settings
-from tests.fakes.telegram import BotMessage, Emulator, EmulatorUser, emulator_or_skip, new_token
+from tests.fakes.telegram import (
+    BotMessage,
+    Emulator,
+    EmulatorUser,
+    application_idle,
+    emulator_or_skip,
+    new_token,
+)
 
 pytestmark = [pytest.mark.server, pytest.mark.slow, pytest.mark.timeout(120)]
 
@@ -48,7 +55,8 @@ async def user(emulator: Emulator, real_settings: Settings) -> AsyncIterator[Emu
     await runner.start()
     try:
         async with httpx.AsyncClient(base_url=emulator.url, timeout=10) as http:
-            yield EmulatorUser(http, token, user_id=20260101, name="李总")
+            idle = application_idle(runner.application)
+            yield EmulatorUser(http, token, user_id=20260101, name="李总", bot_idle=idle)
     finally:
         await runner.stop()
         database.dispose()

@@ -8,12 +8,14 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
+from telegram.ext import Application
 
 from bot.channels.telegram import TelegramRunner, build_application
 from tests.fakes.telegram import (
     Emulator,
     EmulatorUser,
     ScriptedAssistant,
+    application_idle,
     emulator_or_skip,
     new_token,
 )
@@ -39,21 +41,25 @@ async def http(emulator: Emulator) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def token(emulator: Emulator, assistant: ScriptedAssistant) -> AsyncIterator[str]:
+async def bot(emulator: Emulator, assistant: ScriptedAssistant) -> AsyncIterator[Application]:
     """A bot polling the emulator with its own token, running while the test runs."""
-    bot_token = new_token()
-    application = build_application(token=bot_token, assistant=assistant, api_url=emulator.url)
+    application = build_application(token=new_token(), assistant=assistant, api_url=emulator.url)
     runner = TelegramRunner(application, poll_timeout=1)
     await runner.start()
     try:
-        yield bot_token
+        yield application
     finally:
         await runner.stop()
 
 
 @pytest.fixture
-def user(http: httpx.AsyncClient, token: str) -> EmulatorUser:
-    return EmulatorUser(http, token, user_id=4242)
+def token(bot: Application) -> str:
+    return bot.bot.token
+
+
+@pytest.fixture
+def user(http: httpx.AsyncClient, bot: Application) -> EmulatorUser:
+    return EmulatorUser(http, bot.bot.token, user_id=4242, bot_idle=application_idle(bot))
 
 
 async def test_start_shows_keyboard_and_click_reaches_core(
@@ -146,7 +152,7 @@ async def test_oversized_table_is_refused_before_download(
     runner = TelegramRunner(application, poll_timeout=1)
     await runner.start()
     try:
-        uploader = EmulatorUser(http, token, user_id=4343)
+        uploader = EmulatorUser(http, token, user_id=4343, bot_idle=application_idle(application))
         await uploader.upload("big.xlsx", b"x" * 64, "application/vnd.ms-excel")
         (refusal,) = await uploader.replies()
     finally:

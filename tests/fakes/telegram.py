@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
+from telegram.ext import Application
 
 from bot.core.types import Choice, Incoming, Reply
 
@@ -30,6 +31,7 @@ __all__ = [
     "EmulatorUser",
     "RecordingBot",
     "ScriptedAssistant",
+    "application_idle",
     "emulator_or_skip",
     "new_token",
     "tiny_png",
@@ -271,14 +273,37 @@ class BotMessage:
 _ids = itertools.count(1)
 
 
-class EmulatorUser:
-    """One person chatting with the bot: sends messages, clicks buttons, reads replies."""
+def application_idle(application: Application) -> Callable[[], bool]:
+    """For an in-process bot: true when no update is queued or being handled (replies all sent)."""
 
-    def __init__(self, http: httpx.AsyncClient, token: str, user_id: int, name: str = "王经理"):
+    def idle() -> bool:
+        processor = application.update_processor
+        return application.update_queue.empty() and processor.current_concurrent_updates == 0
+
+    return idle
+
+
+class EmulatorUser:
+    """One person chatting with the bot: sends messages, clicks buttons, reads replies.
+
+    With `bot_idle` (an in-process bot) a turn is complete when the emulator has handed every
+    update over and the bot is idle; without it, when no new message came for `idle` seconds.
+    """
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        token: str,
+        user_id: int,
+        name: str = "王经理",
+        *,
+        bot_idle: Callable[[], bool] | None = None,
+    ):
         self._http = http
         self.token = token
         self.user_id = user_id
         self.name = name
+        self._bot_idle = bot_idle
 
     def _common(self) -> dict[str, Any]:
         person = {"id": self.user_id, "is_bot": False, "first_name": self.name}
@@ -343,11 +368,17 @@ class EmulatorUser:
         idle: float = 0.3,
         timeout: float = 15.0,
     ) -> list[BotMessage]:
-        """Collect bot messages until at least one came (and `until` holds) and the chat is quiet."""
+        """Collect bot messages until at least one came (and `until` holds) and the turn is over."""
         got: list[BotMessage] = []
         deadline = time.monotonic() + timeout
         last_new = time.monotonic()
+        settled_since: float | None = None
         while time.monotonic() < deadline:
+            if self._bot_idle is not None:  # sample before reading, so nothing sent after is missed
+                if not await self._settled():
+                    settled_since = None
+                elif settled_since is None:
+                    settled_since = time.monotonic()
             response = await self._http.post(
                 "/getUpdates", json={"token": self.token, "chatId": self.user_id}
             )
@@ -357,10 +388,19 @@ class EmulatorUser:
                 got.extend(fresh)
                 last_new = time.monotonic()
             satisfied = bool(got) and (until is None or until(got))
-            if satisfied and time.monotonic() - last_new >= idle:
+            if self._bot_idle is not None:  # idle for a while: no fetched update still in transit
+                done = settled_since is not None and time.monotonic() - settled_since >= 0.1
+            else:
+                done = time.monotonic() - last_new >= idle
+            if satisfied and done:
                 return got
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.03)
         return got
+
+    async def _settled(self) -> bool:
+        response = await self._http.post("/_innobot/pending", json={"token": self.token})
+        response.raise_for_status()
+        return response.json()["result"] == 0 and self._bot_idle is not None and self._bot_idle()
 
 
 def _bot_message(item: dict[str, Any]) -> BotMessage:

@@ -18,6 +18,7 @@
 //   8. POST /_innobot/failNext {token, method, error_code, description, retry_after?} makes the
 //      next call of `method` fail the way the real Bot API does (403 blocked, 429 flood control).
 //   9. editMessageText / editMessageReplyMarkup answer with the message and can drop a keyboard.
+//      POST /_innobot/pending {token} counts user updates the bot has not fetched yet.
 //  10. setMyCommands / getMyCommands remember the command menu; other methods the emulator lacks
 //      that only need `true` (sendChatAction, ...) acknowledge.
 'use strict';
@@ -109,6 +110,8 @@ function innobotRoutes(app, server) {
     failures.set(`${token}/${method}`, body);
     ok(res, true);
   });
+  app.post('/_innobot/pending', (req, res) => ok(res, server.storage.userMessages
+    .filter((u) => u.botToken === req.body.token && !u.isRead).length));
   app.all('/bot:token/:method', (req, res, next) => {
     const key = `${req.params.token}/${req.params.method}`;
     const body = failures.get(key);
