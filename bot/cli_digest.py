@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -24,6 +25,15 @@ def _parse_at(value: str | None, zone: str) -> datetime | None:
     except ValueError:
         raise typer.BadParameter("时间格式应为 ISO 8601，例如 2026-11-23T09:00+08:00") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=ZoneInfo(zone))
+
+
+def _values(notifiers: object) -> list[object]:
+    """The notifier objects behind a mapping (AnyChannel has no keys: its one notifier)."""
+    from bot.channels.console_notifier import AnyChannel
+
+    if isinstance(notifiers, AnyChannel):
+        return [notifiers["*"]]
+    return list(notifiers.values()) if isinstance(notifiers, dict) else []
 
 
 @digest_app.command("run")
@@ -49,9 +59,9 @@ def run(
 ) -> None:
     """Deliver every digest due at --at through the configured channels (exactly once per period)."""
     from bot.app import build_database, build_digest_notifiers, build_digest_service, load_settings
-    from bot.channels.console_notifier import AnyChannel, OutboxNotifier
+    from bot.channels.console_notifier import AnyChannel, ConsoleNotifier, OutboxNotifier
     from bot.core.article_sources import load_articles_jsonl
-    from bot.core.digests import RateLimiter
+    from bot.core.digests import RateLimiter, RunReport
     from bot.core.ports import FixedClock, Notifier
 
     settings = load_settings()
@@ -61,7 +71,9 @@ def run(
     if outbox is not None:
         notifiers = AnyChannel(OutboxNotifier(outbox, crash_after=crash_after, delay=send_delay))
     else:
-        notifiers = build_digest_notifiers(settings)
+        notifiers = build_digest_notifiers(settings, database)
+        if as_json:  # keep stdout pure JSON: printed digests go to stderr
+            notifiers["console"] = ConsoleNotifier(stream=sys.stderr)
     catalog = load_articles_jsonl(articles) if articles is not None else None
     service = build_digest_service(
         settings,
@@ -71,8 +83,18 @@ def run(
         clock=FixedClock(when) if when else None,
         limiter=RateLimiter(per_second=rate or None),
     )
+
+    async def deliver() -> RunReport:
+        try:
+            return await service.send_due(when)
+        finally:
+            for notifier in {id(n): n for n in _values(notifiers)}.values():
+                close = getattr(notifier, "aclose", None)
+                if close is not None:
+                    await close()
+
     try:
-        report = asyncio.run(service.send_due(when))
+        report = asyncio.run(deliver())
     finally:
         database.dispose()
     if as_json:

@@ -355,11 +355,15 @@ class DigestService:
                 report.blocked += 1
                 return
             if result.status is DeliveryStatus.DEFERRED:
+                # The channel took custody (WeChat queues it for the user's next message): the
+                # period is done and its articles count as handed over.
                 self.deliveries.finish(
                     claimed.id,
                     DeliveryState.DEFERRED,
                     now=now,
                     attempts=attempts,
+                    article_count=digest.total,
+                    watermark_to=digest.watermark_to,
                     detail=result.detail,
                 )
                 report.deferred += 1
@@ -390,38 +394,3 @@ class DigestService:
             )
             report.retry_scheduled += 1
             return
-
-    # --- WeChat-style deferred digests -------------------------------------------------------
-    def release_deferred(self, user_key: str, now: datetime | None = None) -> list[Reply]:
-        """Digests a channel deferred (48-hour window), as replies for the user's next message.
-
-        The rows are marked delivered here: the caller sends the replies in its passive reply.
-        """
-        now = now or self.clock.now()
-        claimed = self.deliveries.claim_deferred(user_key, holder=self.holder, now=now)
-        if not claimed:
-            return []
-        subs = {s.id: s for s in self.subscriptions.list_for_user(user_key)}
-        live = [subs[c.subscription_id] for c in claimed if c.subscription_id in subs]
-        _, digests = self.compose_for(live, now)
-        replies: list[Reply] = []
-        for c in claimed:
-            sub = subs.get(c.subscription_id)
-            if sub is None:
-                self.deliveries.finish(
-                    c.id, DeliveryState.FAILED, now=now, attempts=c.attempts, detail="inactive"
-                )
-                continue
-            digest = digests[sub.id]
-            out = self._replies(sub, digest, now) or self._notice(sub)
-            replies.extend(out)
-            self.deliveries.finish(
-                c.id,
-                DeliveryState.DELIVERED,
-                now=now,
-                attempts=c.attempts,
-                article_count=digest.total,
-                watermark_to=digest.watermark_to,
-                detail="released",
-            )
-        return replies

@@ -58,7 +58,9 @@ class DeliveryState(StrEnum):
     RETRY = "retry"  # transient failure, next_attempt_at set
     FAILED = "failed"  # gave up after the bounded attempts
     BLOCKED = "blocked"  # the user blocked the bot; subscriptions deactivated
-    DEFERRED = "deferred"  # channel could not push (WeChat 48 h window): waits for the user
+    DEFERRED = (
+        "deferred"  # channel queued it (WeChat 48 h window): reaches the user on next message
+    )
     UNCERTAIN = "uncertain"  # claimant died mid-send: never resent, articles roll into next digest
 
 
@@ -136,10 +138,6 @@ class DeliveryLog(Protocol):
     def record_empty_many(self, rows: list[tuple[int, str, str]], *, now: datetime) -> int: ...
 
     def claim_due_retries(self, *, holder: str, now: datetime) -> list[ClaimedDelivery]: ...
-
-    def claim_deferred(
-        self, user_key: str, *, holder: str, now: datetime
-    ) -> list[ClaimedDelivery]: ...
 
     def finish(
         self,

@@ -154,12 +154,15 @@ class SqlDeliveryLog:
         return {(int(r[0]), str(r[1])) for r in rows}
 
     def watermarks(self) -> dict[int, datetime]:
-        """Per subscription, the newest article time it has been delivered (digests start after it)."""
+        """Per subscription, the newest article handed to its channel (the next digest starts after it)."""
         t = deliveries_table
         with self._engine.connect() as conn:
             rows = conn.execute(
                 select(t.c.subscription_id, func.max(t.c.watermark_to))
-                .where(t.c.status == DeliveryState.DELIVERED.value, t.c.watermark_to.is_not(None))
+                .where(
+                    t.c.status.in_([DeliveryState.DELIVERED.value, DeliveryState.DEFERRED.value]),
+                    t.c.watermark_to.is_not(None),
+                )
                 .group_by(t.c.subscription_id)
             ).all()
         out: dict[int, datetime] = {}
@@ -293,12 +296,6 @@ class SqlDeliveryLog:
         """Failed-but-retryable rows whose backoff has elapsed."""
         t = deliveries_table
         cond = and_(t.c.status == DeliveryState.RETRY.value, t.c.next_attempt_at <= now)
-        return self._claim_where(cond, holder=holder, now=now)
-
-    def claim_deferred(self, user_key: str, *, holder: str, now: datetime) -> list[ClaimedDelivery]:
-        """Digests a channel could not push (WeChat window), to hand over when the user writes."""
-        t = deliveries_table
-        cond = and_(t.c.status == DeliveryState.DEFERRED.value, t.c.user_key == user_key)
         return self._claim_where(cond, holder=holder, now=now)
 
     def finish(

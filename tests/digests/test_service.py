@@ -236,18 +236,18 @@ def test_blocked_user_is_deactivated_and_never_retried(database: Database) -> No
     assert rig.run(MONDAY_9 + timedelta(days=7)).due == 0
 
 
-def test_deferred_digest_is_released_on_next_message(database: Database) -> None:
+def test_deferred_digest_is_left_to_the_channel_queue_and_not_retried(database: Database) -> None:
     rig = Rig(database, [CHENGDU])
     rig.notifier = RecordingNotifier(channel="wechat")
-    rig.service = rig.make_service()
     rig.service.notifiers = {"wechat": rig.notifier}
     rig.subscribe("o1", channel="wechat")
-    rig.notifier.will("o1", DeliveryResult(DeliveryStatus.DEFERRED, detail="window"))
+    rig.notifier.will("o1", DeliveryResult(DeliveryStatus.DEFERRED, detail="queued"))
     assert rig.run().deferred == 1
-    replies = rig.service.release_deferred("wechat:o1")
-    assert replies and "成都出台" in replies[0].text
-    assert rig.states() == ["delivered"]
-    assert rig.service.release_deferred("wechat:o1") == []
+    assert rig.states() == ["deferred"]
+    assert rig.run(MONDAY_9 + timedelta(hours=1)).due == 0
+    # The queued digest reaches the user later; next week does not repeat its articles.
+    nxt = rig.run(MONDAY_9 + timedelta(days=7))
+    assert (nxt.due, nxt.empty, nxt.delivered) == (1, 1, 0)
 
 
 def test_channel_without_notifier_is_left_due(database: Database) -> None:
@@ -313,3 +313,26 @@ def test_interrupted_claim_of_a_dead_process_is_not_resent(database: Database) -
     # The uncertain period is closed; its articles roll into the next digest (watermark unchanged).
     rig.run(MONDAY_9 + timedelta(days=7))
     assert rig.notifier.users() == ["2", "1"]
+
+
+def test_a_service_that_loses_its_lease_stops_sending(database: Database) -> None:
+    rig = Rig(database, [CHENGDU])
+    for i in range(6):
+        rig.subscribe(str(i))
+    service = rig.make_service("me:1:x")
+    service.lease_seconds = 0.0  # renew before every send
+    original = rig.notifier.send
+
+    async def steal_after_two(user_id, replies):  # type: ignore[no-untyped-def]
+        result = await original(user_id, replies)
+        if len(rig.notifier.sent) == 2:
+            from datetime import UTC
+
+            far = datetime.now(UTC) + timedelta(days=1)
+            assert rig.log.acquire_lease(LEASE_NAME, "thief:2:y", now=far, ttl=3600)
+        return result
+
+    rig.notifier.send = steal_after_two  # type: ignore[method-assign]
+    report = asyncio.run(service.send_due(MONDAY_9))
+    assert report.stopped_early and report.delivered == 2
+    assert len(rig.notifier.sent) == 2

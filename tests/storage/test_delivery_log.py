@@ -32,8 +32,16 @@ def test_watermark_comes_from_delivered_rows_only(database: Database) -> None:
     assert c1 and c2 and c3
     mark = NOW - timedelta(hours=5)
     log.finish(c1.id, DeliveryState.DELIVERED, now=NOW, watermark_to=mark, article_count=2)
-    log.finish(c2.id, DeliveryState.DEFERRED, now=NOW, watermark_to=NOW)
-    log.finish(c3.id, DeliveryState.RETRY, now=NOW, next_attempt_at=NOW + timedelta(minutes=1))
+    log.finish(c2.id, DeliveryState.DEFERRED, now=NOW, watermark_to=NOW)  # queued by the channel
+    log.finish(
+        c3.id,
+        DeliveryState.RETRY,
+        now=NOW,
+        next_attempt_at=NOW + timedelta(minutes=1),
+        watermark_to=NOW,
+    )
+    assert log.watermarks() == {1: NOW}
+    log.finish(c2.id, DeliveryState.FAILED, now=NOW, watermark_to=NOW)
     assert log.watermarks() == {1: mark}
     assert log.last_message_at(1) == NOW
     assert log.last_message_at(2) is None
@@ -50,16 +58,6 @@ def test_retry_rows_are_claimed_once_after_backoff(database: Database) -> None:
     claimed = log.claim_due_retries(holder="b", now=NOW + timedelta(seconds=60))
     assert [(x.id, x.attempts) for x in claimed] == [(c.id, 2)]
     assert log.claim_due_retries(holder="c", now=NOW + timedelta(seconds=120)) == []
-
-
-def test_deferred_rows_released_per_user(database: Database) -> None:
-    log = SqlDeliveryLog(database)
-    c = log.claim(1, "wechat:o1", "D1", holder="a", now=NOW)
-    assert c is not None
-    log.finish(c.id, DeliveryState.DEFERRED, now=NOW)
-    assert log.claim_deferred("wechat:other", holder="a", now=NOW) == []
-    assert [x.id for x in log.claim_deferred("wechat:o1", holder="a", now=NOW)] == [c.id]
-    assert log.claim_deferred("wechat:o1", holder="a", now=NOW) == []
 
 
 def test_orphans_of_another_holder_become_uncertain(database: Database) -> None:
