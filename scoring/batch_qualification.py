@@ -107,7 +107,11 @@ def _tree(rule: Mapping[str, Any], cols: Columns, n: int) -> np.ndarray:
 
 
 def _join(acc: np.ndarray, mask: np.ndarray, text: str) -> np.ndarray:
-    return np.where(mask, np.where(acc == "", text, acc + "；" + text), acc)
+    """Append text to the rows in mask (only those rows are touched)."""
+    idx = np.flatnonzero(mask)
+    if idx.size:
+        acc[idx] = [f"{a}；{text}" if a else text for a in acc[idx].tolist()]
+    return acc
 
 
 def tech_sme_columns(rs: TechSmeRuleSet, cols: Columns, n: int) -> dict[str, Any]:
