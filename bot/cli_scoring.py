@@ -125,6 +125,29 @@ def score_batch_command(
     )
 
 
+def score_rules_command() -> None:
+    """列出可用的规则集（含园区规则目录），并逐个检查规则文件。"""
+    import scoring
+    from bot.app import load_settings
+
+    try:
+        dirs = scoring_rule_dirs(load_settings())
+        ids = scoring.available_rule_sets(dirs)
+    except scoring.ScoringError as exc:
+        raise _fail(exc.message) from None
+    broken = 0
+    for rule_id in ids:
+        try:
+            rs = scoring.load_rule_set(rule_id, dirs)
+        except scoring.RuleSetError as exc:
+            typer.echo(exc.message, err=True)
+            broken += 1
+            continue
+        typer.echo(f"{rs.id}\t版本 {rs.version}\t{rs.title}")
+    if broken:
+        raise typer.Exit(2)
+
+
 def _guarded(func: Any) -> Any:
     """Last line of defence: an unexpected error is logged, the user sees one Chinese line."""
     import functools
@@ -147,3 +170,4 @@ def register(app: typer.Typer) -> None:
     """Attach this area's commands to the root app."""
     app.command("score")(_guarded(score_command))
     app.command("score-batch")(_guarded(score_batch_command))
+    app.command("score-rules")(_guarded(score_rules_command))

@@ -103,3 +103,14 @@ def test_score_batch_unwritable_output_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "无法写入" in result.stderr
     result = runner.invoke(app, ["score-batch", str(src), "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code == 2 and "不支持的输出格式" in result.stderr
+
+
+def test_score_rules_lists_and_checks_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = runner.invoke(app, ["score-rules"])
+    assert result.exit_code == 0
+    assert "cn-ref-2024" in result.stdout and "tech-sme-2022" in result.stdout
+    (tmp_path / "zone-broken.yaml").write_text("id: zone-broken\nversion: '1'\nkind: points\n", encoding="utf-8")
+    monkeypatch.setenv("INNOBOT_RULES_DIR", str(tmp_path))
+    result = runner.invoke(app, ["score-rules"])
+    assert result.exit_code == 2
+    assert "zone-broken.yaml" in result.stderr and "categories" in result.stderr

@@ -136,3 +136,18 @@ def test_score_raises_only_input_errors(figures: dict[str, Any], rule_set: str) 
         assert exc.message
         return
     result.to_dict()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(firms(), min_size=1, max_size=15))
+def test_batch_equals_single_on_random_frames(rows: list[dict[str, Any]]) -> None:
+    import pandas as pd
+
+    from scoring.batch import score_table
+
+    table = score_table(pd.DataFrame(rows)).table
+    for i, firm in enumerate(rows):
+        single = scoring.score(firm)
+        assert table.loc[i, "rectified_total"] == single.rectified_total
+        for cat in single.categories:
+            assert table.loc[i, cat.label] == round(cat.points, 2)
