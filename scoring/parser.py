@@ -47,6 +47,7 @@ class ParsedFigures:
     problems: list[str] = field(default_factory=list)
 
 
+MAX_CHARS = 5000
 _FILLERS = re.compile(
     r"一共|总共|共计|合计|累计|一起|一些|一下|一直|一般|一定|一家|大约|大概|约为|左右|将近|接近|差不多|同比|"
     r"统一|唯一|第一|万一|一年多|一百多|如下"
@@ -190,7 +191,9 @@ def parse_figures(text: str, expect: str | None = None) -> ParsedFigures:
         if answer is not None:
             return answer
     pattern, aliases, phrases = _vocabulary()
-    norm = _normalize(text[:5000])
+    if len(text) > MAX_CHARS:
+        result.problems.append(f"文字太长，只读取了前 {MAX_CHARS} 个字，请分几次发送")
+    norm = _normalize(text[:MAX_CHARS])
     tokens = [
         _Token(next(k for k, v in m.groupdict().items() if v is not None), m.group(), m.start(), m.end())
         for m in pattern.finditer(norm)
