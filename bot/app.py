@@ -254,6 +254,7 @@ def build_subscriptions(
         deliveries=SqlDeliveryLog(database),
         digests=digests if digests is not None else build_digest_service(settings, database, {}),
         wechat_template_configured=bool(settings.wechat_template_id),
+        timezone=settings.timezone,
     )
 
 

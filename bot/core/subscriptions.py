@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.core.digest_compose import (
     SubscriptionTexts,
@@ -63,6 +64,7 @@ class SubscriptionService:
         clock: Clock | None = None,
         wechat_template_configured: bool = False,
         max_per_user: int = MAX_PER_USER,
+        timezone: str = "Asia/Shanghai",
         vocab: Vocabulary | None = None,
         texts: SubscriptionTexts | None = None,
     ) -> None:
@@ -72,6 +74,7 @@ class SubscriptionService:
         self.clock = clock or SystemClock()
         self.wechat_template_configured = wechat_template_configured
         self.max_per_user = max_per_user
+        self.timezone = timezone  # schedules users type are local times in this zone
         self.vocab = vocab or load_vocabulary()
         self.texts = texts or load_subscription_texts()
         self._listeners: list[Callable[[], object]] = []
@@ -118,7 +121,7 @@ class SubscriptionService:
         return self._create(incoming, parsed)
 
     def _create(self, incoming: Incoming, parsed: ParsedRequest) -> list[Reply]:
-        draft = parsed.draft
+        draft = replace(parsed.draft, timezone=self.timezone)
         existing = self.store.list_for_user(incoming.user_key)
         for sub in existing:
             if _same(sub, draft):
