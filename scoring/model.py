@@ -25,6 +25,7 @@ __all__ = [
     "Step",
     "Steps",
     "TechSmeRuleSet",
+    "Veto",
     "compare",
 ]
 
