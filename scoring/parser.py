@@ -124,7 +124,9 @@ def _plain(number: Decimal) -> object:
     return int(number) if number == number.to_integral_value() else float(number)
 
 
-def _convert(field_name: str, num_text: str, negate: bool) -> tuple[object | None, str | None]:
+def _convert(
+    field_name: str, num_text: str, negate: bool, *, bare_money_in_wan: bool = False
+) -> tuple[object | None, str | None]:
     """(value, None) or (None, problem) for a number token paired with a field."""
     spec = FIELDS[field_name]
     minus = num_text[:1] in ("-", "负")
@@ -144,9 +146,12 @@ def _convert(field_name: str, num_text: str, negate: bool) -> tuple[object | Non
     elif spec.kind == "money":
         if unit and not money_unit:
             return None, f"{label}：“{num_text}”的单位不对，应为金额（元/万元/亿元）"
-        if not (money_unit or has_big):
+        if money_unit or has_big:
+            value = number / Decimal(10000)
+        elif bare_money_in_wan:
+            value = number
+        else:
             return None, f"{label}：“{num_text}”没有单位，请说明是元、万元还是亿元"
-        value = number / Decimal(10000)
     elif spec.kind == "count":
         if money_unit or (has_big and unit not in ("人", "名", "位", "个", "件", "项", "次", "家")):
             return None, f"{label}：“{num_text}”的单位不对，应为{spec.unit or '个数'}"
@@ -182,6 +187,7 @@ def parse_figures(text: str, expect: str | None = None) -> ParsedFigures:
 
     ``expect`` is the field the dialogue just asked for: a lone number without a label
     ('两千万'), or 是/否 and an option label for bool/enum fields, is taken as that field.
+    A bare number for a money field is then read in 万元 (ask the question with the unit).
     """
     result = ParsedFigures()
     if not isinstance(text, str) or not text.strip():
@@ -312,7 +318,7 @@ def _expected_answer(text: str, expect: str) -> ParsedFigures | None:
     tokens = [m for m in pattern.finditer(norm) if m.lastgroup not in ("sep",)]
     if len(tokens) != 1 or tokens[0].lastgroup != "num":
         return None
-    value, problem = _convert(expect, tokens[0].group(), negate=False)
+    value, problem = _convert(expect, tokens[0].group(), negate=False, bare_money_in_wan=True)
     if problem:
         result.problems.append(problem)
     else:

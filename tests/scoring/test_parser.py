@@ -47,7 +47,8 @@ def test_single_figures(text: str, field: str, value: float) -> None:
     ("answer", "field", "value"),
     [("两千万", "revenue", 2000), ("百分之四点五", "rd_intensity", 4.5), ("1.5千万", "revenue", 1500),
      ("0.8亿元", "revenue", 8000), ("十二人", "rd_staff", 12), ("是", "key_field", True),
-     ("省级", "rd_platform_level", "provincial"), ("没有", "standards", "none")],
+     ("省级", "rd_platform_level", "provincial"), ("没有", "standards", "none"),
+     ("3000", "revenue", 3000), ("3000万元", "revenue", 3000), ("12", "rd_staff", 12)],
 )
 def test_bare_answers_to_a_question(answer: str, field: str, value: object) -> None:
     parsed = parse_figures(answer, expect=field)
