@@ -13,9 +13,11 @@ from zoneinfo import ZoneInfo
 
 from bot.channels.wechat_api import UNSUBSCRIBED_ERRORS, WeChatAPI, WeChatAPIError
 from bot.channels.wechat_render import (
+    ChoiceMenu,
     OutPart,
     WeChatTexts,
     load_wechat_texts,
+    merge_menus,
     parts_to_payload,
     render_replies,
 )
@@ -64,21 +66,26 @@ class WeChatNotifier:
         """Push replies to one OpenID; see the module docstring for the routing."""
         if await asyncio.to_thread(self.store.is_unsubscribed, user_id):
             return DeliveryResult(DeliveryStatus.BLOCKED, "unsubscribed")
-        rendered = render_replies(replies, self.texts)
+        rendered = render_replies(replies, self.texts, numbers=False)
         parts = rendered.parts
         if not parts:
             return DeliveryResult(DeliveryStatus.DELIVERED, "nothing to send")
         now = self.clock.now()
         last = await asyncio.to_thread(self.store.last_message_at, user_id)
         if self.api is not None and window_open(last, now, WINDOW_HOURS):
-            result = await self._push(user_id, parts)
+            result = await self._push(user_id, parts, rendered.menu)
             if result is not None:
-                if result.status is DeliveryStatus.DELIVERED and rendered.choices:
-                    await asyncio.to_thread(self.store.set_choices, user_id, rendered.choices)
+                if result.status is DeliveryStatus.DELIVERED and rendered.menu is not None:
+                    await asyncio.to_thread(self._add_menu, user_id, rendered.menu)
                 return result
-        return await self._outside_window(user_id, parts, replies)
+        return await self._outside_window(user_id, parts, replies, rendered.menu)
 
-    async def _push(self, user_id: str, parts: list[OutPart]) -> DeliveryResult | None:
+    def _add_menu(self, user_id: str, menu: ChoiceMenu) -> None:
+        self.store.set_choices(user_id, merge_menus(self.store.get_choices(user_id), [menu]))
+
+    async def _push(
+        self, user_id: str, parts: list[OutPart], menu: ChoiceMenu | None
+    ) -> DeliveryResult | None:
         """Customer-service push; None when WeChat says the window has closed after all."""
         for index, part in enumerate(parts):
             try:
@@ -90,7 +97,7 @@ class WeChatNotifier:
                 if exc.errcode in _BAD_USER_ERRORS:
                     return DeliveryResult(DeliveryStatus.BLOCKED, f"errcode {exc.errcode}")
                 if index > 0:  # part of it arrived: queue the rest instead of repeating it
-                    await self._queue(user_id, parts[index:])
+                    await self._queue(user_id, parts[index:], menu)
                     return DeliveryResult(DeliveryStatus.DELIVERED, "partly; rest queued")
                 if exc.errcode in _OUTSIDE_WINDOW_ERRORS:
                     return None
@@ -101,10 +108,10 @@ class WeChatNotifier:
         return DeliveryResult(DeliveryStatus.DELIVERED)
 
     async def _outside_window(
-        self, user_id: str, parts: list[OutPart], replies: list[Reply]
+        self, user_id: str, parts: list[OutPart], replies: list[Reply], menu: ChoiceMenu | None
     ) -> DeliveryResult:
         """Queue the digest for the next message; nudge by subscription notice if configured."""
-        await self._queue(user_id, parts)
+        await self._queue(user_id, parts, menu)
         if self.api is None or not self.template_id:
             return DeliveryResult(DeliveryStatus.DEFERRED, "outside the 48-hour window; queued")
         try:
@@ -119,9 +126,14 @@ class WeChatNotifier:
             return DeliveryResult(DeliveryStatus.DEFERRED, f"notice failed ({exc.errcode}); queued")
         return DeliveryResult(DeliveryStatus.DELIVERED, "subscription notice; digest queued")
 
-    async def _queue(self, user_id: str, parts: list[OutPart]) -> None:
-        now = self.clock.now()
-        await asyncio.to_thread(self.store.add_pending, user_id, parts_to_payload(parts), now)
+    async def _queue(
+        self, user_id: str, parts: list[OutPart], menu: ChoiceMenu | None = None
+    ) -> None:
+        """Keep parts (and the menu their links belong to) for the user's next message."""
+        payload = parts_to_payload(parts)
+        if menu is not None:
+            payload.append({"menu": menu.to_json()})
+        await asyncio.to_thread(self.store.add_pending, user_id, payload, self.clock.now())
 
     def _notice_data(self, replies: list[Reply]) -> dict[str, str]:
         """Template fields from the first line of the digest and today's date."""

@@ -1,9 +1,11 @@
-"""Core replies → WeChat message parts: byte-safe text chunks, images, numbered choices."""
+"""Core replies → WeChat message parts: byte-safe text chunks, images, tappable choices."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import html
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -15,6 +17,7 @@ from bot.core.split import split_text
 from bot.core.types import Reply
 
 __all__ = [
+    "ChoiceMenu",
     "MAX_PARTS",
     "TEXT_MAX_BYTES",
     "TEXT_MAX_CHARS",
@@ -22,6 +25,7 @@ __all__ = [
     "RenderedReplies",
     "WeChatTexts",
     "load_wechat_texts",
+    "merge_menus",
     "parts_from_payload",
     "parts_to_payload",
     "render_replies",
@@ -71,11 +75,62 @@ class OutPart:
 
 
 @dataclass(frozen=True)
+class ChoiceMenu:
+    """The options shown last: a tap on a menu link, the exact label or (in a conversation)
+    the number brings back the option's callback data — WeChat has no inline buttons."""
+
+    items: tuple[tuple[str, str], ...]  # (callback data, label), in display order
+    numbers: bool = True  # pushes already number their articles: there, digits stay text
+
+    def pick(self, text: str, menu_id: str = "") -> str | None:
+        """The callback data the user chose with this message, or None."""
+        typed = text.strip()
+        if menu_id.isdigit() and 1 <= int(menu_id) <= len(self.items):
+            data, label = self.items[int(menu_id) - 1]
+            if not typed or typed == label:
+                return data
+        for data, label in self.items:
+            if typed and typed == label:
+                return data
+        if self.numbers and typed.isdigit() and 1 <= int(typed) <= len(self.items):
+            return self.items[int(typed) - 1][0]
+        return None
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"numbers": self.numbers, "items": [list(item) for item in self.items]},
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, raw: str | None) -> ChoiceMenu | None:
+        """Tolerant decoding: anything unreadable is simply no menu."""
+        if not raw:
+            return None
+        try:
+            data = json.loads(raw)
+            items = tuple((str(d), str(lab)) for d, lab in data["items"])
+            return cls(items=items, numbers=bool(data.get("numbers", True))) if items else None
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+def merge_menus(current: str | None, menus: list[ChoiceMenu]) -> str:
+    """Stored menu JSON extended with pushed menus: earlier options keep their numbers."""
+    base = ChoiceMenu.from_json(current)
+    items = list(base.items) if base is not None else []
+    for menu in menus:
+        items.extend(item for item in menu.items if item not in items)
+    numbers = base.numbers if base is not None else False
+    return ChoiceMenu(items=tuple(items), numbers=numbers).to_json()
+
+
+@dataclass(frozen=True)
 class RenderedReplies:
-    """Parts in send order, plus the callback data behind each numbered choice shown."""
+    """Parts in send order, plus the menu of options shown (None when there were none)."""
 
     parts: list[OutPart]
-    choices: list[str]
+    menu: ChoiceMenu | None = None
 
 
 def split_for_wechat(
@@ -93,11 +148,14 @@ def split_for_wechat(
     return out
 
 
-def render_replies(replies: list[Reply], texts: WeChatTexts | None = None) -> RenderedReplies:
-    """Translate core replies; choices become "reply 1/2/3" lines since WeChat has no buttons."""
+def render_replies(
+    replies: list[Reply], texts: WeChatTexts | None = None, *, numbers: bool = True
+) -> RenderedReplies:
+    """Translate core replies; choices become tappable menu links (and numbers in a chat)."""
     texts = texts or load_wechat_texts()
     parts: list[OutPart] = []
-    choices: list[str] = []
+    items: list[tuple[str, str]] = []
+    prefix = "" if numbers else "push_"
     for reply in replies:
         body = reply.text.strip()
         if reply.document is not None:
@@ -106,10 +164,11 @@ def render_replies(replies: list[Reply], texts: WeChatTexts | None = None) -> Re
             body = f"{body}\n\n{note}" if body else note
         options = [choice for row in reply.choices for choice in row]
         if options:
-            lines = [texts.get("choices_header")]
+            lines = [texts.get(prefix + "choices_header")]
             for choice in options:
-                choices.append(choice.data)
-                lines.append(texts.get("choice_item", number=len(choices), label=choice.label))
+                items.append((choice.data, choice.label))
+                label = html.escape(choice.label, quote=True)
+                lines.append(texts.get(prefix + "choice_item", number=len(items), label=label))
             body = (body + "\n\n" if body else "") + "\n".join(lines)
         parts.extend(OutPart(text=chunk) for chunk in split_for_wechat(body))
         if reply.image_png is not None:  # after its text: the text can go out as the passive reply
@@ -117,7 +176,8 @@ def render_replies(replies: list[Reply], texts: WeChatTexts | None = None) -> Re
     if len(parts) > MAX_PARTS:
         kept = parts[: MAX_PARTS - 1]
         parts = [*kept, OutPart(text=texts.get("truncated"))]
-    return RenderedReplies(parts=parts, choices=choices)
+    menu = ChoiceMenu(items=tuple(items), numbers=numbers) if items else None
+    return RenderedReplies(parts=parts, menu=menu)
 
 
 def parts_to_payload(parts: list[OutPart]) -> list[dict[str, str]]:

@@ -15,9 +15,11 @@ from typing import Any
 
 from bot.channels.wechat_api import UNSUBSCRIBED_ERRORS, WeChatAPI, WeChatAPIError
 from bot.channels.wechat_render import (
+    ChoiceMenu,
     OutPart,
     WeChatTexts,
     load_wechat_texts,
+    merge_menus,
     parts_from_payload,
     parts_to_payload,
     render_replies,
@@ -39,17 +41,15 @@ _PRUNE_EVERY = 600.0
 _PENDING_FLUSH_MAX = 3
 
 
-def to_incoming(message: WeChatMessage, choices: list[str] | None = None) -> Incoming | None:
+def to_incoming(message: WeChatMessage, menu: ChoiceMenu | None = None) -> Incoming | None:
     """The core's view of a WeChat message; None for events that need no answer."""
     user = message.from_user
     kind = message.msg_type
     if kind == "text":
         text = message.content
-        number = text.strip()
-        if choices and number.isdigit() and 1 <= int(number) <= len(choices):
-            return Incoming(
-                CHANNEL, user, text=text, kind="callback", callback_data=choices[int(number) - 1]
-            )
+        picked = menu.pick(text, message.menu_id) if menu is not None else None
+        if picked is not None:
+            return Incoming(CHANNEL, user, text=text, kind="callback", callback_data=picked)
         return Incoming(CHANNEL, user, text=text)
     if kind == "voice" and message.recognition:
         return Incoming(CHANNEL, user, text=message.recognition)
@@ -130,8 +130,8 @@ class WeChatWebhook:
     ) -> str | None:
         openid = message.from_user
         self._maybe_prune()
-        choices, pending = start.choices, start.pending
-        incoming = to_incoming(message, choices)
+        menu, pending = ChoiceMenu.from_json(start.choices), start.pending
+        incoming = to_incoming(message, menu)
         if incoming is None:
             self._flush_pending(openid, pending)
             return None
@@ -156,10 +156,16 @@ class WeChatWebhook:
             xml = await self._passive(message, parts[0], remaining)
             if xml is not None:
                 parts = parts[1:]
-        shown = rendered.choices if (rendered.choices or choices) else None
-        if xml is not None or shown is not None:
+        shown = rendered.menu.to_json() if rendered.menu is not None else None
+        update_choices = rendered.menu is not None or start.choices is not None
+        if xml is not None or update_choices:
             await asyncio.to_thread(
-                self.store.finish_message, message.dedupe_key, xml, openid, shown
+                self.store.finish_message,
+                message.dedupe_key,
+                xml,
+                openid,
+                shown,
+                update_choices=update_choices,
             )
         if parts or pending:
             self._spawn(self._push_after(openid, parts, pending, delay=self.push_delay))
@@ -209,8 +215,8 @@ class WeChatWebhook:
     ) -> None:
         replies = await task
         rendered = render_replies(replies, self.texts)
-        if rendered.choices:
-            await asyncio.to_thread(self.store.set_choices, openid, rendered.choices)
+        if rendered.menu is not None:
+            await asyncio.to_thread(self.store.set_choices, openid, rendered.menu.to_json())
         await self._push_after(openid, rendered.parts, pending)
 
     async def _push_after(
@@ -229,9 +235,16 @@ class WeChatWebhook:
             recent = pending[-_PENDING_FLUSH_MAX:]  # older digests are superseded by newer ones
             header = OutPart(text=self.texts.get("pending_header", count=len(recent)))
             flat = [header]
+            menus: list[ChoiceMenu] = []
             for item in recent:
                 flat.extend(parts_from_payload(item))
-            await self.push(openid, flat)
+                menus.extend(_menus_in(item))
+            if await self.push(openid, flat) and menus:
+                await asyncio.to_thread(self._add_menus, openid, menus)
+
+    def _add_menus(self, openid: str, menus: list[ChoiceMenu]) -> None:
+        """Links in flushed digests stay tappable, next to whatever options were shown last."""
+        self.store.set_choices(openid, merge_menus(self.store.get_choices(openid), menus))
 
     def _flush_pending(self, openid: str, pending: list[list[dict[str, str]]]) -> None:
         if pending:
@@ -276,6 +289,16 @@ class WeChatWebhook:
             await asyncio.to_thread(self.store.prune_pending, now - _PENDING_HORIZON)
 
         self._spawn(prune())
+
+
+def _menus_in(payload: list[dict[str, str]]) -> list[ChoiceMenu]:
+    menus = []
+    for entry in payload:
+        if isinstance(entry, dict) and "menu" in entry:
+            menu = ChoiceMenu.from_json(entry["menu"])
+            if menu is not None:
+                menus.append(menu)
+    return menus
 
 
 async def send_part(api: WeChatAPI | None, openid: str, part: OutPart) -> None:

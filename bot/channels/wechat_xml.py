@@ -85,6 +85,7 @@ class WeChatMessage:
     event: str = ""
     event_key: str = ""
     recognition: str = ""  # speech-to-text of a voice message, when the account enables it
+    menu_id: str = ""  # bizmsgmenuid: which menu link of ours the user tapped
     raw: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -115,6 +116,7 @@ def parse_message(fields: dict[str, str]) -> WeChatMessage:
         event=fields.get("Event", "").lower(),
         event_key=fields.get("EventKey", ""),
         recognition=fields.get("Recognition", ""),
+        menu_id=fields.get("bizmsgmenuid", ""),
         raw=dict(fields),
     )
 

@@ -43,7 +43,7 @@ wechat_users = Table(
     Column("openid", String(128), primary_key=True),
     Column("last_message_at", DateTime(timezone=True), nullable=True),
     Column("unsubscribed", Boolean, nullable=False, default=False),
-    Column("choices", Text, nullable=True),  # JSON list of callback data for "reply 1/2/3"
+    Column("choices", Text, nullable=True),  # the channel's JSON menu of the options shown last
 )
 
 wechat_messages = Table(
@@ -70,18 +70,8 @@ class MessageStart:
 
     first: bool
     saved_reply: str | None = None
-    choices: list[str] = field(default_factory=list)
+    choices: str | None = None  # opaque JSON written by the channel
     pending: list[list[dict[str, str]]] = field(default_factory=list)
-
-
-def _decode_choices(value: str | None) -> list[str]:
-    if not value:
-        return []
-    try:
-        data = json.loads(value)
-    except ValueError:
-        return []
-    return [str(item) for item in data] if isinstance(data, list) else []
 
 
 def _decode_payloads(rows: Sequence[Any]) -> list[list[dict[str, str]]]:
@@ -162,21 +152,19 @@ class WeChatStore:
 
     # --- numbered choices ------------------------------------------------------------------
 
-    def set_choices(self, openid: str, data: Sequence[str]) -> None:
-        """Remember the callback data behind the numbered options we just showed."""
-        payload = json.dumps(list(data), ensure_ascii=False) if data else None
+    def set_choices(self, openid: str, payload: str | None) -> None:
+        """Remember the options just shown (the channel's JSON), or forget them with None."""
         with self._engine.begin() as conn:
             conn.execute(
                 update(wechat_users).where(wechat_users.c.openid == openid).values(choices=payload)
             )
 
-    def get_choices(self, openid: str) -> list[str]:
-        """The callback data of the options shown last, in display order."""
+    def get_choices(self, openid: str) -> str | None:
+        """The options shown last, as the channel stored them."""
         with self._engine.connect() as conn:
-            value = conn.execute(
+            return conn.execute(
                 select(wechat_users.c.choices).where(wechat_users.c.openid == openid)
             ).scalar_one_or_none()
-        return _decode_choices(value)
 
     # --- one round trip per message ---------------------------------------------------------
 
@@ -222,14 +210,20 @@ class WeChatStore:
                 )
         return MessageStart(
             first=True,
-            choices=_decode_choices(row.choices if row is not None else None),
+            choices=row.choices if row is not None else None,
             pending=_decode_payloads(pending_rows),
         )
 
     def finish_message(
-        self, msg_key: str, reply_xml: str | None, openid: str, choices: Sequence[str] | None
+        self,
+        msg_key: str,
+        reply_xml: str | None,
+        openid: str,
+        choices: str | None,
+        *,
+        update_choices: bool = True,
     ) -> None:
-        """Save the passive reply (for retries) and the numbered choices shown, together."""
+        """Save the passive reply (for retries) and the options shown, together."""
         with self._engine.begin() as conn:
             if reply_xml is not None:
                 conn.execute(
@@ -237,12 +231,11 @@ class WeChatStore:
                     .where(wechat_messages.c.msg_key == msg_key)
                     .values(reply_xml=reply_xml)
                 )
-            if choices is not None:
-                payload = json.dumps(list(choices), ensure_ascii=False) if choices else None
+            if update_choices:
                 conn.execute(
                     update(wechat_users)
                     .where(wechat_users.c.openid == openid)
-                    .values(choices=payload)
+                    .values(choices=choices)
                 )
 
     # --- MsgId dedupe -----------------------------------------------------------------------

@@ -182,8 +182,8 @@ def test_store_window_dedupe_pending_and_prune(database: Database) -> None:
     assert store.is_unsubscribed(USER)
     store.touch_user(USER, NOW)  # following again re-opens
     assert not store.is_unsubscribed(USER)
-    store.set_choices(USER, ["a", "b"])
-    assert store.get_choices(USER) == ["a", "b"]
+    store.set_choices(USER, '{"items": [["a", "A"]]}')
+    assert store.get_choices(USER) == '{"items": [["a", "A"]]}'
     store.add_pending(USER, [{"text": "一"}], NOW)
     store.add_pending(USER, [{"text": "二"}], NOW + timedelta(seconds=1))
     assert store.take_pending(USER) == [[{"text": "一"}], [{"text": "二"}]]
@@ -197,16 +197,20 @@ def test_store_window_dedupe_pending_and_prune(database: Database) -> None:
 def test_store_message_round_trip_and_dedupe(database: Database) -> None:
     store = WeChatStore(database)
     store.add_pending(USER, [{"text": "简报"}], NOW)
-    store.set_choices(USER, ["x"])  # no user row yet: nothing to update
+    store.set_choices(USER, "menu-x")  # no user row yet: nothing to update
     first = store.begin_message("m:42", USER, NOW)
-    assert first.first and first.pending == [[{"text": "简报"}]] and first.choices == []
+    assert first.first and first.pending == [[{"text": "简报"}]] and first.choices is None
     assert store.last_message_at(USER) == NOW
-    store.finish_message("m:42", "<xml>reply</xml>", USER, ["a", "b"])
+    store.finish_message("m:42", "<xml>reply</xml>", USER, "menu-ab")
     retry = store.begin_message("m:42", USER, NOW + timedelta(seconds=5))
     assert not retry.first and retry.saved_reply == "<xml>reply</xml>"
     assert store.last_message_at(USER) == NOW  # a retry changes nothing
     again = store.begin_message("m:43", USER, NOW + timedelta(seconds=6))
-    assert again.first and again.choices == ["a", "b"] and again.pending == []
+    assert again.first and again.choices == "menu-ab" and again.pending == []
+    store.finish_message("m:43", None, USER, None, update_choices=False)
+    assert store.get_choices(USER) == "menu-ab"
+    store.finish_message("m:43", None, USER, None)
+    assert store.get_choices(USER) is None
     assert not store.claim_message("m:43", NOW)
     assert store.prune_messages(NOW + timedelta(hours=2)) == 2
     assert store.claim_message("m:42", NOW)

@@ -15,6 +15,8 @@ from bot.channels.wechat_crypto import (
 )
 from bot.channels.wechat_render import (
     TEXT_MAX_BYTES,
+    ChoiceMenu,
+    merge_menus,
     parts_from_payload,
     parts_to_payload,
     render_replies,
@@ -209,13 +211,33 @@ def test_split_respects_byte_limit_and_keeps_content(text: str) -> None:
 def test_render_numbers_choices_and_orders_image_after_text() -> None:
     replies = [
         Reply(text="结果：80 分", image_png=b"\x89PNG"),
-        Reply(text="请选择", choices=((Choice("确认", "c:1"), Choice("修改", "c:2")),)),
+        Reply(text="请选择", choices=((Choice("确认", "c:1"), Choice("<改>", "c:2")),)),
     ]
     rendered = render_replies(replies)
     assert [p.is_image for p in rendered.parts] == [False, True, False]
-    assert "1. 确认" in rendered.parts[2].text and "2. 修改" in rendered.parts[2].text
-    assert rendered.choices == ["c:1", "c:2"]
+    text = rendered.parts[2].text
+    assert '1. <a href="weixin://bizmsgmenu?msgmenucontent=确认&msgmenuid=1">确认</a>' in text
+    assert "&lt;改&gt;" in text and "<改>" not in text  # labels cannot inject markup
+    menu = rendered.menu
+    assert menu is not None and menu.items == (("c:1", "确认"), ("c:2", "<改>"))
     assert parts_from_payload(parts_to_payload(rendered.parts)) == rendered.parts
+
+
+def test_menu_picks_by_tap_label_or_number() -> None:
+    menu = ChoiceMenu(items=(("c:1", "确认"), ("c:2", "修改")))
+    assert menu.pick("修改", menu_id="2") == "c:2"  # a tap on the link
+    assert menu.pick("确认") == "c:1"  # typed label
+    assert menu.pick(" 2 ") == "c:2"  # typed number
+    assert menu.pick("3") is None and menu.pick("随便问问") is None
+    assert menu.pick("确认", menu_id="2") == "c:1"  # id and label disagree: the label wins
+    pushed = ChoiceMenu(items=(("sub:del:1", "取消此订阅"),), numbers=False)
+    assert pushed.pick("1") is None  # a digest numbers its articles: digits stay questions
+    assert pushed.pick("取消此订阅") == "sub:del:1"
+    assert ChoiceMenu.from_json(menu.to_json()) == menu
+    assert ChoiceMenu.from_json("[broken") is None and ChoiceMenu.from_json(None) is None
+    merged = ChoiceMenu.from_json(merge_menus(menu.to_json(), [pushed]))
+    assert merged is not None and merged.numbers and merged.pick("1") == "c:1"
+    assert merged.pick("取消此订阅") == "sub:del:1"
 
 
 def test_render_caps_message_count() -> None:

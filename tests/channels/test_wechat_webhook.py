@@ -245,12 +245,21 @@ async def test_follow_click_and_unsubscribe_events(h: Harness) -> None:
 async def test_numbered_reply_maps_to_the_choice_shown(h: Harness) -> None:
     status, body = await h.client.post(h.session, text_xml(USER, "选项", "7001"))
     content = parse_xml(body)["Content"]
-    assert "1. 确认" in content and "2. 取消" in content
+    assert "msgmenucontent=确认&msgmenuid=1" in content and ">取消</a>" in content
     status, body = await h.client.post(h.session, text_xml(USER, "2", "7002"))
     assert parse_xml(body)["Content"] == "已选择：form:cancel"
     # choices are consumed: a later plain number is just text
     status, body = await h.client.post(h.session, text_xml(USER, "2", "7003"))
     assert parse_xml(body)["Content"] == "收到：2"
+
+
+async def test_tapping_a_menu_link_picks_that_choice(h: Harness) -> None:
+    await h.client.post(h.session, text_xml(USER, "选项", "7101"))
+    tap = text_xml(USER, "确认", "7102").replace(
+        "</xml>", "<bizmsgmenuid><![CDATA[1]]></bizmsgmenuid></xml>"
+    )
+    status, body = await h.client.post(h.session, tap)
+    assert parse_xml(body)["Content"] == "已选择：form:confirm"
 
 
 # --- bad input ----------------------------------------------------------------------------------
