@@ -205,16 +205,21 @@ def build_digest_notifiers(
 
 def _build_article_source(settings: Settings) -> ArticleSource:
     """The retrieval catalog (new briefings with their ingest times); empty until it can be opened."""
-    from bot.core.article_sources import StaticArticles
+    from bot.core.article_sources import LazyArticles, StaticArticles
 
     builder = globals().get("build_catalog")
     if builder is None:
         return StaticArticles()
-    try:
-        return builder(settings)
-    except Exception as exc:
-        logging.getLogger(__name__).warning("article catalog unavailable: %s", type(exc).__name__)
-        return StaticArticles()
+
+    def open_catalog() -> ArticleSource:
+        try:
+            catalog: ArticleSource = builder(settings)
+        except Exception as exc:
+            logging.getLogger(__name__).warning("article catalog unavailable: %s", type(exc).__name__)
+            return StaticArticles()
+        return catalog
+
+    return LazyArticles(open_catalog)
 
 
 def build_digest_service(

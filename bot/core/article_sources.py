@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.core.subscription_types import Article
+from bot.core.subscription_types import Article, ArticleSource
 
-__all__ = ["StaticArticles", "load_articles_jsonl"]
+__all__ = ["LazyArticles", "StaticArticles", "load_articles_jsonl"]
 
 
 class StaticArticles:
@@ -27,6 +27,20 @@ class StaticArticles:
         if since is None:
             return list(self.articles)
         return [a for a in self.articles if a.ingested_at > since]
+
+
+class LazyArticles:
+    """Opens the real source on first use: runs with nothing due never load the index."""
+
+    def __init__(self, factory: Callable[[], ArticleSource]) -> None:
+        self._factory = factory
+        self._source: ArticleSource | None = None
+
+    def articles_since(self, since: datetime | None) -> list:  # type: ignore[type-arg]
+        """Delegate to the source, creating it once."""
+        if self._source is None:
+            self._source = self._factory()
+        return self._source.articles_since(since)
 
 
 def _aware(value: str) -> datetime:
