@@ -222,8 +222,8 @@ def score_table(
     rs = load_rule_set(rule_set, extra_dirs) if isinstance(rule_set, str) else rule_set
     df = df.reset_index(drop=True)
     n = len(df)
-    mapping = map_columns(df)
-    cols, errors = prepare_columns(df, mapping)
+    mapping, scales = map_columns(df)
+    cols, errors = prepare_columns(df, mapping, scales)
     bad = np.array([e is not None for e in errors.tolist()], dtype=bool)
     row_errors = [RowError(int(i) + 2, str(errors[i])) for i in np.flatnonzero(bad)]
     if not isinstance(rs, PointsRuleSet):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -11,27 +12,60 @@ from scoring.errors import InputError
 from scoring.fields import DERIVED, FIELDS, FieldSpec, field_spec, normalize_text
 from scoring.validation import FALSE_WORDS, LARGEST, TRUE_WORDS, share_violation, too_large_message
 
-__all__ = ["Columns", "map_columns", "prepare_columns"]
+__all__ = ["Columns", "Scale", "map_columns", "prepare_columns"]
 
 Columns = dict[str, np.ndarray]
 """Field name -> array: float64 (NaN = missing) for numbers and bools, object (None) for enums."""
 
 
-def map_columns(df: pd.DataFrame) -> dict[str, str]:
-    """Input column -> field name (by field name or Chinese label); others pass through."""
+_HEADER_UNIT = re.compile(r"^(.*?)[(（]\s*(万元|元|千元|百万元|亿元|人|名|件|个|项|次|%|％|年)\s*[)）]\s*$")
+_MONEY_SCALE = {"万元": ("mul", 1.0), "元": ("div", 10000.0), "千元": ("div", 10.0),
+                "百万元": ("mul", 100.0), "亿元": ("mul", 10000.0)}
+_SAME_UNIT = {"人": {"人", "名"}, "件": {"件", "个", "项"}, "次": {"次"}, "%": {"%", "％"}, "年": {"年"}}
+
+Scale = tuple[str, float]
+"""How a column's unit converts into the engine unit: ('mul', k) or ('div', k)."""
+
+
+def _column(header: str) -> tuple[str, Scale] | None:
+    """Field and unit scale of a header such as '上年度营业收入（元）', or None if not a field."""
+    spec = field_spec(header)
+    if spec is not None:
+        return spec.name, ("mul", 1.0)
+    m = _HEADER_UNIT.match(header.strip())
+    if m is None:
+        return None
+    spec = field_spec(m.group(1))
+    if spec is None:
+        return None
+    unit = m.group(2)
+    if spec.kind == "money" and unit in _MONEY_SCALE:
+        return spec.name, _MONEY_SCALE[unit]
+    if unit in _SAME_UNIT.get(spec.unit, set()):
+        return spec.name, ("mul", 1.0)
+    raise InputError(spec.name, f"列“{header}”的单位与{spec.label}（{spec.unit or '无单位'}）不符")
+
+
+def map_columns(df: pd.DataFrame) -> tuple[dict[str, str], dict[str, Scale]]:
+    """Input column -> field name (by field name, Chinese label or alias, with an optional unit
+    in brackets); other columns pass through. Also each mapped column's unit scale."""
     mapping: dict[str, str] = {}
+    scales: dict[str, Scale] = {}
     seen: dict[str, str] = {}
     for col in df.columns:
-        spec = field_spec(str(col))
-        if spec is None:
+        found = _column(str(col))
+        if found is None:
             continue
-        if spec.name in seen:
-            raise InputError(spec.name, f"“{seen[spec.name]}”和“{col}”都表示{spec.label}，请只保留一列")
-        seen[spec.name] = str(col)
-        mapping[str(col)] = spec.name
+        name, scale = found
+        spec = FIELDS[name]
+        if name in seen:
+            raise InputError(name, f"“{seen[name]}”和“{col}”都表示{spec.label}，请只保留一列")
+        seen[name] = str(col)
+        mapping[str(col)] = name
+        scales[str(col)] = scale
     if not mapping:
         raise InputError(None, "表格中没有可识别的数据列（列名应为字段名或中文名称，如“上年度营业收入”）")
-    return mapping
+    return mapping, scales
 
 
 def _set_error(errors: np.ndarray, mask: np.ndarray, message: str | np.ndarray) -> None:
@@ -136,7 +170,9 @@ def _range(spec: FieldSpec, values: np.ndarray, errors: np.ndarray) -> None:
         _set_error(errors, known & (values > spec.max), f"{spec.label}应在 0–{spec.max:g}% 之间")
 
 
-def prepare_columns(df: pd.DataFrame, mapping: Mapping[str, str]) -> tuple[Columns, np.ndarray]:
+def prepare_columns(
+    df: pd.DataFrame, mapping: Mapping[str, str], scales: Mapping[str, Scale] | None = None
+) -> tuple[Columns, np.ndarray]:
     """Typed field arrays with derived ratios and defaults, plus each row's first error (or None)."""
     n = len(df)
     errors = np.full(n, None, dtype=object)
@@ -148,7 +184,11 @@ def prepare_columns(df: pd.DataFrame, mapping: Mapping[str, str]) -> tuple[Colum
         if spec.kind in ("bool", "enum"):
             cols[fld] = _choice(spec, series, errors)
         else:
-            cols[fld] = _numeric(spec, series, errors)
+            values = _numeric(spec, series, errors)
+            op, k = (scales or {}).get(col, ("mul", 1.0))
+            if k != 1.0:
+                values = values / k if op == "div" else values * k
+            cols[fld] = values
     for _, fld in order:
         spec = FIELDS[fld]
         if spec.kind in ("money", "count", "percent", "number"):

@@ -143,10 +143,14 @@ INPUT_FIELDS: tuple[str, ...] = tuple(n for n, s in FIELDS.items() if not s.deri
 
 
 def field_spec(name: str) -> FieldSpec | None:
-    """The spec of a field by name or by its Chinese label (full or short), else None."""
+    """The spec of a field by name, Chinese label (full or short) or plain alias, else None."""
     if name in FIELDS:
         return FIELDS[name]
-    return _by_label().get(normalize_text(name.strip()))
+    return _by_label().get(_key(name))
+
+
+def _key(text: str) -> str:
+    return "".join(normalize_text(text).split())
 
 
 @cache
@@ -154,7 +158,11 @@ def _by_label() -> dict[str, FieldSpec]:
     out: dict[str, FieldSpec] = {}
     for spec in FIELDS.values():
         for key in (spec.label, spec.short_label, spec.name):
-            out.setdefault(normalize_text(key), spec)
+            out.setdefault(_key(key), spec)
+    for spec in FIELDS.values():  # labels win over aliases ('研发投入' → rd_expense)
+        for alias in spec.aliases:
+            if not (alias.negate or alias.part or alias.persons):
+                out.setdefault(_key(alias.word), spec)
     return out
 
 

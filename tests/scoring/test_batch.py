@@ -200,3 +200,20 @@ def test_gbk_csv_from_excel_is_read(tmp_path: Path) -> None:
     table = score_table(path).table
     assert table.loc[0, "企业名称"] == "甲公司"
     assert table.loc[0, "total"] == scoring.score({"revenue": 3000, "invention_patents": 1}).total
+
+
+def test_headers_with_units_aliases_and_spaces() -> None:
+    df = pd.DataFrame({
+        "企业名称": ["甲"],
+        "上年度营业收入（元）": ["30,000,000"],
+        "研发投入(万元)": [150],
+        "PCT国际专利申请": [2],
+        "职工总数（人）": [80],
+        "研发人员": [12],
+    })
+    table = score_table(df).table
+    expected = scoring.score({"revenue": 3000, "rd_expense": 150, "pct_applications": 2,
+                              "employees": 80, "rd_staff": 12})
+    assert table.loc[0, "total"] == expected.total
+    with pytest.raises(scoring.InputError, match="单位与职工总数"):
+        score_table(pd.DataFrame({"职工总数（万元）": [1]}))
