@@ -101,19 +101,32 @@ def _real_retrieval(settings: Settings) -> tuple[Any, Any]:
     return app.build_answerer(settings), app.build_searcher(settings)  # type: ignore[attr-defined]
 
 
-async def user_session(assistant: CoreAssistant, user: str, script: list[str], out: list[float]) -> None:
+async def user_session(
+    assistant: CoreAssistant,
+    user: str,
+    script: list[str],
+    out: list[float],
+    by_kind: dict[str, list[float]] | None = None,
+    think: float = 0.0,
+) -> None:
     """One simulated user: sends its messages one after another, like a person."""
     for text in script:
         start = time.perf_counter()
         replies = await assistant.handle(Incoming(channel="bench", user_id=user, text=text))
-        out.append((time.perf_counter() - start) * 1000)
+        elapsed = (time.perf_counter() - start) * 1000
+        out.append(elapsed)
+        if by_kind is not None:
+            kind = "question" if text in QUESTIONS else ("score" if text == "确认" else "step")
+            by_kind.setdefault(kind, []).append(elapsed)
         if not replies:
             raise RuntimeError("no reply")
-        await asyncio.sleep(random.uniform(0, 0.01))  # think time, keeps arrivals interleaved
+        # think time between messages (a person reads and types); 0 = a burst
+        await asyncio.sleep(random.uniform(0.5 * think, 1.5 * think) if think else random.uniform(0, 0.01))
 
 
-async def load_test(assistant: CoreAssistant, users: int) -> None:
+async def load_test(assistant: CoreAssistant, users: int, think: float) -> None:
     samples: list[float] = []
+    by_kind: dict[str, list[float]] = {}
     scripts = []
     for i in range(users):
         if i % 2:
@@ -122,14 +135,22 @@ async def load_test(assistant: CoreAssistant, users: int) -> None:
             scripts.append(list(DIALOGUE))
     start = time.perf_counter()
     await asyncio.gather(
-        *(user_session(assistant, f"load{i}", s, samples) for i, s in enumerate(scripts))
+        *(
+            user_session(assistant, f"load{think}-{i}", s, samples, by_kind, think)
+            for i, s in enumerate(scripts)
+        )
     )
     wall = time.perf_counter() - start
     print(
-        f"load: {users} concurrent users, {len(samples)} messages in {wall:.1f}s "
+        f"load (think {think:g}s): {users} concurrent users, {len(samples)} messages in {wall:.1f}s "
         f"({len(samples) / wall:.0f} msg/s); reply latency p50={percentile(samples, 50):.1f}ms "
         f"p95={percentile(samples, 95):.1f}ms max={max(samples):.1f}ms; peak RSS {peak_rss_mb():.0f} MiB"
     )
+    for kind, values in sorted(by_kind.items()):
+        print(
+            f"  {kind:8s} n={len(values):4d} p50={percentile(values, 50):.1f}ms "
+            f"p95={percentile(values, 95):.1f}ms"
+        )
 
 
 async def others_latency(assistant: CoreAssistant, tag: str, flood: bool) -> float:
@@ -178,10 +199,12 @@ async def main_async(args: argparse.Namespace) -> None:
         database.migrate()
         assistant, used = build(settings, database, args.fake)
         print(f"bench_assistant: {used}; peak RSS after start {peak_rss_mb():.0f} MiB")
-        await load_test(assistant, args.users)
+        await load_test(assistant, args.users, think=0.0)
+        await load_test(assistant, args.users, think=args.think)
         base = await others_latency(assistant, "calm", flood=False)
         flooded = await others_latency(assistant, "busy", flood=True)
         print(f"flood impact: others' p95 ratio with/without flood = {flooded / base:.2f}")
+        assistant.close()
         database.dispose()
 
 
@@ -193,6 +216,7 @@ def _synchronous_normal(dbapi_conn: Any, _record: Any) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--think", type=float, default=1.0, help="mean seconds between a user's messages")
     parser.add_argument("--fake", action="store_true", help="fake scoring and retrieval")
     parser.add_argument("--sync-normal", action="store_true", help="SQLite synchronous=NORMAL")
     args = parser.parse_args()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 import traceback
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from bot.core.dialogue import SESSION_KIND, FormState, ScoringDialogue, Turn
@@ -64,6 +66,7 @@ class CoreAssistant:
         policy: PolicySpec | None = None,
         max_chars: int = 2000,
         max_pending_per_user: int = 20,
+        scoring_threads: int = 1,
     ) -> None:
         self._users = users
         self._sessions = sessions
@@ -76,6 +79,9 @@ class CoreAssistant:
         self._policy = policy or load_policy()
         self._max_chars = max_chars
         self._gate = UserGate(max_pending_per_user)
+        # Scoring + chart rendering is CPU-heavy (~0.3 s a chart): its own small pool keeps a burst
+        # of confirmations from queueing every question and dialogue step behind it.
+        self._scoring_pool = ThreadPoolExecutor(scoring_threads, thread_name_prefix="innobot-score")
         self._forgettables: list[Forgettable] = [users, sessions]
         for store in forgettables:
             if all(store is not known for known in self._forgettables):
@@ -103,6 +109,10 @@ class CoreAssistant:
                     frames,
                 )
                 return [Reply(text=self._texts.get("internal_error"))]
+
+    def close(self) -> None:
+        """Release the scoring threads (the stores belong to the caller)."""
+        self._scoring_pool.shutdown(wait=False, cancel_futures=True)
 
     # --- dispatch --------------------------------------------------------------------------------
 
@@ -280,9 +290,10 @@ class CoreAssistant:
             return [Reply(text=t.get("missing_all")), *self._dialogue.prompt(state)]
         form = self._forms[state.rule_set]
         try:
-            outcome = await _run(
+            evaluate = functools.partial(
                 self._scoring.evaluate, dict(state.figures), state.rule_set, chart=form.chart
             )
+            outcome = await asyncio.get_running_loop().run_in_executor(self._scoring_pool, evaluate)
         except FigureError as exc:
             return [Reply(text=t.get("figure_error", message=str(exc))), *self._dialogue.prompt(state)]
         result = outcome.result

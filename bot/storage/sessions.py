@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -39,6 +41,11 @@ class SessionStore:
 
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
+        # SQLite has one writer: queueing our writers on a lock is far cheaper than letting them
+        # collide and back off in SQLite's busy handler (sleeps of up to 100 ms).
+        self._write_lock: AbstractContextManager[Any] = (
+            threading.Lock() if database.dialect == "sqlite" else nullcontext()
+        )
 
     def load(self, user_key: str) -> SessionRecord | None:
         """The open dialogue of user_key, or None."""
@@ -56,6 +63,10 @@ class SessionStore:
 
     def save(self, user_key: str, kind: str, state: dict[str, Any]) -> None:
         """Insert or replace the user's dialogue state."""
+        with self._write_lock:
+            self._save(user_key, kind, state)
+
+    def _save(self, user_key: str, kind: str, state: dict[str, Any]) -> None:
         payload = json.dumps(state, ensure_ascii=False, sort_keys=True)
         now = datetime.now(UTC)
         with self._engine.begin() as conn:
@@ -79,7 +90,7 @@ class SessionStore:
                     )
                 )
         except IntegrityError:  # another process inserted first: overwrite with ours
-            self.save(user_key, kind, state)
+            self._save(user_key, kind, state)
 
     def delete(self, user_key: str) -> None:
         """Close the user's dialogue."""
@@ -87,7 +98,7 @@ class SessionStore:
 
     def forget_user(self, user_key: str) -> int:
         """Delete the user's dialogue state; returns how many rows went."""
-        with self._engine.begin() as conn:
+        with self._write_lock, self._engine.begin() as conn:
             result = conn.execute(
                 delete(dialogue_sessions).where(dialogue_sessions.c.user_key == user_key)
             )
