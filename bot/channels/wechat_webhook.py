@@ -79,6 +79,7 @@ class WeChatWebhook:
         clock: Clock | None = None,
         reply_timeout: float = 4.5,
         push_delay: float = 0.3,
+        late_timeout: float = 120.0,
         texts: WeChatTexts | None = None,
     ) -> None:
         self.assistant = assistant
@@ -87,6 +88,7 @@ class WeChatWebhook:
         self.clock = clock or SystemClock()
         self.reply_timeout = reply_timeout
         self.push_delay = push_delay  # lets WeChat show the passive reply before the pushed rest
+        self.late_timeout = late_timeout  # longest wait for an answer delivered after "success"
         self.texts = texts or load_wechat_texts()
         self._tasks: set[asyncio.Task[None]] = set()
         self._inflight: dict[str, asyncio.Future[str | None]] = {}
@@ -213,7 +215,11 @@ class WeChatWebhook:
     async def _deliver_late(
         self, openid: str, task: asyncio.Task[list[Reply]], pending: list[list[dict[str, str]]]
     ) -> None:
-        replies = await task
+        try:
+            replies = await asyncio.wait_for(task, self.late_timeout)
+        except TimeoutError:  # a stuck answer must not hold the digests that waited for it
+            log.error("wechat answer abandoned after %.0fs", self.late_timeout)
+            replies = [Reply(text=self.texts.get("internal_error"))]
         rendered = render_replies(replies, self.texts)
         if rendered.menu is not None:
             await asyncio.to_thread(self.store.set_choices, openid, rendered.menu.to_json())

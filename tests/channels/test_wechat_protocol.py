@@ -244,3 +244,34 @@ def test_render_caps_message_count() -> None:
     rendered = render_replies([Reply(text="很长的内容。" * 2000)])
     assert len(rendered.parts) == 6
     assert "省略" in rendered.parts[-1].text
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=400),
+        st.text(max_size=400),
+        st.builds(
+            lambda tag, body: f"<xml><{tag}>{body}</{tag}><MsgType>text</MsgType></xml>",
+            st.from_regex(r"[A-Za-z]{1,12}", fullmatch=True),
+            st.text(max_size=60),
+        ),
+    )
+)
+def test_parser_only_ever_raises_xml_error(payload: bytes | str) -> None:
+    try:
+        fields = parse_xml(payload)
+    except XmlError:
+        return
+    try:
+        parse_message(fields)
+    except XmlError:
+        pass
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200))
+def test_decrypt_of_junk_only_raises_crypto_error(junk: str) -> None:
+    crypto = WeChatCrypto(SAMPLE_TOKEN, SAMPLE_KEY, SAMPLE_APPID)
+    with pytest.raises(WeChatCryptoError):
+        crypto.decrypt(junk)

@@ -202,6 +202,16 @@ async def test_slow_answer_says_success_then_arrives_by_customer_service(
         assert len(h.assistant.seen) == 1
 
 
+async def test_stuck_answer_is_abandoned_with_an_apology(
+    database: Database, fake_api: FakeWeChatAPI
+) -> None:
+    async for h in _harness(database, fake_api, EchoAssistant(delay=30)):
+        h.webhook.late_timeout = 0.5
+        assert await h.client.post(h.session, text_xml(USER, "卡住", "5101")) == (200, "success")
+        await h.wait_sent(1)
+        assert "稍后再试" in h.fake.texts_to(USER)[0]
+
+
 async def test_image_reply_uploaded_and_sent(database: Database, fake_api: FakeWeChatAPI) -> None:
     png = b"\x89PNG\r\n\x1a\nfake-chart"
     assistant = EchoAssistant(script=lambda _: [Reply(text="测算结果：85 分", image_png=png)])
