@@ -114,3 +114,10 @@ def test_score_rules_lists_and_checks_files(tmp_path: Path, monkeypatch: pytest.
     result = runner.invoke(app, ["score-rules"])
     assert result.exit_code == 2
     assert "zone-broken.yaml" in result.stderr and "categories" in result.stderr
+
+
+def test_score_writes_chart(tmp_path: Path) -> None:
+    png = tmp_path / "chart.png"
+    result = runner.invoke(app, ["score", "--set", "revenue=3000", "--set", "营收增长率=12", "--chart", str(png)])
+    assert result.exit_code == 0, result.output
+    assert png.read_bytes().startswith(b"\x89PNG")
