@@ -31,7 +31,7 @@ __all__ = ["WINDOW_HOURS", "WeChatNotifier"]
 log = logging.getLogger(__name__)
 
 WINDOW_HOURS = 47.5  # WeChat allows 48 h; keep a margin for clock skew and slow sends
-_OUTSIDE_WINDOW_ERRORS = frozenset({45015})  # "response out of time limit"
+_OUTSIDE_WINDOW_ERRORS = frozenset({45015, 45047})  # window closed / push quota used up
 _BAD_USER_ERRORS = frozenset({40003})  # invalid OpenID: retrying cannot help
 
 

@@ -123,13 +123,15 @@ async def test_transient_failure_is_retry(
     assert store.count_pending(USER) == 0
 
 
+@pytest.mark.parametrize("errcode", [45015, 45047])  # out of time limit / push quota used up
 async def test_window_closed_by_wechat_is_deferred(
-    api: WeChatAPI, store: WeChatStore, fake: FakeWeChatAPI
+    api: WeChatAPI, store: WeChatStore, fake: FakeWeChatAPI, errcode: int
 ) -> None:
     store.touch_user(USER, NOW - timedelta(hours=1))
-    fake.fail_next_sends = [45015]  # WeChat: response out of time limit
+    fake.fail_next_sends = [errcode]
     result = await notifier(api, store).send(USER, DIGEST)
     assert result.status is DeliveryStatus.DEFERRED
+    assert store.count_pending(USER) == 1
 
 
 async def test_deferred_digest_arrives_with_the_next_message(
