@@ -116,8 +116,8 @@ class SubscriptionService:
         """Free-text subscription, or the keyboard flow when nothing was named."""
         args = re.sub(r"^订阅", "", args).strip()
         parsed = parse_request(args, self.vocab)
-        if not parsed.has_filter and not parsed.wants_all:
-            return self._flow_topics()
+        if not parsed.has_filter and not parsed.wants_all and not parsed.explicit_schedule:
+            return self._flow_topics()  # nothing named at all: offer buttons
         return self._create(incoming, parsed)
 
     def _create(self, incoming: Incoming, parsed: ParsedRequest) -> list[Reply]:

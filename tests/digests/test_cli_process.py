@@ -162,3 +162,53 @@ def test_two_processes_sharing_one_database_never_both_send(
     assert sum(r["delivered"] for r in reports) == 40
     # Either the runs overlapped (one backed off on the lease) or ran one after the other.
     assert any(r["lease"] == "held_by_other" or r["delivered"] == 0 for r in reports)
+
+
+def test_external_kill_9_at_an_arbitrary_point_never_duplicates(
+    tmp_path: Path, database: Database
+) -> None:
+    """Killed from outside while sends are in flight: no one gets a period twice; at most the one
+    send in flight is left 'uncertain' (its articles roll into the next digest), the rest arrive."""
+    import time
+
+    articles = _setup(tmp_path, database, users=25)
+    outbox = tmp_path / "outbox.jsonl"
+    proc = subprocess.Popen(
+        [
+            INNOBOT,
+            "digest",
+            "run",
+            "--at",
+            AT,
+            "--json",
+            "--outbox",
+            str(outbox),
+            "--articles",
+            str(articles),
+            "--rate",
+            "0",
+            "--send-delay",
+            "0.1",
+        ],
+        env=_env(tmp_path, database),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and sum(_outbox_users(outbox).values()) < 6:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    first = sum(_outbox_users(outbox).values())
+    assert 6 <= first < 25
+
+    resumed = _run(tmp_path, database, articles, outbox)
+    assert resumed.returncode == 0, resumed.stderr
+    report = json.loads(resumed.stdout)
+    users = _outbox_users(outbox)
+    assert max(users.values()) == 1
+    assert report["recovered_uncertain"] <= 1
+    assert len(users) + (report["recovered_uncertain"] if len(users) < 25 else 0) == 25
+    states = Counter(str(r["status"]) for r in SqlDeliveryLog(database).rows())
+    assert states["delivered"] + states["uncertain"] == 25 and states["uncertain"] <= 1

@@ -228,3 +228,8 @@ def test_junk_never_crashes(service: SubscriptionService, command: str) -> None:
     ]:
         replies = ask(service, command, junk)
         assert replies and all("Traceback" not in r.text for r in replies)
+
+
+def test_schedule_alone_subscribes_to_everything(service: SubscriptionService) -> None:
+    [reply] = ask(service, "subscribe", "每天 8点")
+    assert "全部简报 · 每天 08:00" in reply.text
