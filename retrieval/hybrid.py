@@ -36,7 +36,7 @@ class FusionWeights:
     rrf_k: int = 20
     candidates: int = 40
     rerank_depth: int = 20
-    rerank_fused: float = 0.5
+    rerank_fused: float = 1.0
     rerank_evidence: float = 1.0
 
 

