@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.errors import InputError
-from scoring.fields import DERIVED, FIELDS, FieldSpec, field_spec, normalize_text
+from scoring.fields import DERIVED, FIELDS, FieldSpec, enum_lookup, field_spec, normalize_text
 from scoring.validation import FALSE_WORDS, LARGEST, TRUE_WORDS, share_violation, too_large_message
 
 __all__ = ["Columns", "Scale", "map_columns", "prepare_columns"]
@@ -140,13 +140,11 @@ def _choice(spec: FieldSpec, col: pd.Series, errors: np.ndarray) -> np.ndarray:
             _set_error(errors, bad, np.array([f"{spec.label}应为“是”或“否”，收到“{v}”" for v in shown], dtype=object))
         values[bad] = np.nan
         return values
-    keys: dict[str, object] = {}
-    for key, label in spec.choices.items():
-        keys[normalize_text(label)] = key
-        keys[key] = key
-    mapped = text.map(keys)
-    out = mapped.astype(object).where(mapped.notna(), None).to_numpy(dtype=object, copy=True)
-    bad = present & (mapped.isna().to_numpy())
+    keys = enum_lookup(spec.name)
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    found = np.array([keys.get("".join(str(u).split())) for u in uniques] + [None], dtype=object)
+    out = found[codes].copy()
+    bad = present & pd.isna(out)
     if bad.any():
         options = "、".join(f"{k}（{v}）" for k, v in spec.choices.items())
         shown = _shown(col, bad)

@@ -22,6 +22,7 @@ __all__ = [
     "DerivedSpec",
     "FieldKind",
     "FieldSpec",
+    "enum_lookup",
     "field_spec",
     "format_value",
     "normalize_text",
@@ -163,6 +164,23 @@ def _by_label() -> dict[str, FieldSpec]:
         for alias in spec.aliases:
             if not (alias.negate or alias.part or alias.persons):
                 out.setdefault(_key(alias.word), spec)
+    return out
+
+
+@cache
+def enum_lookup(name: str) -> dict[str, str]:
+    """Normalised words -> enum value: the value itself, its Chinese label and chat phrases."""
+    spec = FIELDS[name]
+    out: dict[str, str] = {}
+    for word, value in spec.phrases.items():
+        if str(value) in spec.choices:
+            out[_key(word)] = str(value)
+    for key, label in spec.choices.items():
+        out[_key(label)] = key
+        out[key] = key
+    if "none" in spec.choices:
+        for word in ("没有", "未", "否", "暂无"):
+            out.setdefault(word, "none")
     return out
 
 

@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping
 
 from scoring.errors import InputError
-from scoring.fields import DERIVED, FIELDS, FieldSpec, field_spec, normalize_text
+from scoring.fields import DERIVED, FIELDS, FieldSpec, enum_lookup, field_spec, normalize_text
 
 __all__ = [
     "FALSE_WORDS",
@@ -67,10 +67,9 @@ def _coerce_one(spec: FieldSpec, value: object) -> object:
             return False
         raise InputError(spec.name, f"{spec.label}应为“是”或“否”，收到“{value}”")
     if spec.kind == "enum":
-        word = normalize_text(str(value)).strip()
-        for key, label in spec.choices.items():
-            if word in (key, normalize_text(label)):
-                return key
+        found = enum_lookup(spec.name).get("".join(normalize_text(str(value)).split()))
+        if found is not None:
+            return found
         options = "、".join(f"{k}（{v}）" for k, v in spec.choices.items())
         raise InputError(spec.name, f"{spec.label}的取值“{value}”无法识别，可选：{options}")
     number = _number(spec, value)

@@ -217,3 +217,14 @@ def test_headers_with_units_aliases_and_spaces() -> None:
     assert table.loc[0, "total"] == expected.total
     with pytest.raises(scoring.InputError, match="单位与职工总数"):
         score_table(pd.DataFrame({"职工总数（万元）": [1]}))
+
+
+def test_enum_cells_accept_labels_and_phrases() -> None:
+    df = pd.DataFrame({"资质": ["小巨人", "高企", "科技型中小企业", "无", "", "超级"],
+                       "研发机构级别": ["省级", "国家级", "市级企业技术中心", "none", "没有", "省级"]})
+    result = score_table(df)
+    for i in range(5):
+        figures = {k: v for k, v in df.iloc[i].items() if v}
+        assert result.table.loc[i, "total"] == scoring.score(figures).total
+    assert [e.row for e in result.errors] == [7]
+    assert "资质的取值“超级”无法识别" in result.errors[0].message
