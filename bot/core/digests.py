@@ -226,7 +226,7 @@ class DigestService:
     async def _fan_out(self, now: datetime, report: RunReport) -> None:
         self._blocked = set()
         report.recovered_uncertain = self.deliveries.recover_orphans(self.holder, now=now)
-        retries = self.deliveries.claim_due_retries(holder=self.holder, now=now)
+        retries = self.deliveries.due_retries(now=now)
         due = self.due(now)
         report.due = len(due) + len(retries)
         if not report.due:
@@ -240,28 +240,30 @@ class DigestService:
         report.articles = len(index)
         report.compose_seconds = round(time.perf_counter() - started, 3)
         started = time.perf_counter()
-        for claimed in retries:
-            sub = by_id.get(claimed.subscription_id)
+        for row in retries:
+            sub = by_id.get(row.subscription_id)
             notifier = self.notifiers.get(sub.channel) if sub else None
-            if sub is None or notifier is None:
-                state = DeliveryState.FAILED if sub is None else DeliveryState.RETRY
-                self.deliveries.finish(
-                    claimed.id,
-                    state,
-                    now=now,
-                    attempts=claimed.attempts - 1,
-                    next_attempt_at=now + timedelta(seconds=self.backoff_base),
-                    detail="inactive" if sub is None else "no notifier",
-                )
-                continue
+            if sub is not None and notifier is None:
+                continue  # stays due; retried once the channel is configured
             if not self._renew_lease():
                 report.stopped_early = True
                 return
+            claimed = self.deliveries.claim_retry(row, holder=self.holder, now=now)
+            if claimed is None:
+                report.already_taken += 1
+                continue
+            if sub is None or notifier is None:
+                self.deliveries.finish(claimed.id, DeliveryState.FAILED, now=now, detail="inactive")
+                continue
+            digest = digests[sub.id]
+            replies = self._replies(sub, digest, now)
+            if replies is None:  # a later period already carried these articles
+                self.deliveries.finish(
+                    claimed.id, DeliveryState.EMPTY, now=now, detail="superseded"
+                )
+                continue
             report.retried += 1
-            replies = self._replies(sub, digests[sub.id], now)
-            await self._send(
-                claimed, sub, replies or self._notice(sub), digests[sub.id], notifier, now, report
-            )
+            await self._send(claimed, sub, replies, digest, notifier, now, report)
         empties: list[tuple[int, str, str]] = []  # closed in batches: nothing is sent for them
         for sub, slot in due:
             if sub.user_key in self._blocked:

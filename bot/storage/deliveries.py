@@ -12,7 +12,6 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
-    and_,
     delete,
     func,
     insert,
@@ -263,40 +262,40 @@ class SqlDeliveryLog:
                 )
         return len(fresh)
 
-    def _claim_where(self, condition, *, holder: str, now: datetime) -> list[ClaimedDelivery]:  # type: ignore[no-untyped-def]
-        """Move matching rows to 'sending' one by one with a compare-and-set on their status."""
+    def due_retries(self, *, now: datetime) -> list[ClaimedDelivery]:
+        """Retryable rows whose backoff has elapsed (not yet claimed: see claim_retry)."""
         t = deliveries_table
-        claimed: list[ClaimedDelivery] = []
         with self._engine.connect() as conn:
             rows = conn.execute(
-                select(t.c.id, t.c.status, t.c.attempts).where(condition).order_by(t.c.id)
+                select(t.c.id, t.c.subscription_id, t.c.period_key, t.c.attempts)
+                .where(t.c.status == DeliveryState.RETRY.value, t.c.next_attempt_at <= now)
+                .order_by(t.c.id)
             ).all()
-        for row_id, status, attempts in rows:
-            with self._engine.begin() as conn:
-                result = conn.execute(
-                    update(t)
-                    .where(t.c.id == row_id, t.c.status == status)
-                    .values(
-                        status=DeliveryState.SENDING.value,
-                        claimed_by=holder,
-                        attempts=attempts + 1,
-                        updated_at=now,
-                    )
-                )
-                if result.rowcount == 1:
-                    full = conn.execute(
-                        select(t.c.subscription_id, t.c.period_key).where(t.c.id == row_id)
-                    ).one()
-                    claimed.append(
-                        ClaimedDelivery(int(row_id), int(full[0]), str(full[1]), attempts + 1)
-                    )
-        return claimed
+        return [ClaimedDelivery(int(r[0]), int(r[1]), str(r[2]), int(r[3])) for r in rows]
 
-    def claim_due_retries(self, *, holder: str, now: datetime) -> list[ClaimedDelivery]:
-        """Failed-but-retryable rows whose backoff has elapsed."""
+    def claim_retry(
+        self, row: ClaimedDelivery, *, holder: str, now: datetime
+    ) -> ClaimedDelivery | None:
+        """Compare-and-set one retry row to 'sending' right before resending it; None if taken."""
         t = deliveries_table
-        cond = and_(t.c.status == DeliveryState.RETRY.value, t.c.next_attempt_at <= now)
-        return self._claim_where(cond, holder=holder, now=now)
+        with self._engine.begin() as conn:
+            result = conn.execute(
+                update(t)
+                .where(
+                    t.c.id == row.id,
+                    t.c.status == DeliveryState.RETRY.value,
+                    t.c.attempts == row.attempts,
+                )
+                .values(
+                    status=DeliveryState.SENDING.value,
+                    claimed_by=holder,
+                    attempts=row.attempts + 1,
+                    updated_at=now,
+                )
+            )
+        if result.rowcount != 1:
+            return None
+        return ClaimedDelivery(row.id, row.subscription_id, row.period_key, row.attempts + 1)
 
     def finish(
         self,

@@ -336,3 +336,18 @@ def test_a_service_that_loses_its_lease_stops_sending(database: Database) -> Non
     report = asyncio.run(service.send_due(MONDAY_9))
     assert report.stopped_early and report.delivered == 2
     assert len(rig.notifier.sent) == 2
+
+
+def test_a_retry_overtaken_by_the_next_period_is_closed_not_sent_twice(database: Database) -> None:
+    rig = Rig(database, [CHENGDU])
+    rig.subscribe(
+        "1", SubscriptionDraft(topics=("积分贷",), frequency="daily", weekday=None, hour=9)
+    )
+    rig.notifier.will("1", DeliveryResult(DeliveryStatus.RETRY, retry_after=100_000.0))
+    assert rig.run().retry_scheduled == 1  # retry_after beyond the flood wait: backoff of ~28 h
+    assert rig.run(MONDAY_9 + timedelta(days=1)).delivered == 1  # Tuesday's digest carries it
+    late = rig.run(MONDAY_9 + timedelta(days=1, hours=5))
+    assert late.due == 1 and late.retried == 0
+    assert rig.states() == ["empty", "delivered"]
+    assert [r["detail"] for r in rig.log.rows()][0] == "superseded"
+    assert len(rig.notifier.sent) == 1

@@ -54,10 +54,13 @@ def test_retry_rows_are_claimed_once_after_backoff(database: Database) -> None:
     log.finish(
         c.id, DeliveryState.RETRY, now=NOW, attempts=1, next_attempt_at=NOW + timedelta(seconds=60)
     )
-    assert log.claim_due_retries(holder="b", now=NOW + timedelta(seconds=59)) == []
-    claimed = log.claim_due_retries(holder="b", now=NOW + timedelta(seconds=60))
-    assert [(x.id, x.attempts) for x in claimed] == [(c.id, 2)]
-    assert log.claim_due_retries(holder="c", now=NOW + timedelta(seconds=120)) == []
+    assert log.due_retries(now=NOW + timedelta(seconds=59)) == []
+    [row] = log.due_retries(now=NOW + timedelta(seconds=60))
+    assert (row.id, row.attempts) == (c.id, 1)
+    claimed = log.claim_retry(row, holder="b", now=NOW + timedelta(seconds=60))
+    assert claimed is not None and claimed.attempts == 2
+    assert log.claim_retry(row, holder="c", now=NOW + timedelta(seconds=60)) is None  # taken
+    assert log.due_retries(now=NOW + timedelta(seconds=120)) == []
 
 
 def test_orphans_of_another_holder_become_uncertain(database: Database) -> None:
