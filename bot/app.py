@@ -461,13 +461,17 @@ def build_wechat_app(
 
 
 def build_wechat_notifier(
-    settings: Settings, database: Database | None = None
+    settings: Settings, database: Database | None = None, *, api: WeChatAPI | None = None
 ) -> WeChatNotifier | None:
-    """Digest pushes to WeChat users; None when the channel is not configured."""
+    """Digest pushes to WeChat users; None when the channel is not configured.
+
+    Pass the webhook's `api` in a process that serves WeChat too: one client, one access token.
+    """
     from bot.channels.wechat_notifier import WeChatNotifier
     from bot.storage.wechat import WeChatStore
 
-    api = build_wechat_api(settings)
+    shared = api is not None
+    api = api or build_wechat_api(settings)
     if api is None:  # without AppID/AppSecret nothing can be pushed to WeChat users
         return None
     return WeChatNotifier(
@@ -475,7 +479,35 @@ def build_wechat_notifier(
         store=WeChatStore(database or build_database(settings)),
         template_id=settings.wechat_template_id,
         timezone=settings.timezone,
+        close_api=not shared,
     )
+
+
+async def _start_digests_with(
+    settings: Settings, database: Database, wechat_api: WeChatAPI | None
+) -> Callable[[], Awaitable[None]]:
+    """start_digest_scheduler, with the WeChat notifier sharing this process's API client
+    (separate clients would keep invalidating each other's access tokens)."""
+    notifiers = build_digest_notifiers(settings, database)
+    if wechat_api is not None and "wechat" in notifiers:
+        own = notifiers["wechat"]
+        close = getattr(own, "aclose", None)
+        if close is not None:
+            await close()
+        shared = build_wechat_notifier(settings, database, api=wechat_api)
+        if shared is not None:
+            notifiers["wechat"] = shared
+    scheduler = build_scheduler(settings, database, build_digest_service(settings, database, notifiers))
+    scheduler.start()
+
+    async def stop() -> None:
+        scheduler.shutdown()
+        for notifier in notifiers.values():
+            close = getattr(notifier, "aclose", None)
+            if close is not None:
+                await close()
+
+    return stop
 
 
 async def serve_channels(
@@ -509,6 +541,7 @@ async def serve_channels(
     signals = (signal.SIGINT, signal.SIGTERM)
     async with AsyncExitStack() as stack:
         stack.callback(database.dispose)
+        api = None
         if "wechat" in channels:
             api = build_wechat_api(settings)
             if api is not None:
@@ -523,7 +556,7 @@ async def serve_channels(
             stack.push_async_callback(telegram.stop)
             await telegram.start()
         if digests:
-            stack.push_async_callback(await start_digest_scheduler(settings, database))
+            stack.push_async_callback(await _start_digests_with(settings, database, api))
         for signum in signals:
             with suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signum, stop.set)

@@ -49,6 +49,7 @@ class WeChatNotifier:
         clock: Clock | None = None,
         timezone: str = "Asia/Shanghai",
         texts: WeChatTexts | None = None,
+        close_api: bool = True,
     ) -> None:
         self.api = api
         self.store = store
@@ -56,10 +57,11 @@ class WeChatNotifier:
         self.clock = clock or SystemClock()
         self.tz = ZoneInfo(timezone)
         self.texts = texts or load_wechat_texts()
+        self._close_api = close_api  # False when the webhook shares (and closes) the client
 
     async def aclose(self) -> None:
         """Release the API client's HTTP session (the scheduler calls this on shutdown)."""
-        if self.api is not None:
+        if self.api is not None and self._close_api:
             await self.api.aclose()
 
     async def send(self, user_id: str, replies: list[Reply]) -> DeliveryResult:

@@ -19,8 +19,10 @@ import pytest
 
 from bot.channels.wechat_crypto import WeChatCrypto
 from bot.channels.wechat_xml import parse_xml
+from bot.settings import Settings
+from bot.storage import Database
 from tests.fakes.telegram import Emulator, EmulatorUser, emulator_or_skip, new_token
-from tests.fakes.wechat import CallbackClient, FakeWeChatAPI, event_xml, text_xml
+from tests.fakes.wechat import CallbackClient, EchoAssistant, FakeWeChatAPI, event_xml, text_xml
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(90)]
 
@@ -184,3 +186,40 @@ def test_bad_configuration_exits_with_a_message(tmp_path: Path) -> None:
     assert unknown.returncode == 2 and "fax" in unknown.stderr.decode()
     menu = subprocess.run([*INNOBOT, "wechat", "menu"], env=env, capture_output=True, timeout=60)
     assert menu.returncode == 0 and '"key": "/score"' in menu.stdout.decode()
+
+
+async def test_composition_root_wiring(settings: Settings) -> None:
+    from bot.app import build_wechat_api, build_wechat_app, build_wechat_notifier
+
+    database = Database(settings.resolved_database_url)
+    database.migrate()
+
+    assert build_wechat_api(settings) is None  # no AppID / AppSecret
+    assert build_wechat_notifier(settings, database) is None
+    with pytest.raises(ValueError, match="INNOBOT_WECHAT_TOKEN"):
+        build_wechat_app(settings, EchoAssistant(), database)
+    configured = settings.model_copy(
+        update={"wechat_token": "t", "wechat_aes_key": AES_KEY, "wechat_app_id": None}
+    )
+    with pytest.raises(ValueError, match="INNOBOT_WECHAT_APP_ID"):
+        build_wechat_app(configured, EchoAssistant(), database)
+    full = configured.model_copy(
+        update={"wechat_app_id": "wxapp", "wechat_app_secret": "s", "wechat_template_id": "TPL"}
+    )
+    assert build_wechat_app(full, EchoAssistant(), database) is not None
+    shared = build_wechat_api(full)
+    assert shared is not None and shared.base_url == "https://api.weixin.qq.com"
+    notifier = build_wechat_notifier(full, database, api=shared)
+    assert notifier is not None and notifier.api is shared and notifier.channel == "wechat"
+    assert notifier.template_id == "TPL"
+    session = shared._http()  # the webhook has been using it
+    await notifier.aclose()  # a shared client is left to its owner …
+    assert not session.closed
+    await shared.aclose()  # … who closes it
+    assert session.closed
+    own = build_wechat_notifier(full, database)
+    assert own is not None and own.api is not shared
+    own_session = own.api._http()  # type: ignore[union-attr]
+    await own.aclose()
+    assert own_session.closed
+    database.dispose()
