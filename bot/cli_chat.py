@@ -20,17 +20,24 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Chat with the assistant in the terminal; also reads piped stdin (one message per line)."""
         from bot.app import build_assistant, configure_logging, load_settings
-        from bot.channels.console import ConsoleChannel
+        from bot.channels.console import ChartArchive, ConsoleChannel
 
         settings = load_settings()
         configure_logging(settings)
         if sys.stdin.isatty() and settings.log_level.upper() == "INFO":
             logging.getLogger().setLevel(logging.WARNING)  # keep the conversation readable
-        assistant = build_assistant(settings)
+        if sys.stdin.isatty():
+            typer.echo("正在加载知识库和评分规则…", err=True)
+        archive = ChartArchive(settings.data_dir / "charts")
+        assistant = build_assistant(settings, forgettables=[archive])
         channel = ConsoleChannel(
-            assistant, user_id=user, charts_dir=settings.data_dir / "charts"
+            assistant, user_id=user, charts_dir=settings.data_dir / "charts", archive=archive
         )
         try:
             asyncio.run(channel.run())
         except KeyboardInterrupt:
             typer.echo("\n再见！")
+        finally:
+            close = getattr(assistant, "close", None)
+            if close is not None:
+                close()

@@ -13,10 +13,44 @@ from typing import TextIO
 from bot.core.ports import Assistant
 from bot.core.types import Choice, Incoming, Reply
 
-__all__ = ["ConsoleChannel"]
+__all__ = ["ChartArchive", "ConsoleChannel"]
 
 CHANNEL = "console"
 PROMPT = "你> "
+
+
+class ChartArchive:
+    """Chart/document files the console saved, named by user so /forget can delete them."""
+
+    def __init__(self, directory: Path) -> None:
+        self._dir = directory
+        self._count = 0
+
+    def save(self, user_id: str, data: bytes, ext: str, at: datetime) -> Path:
+        """Write one file and return its path."""
+        self._dir.mkdir(parents=True, exist_ok=True)
+        self._count += 1
+        stamp = at.strftime("%Y%m%d-%H%M%S")
+        path = self._dir / f"{stamp}-{_safe(user_id)}-{self._count}.{ext}"
+        path.write_bytes(data)
+        return path
+
+    def forget_user(self, user_key: str) -> int:
+        """Delete the console user's files (Forgettable)."""
+        channel, _, user_id = user_key.partition(":")
+        if channel != CHANNEL or not self._dir.is_dir():
+            return 0
+        gone = 0
+        for path in self._dir.iterdir():
+            parts = path.stem.split("-")  # stamp date, stamp time, user, counter
+            if len(parts) == 4 and parts[2] == _safe(user_id):
+                path.unlink(missing_ok=True)
+                gone += 1
+        return gone
+
+
+def _safe(user_id: str) -> str:
+    return re.sub(r"[^\w]", "_", user_id)[:40]
 
 
 class ConsoleChannel:
@@ -28,6 +62,7 @@ class ConsoleChannel:
         *,
         user_id: str,
         charts_dir: Path,
+        archive: ChartArchive | None = None,
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
         interactive: bool | None = None,
@@ -35,13 +70,12 @@ class ConsoleChannel:
     ) -> None:
         self._assistant = assistant
         self._user_id = user_id
-        self._charts_dir = charts_dir
+        self._archive = archive or ChartArchive(charts_dir)
         self._in = stdin or sys.stdin
         self._out = stdout or sys.stdout
         self._interactive = self._in.isatty() if interactive is None else interactive
         self._clock = clock or (lambda: datetime.now(UTC))
         self._choices: list[Choice] = []
-        self._saved = 0
 
     async def run(self) -> None:
         """Greet when a person is typing, then handle lines until EOF or Ctrl-C."""
@@ -107,14 +141,8 @@ class ConsoleChannel:
             self._write("\n".join(lines))
 
     def _save(self, data: bytes, suffix: str) -> Path:
-        self._charts_dir.mkdir(parents=True, exist_ok=True)
-        self._saved += 1
-        stamp = self._clock().strftime("%Y%m%d-%H%M%S")
         ext = suffix if "." not in suffix else suffix.rsplit(".", 1)[1]
-        safe_user = re.sub(r"[^\w-]", "_", self._user_id)[:40]
-        path = self._charts_dir / f"{stamp}-{safe_user}-{self._saved}.{ext}"
-        path.write_bytes(data)
-        return path
+        return self._archive.save(self._user_id, data, ext, self._clock())
 
     def _write(self, text: str) -> None:
         self._out.write(text + "\n")

@@ -9,6 +9,7 @@ from bot.core.ports import (
     SubscriptionHandler,
     SystemClock,
 )
+from bot.core.split import split_text
 from bot.core.types import Choice, DeliveryResult, DeliveryStatus, Incoming, Reply
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "Reply",
     "SubscriptionHandler",
     "SystemClock",
+    "split_text",
 ]

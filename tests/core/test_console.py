@@ -39,3 +39,17 @@ async def test_interactive_greets_and_ends_cleanly_on_eof(rig: Rig, tmp_path: Pa
 async def test_blank_piped_lines_are_ignored(rig: Rig, tmp_path: Path) -> None:
     output = await run_console(rig, "\n\n积分制是什么\n", tmp_path)
     assert output.count("画像") == 1 and "没有收到内容" not in output
+
+
+async def test_forget_deletes_the_console_users_chart_files(rig: Rig, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from bot.channels.console import ChartArchive
+
+    archive = ChartArchive(tmp_path / "charts")
+    at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    mine = archive.save("demo", b"png", "png", at)
+    other = archive.save("225434", b"png", "png", at)
+    assert archive.forget_user("telegram:demo") == 0
+    assert archive.forget_user("console:demo") == 1
+    assert not mine.exists() and other.exists()
