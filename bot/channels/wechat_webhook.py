@@ -29,12 +29,12 @@ from bot.core.ports import Assistant, Clock, SystemClock
 from bot.core.types import Incoming, Reply
 from bot.storage.wechat import MessageStart, WeChatStore
 
-__all__ = ["CHANNEL", "WeChatWebhook", "to_incoming"]
+__all__ = ["CHANNEL", "WeChatWebhook", "opens_window", "to_incoming"]
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "wechat"
-_UNSUPPORTED = frozenset({"image", "voice", "video", "shortvideo", "location", "link", "file"})
+_WINDOW_EVENTS = frozenset({"subscribe", "click", "scan", "scancode_push", "scancode_waitmsg"})
 _DEDUPE_HORIZON = timedelta(hours=1)  # WeChat retries within ~15 s; keep keys a good while longer
 _PENDING_HORIZON = timedelta(days=30)
 _PRUNE_EVERY = 600.0
@@ -62,9 +62,15 @@ def to_incoming(message: WeChatMessage, menu: ChoiceMenu | None = None) -> Incom
                 return Incoming(CHANNEL, user, text=key)
             return Incoming(CHANNEL, user, kind="callback", callback_data=key)
         return None  # VIEW, SCAN, LOCATION, TEMPLATESENDJOBFINISH, …: nothing to say
-    if kind in _UNSUPPORTED:
-        return Incoming(CHANNEL, user, kind="unsupported")
-    return Incoming(CHANNEL, user, kind="unsupported")
+    return Incoming(CHANNEL, user, kind="unsupported")  # image, voice, location, link, video …
+
+
+def opens_window(message: WeChatMessage) -> bool:
+    """Whether WeChat counts this as the user's interaction (opening 48 h of pushes): messages,
+    follow, CLICK and scan events do; VIEW, location reports and system events do not."""
+    if message.msg_type != "event":
+        return True
+    return message.event in _WINDOW_EVENTS
 
 
 class WeChatWebhook:
@@ -104,7 +110,13 @@ class WeChatWebhook:
         if message.msg_type == "event" and message.event == "unsubscribe":
             await asyncio.to_thread(self.store.mark_unsubscribed, openid)
             return None
-        start = await asyncio.to_thread(self.store.begin_message, message.dedupe_key, openid, now)
+        start = await asyncio.to_thread(
+            self.store.begin_message,
+            message.dedupe_key,
+            openid,
+            now,
+            touch=opens_window(message),
+        )
         if not start.first:
             inflight = self._inflight.get(message.dedupe_key)
             if inflight is not None:  # the first delivery is still being answered here

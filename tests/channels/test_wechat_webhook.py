@@ -246,6 +246,11 @@ async def test_follow_click_and_unsubscribe_events(h: Harness) -> None:
     seen = len(h.assistant.seen)
     status, body = await h.client.post(h.session, event_xml(USER, "VIEW", "https://x", ts=4))
     assert (status, body) == (200, "success")
+    # system events about a user do not open the 48-hour window
+    other = "oOnlyTemplates"
+    finished = event_xml(other, "TEMPLATESENDJOBFINISH", ts=6)
+    assert await h.client.post(h.session, finished) == (200, "success")
+    assert h.store.last_message_at(other) is None
     status, body = await h.client.post(h.session, event_xml(USER, "unsubscribe", ts=5))
     assert (status, body) == (200, "success")
     assert len(h.assistant.seen) == seen
