@@ -34,8 +34,12 @@ class Evaluation:
     stage_warning: bool
 
 
-def evaluate(rs: PointsRuleSet, values: Mapping[str, object]) -> Evaluation:
-    """Score prepared figures (derived ratios filled in); batch scoring mirrors this step by step."""
+def evaluate(rs: PointsRuleSet, values: Mapping[str, object], *, detail: bool = True) -> Evaluation:
+    """Score prepared figures (derived ratios filled in); batch scoring mirrors this step by step.
+
+    ``detail=False`` (re-scoring for suggestions) skips building the per-line records only;
+    every number is computed by the same statements.
+    """
     revenue = values.get(rs.stage_field)
     stage = rs.stage_for(None if revenue is None else float(revenue))  # type: ignore[arg-type]
     weights = rs.scaled_weights[stage.id]
@@ -52,16 +56,18 @@ def evaluate(rs: PointsRuleSet, values: Mapping[str, object]) -> Evaluation:
         points = weight * s
         cat_points[ind.category] += points
         base += points
-        spec = FIELDS[ind.field]
-        indicators.append(
-            IndicatorScore(ind.field, spec.label, ind.category, value, s, points, weight, missing)
-        )
+        if detail:
+            indicators.append(
+                IndicatorScore(
+                    ind.field, FIELDS[ind.field].label, ind.category, value, s, points, weight, missing
+                )
+            )
     bonus_raw = 0.0
     bonus_items: list[ItemPoints] = []
     for item in rs.bonus:
         pts = item.value(values.get(item.field))
         bonus_raw += pts
-        if pts:
+        if pts and detail:
             bonus_items.append(ItemPoints(item.field, FIELDS[item.field].label, values.get(item.field), pts))
     bonus = min(bonus_raw, rs.bonus_cap)
     deductions = 0.0
@@ -69,7 +75,7 @@ def evaluate(rs: PointsRuleSet, values: Mapping[str, object]) -> Evaluation:
     for item in rs.deductions:
         pts = item.value(values.get(item.field))
         deductions += pts
-        if pts:
+        if pts and detail:
             deduction_items.append(
                 ItemPoints(item.field, FIELDS[item.field].label, values.get(item.field), pts)
             )
@@ -170,10 +176,10 @@ def _unit(field: str) -> str:
 def suggest(rs: PointsRuleSet, given: Mapping[str, object], ev: Evaluation) -> list[Suggestion]:
     """Top changes by point gain, each found by re-scoring with one input at the next curve point."""
     found: list[tuple[float, int, Suggestion]] = []
-    for order, ind in enumerate(ev.indicators):
+    for order, (ind, rule_ind) in enumerate(zip(ev.indicators, rs.indicators, strict=True)):
         if ind.missing:
             continue
-        rule = next(i.rule for i in rs.indicators if i.field == ind.field)
+        rule = rule_ind.rule
         if isinstance(rule, Levels):
             target: object = rule.next_x(ind.value)
         elif isinstance(rule, Curve | Steps):
@@ -191,10 +197,10 @@ def suggest(rs: PointsRuleSet, given: Mapping[str, object], ev: Evaluation) -> l
         trial = dict(given)
         trial[field] = after
         try:
-            values, _ = complete(trial)
+            values, _ = complete(trial, changed=field)
         except InputError:
             continue  # the move would contradict another figure (e.g. R&D above total cost)
-        gain = evaluate(rs, values).unrounded - ev.unrounded
+        gain = evaluate(rs, values, detail=False).unrounded - ev.unrounded
         if gain <= 1e-9:
             continue
         label = FIELDS[field].short_label

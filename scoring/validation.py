@@ -144,11 +144,19 @@ def prepare(figures: Mapping[str, object]) -> tuple[dict[str, object], list[str]
     return complete(coerce(figures))
 
 
-def complete(coerced: Mapping[str, object]) -> tuple[dict[str, object], list[str]]:
-    """Range checks, derived ratios and defaults on already coerced figures."""
+def complete(
+    coerced: Mapping[str, object], *, changed: str | None = None
+) -> tuple[dict[str, object], list[str]]:
+    """Range checks, derived ratios and defaults on already coerced figures.
+
+    ``changed`` names the only field that differs from figures already checked (re-scoring for
+    suggestions), so only its range is checked again; derived shares are always checked.
+    """
     values = dict(coerced)
     warnings: list[str] = []
     for name, value in values.items():
+        if changed is not None and name != changed:
+            continue
         spec = FIELDS[name]
         if spec.kind in ("money", "count", "percent", "number"):
             _check_range(spec, float(value))  # type: ignore[arg-type]
