@@ -138,6 +138,8 @@ class ScoringDialogue:
         if state.stage == "collect":
             if matches_word(text, t.words("intent.skip_words")):
                 return self._skip(state)
+            if matches_word(text, t.words("intent.done_words")):
+                return self._finish_collecting(state)
             chosen = self._match_choice_text(state, text)
             if chosen is not None:
                 return self._set_figures(state, chosen, [])
@@ -159,6 +161,8 @@ class ScoringDialogue:
             return Turn(state=state, score=True)
         if action == "edit" and state.stage == "confirm":
             return Turn(state=state, replies=[Reply(text=t.get("edit_prompt"))])
+        if action == "done" and state.stage == "collect":
+            return self._finish_collecting(state)
         if action == "skip" and state.stage in ("collect", "profile"):
             if state.stage == "profile":
                 state.stage = "collect"
@@ -202,6 +206,13 @@ class ScoringDialogue:
         replies = [Reply(text=t.get("profile_saved", profile=shown))] if shown else []
         replies.extend(self._advance(state))
         return Turn(state=state, replies=replies, profile=(region, industry))
+
+    def _finish_collecting(self, state: FormState) -> Turn:
+        """"就这些": skip every field not yet given and go straight to confirmation."""
+        for name in self._forms[state.rule_set].fields:
+            if name not in state.figures and name not in state.skipped:
+                state.skipped.append(name)
+        return Turn(state=state, replies=self._advance(state))
 
     def _skip(self, state: FormState) -> Turn:
         names = [n for n in state.asked if n not in state.figures]
@@ -349,6 +360,7 @@ class ScoringDialogue:
         t = self._texts
         specs = [s for s in (self._scoring.field(n) for n in names) if s is not None]
         skip = Choice(t.get("skip_label"), "f:skip")
+        done = Choice(t.get("done_label"), "f:done")
         if len(specs) == 1 and specs[0].kind in ("enum", "bool"):
             spec = specs[0]
             if spec.kind == "bool":
@@ -357,13 +369,13 @@ class ScoringDialogue:
             else:
                 options = [Choice(label, f"f:set:{spec.name}:{value}") for value, label in spec.choices]
             rows = tuple(tuple(options[i : i + 2]) for i in range(0, len(options), 2))
-            return Reply(text=t.get("ask_choice", label=spec.label), choices=(*rows, (skip,)))
+            return Reply(text=t.get("ask_choice", label=spec.label), choices=(*rows, (skip, done)))
         prompts = "、".join(
             t.get("field_prompt", label=s.label, unit=s.unit) if s.unit
             else t.get("field_prompt_plain", label=s.label)
             for s in specs
         )
-        return Reply(text=t.get("ask_fields", fields=prompts), choices=((skip,),))
+        return Reply(text=t.get("ask_fields", fields=prompts), choices=((skip, done),))
 
     def _profile_prompt(self) -> Reply:
         t = self._texts

@@ -142,3 +142,14 @@ async def test_switching_rule_set_carries_figures_over(rig: Rig) -> None:
 async def test_stale_button_after_dialogue_closed(rig: Rig) -> None:
     replies = await rig.click("f:confirm")
     assert "按钮已失效" in text_of(replies)
+
+
+async def test_done_goes_straight_to_confirmation_with_what_was_given(rig: Rig) -> None:
+    await rig.say("/score 营收3000万 研发投入150万")
+    replies = await rig.say("跳过")
+    assert [c.data for c in replies[-1].choices[-1]] == ["f:skip", "f:done"]
+    replies = await rig.say("就这些")
+    assert "请确认" in replies[-1].text and "已跳过" in replies[-1].text
+    replies = await rig.click("f:confirm")
+    assert "初步自评估" in text_of(replies)
+    assert rig.scoring.evaluations[-1][0] == {"revenue": 3000.0, "rd_expense": 150.0}
