@@ -1,4 +1,4 @@
-"""Console channel (终端): stdin lines in, replies on stdout; buttons become numbered options."""
+"""Console channel (终端): stdin lines in, replies on stdout; buttons become lettered options."""
 
 from __future__ import annotations
 
@@ -47,6 +47,11 @@ class ChartArchive:
                 path.unlink(missing_ok=True)
                 gone += 1
         return gone
+
+
+def _key(index: int) -> str:
+    """Option keys are letters, so a typed number is always a figure, never a button."""
+    return chr(ord("a") + index) if index < 26 else f"z{index - 25}"
 
 
 def _safe(user_id: str) -> str:
@@ -105,12 +110,12 @@ class ConsoleChannel:
         return line if line else None
 
     def _to_incoming(self, line: str) -> Incoming | None:
-        """A typed option number (or label) of the last buttons becomes a button press."""
+        """A typed option letter (or label) of the last buttons becomes a button press."""
         stripped = line.strip()
         if not stripped and not self._interactive:
             return None
-        for index, choice in enumerate(self._choices, start=1):
-            if stripped in (str(index), choice.label):
+        for index, choice in enumerate(self._choices):
+            if stripped.lower() in (_key(index), choice.label):
                 return Incoming(
                     channel=CHANNEL, user_id=self._user_id, kind="callback", callback_data=choice.data
                 )
@@ -135,8 +140,8 @@ class ConsoleChannel:
             start = len(self._choices)
             flat = [c for row in reply.choices for c in row]
             self._choices.extend(flat)
-            options = "  ".join(f"[{start + i}] {c.label}" for i, c in enumerate(flat, start=1))
-            lines.append(f"{options}  （输入编号选择）")
+            options = "  ".join(f"[{_key(start + i)}] {c.label}" for i, c in enumerate(flat))
+            lines.append(f"{options}  （输入字母选择）")
         if lines:
             self._write("\n".join(lines))
 

@@ -20,14 +20,22 @@ async def run_console(rig: Rig, lines: str, tmp_path: Path, interactive: bool = 
 
 
 async def test_piped_dialogue_with_numbered_buttons_and_saved_chart(rig: Rig, tmp_path: Path) -> None:
-    script = "/score 营收3000万\n跳过\n" + "跳过\n" * 12 + "1\n"  # "1" = 确认 on the last buttons
+    script = "/score 营收3000万\n跳过\n" + "跳过\n" * 12 + "a\n"  # "a" = 确认 on the last buttons
     output = await run_console(rig, script, tmp_path)
-    assert "[1] 确认  [2] 修改  [3] 取消" in output
+    assert "[a] 确认  [b] 修改  [c] 取消" in output
     assert "初步自评估" in output
     charts = list((tmp_path / "charts").glob("*.png"))
     assert len(charts) == 1 and charts[0].read_bytes().startswith(b"\x89PNG")
     assert f"[图片已保存：{charts[0]}]" in output
     assert "你>" not in output  # no prompt when piped
+
+
+async def test_a_typed_number_is_a_figure_not_a_button(rig: Rig, tmp_path: Path) -> None:
+    await run_console(rig, "/score 营收3000万 研发投入100万\n跳过\n跳过\n跳过\n", tmp_path)
+    output = await run_console(rig, "职工总数10人 研发人员2人\n2\n", tmp_path)  # asked: patents
+    assert "[a] 跳过  [b] 就这些，去确认" in output
+    record = rig.sessions.load("console:demo")
+    assert record is not None and record.state["figures"]["invention_patents"] == 2
 
 
 async def test_interactive_greets_and_ends_cleanly_on_eof(rig: Rig, tmp_path: Path) -> None:
