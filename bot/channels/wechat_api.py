@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -130,9 +131,14 @@ class WeChatAPI:
         data: aiohttp.FormData | None = None,
     ) -> dict[str, Any]:
         """One HTTP call; WeChatAPIError for transport failures and non-zero errcode."""
+        headers = None
+        body: Any = data
+        if json_body is not None:  # WeChat rejects \uXXXX escapes (errcode 40033): send UTF-8
+            body = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
+            headers = {"Content-Type": "application/json; charset=utf-8"}
         try:
             async with self._http().request(
-                method, self.base_url + path, params=params, json=json_body, data=data
+                method, self.base_url + path, params=params, data=body, headers=headers
             ) as resp:
                 if resp.status >= 500:
                     raise WeChatAPIError(-1, f"http {resp.status}")

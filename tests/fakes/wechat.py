@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,11 +101,21 @@ class FakeWeChatAPI:
             return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
         return None
 
+    async def _json(self, request: web.Request) -> Any:
+        """The body as WeChat reads it: \\uXXXX escapes are refused (errcode 40033)."""
+        raw = await request.read()
+        if b"\\u" in raw:
+            raise web.HTTPOk(
+                text='{"errcode": 40033, "errmsg": "invalid charset"}',
+                content_type="application/json",
+            )
+        return json.loads(raw.decode("utf-8"))
+
     async def _custom_send(self, request: web.Request) -> web.Response:
         denied = self._auth(request)
         if denied is not None:
             return denied
-        body = await request.json()
+        body = await self._json(request)
         if self.send_delay:
             await asyncio.sleep(self.send_delay)
         touser = body.get("touser", "")
@@ -146,14 +157,14 @@ class FakeWeChatAPI:
             return denied
         if self.notice_errcode:
             return web.json_response({"errcode": self.notice_errcode, "errmsg": "scripted"})
-        self.notices.append(await request.json())
+        self.notices.append(await self._json(request))
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     async def _menu(self, request: web.Request) -> web.Response:
         denied = self._auth(request)
         if denied is not None:
             return denied
-        self.menus.append(await request.json())
+        self.menus.append(await self._json(request))
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
 
