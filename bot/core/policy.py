@@ -51,7 +51,9 @@ def match_policies(
     def local(hit: Hit) -> bool:
         if not region:
             return False
-        return region in hit.regions or region in hit.title or region in hit.text
+        if any(r and (r == region or r in region) for r in hit.regions):
+            return True  # "四川省成都市高新区" is local to a briefing tagged 成都
+        return region in hit.title or region in hit.text
 
     ranked = sorted(enumerate(found), key=lambda pair: (not local(pair[1]), pair[0]))
     picked: list[Hit] = []

@@ -153,3 +153,19 @@ async def test_done_goes_straight_to_confirmation_with_what_was_given(rig: Rig) 
     replies = await rig.click("f:confirm")
     assert "初步自评估" in text_of(replies)
     assert rig.scoring.evaluations[-1][0] == {"revenue": 3000.0, "rd_expense": 150.0}
+
+
+def test_policy_matching_puts_briefings_of_the_firms_region_first() -> None:
+    from bot.core.forms import load_policy
+    from bot.core.policy import match_policies, policy_query
+    from tests.fakes.core import FakeSearcher
+
+    searcher = FakeSearcher()
+    hits = match_policies(searcher, load_policy(), "cn-ref-2024", ("四川省成都市高新区", None), {},
+                          ["invention_patents"])
+    assert [h.doc_id for h in hits] == ["d2", "d1", "d3"]
+    query = policy_query(load_policy(), "cn-ref-2024", "成都", "软件", ["invention_patents"])
+    assert query.startswith("成都 软件") and "发明专利" in query
+    assert [h.doc_id for h in match_policies(searcher, load_policy(), "cn-ref-2024", (None, None), {}, [])] == [
+        "d1", "d2", "d3"
+    ]
