@@ -197,11 +197,13 @@ class WeChatStore:
                         .where(wechat_users.c.openid == openid)
                         .values(last_message_at=at, unsubscribed=False)
                     )
-            pending_rows = conn.execute(
-                select(wechat_pending.c.id, wechat_pending.c.payload)
-                .where(wechat_pending.c.openid == openid)
-                .order_by(wechat_pending.c.id)
-            ).all()
+            pending_rows: Sequence[Any] = []
+            if touch:  # only a real interaction opens the window the queue needs
+                pending_rows = conn.execute(
+                    select(wechat_pending.c.id, wechat_pending.c.payload)
+                    .where(wechat_pending.c.openid == openid)
+                    .order_by(wechat_pending.c.id)
+                ).all()
             if pending_rows:
                 conn.execute(
                     delete(wechat_pending).where(

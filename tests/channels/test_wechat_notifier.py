@@ -216,3 +216,11 @@ def test_store_message_round_trip_and_dedupe(database: Database) -> None:
     assert not store.claim_message("m:43", NOW)
     assert store.prune_messages(NOW + timedelta(hours=2)) == 2
     assert store.claim_message("m:42", NOW)
+
+
+def test_non_interactions_leave_the_queue_alone(database: Database) -> None:
+    store = WeChatStore(database)
+    store.add_pending(USER, [{"text": "简报"}], NOW)
+    view = store.begin_message("e:view", USER, NOW, touch=False)
+    assert view.first and view.pending == [] and store.last_message_at(USER) is None
+    assert store.count_pending(USER) == 1
