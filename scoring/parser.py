@@ -105,9 +105,13 @@ class _Raw:
     when: str | int | None
 
 
+_UNIT_GAP = re.compile(r"(?<=\d)\s+(?=[万亿千百元块%人名位个件项次年])")
+
+
 def _normalize(text: str) -> str:
     text = normalize_text(text)
     text = _THOUSANDS.sub(lambda m: m.group().replace(",", ""), text)
+    text = _UNIT_GAP.sub("", text)  # '1200 万元' -> '1200万元'
     return _FILLERS.sub(" ", text)
 
 
@@ -211,21 +215,31 @@ def parse_figures(text: str, expect: str | None = None) -> ParsedFigures:
         if tok.kind == "sep":
             pending = None
             continue
-        if tok.kind in ("prev", "last", "now"):
-            pending = tok.kind
-            continue
-        if tok.kind == "year":
-            pending = int(tok.text[:4])
-            continue
-        if tok.kind == "growth":
-            alias = _growth_alias(last_field, tok.text)
-            if alias is None:
+        if tok.kind in ("prev", "last", "now", "year"):
+            pending = int(tok.text[:4]) if tok.kind == "year" else tok.kind
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            after = tokens[i + 2] if i + 2 < len(tokens) else None
+            labelled_later = after is not None and after.kind == "word"  # '去年3件发明专利'
+            if (
+                last_field is not None and nxt is not None and nxt.kind == "num" and not nxt.used
+                and not labelled_later
+            ):
+                alias = Alias(FIELDS[last_field].short_label, last_field)  # '去年1.5亿': same figure
+            else:
                 continue
+        elif tok.kind == "growth":
+            growth = _growth_alias(last_field, tok.text)
+            if growth is None:
+                continue
+            alias = growth
         elif tok.kind != "word":
             continue
         elif tok.text in phrases and tok.text not in aliases:
             fld, value = phrases[tok.text]
             raws.append(_Raw(fld, None, _phrase_value(norm, tok.start, fld, value), tok.text, None))
+            before = tokens[i - 1] if i > 0 else None
+            if before is not None and before.kind == "num" and _split_unit(before.text)[1] in ("个", "家", "项"):
+                before.used = True  # '有1个省级工程技术研究中心': the count belongs to the phrase
             continue
         else:
             alias = aliases[tok.text]

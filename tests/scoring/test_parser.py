@@ -122,3 +122,23 @@ def test_growth_words_negations_and_person_units() -> None:
     assert parse_figures("员工30人其中研发10人").values == {"employees": 30, "rd_staff": 10}
     problems = parse_figures("研发费用10人").problems
     assert problems and "单位不对，应为金额" in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("收入：5千万；研发：300万；人员：50人，其中研发人员15人",
+         {"revenue": 5000, "rd_expense": 300, "employees": 50, "rd_staff": 15}),
+        ("营收 1200 万元, 研发 60 万元", {"revenue": 1200, "rd_expense": 60}),
+        ("今年营收预计2亿，去年1.5亿", {"revenue": 20000, "revenue_prev": 15000}),
+        ("去年营收1亿，前年8000万", {"revenue": 10000, "revenue_prev": 8000}),
+        ("研发投入2023年500万，2022年400万", {"rd_expense": 500, "rd_expense_prev": 400}),
+        ("职工120人，去年3件发明专利", {"employees": 120, "invention_patents": 3}),
+        ("有1个省级工程技术研究中心", {"rd_platform_level": "provincial"}),
+        ("销售额两亿三千万元", {"revenue": 23000}),
+    ],
+)
+def test_more_chat_phrasings(text: str, values: dict) -> None:
+    parsed = parse_figures(text)
+    assert parsed.problems == []
+    assert parsed.values == values
