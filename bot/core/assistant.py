@@ -18,6 +18,7 @@ from bot.core.intents import (
     Command,
     clean_text,
     has_content,
+    is_bare_quantity,
     is_question,
     matches_word,
     parse_command,
@@ -152,6 +153,8 @@ class CoreAssistant:
                                     ("hightech", "hightech_words")):
             if matches_word(text, t.words(f"intent.{words}")):
                 return await self._start(incoming, RULE_SETS[command_name], "")
+        if is_bare_quantity(text):
+            return [Reply(text=t.get("bare_number"))]
         if self._scoring is not None:
             parsed = await _run(self._scoring.parse, text)
             figures = len(parsed.understood)

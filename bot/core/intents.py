@@ -13,6 +13,7 @@ __all__ = [
     "Command",
     "clean_text",
     "has_content",
+    "is_bare_quantity",
     "is_question",
     "matches_word",
     "parse_command",
@@ -22,6 +23,7 @@ __all__ = [
 _SPACES = re.compile(r"[ \t\u3000]+")
 _COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 _TRIM = " \t\n。.!！?？,，、;；:：~～"
+_BARE_QUANTITY = re.compile(r"[\d０-９.．,，%％\s]+(?:[万亿千百]*(?:元|人|件|个|项|年)?)")
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,11 @@ def clean_text(raw: str, max_chars: int) -> Cleaned:
 def has_content(text: str) -> bool:
     """True when the text holds a letter, digit or CJK character (not only emoji/punctuation)."""
     return any(unicodedata.category(ch)[0] in ("L", "N") for ch in text)
+
+
+def is_bare_quantity(text: str) -> bool:
+    """A number with at most a unit ("2", "3000万", "12人") and nothing saying what it is."""
+    return _BARE_QUANTITY.fullmatch(text.strip()) is not None
 
 
 def parse_command(text: str) -> Command | None:

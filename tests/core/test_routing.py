@@ -109,3 +109,10 @@ async def test_gate_forgets_idle_users() -> None:
     async with gate.enter("a") as admitted:
         assert admitted and gate.pending("a") == 1
     assert len(gate) == 0 and gate.pending("a") == 0
+
+
+async def test_a_bare_number_outside_a_dialogue_asks_what_it_is(rig: Rig) -> None:
+    for message in ("2", "3000万", "１２人"):
+        assert "这个数字指哪一项" in text_of(await rig.say(message))
+    assert rig.answerer.questions == []
+    assert "画像" in text_of(await rig.say("2023年积分制有什么变化"))
