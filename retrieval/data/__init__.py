@@ -1,0 +1,1 @@
+"""Data files of the retrieval library (place names, tags, stopwords, prompts, messages)."""
