@@ -44,9 +44,13 @@ class WeChatAPI:
         app_secret: str,
         base_url: str = "https://api.weixin.qq.com",
         timeout: float = 10.0,
+        token_mode: str = "stable",
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        if token_mode not in ("stable", "classic"):
+            raise ValueError("token_mode is 'stable' or 'classic'")
         self.app_id = app_id
+        self.token_mode = token_mode
         self._secret = app_secret
         self.base_url = base_url.rstrip("/")
         self._timeout = aiohttp.ClientTimeout(total=timeout)
@@ -84,15 +88,7 @@ class WeChatAPI:
         async with self._lock:
             if self._usable(stale):
                 return self._token  # type: ignore[return-value]
-            data = await self._request(
-                "GET",
-                "/cgi-bin/token",
-                params={
-                    "grant_type": "client_credential",
-                    "appid": self.app_id,
-                    "secret": self._secret,
-                },
-            )
+            data = await self._fetch_token(force=stale is not None and stale == self._token)
             token = data.get("access_token")
             if not isinstance(token, str) or not token:
                 raise WeChatAPIError(-1, "no access_token in response")
@@ -106,6 +102,43 @@ class WeChatAPI:
             )
             log.info("wechat access token refreshed (valid %.0fs)", expires_in)
             return token
+
+    async def _fetch_token(self, *, force: bool) -> dict[str, Any]:
+        """Stable mode: every process gets the same token (POST /cgi-bin/stable_token), so
+        several bot processes never invalidate each other's; classic: GET /cgi-bin/token."""
+        if self.token_mode == "stable":
+            data = await self._request(
+                "POST",
+                "/cgi-bin/stable_token",
+                json_body={
+                    "grant_type": "client_credential",
+                    "appid": self.app_id,
+                    "secret": self._secret,
+                    "force_refresh": False,
+                },
+            )
+            if force and data.get("access_token") == self._token:
+                # WeChat rejected the token the stable cache still hands out: renew it once
+                data = await self._request(
+                    "POST",
+                    "/cgi-bin/stable_token",
+                    json_body={
+                        "grant_type": "client_credential",
+                        "appid": self.app_id,
+                        "secret": self._secret,
+                        "force_refresh": True,
+                    },
+                )
+            return data
+        return await self._request(
+            "GET",
+            "/cgi-bin/token",
+            params={
+                "grant_type": "client_credential",
+                "appid": self.app_id,
+                "secret": self._secret,
+            },
+        )
 
     def _usable(self, stale: str | None) -> bool:
         return (

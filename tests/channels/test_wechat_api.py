@@ -35,10 +35,16 @@ async def ticker() -> Ticker:
     return Ticker()
 
 
-@pytest.fixture
-async def api(fake: FakeWeChatAPI, ticker: Ticker) -> AsyncIterator[WeChatAPI]:
+@pytest.fixture(params=["stable", "classic"])
+async def api(
+    fake: FakeWeChatAPI, ticker: Ticker, request: pytest.FixtureRequest
+) -> AsyncIterator[WeChatAPI]:
     client = WeChatAPI(
-        app_id=fake.app_id, app_secret=fake.app_secret, base_url=fake.base_url, monotonic=ticker
+        app_id=fake.app_id,
+        app_secret=fake.app_secret,
+        base_url=fake.base_url,
+        monotonic=ticker,
+        token_mode=request.param,
     )
     yield client
     await client.aclose()
@@ -79,6 +85,36 @@ async def test_concurrent_callers_share_one_refresh(api: WeChatAPI, fake: FakeWe
     await asyncio.gather(*(api.send_text("oA", f"并发{i}") for i in range(8)))
     assert fake.token_calls == 2
     assert len(fake.texts_to("oA")) == 9
+
+
+async def test_processes_share_the_stable_token(fake: FakeWeChatAPI) -> None:
+    clients = [
+        WeChatAPI(app_id=fake.app_id, app_secret=fake.app_secret, base_url=fake.base_url)
+        for _ in range(3)
+    ]
+    try:
+        tokens = {await client.access_token() for client in clients}
+        for i, client in enumerate(clients):
+            await client.send_text("oA", f"进程{i}")
+    finally:
+        for client in clients:
+            await client.aclose()
+    assert len(tokens) == 1  # nobody's token was invalidated by another process
+    assert len(fake.texts_to("oA")) == 3 and fake.force_refreshes == 0
+
+
+async def test_stable_token_force_refreshed_only_when_wechat_rejects_it(
+    fake: FakeWeChatAPI,
+) -> None:
+    client = WeChatAPI(app_id=fake.app_id, app_secret=fake.app_secret, base_url=fake.base_url)
+    try:
+        await client.send_text("oA", "一")
+        fake.expire_tokens(rotate_stable=False)  # the stable cache still serves the revoked token
+        await client.send_text("oA", "二")
+    finally:
+        await client.aclose()
+    assert fake.force_refreshes == 1
+    assert fake.texts_to("oA") == ["一", "二"]
 
 
 async def test_errcode_surfaces_as_exception(api: WeChatAPI, fake: FakeWeChatAPI) -> None:

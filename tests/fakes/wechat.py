@@ -41,7 +41,9 @@ class FakeWeChatAPI:
     app_id: str = "wx-test-app"
     app_secret: str = "test-secret"
     expires_in: int = 7200
-    token_calls: int = 0
+    token_calls: int = 0  # requests to /cgi-bin/token and /cgi-bin/stable_token
+    force_refreshes: int = 0
+    stable_token: str | None = None
     valid_tokens: set[str] = field(default_factory=set)
     sent: list[SentMessage] = field(default_factory=list)
     notices: list[dict[str, Any]] = field(default_factory=list)
@@ -59,6 +61,7 @@ class FakeWeChatAPI:
         """Serve on 127.0.0.1:<free port>; returns the base URL."""
         app = web.Application(client_max_size=4 * 1024 * 1024)
         app.router.add_get("/cgi-bin/token", self._token)
+        app.router.add_post("/cgi-bin/stable_token", self._stable_token)
         app.router.add_post("/cgi-bin/message/custom/send", self._custom_send)
         app.router.add_post("/cgi-bin/media/upload", self._upload)
         app.router.add_post("/cgi-bin/message/subscribe/bizsend", self._notice)
@@ -75,9 +78,20 @@ class FakeWeChatAPI:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    def expire_tokens(self) -> None:
-        """Simulate WeChat invalidating every issued access token (errcode 40001 next)."""
+    def expire_tokens(self, *, rotate_stable: bool = True) -> None:
+        """Simulate WeChat invalidating every issued access token (errcode 40001 next).
+
+        rotate_stable=True is someone else force-refreshing (the stable endpoint hands out the
+        new token); False leaves the stable endpoint serving the revoked one until forced.
+        """
         self.valid_tokens.clear()
+        if rotate_stable and self.stable_token is not None:
+            self.stable_token = self._issue()
+
+    def _issue(self) -> str:
+        token = f"token-{next(self._counter)}"
+        self.valid_tokens.add(token)
+        return token
 
     def texts_to(self, openid: str) -> list[str]:
         return [m.content for m in self.sent if m.touser == openid and m.msgtype == "text"]
@@ -91,9 +105,20 @@ class FakeWeChatAPI:
         if q.get("appid") != self.app_id or q.get("secret") != self.app_secret:
             return web.json_response({"errcode": 40125, "errmsg": "invalid appsecret"})
         self.token_calls += 1
-        token = f"token-{next(self._counter)}"
-        self.valid_tokens.add(token)
-        return web.json_response({"access_token": token, "expires_in": self.expires_in})
+        return web.json_response({"access_token": self._issue(), "expires_in": self.expires_in})
+
+    async def _stable_token(self, request: web.Request) -> web.Response:
+        body = await self._json(request)
+        if body.get("grant_type") != "client_credential":
+            return web.json_response({"errcode": 40002, "errmsg": "invalid grant_type"})
+        if body.get("appid") != self.app_id or body.get("secret") != self.app_secret:
+            return web.json_response({"errcode": 40125, "errmsg": "invalid appsecret"})
+        self.token_calls += 1
+        if body.get("force_refresh"):
+            self.force_refreshes += 1
+        if self.stable_token is None or body.get("force_refresh"):
+            self.stable_token = self._issue()
+        return web.json_response({"access_token": self.stable_token, "expires_in": self.expires_in})
 
     def _auth(self, request: web.Request) -> web.Response | None:
         token = request.query.get("access_token", "")
