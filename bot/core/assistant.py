@@ -243,7 +243,10 @@ class CoreAssistant:
         if record is None or record.kind != SESSION_KIND:
             return None
         try:
-            return FormState.from_dict(record.state)
+            state = FormState.from_dict(record.state)
+            if state.rule_set not in self._forms:
+                raise ValueError("rule set no longer offered")
+            return state
         except (KeyError, TypeError, ValueError):
             log.warning("dropping unreadable session of user %s", user_tag(user_key))
             await _run(self._sessions.delete, user_key)

@@ -72,7 +72,10 @@ def is_bare_quantity(text: str) -> bool:
 
 def parse_command(text: str) -> Command | None:
     """The slash command at the start of text, or None for free text."""
-    match = _COMMAND.match(text.strip())
+    stripped = text.strip()
+    if stripped.startswith("／"):  # a full-width slash from a Chinese keyboard
+        stripped = "/" + stripped[1:]
+    match = _COMMAND.match(stripped)
     if not match:
         return None
     return Command(name=match.group(1).lower(), args=(match.group(2) or "").strip())

@@ -116,3 +116,14 @@ async def test_a_bare_number_outside_a_dialogue_asks_what_it_is(rig: Rig) -> Non
         assert "这个数字指哪一项" in text_of(await rig.say(message))
     assert rig.answerer.questions == []
     assert "画像" in text_of(await rig.say("2023年积分制有什么变化"))
+
+
+async def test_full_width_slash_and_bot_suffix_are_commands(rig: Rig) -> None:
+    assert "可用命令" in text_of(await rig.say("／help"))
+    assert "可用命令" in text_of(await rig.say("/HELP@innobot_bot"))
+
+
+async def test_an_unreadable_stored_session_is_dropped_not_stuck(rig: Rig) -> None:
+    rig.sessions.save("console:u1", "scoring", {"rule_set": "retired-rules", "stage": "collect"})
+    assert "画像" in text_of(await rig.say("积分制是什么"))
+    assert rig.sessions.load("console:u1") is None
