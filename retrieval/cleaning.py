@@ -91,7 +91,39 @@ def _blocks(text: str) -> list[list[str]]:
             blocks[-1].append(raw.rstrip("\n"))
         elif blocks[-1]:
             blocks.append([])
-    return [b for b in blocks if b]
+    out: list[list[str]] = []
+    for b in blocks:
+        if b:
+            out.extend(_unwrap(b))
+    return out
+
+
+def _unwrap(block: list[str]) -> list[list[str]]:
+    """Split a PDF page (hard-wrapped lines, no blank lines) back into paragraphs.
+
+    TOC, page-number and editor/phone lines stand alone. In a block of wrapped lines, a line
+    clearly shorter than the page's line width ends its paragraph (or is a heading).
+    """
+    wrapped = len(block) >= 4
+    widths = sorted(len(x.strip()) for x in block)
+    width = widths[int(len(widths) * 0.8)]
+    wrapped = wrapped and width >= 15
+    out: list[list[str]] = [[]]
+    for line in block:
+        s = line.strip()
+        if _is_toc_line(s) or _is_boilerplate(s):
+            if out[-1]:
+                out.append([])
+            out[-1].append(line)
+            out.append([])
+            continue
+        heading_like = len(s) <= 40 and not s.endswith(_TERMINAL + _CLOSERS)
+        if out[-1] and heading_like and out[-1][-1].strip().endswith(_TERMINAL + _CLOSERS):
+            out.append([])  # a title right after a paragraph that filled its last line
+        out[-1].append(line)
+        if wrapped and len(s) < 0.85 * width:
+            out.append([])
+    return [b for b in out if b]
 
 
 def _strip_marks(text: str) -> tuple[str, int]:
@@ -204,6 +236,7 @@ def parse_bulletin(text: str, publication: str | None = None) -> ParsedBulletin:
         if current:
             paragraphs.append(Paragraph(current, level))
 
+    repeated = Counter(p.text for p in paragraphs if len(p.text) <= 40)
     masthead: list[str] = []
     if first_toc_at is not None:
         masthead = [p.text for p in paragraphs[:first_toc_at]]
@@ -212,7 +245,6 @@ def parse_bulletin(text: str, publication: str | None = None) -> ParsedBulletin:
         while paragraphs and len(masthead) < 8 and _is_masthead(paragraphs[0].text, publication):
             masthead.append(paragraphs.pop(0).text)
 
-    repeated = Counter(p.text for p in paragraphs if len(p.text) <= 40)
     kept: list[Paragraph] = []
     for p in paragraphs:
         if _is_boilerplate(p.text) or (repeated[p.text] >= 3 and not p.heading):

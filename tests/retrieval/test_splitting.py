@@ -99,3 +99,27 @@ def test_regions_and_tags() -> None:
 def test_plain_text_without_toc_or_headings_is_one_article() -> None:
     doc = process_document("这是一段没有标题的正文，介绍了创新积分制在某地的做法。" * 5, None, "note")
     assert len(doc.articles) == 1 and doc.articles[0].title == "note"
+
+
+def _wrap(text: str, width: int = 30) -> list[str]:
+    return [text[i : i + width] for i in range(0, len(text), width)]
+
+
+def test_pdf_style_pages_are_unwrapped() -> None:
+    """pypdf output: hard-wrapped lines, no blank lines, running headers and page numbers."""
+    header = "科技情报参考  2025年第1期"
+    p1 = "鄂尔多斯市科技局联合三家银行推出鄂创积分贷，首批为37家科技型中小企业发放贷款1.26亿元，平均利率下降0.8个百分点。"
+    p2 = "下一步，鄂尔多斯将把积分评价扩大到全市高新技术企业，并探索积分与人才政策、研发补助联动，让更多企业凭积分获得支持。"
+    p3 = "赤峰市今年新增入库科技型中小企业118家，同比增长21%，其中农牧业科技企业占三成。"
+    page1 = [header, "★ 鄂尔多斯市推行企业创新积分贷 ......2", "★ 赤峰市培育科技型中小企业 ......3",
+             "鄂尔多斯市推行企业创新积分贷", *_wrap(p1), *_wrap(p2)[:1], "- 1 -"]
+    page2 = [header, *_wrap(p2)[1:], "赤峰市培育科技型中小企业", *_wrap(p3), "- 2 -"]
+    page3 = [header, "编辑：李 涛", "电话：4366683", "- 3 -"]
+    text = "\n\n".join("\n".join(p) for p in (page1, page2, page3))
+    doc = process_document(text, None, "pdf")
+    titles = [a.title for a in doc.articles]
+    assert titles == ["鄂尔多斯市推行企业创新积分贷", "赤峰市培育科技型中小企业"]
+    first = doc.articles[0].text
+    assert p1 in first and p2 in first  # lines joined, the page break inside p2 healed
+    assert header.replace(" ", "") not in "".join(a.text for a in doc.articles).replace(" ", "")
+    assert "- 2 -" not in first and "4366683" not in doc.articles[1].text
