@@ -194,8 +194,10 @@ class ScoringDialogue:
         if matches_word(text, t.words("intent.skip_words")):
             state.stage = "collect"
             return Turn(state=state, replies=self._advance(state))
+        if is_question(text, t):
+            return Turn(state=state, question=text)
         accepted, notes = self._absorb(state, text)
-        if accepted or notes:  # figures instead of a profile: keep them, ask the profile later never
+        if accepted:  # figures instead of a profile: keep them and go on without one
             state.stage = "collect"
             return self._set_figures(state, accepted, notes)
         words = [w for w in _PART_SPLIT.split(text.strip(" 。.")) if w]

@@ -169,3 +169,15 @@ def test_policy_matching_puts_briefings_of_the_firms_region_first() -> None:
     assert [h.doc_id for h in match_policies(searcher, load_policy(), "cn-ref-2024", (None, None), {}, [])] == [
         "d1", "d2", "d3"
     ]
+
+
+async def test_a_question_while_the_profile_is_asked_is_answered_not_stored(rig: Rig) -> None:
+    await rig.say("/score")
+    replies = await rig.say("积分制是什么？")
+    assert "画像" in text_of(replies) and "地区和行业" in text_of(replies)
+    profile = rig.users.get("console:u1")
+    assert profile is not None and profile.region is None
+    await rig.say("营收3000万")  # figures instead of a profile: kept, profile skipped
+    record = rig.sessions.load("console:u1")
+    assert record is not None and record.state["stage"] == "collect"
+    assert record.state["figures"] == {"revenue": 3000.0}
