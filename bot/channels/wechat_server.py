@@ -2,7 +2,8 @@
 
 GET /wechat answers WeChat's URL check (echostr); POST /wechat takes messages in plaintext or
 safe (AES) mode. Forged or stale calls get 403; oversized bodies 413; anything malformed gets
-"success" so WeChat stops retrying — nothing here raises to the client.
+"success" so WeChat stops retrying; a failing database gets 503 so WeChat retries (the assistant's
+own errors are answered by the webhook) — nothing here raises to the client.
 """
 
 from __future__ import annotations
@@ -132,9 +133,9 @@ async def _receive(request: web.Request) -> web.StreamResponse:
     webhook = request.app[_WEBHOOK_KEY]
     try:
         reply = await webhook.handle(message)
-    except Exception:
+    except Exception:  # infrastructure (database) trouble: let WeChat retry in a few seconds
         log.exception("wechat message handling failed")
-        return web.Response(text=_SUCCESS)
+        return web.Response(status=503, text="busy")
     if reply is None:
         return web.Response(text=_SUCCESS)
     if encrypted and config.crypto is not None:

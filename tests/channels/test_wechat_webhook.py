@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import aiohttp
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from bot.channels.wechat_api import WeChatAPI
 from bot.channels.wechat_crypto import WeChatCrypto, sign
@@ -324,6 +325,20 @@ async def test_assistant_crash_gives_friendly_text_without_detail(h: Harness) ->
     status, body = await h.client.post(h.session, text_xml(USER, "boom", "9901"))
     content = parse_xml(body)["Content"]
     assert "稍后再试" in content and "secret" not in content and "Error" not in content
+
+
+async def test_database_outage_asks_wechat_to_retry(h: Harness) -> None:
+    real = h.store.begin_message
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise OperationalError("begin", {}, Exception("database is locked"))
+
+    h.store.begin_message = broken  # type: ignore[method-assign]
+    status, body = await h.client.post(h.session, text_xml(USER, "在吗", "9950"))
+    assert (status, body) == (503, "busy")
+    h.store.begin_message = real  # type: ignore[method-assign]
+    status, body = await h.client.post(h.session, text_xml(USER, "在吗", "9950"))  # the retry
+    assert status == 200 and parse_xml(body)["Content"] == "收到：在吗"
 
 
 async def test_voice_with_recognition_is_treated_as_text(h: Harness) -> None:
