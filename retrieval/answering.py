@@ -108,7 +108,9 @@ class ExtractiveAnswerer:
 
     def missing_entities(self, question: str, hits: list[Hit]) -> list[str]:
         """Key entities of the question that the retrieved passages never mention."""
-        ents = key_entities(question)
+        return self._missing(key_entities(question), hits)
+
+    def _missing(self, ents: KeyEntities, hits: list[Hit]) -> list[str]:
         missing = [p for p in ents.places if not _place_in_hits(p, hits)]
         missing += [q for q in ents.quoted if not _in_hits(q, hits)]
         idf = self.searcher.idf
@@ -148,12 +150,16 @@ class ExtractiveAnswerer:
         hits = self.searcher.search(q, self.k)
         if not hits:
             return Answer(messages()["empty_index"], False, [])
-        missing = self.missing_entities(q, hits)
+        ents = key_entities(q)
+        missing = self._missing(ents, hits)
         if missing:
             return self.abstain(hits, missing)
+        # a question about a place is answered from passages of articles about that place
+        local = [h for h in hits if all(_place_in_hits(p, [h]) for p in ents.places)]
+        candidates = local or hits
         profile = profile_query(q, self.searcher.idf)
         best: tuple[float, Window, Hit] | None = None
-        for rank, hit in enumerate(hits):
+        for rank, hit in enumerate(candidates):
             window = best_window(profile, hit.text, context=hit.title)
             score = window.score - 0.03 * rank
             if best is None or score > best[0]:

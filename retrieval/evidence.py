@@ -24,15 +24,20 @@ _HAS_DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|年底|年初|�
 class IdfTable:
     """Inverse document frequency of tokens over the chunk collection."""
 
-    def __init__(self, token_sets: Iterable[Iterable[str]]) -> None:
+    def __init__(self, df: Mapping[str, int], n: int) -> None:
+        self.n = n
+        self._df = df
+
+    @classmethod
+    def from_tokens(cls, token_sets: Iterable[Iterable[str]]) -> IdfTable:
+        """Count document frequencies from token lists."""
         df: dict[str, int] = {}
         n = 0
         for toks in token_sets:
             n += 1
             for t in set(toks):
                 df[t] = df.get(t, 0) + 1
-        self.n = n
-        self._df = df
+        return cls(df, n)
 
     def __call__(self, token: str) -> float:
         """BM25-style idf; unseen tokens get the maximum."""

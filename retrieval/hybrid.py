@@ -87,7 +87,7 @@ class HybridSearcher:
         self._rows: list[ChunkRow] = []
         self._pos: dict[str, int] = {}
         self._bm25 = Bm25Index()
-        self._idf = IdfTable([])
+        self._idf = IdfTable({}, 0)
 
     # --- state ----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -99,9 +99,9 @@ class HybridSearcher:
             rows = self.store.chunks()
             bm25 = Bm25Index()
             if not bm25.load(self._bm25_dir, generation) or bm25.size != len(rows):
-                bm25.build([r.tokens for r in rows])
+                bm25.build(self.store.chunk_tokens())
                 bm25.save(self._bm25_dir, generation)
-            self._idf = IdfTable(r.tokens for r in rows)
+            self._idf = IdfTable(bm25.df, bm25.size)
             self._rows, self._bm25, self._generation = rows, bm25, generation
             self._pos = {r.chunk_id: i for i, r in enumerate(rows)}
 

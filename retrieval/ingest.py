@@ -193,7 +193,8 @@ class Ingestor:
     def _finish(self, doc_keys: list[str], report: IngestReport, progress: ProgressFactory | None) -> None:
         """Embed the new chunks into Chroma and move the generation so searchers reload."""
         if doc_keys and self.dense is not None:
-            rows = [r for r in self.store.chunks() if r.doc_id.split("-")[0] in set(doc_keys)]
+            keys = set(doc_keys)
+            rows = [r for r in self.store.chunks(full=True) if r.doc_id.split("-")[0] in keys]
             self._embed(rows, progress)
         if doc_keys:
             self._bump()
@@ -288,7 +289,7 @@ class Ingestor:
                 "corpus", report,
             )
         if self.dense is not None:
-            self._embed(self.store.chunks(), progress)
+            self._embed(self.store.chunks(full=True), progress)
         self._bump()
         self.store.set_meta("fingerprint", self.fingerprint(corpus_dir))
         report.seconds = time.perf_counter() - start

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -20,17 +21,25 @@ class Bm25Index:
         self.k1, self.b = k1, b
         self._bm25: object | None = None
         self.size = 0
+        self.df: dict[str, int] = {}
 
-    def build(self, token_lists: Sequence[Sequence[str]]) -> None:
-        """Index the chunks (positions follow the order given)."""
+    def build(self, token_lists: Iterable[Sequence[str]]) -> None:
+        """Index the chunks (positions follow the order given) and count document frequencies."""
         import bm25s
 
-        self.size = len(token_lists)
-        if not token_lists:
+        corpus: list[list[str]] = []
+        df: dict[str, int] = {}
+        for toks in token_lists:
+            corpus.append(list(toks) or [""])
+            for t in set(toks):
+                df[t] = df.get(t, 0) + 1
+        self.size = len(corpus)
+        self.df = df
+        if not corpus:
             self._bm25 = None
             return
         bm25 = bm25s.BM25(k1=self.k1, b=self.b)
-        bm25.index([list(t) or [""] for t in token_lists], show_progress=False)
+        bm25.index(corpus, show_progress=False)
         self._bm25 = bm25
 
     def save(self, directory: Path, stamp: str) -> None:
@@ -39,6 +48,7 @@ class Bm25Index:
             return
         directory.mkdir(parents=True, exist_ok=True)
         self._bm25.save(str(directory))  # type: ignore[attr-defined]
+        (directory / "df.json").write_text(json.dumps(self.df, ensure_ascii=False), encoding="utf-8")
         (directory / "stamp.txt").write_text(f"{stamp}\n{self.size}", encoding="utf-8")
 
     def load(self, directory: Path, stamp: str) -> bool:
@@ -54,7 +64,8 @@ class Bm25Index:
         try:
             self._bm25 = bm25s.BM25.load(str(directory))
             self.size = int(saved[1])
-        except (OSError, ValueError, KeyError) as exc:
+            self.df = json.loads((directory / "df.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError, IndexError) as exc:
             log.warning("bm25 index unreadable, rebuilding: %s", type(exc).__name__)
             return False
         return True

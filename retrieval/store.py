@@ -226,20 +226,42 @@ class CorpusStore:
         with self._lock:
             return int(self._conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 
-    def chunks(self) -> list[ChunkRow]:
-        """Every passage with its article metadata, in a stable order."""
+    def chunks(self, full: bool = False) -> list[ChunkRow]:
+        """Every passage with its article metadata, in a stable order.
+
+        Without `full` the index text and tokens are left out (they are only needed to embed
+        and to build BM25) and repeated article fields share one object: at 100k chunks this
+        keeps the searcher's table to a few hundred MB instead of gigabytes.
+        """
+        extra = "c.index_text, c.tokens" if full else "'', ''"
         sql = (
-            "SELECT c.chunk_id, c.doc_id, a.title, a.source, a.date, c.text, c.index_text, c.tokens,"
+            f"SELECT c.chunk_id, c.doc_id, a.title, a.source, a.date, c.text, {extra},"
             " a.regions, a.tags FROM chunks c JOIN articles a ON a.doc_id = c.doc_id"
             " ORDER BY c.rowid"
         )
         with self._lock:
             rows = self._conn.execute(sql).fetchall()
-        return [
-            ChunkRow(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5], r[6], tuple(r[7].split(" ")) if r[7] else (),
-                     tuple(json.loads(r[8])), tuple(json.loads(r[9])))
-            for r in rows
-        ]
+        shared: dict[str, tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = {}
+        out: list[ChunkRow] = []
+        for r in rows:
+            art = shared.get(r[1])
+            if art is None:
+                art = (r[2], r[3] or "", r[4] or "", tuple(json.loads(r[8])), tuple(json.loads(r[9])))
+                shared[r[1]] = art
+            tokens = tuple(r[7].split(" ")) if r[7] else ()
+            out.append(ChunkRow(r[0], r[1], art[0], art[1], art[2], r[5], r[6], tokens, art[3], art[4]))
+        return out
+
+    def chunk_tokens(self, batch: int = 5000) -> Iterator[tuple[str, ...]]:
+        """BM25 tokens of every chunk, in the same order as chunks(), streamed."""
+        with self._lock:
+            cur = self._conn.execute("SELECT tokens FROM chunks ORDER BY rowid")
+            while True:
+                part = cur.fetchmany(batch)
+                if not part:
+                    return
+                for (tokens,) in part:
+                    yield tuple(tokens.split(" ")) if tokens else ()
 
     # --- articles (the catalog digests read) ---------------------------------------------
     def articles(self, since: datetime | None = None) -> list[ArticleRecord]:
