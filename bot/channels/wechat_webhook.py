@@ -173,14 +173,17 @@ class WeChatWebhook:
         shown = rendered.menu.to_json() if rendered.menu is not None else None
         update_choices = rendered.menu is not None or start.choices is not None
         if xml is not None or update_choices:
-            await asyncio.to_thread(
-                self.store.finish_message,
-                message.dedupe_key,
-                xml,
-                openid,
-                shown,
-                update_choices=update_choices,
-            )
+            try:
+                await asyncio.to_thread(
+                    self.store.finish_message,
+                    message.dedupe_key,
+                    xml,
+                    openid,
+                    shown,
+                    update_choices=update_choices,
+                )
+            except Exception:  # the answer is ready: still give it, only retries lose the cache
+                log.exception("could not save the wechat reply")
         if parts or pending:
             self._spawn(self._push_after(openid, parts, pending, delay=self.push_delay))
         return xml
