@@ -5,6 +5,7 @@ recording notifier over the real delivery log (claim + send + finish per subscri
 limit, then with the default Telegram-safe 25 messages/s limit estimated), and memory.
 
     .venv/bin/python bench/bench_digests.py [--subs 10000] [--articles 1000] [--database-url URL]
+                                            [--free-keywords 10000]   # worst case: all filters differ
 
 Articles and subscriptions are generated (seeded) from the subscription vocabulary, so topics
 and regions overlap the way real ones do. SQLite in a temporary directory unless a URL is given.
@@ -100,13 +101,21 @@ def make_articles(n: int, rng: random.Random) -> list[Article]:
     return out
 
 
-def make_subscriptions(n: int, rng: random.Random) -> list[tuple[SubscriptionDraft, str, str, str]]:
+def make_subscriptions(
+    n: int, rng: random.Random, free_keywords: int = 0
+) -> list[tuple[SubscriptionDraft, str, str, str]]:
     vocab = load_vocabulary()
     topics = [*vocab.topics, *EXTRA_KEYWORDS]
+    # Words users type themselves: two-character pieces of the article text, most never repeated.
+    chars = "".join(FILLER)
+    free = [chars[i : i + 2] for i in range(len(chars) - 1)]
+    free = [rng.choice(free) + rng.choice(free) for _ in range(free_keywords)]
     regions = list(vocab.region_buttons) + list(vocab.provinces[:10])
     rows = []
     for i in range(n):
         picked = tuple(rng.sample(topics, rng.choice((1, 1, 2, 3))))
+        if free:
+            picked = (*picked[:1], free[i % len(free)])
         region = (rng.choice(regions),) if rng.random() < 0.6 else ()
         draft = SubscriptionDraft(
             topics=picked, regions=region, frequency="weekly", weekday=0, hour=9
@@ -120,6 +129,12 @@ def main() -> None:
     parser.add_argument("--subs", type=int, default=10_000)
     parser.add_argument("--articles", type=int, default=1_000)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--free-keywords",
+        type=int,
+        default=0,
+        help="give every subscription one of N self-typed keywords (worst case: N = --subs)",
+    )
     args = parser.parse_args()
     rng = random.Random(20261123)
 
@@ -129,7 +144,9 @@ def main() -> None:
         db.migrate()
         store, log = SqlSubscriptionStore(db), SqlDeliveryLog(db)
         t0 = time.perf_counter()
-        store.add_many(make_subscriptions(args.subs, rng), at=NOW - timedelta(days=30))
+        store.add_many(
+            make_subscriptions(args.subs, rng, args.free_keywords), at=NOW - timedelta(days=30)
+        )
         articles = make_articles(args.articles, rng)
         setup_s = time.perf_counter() - t0
         notifier = CountingNotifier()
