@@ -61,12 +61,15 @@ def make_chroma_client(persist_dir: Path | None, url: str | None) -> Any:
     settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
     if url:
         parsed = urlparse(url if "://" in url else f"http://{url}")
-        return chromadb.HttpClient(
-            host=parsed.hostname or "127.0.0.1",
-            port=parsed.port or (443 if parsed.scheme == "https" else 8000),
-            ssl=parsed.scheme == "https",
-            settings=settings,
-        )
+        try:
+            return chromadb.HttpClient(
+                host=parsed.hostname or "127.0.0.1",
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=settings,
+            )
+        except Exception as exc:  # unreachable or incompatible server
+            raise RetrievalError(f"chroma server unavailable: {type(exc).__name__}") from exc
     if persist_dir is None:
         return chromadb.EphemeralClient(settings=settings)
     persist_dir.mkdir(parents=True, exist_ok=True)
@@ -97,7 +100,12 @@ class ChromaIndex:
 
     def count(self) -> int:
         """Vectors stored."""
-        return int(self.collection.count())
+        try:
+            return int(self.collection.count())
+        except RetrievalError:
+            raise
+        except Exception as exc:  # connection and server errors of any chromadb type
+            raise RetrievalError(f"chroma count failed: {type(exc).__name__}") from exc
 
     def reset(self) -> None:
         """Drop and recreate the collection."""
@@ -119,9 +127,15 @@ class ChromaIndex:
             vecs = embeddings[start:end] if embeddings is not None else None
             if vecs is None:
                 vecs = self.embedder.encode(list(texts[start:end]))
-            self.collection.upsert(
-                ids=list(ids[start:end]), embeddings=[v for v in vecs], metadatas=list(metadatas[start:end])
-            )
+            try:
+                self.collection.upsert(
+                    ids=list(ids[start:end]), embeddings=[v for v in vecs],
+                    metadatas=list(metadatas[start:end]),
+                )
+            except RetrievalError:
+                raise
+            except Exception as exc:  # connection and server errors of any chromadb type
+                raise RetrievalError(f"chroma upsert failed: {type(exc).__name__}") from exc
             if progress is not None:
                 progress(end - start)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from retrieval.ingest import Ingestor
 
 __all__ = ["EngineConfig", "RetrievalEngine"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,15 @@ class RetrievalEngine:
         """The hybrid searcher."""
         with self._lock:
             if self._searcher is None:
+                from retrieval.errors import RetrievalError
                 from retrieval.hybrid import HybridSearcher
 
-                self._searcher = HybridSearcher(self.store, self.dense, self.root / "bm25")
+                try:
+                    dense: ChromaIndex | None = self.dense
+                except RetrievalError as exc:  # no vector store: keyword search still answers
+                    log.warning("dense index unavailable, searching with BM25 only: %s", exc)
+                    dense = None
+                self._searcher = HybridSearcher(self.store, dense, self.root / "bm25")
             return self._searcher
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 __all__ = ["FusionWeights", "HybridSearcher", "date_bounds", "prepare_query"]
 
 MAX_QUERY_CHARS = 400
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -164,9 +167,14 @@ class HybridSearcher:
             allowed = [self._rows[i].chunk_id for i in np.flatnonzero(mask)]
             if not allowed:
                 return []
-        vector = self.dense.embedder.encode([query])[0]
+        try:
+            vector = self.dense.embedder.encode([query])[0]
+            found = self.dense.query(vector, n, allowed)
+        except Exception as exc:  # server down, corrupt collection: answer from BM25 alone
+            log.warning("dense leg unavailable, using BM25 only: %s", type(exc).__name__)
+            return []
         out: list[tuple[int, float]] = []
-        for cid, sim in self.dense.query(vector, n, allowed):
+        for cid, sim in found:
             pos = self._pos.get(cid)
             if pos is not None:
                 out.append((pos, sim))

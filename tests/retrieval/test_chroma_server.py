@@ -78,3 +78,20 @@ def test_index_and_search_through_the_server(chroma_url: str, tmp_path: Path) ->
     assert again.searcher.search("宁科贷的余额", 1, mode="dense")
     engine.close()
     again.close()
+
+
+def test_unreachable_server_degrades_search_and_fails_builds_clearly(tmp_path: Path) -> None:
+    port = _free_port()  # nothing listens there
+    built = RetrievalEngine(EngineConfig(data_dir=tmp_path, corpus_dir=CORPUS, embedder="hash"))
+    built.ensure_built()  # the store and BM25 exist from an embedded build
+    built.close()
+    config = EngineConfig(data_dir=tmp_path, corpus_dir=CORPUS, embedder="hash",
+                          chroma_url=f"http://127.0.0.1:{port}")
+    engine = RetrievalEngine(config)
+    hits = engine.searcher.search("宁科贷的余额超过多少？", 3)
+    assert hits and "367亿元" in hits[0].text  # BM25 alone still answers
+    from retrieval.errors import RetrievalError
+
+    with pytest.raises(RetrievalError):
+        engine.ingestor.rebuild(CORPUS)
+    engine.close()
