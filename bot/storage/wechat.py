@@ -203,6 +203,7 @@ class WeChatStore:
                     select(wechat_pending.c.id, wechat_pending.c.payload)
                     .where(wechat_pending.c.openid == openid)
                     .order_by(wechat_pending.c.id)
+                    .with_for_update(skip_locked=True)  # PostgreSQL: two messages, one flush
                 ).all()
             if pending_rows:
                 conn.execute(
@@ -305,6 +306,7 @@ class WeChatStore:
                 select(wechat_pending.c.id, wechat_pending.c.payload)
                 .where(wechat_pending.c.openid == openid)
                 .order_by(wechat_pending.c.id)
+                .with_for_update(skip_locked=True)
             ).all()
             if not rows:
                 return []

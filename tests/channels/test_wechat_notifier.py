@@ -224,3 +224,18 @@ def test_non_interactions_leave_the_queue_alone(database: Database) -> None:
     view = store.begin_message("e:view", USER, NOW, touch=False)
     assert view.first and view.pending == [] and store.last_message_at(USER) is None
     assert store.count_pending(USER) == 1
+
+
+def test_concurrent_messages_flush_the_queue_once(database: Database) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = WeChatStore(database)
+    store.touch_user(USER, NOW)
+    for i in range(3):
+        store.add_pending(USER, [{"text": f"简报{i}"}], NOW)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        starts = list(
+            pool.map(lambda i: store.begin_message(f"m:c{i}", USER, NOW), range(6))
+        )
+    taken = [item for start in starts for item in start.pending]
+    assert sorted(item[0]["text"] for item in taken) == ["简报0", "简报1", "简报2"]
