@@ -99,16 +99,20 @@ class SubscriptionService:
             return [Reply(text=self.texts.get("error"))]
 
     async def _dispatch(self, incoming: Incoming, command: str, args: str) -> list[Reply]:
+        if command == "digest":
+            return await self.preview(incoming, args)
+        if command == "callback" and args.startswith("sub:pv:") and args[7:].isdigit():
+            return await self._preview_one(incoming, int(args[7:]))
+        # Everything else is a few quick store calls: one hop off the event loop for all of them.
+        return await asyncio.to_thread(self._dispatch_sync, incoming, command, args)
+
+    def _dispatch_sync(self, incoming: Incoming, command: str, args: str) -> list[Reply]:
         if command == "subscribe":
             return self.subscribe(incoming, args)
         if command == "unsubscribe":
             return self.unsubscribe(incoming, args)
-        if command == "subs":
-            return self.list_subscriptions(incoming)
-        if command == "digest":
-            return await self.preview(incoming, args)
         if command == "callback":
-            return await self.callback(incoming, args)
+            return self.callback(incoming, args)
         return self.list_subscriptions(incoming)
 
     # --- /subscribe ------------------------------------------------------------------------
@@ -338,8 +342,8 @@ class SubscriptionService:
         return replies
 
     # --- callbacks ---------------------------------------------------------------------------
-    async def callback(self, incoming: Incoming, data: str) -> list[Reply]:
-        """Inline-keyboard clicks: "sub:new", "sub:n:…", "sub:del:ID", "sub:pv:ID", "sub:list"."""
+    def callback(self, incoming: Incoming, data: str) -> list[Reply]:
+        """Inline-keyboard clicks: "sub:new", "sub:n:…", "sub:del:ID", "sub:list" (previews above)."""
         if data in ("sub:new", "sub:n"):
             return self._flow_topics()
         if data.startswith("sub:n:"):
@@ -349,12 +353,8 @@ class SubscriptionService:
         if data == "sub:delall":
             return self.unsubscribe(incoming, "all")
         kind, _, ident = data.removeprefix("sub:").partition(":")
-        if not ident.isdigit():
-            return self._stale()
-        if kind == "del":
+        if kind == "del" and ident.isdigit():
             return self._remove(incoming, int(ident))
-        if kind == "pv":
-            return await self._preview_one(incoming, int(ident))
         return self._stale()
 
     # --- /forget -------------------------------------------------------------------------------
