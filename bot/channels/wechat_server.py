@@ -58,6 +58,7 @@ def build_wechat_app(
     app[_CLOCK_KEY] = clock or SystemClock()
     app.router.add_get(config.path, _verify_url)
     app.router.add_post(config.path, _receive)
+    app.router.add_get("/healthz", _health)  # for the load balancer / reverse proxy
 
     async def drain(_app: web.Application) -> None:
         await webhook.aclose()
@@ -89,6 +90,10 @@ def _authentic(request: web.Request) -> bool:
     except ValueError:
         return False
     return abs(clock.now().timestamp() - sent) <= config.timestamp_window
+
+
+async def _health(_request: web.Request) -> web.StreamResponse:
+    return web.Response(text="ok")
 
 
 async def _verify_url(request: web.Request) -> web.StreamResponse:

@@ -148,10 +148,10 @@ def build_image_reply(to_user: str, from_user: str, media_id: str, create_time: 
 
 
 def build_encrypted_reply(encrypted: str, signature: str, timestamp: str, nonce: str) -> str:
-    """Safe-mode envelope around an encrypted passive reply."""
+    """Safe-mode envelope around an encrypted passive reply (timestamp: decimal digits)."""
     return (
         f"<xml><Encrypt>{_cdata(encrypted)}</Encrypt>"
         f"<MsgSignature>{_cdata(signature)}</MsgSignature>"
-        f"<TimeStamp>{_cdata(timestamp)}</TimeStamp>"
+        f"<TimeStamp>{int(timestamp)}</TimeStamp>"  # as the official SDK writes it
         f"<Nonce>{_cdata(nonce)}</Nonce></xml>"
     )

@@ -118,6 +118,11 @@ async def test_url_verification_echoes_only_for_valid_signature(h: Harness) -> N
         assert resp.status == 403
 
 
+async def test_health_endpoint(h: Harness) -> None:
+    async with h.session.get(h.client.base_url + "/healthz") as resp:
+        assert (resp.status, await resp.text()) == (200, "ok")
+
+
 async def test_forged_or_stale_posts_are_refused_and_not_processed(h: Harness) -> None:
     xml = text_xml(USER, "hi", "1001")
     forged = {**h.client.query(), "signature": sign("wrong-token", "1", "2")}
