@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
@@ -121,9 +122,14 @@ def parse_message(fields: dict[str, str]) -> WeChatMessage:
     )
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _cdata(text: str) -> str:
-    """Wrap in CDATA, splitting any "]]>" so the section cannot be closed early."""
-    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+    """Wrap in CDATA, splitting any "]]>" so the section cannot be closed early; characters
+    XML 1.0 forbids are dropped (WeChat would reject the whole reply)."""
+    clean = _NOT_XML.sub("", text)
+    return "<![CDATA[" + clean.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
 def build_text_reply(to_user: str, from_user: str, content: str, create_time: int) -> str:

@@ -192,6 +192,18 @@ def test_cdata_escaping_round_trips() -> None:
     assert parse_xml(xml)["Content"] == "a]]><b>&c"
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200))
+def test_any_reply_text_builds_well_formed_xml(text: str) -> None:
+    content = parse_xml(build_text_reply("openid", "gh_x", text, 1))["Content"]
+    allowed = "".join(
+        ch
+        for ch in text
+        if ch in "\t\n\r" or (ch >= " " and not "\ud800" <= ch <= "\udfff" and ch not in "\ufffe\uffff")
+    )
+    assert content == allowed.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def test_incomplete_envelope_is_an_xml_error() -> None:
     with pytest.raises(XmlError):
         parse_message(parse_xml("<xml><Content>hi</Content></xml>"))
