@@ -28,6 +28,7 @@ __all__ = [
     "build_wechat_api",
     "build_wechat_app",
     "build_wechat_notifier",
+    "build_wechat_server_config",
     "serve_channels",
 ]
 
@@ -424,6 +425,7 @@ if TYPE_CHECKING:
 
     from bot.channels.wechat_api import WeChatAPI
     from bot.channels.wechat_notifier import WeChatNotifier
+    from bot.channels.wechat_server import WeChatServerConfig
 
 
 def build_wechat_api(settings: Settings) -> WeChatAPI | None:
@@ -439,15 +441,10 @@ def build_wechat_api(settings: Settings) -> WeChatAPI | None:
     )
 
 
-def build_wechat_app(
-    settings: Settings, assistant: Assistant, database: Database, api: WeChatAPI | None = None
-) -> web.Application:
-    """The aiohttp app serving /wechat (safe mode when INNOBOT_WECHAT_AES_KEY is set)."""
-    from bot.channels.wechat_crypto import WeChatCrypto
+def build_wechat_server_config(settings: Settings) -> WeChatServerConfig:
+    """Token and (in safe mode) crypto for /wechat; ValueError names the setting that is wrong."""
+    from bot.channels.wechat_crypto import WeChatCrypto, WeChatCryptoError
     from bot.channels.wechat_server import WeChatServerConfig
-    from bot.channels.wechat_server import build_wechat_app as build_app
-    from bot.channels.wechat_webhook import WeChatWebhook
-    from bot.storage.wechat import WeChatStore
 
     if not settings.wechat_token:
         raise ValueError("INNOBOT_WECHAT_TOKEN is not set")
@@ -455,9 +452,26 @@ def build_wechat_app(
     if settings.wechat_aes_key:
         if not settings.wechat_app_id:
             raise ValueError("INNOBOT_WECHAT_APP_ID is needed with INNOBOT_WECHAT_AES_KEY")
-        crypto = WeChatCrypto(settings.wechat_token, settings.wechat_aes_key, settings.wechat_app_id)
+        try:
+            crypto = WeChatCrypto(
+                settings.wechat_token, settings.wechat_aes_key, settings.wechat_app_id
+            )
+        except WeChatCryptoError as exc:
+            raise ValueError("INNOBOT_WECHAT_AES_KEY must be the 43-character EncodingAESKey") from exc
+    return WeChatServerConfig(token=settings.wechat_token, crypto=crypto)
+
+
+def build_wechat_app(
+    settings: Settings, assistant: Assistant, database: Database, api: WeChatAPI | None = None
+) -> web.Application:
+    """The aiohttp app serving /wechat (safe mode when INNOBOT_WECHAT_AES_KEY is set)."""
+    from bot.channels.wechat_server import build_wechat_app as build_app
+    from bot.channels.wechat_webhook import WeChatWebhook
+    from bot.storage.wechat import WeChatStore
+
+    config = build_wechat_server_config(settings)
     webhook = WeChatWebhook(assistant=assistant, store=WeChatStore(database), api=api)
-    return build_app(webhook, WeChatServerConfig(token=settings.wechat_token, crypto=crypto))
+    return build_app(webhook, config)
 
 
 def build_wechat_notifier(
@@ -532,6 +546,8 @@ async def serve_channels(
     unknown = set(channels) - {"telegram", "wechat"}
     if unknown or not channels:
         raise ValueError(f"unknown channels: {', '.join(sorted(unknown)) or '(none)'}")
+    if "wechat" in channels:
+        build_wechat_server_config(settings)  # a wrong setting fails before the slow start-up
     logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLogger().level))
     stop = stop or asyncio.Event()
     database = build_database(settings)

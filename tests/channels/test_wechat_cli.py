@@ -184,6 +184,21 @@ def test_bad_configuration_exits_with_a_message(tmp_path: Path) -> None:
         [*INNOBOT, "serve", "--channels", "fax"], env=env, capture_output=True, timeout=60
     )
     assert unknown.returncode == 2 and "fax" in unknown.stderr.decode()
+    bad_key = subprocess.run(
+        [*INNOBOT, "wechat", "--port", str(_free_port()), "--no-digests"],
+        env={
+            **env,
+            "INNOBOT_WECHAT_TOKEN": "t",
+            "INNOBOT_WECHAT_APP_ID": "wx",
+            "INNOBOT_WECHAT_AES_KEY": "too-short",
+            "INNOBOT_EMBEDDER": "hash",
+        },
+        capture_output=True,
+        timeout=90,
+    )
+    assert bad_key.returncode == 2, bad_key.stderr.decode()
+    assert "INNOBOT_WECHAT_AES_KEY" in bad_key.stderr.decode()
+    assert "Traceback" not in bad_key.stderr.decode()
     menu = subprocess.run([*INNOBOT, "wechat", "menu"], env=env, capture_output=True, timeout=60)
     assert menu.returncode == 0 and '"key": "/score"' in menu.stdout.decode()
 
