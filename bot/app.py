@@ -231,6 +231,7 @@ def build_digest_service(
     catalog: ArticleSource | None = None,
     clock: Clock | None = None,
     limiter: RateLimiter | None = None,
+    concurrency: int = 4,
 ) -> DigestService:
     """DigestService over the shared database; `notifiers` maps channel -> Notifier."""
     from bot.core.digests import DigestService
@@ -244,6 +245,7 @@ def build_digest_service(
         notifiers=notifiers if notifiers is not None else build_digest_notifiers(settings),
         clock=clock,
         limiter=limiter,
+        concurrency=concurrency,
     )
 
 

@@ -54,6 +54,12 @@ def run(
     rate: Annotated[
         float, typer.Option("--rate", help="每秒最多发送的消息数（Telegram 限流约 30/s）")
     ] = 25.0,
+    concurrency: Annotated[
+        int,
+        typer.Option(
+            "--concurrency", help="同时在途的发送数；崩溃时至多这么多条状态不明（不重发）"
+        ),
+    ] = 4,
     crash_after: Annotated[int | None, typer.Option("--crash-after", hidden=True)] = None,
     send_delay: Annotated[float, typer.Option("--send-delay", hidden=True)] = 0.0,
 ) -> None:
@@ -82,6 +88,7 @@ def run(
         catalog=catalog,
         clock=FixedClock(when) if when else None,
         limiter=RateLimiter(per_second=rate or None),
+        concurrency=concurrency,
     )
 
     async def deliver() -> RunReport:

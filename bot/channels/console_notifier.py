@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
 import sys
-import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TextIO
@@ -49,7 +49,7 @@ class OutboxNotifier:
     """Appends each send as one fsync'ed JSON line: a dry-run outbox and an audit trail.
 
     `crash_after` kills the process with SIGKILL right after that many sends (fault injection for
-    the crash-recovery tests); `delay` slows each send to make concurrent runs overlap.
+    the crash-recovery tests); `delay` adds latency to each send, as a remote channel would.
     """
 
     channel = "outbox"
@@ -63,7 +63,7 @@ class OutboxNotifier:
     async def send(self, user_id: str, replies: list[Reply]) -> DeliveryResult:
         """Record the message durably; then maybe die, as a crash mid fan-out would."""
         if self.delay:
-            time.sleep(self.delay)  # deliberately blocking: a slow synchronous channel
+            await asyncio.sleep(self.delay)  # a slow channel: network latency
         line = json.dumps(
             {"user_id": user_id, "text": "\n\n".join(r.text for r in replies), "pid": os.getpid()},
             ensure_ascii=False,

@@ -7,6 +7,7 @@ import logging
 import os
 import socket
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -133,6 +134,7 @@ class DigestService:
         backoff_base: float = 60.0,
         max_flood_wait: float = 60.0,
         max_items: int = MAX_ITEMS,
+        concurrency: int = 1,
         vocab: Vocabulary | None = None,
         texts: SubscriptionTexts | None = None,
     ) -> None:
@@ -149,6 +151,9 @@ class DigestService:
         self.backoff_base = backoff_base
         self.max_flood_wait = max_flood_wait
         self.max_items = max_items
+        # Sends in flight at once (HTTP latency, not CPU, bounds a channel); a kill -9 can leave at
+        # most this many periods "uncertain" (never resent; their articles roll into the next one).
+        self.concurrency = concurrency
         self.vocab = vocab or load_vocabulary()
         self.texts = texts or load_subscription_texts()
         self._lease_renewed = 0.0
@@ -265,32 +270,37 @@ class DigestService:
             report.retried += 1
             await self._send(claimed, sub, replies, digest, notifier, now, report)
         empties: list[tuple[int, str, str]] = []  # closed in batches: nothing is sent for them
+        work: deque[tuple[Subscription, Slot, Digest, list[Reply], Notifier]] = deque()
         for sub, slot in due:
-            if sub.user_key in self._blocked:
-                continue
             notifier = self.notifiers.get(sub.channel)
             if notifier is None:
                 report.skipped_no_notifier += 1
                 continue
-            if not self._renew_lease():
-                report.stopped_early = True
-                return
-            digest = digests[sub.id]
-            replies = self._replies(sub, digest, now)
+            replies = self._replies(sub, digests[sub.id], now)
             if replies is None:
                 empties.append((sub.id, sub.user_key, slot.period_key))
-                if len(empties) >= 500:
-                    report.empty += self.deliveries.record_empty_many(empties, now=now)
-                    empties.clear()
-                continue
-            claimed_new = self.deliveries.claim(
-                sub.id, sub.user_key, slot.period_key, holder=self.holder, now=now
-            )
-            if claimed_new is None:
-                report.already_taken += 1
-                continue
-            await self._send(claimed_new, sub, replies, digest, notifier, now, report)
+            else:
+                work.append((sub, slot, digests[sub.id], replies, notifier))
         report.empty += self.deliveries.record_empty_many(empties, now=now)
+
+        async def worker() -> None:
+            while work and not report.stopped_early:
+                sub, slot, digest, replies, notifier = work.popleft()
+                if sub.user_key in self._blocked:
+                    continue
+                if not self._renew_lease():
+                    report.stopped_early = True
+                    return
+                # Claimed right before the send: only the sends in flight can be cut by a crash.
+                claimed = self.deliveries.claim(
+                    sub.id, sub.user_key, slot.period_key, holder=self.holder, now=now
+                )
+                if claimed is None:
+                    report.already_taken += 1
+                    continue
+                await self._send(claimed, sub, replies, digest, notifier, now, report)
+
+        await asyncio.gather(*(worker() for _ in range(max(1, self.concurrency))))
         report.send_seconds = round(time.perf_counter() - started, 3)
 
     def _notice(self, sub: Subscription) -> list[Reply]:

@@ -351,3 +351,29 @@ def test_a_retry_overtaken_by_the_next_period_is_closed_not_sent_twice(database:
     assert rig.states() == ["empty", "delivered"]
     assert [r["detail"] for r in rig.log.rows()][0] == "superseded"
     assert len(rig.notifier.sent) == 1
+
+
+def test_concurrent_sends_stay_exactly_once_and_rate_limited(database: Database) -> None:
+    rig = Rig(database, [CHENGDU])
+    for i in range(30):
+        rig.subscribe(str(i))
+    rig.subscribe("0", SubscriptionDraft(topics=("积分贷",), frequency="weekly", weekday=0, hour=8))
+    service = rig.make_service()
+    service.concurrency = 5
+    in_flight, peak = 0, 0
+    original = rig.notifier.send
+
+    async def slow_send(user_id, replies):  # type: ignore[no-untyped-def]
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(0.01)
+        in_flight -= 1
+        return await original(user_id, replies)
+
+    rig.notifier.send = slow_send  # type: ignore[method-assign]
+    report = asyncio.run(service.send_due(MONDAY_9))
+    assert report.delivered == 31 and peak > 1
+    assert sorted(rig.notifier.users()) == sorted([*(str(i) for i in range(30)), "0"])
+    assert rig.timer.now >= 30 / 25.0 - 0.01  # the shared limiter still paces everyone
+    assert asyncio.run(service.send_due(MONDAY_9)).delivered == 0
