@@ -318,6 +318,17 @@ async def test_oversized_body_rejected(h: Harness) -> None:
     assert h.assistant.seen == []
 
 
+async def test_oversized_chunked_body_rejected(h: Harness) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(40):
+            yield b"<xml>" + b"x" * 1024
+
+    url = h.client.base_url + "/wechat"
+    async with h.session.post(url, params=h.client.query(), data=chunks()) as resp:
+        assert resp.status == 413
+    assert h.assistant.seen == []
+
+
 @pytest.mark.parametrize("kind", ["image", "voice", "location", "video", "link", "weird"])
 async def test_unknown_kinds_get_polite_text(h: Harness, kind: str) -> None:
     status, body = await h.client.post(h.session, media_xml(USER, kind, f"9{len(kind)}"))
