@@ -161,7 +161,8 @@ class SubscriptionService:
                     time=f"{sub.hour:02d}:{sub.minute:02d}",
                     start=sub.quiet_start,
                     end=sub.quiet_end,
-                    effective=f"{eff:%H:%M}",
+                    effective=("次日 " if eff.date() > slot.scheduled.date() else "")
+                    + f"{eff:%H:%M}",
                 )
             )
         if sub.notify_empty:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import (
     Column,
+    Index,
     Integer,
     String,
     Table,
@@ -44,6 +45,7 @@ deliveries_table = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime, nullable=True),
     UniqueConstraint("subscription_id", "period_key", name="uq_digest_delivery_period"),
+    Index("ix_digest_deliveries_watermark", "subscription_id", "status", "watermark_to"),
     sqlite_autoincrement=True,
 )
 

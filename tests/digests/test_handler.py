@@ -98,7 +98,7 @@ def test_free_text_prefix_and_hints(service: SubscriptionService) -> None:
     [reply] = ask(service, "subscribe", "订阅 科技金融")
     assert "科技金融 · 每周一 09:00" in reply.text and "小提示" in reply.text
     [late] = ask(service, "subscribe", "成果转化 每天 23点")
-    assert "免打扰" in late.text and "07:00" in late.text
+    assert "免打扰" in late.text and "次日 07:00" in late.text
     [bad] = ask(service, "subscribe", "知识产权 每天 25点")
     assert "时间没看懂" in bad.text
 
