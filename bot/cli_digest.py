@@ -169,6 +169,51 @@ def preview(
             typer.echo(reply.text + "\n")
 
 
+@digest_app.command("log")
+def delivery_log(
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status", help="只看某种状态：delivered/retry/failed/blocked/deferred/uncertain/empty"
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="最多显示多少条（最新的在前）")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """Show the delivery log: what went out, what waits for a retry, what a crash left uncertain."""
+    from bot.app import build_database, load_settings
+    from bot.storage.deliveries import SqlDeliveryLog
+
+    database = build_database(load_settings())
+    try:
+        rows = SqlDeliveryLog(database).rows()
+    finally:
+        database.dispose()
+    if status:
+        rows = [r for r in rows if r["status"] == status]
+    rows = rows[::-1][: max(0, limit)]
+    keys = ("id", "subscription_id", "user_key", "period_key", "status", "attempts", "detail")
+    if as_json:
+        payload = [
+            {
+                **{k: r[k] for k in keys},
+                "updated_at": str(r["updated_at"]),
+                "sent_at": str(r["sent_at"] or ""),
+            }
+            for r in rows
+        ]
+        typer.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    if not rows:
+        typer.echo("投递记录为空。")
+        return
+    for r in rows:
+        typer.echo(
+            f"#{r['id']} 订阅{r['subscription_id']} {r['user_key']} {r['period_key']} "
+            f"{r['status']} 尝试{r['attempts']}次 {r['detail'] or ''}".rstrip()
+        )
+
+
 def register(app: typer.Typer) -> None:
     """Attach `innobot digest …` to the root app."""
     app.add_typer(digest_app, name="digest")

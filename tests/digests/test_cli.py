@@ -110,3 +110,16 @@ def test_bad_time_is_a_clear_error_not_a_traceback(seeded: Path) -> None:
     assert (
         result.exit_code == 2 and "ISO 8601" in result.output and "Traceback" not in result.output
     )
+
+
+def test_log_lists_the_delivery_log(seeded: Path) -> None:
+    runner = CliRunner()
+    assert "投递记录为空" in runner.invoke(app, ["digest", "log"]).output
+    runner.invoke(
+        app,
+        ["digest", "run", "--at", "2026-11-23T09:00+08:00", "--json", "--articles", str(seeded)],
+    )
+    rows = json.loads(runner.invoke(app, ["digest", "log", "--json"]).stdout)
+    assert sorted(r["status"] for r in rows) == ["delivered", "empty"]
+    only = runner.invoke(app, ["digest", "log", "--status", "delivered"]).output
+    assert "console:boss W2026-48 delivered 尝试1次" in only and "empty" not in only
