@@ -8,7 +8,7 @@ import os
 import socket
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
@@ -24,6 +24,7 @@ from bot.core.digest_compose import (
     to_article,
 )
 from bot.core.ports import Clock, Notifier, SystemClock
+from bot.core.rate_limit import RateLimiter
 from bot.core.schedule import Slot, due_slot
 from bot.core.subscription_parser import Vocabulary, load_vocabulary
 from bot.core.subscription_types import (
@@ -76,43 +77,6 @@ class RunReport:
     def as_dict(self) -> dict[str, object]:
         """Plain dict for JSON output."""
         return asdict(self)
-
-
-class RateLimiter:
-    """Spaces sends: a global rate (Telegram allows ~30 messages/s) and ≥ 1 s per chat."""
-
-    def __init__(
-        self,
-        per_second: float | None = 25.0,
-        per_chat_interval: float = 1.0,
-        *,
-        monotonic: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        self._interval = 1.0 / per_second if per_second else 0.0
-        self._per_chat = per_chat_interval
-        self._monotonic = monotonic
-        self._sleep = sleep
-        self._next_global = 0.0
-        self._next_chat: dict[str, float] = {}
-        self.slept = 0.0
-
-    async def wait(self, chat: str) -> None:
-        """Sleep until both the global and this chat's spacing allow another send."""
-        now = self._monotonic()
-        ready = max(now, self._next_global, self._next_chat.get(chat, 0.0))
-        if ready > now:
-            self.slept += ready - now
-            await self._sleep(ready - now)
-        self._next_global = ready + self._interval
-        if self._per_chat:
-            self._next_chat[chat] = ready + self._per_chat
-
-    async def pause(self, seconds: float) -> None:
-        """Flood control: the channel said retry_after — everyone waits."""
-        self._next_global = max(self._next_global, self._monotonic() + seconds)
-        self.slept += seconds
-        await self._sleep(seconds)
 
 
 class DigestService:
