@@ -25,6 +25,8 @@ from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import resource  # noqa: E402
+
 from bench.benchutil import peak_rss_mb, percentile  # noqa: E402
 from bot.core.assistant import CoreAssistant  # noqa: E402
 from bot.core.types import Incoming  # noqa: E402
@@ -60,7 +62,7 @@ DIALOGUE = [
 ]
 
 
-def build(settings: Settings, database: Database, fake: bool) -> tuple[CoreAssistant, str]:
+def build(settings: Settings, database: Database, args: argparse.Namespace) -> tuple[CoreAssistant, str]:
     """The assistant over the real libraries when possible, fakes otherwise."""
     from tests.fakes.core import FakeAnswerer, FakeScoring, FakeSearcher
 
@@ -70,14 +72,14 @@ def build(settings: Settings, database: Database, fake: bool) -> tuple[CoreAssis
     used = []
     scoring = FakeScoring()
     answerer, searcher = FakeAnswerer(delay=0.005), FakeSearcher()
-    if not fake:
+    if not args.fake:
         try:
             import scoring as scoring_lib
             from bot.core.scoring_library import LibraryScoring
 
             if hasattr(scoring_lib, "parse_figures") and hasattr(scoring_lib, "render_chart"):
-                scoring = LibraryScoring()
-                used.append("real scoring")
+                scoring = LibraryScoring(chart_workers=args.chart_workers)
+                used.append(f"real scoring ({args.chart_workers} chart processes)")
         except ImportError:
             pass
         try:
@@ -198,7 +200,7 @@ async def main_async(args: argparse.Namespace) -> None:
         if args.sync_normal and database.dialect == "sqlite":
             event.listen(database.engine, "connect", _synchronous_normal)
         database.migrate()
-        assistant, used = build(settings, database, args.fake)
+        assistant, used = build(settings, database, args)
         print(f"bench_assistant: {used}; peak RSS after start {peak_rss_mb():.0f} MiB")
         await load_test(assistant, args.users, think=0.0)
         await load_test(assistant, args.users, think=args.think)
@@ -206,6 +208,8 @@ async def main_async(args: argparse.Namespace) -> None:
         flooded = await others_latency(assistant, "busy", flood=True)
         print(f"flood impact: others' p95 ratio with/without flood = {flooded / base:.2f}")
         assistant.close()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"memory: peak RSS {peak_rss_mb():.0f} MiB (bot) + {children:.0f} MiB (largest chart worker)")
         database.dispose()
 
 
@@ -219,6 +223,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds between a user's messages")
     parser.add_argument("--fake", action="store_true", help="fake scoring and retrieval")
+    parser.add_argument("--chart-workers", type=int, default=1, help="chart processes (0 = in-thread)")
     parser.add_argument("--sync-normal", action="store_true", help="SQLite synchronous=NORMAL")
     parser.add_argument("--database-url", default=None, help="e.g. a PostgreSQL URL (default SQLite)")
     args = parser.parse_args()

@@ -138,8 +138,12 @@ def build_assistant(
     *,
     database: Database | None = None,
     forgettables: Sequence[Forgettable] = (),
+    chart_workers: int = 1,
 ) -> Assistant:
-    """The full assistant: stores, scoring, retrieval and subscriptions; channels add their stores."""
+    """The full assistant: stores, scoring, retrieval and subscriptions; channels add their stores.
+
+    chart_workers: processes that draw score charts off the bot's GIL (0 = in a thread).
+    """
     from bot.core.assistant import CoreAssistant
     from bot.core.scoring_library import LibraryScoring
     from bot.storage.sessions import SessionStore
@@ -152,7 +156,9 @@ def build_assistant(
     return CoreAssistant(
         users=UserStore(database),
         sessions=SessionStore(database),
-        scoring=LibraryScoring([settings.rules_dir] if settings.rules_dir else []),
+        scoring=LibraryScoring(
+            [settings.rules_dir] if settings.rules_dir else [], chart_workers=chart_workers
+        ),
         answerer=answerer,
         searcher=searcher,
         subscriptions=subscriptions,

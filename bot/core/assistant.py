@@ -67,7 +67,7 @@ class CoreAssistant:
         policy: PolicySpec | None = None,
         max_chars: int = 2000,
         max_pending_per_user: int = 20,
-        scoring_threads: int = 1,
+        scoring_threads: int = 2,
     ) -> None:
         self._users = users
         self._sessions = sessions
@@ -112,8 +112,11 @@ class CoreAssistant:
                 return [Reply(text=self._texts.get("internal_error"))]
 
     def close(self) -> None:
-        """Release the scoring threads (the stores belong to the caller)."""
+        """Release the scoring threads and chart workers (the stores belong to the caller)."""
         self._scoring_pool.shutdown(wait=False, cancel_futures=True)
+        close = getattr(self._scoring, "close", None)
+        if close is not None:
+            close()
 
     # --- dispatch --------------------------------------------------------------------------------
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import signal
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +23,28 @@ from bot.core.scoring_port import (
 
 __all__ = ["LibraryScoring"]
 
+log = logging.getLogger(__name__)
+
 
 class LibraryScoring:
     """Adapts the scoring library's API and errors to what the core needs."""
 
-    def __init__(self, extra_rule_dirs: Sequence[Path] = ()) -> None:
+    def __init__(self, extra_rule_dirs: Sequence[Path] = (), *, chart_workers: int = 0) -> None:
+        """chart_workers > 0 renders charts in that many worker processes (off this GIL)."""
         self._extra = tuple(extra_rule_dirs)
         self._specs: dict[str, FieldSpec] = {}
+        self._charts: ProcessPoolExecutor | None = None
+        if chart_workers > 0:
+            self._charts = ProcessPoolExecutor(
+                chart_workers, mp_context=get_context("spawn"), initializer=_chart_worker_init
+            )
+            self._charts.submit(_warm_up)  # import matplotlib and load the font while idle
+
+    def close(self) -> None:
+        """Stop the chart workers, if any."""
+        if self._charts is not None:
+            self._charts.shutdown(wait=False, cancel_futures=True)
+            self._charts = None
 
     def field(self, name: str) -> FieldSpec | None:
         if name not in self._specs:
@@ -62,8 +82,27 @@ class LibraryScoring:
             result = scoring.score(figures, rule_set=rule_set, extra_dirs=self._extra)
         except scoring.InputError as exc:
             raise FigureError(exc.message) from None
-        png = scoring.render_chart(result) if chart else None
+        png = self._chart(result) if chart else None
         return ScoreOutcome(result=result.to_dict(), chart_png=png)
+
+    def _chart(self, result: Any) -> bytes:
+        pool = self._charts
+        if pool is not None:
+            try:
+                return pool.submit(scoring.render_chart, result).result()
+            except (BrokenProcessPool, RuntimeError, OSError) as exc:  # a dead worker: draw here
+                log.warning("chart worker failed (%s); rendering in-process", type(exc).__name__)
+                self._charts = None
+        return scoring.render_chart(result)
+
+
+def _chart_worker_init() -> None:
+    """Workers leave Ctrl-C to the parent, so an interrupted chat exits without worker noise."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _warm_up() -> None:
+    scoring.render_chart(scoring.score({"revenue": 1000}))
 
 
 def _kind(kind: str, unit: str) -> FieldKind:

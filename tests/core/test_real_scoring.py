@@ -86,3 +86,16 @@ async def test_real_sme_and_hightech_results_render(assistant: CoreAssistant) ->
             break
     text = text_of(await say(assistant, "确认"))
     assert "高新技术企业门槛自查" in text and ("✅" in text or "❌" in text)
+
+
+def test_charts_drawn_in_a_worker_process_equal_in_thread_ones() -> None:
+    figures = {"revenue": 3000, "rd_expense": 150, "employees": 50, "rd_staff": 10}
+    in_thread = LibraryScoring().evaluate(figures, "cn-ref-2024", chart=True)
+    pooled_scoring = LibraryScoring(chart_workers=1)
+    try:
+        pooled = pooled_scoring.evaluate(figures, "cn-ref-2024", chart=True)
+    finally:
+        pooled_scoring.close()
+    assert pooled.result == in_thread.result
+    assert pooled.chart_png is not None and pooled.chart_png.startswith(b"\x89PNG")
+    assert abs(len(pooled.chart_png) - len(in_thread.chart_png or b"")) < 2000
