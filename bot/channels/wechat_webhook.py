@@ -98,6 +98,7 @@ class WeChatWebhook:
         self.texts = texts or load_wechat_texts()
         self._tasks: set[asyncio.Task[None]] = set()
         self._inflight: dict[str, asyncio.Future[str | None]] = {}
+        self._saving: set[str] = set()
         self._last_prune = 0.0
 
     # --- entry point ------------------------------------------------------------------------
@@ -137,7 +138,23 @@ class WeChatWebhook:
             future.set_result(xml)
             return xml
         finally:
-            self._inflight.pop(message.dedupe_key, None)
+            if message.dedupe_key not in self._saving:  # else _save releases it when stored
+                self._inflight.pop(message.dedupe_key, None)
+
+    async def _save(
+        self, key: str, xml: str | None, openid: str, shown: str | None, *, update_choices: bool
+    ) -> None:
+        """Store the passive reply for retries (and the menu shown); retries that arrive
+        meanwhile are answered from the in-flight future until it is stored."""
+        try:
+            await asyncio.to_thread(
+                self.store.finish_message, key, xml, openid, shown, update_choices=update_choices
+            )
+        except Exception:  # the answer was given: only a late retry loses the cache
+            log.exception("could not save the wechat reply")
+        finally:
+            self._saving.discard(key)
+            self._inflight.pop(key, None)
 
     async def _first_delivery(
         self, message: WeChatMessage, start: MessageStart, started: float
@@ -172,18 +189,11 @@ class WeChatWebhook:
                 parts = parts[1:]
         shown = rendered.menu.to_json() if rendered.menu is not None else None
         update_choices = rendered.menu is not None or start.choices is not None
-        if xml is not None or update_choices:
-            try:
-                await asyncio.to_thread(
-                    self.store.finish_message,
-                    message.dedupe_key,
-                    xml,
-                    openid,
-                    shown,
-                    update_choices=update_choices,
-                )
-            except Exception:  # the answer is ready: still give it, only retries lose the cache
-                log.exception("could not save the wechat reply")
+        if update_choices:  # the next message may pick from this menu: store it first
+            await self._save(message.dedupe_key, xml, openid, shown, update_choices=True)
+        elif xml is not None:  # only retries need it: save after answering, one commit less
+            self._saving.add(message.dedupe_key)
+            self._spawn(self._save(message.dedupe_key, xml, openid, None, update_choices=False))
         if parts or pending:
             self._spawn(self._push_after(openid, parts, pending, delay=self.push_delay))
         return xml
