@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from bot.core.batch import TABLE_SUFFIXES, batch_rule_set, render_batch
 from bot.core.dialogue import SESSION_KIND, FormState, ScoringDialogue, Turn
 from bot.core.forms import FormSpec, PolicySpec, load_forms, load_policy
 from bot.core.gate import UserGate
@@ -124,7 +125,9 @@ class CoreAssistant:
         t = self._texts
         if incoming.kind == "follow":
             return await self._welcome(incoming)
-        if incoming.kind in ("unsupported", "file"):
+        if incoming.kind == "file":
+            return await self._batch(incoming)
+        if incoming.kind == "unsupported":
             return [Reply(text=t.get("unsupported_kind"))]
         if incoming.kind == "callback":
             return await self._on_callback(incoming, incoming.callback_data or "")
@@ -223,6 +226,26 @@ class CoreAssistant:
             log.warning("answerer failed: %s", type(exc).__name__)
             return [Reply(text=exc.user_message or t.get("knowledge_unavailable"))]
         return [Reply(text=render_answer(answer, t))]
+
+    async def _batch(self, incoming: Incoming) -> list[Reply]:
+        """An uploaded CSV/XLSX: score every row, send the ranked workbook back."""
+        t = self._texts
+        name = incoming.file_name or ""
+        if self._scoring is None or not incoming.file_bytes or not name.lower().endswith(TABLE_SUFFIXES):
+            return [Reply(text=t.get("batch_not_table"))]
+        rule_set = batch_rule_set(incoming.text, t, RULE_SETS["score"])
+        score_table = functools.partial(
+            self._scoring.score_table, incoming.file_bytes, name, rule_set
+        )
+        try:
+            outcome = await asyncio.get_running_loop().run_in_executor(self._scoring_pool, score_table)
+        except FigureError as exc:
+            return [Reply(text=t.get("batch_unreadable", message=str(exc)))]
+        log.info(
+            "user %s batch-scored %d rows with %s (%d errors)",
+            user_tag(incoming.user_key), outcome.rows, rule_set, len(outcome.errors),
+        )
+        return [render_batch(outcome, t)]
 
     async def _subscription(self, incoming: Incoming, command: str, args: str) -> list[Reply]:
         if self._subscriptions is None:

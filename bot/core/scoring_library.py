@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import scoring
+from bot.core.batch import TABLE_SUFFIXES, BatchOutcome
 from bot.core.scoring_port import (
     FieldKind,
     FieldSpec,
@@ -84,6 +86,32 @@ class LibraryScoring:
             raise FigureError(exc.message) from None
         png = self._chart(result) if chart else None
         return ScoreOutcome(result=result.to_dict(), chart_png=png)
+
+    def score_table(self, data: bytes, file_name: str, rule_set: str) -> BatchOutcome:
+        suffix = Path(file_name).suffix.lower()
+        if suffix not in TABLE_SUFFIXES:
+            raise FigureError("只支持 CSV 或 XLSX 表格。")
+        stem = Path(file_name).stem[:40] or "企业"
+        with tempfile.TemporaryDirectory(prefix="innobot-batch-") as tmp:
+            source = Path(tmp) / f"input{suffix}"
+            source.write_bytes(data)
+            try:
+                result = scoring.score_table(source, rule_set, extra_dirs=self._extra)
+                target = Path(tmp) / "result.xlsx"
+                result.write(target)
+                document = target.read_bytes()
+            except scoring.ScoringError as exc:
+                raise FigureError(exc.message) from None
+            except Exception as exc:  # a corrupt upload (bad zip, broken XML …) is the user's file
+                log.warning("uploaded table unreadable: %s", type(exc).__name__)
+                raise FigureError("文件已损坏或格式不对，请另存为 CSV 或 XLSX 后重试。") from None
+        return BatchOutcome(
+            rule_set=rule_set,
+            rows=len(result.table),
+            errors=[(e.row, e.message) for e in result.errors],
+            document=document,
+            document_name=f"评分结果_{stem}.xlsx",
+        )
 
     def _chart(self, result: Any) -> bytes:
         pool = self._charts

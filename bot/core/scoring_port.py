@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from bot.core.batch import BatchOutcome
+
 __all__ = [
     "FieldKind",
     "FieldSpec",
@@ -76,4 +78,8 @@ class ScoringPort(Protocol):
 
     def evaluate(self, figures: dict[str, Any], rule_set: str, *, chart: bool) -> ScoreOutcome:
         """Score with the rule set (raises FigureError on invalid input)."""
+        ...
+
+    def score_table(self, data: bytes, file_name: str, rule_set: str) -> BatchOutcome:
+        """Batch-score an uploaded CSV/XLSX (FigureError when it cannot be read at all)."""
         ...

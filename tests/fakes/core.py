@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import threading
 from typing import Any
 
+from bot.core.batch import BatchOutcome
 from bot.core.scoring_port import (
     FieldSpec,
     FigureError,
@@ -140,6 +143,17 @@ class FakeScoring:
                   "suggestions": [{"field": "invention_patents", "from": figures.get("invention_patents", 0),
                                    "to": figures.get("invention_patents", 0) + 1, "gain": 2.0}]}
         return ScoreOutcome(result=result, chart_png=FAKE_PNG if chart else None)
+
+
+    def score_table(self, data: bytes, file_name: str, rule_set: str) -> BatchOutcome:
+        """CSV only: a row with a negative number is an error; the document echoes the input."""
+        if not file_name.endswith(".csv"):
+            raise FigureError("假的评分只读 CSV。")
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+        errors = [(i + 2, "数值不能为负") for i, row in enumerate(rows)
+                  if any(v.strip().startswith("-") for v in row.values())]
+        return BatchOutcome(rule_set=rule_set, rows=len(rows), errors=errors, document=data,
+                            document_name="评分结果.csv")
 
 
 def _hit(doc_id: str, title: str, regions: tuple[str, ...]) -> Hit:

@@ -1,0 +1,59 @@
+"""Batch scoring of an uploaded table (批量测算) for zone administrators: a file in, ranked XLSX out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.core.texts import Texts
+from bot.core.types import Reply
+
+__all__ = ["TABLE_SUFFIXES", "BatchOutcome", "batch_rule_set", "render_batch"]
+
+MAX_LISTED_ERRORS = 5
+TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """Counts, per-row errors (spreadsheet row, Chinese reason) and the result workbook."""
+
+    rule_set: str
+    rows: int
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    document: bytes = b""
+    document_name: str = "评分结果.xlsx"
+
+    @property
+    def scored(self) -> int:
+        """Rows that got a result."""
+        return self.rows - len(self.errors)
+
+
+def batch_rule_set(caption: str, texts: Texts, default: str) -> str:
+    """The rule set a caption asks for ("/sme", "科小", "高企" …), else the default."""
+    for rule_set, key in (("tech-sme-2022", "sme_caption_words"),
+                          ("high-tech-2016", "hightech_caption_words")):
+        if any(word in caption for word in texts.words(f"intent.{key}")):
+            return rule_set
+    return default
+
+
+def render_batch(outcome: BatchOutcome, texts: Texts) -> Reply:
+    """A short summary with the first few row errors; the workbook goes as a document."""
+    rule = texts.lookup("rule_set_names", outcome.rule_set)
+    lines = [
+        texts.get(
+            "batch_done", rule=rule, rows=outcome.rows, scored=outcome.scored,
+            failed=len(outcome.errors),
+        )
+    ]
+    if outcome.errors:
+        lines.append(texts.get("batch_errors_header"))
+        for row, message in outcome.errors[:MAX_LISTED_ERRORS]:
+            lines.append(texts.get("batch_error_item", row=row, message=message))
+        if len(outcome.errors) > MAX_LISTED_ERRORS:
+            lines.append(texts.get("batch_more_errors", count=len(outcome.errors) - MAX_LISTED_ERRORS))
+    lines.append(texts.get("batch_disclaimer"))
+    return Reply(
+        text="\n".join(lines), document=outcome.document, document_name=outcome.document_name
+    )

@@ -1,0 +1,53 @@
+"""An uploaded CSV/XLSX is batch-scored and the ranked workbook comes back as a document."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from bot.core.assistant import CoreAssistant
+from bot.core.scoring_library import LibraryScoring
+from bot.core.types import Incoming
+from bot.storage import Database
+from bot.storage.sessions import SessionStore
+from bot.storage.users import UserStore
+from tests.core.conftest import Rig, text_of
+from tests.fakes.core import FakeAnswerer
+
+CSV = "name,revenue,rd_expense,employees,rd_staff\n甲公司,3000,150,100,20\n乙公司,800,-5,30,5\n丙公司,12000,900,300,60\n"
+
+
+def upload(data: bytes, name: str, caption: str = "") -> Incoming:
+    return Incoming(channel="telegram", user_id="admin", kind="file", text=caption,
+                    file_name=name, file_bytes=data)
+
+
+async def test_real_batch_scores_rows_reports_errors_and_returns_a_workbook(database: Database) -> None:
+    assistant = CoreAssistant(users=UserStore(database), sessions=SessionStore(database),
+                              scoring=LibraryScoring(), answerer=FakeAnswerer())
+    replies = await assistant.handle(upload(CSV.encode("utf-8"), "企业名单.csv"))
+    reply = replies[0]
+    assert "共 3 家，成功 2 家，有误 1 家" in reply.text and "第 3 行" in reply.text
+    assert reply.document_name == "评分结果_企业名单.xlsx" and reply.document is not None
+    table = pd.read_excel(io.BytesIO(reply.document), sheet_name=0)
+    assert list(table["name"]) == ["甲公司", "乙公司", "丙公司"]
+    assert {"total", "rank_in_stage", "list_label", "error"} <= set(table.columns)
+    assistant.close()
+
+
+async def test_caption_picks_the_rule_set_and_bad_files_are_explained(rig: Rig) -> None:
+    replies = await rig.assistant.handle(upload(CSV.encode(), "a.csv", caption="/sme 科小名单"))
+    assert "科技型中小企业评价" in replies[0].text and "有误 1 家" in replies[0].text
+    replies = await rig.assistant.handle(upload(CSV.encode(), "a.csv", caption="高企"))
+    assert "高新技术企业门槛" in replies[0].text
+    assert "只支持 CSV 或 XLSX" in text_of(await rig.assistant.handle(upload(b"x", "a.pdf")))
+    assert "无法测算" in text_of(await rig.assistant.handle(upload(b"PK\x03\x04junk", "a.xlsx")))
+
+
+async def test_corrupt_xlsx_through_the_real_library_is_a_friendly_message(database: Database) -> None:
+    assistant = CoreAssistant(users=UserStore(database), sessions=SessionStore(database),
+                              scoring=LibraryScoring(), answerer=FakeAnswerer())
+    replies = await assistant.handle(upload(b"PK\x03\x04 not really a zip", "名单.xlsx"))
+    assert "无法测算" in replies[0].text and replies[0].document is None
+    assistant.close()
