@@ -10,7 +10,7 @@ import time
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.core.digest_compose import (
     MAX_ITEMS,
@@ -42,6 +42,7 @@ __all__ = ["DigestService", "RateLimiter", "RunReport", "new_holder_id", "LEASE_
 log = logging.getLogger(__name__)
 
 LEASE_NAME = "digest-fanout"
+FIRST_DIGEST_LOOKBACK = timedelta(days=30)  # a new subscriber's first digest catches up this far
 
 
 def new_holder_id() -> str:
@@ -133,17 +134,25 @@ class DigestService:
             max_items=self.max_items,
         )
 
+    def _since(self, sub: Subscription, marks: dict[int, datetime]) -> datetime | None:
+        """Where this subscription's next digest starts: its watermark, or for a first digest the
+        last FIRST_DIGEST_LOOKBACK before it subscribed (whole days, so digests can be shared)."""
+        mark = marks.get(sub.id)
+        if mark is not None or sub.created_at is None:
+            return mark
+        start = sub.created_at.astimezone(UTC) - FIRST_DIGEST_LOOKBACK
+        return start.replace(hour=0, minute=0, second=0, microsecond=0)
+
     def compose_for(
         self, subs: list[Subscription], now: datetime
     ) -> tuple[ArticleIndex, dict[int, Digest]]:
         """Digests for these subscriptions from one shared article batch (blocking; run in a thread)."""
         marks = self.deliveries.watermarks()
-        sinces = [marks.get(s.id) for s in subs]
-        oldest = (
-            None if not sinces or any(m is None for m in sinces) else min(m for m in sinces if m)
-        )
+        sinces = {s.id: self._since(s, marks) for s in subs}
+        values = list(sinces.values())
+        oldest = None if not values or None in values else min(v for v in values if v)
         index = self._index(oldest, now)
-        return index, {s.id: index.compose(s, marks.get(s.id)) for s in subs}
+        return index, {s.id: index.compose(s, sinces[s.id]) for s in subs}
 
     def preview(
         self, user_key: str, now: datetime | None = None

@@ -377,3 +377,17 @@ def test_concurrent_sends_stay_exactly_once_and_rate_limited(database: Database)
     assert sorted(rig.notifier.users()) == sorted([*(str(i) for i in range(30)), "0"])
     assert rig.timer.now >= 30 / 25.0 - 0.01  # the shared limiter still paces everyone
     assert asyncio.run(service.send_due(MONDAY_9)).delivered == 0
+
+
+def test_first_digest_catches_up_a_month_not_the_whole_archive(database: Database) -> None:
+    ancient = article(
+        "old", "成都积分贷旧闻", "成都积分贷的旧消息。", ingested_at=CREATED - timedelta(days=45)
+    )
+    recent = article(
+        "new", "成都积分贷近况", "成都积分贷的新消息。", ingested_at=CREATED - timedelta(days=10)
+    )
+    rig = Rig(database, [ancient, recent])
+    rig.subscribe("1")
+    rig.run()
+    text = rig.notifier.sent[0].text
+    assert "成都积分贷近况" in text and "旧闻" not in text
