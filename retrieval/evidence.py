@@ -74,6 +74,8 @@ def profile_query(question: str, idf: IdfTable | None) -> QueryProfile:
         else:
             w = idf(t)
             weights[t] = w * 0.5 if idf.df(t) == 0 else w
+        if len(t) == 1:
+            weights[t] *= 0.25  # one character matches inside unrelated words (算 in 清算)
     return QueryProfile(question, weights, bool(_QUANTITY.search(question)), bool(_TIME.search(question)))
 
 
