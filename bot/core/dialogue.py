@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core.figures import plain_number, unit_problem
 from bot.core.forms import FormSpec
 from bot.core.intents import is_question, matches_word
 from bot.core.scoring_port import FieldSpec, FigureError, ParsedFigure, ScoringPort
@@ -15,13 +16,7 @@ from bot.core.types import Choice, Reply
 __all__ = ["SESSION_KIND", "FormState", "ScoringDialogue", "Turn", "format_value"]
 
 SESSION_KIND = "scoring"
-_COUNTABLE = ("persons", "count", "years")
-_COUNT_UNITS = ("人", "名", "件", "个", "项", "年", "家", "次")
 _PART_SPLIT = re.compile(r"[，,、；;\s/]+")
-_PLAIN = re.compile(r"^(-?\d+(?:\.\d+)?)\s*(亿元|亿|千万元|千万|万元|万|元|%|％|人|名|件|个|项|年)?$")
-_MULTIPLIER = {"亿元": 10000.0, "亿": 10000.0, "千万元": 1000.0, "千万": 1000.0, "万元": 1.0,
-               "万": 1.0, "元": 0.0001}
-_LIMITS = {"money": 1e8, "persons": 1e6, "count": 1e6, "years": 200.0, "percent": 1e4}
 
 
 @dataclass
@@ -277,7 +272,7 @@ class ScoringDialogue:
             spec = self._scoring.field(item.field)
             if spec is None:
                 continue
-            note = self._sanity(spec, item)
+            note = unit_problem(spec, item, t)
             if note:
                 notes.append(note)
             else:
@@ -299,7 +294,7 @@ class ScoringDialogue:
             spec = self._scoring.field(name)
             if spec is None:
                 return [], problems
-            item = _plain_number(spec, part)
+            item = plain_number(spec, part)
             if item is None:
                 labelled = self._scoring.parse(f"{spec.label}{part}")
                 item = next((i for i in labelled.understood if i.field == name), None)
@@ -307,21 +302,6 @@ class ScoringDialogue:
                 return [], problems
             found.append(item)
         return found, []
-
-    def _sanity(self, spec: FieldSpec, item: ParsedFigure) -> str | None:
-        """A note when a figure is in the wrong unit or implausible; None when it is fine."""
-        t = self._texts
-        value = item.value
-        if spec.kind in _COUNTABLE:
-            money_unit = "元" in item.raw or (
-                any(u in item.raw for u in ("万", "亿")) and not any(u in item.raw for u in _COUNT_UNITS)
-            )
-            if money_unit:
-                return t.get("wrong_unit", label=spec.label, unit=spec.unit or "个数", raw=item.raw)
-        limit = _LIMITS.get(spec.kind)
-        if limit is not None and isinstance(value, int | float) and abs(value) > limit:
-            return t.get("implausible", label=spec.label, value=item.raw or value)
-        return None
 
     def _match_choice_text(self, state: FormState, text: str) -> dict[str, Any] | None:
         """A typed answer to a choice question ("省级", "是")."""
@@ -404,23 +384,3 @@ class ScoringDialogue:
             Choice(t.get("cancel_label"), "f:cancel"),
         )
         return Reply(text="\n".join(lines), choices=(row,))
-
-
-def _plain_number(spec: FieldSpec, part: str) -> ParsedFigure | None:
-    """A bare number answering a question asked in spec's unit ("3000", "1.2亿", "12人")."""
-    match = _PLAIN.match(part.replace(",", ""))
-    if not match:
-        return None
-    number = float(match.group(1))
-    unit = match.group(2)
-    if spec.kind == "money" and unit in _MULTIPLIER:
-        number *= _MULTIPLIER[unit]
-    elif unit in _MULTIPLIER and spec.kind != "money":
-        if unit in ("万", "亿"):
-            number *= 10000.0 if unit == "万" else 1e8
-        else:
-            return ParsedFigure(spec.name, spec.label, number, part)  # flagged by the unit check
-    elif spec.kind in ("enum", "bool"):
-        return None
-    value: float | int = int(number) if spec.kind in _COUNTABLE and number == int(number) else number
-    return ParsedFigure(field=spec.name, label=spec.label, value=value, raw=part)
