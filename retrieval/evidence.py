@@ -5,11 +5,24 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
 
 from retrieval.textutil import content_tokens, match_key, sentences, tokenize
 
-__all__ = ["IdfTable", "QueryProfile", "Window", "best_window", "profile_query", "windows"]
+__all__ = [
+    "IdfTable",
+    "QueryProfile",
+    "Window",
+    "best_window",
+    "expand_tokens",
+    "profile_query",
+    "synonyms",
+    "windows",
+]
 
 _QUANTITY = re.compile(
     r"多少|几[个家项支名位次年月倍天亿万]?|多大|多高|多长|多久|多远|比例|占比|比重|覆盖率|增速|增幅|规模|金额|额度|总额|数量|排名|第几"
@@ -49,6 +62,18 @@ class IdfTable:
         return self._df.get(token, 0)
 
 
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """Term -> equivalent terms (data file)."""
+    raw = resources.files("retrieval.data").joinpath("synonyms.yaml").read_text(encoding="utf-8")
+    out: dict[str, tuple[str, ...]] = {}
+    for group in (yaml.safe_load(raw) or {}).get("groups") or []:
+        terms = tuple(match_key(str(t)) for t in group)
+        for t in terms:
+            out[t] = tuple(dict.fromkeys(out.get(t, ()) + tuple(x for x in terms if x != t)))
+    return out
+
+
 @dataclass(frozen=True)
 class QueryProfile:
     """The question's content tokens with weights, and what kind of answer it wants."""
@@ -57,6 +82,7 @@ class QueryProfile:
     weights: Mapping[str, float]
     quantity: bool
     time: bool
+    alternatives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def total(self) -> float:
@@ -76,7 +102,11 @@ def profile_query(question: str, idf: IdfTable | None) -> QueryProfile:
             weights[t] = w * 0.5 if idf.df(t) == 0 else w
         if len(t) == 1:
             weights[t] *= 0.25  # one character matches inside unrelated words (算 in 清算)
-    return QueryProfile(question, weights, bool(_QUANTITY.search(question)), bool(_TIME.search(question)))
+    syn = synonyms()
+    alternatives = {t: syn[t] for t in weights if t in syn}
+    return QueryProfile(
+        question, weights, bool(_QUANTITY.search(question)), bool(_TIME.search(question)), alternatives
+    )
 
 
 @dataclass(frozen=True)
@@ -102,8 +132,11 @@ def score_text(profile: QueryProfile, text: str, context: str = "") -> Window:
     ctx = match_key(context) if context else ""
     got = 0.0
     for tok, w in profile.weights.items():
+        alts = profile.alternatives.get(tok, ())
         if tok in key:
             got += w
+        elif alts and any(a in key for a in alts):
+            got += 0.8 * w
         elif ctx and tok in ctx:
             got += 0.5 * w
     coverage = got / profile.total
@@ -125,3 +158,12 @@ def best_window(profile: QueryProfile, text: str, context: str = "") -> Window:
         if cand.score > best.score:
             best = cand
     return best
+
+
+def expand_tokens(tokens: list[str]) -> list[str]:
+    """Query tokens plus their equivalent terms (for the BM25 leg)."""
+    syn = synonyms()
+    out = list(tokens)
+    for t in tokens:
+        out.extend(a for a in syn.get(t, ()) if a not in out)
+    return out

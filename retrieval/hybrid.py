@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from retrieval.errors import InvalidQueryError
-from retrieval.evidence import IdfTable, best_window, profile_query
+from retrieval.evidence import IdfTable, best_window, expand_tokens, profile_query
 from retrieval.lexical import Bm25Index
 from retrieval.store import ChunkRow, CorpusStore
 from retrieval.tagging import gazetteer
@@ -147,7 +147,7 @@ class HybridSearcher:
     # --- legs -----------------------------------------------------------------------------------
     def rank_lexical(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """(position, BM25 score) best first; only positive scores."""
-        tokens = content_tokens(tokenize(query))
+        tokens = expand_tokens(content_tokens(tokenize(query)))
         scores = self._bm25.scores(tokens, mask)
         if mask is not None:
             scores = scores * mask
