@@ -78,3 +78,18 @@ def test_date_bounds() -> None:
     assert date_bounds("2023年8月3日", end=True) == "2023-08-03"
     assert date_bounds("2023-13", end=False) is None
     assert date_bounds("昨天", end=False) is None
+
+
+def test_synonyms_reach_passages_worded_differently(built_engine: RetrievalEngine) -> None:
+    hits = built_engine.searcher.search("诸暨高企通过认定多少家？", 3, mode="bm25")
+    assert any("高新技术企业通过认定268家" in h.text for h in hits)
+
+
+def test_gazetteer_knows_every_province_and_parents() -> None:
+    from retrieval.tagging import gazetteer
+
+    gaz = gazetteer()
+    for province in ("北京", "内蒙古", "黑龙江", "宁夏", "新疆", "西藏", "广西", "海南", "台湾"):
+        assert gaz.canonical(province) == province
+    assert gaz.with_parents(gaz.mentions("浙江长兴县和安徽省黄山市")) == ("浙江", "长兴", "湖州", "安徽", "黄山")
+    assert gaz.canonical("襄阳市") == "襄阳" and gaz.canonical("火星") is None
