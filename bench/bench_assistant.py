@@ -25,7 +25,7 @@ from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import resource  # noqa: E402
+import psutil  # noqa: E402
 
 from bench.benchutil import peak_rss_mb, percentile  # noqa: E402
 from bot.core.assistant import CoreAssistant  # noqa: E402
@@ -89,7 +89,7 @@ def build(settings: Settings, database: Database, args: argparse.Namespace) -> t
             print(f"(retrieval unavailable: {type(exc).__name__}: {exc})")
     assistant = CoreAssistant(
         users=UserStore(database), sessions=SessionStore(database), scoring=scoring,
-        answerer=answerer, searcher=searcher,
+        answerer=answerer, searcher=searcher, per_user_rate=1.0,  # as build_assistant for bots
     )
     return assistant, ", ".join(used) or "fakes only"
 
@@ -207,9 +207,9 @@ async def main_async(args: argparse.Namespace) -> None:
         base = await others_latency(assistant, "calm", flood=False)
         flooded = await others_latency(assistant, "busy", flood=True)
         print(f"flood impact: others' p95 ratio with/without flood = {flooded / base:.2f}")
+        workers = sum(c.memory_info().rss for c in psutil.Process().children(recursive=True))
+        print(f"memory: peak RSS {peak_rss_mb():.0f} MiB (bot) + {workers / 2**20:.0f} MiB (chart worker now)")
         assistant.close()
-        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"memory: peak RSS {peak_rss_mb():.0f} MiB (bot) + {children:.0f} MiB (largest chart worker)")
         database.dispose()
 
 

@@ -139,10 +139,13 @@ def build_assistant(
     database: Database | None = None,
     forgettables: Sequence[Forgettable] = (),
     chart_workers: int = 1,
+    per_user_rate: float | None = 1.0,
 ) -> Assistant:
     """The full assistant: stores, scoring, retrieval and subscriptions; channels add their stores.
 
     chart_workers: processes that draw score charts off the bot's GIL (0 = in a thread).
+    per_user_rate: messages a second one user may keep the bot busy with (bursts of 30);
+    None for the console, whose piped scripts send lines as fast as replies come.
     """
     from bot.core.assistant import CoreAssistant
     from bot.core.scoring_library import LibraryScoring
@@ -163,6 +166,7 @@ def build_assistant(
         searcher=searcher,
         subscriptions=subscriptions,
         forgettables=extra,
+        per_user_rate=per_user_rate,
     )
 
 

@@ -68,6 +68,8 @@ class CoreAssistant:
         policy: PolicySpec | None = None,
         max_chars: int = 2000,
         max_pending_per_user: int = 20,
+        per_user_rate: float | None = None,
+        per_user_burst: int = 30,
         scoring_threads: int = 2,
     ) -> None:
         self._users = users
@@ -80,7 +82,7 @@ class CoreAssistant:
         self._forms = forms or load_forms()
         self._policy = policy or load_policy()
         self._max_chars = max_chars
-        self._gate = UserGate(max_pending_per_user)
+        self._gate = UserGate(max_pending_per_user, rate=per_user_rate, burst=per_user_burst)
         # Scoring + chart rendering is CPU-heavy (~0.3 s a chart): its own small pool keeps a burst
         # of confirmations from queueing every question and dialogue step behind it.
         self._scoring_pool = ThreadPoolExecutor(scoring_threads, thread_name_prefix="innobot-score")

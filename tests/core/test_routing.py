@@ -127,3 +127,17 @@ async def test_an_unreadable_stored_session_is_dropped_not_stuck(rig: Rig) -> No
     rig.sessions.save("console:u1", "scoring", {"rule_set": "retired-rules", "stage": "collect"})
     assert "画像" in text_of(await rig.say("积分制是什么"))
     assert rig.sessions.load("console:u1") is None
+
+
+async def test_token_bucket_limits_a_sustained_flood_and_refills() -> None:
+    now = [0.0]
+    gate = UserGate(max_pending=100, rate=1.0, burst=3, clock=lambda: now[0])
+
+    async def admitted(key: str) -> bool:
+        async with gate.enter(key) as ok:
+            return ok
+
+    assert [await admitted("f") for _ in range(4)] == [True, True, True, False]
+    assert await admitted("other")  # one user's flood does not touch another's bucket
+    now[0] = 2.0
+    assert [await admitted("f") for _ in range(3)] == [True, True, False]
