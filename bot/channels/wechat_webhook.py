@@ -111,35 +111,31 @@ class WeChatWebhook:
         if message.msg_type == "event" and message.event == "unsubscribe":
             await asyncio.to_thread(self.store.mark_unsubscribed, openid)
             return None
-        start = await asyncio.to_thread(
-            self.store.begin_message,
-            message.dedupe_key,
-            openid,
-            now,
-            touch=opens_window(message),
-        )
-        if not start.first:
-            inflight = self._inflight.get(message.dedupe_key)
-            if inflight is not None:  # the first delivery is still being answered here
-                try:
-                    return await asyncio.wait_for(asyncio.shield(inflight), self.reply_timeout)
-                except (TimeoutError, asyncio.CancelledError):
-                    return None
-            log.info("wechat retry answered from cache")
-            return start.saved_reply
+        key = message.dedupe_key
+        inflight = self._inflight.get(key)
+        if inflight is not None:  # a retry while this process still answers the first delivery
+            try:
+                return await asyncio.wait_for(asyncio.shield(inflight), self.reply_timeout)
+            except (TimeoutError, asyncio.CancelledError):
+                return None
         future: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
-        self._inflight[message.dedupe_key] = future
+        self._inflight[key] = future  # registered before any await: no retry slips past it
+        xml: str | None = None
         try:
-            xml = await self._first_delivery(message, start, started)
-        except BaseException:
-            future.set_result(None)
-            raise
-        else:
-            future.set_result(xml)
+            start = await asyncio.to_thread(
+                self.store.begin_message, key, openid, now, touch=opens_window(message)
+            )
+            if not start.first:  # answered before (maybe by another process)
+                log.info("wechat retry answered from cache")
+                xml = start.saved_reply
+            else:
+                xml = await self._first_delivery(message, start, started)
             return xml
         finally:
-            if message.dedupe_key not in self._saving:  # else _save releases it when stored
-                self._inflight.pop(message.dedupe_key, None)
+            if not future.done():
+                future.set_result(xml)
+            if key not in self._saving:  # else _save releases it once stored
+                self._inflight.pop(key, None)
 
     async def _save(
         self, key: str, xml: str | None, openid: str, shown: str | None, *, update_choices: bool
