@@ -158,16 +158,20 @@ class ExtractiveAnswerer:
         local = [h for h in hits if all(_place_in_hits(p, [h]) for p in ents.places)]
         candidates = local or hits
         profile = profile_query(q, self.searcher.idf)
-        best: tuple[float, Window, Hit] | None = None
+        scored = []
         for rank, hit in enumerate(candidates):
             window = best_window(profile, hit.text, context=hit.title)
-            score = window.score - 0.03 * rank
-            if best is None or score > best[0]:
-                best = (score, window, hit)
-        assert best is not None
-        _, window, source = best
+            scored.append((window.score - 0.03 * rank, window, hit))
+        _, window, source = max(scored, key=lambda t: t[0])
         if window.coverage < self.min_coverage:
             return self.abstain(hits, [])
         text = _trim(window, profile, self.max_chars)
-        cited = [source] + [h for h in self._distinct(hits) if h.doc_id != source.doc_id]
+        if text.endswith(("；", ";", "，", ",", "：", ":")):
+            text = text[:-1] + "。"
+        # other articles are cited only when they also bear on the question (no filler sources)
+        bar = max(self.min_coverage, 0.75 * window.coverage)
+        cited = [source]
+        for _, w, h in sorted(scored, key=lambda t: -t[0]):
+            if w.coverage >= bar and h.doc_id not in {c.doc_id for c in cited}:
+                cited.append(h)
         return Answer(text, True, [Citation.from_hit(h) for h in cited[: self.max_citations]])
