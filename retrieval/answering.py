@@ -10,7 +10,7 @@ from importlib import resources
 import yaml
 
 from retrieval.errors import InvalidQueryError
-from retrieval.evidence import QueryProfile, Window, best_window, profile_query
+from retrieval.evidence import QueryProfile, Window, best_window, has_quantity, profile_query
 from retrieval.hybrid import HybridSearcher, prepare_query
 from retrieval.tagging import gazetteer
 from retrieval.textutil import match_key, stopwords
@@ -19,7 +19,7 @@ from retrieval.types import Answer, Citation, Hit
 __all__ = ["ExtractiveAnswerer", "KeyEntities", "key_entities", "messages"]
 
 _QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{2,30})[”\"」』》]")
-_NAME_TAGS = {"ns", "nt", "nz", "nr", "nrt", "eng"}  # not "j": abbreviations are mostly common words
+_NAME_TAGS = {"ns", "nt", "nz", "nr", "nrt", "eng"}  # "j" only from 3 characters: 中排, 研发 are words
 _CLAUSE = re.compile(r"(?<=[，,；;：:])")
 
 
@@ -51,7 +51,8 @@ def key_entities(question: str) -> KeyEntities:
     names: list[str] = []
     for word, tag in rjieba.tag(question):
         w = word.strip()
-        is_name = tag in _NAME_TAGS and len(w) >= 2 and w not in stop
+        is_name = (tag in _NAME_TAGS and len(w) >= 2) or (tag == "j" and len(w) >= 3)
+        is_name = is_name and w not in stop
         if is_name and not any(match_key(w) in pk for pk in place_keys):
             names.append(w)
     return KeyEntities(places, quoted, tuple(dict.fromkeys(names)))
@@ -154,8 +155,12 @@ class ExtractiveAnswerer:
         missing = self._missing(ents, hits)
         if missing:
             return self.abstain(hits, missing)
-        # a question about a place is answered from passages of articles about that place
-        local = [h for h in hits if all(_place_in_hits(p, [h]) for p in ents.places)]
+        # a question about a place or a named programme is answered from passages that name it
+        present = [n for n in (*ents.quoted, *ents.names) if _in_hits(n, hits)]
+        local = [
+            h for h in hits
+            if all(_place_in_hits(p, [h]) for p in ents.places) and all(_in_hits(n, [h]) for n in present)
+        ]
         candidates = local or hits
         profile = profile_query(q, self.searcher.idf)
         scored = []
@@ -165,6 +170,8 @@ class ExtractiveAnswerer:
         _, window, source = max(scored, key=lambda t: t[0])
         if window.coverage < self.min_coverage:
             return self.abstain(hits, [])
+        if profile.quantity and not has_quantity(window.text) and not re.search(r"\d", window.text):
+            return self.abstain(hits, [])  # asked for a figure, and the evidence states none
         text = _trim(window, profile, self.max_chars)
         if text.endswith(("；", ";", "，", ",", "：", ":")):
             text = text[:-1] + "。"

@@ -19,6 +19,7 @@ __all__ = [
     "Window",
     "best_window",
     "expand_tokens",
+    "has_quantity",
     "profile_query",
     "synonyms",
     "windows",
@@ -148,6 +149,11 @@ def score_text(profile: QueryProfile, text: str, context: str = "") -> Window:
     # shorter windows that cover the same terms are more precise evidence
     length_penalty = 0.0008 * max(0, len(text) - 80)
     return Window(text, coverage, coverage + bonus - length_penalty)
+
+
+def has_quantity(text: str) -> bool:
+    """True when the text states a figure with a unit (367亿元, 52家, 85.94%)."""
+    return bool(_HAS_NUMBER.search(text))
 
 
 def best_window(profile: QueryProfile, text: str, context: str = "") -> Window:

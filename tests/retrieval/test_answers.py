@@ -51,6 +51,7 @@ def test_citation_names_the_article(answerer: ExtractiveAnswerer) -> None:
         ("申请欧盟地平线计划需要什么材料？", "欧盟"),
         ("深圳前海的积分贷利率是多少？", "深圳"),
         ("华为公司今年的研发投入是多少？", "华为"),
+        ("苏科贷的申请条件是什么？", "苏科贷"),
     ],
 )
 def test_abstains_when_the_entity_is_not_in_the_corpus(
@@ -85,3 +86,8 @@ def test_long_and_mixed_width_questions_still_answer(answerer: ExtractiveAnswere
 def test_key_entities() -> None:
     ents = key_entities("“宁科贷”在南京的余额是多少？")
     assert ents.places == ("南京",) and ents.quoted == ("宁科贷",)
+
+
+def test_asks_for_a_figure_the_evidence_does_not_state(answerer: ExtractiveAnswerer) -> None:
+    ans = answerer.answer("成都的积分贷利率是多少？")
+    assert not ans.grounded and ans.answer.startswith("未在已收录的简报中找到")
