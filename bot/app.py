@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.core.ports import Assistant, Forgettable
@@ -78,13 +79,17 @@ def build_retrieval_engine(settings: Settings) -> RetrievalEngine:
         settings.embedder,
         settings.chroma_url or "",
     )
+    corpus_dir = settings.corpus_dir
+    if not corpus_dir.is_dir():  # run from another directory: use the repository's bundled corpus
+        bundled = Path(__file__).resolve().parent.parent / "corpus"
+        corpus_dir = bundled if bundled.is_dir() else corpus_dir
     with _retrieval_lock:
         engine = _retrieval_engines.get(key)
         if engine is None:
             engine = RetrievalEngine(
                 EngineConfig(
                     data_dir=settings.ensure_data_dir(),
-                    corpus_dir=settings.corpus_dir,
+                    corpus_dir=corpus_dir,
                     embedder=settings.embedder,
                     chroma_url=settings.chroma_url,
                 )

@@ -95,7 +95,7 @@ def index_build() -> None:
     def run() -> None:
         settings = _settings()
         engine = _engine(settings)
-        report = engine.ingestor.build(settings.corpus_dir, _progress)
+        report = engine.ingestor.build(engine.config.corpus_dir, _progress)
         if report is None:
             typer.echo(f"索引已是最新：{engine.store.chunk_count()} 个段落。")
             return
@@ -111,7 +111,7 @@ def index_rebuild() -> None:
     def run() -> None:
         settings = _settings()
         engine = _engine(settings)
-        _print_report(engine.ingestor.rebuild(settings.corpus_dir, _progress), "索引已重建")
+        _print_report(engine.ingestor.rebuild(engine.config.corpus_dir, _progress), "索引已重建")
 
     _guard(run)
 
