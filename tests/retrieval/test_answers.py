@@ -91,3 +91,14 @@ def test_key_entities() -> None:
 def test_asks_for_a_figure_the_evidence_does_not_state(answerer: ExtractiveAnswerer) -> None:
     ans = answerer.answer("成都的积分贷利率是多少？")
     assert not ans.grounded and ans.answer.startswith("未在已收录的简报中找到")
+
+
+def test_concurrent_questions_from_worker_threads(answerer: ExtractiveAnswerer) -> None:
+    """The core calls the answerer through asyncio.to_thread: answers must not interfere."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = ["宁科贷的余额超过多少？", "诸暨规上企业研发机构覆盖率是多少？", "广州开发区的创新积分怎么计算？"] * 8
+    expected = {q: answerer.answer(q).answer for q in set(questions)}
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        got = list(pool.map(lambda q: (q, answerer.answer(q).answer), questions))
+    assert all(expected[q] == a for q, a in got)
