@@ -374,7 +374,10 @@ class ScoringDialogue:
             lines.append(f"· {self._label(name)}：{format_value(spec, state.figures[name], t)}")
         if not shown:
             lines.append(t.get("confirm_none"))
-        if state.skipped:
+        if len(state.skipped) > 3:
+            labels = "、".join(self._label(n) for n in state.skipped[:3])
+            lines.append(t.get("skipped_many", fields=labels, count=len(state.skipped)))
+        elif state.skipped:
             labels = "、".join(self._label(n) for n in state.skipped)
             lines.append(t.get("skipped", fields=labels))
         lines.append(t.get("confirm_hint"))

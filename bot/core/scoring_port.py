@@ -60,6 +60,12 @@ class ScoreOutcome:
 class FigureError(Exception):
     """Figures that cannot be scored; the message is a user-facing Chinese sentence."""
 
+    def __init__(self, message: str) -> None:
+        text = message.strip()
+        if text and text[-1] not in "。！？.!?":
+            text += "。"  # library messages may lack the full stop the next sentence needs
+        super().__init__(text)
+
 
 class ScoringPort(Protocol):
     """Parse, check and score figures; implemented over the `scoring` package."""
