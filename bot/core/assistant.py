@@ -281,12 +281,13 @@ class CoreAssistant:
             return None
 
     async def _start(self, incoming: Incoming, rule_set: str, text: str) -> list[Reply]:
-        if self._dialogue is None:
+        if self._dialogue is None or self._scoring is None:
             return [Reply(text=self._texts.get("scoring_failed"))]
         profile = await _run(
             self._users.ensure, incoming.user_key, incoming.channel, incoming.display_name
         )
         carried = await self._load_state(incoming.user_key)
+        await _run(self._scoring.prepare)
         turn = await _run(
             self._dialogue.start, rule_set, text, needs_profile=not profile.region, carried=carried
         )

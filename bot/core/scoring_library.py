@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import tempfile
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -35,18 +36,28 @@ class LibraryScoring:
         """chart_workers > 0 renders charts in that many worker processes (off this GIL)."""
         self._extra = tuple(extra_rule_dirs)
         self._specs: dict[str, FieldSpec] = {}
+        self._chart_workers = chart_workers
         self._charts: ProcessPoolExecutor | None = None
-        if chart_workers > 0:
-            self._charts = ProcessPoolExecutor(
-                chart_workers, mp_context=get_context("spawn"), initializer=_chart_worker_init
-            )
-            self._charts.submit(_warm_up)  # import matplotlib and load the font while idle
+        self._lock = threading.Lock()
+
+    def prepare(self) -> None:
+        """Start the chart workers (once) and warm them while the user is still typing figures."""
+        if self._chart_workers <= 0:
+            return
+        with self._lock:
+            if self._charts is None:
+                self._charts = ProcessPoolExecutor(
+                    self._chart_workers, mp_context=get_context("spawn"),
+                    initializer=_chart_worker_init,
+                )
+                self._charts.submit(_warm_up)  # import matplotlib and load the font
 
     def close(self) -> None:
         """Stop the chart workers, if any."""
-        if self._charts is not None:
-            self._charts.shutdown(wait=False, cancel_futures=True)
-            self._charts = None
+        with self._lock:
+            if self._charts is not None:
+                self._charts.shutdown(wait=False, cancel_futures=True)
+            self._charts, self._chart_workers = None, 0
 
     def field(self, name: str) -> FieldSpec | None:
         if name not in self._specs:
@@ -114,13 +125,14 @@ class LibraryScoring:
         )
 
     def _chart(self, result: Any) -> bytes:
+        self.prepare()
         pool = self._charts
         if pool is not None:
             try:
                 return pool.submit(scoring.render_chart, result).result()
             except (BrokenProcessPool, RuntimeError, OSError) as exc:  # a dead worker: draw here
                 log.warning("chart worker failed (%s); rendering in-process", type(exc).__name__)
-                self._charts = None
+                self._charts, self._chart_workers = None, 0
         return scoring.render_chart(result)
 
 

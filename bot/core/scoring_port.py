@@ -74,6 +74,10 @@ class ScoringPort(Protocol):
         """The spec of an input field, or None if the engine does not know it."""
         ...
 
+    def prepare(self) -> None:
+        """A dialogue has started: get ready to score soon (e.g. start chart workers)."""
+        ...
+
     def parse(self, text: str) -> ParseOutcome:
         """Figures found in free Chinese text."""
         ...

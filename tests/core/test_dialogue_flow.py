@@ -7,7 +7,9 @@ from tests.fakes.core import FAKE_PNG
 
 
 async def test_full_dialogue_asks_only_missing_figures_confirms_and_scores(rig: Rig) -> None:
+    assert not rig.scoring.prepared
     replies = await rig.say("/score 营收3000万，研发投入150万")
+    assert rig.scoring.prepared  # chart workers warm up while the figures are typed
     text = text_of(replies)
     assert "已记录" in text and "上年度营业收入 3,000 万元" in text
     assert "地区和行业" in text  # profile is asked first

@@ -85,9 +85,13 @@ class FakeScoring:
 
     def __init__(self) -> None:
         self.evaluations: list[tuple[dict[str, Any], str]] = []
+        self.prepared = False
 
     def field(self, name: str) -> FieldSpec | None:
         return _FIELDS.get(name)
+
+    def prepare(self) -> None:
+        self.prepared = True
 
     def parse(self, text: str) -> ParseOutcome:
         found: list[ParsedFigure] = []
