@@ -193,8 +193,7 @@ class Ingestor:
     def _finish(self, doc_keys: list[str], report: IngestReport, progress: ProgressFactory | None) -> None:
         """Embed the new chunks into Chroma and move the generation so searchers reload."""
         if doc_keys and self.dense is not None:
-            keys = set(doc_keys)
-            rows = [r for r in self.store.chunks(full=True) if r.doc_id.split("-")[0] in keys]
+            rows = self.store.chunks(full=True, doc_keys=doc_keys)
             self._embed(rows, progress)
         if doc_keys:
             self._bump()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -226,7 +226,7 @@ class CorpusStore:
         with self._lock:
             return int(self._conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 
-    def chunks(self, full: bool = False) -> list[ChunkRow]:
+    def chunks(self, full: bool = False, doc_keys: Iterable[str] | None = None) -> list[ChunkRow]:
         """Every passage with its article metadata, in a stable order.
 
         Without `full` the index text and tokens are left out (they are only needed to embed
@@ -234,13 +234,17 @@ class CorpusStore:
         keeps the searcher's table to a few hundred MB instead of gigabytes.
         """
         extra = "c.index_text, c.tokens" if full else "'', ''"
+        keys = list(doc_keys) if doc_keys is not None else None
+        where = f" WHERE a.doc_key IN ({','.join('?' * len(keys))})" if keys else ""
+        if keys is not None and not keys:
+            return []
         sql = (
             f"SELECT c.chunk_id, c.doc_id, a.title, a.source, a.date, c.text, {extra},"
-            " a.regions, a.tags FROM chunks c JOIN articles a ON a.doc_id = c.doc_id"
+            f" a.regions, a.tags FROM chunks c JOIN articles a ON a.doc_id = c.doc_id{where}"
             " ORDER BY c.rowid"
         )
         with self._lock:
-            rows = self._conn.execute(sql).fetchall()
+            rows = self._conn.execute(sql, tuple(keys or ())).fetchall()
         shared: dict[str, tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = {}
         out: list[ChunkRow] = []
         for r in rows:
@@ -271,7 +275,11 @@ class CorpusStore:
             " ingested_at FROM articles"
         )
         args: tuple = ()
-        rows: list
+        if since is not None:
+            since = since if since.tzinfo else since.replace(tzinfo=UTC)
+            # stored as UTC ISO strings of one format, so text order is time order
+            sql += " WHERE ingested_at > ?"
+            args = (since.astimezone(UTC).isoformat(timespec="microseconds"),)
         with self._lock:
             rows = self._conn.execute(sql + " ORDER BY ingested_at, doc_id", args).fetchall()
         out = [
@@ -282,7 +290,4 @@ class CorpusStore:
             )
             for r in rows
         ]
-        if since is not None:
-            since = since if since.tzinfo else since.replace(tzinfo=UTC)
-            out = [a for a in out if a.ingested_at > since]
         return out

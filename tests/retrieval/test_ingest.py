@@ -121,6 +121,11 @@ def test_ingested_at_is_utc_and_survives_rebuild(fresh_engine: RetrievalEngine, 
     assert {a.doc_id: a.ingested_at for a in fresh_engine.catalog.all_articles()} == times
     assert fresh_engine.catalog.articles_since(cut) == new
     assert fresh_engine.catalog.articles_since(None) == fresh_engine.catalog.all_articles()
+    from zoneinfo import ZoneInfo
+
+    shanghai = cut.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert fresh_engine.catalog.articles_since(shanghai) == new  # any time zone, same instant
+    assert fresh_engine.catalog.articles_since(cut.replace(tzinfo=None)) == new  # naive = UTC
 
 
 def test_changed_corpus_makes_the_index_stale(tmp_path: Path) -> None:
