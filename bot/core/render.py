@@ -16,11 +16,16 @@ MAX_CITATIONS = 3
 
 
 def render_answer(answer: Answer, texts: Texts) -> str:
-    """The answer, then up to three distinct sources."""
+    """The answer, then up to three distinct sources.
+
+    An abstention already names its nearest sources in the text, so no list repeats them.
+    """
     body = answer.answer.strip()
     if len(body) > MAX_ANSWER_CHARS:
         body = body[:MAX_ANSWER_CHARS].rstrip() + "…"
     lines = [body]
+    if not answer.grounded:
+        return body
     seen: set[tuple[str, str]] = set()
     cites = []
     for c in answer.citations:
