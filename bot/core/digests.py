@@ -306,6 +306,26 @@ class DigestService:
     ) -> None:
         """Send one claimed digest and record the outcome; flood waits retry in place."""
         attempts = claimed.attempts
+
+        def finish(
+            state: DeliveryState,
+            *,
+            handed_over: bool = False,
+            detail: str = "",
+            next_attempt_at: datetime | None = None,
+        ) -> None:
+            """Close the claimed row; a handed-over period records its articles and watermark."""
+            self.deliveries.finish(
+                claimed.id,
+                state,
+                now=now,
+                attempts=attempts,
+                article_count=digest.total if handed_over else 0,
+                watermark_to=digest.watermark_to if handed_over else None,
+                next_attempt_at=next_attempt_at,
+                detail=detail,
+            )
+
         while True:
             await self.limiter.wait(sub.user_key)
             try:
@@ -314,27 +334,14 @@ class DigestService:
                 log.warning("digest send to subscription %s raised %s", sub.id, type(exc).__name__)
                 result = DeliveryResult(DeliveryStatus.RETRY, detail=type(exc).__name__)
             if result.status is DeliveryStatus.DELIVERED:
-                self.deliveries.finish(
-                    claimed.id,
-                    DeliveryState.DELIVERED,
-                    now=now,
-                    attempts=attempts,
-                    article_count=digest.total,
-                    watermark_to=digest.watermark_to,
-                )
+                finish(DeliveryState.DELIVERED, handed_over=True)
                 if digest.empty:
                     report.notices += 1
                 else:
                     report.delivered += 1
                 return
             if result.status is DeliveryStatus.BLOCKED:
-                self.deliveries.finish(
-                    claimed.id,
-                    DeliveryState.BLOCKED,
-                    now=now,
-                    attempts=attempts,
-                    detail=result.detail,
-                )
+                finish(DeliveryState.BLOCKED, detail=result.detail)
                 self.subscriptions.deactivate_user(sub.user_key, reason="blocked", at=now)
                 self._blocked.add(sub.user_key)
                 report.blocked += 1
@@ -342,25 +349,11 @@ class DigestService:
             if result.status is DeliveryStatus.DEFERRED:
                 # The channel took custody (WeChat queues it for the user's next message): the
                 # period is done and its articles count as handed over.
-                self.deliveries.finish(
-                    claimed.id,
-                    DeliveryState.DEFERRED,
-                    now=now,
-                    attempts=attempts,
-                    article_count=digest.total,
-                    watermark_to=digest.watermark_to,
-                    detail=result.detail,
-                )
+                finish(DeliveryState.DEFERRED, handed_over=True, detail=result.detail)
                 report.deferred += 1
                 return
             if attempts >= self.max_attempts:
-                self.deliveries.finish(
-                    claimed.id,
-                    DeliveryState.FAILED,
-                    now=now,
-                    attempts=attempts,
-                    detail=result.detail,
-                )
+                finish(DeliveryState.FAILED, detail=result.detail)
                 report.failed += 1
                 return
             if result.retry_after is not None and result.retry_after <= self.max_flood_wait:
@@ -369,11 +362,8 @@ class DigestService:
                 attempts += 1
                 continue
             delay = max(self.backoff_base * 2 ** (attempts - 1), result.retry_after or 0.0)
-            self.deliveries.finish(
-                claimed.id,
+            finish(
                 DeliveryState.RETRY,
-                now=now,
-                attempts=attempts,
                 next_attempt_at=now + timedelta(seconds=delay),
                 detail=result.detail,
             )

@@ -77,6 +77,32 @@ def holder_is_dead(holder: str) -> bool:
     return False
 
 
+def _new_row(
+    subscription_id: int,
+    user_key: str,
+    period_key: str,
+    state: DeliveryState,
+    *,
+    now: datetime,
+    claimed_by: str | None = None,
+) -> dict[str, object]:
+    """Column values of a fresh log row; one place so claim and record_empty cannot drift apart."""
+    row: dict[str, object] = {
+        "subscription_id": subscription_id,
+        "user_key": user_key,
+        "period_key": period_key,
+        "status": state.value,
+        "attempts": 1 if state is DeliveryState.SENDING else 0,
+        "article_count": 0,
+        "detail": "",
+        "created_at": now,
+        "updated_at": now,
+    }
+    if claimed_by is not None:
+        row["claimed_by"] = claimed_by
+    return row
+
+
 class SqlDeliveryLog:
     """The exactly-once ledger: a row per (subscription, period), inserted before any send."""
 
@@ -181,16 +207,14 @@ class SqlDeliveryLog:
             with self._engine.begin() as conn:
                 result = conn.execute(
                     insert(deliveries_table).values(
-                        subscription_id=subscription_id,
-                        user_key=user_key,
-                        period_key=period_key,
-                        status=DeliveryState.SENDING.value,
-                        attempts=1,
-                        claimed_by=holder,
-                        article_count=0,
-                        detail="",
-                        created_at=now,
-                        updated_at=now,
+                        _new_row(
+                            subscription_id,
+                            user_key,
+                            period_key,
+                            DeliveryState.SENDING,
+                            now=now,
+                            claimed_by=holder,
+                        )
                     )
                 )
                 new_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
@@ -207,15 +231,9 @@ class SqlDeliveryLog:
             with self._engine.begin() as conn:
                 conn.execute(
                     insert(deliveries_table).values(
-                        subscription_id=subscription_id,
-                        user_key=user_key,
-                        period_key=period_key,
-                        status=DeliveryState.EMPTY.value,
-                        attempts=0,
-                        article_count=0,
-                        detail="",
-                        created_at=now,
-                        updated_at=now,
+                        _new_row(
+                            subscription_id, user_key, period_key, DeliveryState.EMPTY, now=now
+                        )
                     )
                 )
         except IntegrityError:
@@ -248,17 +266,7 @@ class SqlDeliveryLog:
                 conn.execute(
                     insert(t),
                     [
-                        {
-                            "subscription_id": sid,
-                            "user_key": key,
-                            "period_key": period,
-                            "status": DeliveryState.EMPTY.value,
-                            "attempts": 0,
-                            "article_count": 0,
-                            "detail": "",
-                            "created_at": now,
-                            "updated_at": now,
-                        }
+                        _new_row(sid, key, period, DeliveryState.EMPTY, now=now)
                         for sid, key, period in fresh
                     ],
                 )
