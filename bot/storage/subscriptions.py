@@ -95,6 +95,29 @@ def _row_to_subscription(row: RowMapping) -> Subscription:
     )
 
 
+def _draft_row(
+    draft: SubscriptionDraft, user_key: str, channel: str, user_id: str, at: datetime
+) -> dict[str, Any]:
+    """Column values of a new active subscription; add and add_many share it so they never drift."""
+    return {
+        "user_key": user_key,
+        "channel": channel,
+        "user_id": user_id,
+        "topics": json.dumps(list(draft.topics), ensure_ascii=False),
+        "regions": json.dumps(list(draft.regions), ensure_ascii=False),
+        "frequency": draft.frequency,
+        "weekday": draft.weekday,
+        "hour": draft.hour,
+        "minute": draft.minute,
+        "timezone": draft.timezone,
+        "quiet_start": draft.quiet_start,
+        "quiet_end": draft.quiet_end,
+        "notify_empty": draft.notify_empty,
+        "active": True,
+        "created_at": at,
+    }
+
+
 class SqlSubscriptionStore:
     """Subscriptions in the shared database (SQLite or PostgreSQL)."""
 
@@ -105,23 +128,7 @@ class SqlSubscriptionStore:
         self, draft: SubscriptionDraft, *, user_key: str, channel: str, user_id: str, at: datetime
     ) -> Subscription:
         """Store a new active subscription and return it with its id."""
-        values: dict[str, Any] = {
-            "user_key": user_key,
-            "channel": channel,
-            "user_id": user_id,
-            "topics": json.dumps(list(draft.topics), ensure_ascii=False),
-            "regions": json.dumps(list(draft.regions), ensure_ascii=False),
-            "frequency": draft.frequency,
-            "weekday": draft.weekday,
-            "hour": draft.hour,
-            "minute": draft.minute,
-            "timezone": draft.timezone,
-            "quiet_start": draft.quiet_start,
-            "quiet_end": draft.quiet_end,
-            "notify_empty": draft.notify_empty,
-            "active": True,
-            "created_at": at,
-        }
+        values = _draft_row(draft, user_key, channel, user_id, at)
         with self._engine.begin() as conn:
             result = conn.execute(subscriptions_table.insert().values(**values))
             new_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
@@ -132,26 +139,7 @@ class SqlSubscriptionStore:
 
     def add_many(self, rows: list[tuple[SubscriptionDraft, str, str, str]], *, at: datetime) -> int:
         """Bulk insert (draft, user_key, channel, user_id) rows: for imports and benchmarks."""
-        payload = [
-            {
-                "user_key": key,
-                "channel": channel,
-                "user_id": uid,
-                "topics": json.dumps(list(d.topics), ensure_ascii=False),
-                "regions": json.dumps(list(d.regions), ensure_ascii=False),
-                "frequency": d.frequency,
-                "weekday": d.weekday,
-                "hour": d.hour,
-                "minute": d.minute,
-                "timezone": d.timezone,
-                "quiet_start": d.quiet_start,
-                "quiet_end": d.quiet_end,
-                "notify_empty": d.notify_empty,
-                "active": True,
-                "created_at": at,
-            }
-            for d, key, channel, uid in rows
-        ]
+        payload = [_draft_row(d, key, channel, uid, at) for d, key, channel, uid in rows]
         if not payload:
             return 0
         with self._engine.begin() as conn:
