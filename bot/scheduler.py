@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -75,40 +77,38 @@ class DigestScheduler:
                     minute=spec.minute,
                     timezone=ZoneInfo(spec.timezone),
                 )
-                self.scheduler.add_job(
-                    self.run_once,
-                    trigger,
-                    id=job_id,
-                    name=job_id,
-                    coalesce=True,
-                    max_instances=1,
-                    misfire_grace_time=3600,
-                    replace_existing=True,
-                )
+                self._add_job(self.run_once, trigger, job_id, misfire_grace_time=3600)
         return len(wanted)
 
     def install(self) -> None:
         """Add the sweep and sync jobs and the cron jobs (before or after start)."""
-        self.scheduler.add_job(
+        self._add_job(
             self.run_once,
             IntervalTrigger(minutes=self.sweep_minutes, timezone=self.timezone),
-            id=SWEEP_JOB_ID,
-            name=SWEEP_JOB_ID,
-            coalesce=True,
-            max_instances=1,
-            replace_existing=True,
+            SWEEP_JOB_ID,
             next_run_time=datetime.now(self.timezone),
         )
-        self.scheduler.add_job(
+        self._add_job(
             self.sync,
             IntervalTrigger(minutes=self.sync_minutes, timezone=self.timezone),
-            id=SYNC_JOB_ID,
-            name=SYNC_JOB_ID,
+            SYNC_JOB_ID,
+        )
+        self.sync()
+
+    def _add_job(
+        self, func: Callable[[], Any], trigger: BaseTrigger, job_id: str, **extra: Any
+    ) -> None:
+        """Every job runs one at a time and coalesces missed runs: firing twice is never useful."""
+        self.scheduler.add_job(
+            func,
+            trigger,
+            id=job_id,
+            name=job_id,
             coalesce=True,
             max_instances=1,
             replace_existing=True,
+            **extra,
         )
-        self.sync()
 
     def start(self) -> None:
         """Rebuild from the database and start (needs a running asyncio loop); catches up at once."""
