@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 __all__ = [
     "CategoryScore",
@@ -21,6 +21,32 @@ __all__ = [
 
 def _r(x: float | None, nd: int = 2) -> float | None:
     return None if x is None else round(x, nd)
+
+
+class _RuleSetResult(Protocol):
+    """What every result kind says about the rule set that produced it."""
+
+    @property
+    def rule_set(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def disclaimer(self) -> str: ...
+
+
+def _head(result: _RuleSetResult) -> dict[str, Any]:
+    """The keys every `innobot score` JSON object starts with, in the contract's order."""
+    return {
+        "rule_set": result.rule_set,
+        "version": result.version,
+        "kind": result.kind,
+        "title": result.title,
+        "disclaimer": result.disclaimer,
+    }
 
 
 @dataclass(frozen=True)
@@ -69,6 +95,15 @@ class ItemPoints:
     label: str
     value: object
     points: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "field": self.field,
+            "label": self.label,
+            "value": self.value,
+            "points": self.points,
+        }
 
 
 @dataclass(frozen=True)
@@ -144,11 +179,7 @@ class ScoreResult:
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of spec §2.6 / the issue's CLI contract."""
         return {
-            "rule_set": self.rule_set,
-            "version": self.version,
-            "kind": self.kind,
-            "title": self.title,
-            "disclaimer": self.disclaimer,
+            **_head(self),
             "stage": self.stage,
             "stage_label": self.stage_label,
             "total": self.total,
@@ -167,14 +198,8 @@ class ScoreResult:
             "indicators": [i.to_dict() for i in self.indicators],
             "missing": self.missing,
             "missing_potential": round(self.missing_potential, 2),
-            "bonus_items": [
-                {"field": b.field, "label": b.label, "value": b.value, "points": b.points}
-                for b in self.bonus_items
-            ],
-            "deduction_items": [
-                {"field": d.field, "label": d.label, "value": d.value, "points": d.points}
-                for d in self.deduction_items
-            ],
+            "bonus_items": [b.to_dict() for b in self.bonus_items],
+            "deduction_items": [d.to_dict() for d in self.deduction_items],
             "suggestions": [s.to_dict() for s in self.suggestions],
             "warnings": list(self.warnings),
         }
@@ -226,11 +251,7 @@ class TechSmeResult:
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of `innobot score --rules tech-sme-2022`."""
         return {
-            "rule_set": self.rule_set,
-            "version": self.version,
-            "kind": self.kind,
-            "title": self.title,
-            "disclaimer": self.disclaimer,
+            **_head(self),
             "score": self.score,
             "qualifies": self.qualifies,
             "route": self.route,
@@ -282,11 +303,7 @@ class HighTechResult:
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of `innobot score --rules high-tech-2016`."""
         return {
-            "rule_set": self.rule_set,
-            "version": self.version,
-            "kind": self.kind,
-            "title": self.title,
-            "disclaimer": self.disclaimer,
+            **_head(self),
             "checks": [c.to_dict() for c in self.checks],
             "likely_meets": self.likely_meets,
             "warnings": list(self.warnings),
