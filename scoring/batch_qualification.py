@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from scoring.batch_values import Columns
-from scoring.model import Condition, HighTechRuleSet, Steps, TechSmeRuleSet
+from scoring.model import Condition, HighTechRuleSet, Step, Steps, TechSmeRuleSet
 
 __all__ = ["high_tech_columns", "tech_sme_columns"]
 
 PASS, FAIL, MISSING = 0, 1, 2
+
+_OPS = {
+    "le": operator.le,
+    "lt": operator.lt,
+    "ge": operator.ge,
+    "gt": operator.gt,
+    "eq": operator.eq,
+    "ne": operator.ne,
+}
+
+
+def _compare(op: str, x: np.ndarray, target: Any) -> np.ndarray:
+    """x op target element-wise; comparisons with NaN are False without a warning."""
+    with np.errstate(invalid="ignore"):
+        return np.asarray(_OPS[op](x, target))
+
+
+def _first_step(x: np.ndarray, steps: Sequence[Step], n: int) -> np.ndarray:
+    """The s of the first step each row meets (NaN where x is missing or none matches)."""
+    out = np.full(n, np.nan)
+    done = np.isnan(x)
+    for step in steps:
+        hit = ~done if step.op is None else ~done & _compare(step.op, x, step.threshold)
+        out[hit] = step.s
+        done |= hit
+    return out
 
 
 def _value(cond: Condition, cols: Columns) -> np.ndarray:
@@ -33,19 +60,7 @@ def _threshold(cond: Condition, cols: Columns, n: int) -> np.ndarray | None:
     """Per-row threshold for banded conditions (NaN where the band field is missing)."""
     if cond.band_field is None:
         return None
-    x = cols[cond.band_field]
-    out = np.full(n, np.nan)
-    done = np.isnan(x)
-    for band in cond.bands:
-        if band.op is None:
-            hit = ~done
-        else:
-            with np.errstate(invalid="ignore"):
-                hit = ~done & {"le": x <= band.threshold, "lt": x < band.threshold,
-                               "ge": x >= band.threshold, "gt": x > band.threshold}[band.op]
-        out[hit] = band.s
-        done |= hit
-    return out
+    return _first_step(cols[cond.band_field], cond.bands, n)
 
 
 def condition_status(cond: Condition, cols: Columns, n: int) -> np.ndarray:
@@ -69,9 +84,7 @@ def condition_status(cond: Condition, cols: Columns, n: int) -> np.ndarray:
         value = cond.value
         target = np.full(n, 1.0 if value is True else 0.0 if value is False else float(value))  # type: ignore[arg-type]
     present = ~np.isnan(x) & ~np.isnan(target)
-    with np.errstate(invalid="ignore"):
-        ok = {"le": x <= target, "lt": x < target, "ge": x >= target, "gt": x > target,
-              "eq": x == target, "ne": x != target}[cond.op]
+    ok = _compare(cond.op, x, target)
     status[present] = np.where(ok[present], PASS, FAIL)
     return status
 
@@ -90,20 +103,8 @@ def _tree(rule: Mapping[str, Any], cols: Columns, n: int) -> np.ndarray:
             pts = _tree(r, cols, n)
             out = np.where(np.isnan(out), pts, out)
         return out
-    x = cols[rule["field"]]
     steps: Steps = rule["steps"]
-    out = np.full(n, np.nan)
-    done = np.isnan(x)
-    for step in steps.steps:
-        if step.op is None:
-            hit = ~done
-        else:
-            with np.errstate(invalid="ignore"):
-                hit = ~done & {"le": x <= step.threshold, "lt": x < step.threshold,
-                               "ge": x >= step.threshold, "gt": x > step.threshold}[step.op]
-        out[hit] = step.s
-        done |= hit
-    return out
+    return _first_step(cols[rule["field"]], steps.steps, n)
 
 
 def _join(acc: np.ndarray, mask: np.ndarray, text: str) -> np.ndarray:
