@@ -61,25 +61,30 @@ def _setup(tmp_path: Path, database: Database, users: int) -> Path:
     return articles
 
 
+def _argv(articles: Path, outbox: Path, *extra: str) -> list[str]:
+    """`innobot digest run` at AT, JSON report, unthrottled, writing to outbox."""
+    return [
+        INNOBOT,
+        "digest",
+        "run",
+        "--at",
+        AT,
+        "--json",
+        "--outbox",
+        str(outbox),
+        "--articles",
+        str(articles),
+        "--rate",
+        "0",
+        *extra,
+    ]
+
+
 def _run(
     tmp_path: Path, database: Database, articles: Path, outbox: Path, *extra: str
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [
-            INNOBOT,
-            "digest",
-            "run",
-            "--at",
-            AT,
-            "--json",
-            "--outbox",
-            str(outbox),
-            "--articles",
-            str(articles),
-            "--rate",
-            "0",
-            *extra,
-        ],
+        _argv(articles, outbox, *extra),
         env=_env(tmp_path, database),
         capture_output=True,
         text=True,
@@ -129,24 +134,7 @@ def test_two_processes_sharing_one_database_never_both_send(
     env = _env(tmp_path, database)
     procs = [
         subprocess.Popen(
-            [
-                INNOBOT,
-                "digest",
-                "run",
-                "--at",
-                AT,
-                "--json",
-                "--outbox",
-                str(out),
-                "--articles",
-                str(articles),
-                "--rate",
-                "0",
-                "--send-delay",
-                "0.05",
-                "--concurrency",
-                "1",
-            ],
+            _argv(articles, out, "--send-delay", "0.05", "--concurrency", "1"),
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -176,22 +164,7 @@ def test_external_kill_9_at_an_arbitrary_point_never_duplicates(
     articles = _setup(tmp_path, database, users=25)
     outbox = tmp_path / "outbox.jsonl"
     proc = subprocess.Popen(
-        [
-            INNOBOT,
-            "digest",
-            "run",
-            "--at",
-            AT,
-            "--json",
-            "--outbox",
-            str(outbox),
-            "--articles",
-            str(articles),
-            "--rate",
-            "0",
-            "--send-delay",
-            "0.3",
-        ],
+        _argv(articles, outbox, "--send-delay", "0.3"),
         env=_env(tmp_path, database),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
