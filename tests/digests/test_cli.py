@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.core.subscription_types import SubscriptionDraft
 from bot.settings import Settings
 from bot.storage import Database
 from bot.storage.subscriptions import SqlSubscriptionStore
+from tests.fakes.digests import subscribe
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -25,20 +25,8 @@ def seeded(settings: Settings, tmp_path: Path) -> Path:
     db.migrate()
     store = SqlSubscriptionStore(db)
     created = datetime(2026, 11, 16, 10, 0, tzinfo=SH)
-    store.add(
-        SubscriptionDraft(topics=("积分贷",)),
-        user_key="console:boss",
-        channel="console",
-        user_id="boss",
-        at=created,
-    )
-    store.add(
-        SubscriptionDraft(topics=("量子",)),
-        user_key="console:boss",
-        channel="console",
-        user_id="boss",
-        at=created,
-    )
+    subscribe(store, "console:boss", "积分贷", at=created)
+    subscribe(store, "console:boss", "量子", at=created)
     db.dispose()
     path = tmp_path / "articles.jsonl"
     path.write_text(

@@ -6,10 +6,15 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from bot.core.subscription_types import Article
+from bot.core.subscription_types import (
+    Article,
+    Subscription,
+    SubscriptionDraft,
+    SubscriptionRepository,
+)
 from bot.core.types import DeliveryResult, DeliveryStatus, Reply
 
-__all__ = ["FakeTimer", "RecordingNotifier", "Sent", "article"]
+__all__ = ["FakeTimer", "RecordingNotifier", "Sent", "article", "subscribe"]
 
 
 @dataclass(frozen=True)
@@ -88,4 +93,14 @@ def article(
         ingested_at=ingested_at or datetime(2026, 11, 20, 8, 0, tzinfo=UTC),
         regions=regions,
         tags=tags,
+    )
+
+
+def subscribe(
+    store: SubscriptionRepository, user_key: str, *topics: str, at: datetime
+) -> Subscription:
+    """Store a default subscription to topics for user_key ("channel:id" names both parts)."""
+    channel, _, user_id = user_key.partition(":")
+    return store.add(
+        SubscriptionDraft(topics=topics), user_key=user_key, channel=channel, user_id=user_id, at=at
     )

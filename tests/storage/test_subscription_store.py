@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from bot.core.subscription_types import SubscriptionDraft
 from bot.storage import Database
 from bot.storage.subscriptions import SqlSubscriptionStore
+from tests.fakes.digests import subscribe
 
 AT = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
 
@@ -35,27 +36,9 @@ def test_add_roundtrips_every_field(database: Database) -> None:
 
 def test_list_deactivate_and_forget(database: Database) -> None:
     store = SqlSubscriptionStore(database)
-    a = store.add(
-        SubscriptionDraft(topics=("a1",)),
-        user_key="console:u",
-        channel="console",
-        user_id="u",
-        at=AT,
-    )
-    b = store.add(
-        SubscriptionDraft(topics=("b1",)),
-        user_key="console:u",
-        channel="console",
-        user_id="u",
-        at=AT,
-    )
-    store.add(
-        SubscriptionDraft(topics=("c1",)),
-        user_key="console:v",
-        channel="console",
-        user_id="v",
-        at=AT,
-    )
+    a = subscribe(store, "console:u", "a1", at=AT)
+    b = subscribe(store, "console:u", "b1", at=AT)
+    subscribe(store, "console:v", "c1", at=AT)
     assert [s.id for s in store.list_for_user("console:u")] == [a.id, b.id]
     assert store.deactivate(a.id, reason="unsubscribed", at=AT) is True
     assert store.deactivate(a.id, reason="unsubscribed", at=AT) is False
@@ -69,21 +52,9 @@ def test_list_deactivate_and_forget(database: Database) -> None:
 
 def test_ids_are_never_reused(database: Database) -> None:
     store = SqlSubscriptionStore(database)
-    first = store.add(
-        SubscriptionDraft(topics=("x",)),
-        user_key="console:u",
-        channel="console",
-        user_id="u",
-        at=AT,
-    )
+    first = subscribe(store, "console:u", "x", at=AT)
     store.forget_user("console:u")
-    second = store.add(
-        SubscriptionDraft(topics=("x",)),
-        user_key="console:u",
-        channel="console",
-        user_id="u",
-        at=AT,
-    )
+    second = subscribe(store, "console:u", "x", at=AT)
     assert second.id > first.id
 
 
