@@ -1,0 +1,60 @@
+"""The assistant core for the composition: stores, scoring, retrieval and subscriptions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.app.digests import build_subscriptions
+from bot.app.foundation import build_database
+from bot.app.retrieval import RetrievalEngines, build_knowledge
+from bot.core.ports import Assistant, Forgettable
+from bot.settings import Settings
+from bot.storage import Database
+
+if TYPE_CHECKING:
+    from bot.core.subscriptions import SubscriptionService
+
+__all__ = ["build_assistant"]
+
+
+def build_assistant(
+    settings: Settings,
+    *,
+    database: Database | None = None,
+    forgettables: Sequence[Forgettable] = (),
+    chart_workers: int = 1,
+    per_user_rate: float | None = 1.0,
+    subscriptions: SubscriptionService | None = None,
+    engines: RetrievalEngines | None = None,
+) -> Assistant:
+    """The full assistant: stores, scoring, retrieval and subscriptions; channels add their stores.
+
+    chart_workers: processes that draw score charts off the bot's GIL (0 = in a thread).
+    per_user_rate: messages a second one user may keep the bot busy with (bursts of 30);
+    None for the console, whose piped scripts send lines as fast as replies come.
+    subscriptions: pass the service the digest scheduler listens to (a process running both);
+    without one the assistant builds its own.
+    """
+    from bot.core.assistant import CoreAssistant
+    from bot.core.scoring_library import LibraryScoring
+    from bot.storage.sessions import SessionStore
+    from bot.storage.users import UserStore
+
+    database = database or build_database(settings)
+    searcher, answerer = build_knowledge(settings, engines=engines)
+    if subscriptions is None:
+        subscriptions = build_subscriptions(settings, database, engines=engines)
+    extra: list[Forgettable] = [subscriptions, *forgettables]
+    return CoreAssistant(
+        users=UserStore(database),
+        sessions=SessionStore(database),
+        scoring=LibraryScoring(
+            [settings.rules_dir] if settings.rules_dir else [], chart_workers=chart_workers
+        ),
+        answerer=answerer,
+        searcher=searcher,
+        subscriptions=subscriptions,
+        forgettables=extra,
+        per_user_rate=per_user_rate,
+    )
