@@ -23,14 +23,6 @@ class Ticker:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeWeChatAPI]:
-    server = FakeWeChatAPI()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def ticker() -> Ticker:
     return Ticker()
 

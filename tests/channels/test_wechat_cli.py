@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
@@ -35,14 +35,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeWeChatAPI]:
-    server = FakeWeChatAPI()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 def _env(tmp_path: Path, fake: FakeWeChatAPI, **extra: str) -> dict[str, str]:

@@ -3,7 +3,7 @@ with its real API client against the fake WeChat API, and the webhook flushing w
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -45,21 +45,6 @@ def db(settings: Settings) -> Iterator[Database]:
     database.migrate()
     yield database
     database.dispose()
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeWeChatAPI]:
-    server = FakeWeChatAPI()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def api(fake: FakeWeChatAPI) -> AsyncIterator[WeChatAPI]:
-    client = WeChatAPI(app_id=fake.app_id, app_secret=fake.app_secret, base_url=fake.base_url)
-    yield client
-    await client.aclose()
 
 
 def _service(db: Database, notifier: WeChatNotifier) -> tuple[DigestService, SqlDeliveryLog]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,21 +22,6 @@ NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 USER = "oDigestReader"
 TITLE = "本周政策简报：成都、重庆、西安积分贷新规与申报指南"
 DIGEST = [Reply(text=TITLE + "\n\n1. 《关于开展企业创新积分制试点的通知》")]
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeWeChatAPI]:
-    server = FakeWeChatAPI()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def api(fake: FakeWeChatAPI) -> AsyncIterator[WeChatAPI]:
-    client = WeChatAPI(app_id=fake.app_id, app_secret=fake.app_secret, base_url=fake.base_url)
-    yield client
-    await client.aclose()
 
 
 @pytest.fixture
