@@ -132,25 +132,26 @@ def _cdata(text: str) -> str:
     return "<![CDATA[" + clean.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
-def build_text_reply(to_user: str, from_user: str, content: str, create_time: int) -> str:
-    """Passive text reply (ToUserName is the user's OpenID, FromUserName the account)."""
+def _reply_head(to_user: str, from_user: str, create_time: int, msg_type: str) -> str:
+    """The elements every passive reply starts with, in the order WeChat's samples use."""
     return (
-        f"<xml><ToUserName>{_cdata(to_user)}</ToUserName>"
+        f"<ToUserName>{_cdata(to_user)}</ToUserName>"
         f"<FromUserName>{_cdata(from_user)}</FromUserName>"
         f"<CreateTime>{int(create_time)}</CreateTime>"
-        f"<MsgType><![CDATA[text]]></MsgType><Content>{_cdata(content)}</Content></xml>"
+        f"<MsgType><![CDATA[{msg_type}]]></MsgType>"
     )
+
+
+def build_text_reply(to_user: str, from_user: str, content: str, create_time: int) -> str:
+    """Passive text reply (ToUserName is the user's OpenID, FromUserName the account)."""
+    head = _reply_head(to_user, from_user, create_time, "text")
+    return f"<xml>{head}<Content>{_cdata(content)}</Content></xml>"
 
 
 def build_image_reply(to_user: str, from_user: str, media_id: str, create_time: int) -> str:
     """Passive image reply referring to an uploaded temporary media item."""
-    return (
-        f"<xml><ToUserName>{_cdata(to_user)}</ToUserName>"
-        f"<FromUserName>{_cdata(from_user)}</FromUserName>"
-        f"<CreateTime>{int(create_time)}</CreateTime>"
-        f"<MsgType><![CDATA[image]]></MsgType>"
-        f"<Image><MediaId>{_cdata(media_id)}</MediaId></Image></xml>"
-    )
+    head = _reply_head(to_user, from_user, create_time, "image")
+    return f"<xml>{head}<Image><MediaId>{_cdata(media_id)}</MediaId></Image></xml>"
 
 
 def build_encrypted_reply(encrypted: str, signature: str, timestamp: str, nonce: str) -> str:
