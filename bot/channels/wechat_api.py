@@ -107,28 +107,10 @@ class WeChatAPI:
         """Stable mode: every process gets the same token (POST /cgi-bin/stable_token), so
         several bot processes never invalidate each other's; classic: GET /cgi-bin/token."""
         if self.token_mode == "stable":
-            data = await self._request(
-                "POST",
-                "/cgi-bin/stable_token",
-                json_body={
-                    "grant_type": "client_credential",
-                    "appid": self.app_id,
-                    "secret": self._secret,
-                    "force_refresh": False,
-                },
-            )
+            data = await self._stable_token(force_refresh=False)
             if force and data.get("access_token") == self._token:
                 # WeChat rejected the token the stable cache still hands out: renew it once
-                data = await self._request(
-                    "POST",
-                    "/cgi-bin/stable_token",
-                    json_body={
-                        "grant_type": "client_credential",
-                        "appid": self.app_id,
-                        "secret": self._secret,
-                        "force_refresh": True,
-                    },
-                )
+                data = await self._stable_token(force_refresh=True)
             return data
         return await self._request(
             "GET",
@@ -137,6 +119,19 @@ class WeChatAPI:
                 "grant_type": "client_credential",
                 "appid": self.app_id,
                 "secret": self._secret,
+            },
+        )
+
+    async def _stable_token(self, *, force_refresh: bool) -> dict[str, Any]:
+        """POST /cgi-bin/stable_token; force_refresh asks WeChat for a new token."""
+        return await self._request(
+            "POST",
+            "/cgi-bin/stable_token",
+            json_body={
+                "grant_type": "client_credential",
+                "appid": self.app_id,
+                "secret": self._secret,
+                "force_refresh": force_refresh,
             },
         )
 
