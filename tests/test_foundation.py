@@ -22,3 +22,14 @@ def test_migrate_is_idempotent(database: Database) -> None:
 def test_cli_help_lists_commands() -> None:
     result = CliRunner().invoke(app, ["--help"])
     assert result.exit_code == 0
+
+
+def test_logging_setup_quietens_libraries_that_log_at_debug(settings: Settings) -> None:
+    import logging
+
+    import bm25s  # noqa: F401  (sets its own logger to DEBUG on import)
+
+    from bot.app import configure_logging
+
+    configure_logging(settings)
+    assert not logging.getLogger("bm25s").isEnabledFor(logging.INFO)

@@ -23,7 +23,8 @@ def configure_logging(settings: Settings) -> None:
         level=getattr(logging, settings.log_level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    for noisy in ("httpx", "chromadb", "jieba", "apscheduler.executors.default"):
+    # bm25s sets its own logger to DEBUG on import; the others are chatty at INFO.
+    for noisy in ("httpx", "chromadb", "jieba", "bm25s", "apscheduler.executors.default"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
