@@ -51,14 +51,20 @@ def postgres_server() -> Iterator[object]:
     server.stop()
 
 
+@pytest.fixture
+def sqlite_database(settings: Settings) -> Iterator[Database]:
+    """A fresh migrated SQLite database in the test's data dir (for tests not run on PostgreSQL)."""
+    db = Database(settings.resolved_database_url)
+    db.migrate()
+    yield db
+    db.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Database]:
     """A fresh migrated database: SQLite in the test's data dir, or a new PostgreSQL schema."""
     if request.param == "sqlite":
-        db = Database(settings.resolved_database_url)
-        db.migrate()
-        yield db
-        db.dispose()
+        yield request.getfixturevalue("sqlite_database")
         return
     server = request.getfixturevalue("postgres_server")
     url = server.create_database()

@@ -3,11 +3,8 @@ with its real API client against the fake WeChat API, and the webhook flushing w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from bot.channels.wechat_api import WeChatAPI
 from bot.channels.wechat_notifier import WeChatNotifier
@@ -17,7 +14,6 @@ from bot.core.article_sources import StaticArticles
 from bot.core.digests import DigestService
 from bot.core.ports import FixedClock
 from bot.core.subscription_types import SubscriptionDraft
-from bot.settings import Settings
 from bot.storage import Database
 from bot.storage.deliveries import SqlDeliveryLog
 from bot.storage.subscriptions import SqlSubscriptionStore
@@ -39,14 +35,6 @@ CHENGDU = article(
 USER = "oSubscriber"
 
 
-@pytest.fixture
-def db(settings: Settings) -> Iterator[Database]:
-    database = Database(settings.resolved_database_url)
-    database.migrate()
-    yield database
-    database.dispose()
-
-
 def _service(db: Database, notifier: WeChatNotifier) -> tuple[DigestService, SqlDeliveryLog]:
     subscriptions = SqlSubscriptionStore(db)
     subscriptions.add(WEEKLY, user_key=f"wechat:{USER}", channel="wechat", user_id=USER, at=CREATED)
@@ -62,12 +50,12 @@ def _service(db: Database, notifier: WeChatNotifier) -> tuple[DigestService, Sql
 
 
 async def test_digest_inside_the_window_goes_out_by_customer_service(
-    db: Database, api: WeChatAPI, fake: FakeWeChatAPI
+    sqlite_database: Database, api: WeChatAPI, fake: FakeWeChatAPI
 ) -> None:
-    store = WeChatStore(db)
+    store = WeChatStore(sqlite_database)
     store.touch_user(USER, MONDAY_9 - timedelta(hours=3))
     notifier = WeChatNotifier(api=api, store=store, clock=FixedClock(MONDAY_9))
-    service, _ = _service(db, notifier)
+    service, _ = _service(sqlite_database, notifier)
     await service.send_due(MONDAY_9)
     texts = fake.texts_to(USER)
     assert texts and any("成都出台企业创新积分制实施方案" in t for t in texts)
@@ -94,12 +82,12 @@ async def test_digest_inside_the_window_goes_out_by_customer_service(
 
 
 async def test_digest_outside_the_window_waits_for_the_next_message(
-    db: Database, api: WeChatAPI, fake: FakeWeChatAPI
+    sqlite_database: Database, api: WeChatAPI, fake: FakeWeChatAPI
 ) -> None:
-    store = WeChatStore(db)
+    store = WeChatStore(sqlite_database)
     store.touch_user(USER, MONDAY_9 - timedelta(days=4))
     notifier = WeChatNotifier(api=api, store=store, clock=FixedClock(MONDAY_9))
-    service, _ = _service(db, notifier)
+    service, _ = _service(sqlite_database, notifier)
     await service.send_due(MONDAY_9)
     assert fake.sent == [] and store.count_pending(USER) == 1
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -14,7 +13,6 @@ from bot.core.digests import DigestService
 from bot.core.ports import FixedClock
 from bot.core.subscriptions import SubscriptionService
 from bot.core.types import Incoming, Reply
-from bot.settings import Settings
 from bot.storage import Database
 from bot.storage.deliveries import SqlDeliveryLog
 from bot.storage.subscriptions import SqlSubscriptionStore
@@ -32,16 +30,8 @@ ARTICLE = article(
 
 
 @pytest.fixture
-def sqlite_db(settings: Settings) -> Iterator[Database]:
-    db = Database(settings.resolved_database_url)
-    db.migrate()
-    yield db
-    db.dispose()
-
-
-@pytest.fixture
-def service(sqlite_db: Database) -> SubscriptionService:
-    store, log = SqlSubscriptionStore(sqlite_db), SqlDeliveryLog(sqlite_db)
+def service(sqlite_database: Database) -> SubscriptionService:
+    store, log = SqlSubscriptionStore(sqlite_database), SqlDeliveryLog(sqlite_database)
     clock = FixedClock(NOW)
     digests = DigestService(
         subscriptions=store,

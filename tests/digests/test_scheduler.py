@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.core.article_sources import StaticArticles
@@ -15,7 +13,6 @@ from bot.core.digests import DigestService
 from bot.core.ports import FixedClock
 from bot.core.subscription_types import SubscriptionDraft
 from bot.scheduler import SWEEP_JOB_ID, SYNC_JOB_ID, DigestScheduler
-from bot.settings import Settings
 from bot.storage import Database
 from bot.storage.deliveries import SqlDeliveryLog
 from bot.storage.subscriptions import SqlSubscriptionStore
@@ -23,14 +20,6 @@ from tests.fakes.digests import RecordingNotifier, article
 
 SH = ZoneInfo("Asia/Shanghai")
 CREATED = datetime(2026, 11, 16, 10, 0, tzinfo=SH)
-
-
-@pytest.fixture
-def sqlite_db(settings: Settings) -> Iterator[Database]:
-    db = Database(settings.resolved_database_url)
-    db.migrate()
-    yield db
-    db.dispose()
 
 
 def _rig(
@@ -55,8 +44,8 @@ def _add(store: SqlSubscriptionStore, user: str, draft: SubscriptionDraft) -> in
     ).id
 
 
-def test_jobs_are_rebuilt_from_the_database_with_shanghai_time(sqlite_db: Database) -> None:
-    store, sched = _rig(sqlite_db, RecordingNotifier(), CREATED)
+def test_jobs_are_rebuilt_from_the_database_with_shanghai_time(sqlite_database: Database) -> None:
+    store, sched = _rig(sqlite_database, RecordingNotifier(), CREATED)
     _add(store, "1", SubscriptionDraft(topics=("积分贷",), frequency="weekly", weekday=0, hour=9))
     _add(
         store, "2", SubscriptionDraft(topics=("成都",), frequency="weekly", weekday=0, hour=9)
@@ -74,7 +63,7 @@ def test_jobs_are_rebuilt_from_the_database_with_shanghai_time(sqlite_db: Databa
     assert trigger.get_next_fire_time(None, after) == datetime(2026, 11, 23, 9, 0, tzinfo=SH)
     assert trigger.get_next_fire_time(None, after).astimezone(UTC).hour == 1  # type: ignore[union-attr]
     # A second scheduler (a restart) rebuilds the same jobs from the table alone.
-    _, restarted = _rig(sqlite_db, RecordingNotifier(), CREATED)
+    _, restarted = _rig(sqlite_database, RecordingNotifier(), CREATED)
     assert restarted.sync() == 2
     # Removing a subscription removes its job on the next sync.
     store.deactivate(late, reason="unsubscribed", at=CREATED)
@@ -84,9 +73,9 @@ def test_jobs_are_rebuilt_from_the_database_with_shanghai_time(sqlite_db: Databa
     ]
 
 
-async def test_started_scheduler_catches_up_at_once_and_delivers(sqlite_db: Database) -> None:
+async def test_started_scheduler_catches_up_at_once_and_delivers(sqlite_database: Database) -> None:
     notifier = RecordingNotifier()
-    store, sched = _rig(sqlite_db, notifier, datetime(2026, 11, 23, 9, 30, tzinfo=SH))
+    store, sched = _rig(sqlite_database, notifier, datetime(2026, 11, 23, 9, 30, tzinfo=SH))
     _add(store, "1", SubscriptionDraft(topics=("积分贷",), frequency="weekly", weekday=0, hour=9))
     reports = []
     sched.on_report = reports.append
