@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,7 +12,6 @@ from bot.channels.wechat_webhook import WeChatWebhook
 from bot.channels.wechat_xml import parse_message, parse_xml
 from bot.core.ports import FixedClock
 from bot.core.types import DeliveryStatus, Reply
-from bot.settings import Settings
 from bot.storage import Database
 from bot.storage.wechat import WeChatStore
 from tests.fakes.wechat import EchoAssistant, FakeWeChatAPI, text_xml
@@ -25,12 +23,9 @@ DIGEST = [Reply(text=TITLE + "\n\n1. 《关于开展企业创新积分制试点�
 
 
 @pytest.fixture
-def store(settings: Settings) -> Iterator[WeChatStore]:
+def store(sqlite_database: Database) -> WeChatStore:
     """SQLite for the routing tests; the store-level tests below also run on PostgreSQL."""
-    db = Database(settings.resolved_database_url)
-    db.migrate()
-    yield WeChatStore(db)
-    db.dispose()
+    return WeChatStore(sqlite_database)
 
 
 def notifier(api: WeChatAPI, store: WeChatStore, template: str | None = None) -> WeChatNotifier:

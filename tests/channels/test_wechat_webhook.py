@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import aiohttp
@@ -18,7 +18,6 @@ from bot.channels.wechat_server import WeChatServerConfig, build_wechat_app, sta
 from bot.channels.wechat_webhook import WeChatWebhook
 from bot.channels.wechat_xml import parse_xml
 from bot.core.types import Reply
-from bot.settings import Settings
 from bot.storage import Database
 from bot.storage.wechat import WeChatStore
 from tests.fakes.wechat import (
@@ -52,21 +51,16 @@ class Harness:
 
 
 @pytest.fixture
-def database(settings: Settings) -> Iterator[Database]:
+def database(sqlite_database: Database) -> Database:
     """SQLite only here: these tests are about the HTTP flow (the store runs on PostgreSQL in
     test_wechat_notifier.py)."""
-    db = Database(settings.resolved_database_url)
-    db.migrate()
-    yield db
-    db.dispose()
+    return sqlite_database
 
 
 @pytest.fixture
-async def fake_api() -> AsyncIterator[FakeWeChatAPI]:
-    fake = FakeWeChatAPI()
-    await fake.start()
-    yield fake
-    await fake.stop()
+def fake_api(fake: FakeWeChatAPI) -> FakeWeChatAPI:
+    """The shared fake WeChat API (tests/channels/conftest.py) under this module's name."""
+    return fake
 
 
 async def _harness(
