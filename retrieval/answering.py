@@ -58,9 +58,20 @@ def key_entities(question: str) -> KeyEntities:
     return KeyEntities(places, quoted, tuple(dict.fromkeys(names)))
 
 
+# Single characters the segmenter sometimes glues onto a following name ("项目中六特" -> 中六特).
+_GLUED_PREFIXES = frozenset("中的在和与及对从向于把被将为")
+
+
 def _in_hits(term: str, hits: list[Hit]) -> bool:
     key = match_key(term)
     return any(key in match_key(h.text) or key in match_key(h.title) for h in hits)
+
+
+def _name_in_hits(name: str, hits: list[Hit]) -> bool:
+    """A proper name is present as written, or without a function character glued in front."""
+    if _in_hits(name, hits):
+        return True
+    return len(name) >= 3 and name[0] in _GLUED_PREFIXES and _in_hits(name[1:], hits)
 
 
 def _place_in_hits(place: str, hits: list[Hit]) -> bool:
@@ -116,7 +127,7 @@ class ExtractiveAnswerer:
         missing += [q for q in ents.quoted if not _in_hits(q, hits)]
         idf = self.searcher.idf
         for name in ents.names:
-            if not _in_hits(name, hits) and idf.df(name.lower()) == 0:
+            if not _name_in_hits(name, hits) and idf.df(name.lower()) == 0:
                 missing.append(name)
         return missing
 

@@ -63,6 +63,15 @@ def test_abstains_when_the_entity_is_not_in_the_corpus(
     assert ans.citations  # the nearest sources are still named
 
 
+def test_a_function_character_glued_to_a_name_does_not_cause_an_abstention(
+    answerer: ExtractiveAnswerer,
+) -> None:
+    # rjieba segments "项目中六特" as the place-like token "中六特"; the corpus says “六特”.
+    assert "中六特" in key_entities("宁夏本年度立项的项目中六特产业占比多少？").names
+    ans = answerer.answer("宁夏本年度立项的项目中六特产业占比多少？")
+    assert ans.grounded and "31.6%" in ans.answer
+
+
 def test_abstains_when_nothing_matches(answerer: ExtractiveAnswerer) -> None:
     ans = answerer.answer("量子纠缠光子的退相干时间如何测量？")
     assert not ans.grounded and ans.answer.startswith("未在已收录的简报中找到")
