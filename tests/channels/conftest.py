@@ -1,13 +1,29 @@
-"""Fixtures the WeChat channel tests share: the fake WeChat API server and a client bound to it."""
+"""Fixtures the channel tests share: the Bot API emulator (one per module), the fake WeChat API."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
+import httpx
 import pytest
 
 from bot.channels.wechat_api import WeChatAPI
+from tests.fakes.telegram import Emulator, emulator_or_skip
 from tests.fakes.wechat import FakeWeChatAPI
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    """telegram-test-api on 127.0.0.1 for one test module (skipped where it is not installed)."""
+    with emulator_or_skip() as running:
+        yield running
+
+
+@pytest.fixture
+async def http(emulator: Emulator) -> AsyncIterator[httpx.AsyncClient]:
+    """A plain HTTP client for the emulator's own endpoints."""
+    async with httpx.AsyncClient(base_url=emulator.url, timeout=10) as client:
+        yield client
 
 
 @pytest.fixture

@@ -8,23 +8,16 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.fakes.telegram import Emulator, EmulatorUser, emulator_or_skip, new_token
+from tests.fakes.telegram import Emulator, EmulatorUser, new_token
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(90)]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with emulator_or_skip() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -16,7 +16,6 @@ from tests.fakes.telegram import (
     Emulator,
     EmulatorUser,
     application_idle,
-    emulator_or_skip,
     new_token,
 )
 
@@ -24,12 +23,6 @@ pytestmark = [pytest.mark.server, pytest.mark.slow, pytest.mark.timeout(120)]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIGURES = "营收3000万，前一年营收2500万，研发费用300万，前一年研发费用250万，职工100人，研发人员20人，发明专利3件"
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with emulator_or_skip() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -16,28 +16,15 @@ from tests.fakes.telegram import (
     EmulatorUser,
     ScriptedAssistant,
     application_idle,
-    emulator_or_skip,
     new_token,
 )
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(60)]
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with emulator_or_skip() as running:
-        yield running
-
-
 @pytest.fixture
 def assistant() -> ScriptedAssistant:
     return ScriptedAssistant()
-
-
-@pytest.fixture
-async def http(emulator: Emulator) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=emulator.url, timeout=10) as client:
-        yield client
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -13,21 +13,9 @@ from bot.app import build_telegram_notifier
 from bot.channels.telegram_notifier import TelegramNotifier
 from bot.core.types import DeliveryStatus, Reply
 from bot.settings import Settings
-from tests.fakes.telegram import Emulator, EmulatorUser, emulator_or_skip, new_token, tiny_png
+from tests.fakes.telegram import Emulator, EmulatorUser, new_token, tiny_png
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(60)]
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with emulator_or_skip() as running:
-        yield running
-
-
-@pytest.fixture
-async def http(emulator: Emulator) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=emulator.url, timeout=10) as client:
-        yield client
 
 
 def _bot(api_url: str, token: str) -> ExtBot[None]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -19,7 +19,6 @@ from tests.fakes.telegram import (
     Emulator,
     EmulatorUser,
     ScriptedAssistant,
-    emulator_or_skip,
     new_token,
 )
 
@@ -44,12 +43,6 @@ def _update(update_id: int, text: str) -> dict[str, object]:
         "text": text,
     }
     return {"update_id": update_id, "message": message}
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with emulator_or_skip() as running:
-        yield running
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from bot.channels.wechat_crypto import WeChatCrypto
 from bot.channels.wechat_xml import parse_xml
 from bot.settings import Settings
 from bot.storage import Database
-from tests.fakes.telegram import Emulator, EmulatorUser, emulator_or_skip, new_token
+from tests.fakes.telegram import Emulator, EmulatorUser, new_token
 from tests.fakes.wechat import CallbackClient, EchoAssistant, FakeWeChatAPI, event_xml, text_xml
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(90)]
@@ -128,12 +128,6 @@ async def test_wechat_command_serves_the_real_core_and_stops_cleanly(
     assert code == 0, stderr
     assert "Traceback" not in stderr
     assert "测算" not in stderr  # user-facing text is not logged
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with emulator_or_skip() as running:
-        yield running
 
 
 async def test_serve_runs_telegram_and_wechat_in_one_process(
