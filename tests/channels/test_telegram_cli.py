@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.fakes.processes import child_env, free_port
 from tests.fakes.telegram import Emulator, EmulatorUser, new_token
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(90)]
@@ -26,18 +25,11 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("telegram-cli")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _start_bot(emulator: Emulator, tmp_path: Path, token: str, *args: str) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INNOBOT_")}
-    env.update(
+    env = child_env(
+        tmp_path,
         INNOBOT_TELEGRAM_TOKEN=token,
         INNOBOT_TELEGRAM_API_URL=emulator.url,
-        INNOBOT_DATA_DIR=str(tmp_path / "data"),
         INNOBOT_CORPUS_DIR=str(REPO_ROOT / "corpus"),
         INNOBOT_EMBEDDER="hash",
     )
@@ -96,7 +88,7 @@ async def test_polling_process_answers_and_stops_on_sigterm(
 
 async def test_webhook_process_uses_a_generated_secret(emulator: Emulator, workdir: Path) -> None:
     token = new_token()
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/tg"
     args = ("--webhook", url, "--port", str(port), "--no-digests")
     process = _start_bot(emulator, workdir, token, *args)
@@ -114,8 +106,7 @@ async def test_webhook_process_uses_a_generated_secret(emulator: Emulator, workd
 
 
 def test_missing_token_is_a_clear_error(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INNOBOT_")}
-    env["INNOBOT_DATA_DIR"] = str(tmp_path / "data")
+    env = child_env(tmp_path)
     result = subprocess.run(
         [sys.executable, "-c", "from bot.cli import main; main()", "telegram"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,

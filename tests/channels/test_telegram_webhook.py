@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 
 import httpx
@@ -15,6 +14,7 @@ from bot.channels.telegram import (
     build_application,
     resolve_webhook_secret,
 )
+from tests.fakes.processes import free_port
 from tests.fakes.telegram import (
     Emulator,
     EmulatorUser,
@@ -25,12 +25,6 @@ from tests.fakes.telegram import (
 pytestmark = [pytest.mark.server, pytest.mark.timeout(60)]
 
 SECRET = "s3cret_TOKEN-for-tests"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _update(update_id: int, text: str) -> dict[str, object]:
@@ -51,7 +45,7 @@ async def webhook(
 ) -> AsyncIterator[tuple[str, str]]:
     """The bot in webhook mode; yields (token, local webhook URL)."""
     token = new_token()
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/telegram/hook"
     config = WebhookConfig(url=url, secret_token=SECRET, listen="127.0.0.1", port=port)
     application = build_application(token=token, assistant=assistant, api_url=emulator.url)

@@ -4,9 +4,7 @@ the real API client against the fake WeChat API, and (when installed) the Telegr
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +19,7 @@ from bot.channels.wechat_crypto import WeChatCrypto
 from bot.channels.wechat_xml import parse_xml
 from bot.settings import Settings
 from bot.storage import Database
+from tests.fakes.processes import child_env, free_port
 from tests.fakes.telegram import Emulator, EmulatorUser, new_token
 from tests.fakes.wechat import CallbackClient, EchoAssistant, FakeWeChatAPI, event_xml, text_xml
 
@@ -31,16 +30,9 @@ AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 INNOBOT = [str(Path(sys.executable).parent / "innobot")]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _env(tmp_path: Path, fake: FakeWeChatAPI, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INNOBOT_")}
-    env.update(
-        INNOBOT_DATA_DIR=str(tmp_path / "data"),
+    return child_env(
+        tmp_path,
         INNOBOT_EMBEDDER="hash",  # the index is built at start-up: keep it quick here
         INNOBOT_WECHAT_TOKEN=TOKEN,
         INNOBOT_WECHAT_APP_ID=fake.app_id,
@@ -49,7 +41,6 @@ def _env(tmp_path: Path, fake: FakeWeChatAPI, **extra: str) -> dict[str, str]:
         INNOBOT_WECHAT_API_URL=fake.base_url,
         **extra,
     )
-    return env
 
 
 async def _wait_ready(client: CallbackClient, process: subprocess.Popen[bytes]) -> None:
@@ -111,7 +102,7 @@ async def _talk_to_wechat(client: CallbackClient, fake: FakeWeChatAPI) -> None:
 async def test_wechat_command_serves_the_real_core_and_stops_cleanly(
     tmp_path: Path, fake: FakeWeChatAPI, started: list[subprocess.Popen[bytes]]
 ) -> None:
-    port = _free_port()
+    port = free_port()
     process = _spawn(["wechat", "--port", str(port)], _env(tmp_path, fake), tmp_path)
     started.append(process)
     client = CallbackClient(f"http://127.0.0.1:{port}", TOKEN, WeChatCrypto(TOKEN, AES_KEY, fake.app_id))
@@ -136,7 +127,7 @@ async def test_serve_runs_telegram_and_wechat_in_one_process(
     emulator: Emulator,
     started: list[subprocess.Popen[bytes]],
 ) -> None:
-    port = _free_port()
+    port = free_port()
     bot_token = new_token()
     env = _env(
         tmp_path, fake, INNOBOT_TELEGRAM_TOKEN=bot_token, INNOBOT_TELEGRAM_API_URL=emulator.url
@@ -160,8 +151,7 @@ async def test_serve_runs_telegram_and_wechat_in_one_process(
 
 
 def test_bad_configuration_exits_with_a_message(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INNOBOT_")}
-    env["INNOBOT_DATA_DIR"] = str(tmp_path / "data")
+    env = child_env(tmp_path)
     no_token = subprocess.run(
         [*INNOBOT, "wechat", "--port", "1"], env=env, capture_output=True, timeout=60
     )
@@ -171,7 +161,7 @@ def test_bad_configuration_exits_with_a_message(tmp_path: Path) -> None:
     )
     assert unknown.returncode == 2 and "fax" in unknown.stderr.decode()
     bad_key = subprocess.run(
-        [*INNOBOT, "wechat", "--port", str(_free_port()), "--no-digests"],
+        [*INNOBOT, "wechat", "--port", str(free_port()), "--no-digests"],
         env={
             **env,
             "INNOBOT_WECHAT_TOKEN": "t",

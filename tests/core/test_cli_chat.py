@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.fakes.processes import child_env
+
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
 def test_piped_chat_scores_and_answers(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INNOBOT_")}
-    env.update(
-        INNOBOT_DATA_DIR=str(tmp_path / "data"),
-        INNOBOT_CORPUS_DIR=str(REPO / "corpus"),
-        INNOBOT_EMBEDDER="hash",
-    )
+    env = child_env(tmp_path, INNOBOT_CORPUS_DIR=str(REPO / "corpus"), INNOBOT_EMBEDDER="hash")
     script = "/score\n营收3000万\n跳过\n" + "跳过\n" * 12 + "确认\n什么是企业创新积分制？\n"
     done = subprocess.run(
         [str(Path(sys.executable).parent / "innobot"), "chat", "--user", "demo"],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from bot.core.subscription_types import SubscriptionDraft
 from bot.storage import Database
 from bot.storage.deliveries import SqlDeliveryLog
 from bot.storage.subscriptions import SqlSubscriptionStore
+from tests.fakes.processes import child_env
 
 SH = ZoneInfo("Asia/Shanghai")
 INNOBOT = str(Path(sys.executable).parent / "innobot")
@@ -27,13 +27,7 @@ pytestmark = pytest.mark.slow
 
 
 def _env(tmp_path: Path, database: Database) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INNOBOT_")}
-    env.update(
-        INNOBOT_DATA_DIR=str(tmp_path / "data"),
-        INNOBOT_DATABASE_URL=database.url,
-        INNOBOT_LOG_LEVEL="WARNING",
-    )
-    return env
+    return child_env(tmp_path, INNOBOT_DATABASE_URL=database.url, INNOBOT_LOG_LEVEL="WARNING")
 
 
 def _setup(tmp_path: Path, database: Database, users: int) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -13,15 +12,10 @@ from pathlib import Path
 import pytest
 
 from retrieval.engine import EngineConfig, RetrievalEngine
+from tests.fakes.processes import free_port
 from tests.retrieval.conftest import CORPUS
 
 pytestmark = pytest.mark.server
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +24,7 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     exe = Path(sys.executable).with_name("chroma")
     if not exe.exists():
         pytest.skip("chroma CLI not installed")
-    port = _free_port()
+    port = free_port()
     path = tmp_path_factory.mktemp("chroma-server")
     log = (path / "server.log").open("wb")
     proc = subprocess.Popen(
@@ -81,7 +75,7 @@ def test_index_and_search_through_the_server(chroma_url: str, tmp_path: Path) ->
 
 
 def test_unreachable_server_degrades_search_and_fails_builds_clearly(tmp_path: Path) -> None:
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     built = RetrievalEngine(EngineConfig(data_dir=tmp_path, corpus_dir=CORPUS, embedder="hash"))
     built.ensure_built()  # the store and BM25 exist from an embedded build
     built.close()

@@ -6,12 +6,13 @@ import glob
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 import uuid
 from pathlib import Path
+
+from tests.fakes.processes import free_port
 
 __all__ = ["PostgresServer", "find_pg_bin"]
 
@@ -30,12 +31,6 @@ def find_pg_bin() -> Path | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class PostgresServer:
     """initdb into a temp dir, run `postgres` on a free loopback port, hand out fresh databases."""
 
@@ -44,7 +39,7 @@ class PostgresServer:
         self.root = Path(tempfile.mkdtemp(prefix="innobot-pg-"))
         self.data = self.root / "data"
         self.log = self.root / "postgres.log"
-        self.port = _free_port()
+        self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
         self._as_root = os.geteuid() == 0
 
