@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scoring.errors import InputError
 from scoring.fields import DERIVED, FIELDS, format_value
-from scoring.model import Curve, Levels, PointsRuleSet, Steps
+from scoring.model import BonusItem, Curve, Levels, PointsRuleSet, Steps
 from scoring.results import CategoryScore, IndicatorScore, ItemPoints, ScoreResult, Suggestion
 from scoring.validation import coerce, complete
 
@@ -32,6 +32,20 @@ class Evaluation:
     veto_reasons: list[str]
     unrounded: float
     stage_warning: bool
+
+
+def _item_points(
+    items: Sequence[BonusItem], values: Mapping[str, object], detail: bool
+) -> tuple[float, list[ItemPoints]]:
+    """Bonus or deduction lines: their summed points and (with detail) the lines that applied."""
+    total = 0.0
+    applied: list[ItemPoints] = []
+    for item in items:
+        pts = item.value(values.get(item.field))
+        total += pts
+        if pts and detail:
+            applied.append(ItemPoints(item.field, FIELDS[item.field].label, values.get(item.field), pts))
+    return total, applied
 
 
 def evaluate(rs: PointsRuleSet, values: Mapping[str, object], *, detail: bool = True) -> Evaluation:
@@ -62,23 +76,9 @@ def evaluate(rs: PointsRuleSet, values: Mapping[str, object], *, detail: bool = 
                     ind.field, FIELDS[ind.field].label, ind.category, value, s, points, weight, missing
                 )
             )
-    bonus_raw = 0.0
-    bonus_items: list[ItemPoints] = []
-    for item in rs.bonus:
-        pts = item.value(values.get(item.field))
-        bonus_raw += pts
-        if pts and detail:
-            bonus_items.append(ItemPoints(item.field, FIELDS[item.field].label, values.get(item.field), pts))
+    bonus_raw, bonus_items = _item_points(rs.bonus, values, detail)
     bonus = min(bonus_raw, rs.bonus_cap)
-    deductions = 0.0
-    deduction_items: list[ItemPoints] = []
-    for item in rs.deductions:
-        pts = item.value(values.get(item.field))
-        deductions += pts
-        if pts and detail:
-            deduction_items.append(
-                ItemPoints(item.field, FIELDS[item.field].label, values.get(item.field), pts)
-            )
+    deductions, deduction_items = _item_points(rs.deductions, values, detail)
     reasons = [v.reason for v in rs.vetoes if v.field in values and values[v.field] == v.when]
     unrounded = max(0.0, base + bonus - deductions)
     return Evaluation(
