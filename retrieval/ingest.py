@@ -98,6 +98,15 @@ def corpus_files(directory: Path) -> list[Path]:
     )
 
 
+def _load_or_report(path: Path, report: IngestReport) -> str | None:
+    """The file's text, or None with the reason in the report: one bad file never stops a batch."""
+    try:
+        return load_file(path)
+    except DocumentError as exc:
+        report.errors.append((path.name, exc.user_message))
+        return None
+
+
 def _expand(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
@@ -122,10 +131,8 @@ class Ingestor:
         report = IngestReport()
         pending: list[str] = []
         for path in _expand(paths):
-            try:
-                raw = load_file(path)
-            except DocumentError as exc:
-                report.errors.append((path.name, exc.user_message))
+            raw = _load_or_report(path, report)
+            if raw is None:
                 continue
             meta = load_manifest(path.parent).get(path.name)
             outcome = self._add_text(raw, path.name, str(path.resolve()), meta, origin, report)
@@ -278,10 +285,8 @@ class Ingestor:
             self._store_document(d.doc_key, d.name, d.path, d.raw_text, processed, d.origin, report, d.added_at)
             report.added.append(d.doc_key)
         for path in corpus_files(corpus_dir):
-            try:
-                raw = load_file(path)
-            except DocumentError as exc:
-                report.errors.append((path.name, exc.user_message))
+            raw = _load_or_report(path, report)
+            if raw is None:
                 continue
             self._add_text(
                 raw, path.name, str(path.resolve()), load_manifest(corpus_dir).get(path.name),
