@@ -20,6 +20,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Dialect, RowMapping
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.core.subscription_types import Subscription, SubscriptionDraft
 from bot.storage.db import Database, metadata
@@ -184,22 +185,19 @@ class SqlSubscriptionStore:
 
     def deactivate(self, subscription_id: int, *, reason: str, at: datetime) -> bool:
         """Switch one subscription off (kept for the delivery log's history)."""
-        t = subscriptions_table
-        with self._engine.begin() as conn:
-            result = conn.execute(
-                update(t)
-                .where(t.c.id == subscription_id, t.c.active.is_(True))
-                .values(active=False, deactivated_at=at, deactivated_reason=reason[:32])
-            )
-        return result.rowcount == 1
+        return self._deactivate(subscriptions_table.c.id == subscription_id, reason, at) == 1
 
     def deactivate_user(self, user_key: str, *, reason: str, at: datetime) -> int:
         """Switch off all of a user's subscriptions (unsubscribe all, or the user blocked us)."""
+        return self._deactivate(subscriptions_table.c.user_key == user_key, reason, at)
+
+    def _deactivate(self, which: ColumnElement[bool], reason: str, at: datetime) -> int:
+        """Switch off the active subscriptions matching `which`; how many were switched off."""
         t = subscriptions_table
         with self._engine.begin() as conn:
             result = conn.execute(
                 update(t)
-                .where(t.c.user_key == user_key, t.c.active.is_(True))
+                .where(which, t.c.active.is_(True))
                 .values(active=False, deactivated_at=at, deactivated_reason=reason[:32])
             )
         return int(result.rowcount)
