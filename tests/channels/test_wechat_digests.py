@@ -35,27 +35,29 @@ CHENGDU = article(
 USER = "oSubscriber"
 
 
-def _service(db: Database, notifier: WeChatNotifier) -> tuple[DigestService, SqlDeliveryLog]:
+def _service(
+    db: Database, api: WeChatAPI, last_message_at: datetime
+) -> tuple[WeChatStore, DigestService]:
+    """USER subscribed weekly and last wrote at last_message_at; digests go through WeChat."""
+    store = WeChatStore(db)
+    store.touch_user(USER, last_message_at)
+    notifier = WeChatNotifier(api=api, store=store, clock=FixedClock(MONDAY_9))
     subscriptions = SqlSubscriptionStore(db)
     subscriptions.add(WEEKLY, user_key=f"wechat:{USER}", channel="wechat", user_id=USER, at=CREATED)
-    log = SqlDeliveryLog(db)
     service = DigestService(
         subscriptions=subscriptions,
-        deliveries=log,
+        deliveries=SqlDeliveryLog(db),
         catalog=StaticArticles([CHENGDU]),
         notifiers={"wechat": notifier},
         clock=FixedClock(MONDAY_9),
     )
-    return service, log
+    return store, service
 
 
 async def test_digest_inside_the_window_goes_out_by_customer_service(
     sqlite_database: Database, api: WeChatAPI, fake: FakeWeChatAPI
 ) -> None:
-    store = WeChatStore(sqlite_database)
-    store.touch_user(USER, MONDAY_9 - timedelta(hours=3))
-    notifier = WeChatNotifier(api=api, store=store, clock=FixedClock(MONDAY_9))
-    service, _ = _service(sqlite_database, notifier)
+    store, service = _service(sqlite_database, api, MONDAY_9 - timedelta(hours=3))
     await service.send_due(MONDAY_9)
     texts = fake.texts_to(USER)
     assert texts and any("成都出台企业创新积分制实施方案" in t for t in texts)
@@ -84,10 +86,7 @@ async def test_digest_inside_the_window_goes_out_by_customer_service(
 async def test_digest_outside_the_window_waits_for_the_next_message(
     sqlite_database: Database, api: WeChatAPI, fake: FakeWeChatAPI
 ) -> None:
-    store = WeChatStore(sqlite_database)
-    store.touch_user(USER, MONDAY_9 - timedelta(days=4))
-    notifier = WeChatNotifier(api=api, store=store, clock=FixedClock(MONDAY_9))
-    service, _ = _service(sqlite_database, notifier)
+    store, service = _service(sqlite_database, api, MONDAY_9 - timedelta(days=4))
     await service.send_due(MONDAY_9)
     assert fake.sent == [] and store.count_pending(USER) == 1
 
