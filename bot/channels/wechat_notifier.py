@@ -21,7 +21,7 @@ from bot.channels.wechat_render import (
     parts_to_payload,
     render_replies,
 )
-from bot.channels.wechat_webhook import CHANNEL, send_part
+from bot.channels.wechat_webhook import CHANNEL, send_parts
 from bot.core.ports import Clock, SystemClock
 from bot.core.types import DeliveryResult, DeliveryStatus, Reply
 from bot.storage.wechat import WeChatStore, window_open
@@ -89,25 +89,19 @@ class WeChatNotifier:
         self, user_id: str, parts: list[OutPart], menu: ChoiceMenu | None
     ) -> DeliveryResult | None:
         """Customer-service push; None when WeChat says the window has closed after all."""
-        for index, part in enumerate(parts):
-            try:
-                await send_part(self.api, user_id, part)
-            except WeChatAPIError as exc:
-                if exc.errcode in UNSUBSCRIBED_ERRORS:
-                    await asyncio.to_thread(self.store.mark_unsubscribed, user_id)
-                    return DeliveryResult(DeliveryStatus.BLOCKED, f"errcode {exc.errcode}")
-                if exc.errcode in _BAD_USER_ERRORS:
-                    return DeliveryResult(DeliveryStatus.BLOCKED, f"errcode {exc.errcode}")
-                if index > 0:  # part of it arrived: queue the rest instead of repeating it
-                    await self._queue(user_id, parts[index:], menu)
-                    return DeliveryResult(DeliveryStatus.DELIVERED, "partly; rest queued")
-                if exc.errcode in _OUTSIDE_WINDOW_ERRORS:
-                    return None
-                log.warning("wechat digest push failed (errcode %s)", exc.errcode)
-                return DeliveryResult(
-                    DeliveryStatus.RETRY, f"errcode {exc.errcode}", retry_after=60.0
-                )
-        return DeliveryResult(DeliveryStatus.DELIVERED)
+        failed = await send_parts(self.api, self.store, user_id, parts)
+        if failed is None:
+            return DeliveryResult(DeliveryStatus.DELIVERED)
+        errcode = failed.error.errcode
+        if failed.unsubscribed or errcode in _BAD_USER_ERRORS:
+            return DeliveryResult(DeliveryStatus.BLOCKED, f"errcode {errcode}")
+        if failed.index > 0:  # part of it arrived: queue the rest instead of repeating it
+            await self._queue(user_id, parts[failed.index :], menu)
+            return DeliveryResult(DeliveryStatus.DELIVERED, "partly; rest queued")
+        if errcode in _OUTSIDE_WINDOW_ERRORS:
+            return None
+        log.warning("wechat digest push failed (errcode %s)", errcode)
+        return DeliveryResult(DeliveryStatus.RETRY, f"errcode {errcode}", retry_after=60.0)
 
     async def _outside_window(
         self, user_id: str, parts: list[OutPart], replies: list[Reply], menu: ChoiceMenu | None

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Coroutine
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -29,7 +30,7 @@ from bot.core.ports import Assistant, Clock, SystemClock
 from bot.core.types import Incoming, Reply
 from bot.storage.wechat import MessageStart, WeChatStore
 
-__all__ = ["CHANNEL", "WeChatWebhook", "opens_window", "to_incoming"]
+__all__ = ["CHANNEL", "PushFailure", "WeChatWebhook", "opens_window", "send_parts", "to_incoming"]
 
 log = logging.getLogger(__name__)
 
@@ -279,20 +280,16 @@ class WeChatWebhook:
 
     async def push(self, openid: str, parts: list[OutPart]) -> bool:
         """Customer-service messages in order; on failure the unsent rest waits in the queue."""
-        for index, part in enumerate(parts):
-            try:
-                await send_part(self.api, openid, part)
-            except WeChatAPIError as exc:
-                if exc.errcode in UNSUBSCRIBED_ERRORS:
-                    await asyncio.to_thread(self.store.mark_unsubscribed, openid)
-                    return False
-                log.warning(
-                    "wechat push failed (errcode %s); queued for the next message", exc.errcode
-                )
-                rest = parts_to_payload(parts[index:])
-                await asyncio.to_thread(self.store.add_pending, openid, rest, self.clock.now())
-                return False
-        return True
+        failed = await send_parts(self.api, self.store, openid, parts)
+        if failed is None:
+            return True
+        if not failed.unsubscribed:
+            log.warning(
+                "wechat push failed (errcode %s); queued for the next message", failed.error.errcode
+            )
+            rest = parts_to_payload(parts[failed.index :])
+            await asyncio.to_thread(self.store.add_pending, openid, rest, self.clock.now())
+        return False
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(coro)
@@ -337,3 +334,27 @@ async def send_part(api: WeChatAPI | None, openid: str, part: OutPart) -> None:
         await api.send_image(openid, media_id)
     else:
         await api.send_text(openid, part.text)
+
+
+@dataclass(frozen=True)
+class PushFailure:
+    """Where a customer-service push stopped: the first unsent part and WeChat's error."""
+
+    index: int
+    error: WeChatAPIError
+    unsubscribed: bool  # the user unfollowed (already recorded in the store)
+
+
+async def send_parts(
+    api: WeChatAPI | None, store: WeChatStore, openid: str, parts: list[OutPart]
+) -> PushFailure | None:
+    """Send the parts in order, stopping at the first error; an unfollow is recorded at once."""
+    for index, part in enumerate(parts):
+        try:
+            await send_part(api, openid, part)
+        except WeChatAPIError as exc:
+            unsubscribed = exc.errcode in UNSUBSCRIBED_ERRORS
+            if unsubscribed:
+                await asyncio.to_thread(store.mark_unsubscribed, openid)
+            return PushFailure(index, exc, unsubscribed)
+    return None

@@ -219,3 +219,24 @@ def test_concurrent_messages_flush_the_queue_once(database: Database) -> None:
         )
     taken = [item for start in starts for item in start.pending]
     assert sorted(item[0]["text"] for item in taken) == ["简报0", "简报1", "简报2"]
+
+
+async def test_push_failing_midway_queues_only_the_unsent_rest(
+    api: WeChatAPI, store: WeChatStore, fake: FakeWeChatAPI
+) -> None:
+    store.touch_user(USER, NOW - timedelta(hours=1))
+    long_digest = [Reply(text="\n\n".join(f"第{i}条：" + "创新积分制" * 80 for i in range(6)))]
+    fake.fail_next_sends = [0, 45009]  # the first part goes through, the second fails
+    result = await notifier(api, store).send(USER, long_digest)
+    assert result.status is DeliveryStatus.DELIVERED and result.detail == "partly; rest queued"
+    assert store.count_pending(USER) == 1
+
+
+async def test_invalid_openid_is_blocked_without_unfollowing(
+    api: WeChatAPI, store: WeChatStore, fake: FakeWeChatAPI
+) -> None:
+    store.touch_user(USER, NOW - timedelta(hours=1))
+    fake.fail_next_sends = [40003]
+    result = await notifier(api, store).send(USER, DIGEST)
+    assert result.status is DeliveryStatus.BLOCKED and result.detail == "errcode 40003"
+    assert not store.is_unsubscribed(USER) and store.count_pending(USER) == 0
