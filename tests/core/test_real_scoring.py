@@ -31,6 +31,14 @@ async def say(assistant: CoreAssistant, text: str = "", data: str | None = None)
     return await assistant.handle(Incoming(channel="console", user_id="r", text=text))
 
 
+async def _skip_to_confirmation(assistant: CoreAssistant) -> None:
+    """Skip the optional questions (at most six) until the dialogue asks for confirmation."""
+    for _ in range(6):
+        replies = await say(assistant, "跳过")
+        if "请确认" in replies[-1].text:
+            break
+
+
 async def test_real_dialogue_scores_exactly_what_the_engine_says(assistant: CoreAssistant) -> None:
     await say(assistant, "/score 营收1.2亿，研发投入800万")
     await say(assistant, "南京 生物医药")
@@ -40,10 +48,7 @@ async def test_real_dialogue_scores_exactly_what_the_engine_says(assistant: Core
     await say(assistant, "职工总数一百二十人，研发人员30人")
     await say(assistant, "发明专利3件")  # class2_ip still missing in this step
     await say(assistant, "跳过")
-    for _ in range(6):
-        replies = await say(assistant, "跳过")
-        if "请确认" in replies[-1].text:
-            break
+    await _skip_to_confirmation(assistant)
     replies = await say(assistant, data="f:confirm")
     expected = scoring.score(
         {"revenue": 12000, "revenue_prev": 10000, "rd_expense": 800, "rd_expense_prev": 600,
@@ -73,17 +78,11 @@ async def test_real_parser_wrong_unit_and_contradiction(
 async def test_real_sme_and_hightech_results_render(assistant: CoreAssistant) -> None:
     await say(assistant, "/sme 职工总数100人 研发人员30人 营收5000万 资产总额8000万 研发投入400万 成本费用3000万 发明专利1件")
     await say(assistant, "跳过")
-    for _ in range(6):
-        replies = await say(assistant, "跳过")
-        if "请确认" in replies[-1].text:
-            break
+    await _skip_to_confirmation(assistant)
     text = text_of(await say(assistant, "确认"))
     assert "科技型中小企业自评" in text and "科技型中小企业服务平台" in text
     await say(assistant, "/hightech 注册年限3年 营收5000万 研发投入300万 职工100人 研发人员20人 发明专利2件")
-    for _ in range(6):
-        replies = await say(assistant, "跳过")
-        if "请确认" in replies[-1].text:
-            break
+    await _skip_to_confirmation(assistant)
     text = text_of(await say(assistant, "确认"))
     assert "高新技术企业门槛自查" in text and ("✅" in text or "❌" in text)
 
