@@ -45,6 +45,7 @@ class ParsedFigures:
     values: dict[str, object] = field(default_factory=dict)
     understood: list[ParsedItem] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)  # fields named with an unusable figure
 
 
 MAX_CHARS = 5000
@@ -261,6 +262,7 @@ def parse_figures(text: str, expect: str | None = None) -> ParsedFigures:
         span = norm[min(tok.start, number.start) : max(tok.end, number.end)].strip()
         if problem:
             result.problems.append(problem)
+            result.rejected.append(field_name)
             continue
         raws.append(_Raw(field_name, Alias(alias.word, field_name, alias.negate, alias.part), value, span, when))
     for tok in tokens:

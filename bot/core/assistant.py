@@ -166,7 +166,9 @@ class CoreAssistant:
         if self._scoring is not None:
             parsed = await _run(self._scoring.parse, text)
             figures = len(parsed.understood)
-            if figures >= 2 or (figures == 1 and not is_question(text, t)):
+            statement = not is_question(text, t)
+            # A named figure in the wrong unit ("研发人员3000万") starts the dialogue, which says why.
+            if figures >= 2 or (statement and (figures == 1 or parsed.rejected)):
                 return await self._start(incoming, RULE_SETS["score"], text)
         return await self._answer(text)
 

@@ -82,7 +82,9 @@ class LibraryScoring:
             ParsedFigure(field=i.field, label=i.label, value=i.value, raw=i.raw)
             for i in parsed.understood
         ]
-        return ParseOutcome(understood=understood, problems=list(parsed.problems))
+        return ParseOutcome(
+            understood=understood, problems=list(parsed.problems), rejected=list(parsed.rejected)
+        )
 
     def check(self, figures: dict[str, Any]) -> None:
         try:

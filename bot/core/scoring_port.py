@@ -47,6 +47,7 @@ class ParseOutcome:
 
     understood: list[ParsedFigure] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)  # fields named with an unusable figure
 
 
 @dataclass(frozen=True)

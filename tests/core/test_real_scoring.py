@@ -75,6 +75,15 @@ async def test_real_parser_wrong_unit_and_contradiction(
     assert record is not None and record.state["figures"] == {"employees": 50}
 
 
+async def test_wrong_unit_outside_a_dialogue_is_explained_not_answered(
+    assistant: CoreAssistant, database: Database
+) -> None:
+    text = text_of(await say(assistant, "研发人员3000万"))
+    assert "单位不对" in text
+    record = SessionStore(database).load("console:r")
+    assert record is not None and record.state["figures"] == {}
+
+
 async def test_real_sme_and_hightech_results_render(assistant: CoreAssistant) -> None:
     await say(assistant, "/sme 职工总数100人 研发人员30人 营收5000万 资产总额8000万 研发投入400万 成本费用3000万 发明专利1件")
     await say(assistant, "跳过")

@@ -84,6 +84,11 @@ def test_class2_parts_are_summed() -> None:
     assert parse_figures("实用新型5件，软著3件").values == {"class2_ip": 8}
 
 
+def test_rejected_names_the_fields_whose_figure_was_unusable() -> None:
+    assert parse_figures("研发人员3000万").rejected == ["rd_staff"]
+    assert parse_figures("宁科贷的余额超过367亿元").rejected == []
+
+
 @pytest.mark.parametrize(
     ("text", "words"),
     [
