@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # --- scoring -------------------------------------------------------------
     rules_dir: Path | None = Field(default=None, description="Extra rule-set files (zone rules).")
     default_rule_set: str = "cn-ref-2024"
+    chart_workers: int = Field(
+        default=1, ge=0, le=16, description="Processes drawing score charts for the bots (0 = thread)."
+    )
 
     # --- telegram ------------------------------------------------------------
     telegram_token: str | None = None

@@ -33,3 +33,15 @@ def test_logging_setup_quietens_libraries_that_log_at_debug(settings: Settings) 
 
     configure_logging(settings)
     assert not logging.getLogger("bm25s").isEnabledFor(logging.INFO)
+
+
+def test_chart_workers_come_from_settings(settings: Settings) -> None:
+    from bot.app import build_assistant
+
+    settings.chart_workers = 3
+    settings.embedder = "hash"  # the index is not what this test is about
+    assistant = build_assistant(settings)
+    try:
+        assert assistant._scoring._chart_workers == 3  # type: ignore[attr-defined]
+    finally:
+        assistant.close()  # type: ignore[attr-defined]

@@ -23,14 +23,15 @@ def build_assistant(
     *,
     database: Database | None = None,
     forgettables: Sequence[Forgettable] = (),
-    chart_workers: int = 1,
+    chart_workers: int | None = None,
     per_user_rate: float | None = 1.0,
     subscriptions: SubscriptionService | None = None,
     engines: RetrievalEngines | None = None,
 ) -> Assistant:
     """The full assistant: stores, scoring, retrieval and subscriptions; channels add their stores.
 
-    chart_workers: processes that draw score charts off the bot's GIL (0 = in a thread).
+    chart_workers: processes that draw score charts off the bot's GIL (0 = in a thread);
+    None takes INNOBOT_CHART_WORKERS.
     per_user_rate: messages a second one user may keep the bot busy with (bursts of 30);
     None for the console, whose piped scripts send lines as fast as replies come.
     subscriptions: pass the service the digest scheduler listens to (a process running both);
@@ -46,11 +47,12 @@ def build_assistant(
     if subscriptions is None:
         subscriptions = build_subscriptions(settings, database, engines=engines)
     extra: list[Forgettable] = [subscriptions, *forgettables]
+    workers = settings.chart_workers if chart_workers is None else chart_workers
     return CoreAssistant(
         users=UserStore(database),
         sessions=SessionStore(database),
         scoring=LibraryScoring(
-            [settings.rules_dir] if settings.rules_dir else [], chart_workers=chart_workers
+            [settings.rules_dir] if settings.rules_dir else [], chart_workers=workers
         ),
         answerer=answerer,
         searcher=searcher,
