@@ -141,6 +141,11 @@ def test_growth_words_negations_and_person_units() -> None:
         ("职工120人，去年3件发明专利", {"employees": 120, "invention_patents": 3}),
         ("有1个省级工程技术研究中心", {"rd_platform_level": "provincial"}),
         ("销售额两亿三千万元", {"revenue": 23000}),
+        # a manager's short forms for high-tech product income must not fall through to 收入 (revenue)
+        ("营收2300万，高新收入1500万", {"revenue": 2300, "high_tech_revenue": 1500}),
+        ("高新技术收入1500万", {"high_tech_revenue": 1500}),
+        ("高新技术产品和服务收入1500万", {"high_tech_revenue": 1500}),
+        ("高新技术服务收入800万", {"high_tech_revenue": 800}),
     ],
 )
 def test_more_chat_phrasings(text: str, values: dict) -> None:
