@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings
-from bot.storage import Database
+
+if TYPE_CHECKING:
+    from bot.storage import Database
 
 __all__ = ["build_database", "configure_logging", "load_settings"]
 
@@ -30,6 +33,8 @@ def configure_logging(settings: Settings) -> None:
 
 def build_database(settings: Settings) -> Database:
     """The shared database (SQLite in the data directory unless INNOBOT_DATABASE_URL is set)."""
+    from bot.storage import Database  # SQLAlchemy loads only for commands that use the database
+
     database = Database(settings.resolved_database_url)
     database.migrate()
     return database
