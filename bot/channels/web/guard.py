@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import traceback
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -103,8 +104,9 @@ async def guard_middleware(request: web.Request, handler: Handler) -> web.Stream
             raise
         key = _STATUS_TEXT.get(error.status, "errors.bad_request")
         return error_response(request, error.status, text(key))
-    except Exception as error:  # the channel's one catch-all: log the type only, never content
-        log.error("web request to %s failed: %s", request.path, type(error).__name__, exc_info=True)
+    except Exception as error:  # the channel's one catch-all: type and frames, never the message
+        frames = "".join(traceback.format_tb(error.__traceback__))
+        log.error("web request to %s failed: %s\n%s", request.path, type(error).__name__, frames)
         return error_response(request, 500, text("errors.internal"))
 
 

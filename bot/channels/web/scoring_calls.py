@@ -123,7 +123,11 @@ class BatchRun:
 
 
 def _cell(value: object) -> object:
-    """A table cell as JSON: numbers rounded, NaN as empty."""
+    """A table cell as JSON: numbers rounded, NaN / NA as empty."""
+    import pandas as pd
+
+    if pd.api.types.is_scalar(value) and pd.isna(value):
+        return None
     if isinstance(value, float):
         return None if value != value else round(value, 2)
     if value is None or isinstance(value, int | str | bool):
