@@ -33,10 +33,10 @@ async def _assess(client: TestClient, rule_set: str, figures: dict[str, object])
 async def test_high_tech_form_shows_the_failed_condition_with_its_gap(client: TestClient) -> None:
     status, body = await _assess(client, "high-tech-2016", FIRM)
     assert status == 200
-    staff = next(v for v in body["verdicts"] if v["label"] == "研发人员占比")
+    staff = next(v for v in body["verdicts"] if v["label"].startswith("科技人员占职工总数比例"))
     assert staff["status"] == "fail"
     assert staff["value"] == "6%" and staff["threshold"] == "≥ 10%"
-    assert staff["gap"] == "还差 4 个百分点（研发人员增加约 2 人）"
+    assert staff["gap"] == "还需增加 2 名研发人员（若全部新招聘，需招 3 名）"
     assert body["chart"].startswith("data:image/png;base64,")
     assert "初步自评估算" in body["note"]
 
@@ -45,7 +45,8 @@ async def test_points_form_gives_suggestions(client: TestClient) -> None:
     status, body = await _assess(client, "cn-ref-2024", FIRM)
     assert status == 200
     assert body["headline"]["value"].endswith("分")
-    assert body["suggestions"] and "→" in body["suggestions"][0]
+    assert body["suggestions"][0].startswith("距 ")  # the next band
+    assert any("→" in line for line in body["suggestions"])
 
 
 async def test_bad_fields_come_back_one_message_each(client: TestClient) -> None:
@@ -65,7 +66,7 @@ async def test_the_report_is_one_page_with_the_preliminary_note(client: TestClie
     text = "\n".join(cells)
     assert "测试科技有限公司" in text
     assert "初步自评估算" in text
-    assert "还差 4 个百分点" in text
+    assert "还需增加 2 名研发人员" in text
     assert sheet.page_setup.fitToHeight == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
 
 

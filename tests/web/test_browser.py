@@ -115,8 +115,8 @@ def test_high_tech_form_shows_the_failed_condition_with_its_gap(
     by_css(driver, "#submit")[0].click()
     wait(driver, lambda d: by_css(d, "#result")[0].is_displayed())
     failed = [r.text for r in by_css(driver, "#r-verdicts tr.fail")]
-    staff = next(row for row in failed if "研发人员占比" in row)
-    assert "还差 4 个百分点" in staff and "研发人员增加约 2 人" in staff
+    staff = next(row for row in failed if "科技人员占职工总数比例" in row)
+    assert "6%" in staff and "≥ 10%" in staff and "还需增加 2 名研发人员" in staff
     assert "初步自评估算" in by_css(driver, "#r-note")[0].text
     assert by_css(driver, "#r-report")[0].get_attribute("href").startswith(live_server.url + "/assess/report/")
     shoot(driver, screenshots_dir(tmp_path), "assess")

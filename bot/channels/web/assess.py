@@ -21,8 +21,8 @@ from bot.channels.web.chat import STATE_KEY, chat_user, file_response, require_x
 from bot.channels.web.config import text
 from bot.channels.web.guard import CONFIG_KEY, WebError
 from bot.channels.web.report import ReportContent, build_report
-from bot.channels.web.scoring_calls import Scored, score_firm
-from bot.channels.web.verdicts import Verdict, verdicts
+from bot.channels.web.scoring_calls import score_firm
+from bot.channels.web.verdicts import suggestions, verdicts
 
 __all__ = ["add_assess_routes", "form_schema"]
 
@@ -59,17 +59,8 @@ def form_schema(rule_dirs: tuple[Path, ...] = ()) -> list[dict[str, Any]]:
     return out
 
 
-def _suggestions(scored: Scored, rows: list[Verdict]) -> list[str]:
-    """Points: the engine's re-scored suggestions; qualification: what each failed condition needs."""
-    result = scored.result
-    if isinstance(result, scoring.ScoreResult):
-        return [s.text for s in result.suggestions[:5] if s.text]
-    return [f"{v.label}：{v.gap}" for v in rows if v.status in ("fail", "missing") and v.gap]
-
-
-def _headline(scored: Scored) -> dict[str, Any]:
+def _headline(result: scoring.ScoreResult | scoring.TechSmeResult | scoring.HighTechResult) -> dict[str, Any]:
     """The one-line verdict the page shows in large type."""
-    result = scored.result
     if isinstance(result, scoring.ScoreResult):
         total = result.total if result.total is not None else 0
         return {"value": f"{total:g} 分", "label": f"{result.stage_label} · {result.band or ''}", "ok": not result.vetoed}
@@ -80,30 +71,32 @@ def _headline(scored: Scored) -> dict[str, Any]:
 
 def _assess(figures: dict[str, Any], rule_set: str, firm: str, rule_dirs: tuple[Path, ...]) -> tuple[dict[str, Any], bytes]:
     """Score, judge every condition, draw the chart and build the report (in a worker thread)."""
-    scored = score_firm(figures, rule_set, rule_dirs)
+    score_firm(figures, rule_set, rule_dirs)  # Chinese messages for every bad field first
     clean = {k: v for k, v in figures.items() if v not in (None, "")}
-    rows = verdicts(clean, rule_set, rule_dirs)
-    suggestions = _suggestions(scored, rows)
-    chart = scoring.render_chart(scored.result)
-    summary = scoring.summarize(scored.result).splitlines()
+    assessment = scoring.assess(clean, rule_set, extra_dirs=rule_dirs)
+    result = assessment.result
+    rows = verdicts(assessment)
+    advice = suggestions(assessment)
+    chart = scoring.render_chart(result)
+    summary = scoring.summarize(result).splitlines()
     body = [line for line in summary[1:] if not line.startswith(("说明：", "提分建议", "  "))]
     report = build_report(
         ReportContent(
-            title=scored.result.title, firm_name=firm, summary=body, verdicts=rows,
-            suggestions=suggestions, disclaimer=scored.result.disclaimer, chart_png=chart,
+            title=result.title, firm_name=firm, summary=body, verdicts=rows,
+            suggestions=advice, disclaimer=result.disclaimer, chart_png=chart,
             on=date.today(),
         )
     )
     page = {
-        "title": scored.result.title,
-        "headline": _headline(scored),
+        "title": result.title,
+        "headline": _headline(result),
         "summary": body,
         "verdicts": [asdict(v) for v in rows],
-        "suggestions": suggestions,
+        "suggestions": advice,
         "chart": "data:image/png;base64," + base64.b64encode(chart).decode(),
         "note": text("assess.note"),
-        "disclaimer": scored.result.disclaimer,
-        "result": scored.result.to_dict(),
+        "disclaimer": result.disclaimer,
+        "result": result.to_dict(),
     }
     return page, report
 

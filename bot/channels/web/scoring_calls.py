@@ -126,7 +126,7 @@ def _cell(value: object) -> object:
     """A table cell as JSON: numbers rounded, NaN / NA as empty."""
     import pandas as pd
 
-    if pd.api.types.is_scalar(value) and pd.isna(value):
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float):
         return None if value != value else round(value, 2)
