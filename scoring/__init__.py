@@ -10,7 +10,7 @@ from scoring.errors import InputError, ParseError, RuleSetError, ScoringError
 from scoring.fields import FIELDS, KEY_FIELDS, FieldSpec, field_spec, format_value
 from scoring.loader import available_rule_sets, load_rule_set
 from scoring.model import HighTechRuleSet, PointsRuleSet, RuleSet, TechSmeRuleSet
-from scoring.parser import ParsedFigures, ParsedItem, parse_figures
+from scoring.parser import ParsedFigures, ParsedItem, parse_answer, parse_figures
 from scoring.results import (
     CheckResult,
     ConditionResult,
@@ -50,6 +50,7 @@ __all__ = [
     "field_spec",
     "format_value",
     "load_rule_set",
+    "parse_answer",
     "parse_figures",
     "render_chart",
     "score",
