@@ -94,8 +94,9 @@ def score_table(
     rule_set: str | RuleSet = "cn-ref-2024",
     *,
     extra_dirs: Sequence[Path] = (),
+    data_year: int | None = None,
 ) -> BatchResult:
     """Batch-score a DataFrame or a CSV/XLSX file; write the result with ``.write(path)``."""
     from scoring.batch import score_table as _score_table
 
-    return _score_table(table, rule_set, extra_dirs=extra_dirs)
+    return _score_table(table, rule_set, extra_dirs=extra_dirs, data_year=data_year)

@@ -62,6 +62,7 @@ class BatchResult:
     def about(self) -> list[tuple[str, str]]:
         """The 说明 sheet: what was computed, from what, and what was left out."""
         lines = [
+            ("项目", "内容"),
             ("规则集", f"{self.title}（{self.rule_set}）" if self.title else self.rule_set),
             ("数据年度", f"{self.data_year} 年度" if self.data_year else "未注明"),
             ("说明", NOTE),
@@ -81,7 +82,8 @@ class BatchResult:
             table = table.drop(columns=["note"])
         if path.suffix.lower() == ".csv":
             return write_csv(path, table, self.top)
-        return write_xlsx(path, self.about(), table, self.top, field_names=field_names)
+        fields = {u.column: u.field for u in self.report.used}
+        return write_xlsx(path, self.about(), table, self.top, field_names=field_names, fields=fields)
 
 
 def _curve(rule: Curve, x: np.ndarray) -> np.ndarray:
@@ -265,14 +267,14 @@ def _points_columns(
     total_r = _round2(np.where(vetoed, np.nan, rectified))
     total_list = total_r.to_numpy(dtype=float, na_value=np.nan)
     hide = bad | unstaged
-    out["stage"] = np.where(bad, None, stage_ids)
-    out["stage_label"] = np.where(bad, None, stage_labels)
+    out["stage"] = _blank(bad, stage_ids)
+    out["stage_label"] = _blank(bad, stage_labels)
     out["total"] = total_r
     for key in ("base", "bonus", "deductions"):
         out[key] = _round2(np.where(bad, np.nan, res[key]))
     out["rectified_total"] = _round2(rectified)
     out["band"] = _bands(rs, total_list)
-    out["vetoed"] = pd.array(np.where(bad, None, vetoed).tolist(), dtype="boolean")
+    out["vetoed"] = pd.array(_blank(bad, vetoed).tolist(), dtype="boolean")
     out["veto_reasons"] = np.where(vetoed, res["reasons"], "")
     for cat in rs.categories:
         out[cat.label] = _round2(np.where(bad, np.nan, res[f"cat:{cat.id}"]))

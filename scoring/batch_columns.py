@@ -201,7 +201,7 @@ def classify_rows(df: pd.DataFrame, report: ColumnReport) -> np.ndarray:
         keys = df[col].map(lambda v: _key(v) if isinstance(v, str) else "")
         hit = keys.isin(not_firms).to_numpy() & pd.isna(reasons)
         reasons[hit] = "合计/平均等汇总行"
-    used = [df.columns.get_loc(u.column) for u in report.used]
+    used = [int(df.columns.get_loc(u.column)) for u in report.used]  # type: ignore[arg-type]
     no_figure = blank[:, used].all(axis=1) & pd.isna(reasons)
     reasons[no_figure] = "没有任何评分数据"
     return reasons

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -107,14 +107,17 @@ def _format_key(column: str) -> str | None:
     return None
 
 
-def _sheet(book: Any, name: str, frame: pd.DataFrame, headers: Sequence[str], formats: dict[str, Any]) -> None:
+def _sheet(
+    book: Any, name: str, frame: pd.DataFrame, headers: Sequence[str], formats: dict[str, Any],
+    fields: Mapping[str, str],
+) -> None:
     """One formatted sheet: bold frozen header, number formats by column, widths from the content."""
     sheet = book.add_worksheet(name[:31])
     sample = frame.head(200)
     for j, (col, header) in enumerate(zip(frame.columns, headers, strict=True)):
         shown = [len(str(v)) for v in sample[col].tolist() if _cell(v) is not None]
         width = min(_MAX_WIDTH, max([_width(header), *[w + 2 for w in shown]]) + 2)
-        key = _format_key(str(col))
+        key = _format_key(fields.get(str(col), str(col)))
         sheet.set_column(j, j, width, formats[key] if key else None)
     sheet.write_row(0, 0, list(headers), formats["header"])
     sheet.freeze_panes(1, 0)
@@ -129,9 +132,10 @@ def _width(text: str) -> int:
 
 def write_xlsx(
     path: Path, about: Sequence[tuple[str, str]], table: pd.DataFrame, top: dict[str, pd.DataFrame],
-    *, field_names: bool,
+    *, field_names: bool, fields: Mapping[str, str],
 ) -> list[Path]:
-    """The workbook: 说明, 评分结果, then one sheet per top-10 list."""
+    """The workbook: 说明, 评分结果, then one sheet per top-10 list; ``fields`` maps input columns to
+    field ids (for their number formats)."""
     import xlsxwriter
 
     def write(temps: Sequence[Path]) -> None:
@@ -147,10 +151,10 @@ def write_xlsx(
         info.set_column(1, 1, 90, formats["wrap"])
         for i, (key, value) in enumerate(about):
             info.write_row(i, 0, [key, value])
-        _sheet(book, "评分结果", table, output_headers(list(map(str, table.columns)), field_names=field_names), formats)
+        _sheet(book, "评分结果", table, output_headers(list(map(str, table.columns)), field_names=field_names), formats, fields)
         for label, frame in top.items():
             headers = output_headers(list(map(str, frame.columns)), field_names=field_names)
-            _sheet(book, f"{label}前十", frame, headers, formats)
+            _sheet(book, f"{label}前十", frame, headers, formats, fields)
         book.close()
 
     if path.suffix.lower() != ".xlsx":

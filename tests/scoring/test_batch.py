@@ -117,7 +117,7 @@ def test_write_xlsx_with_top_lists_and_csv(tmp_path: Path) -> None:
     for name in tops:
         top = sheets[name]
         category = name.split("·")[1].removesuffix("前十")
-        assert 0 < len(top) and list(top[category]) == sorted(top[category], reverse=True)
+        assert len(top) > 0 and list(top[category]) == sorted(top[category], reverse=True)
         assert list(top["名次"]) == sorted(top["名次"]) and top["名次"].max() <= 10
     csv = tmp_path / "ranked.csv"
     written = result.write(csv)
