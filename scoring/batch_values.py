@@ -52,7 +52,11 @@ def _numeric(spec: FieldSpec, col: pd.Series, errors: np.ndarray, scale: Scale) 
     if pd.api.types.is_numeric_dtype(col):
         return _scaled(col.to_numpy(dtype=float, na_value=np.nan, copy=True), scale, spec, errors)
     raw = col.astype(object)
-    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan, copy=True)
+    try:
+        numeric = pd.to_numeric(raw, errors="coerce")
+    except OverflowError:  # a Python int beyond 64 bits: read as text, refused as too large
+        numeric = pd.to_numeric(raw.map(lambda v: str(v) if isinstance(v, int) else v), errors="coerce")
+    values = numeric.to_numpy(dtype=float, na_value=np.nan, copy=True)
     is_bool = raw.map(type).isin([bool, np.bool_]).to_numpy()
     _set_error(errors, is_bool, f"{spec.label}应为数字")
     values[is_bool] = np.nan
