@@ -78,7 +78,7 @@ async def test_upload_ranks_filters_and_offers_the_workbook(client: TestClient) 
     workbook = await client.get(body["download"])
     assert workbook.status == 200
     book = openpyxl.load_workbook(io.BytesIO(await workbook.read()))
-    assert book.worksheets[0].max_row == 16
+    assert book["评分结果"].max_row == 16
 
 
 async def test_spreadsheet_disguised_as_image_and_image_disguised_as_spreadsheet(

@@ -114,6 +114,6 @@ async def test_batch_returns_the_ranked_workbook(client: TestClient) -> None:
     assert response.status == 200
     assert response.headers["X-Innobot-Rows"] == "12"
     book = openpyxl.load_workbook(io.BytesIO(await response.read()))
-    first = pd.read_excel(io.BytesIO(await response.read()), sheet_name=0)
-    assert len(first) == 12
+    ranked = pd.read_excel(io.BytesIO(await response.read()), sheet_name="评分结果")
+    assert len(ranked) == 12
     assert len(book.sheetnames) >= 2  # the ranked table and the top lists

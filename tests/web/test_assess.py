@@ -50,7 +50,7 @@ async def test_points_form_gives_suggestions(client: TestClient) -> None:
 
 
 async def test_bad_fields_come_back_one_message_each(client: TestClient) -> None:
-    status, body = await _assess(client, "tech-sme-2022", {"revenue": "一千", "employees": "-3"})
+    status, body = await _assess(client, "tech-sme-2022", {"revenue": "很多", "employees": "-3"})
     assert status == 422
     assert set(body["fields"]) == {"revenue", "employees"}
 

@@ -159,4 +159,4 @@ def test_admin_login_upload_ranking_and_workbook(
     shoot(driver, shots, "admin-ranking")
     by_css(driver, "#batch-download")[0].click()
     book = openpyxl.load_workbook(io.BytesIO(_downloaded(driver.downloads).read_bytes()))
-    assert book.worksheets[0].max_row == 26
+    assert book["评分结果"].max_row == 26
