@@ -7,17 +7,12 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 
-from bot.core.digest_compose import (
-    SubscriptionTexts,
-    load_subscription_texts,
-    next_delivery_text,
-    render_digest,
-    subscription_label,
-)
+from bot.core.digest_compose import render_digest
 from bot.core.digests import DigestService
 from bot.core.ports import Clock, SystemClock
-from bot.core.schedule import in_quiet_hours, slot_for
+from bot.core.schedule import in_quiet_hours, next_slot, week_phase
 from bot.core.subscription_parser import (
     WEEKDAY_NAMES,
     ParsedRequest,
@@ -25,6 +20,13 @@ from bot.core.subscription_parser import (
     load_vocabulary,
     parse_request,
 )
+from bot.core.subscription_render import (
+    next_delivery_text,
+    subscription_label,
+    summary_lines,
+    unused_lines,
+)
+from bot.core.subscription_texts import SubscriptionTexts, load_subscription_texts
 from bot.core.subscription_types import (
     DeliveryLog,
     Subscription,
@@ -48,8 +50,16 @@ def _rows(choices: list[Choice], per_row: int = 3) -> tuple[tuple[Choice, ...], 
 
 
 def _same(a: SubscriptionDraft, b: SubscriptionDraft) -> bool:
-    keys = ("topics", "regions", "frequency", "weekday", "hour", "minute")
+    keys = ("topics", "regions", "frequency", "weekday", "hour", "minute", "month_day", "nth")
     return all(getattr(a, k) == getattr(b, k) for k in keys)
+
+
+def with_phase(draft: SubscriptionDraft, now: datetime) -> SubscriptionDraft:
+    """每两周: the first delivery is the next upcoming slot, so that week sets the phase."""
+    if draft.frequency != "biweekly":
+        return draft
+    weekly = replace(draft, frequency="weekly")
+    return replace(draft, phase=week_phase(next_slot(weekly, now).scheduled.date()))
 
 
 class SubscriptionService:
@@ -120,12 +130,31 @@ class SubscriptionService:
         """Free-text subscription, or the keyboard flow when nothing was named."""
         args = re.sub(r"^订阅", "", args).strip()
         parsed = parse_request(args, self.vocab)
-        if not parsed.has_filter and not parsed.wants_all and not parsed.explicit_schedule:
-            return self._flow_topics()  # nothing named at all: offer buttons
+        if parsed.schedule_errors:
+            return [Reply(text=self._refusal(parsed))]
+        if not parsed.understood:
+            if not (parsed.unknown or parsed.foreign):
+                return self._flow_topics()  # nothing named at all: offer buttons
+            lines = [
+                self.texts.get("nothing_understood"),
+                *unused_lines(parsed, self.texts),
+                self.texts.get("topics_hint", topics="、".join(self.vocab.topics)),
+            ]
+            return [Reply(text="\n".join(lines), choices=self._flow_topics()[0].choices)]
         return self._create(incoming, parsed)
 
+    def _refusal(self, parsed: ParsedRequest) -> str:
+        """Why the schedule cannot be kept, with the forms that can; nothing was stored."""
+        errors = "；".join(
+            self.texts.get(f"sched_{e.kind}", words=e.words) for e in parsed.schedule_errors
+        )
+        return "\n".join(
+            [self.texts.get("schedule_refused", errors=errors), *unused_lines(parsed, self.texts)]
+        )
+
     def _create(self, incoming: Incoming, parsed: ParsedRequest) -> list[Reply]:
-        draft = replace(parsed.draft, timezone=self.timezone)
+        now = self.clock.now()
+        draft = with_phase(replace(parsed.draft, timezone=self.timezone), now)
         existing = self.store.list_for_user(incoming.user_key)
         for sub in existing:
             if _same(sub, draft):
@@ -136,7 +165,6 @@ class SubscriptionService:
                 ]
         if len(existing) >= self.max_per_user:
             return [Reply(text=self.texts.get("limit", limit=self.max_per_user))]
-        now = self.clock.now()
         sub = self.store.add(
             draft,
             user_key=incoming.user_key,
@@ -145,14 +173,35 @@ class SubscriptionService:
             at=now,
         )
         self._changed()
+        summary = "\n".join(summary_lines(sub, self.vocab, self.texts, parsed))
         lines = [
             self.texts.get(
                 "created",
-                label=subscription_label(sub, self.texts),
+                n=len(existing) + 1,
+                summary=summary,
                 next=next_delivery_text(sub, now),
             )
         ]
-        slot = slot_for(sub, now.date())
+        lines += self._notes(sub, now)
+        if "quiet_invalid" in parsed.problems:
+            lines.append(self.texts.get("quiet_invalid", start=sub.quiet_start, end=sub.quiet_end))
+        if "too_many" in parsed.problems:
+            lines.append(self.texts.get("too_many"))
+        lines += unused_lines(parsed, self.texts)
+        if incoming.channel == "wechat" and not self.wechat_template_configured:
+            lines.append(self.texts.get("wechat_note"))
+        buttons = (
+            (
+                Choice(self.texts.get("btn_preview"), f"sub:pv:{sub.id}"),
+                Choice(self.texts.get("btn_unsubscribe"), f"sub:del:{sub.id}"),
+            ),
+        )
+        return [Reply(text="\n".join(lines), choices=buttons)]
+
+    def _notes(self, sub: Subscription, now: datetime) -> list[str]:
+        """Quiet-hours shift and the "nothing new" notice, when they apply."""
+        lines = []
+        slot = next_slot(sub, now)
         if in_quiet_hours(sub, slot.scheduled):
             eff = slot.effective
             lines.append(
@@ -167,21 +216,7 @@ class SubscriptionService:
             )
         if sub.notify_empty:
             lines.append(self.texts.get("notify_empty_on"))
-        if "time_invalid" in parsed.problems:
-            lines.append(self.texts.get("time_invalid", time=f"{sub.hour:02d}:{sub.minute:02d}"))
-        if "too_many" in parsed.problems:
-            lines.append(self.texts.get("too_many"))
-        if not parsed.explicit_schedule:
-            lines.append(self.texts.get("created_hint"))
-        if incoming.channel == "wechat" and not self.wechat_template_configured:
-            lines.append(self.texts.get("wechat_note"))
-        buttons = (
-            (
-                Choice(self.texts.get("btn_preview"), f"sub:pv:{sub.id}"),
-                Choice(self.texts.get("btn_unsubscribe"), f"sub:del:{sub.id}"),
-            ),
-        )
-        return [Reply(text="\n".join(lines), choices=buttons)]
+        return lines
 
     # --- keyboard flow ---------------------------------------------------------------------
     def _flow_topics(self) -> list[Reply]:
