@@ -7,7 +7,7 @@ each; the delivery log keys on the period, so a slot is delivered once whatever 
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ __all__ = [
     "next_slot",
     "slot_for",
     "week_phase",
+    "with_phase",
 ]
 
 WEEKDAY_CRON = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -229,3 +230,11 @@ def cron_spec(sub: SubscriptionDraft) -> CronSpec:
     return CronSpec(
         timezone=sub.timezone, day_of_week=day_of_week, hour=eff.hour, minute=eff.minute, day=day
     )
+
+
+def with_phase(draft: SubscriptionDraft, now: datetime) -> SubscriptionDraft:
+    """每两周: the first delivery is the next upcoming slot, so that week sets the phase."""
+    if draft.frequency != "biweekly":
+        return draft
+    weekly = replace(draft, frequency="weekly")
+    return replace(draft, phase=week_phase(next_slot(weekly, now).scheduled.date()))

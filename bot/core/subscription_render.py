@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.core.schedule import next_slot
+from bot.core.schedule import in_quiet_hours, next_slot
 from bot.core.subscription_parser import WEEKDAY_NAMES, ParsedRequest, Vocabulary
 from bot.core.subscription_texts import SubscriptionTexts, load_subscription_texts
 from bot.core.subscription_types import Subscription, SubscriptionDraft
 
 __all__ = [
     "next_delivery_text",
+    "notes_lines",
     "schedule_words",
     "subscription_label",
     "summary_lines",
@@ -99,4 +100,24 @@ def unused_lines(parsed: ParsedRequest, texts: SubscriptionTexts) -> list[str]:
         lines.append(texts.get("ignored_words", words="”“".join(parsed.unknown)))
     if parsed.foreign:
         lines.append(texts.get("ignored_foreign", words="”“".join(parsed.foreign)))
+    return lines
+
+
+def notes_lines(sub: Subscription, now: datetime, texts: SubscriptionTexts) -> list[str]:
+    """Quiet-hours shift and the "nothing new" notice, when they apply."""
+    lines = []
+    slot = next_slot(sub, now)
+    if in_quiet_hours(sub, slot.scheduled):
+        eff = slot.effective
+        lines.append(
+            texts.get(
+                "quiet_shift",
+                time=f"{sub.hour:02d}:{sub.minute:02d}",
+                start=sub.quiet_start,
+                end=sub.quiet_end,
+                effective=("次日 " if eff.date() > slot.scheduled.date() else "") + f"{eff:%H:%M}",
+            )
+        )
+    if sub.notify_empty:
+        lines.append(texts.get("notify_empty_on"))
     return lines

@@ -158,8 +158,13 @@ def test_list_and_unsubscribe_by_number_word_and_all(service: SubscriptionServic
     assert "已取消订阅：成果转化" in ask(service, "unsubscribe", "成果转化")[0].text
     [which] = ask(service, "unsubscribe", "不存在的主题")
     assert "哪一个" in which.text and len(datas([which])) == 1
-    assert "全部 1 个" in ask(service, "unsubscribe", "all")[0].text
+    [confirm] = ask(service, "unsubscribe", "all")  # cannot be undone: asks first
+    assert "确认取消全部 1 个订阅" in confirm.text and "1. 积分贷 · 成都" in confirm.text
+    assert datas([confirm]) == ["sub:delall:yes", "sub:delall:no"]
+    assert len(service.store.list_for_user("telegram:42")) == 1
+    assert "全部 1 个" in ask(service, "callback", "sub:delall:yes")[0].text
     assert service.store.list_for_user("telegram:42") == []
+    assert "失效" in ask(service, "callback", "sub:delall:yes")[0].text
 
 
 def test_cannot_cancel_someone_elses_subscription(service: SubscriptionService) -> None:
