@@ -21,7 +21,7 @@ from retrieval.evidence import QueryProfile, profile_query
 from retrieval.explain import Explanation
 from retrieval.hybrid import HybridSearcher, prepare_query
 from retrieval.selection import Candidate, candidates, combine, rarest_terms, trim, with_subject
-from retrieval.targets import Ask, Target, detect_targets, is_subject_word
+from retrieval.targets import Ask, Target, detect_targets
 from retrieval.textutil import CJK, normalize_query
 from retrieval.types import Answer, Citation, Hit, SearchFilters
 
@@ -157,7 +157,7 @@ class ExtractiveAnswerer:
         best = ex.candidates[0]
         uncovered = [
             t for t in rarest_terms(profile, idf, ents.places, n=3)
-            if idf.df(t) <= _RARE_DF and local and is_subject_word(t, text)
+            if idf.df(t) <= _RARE_DF and local
             and not any(in_hits(a, local) for a in (t, *profile.alternatives.get(t, ())))
         ]
         if uncovered and ents.all:
@@ -165,7 +165,7 @@ class ExtractiveAnswerer:
             text_ = messages()["partial_term"].format(said=said, what=uncovered[0])
             return _decide(ex, f"subject found, '{uncovered[0]}' not said about it", self._with_sources(text_, pool))
         if ask.strict:
-            bar = max(self.min_coverage, 0.6 * best.coverage)  # a held value off the subject is no answer
+            bar = max(0.2, 0.6 * best.coverage)  # a held value far off the subject is no answer
             holding = [c for c in ex.candidates if c.holds and c.coverage >= bar]
             if not holding:
                 said = self._said(best, ents)
@@ -189,9 +189,10 @@ class ExtractiveAnswerer:
         keep = rarest_terms(profile, idf, ents.places)
         if len(picked) == 1:
             text = with_subject(best, ents.all, int(self.max_chars * 1.3))
-            text = trim(text, ask, idf, keep, self.max_chars, best.clauses)
+            text = trim(text, ask, idf, keep, self.max_chars, best.clauses, profile)
         else:
-            text = "".join(trim(c.text, ask, idf, keep, self.max_chars // 2 + 20, c.clauses) for c in picked)
+            limit = self.max_chars // 2 + 20
+            text = "".join(trim(c.text, ask, idf, keep, limit, c.clauses, profile) for c in picked)
         if text.endswith(("；", ";", "，", ",", "：", ":")):
             text = text[:-1] + "。"
         bar = max(self.min_coverage, 0.75 * best.coverage)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from retrieval.evidence import IdfTable, QueryProfile, score_text
-from retrieval.targets import Ask, holds, match, target_rules
+from retrieval.targets import Ask, holds, is_subject_word, match, target_rules
 from retrieval.textutil import match_key, sentences
 from retrieval.types import Hit
 
@@ -94,25 +94,31 @@ def with_subject(chosen: Candidate, entities: tuple[str, ...], limit: int) -> st
 
 
 def rarest_terms(profile: QueryProfile, idf: IdfTable, places: tuple[str, ...], n: int = 1) -> list[str]:
-    """The question's rarest corpus words (not places): the answer must not lose them."""
+    """The question's rarest corpus nouns (not places, not question forms): the answer must not lose them."""
     place_keys = {match_key(p) for p in places}
-    known = [t for t in profile.weights if len(t) >= 2 and idf.df(t) > 0 and t not in place_keys]
+    known = [
+        t for t in profile.weights
+        if len(t) >= 2 and idf.df(t) > 0 and t not in place_keys and is_subject_word(t, profile.text)
+    ]
     return sorted(known, key=lambda t: -idf(t))[:n]
 
 
-def trim(text: str, ask: Ask, idf: IdfTable, keep: list[str], limit: int, values: tuple[str, ...] = ()) -> str:
+def trim(
+    text: str, ask: Ask, idf: IdfTable, keep: list[str], limit: int,
+    values: tuple[str, ...] = (), profile: QueryProfile | None = None,
+) -> str:
     """Shorten to the clauses that matter, never dropping the asked value or the rarest term."""
     text = text.strip()
     if len(text) <= limit:
         return text
     clauses = [c for c in _CLAUSE.split(text) if c]
-    value_keys = [match_key(v) for v in values if v.strip()]
-    must = {
+    value_keys = [match_key(v) for v in values if v.strip() and len(v) <= limit]
+    held = {
         i for i, c in enumerate(clauses)
         if any(v and (v in match_key(c) or match_key(c) in v) for v in value_keys)
         or (not value_keys and any(holds(t, c, idf) for t in ask.strict))
-        or any(match_key(k) in match_key(c) for k in keep)
     }
+    rare = {i for i, c in enumerate(clauses) if any(match_key(k) in match_key(c) for k in keep)}
     best, best_score = "", -1.0
     for i in range(len(clauses)):
         span = ""
@@ -120,8 +126,10 @@ def trim(text: str, ask: Ask, idf: IdfTable, keep: list[str], limit: int, values
             if len(span) + len(clauses[j]) > limit and span:
                 break
             span += clauses[j]
-            covered = sum(1 for m in must if i <= m <= j)
-            score = covered * 10 - len(span) / 1000
+            key = match_key(span)
+            terms = sum(w for t, w in profile.weights.items() if t in key) / profile.total if profile else 0.0
+            score = (10 * sum(1 for m in held if i <= m <= j) + 3 * any(i <= m <= j for m in rare)
+                     + terms - len(span) / 1000)
             if score > best_score:
                 best, best_score = span, score
     best = best.strip().rstrip("，,；;：:")
@@ -141,7 +149,10 @@ def combine(first: Candidate, ranked: list[Candidate], ask: Ask, limit: int) -> 
             break
         if c.span != 1 or any(c.text in p.text or p.text in c.text for p in picked):
             continue
-        adds = c.held > max(p.held for p in picked) or (ask.has("list") and "、" in c.text)
+        if ask.has("list"):  # more of the same list: its neighbours in the same passage
+            adds = c.holds and c.hit.chunk_id == first.hit.chunk_id and abs(c.index - first.index) <= 2
+        else:
+            adds = c.held > max(p.held for p in picked)
         new = len(set(match_key(c.text)) - used) / max(len(c.text), 1)
         if adds and new > 0.5 and total + len(c.text) <= limit:
             picked.append(c)
