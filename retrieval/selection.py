@@ -15,6 +15,8 @@ __all__ = ["Candidate", "candidates", "combine", "rarest_terms", "trim", "with_s
 _CLAUSE = re.compile(r"(?<=[，,；;：:])")
 _TOPIC_DISCOUNT = 0.6
 _RANK_STEP = 0.03
+_MIN_COVERAGE = 0.12
+_HEADING_CHARS = 16
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,13 @@ def _topic_profile(profile: QueryProfile, pool: list[str]) -> QueryProfile:
 
 
 def candidates(
-    profile: QueryProfile, ask: Ask, hits: list[Hit], idf: IdfTable, places: tuple[str, ...]
+    profile: QueryProfile, ask: Ask, hits: list[Hit], idf: IdfTable, places: tuple[str, ...],
+    keep: tuple[str, ...] = (),
 ) -> list[Candidate]:
-    """Every sentence and neighbouring pair of the passages, scored; best first."""
+    """Every sentence and neighbouring pair of the passages, scored; best first.
+
+    `keep`: the question's rarest terms and names; a sentence that carries them all is preferred."""
+    keep_keys = [match_key(k) for k in keep]
     split = [sentences(h.text) for h in hits]
     topical = _topic_profile(profile, [s for sents in split for s in sents])
     strict = ask.strict
@@ -64,6 +70,8 @@ def candidates(
                     continue
                 text = "".join(sents[i : i + span])
                 plain = score_text(profile, text, context=hit.title)
+                if plain.coverage < _MIN_COVERAGE:
+                    continue  # shares too little of the question to be chosen or quoted
                 focused = score_text(topical, text, context=hit.title)
                 found = [m for m in (match(t, text, idf, places) for t in strict) if m is not None]
                 held = len(found)
@@ -71,6 +79,10 @@ def candidates(
                 bonus = 0.5 * held / len(strict) + 0.3 * sum(f for _, f in found) / len(strict) if strict else 0.0
                 if ask.has("list") and "、" in text:
                     bonus += 0.15
+                if keep_keys and all(k in match_key(text) for k in keep_keys):
+                    bonus += 0.2
+                if len(text) < _HEADING_CHARS:
+                    bonus -= 0.2  # "二是创新优化“宁科贷”。": a heading names the topic, it does not answer
                 score = focused.score + bonus - _RANK_STEP * rank - 0.05 * (span - 1)
                 out.append(Candidate(text, hit, rank, i, span, plain.coverage, score, ok, held,
                                      tuple(c for c, _ in found)))

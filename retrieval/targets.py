@@ -141,7 +141,8 @@ def _content(words: list[str], rules: Rules) -> list[str]:
 
 def _noun_before(question: str, start: int, rules: Rules) -> list[str]:
     """The noun phrase before the cue, closest word first ("余额超过多少" -> 余额; verbs skipped)."""
-    tagged = _tagged(_BOUNDARY.split(question[:start])[-1])
+    # a trailing copula glues onto the noun when segmenting ("积分贷是" -> 贷是): cut it first
+    tagged = _tagged(re.sub(r"(?:是|为|有|在|叫)+$", "", _BOUNDARY.split(question[:start])[-1]))
     out: list[str] = []
     domain = variant_rules().domain_terms
     for w, tag in reversed(tagged):
@@ -162,9 +163,12 @@ def _noun_before(question: str, start: int, rules: Rules) -> list[str]:
 def _noun_after(question: str, end: int, rules: Rules) -> list[str]:
     """The noun phrase after the cue, head (its last noun) first: "多少个农业社会化科技服务站" -> 服务站."""
     run: list[tuple[str, str]] = []
-    for w, tag in _tagged(_BOUNDARY.split(question[end:])[0]):
-        if tag.startswith(("q", "m")) and not run:
-            continue  # the counter itself
+    tail = _BOUNDARY.split(question[end:])[0]
+    if tail[:1] and tail[0] in rules.counters:
+        tail = tail[1:]  # the counter itself ("多少项是…" would segment as 项是)
+    for w, tag in _tagged(tail):
+        if not run and (tag.startswith(("q", "m", "v", "r", "d", "p")) or w in stopwords()):
+            continue  # the counter, a copula or an adverb before the noun
         if tag.startswith(_STOP_TAGS) or len(run) == 4:
             if w == "的" and not any(_useful(x, rules) and t.startswith(_NOUNISH) for x, t in run):
                 run = []
@@ -217,8 +221,8 @@ def _target(rule: TargetRule, question: str, m: re.Match[str], rules: Rules, pla
         if after and not any(a in after[0] for a in rules.units.get(unit or "", ((), None))[0]):
             unit = None  # "多少积分": the noun after the cue is what is counted
     cls = None
-    if rule.kind == "name" and cue_words:
-        cls = cue_words[-1]  # 银行 in 哪家银行: the answer names a bank
+    if rule.kind == "name" and cue_words and cue_words[-1] not in rules.generic:
+        cls = cue_words[-1]  # 银行 in 哪家银行: the answer names a bank (机构 names anything)
     if rule.kind not in ("rate", "cap", "quantity"):
         cue_words = []  # 时候, 银行: words of the question form, not the thing asked about
     anchors = [w for w in (*cue_words, *after, *before) if match_key(w) not in places]
@@ -235,6 +239,8 @@ def _required(target: Target, idf: IdfTable | None) -> tuple[str, ...]:
     words = target.asked or target.anchors
     if not words:
         return ()
+    if target.kind == "name" and idf is not None and len(words[0]) >= 2 and idf.df(words[0].lower()) == 0:
+        return (words[0],)  # the asked thing itself (管理人) is a word no briefing uses
     known = [a for a in words if idf is None or idf.df(a.lower()) > 0] or list(words)
     if idf is None:
         return tuple(dict.fromkeys(known[:3]))
@@ -244,16 +250,16 @@ def _required(target: Target, idf: IdfTable | None) -> tuple[str, ...]:
 
 
 def _segments(text: str, scope: str) -> list[tuple[str, str]]:
-    """(segment, its context): a clause is read with the clauses before it in the same sentence."""
+    """(segment, its context): a clause is read with the two clauses before it in the same sentence."""
     if scope != "clause":
         return [(s, s) for s in _SENTENCES.split(text) if s.strip()]
     out: list[tuple[str, str]] = []
     for sent in _SENTENCES.split(text):
-        prev = ""
+        before: list[str] = []
         for clause in _CLAUSES.split(sent):
             if clause.strip():
-                prev += clause
-                out.append((clause, prev))
+                out.append((clause, "".join(before[-2:]) + clause))
+                before.append(clause)
     return out
 
 
