@@ -19,7 +19,7 @@ from retrieval.store import ChunkRow, CorpusStore
 from retrieval.tagging import gazetteer
 from retrieval.textutil import content_tokens, match_key, normalize_query, tokenize
 from retrieval.types import Hit, SearchFilters
-from retrieval.variants import QueryVariants
+from retrieval.variants import QueryVariants, domain_vocabulary
 
 if TYPE_CHECKING:
     from retrieval.vectors import DenseLeg, VectorTable
@@ -146,7 +146,7 @@ class HybridSearcher:
             ids = [r.chunk_id for r in rows]
             vectors = self.dense.table(generation, ids) if self.dense is not None else None
             self._idf = IdfTable(bm25.df, bm25.size)
-            self._variants = QueryVariants(bm25.df.keys())
+            self._variants = QueryVariants(domain_vocabulary(bm25.df.keys()))
             self._catalogue = CatalogueView(
                 frozenset(g for r in rows for g in r.regions),
                 "\n".join(match_key(r.title + "\n" + r.text) for r in rows),

@@ -145,5 +145,5 @@ class DenseLeg:
         allowed = [chunk_ids[int(i)] for i in np.flatnonzero(mask)] if mask is not None else None
         if allowed is not None and not allowed:
             return []
-        found = self.index.query(vector, n, allowed)
+        found = self.index.query(vector, n, allowed, size=len(chunk_ids))
         return [(positions[cid], sim) for cid, sim in found if cid in positions]

@@ -15,7 +15,8 @@ from bot.channels.web.config import WebServices, text
 from bot.channels.web.guard import CONFIG_KEY, WebError
 from bot.channels.web.shelf import FileShelf
 from bot.channels.web.tokens import ChatCookies
-from bot.core.texts import load_texts
+from bot.core.intents import parse_command, subscription_command
+from bot.core.texts import Texts, load_texts
 from bot.core.types import Incoming, Reply
 
 __all__ = ["CHANNEL", "COOKIE", "ChatState", "add_chat_routes", "reply_json", "require_xhr"]
@@ -33,7 +34,12 @@ class ChatState:
     cookies: ChatCookies
     buckets: Buckets
     shelf: FileShelf
-    sources_header: str
+    core_texts: Texts
+
+    @property
+    def sources_header(self) -> str:
+        """The line the core puts before an answer's sources ("出处：")."""
+        return self.core_texts.get("sources_header").strip()
 
 
 STATE_KEY = web.AppKey("web_chat", ChatState)
@@ -70,6 +76,14 @@ def split_sources(body: str, header: str) -> tuple[str, list[str]]:
     answer, _, rest = body.partition(marker)
     sources = [line.lstrip("· ").strip() for line in rest.splitlines() if line.strip()]
     return answer.rstrip(), sources
+
+
+def _asks_to_subscribe(incoming: Incoming, state: ChatState) -> bool:
+    """A page cannot receive digests: a new subscription here would never be delivered."""
+    if incoming.kind == "callback":
+        return (incoming.callback_data or "").startswith("sub:n")
+    command = parse_command(incoming.text) or subscription_command(incoming.text, state.core_texts)
+    return command is not None and command.name == "subscribe"
 
 
 def reply_json(reply: Reply, state: ChatState, owner: str) -> dict[str, Any]:
@@ -110,9 +124,10 @@ async def _send(request: web.Request) -> web.StreamResponse:
         incoming = Incoming(CHANNEL, user, text=message)
     else:
         raise WebError(400, text("errors.bad_request"))
-    replies = await state.services.assistant.handle(incoming)
-    if incoming.text.strip().lower() in ("/forget", "／forget"):
-        state.shelf.forget_owner(user)
+    if _asks_to_subscribe(incoming, state):
+        replies = [Reply(text=text("chat.no_push"))]
+    else:
+        replies = await state.services.assistant.handle(incoming)
     return web.json_response(
         {"replies": [reply_json(r, state, user) for r in replies]},
         dumps=_dumps,
@@ -148,7 +163,7 @@ def add_chat_routes(app: web.Application, services: WebServices, cookies: ChatCo
         cookies=cookies,
         buckets=Buckets(config.session_rate, config.session_burst),
         shelf=FileShelf(),
-        sources_header=load_texts().get("sources_header").strip(),
+        core_texts=load_texts(),
     )
     app.router.add_get("/", _chat_page)
     app.router.add_post("/chat/send", _send)
