@@ -7,10 +7,10 @@ import pytest
 from retrieval.answering import ExtractiveAnswerer
 from retrieval.engine import RetrievalEngine
 from retrieval.entities import key_entities, missing_entities
+from retrieval.evaluation import evaluate, load_qa
 from retrieval.hybrid import CatalogueView
 from retrieval.textutil import match_key
 from retrieval.variants import QueryVariants
-from retrieval.evaluation import evaluate, load_qa
 from tests.retrieval.conftest import REPO_ROOT
 
 CHECK_QA = REPO_ROOT / "eval" / "check_qa.jsonl"
