@@ -245,7 +245,8 @@ def score_table(
         _points_columns(rs, df, added, cols, errors, bad, report)
     else:
         _qualification_columns(rs, added, cols, errors, bad)
-    out = pd.concat([df, pd.DataFrame(added, index=df.index)], axis=1)  # one block, not 25 inserts
+    kept = df.drop(columns=[c for c in added if c in df.columns])  # a re-read result: replaced
+    out = pd.concat([kept, pd.DataFrame(added, index=df.index)], axis=1)  # one block, not 25 inserts
     top = top_lists(out, rs, _id_columns(df, report)) if isinstance(rs, PointsRuleSet) else {}
     return BatchResult(rs.id, out, row_errors, top, report, rs.title,
                        data_year if data_year is not None else date.today().year - 1)
