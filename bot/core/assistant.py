@@ -280,7 +280,11 @@ class CoreAssistant:
             "user %s batch-scored %d rows with %s (%d errors)",
             user_tag(incoming.user_key), outcome.rows, rule_set, len(outcome.errors),
         )
-        return [render_batch(outcome, t)]
+        replies = [render_batch(outcome, t)]
+        if outcome.firm and self._desk is not None:  # one firm: it is the manager's own
+            await self._desk.remember(incoming.user_key, outcome.firm, "sheet")
+            replies.append(Reply(text=self._desk.vocab.get("sheet_saved", count=len(outcome.firm))))
+        return replies
 
     async def _subscription(self, incoming: Incoming, command: str, args: str) -> list[Reply]:
         if self._subscriptions is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.core.texts import Texts
 from bot.core.types import Reply
@@ -22,6 +23,7 @@ class BatchOutcome:
     errors: list[tuple[int, str]] = field(default_factory=list)
     document: bytes = b""
     document_name: str = "评分结果.xlsx"
+    firm: dict[str, Any] | None = None  # the figures of a one-row table (a manager's own firm)
 
     @property
     def scored(self) -> int:

@@ -120,6 +120,9 @@ class LibraryScoring:
             source.write_bytes(data)
             try:
                 result = scoring.score_table(source, rule_set, extra_dirs=self._extra)
+                from scoring.sheet import read_firm_row  # pandas loads only for uploads
+
+                firm = read_firm_row(source) if len(result.table) == 1 and not result.errors else None
                 target = Path(tmp) / "result.xlsx"
                 result.write(target)
                 document = target.read_bytes()
@@ -134,6 +137,7 @@ class LibraryScoring:
             errors=[(e.row, e.message) for e in result.errors],
             document=document,
             document_name=f"评分结果_{stem}.xlsx",
+            firm=firm,
         )
 
     def _chart(self, result: Any) -> bytes:

@@ -86,7 +86,8 @@ async def apply_whatif(desk: FirmDesk, key: str, record: FirmRecord, text: str) 
 def _difference(before: Assessment, after: Assessment, desk: FirmDesk) -> list[str]:
     """The verdict before → after, then what moved (scores, or the conditions that changed)."""
     v = desk.vocab
-    lines = [f"{verdict_line(before, v)} → {verdict_line(after, v)}"]
+    was, now = verdict_line(before, v), verdict_line(after, v)
+    lines = [v.get("verdict_same", verdict=now) if was == now else f"{was} → {now}"]
     b, a = before.result, after.result
     if isinstance(b, ScoreResult) and isinstance(a, ScoreResult):
         lines = [f"创新积分：{b.rectified_total:g} → {a.rectified_total:g} 分（{b.band or '否决'} → {a.band or '否决'}）"]

@@ -17,7 +17,6 @@ from bot.core.firm.verdict import (
     render_gaps,
     render_improve,
     render_verdict,
-    verdict_line,
     warning_lines,
 )
 from bot.core.firm.vocab import FirmVocab, load_vocab
@@ -30,6 +29,7 @@ from scoring.assessment import Assessment
 __all__ = ["DeskOutcome", "FirmDesk", "Reading"]
 
 T = TypeVar("T")
+GENERIC_CHECK = "cn-ref-2024"  # "积分" also names any check's score
 
 
 @dataclass(frozen=True)
@@ -263,6 +263,8 @@ class FirmDesk:
 
     async def _followup(self, record: FirmRecord, intent: FirmIntent) -> list[Reply]:
         rule_set = intent.rule_set or record.context.last_check
+        if intent.rule_set == GENERIC_CHECK and record.context.last_check:
+            rule_set = record.context.last_check  # "我们的积分" after a check means that check's score
         if rule_set is None or not record.fields:
             return [Reply(text=self.vocab.get("no_result"))]
         try:
@@ -297,12 +299,6 @@ class FirmDesk:
             await self.save(key, record)
             return [Reply(text=self.vocab.get("correction_saved", items=self.items(answers)))]
         return await self.run_check(key, last, record)
-
-    def compare(self, before: Assessment, after: Assessment) -> str:
-        """"高企：暂未满足 → 基本满足" in one line."""
-        name = self.vocab.lookup("check_names", after.rule_set)
-        return self.vocab.get("verdict_change", name=name, before=verdict_line(before, self.vocab),
-                              after=verdict_line(after, self.vocab))
 
 
 async def _run(fn: Callable[..., T], *args: Any) -> T:
