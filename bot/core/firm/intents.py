@@ -51,7 +51,9 @@ def is_eligibility(text: str, vocab: FirmVocab) -> bool:
     """"能认定高企吗" / "我们够格吗": about this firm, not about the rules."""
     if not _has(text, vocab.words("eligibility")):
         return False
-    return not (_has(text, vocab.words("rules_only")) and not _has(text, vocab.words("firm_words")))
+    if _has(text, vocab.words("firm_words")):
+        return True
+    return not _has(text, vocab.words("rules_only")) and not _has(text, vocab.words("other_subjects"))
 
 
 def split_question(text: str, vocab: FirmVocab, question_words: tuple[str, ...]) -> tuple[str, str]:
