@@ -8,8 +8,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from bot.core.dialogue_replies import format_value
 from bot.core.figures import unit_problem
-from bot.core.firm.intents import FirmIntent, check_named, classify, correction_text, whatif_text
+from bot.core.firm.changes import apply_correction, apply_whatif, keep_scenario
+from bot.core.firm.intents import (
+    FirmIntent,
+    check_named,
+    classify,
+    correction_text,
+    split_question,
+    whatif_is_relative,
+    whatif_text,
+)
 from bot.core.firm.record import Figure, FirmRecord
 from bot.core.firm.verdict import (
     points_gap_line,
@@ -142,8 +152,6 @@ class FirmDesk:
 
     def shown(self, name: str, value: Any) -> str:
         """A value as the user reads it."""
-        from bot.core.dialogue import format_value
-
         return format_value(self._scoring.field(name), value, self._texts)
 
     def items(self, figures: dict[str, Any]) -> str:
@@ -225,12 +233,12 @@ class FirmDesk:
             return await self._eligibility(key, record, intent, text)
         if intent.kind == "followup":
             return DeskOutcome(await self._followup(record, intent))
-        from bot.core.firm.changes import apply_correction, apply_whatif, keep_scenario
-
         if intent.kind == "keep":
             return DeskOutcome(await keep_scenario(self, key, record))
         if intent.kind == "whatif":
-            return DeskOutcome(await apply_whatif(self, key, record, whatif_text(text, self.vocab) or ""))
+            relative = whatif_is_relative(text, self.vocab)
+            moved = whatif_text(text, self.vocab) or ""
+            return DeskOutcome(await apply_whatif(self, key, record, moved, relative=relative))
         return DeskOutcome(await apply_correction(self, key, record, correction_text(text, self.vocab) or ""))
 
     def _stray(self, record: FirmRecord, text: str) -> list[Reply]:
@@ -244,8 +252,6 @@ class FirmDesk:
         rule_set = intent.rule_set or record.context.topic or record.context.last_check
         if rule_set is None:
             return DeskOutcome([Reply(text=self.vocab.get("which_check"))])
-        from bot.core.firm.intents import split_question
-
         statement, _ = split_question(text, self.vocab, self._texts.words("intent.question_words"))
         reading = self.read(statement) if statement else Reading({}, [], {})
         missing = [f for f in self.core_fields(rule_set) if f not in record.fields and f not in reading.accepted]

@@ -16,6 +16,7 @@ __all__ = [
     "correction_text",
     "is_eligibility",
     "split_question",
+    "whatif_is_relative",
     "whatif_text",
 ]
 
@@ -23,6 +24,8 @@ IntentKind = Literal["eligibility", "followup", "correction", "whatif", "keep", 
 _TRIM = " \t\n。.!！?？,，、;；:：~～"
 _CLAUSES = re.compile(r"[，,。；;！!？?\n]|还有|另外|顺便问一下|顺便问下|顺便|想问一下|想问下|请问")
 _QUESTION_TAIL = re.compile(r"(吗|呢|么|没有|不)[。.!！?？\s]*$")
+_LEAD = re.compile(r"^(?:那么|那|好的|好|嗯)[，,\s]*")
+_NOT_BUT = re.compile(r"不是[^，,。；;]*[，,]\s*(?:而)?(?:应该)?是")
 _NUMBER_START = r"(?=[-+\d零〇一二两三四五六七八九十百千万亿])"
 
 
@@ -79,17 +82,25 @@ def _strip(text: str, words: tuple[str, ...]) -> str:
 
 def correction_text(text: str, vocab: FirmVocab) -> str | None:
     """"营收说错了，应该是1.1亿" -> "营收1.1亿"; None when the message corrects nothing."""
-    if not _has(text, vocab.words("correction_marks")):
+    if not _has(text, vocab.words("correction_marks")) and not _NOT_BUT.search(text):
         return None
+    text = _NOT_BUT.sub("", text)  # "营收不是1.2亿，是1.1亿" -> "营收1.1亿"
     return _strip(text, vocab.words("correction_fillers")) or None
 
 
 def whatif_text(text: str, vocab: FirmVocab) -> str | None:
     """"如果研发费用提到400万呢" -> "研发费用400万"; None when it is not a what-if."""
-    stripped = text.strip(_TRIM)
-    if not stripped.startswith(vocab.words("whatif_starts")) and not _has(stripped, vocab.words("whatif_moves")):
+    stripped = _LEAD.sub("", text.strip(_TRIM))
+    starts = stripped.startswith(vocab.words("whatif_starts"))
+    relative = _has(stripped, vocab.words("whatif_relative")) and stripped.endswith(("呢", "会怎样", "会怎么样"))
+    if not (starts or relative or _has(stripped, vocab.words("whatif_moves"))):
         return None
     return _strip(stripped, vocab.words("whatif_fillers")) or None
+
+
+def whatif_is_relative(text: str, vocab: FirmVocab) -> bool:
+    """"再加100万" / "多招5人": the number is a change, not the new value."""
+    return not _has(text, vocab.words("whatif_moves")) and _has(text, vocab.words("whatif_relative"))
 
 
 def _followup(text: str, vocab: FirmVocab) -> FirmIntent | None:
@@ -118,6 +129,8 @@ def classify(text: str, vocab: FirmVocab) -> FirmIntent | None:
     if correction_text(text, vocab) is not None:
         return FirmIntent("correction")
     named = check_named(text, vocab)
+    if named and core.removesuffix("吧") in (w for w, _ in vocab.checks()):
+        return FirmIntent("eligibility", named)  # "高企" answering "您想看哪一项？"
     if named and len(core) <= 8 and core.startswith(vocab.words("switch")) and core.endswith("呢"):
         return FirmIntent("eligibility", named)
     followup = _followup(text, vocab)
