@@ -20,6 +20,7 @@ __all__ = ["SESSION_KIND", "FormState", "ScoringDialogue", "Turn", "format_value
 
 SESSION_KIND = "scoring"
 _PART_SPLIT = re.compile(r"[，,、；;\s/]+")
+_ZERO_KINDS = ("count", "percent", "money")  # "没有" answering 专利数、境外研发占比、高新收入 is 0
 _COMMAND_LIKE = re.compile(r"\d|^/")
 
 
@@ -330,13 +331,18 @@ class ScoringDialogue(FormReplies):
         return found, []
 
     def _match_choice_text(self, state: FormState, text: str) -> dict[str, Any] | None:
-        """A typed answer to a choice question ("省级", "是")."""
+        """A typed answer to a choice question ("省级", "是"), or "没有" for counts, shares, money."""
+        t = self._texts
+        zeroable = [self._scoring.field(n) for n in state.asked]
+        if state.asked and matches_word(text, t.words("intent.no_words")) and all(
+            s is not None and s.kind in _ZERO_KINDS for s in zeroable
+        ):
+            return {s.name: 0 for s in zeroable if s is not None}
         if len(state.asked) != 1:
             return None
         spec = self._scoring.field(state.asked[0])
         if spec is None:
             return None
-        t = self._texts
         if spec.kind == "bool":
             if matches_word(text, t.words("intent.yes_words")):
                 return {spec.name: True}

@@ -23,7 +23,7 @@ __all__ = [
 IntentKind = Literal["eligibility", "followup", "correction", "whatif", "keep", "command_word"]
 _TRIM = " \t\n。.!！?？,，、;；:：~～"
 _CLAUSES = re.compile(r"[，,。；;！!？?\n]|还有|另外|顺便问一下|顺便问下|顺便|想问一下|想问下|请问")
-_QUESTION_TAIL = re.compile(r"(吗|呢|么|没有|不)[。.!！?？\s]*$")
+_QUESTION_TAIL = re.compile(r"(吗|呢|么)[。.!！?？\s]*$")
 _LEAD = re.compile(r"^(?:那么|那|好的|好|嗯)[，,\s]*")
 _NOT_BUT = re.compile(r"不是[^，,。；;]*[，,]\s*(?:而)?(?:应该)?是")
 _NUMBER_START = r"(?=[-+\d零〇一二两三四五六七八九十百千万亿])"

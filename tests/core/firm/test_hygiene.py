@@ -84,3 +84,12 @@ async def test_a_one_row_sheet_fills_the_profile(
     assert record is not None and record.fields["revenue"].source == "sheet"
     replies = await chat("能评上科小吗")
     assert "用了企业档案" in replies[0] and "科小自评" in replies[0]
+
+
+async def test_no_answers_a_count_question_with_zero_and_is_not_a_question(
+    chat: Chat, profiles: SqlProfileStore
+) -> None:
+    replies = await chat("/hightech", "跳过", "营收3000万，研发投入200万，研发人员20人，职工120人", "5年", "没有")
+    assert "有效发明专利等Ⅰ类知识产权数 0 件" in replies[4]
+    record = profiles.load(KEY)
+    assert record is not None and record.figures["invention_patents"] == 0
