@@ -355,4 +355,6 @@ class ScoringDialogue(FormReplies):
         for value, label in spec.choices:
             if typed in (value, label):
                 return {spec.name: value}
+        if "none" in dict(spec.choices) and matches_word(text, t.words("intent.no_words")):
+            return {spec.name: "none"}  # "没有" / "无" / "否" for 资质、研发机构、标准
         return None

@@ -93,3 +93,12 @@ async def test_no_answers_a_count_question_with_zero_and_is_not_a_question(
     assert "有效发明专利等Ⅰ类知识产权数 0 件" in replies[4]
     record = profiles.load(KEY)
     assert record is not None and record.figures["invention_patents"] == 0
+
+
+async def test_choice_prompts_take_no_for_none_and_confirm_moves_on(chat: Chat) -> None:
+    replies = await chat(
+        "/sme", "跳过", "职工60人，研发人员8人，营收2000万，资产总额3000万，研发投入90万，成本费用900万",
+        "实用新型2件", "发明专利0件", "否", "确认",
+    )
+    assert "资质 无" in replies[5]
+    assert "请确认以下数据" in replies[6]
