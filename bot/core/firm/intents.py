@@ -23,6 +23,7 @@ __all__ = [
 IntentKind = Literal["eligibility", "followup", "correction", "whatif", "keep", "command_word"]
 _TRIM = " \t\n。.!！?？,，、;；:：~～"
 _CLAUSES = re.compile(r"[，,。；;！!？?\n]|还有|另外|顺便问一下|顺便问下|顺便|想问一下|想问下|请问")
+_YES_NO_TAIL = re.compile(r"(吗|么|不)[。.!！?？\s]*$")
 _QUESTION_TAIL = re.compile(r"(吗|呢|么)[。.!！?？\s]*$")
 _LEAD = re.compile(r"^(?:那么|那|好的|好|嗯)[，,\s]*")
 _NOT_BUT = re.compile(r"不是[^，,。；;]*[，,]\s*(?:而)?(?:应该)?是")
@@ -52,11 +53,12 @@ def _has(text: str, words: tuple[str, ...]) -> bool:
 
 def is_eligibility(text: str, vocab: FirmVocab) -> bool:
     """"能认定高企吗" / "我们够格吗": about this firm, not about the rules."""
-    if not _has(text, vocab.words("eligibility")):
+    ours = _has(text, vocab.words("firm_words"))
+    strong = _has(text, vocab.words("eligibility"))
+    weak = _has(text, vocab.words("eligibility_weak")) and (ours or bool(_YES_NO_TAIL.search(text)))
+    if not (strong or weak):
         return False
-    if _has(text, vocab.words("firm_words")):
-        return True
-    return not _has(text, vocab.words("rules_only")) and not _has(text, vocab.words("other_subjects"))
+    return ours or not (_has(text, vocab.words("rules_only")) or _has(text, vocab.words("other_subjects")))
 
 
 def split_question(text: str, vocab: FirmVocab, question_words: tuple[str, ...]) -> tuple[str, str]:
@@ -93,14 +95,17 @@ def whatif_text(text: str, vocab: FirmVocab) -> str | None:
     stripped = _LEAD.sub("", text.strip(_TRIM))
     starts = stripped.startswith(vocab.words("whatif_starts"))
     relative = _has(stripped, vocab.words("whatif_relative")) and stripped.endswith(("呢", "会怎样", "会怎么样"))
-    if not (starts or relative or _has(stripped, vocab.words("whatif_moves"))):
+    moves = "|".join(map(re.escape, vocab.words("whatif_moves")))
+    moved = re.search(f"(?:{moves})" + _NUMBER_START, stripped) is not None  # not "提到了多少"
+    if not (starts or relative or moved):
         return None
     return _strip(stripped, vocab.words("whatif_fillers")) or None
 
 
 def whatif_is_relative(text: str, vocab: FirmVocab) -> bool:
     """"再加100万" / "多招5人": the number is a change, not the new value."""
-    return not _has(text, vocab.words("whatif_moves")) and _has(text, vocab.words("whatif_relative"))
+    moves = "|".join(map(re.escape, vocab.words("whatif_moves")))
+    return re.search(moves, text) is None and _has(text, vocab.words("whatif_relative"))
 
 
 def _followup(text: str, vocab: FirmVocab) -> FirmIntent | None:

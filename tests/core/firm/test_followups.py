@@ -53,3 +53,23 @@ async def test_points_followup_after_score_uses_its_suggestions(chat: Chat) -> N
     replies = await chat("怎么提高我们的积分？", "那我们差多少分？")
     assert "研发费用 200 → 300 万元：+5.80 分" in replies[0]
     assert "距中等（55 分）还差" in replies[1]
+
+
+def test_knowledge_questions_of_the_eval_sets_are_not_firm_messages() -> None:
+    """Rules and news questions go to the answerer, never to the firm desk."""
+    import json
+    from pathlib import Path
+
+    from bot.core.firm.intents import classify
+    from bot.core.firm.vocab import load_vocab
+
+    root = Path(__file__).resolve().parents[3] / "eval"
+    questions = [
+        json.loads(line)["q"]
+        for path in sorted(root.glob("*.jsonl"))
+        for line in path.read_text("utf-8").splitlines()
+        if line.strip() and "q" in json.loads(line)
+    ]
+    assert len(questions) > 50
+    hijacked = [q for q in questions if classify(q, load_vocab()) is not None]
+    assert hijacked == []
