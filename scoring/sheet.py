@@ -6,8 +6,11 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pandas as pd
+
 from scoring.batch import read_table
-from scoring.batch_values import map_columns, prepare_columns
+from scoring.batch_columns import classify_rows, map_columns
+from scoring.batch_values import prepare_columns
 from scoring.errors import InputError
 from scoring.fields import FIELDS
 
@@ -17,14 +20,16 @@ __all__ = ["read_firm_row"]
 def read_firm_row(path: Path) -> dict[str, object] | None:
     """The figures of a table with exactly one firm; None for more rows (raises InputError)."""
     df = read_table(path).reset_index(drop=True)
+    df.columns = [str(c) for c in df.columns]
+    report = map_columns(df)
+    df = df[pd.isna(classify_rows(df, report))].reset_index(drop=True)  # blank and 合计 rows out
     if len(df) != 1:
         return None
-    mapping, scales = map_columns(df)
-    cols, errors = prepare_columns(df, mapping, scales)
+    cols, errors = prepare_columns(df, report.used)
     if errors[0] is not None:
         raise InputError(None, str(errors[0]))
     figures: dict[str, object] = {}
-    for name in mapping.values():
+    for name in dict.fromkeys(use.field for use in report.used):
         value = cols[name][0]
         if value is None or (isinstance(value, float) and math.isnan(value)):
             continue

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from bot.core.subscription_types import SubscriptionDraft
+from scoring.numbers import parse_number
 
 __all__ = ["ParsedRequest", "Vocabulary", "load_vocabulary", "parse_request", "WEEKDAY_NAMES"]
 
@@ -20,19 +21,6 @@ MAX_TOPICS = 8
 MAX_REGIONS = 5
 MAX_TERM_CHARS = 20
 
-_CN_DIGITS = {
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 _WEEKDAY_CHARS = {
     "一": 0,
     "二": 1,
@@ -90,16 +78,11 @@ _ALL = {"全部", "所有", "不限", "全部主题", "所有主题"}
 
 
 def _cn_number(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if text == "十":
-        return 10
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (
-            _CN_DIGITS.get(ones, 0) if ones else 0
-        )
-    return _CN_DIGITS.get(text, -1)
+    """'十二' / '12' -> 12 through the product's one numeral reader; -1 if it is not a whole number."""
+    number = parse_number(unicodedata.normalize("NFKC", text))
+    if number is None or number != number.to_integral_value() or number > 10_000:
+        return -1
+    return int(number)
 
 
 @dataclass(frozen=True)
