@@ -117,6 +117,7 @@ class ConsoleChannel:
             return None
         for index, choice in enumerate(self._choices):
             if stripped.lower() in (_key(index), choice.label):
+                self._write(f"已选：{_key(index)} {choice.label}")
                 return Incoming(
                     channel=CHANNEL, user_id=self._user_id, kind="callback", callback_data=choice.data
                 )
@@ -125,7 +126,8 @@ class ConsoleChannel:
     async def _send(self, incoming: Incoming) -> None:
         replies = await self._assistant.handle(incoming, defer_images=True)
         now, late = split_late(replies)
-        self._choices = []
+        if any(reply.choices for reply in now):
+            self._choices = []  # letters keep their meaning until the next prompt with buttons
         for reply in now:
             self._show(reply)
         for reply in await resolve_late(late):  # the chart's file line follows the text

@@ -125,6 +125,9 @@ def _score_table(
         source.write_bytes(data)
         try:
             result = scoring.score_table(source, rule_set, extra_dirs=extra)
+            from scoring.sheet import read_firm_row  # pandas loads only for uploads
+
+            firm = read_firm_row(source) if len(result.table) == 1 and not result.errors else None
             target = Path(tmp) / "result.xlsx"
             result.write(target)
             document = target.read_bytes()
@@ -144,6 +147,7 @@ def _score_table(
         document_name=f"评分结果_{stem}.xlsx",
         skipped=tuple(skipped.items()),
         ignored=tuple(result.report.ignored),
+        firm=firm,
     )
 
 
