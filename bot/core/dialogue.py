@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.core.figures import plain_number, unit_problem
+from bot.core.figures import answer_parts, plain_number, unit_problem
 from bot.core.firm.intents import split_question
 from bot.core.firm.vocab import load_vocab
 from bot.core.forms import FormSpec
@@ -324,7 +324,7 @@ class ScoringDialogue:
     ) -> tuple[list[ParsedFigure], list[str]]:
         """"3000万" or "3000 2800" answering the fields just asked, in order."""
         targets = [n for n in state.asked if n not in state.figures]
-        parts = [p for p in _PART_SPLIT.split(text.strip(" 。.")) if p]
+        parts = answer_parts(text)
         if not targets or not parts or len(parts) > len(targets):
             return [], problems
         found: list[ParsedFigure] = []
