@@ -118,10 +118,11 @@ _NOUNISH = ("n", "vn", "j", "b", "eng", "ad", "an", "l", "i")
 _STOP_TAGS = ("p", "u", "r", "c", "y", "e", "o", "w", "x")
 
 
-def _tagged(text: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=4096)
+def _tagged(text: str) -> tuple[tuple[str, str], ...]:
     import rjieba
 
-    return [(w, t) for w, t in rjieba.tag(text) if w.strip()]
+    return tuple((w, t) for w, t in rjieba.tag(text) if w.strip())
 
 
 def _words(text: str) -> list[str]:
@@ -323,6 +324,7 @@ def holds(target: Target, text: str, idf: IdfTable | None = None, question_place
     return match(target, text, idf, question_places) is not None
 
 
+@lru_cache(maxsize=4096)
 def is_subject_word(word: str, question: str) -> bool:
     """A noun of the question's subject, not a verb, a question form or a target cue (比例, 排名)."""
     rules = target_rules()
