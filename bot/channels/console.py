@@ -116,6 +116,7 @@ class ConsoleChannel:
             return None
         for index, choice in enumerate(self._choices):
             if stripped.lower() in (_key(index), choice.label):
+                self._write(f"已选：{_key(index)} {choice.label}")
                 return Incoming(
                     channel=CHANNEL, user_id=self._user_id, kind="callback", callback_data=choice.data
                 )
@@ -123,7 +124,8 @@ class ConsoleChannel:
 
     async def _send(self, incoming: Incoming) -> None:
         replies = await self._assistant.handle(incoming)
-        self._choices = []
+        if any(reply.choices for reply in replies):
+            self._choices = []  # letters keep their meaning until the next prompt with buttons
         for reply in replies:
             self._show(reply)
         if not self._interactive:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from bot.core.batch import TABLE_SUFFIXES, batch_rule_set, render_batch
 from bot.core.dialogue import SESSION_KIND, FormState, ScoringDialogue, Turn
 from bot.core.firm.desk import FirmDesk
-from bot.core.firm.intents import correction_text
+from bot.core.firm.intents import correction_text, whatif_text
 from bot.core.firm.profile_command import profile_command
 from bot.core.forms import FormSpec, PolicySpec, load_forms, load_policy
 from bot.core.gate import UserGate
@@ -173,6 +173,9 @@ class CoreAssistant:
                 return answered
         state = await self._load_state(incoming.user_key)
         if state is not None and self._dialogue is not None:
+            if self._desk is not None and whatif_text(text, self._desk.vocab) is not None:
+                note = Reply(text=self._desk.vocab.get("whatif_in_dialogue"))
+                return [note, *self._dialogue.prompt(state)]
             corrected = correction_text(text, self._desk.vocab) if self._desk else None
             turn = await _run(self._dialogue.on_text, state, corrected or text)
             return await self._apply(incoming, turn)
@@ -302,7 +305,11 @@ class CoreAssistant:
             "user %s batch-scored %d rows with %s (%d errors)",
             user_tag(incoming.user_key), outcome.rows, rule_set, len(outcome.errors),
         )
-        return [render_batch(outcome, t)]
+        replies = [render_batch(outcome, t)]
+        if outcome.firm and self._desk is not None:  # one firm: it is the manager's own
+            await self._desk.remember(incoming.user_key, outcome.firm, "sheet")
+            replies.append(Reply(text=self._desk.vocab.get("sheet_saved", count=len(outcome.firm))))
+        return replies
 
     async def _subscription(self, incoming: Incoming, command: str, args: str) -> list[Reply]:
         if self._subscriptions is None:

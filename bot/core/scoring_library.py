@@ -120,6 +120,9 @@ class LibraryScoring:
             source.write_bytes(data)
             try:
                 result = scoring.score_table(source, rule_set, extra_dirs=self._extra)
+                from scoring.sheet import read_firm_row  # pandas loads only for uploads
+
+                firm = read_firm_row(source) if len(result.table) == 1 and not result.errors else None
                 target = Path(tmp) / "result.xlsx"
                 result.write(target)
                 document = target.read_bytes()
@@ -139,6 +142,7 @@ class LibraryScoring:
             document_name=f"评分结果_{stem}.xlsx",
             skipped=tuple(skipped.items()),
             ignored=tuple(result.report.ignored),
+            firm=firm,
         )
 
     def _chart(self, result: Any) -> bytes:
