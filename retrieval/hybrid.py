@@ -216,7 +216,7 @@ class HybridSearcher:
         r = self._rows[pos]
         return Hit(
             doc_id=r.doc_id, chunk_id=r.chunk_id, title=r.title, source=r.source, date=r.date,
-            text=r.text, score=score, regions=r.regions, tags=r.tags,
+            text=r.text, score=score, regions=r.regions, tags=r.tags, kind=r.kind,
         )
 
     # --- Searcher protocol ----------------------------------------------------------------
