@@ -10,8 +10,16 @@ from importlib import resources
 import yaml
 
 from retrieval.errors import InvalidQueryError
-from retrieval.evidence import QueryProfile, Window, best_window, has_quantity, profile_query
+from retrieval.evidence import (
+    QueryProfile,
+    Window,
+    best_window,
+    has_quantity,
+    profile_query,
+    synonyms,
+)
 from retrieval.hybrid import HybridSearcher, prepare_query
+from retrieval.preference import KNOWLEDGE, kind_preference, missing_measure
 from retrieval.tagging import gazetteer
 from retrieval.textutil import match_key, stopwords
 from retrieval.types import Answer, Citation, Hit
@@ -19,6 +27,7 @@ from retrieval.types import Answer, Citation, Hit
 __all__ = ["ExtractiveAnswerer", "KeyEntities", "key_entities", "messages"]
 
 _QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{2,30})[”\"」』》]")
+_TERM_TAGS = {"n", "nz", "l", "vn"}  # nouns and fixed phrases: 注册资本, 资产负债率
 _NAME_TAGS = {"ns", "nt", "nz", "nr", "nrt", "eng"}  # "j" only from 3 characters: 中排, 研发 are words
 _CLAUSE = re.compile(r"(?<=[，,；;：:])")
 
@@ -37,6 +46,8 @@ class KeyEntities:
     places: tuple[str, ...]
     quoted: tuple[str, ...]
     names: tuple[str, ...]
+    terms: tuple[str, ...] = ()  # content words of four characters or more
+    rules: bool = False  # a rules question (condition, threshold, indicator, procedure)
 
 
 def key_entities(question: str) -> KeyEntities:
@@ -55,7 +66,12 @@ def key_entities(question: str) -> KeyEntities:
         is_name = is_name and w not in stop
         if is_name and not any(match_key(w) in pk for pk in place_keys):
             names.append(w)
-    return KeyEntities(places, quoted, tuple(dict.fromkeys(names)))
+    terms = tuple(dict.fromkeys(
+        w for w, tag in rjieba.tag(question)
+        if len(w) >= 4 and tag in _TERM_TAGS and w not in stop and not any(w in p for p in places)
+    ))
+    rules = kind_preference(question).rules
+    return KeyEntities(places, quoted, tuple(dict.fromkeys(names)), terms, rules)
 
 
 # Single characters the segmenter sometimes glues onto a following name ("项目中六特" -> 中六特).
@@ -75,7 +91,11 @@ def _name_in_hits(name: str, hits: list[Hit]) -> bool:
 
 
 def _place_in_hits(place: str, hits: list[Hit]) -> bool:
-    return any(place in h.regions for h in hits) or _in_hits(place, hits)
+    """A briefing names the place anywhere; a policy summary only in its title (its regional facts)."""
+    return any(
+        place in h.regions or (place in h.title if h.kind == KNOWLEDGE else _in_hits(place, [h]))
+        for h in hits
+    )
 
 
 def _trim(window: Window, profile: QueryProfile, limit: int) -> str:
@@ -129,7 +149,10 @@ class ExtractiveAnswerer:
         for name in ents.names:
             if not _name_in_hits(name, hits) and idf.df(name.lower()) == 0:
                 missing.append(name)
-        return missing
+        # a rules question about a term the whole corpus never uses (注册资本): no rule covers it
+        if ents.rules:
+            missing += [t for t in ents.terms if idf.df(t) == 0 and not _in_hits(t, hits)]
+        return list(dict.fromkeys(missing))
 
     def abstain(self, hits: list[Hit], missing: list[str]) -> Answer:
         """The honest "not in the corpus" answer, with the nearest sources."""
@@ -142,6 +165,31 @@ class ExtractiveAnswerer:
                 sources="；".join(f"《{h.title}》（{h.source}）" for h in nearest)
             )
         return Answer(text, False, [Citation.from_hit(h) for h in nearest])
+
+    def _general_rule(self, question: str, places: list[str]) -> Answer | None:
+        """A place the corpus does not cover: the national rule, said to be only that (never
+        another region's figure passed off as the asked one)."""
+        general = question
+        for place in places:
+            general = general.replace(place, "")
+        try:
+            general = prepare_query(general)
+        except InvalidQueryError:
+            return None
+        national = [h for h in self.searcher.search(general, self.k) if h.kind == KNOWLEDGE and not h.regions]
+        if not national:
+            return None
+        profile = profile_query(general, self.searcher.idf)
+        window, hit = max(
+            ((best_window(profile, h.text, context=h.title), h) for h in national), key=lambda t: t[0].score
+        )
+        if window.coverage < self.min_coverage or missing_measure(general, window.text, synonyms()):
+            return None
+        text = messages()["region_general"].format(
+            what="、".join(places), answer=_trim(window, profile, self.max_chars).rstrip("。…；;，,"),
+            title=hit.title, source=hit.source,
+        )
+        return Answer(text, False, [Citation.from_hit(hit)])
 
     @staticmethod
     def _distinct(hits: list[Hit]) -> list[Hit]:
@@ -165,7 +213,8 @@ class ExtractiveAnswerer:
         ents = key_entities(q)
         missing = self._missing(ents, hits)
         if missing:
-            return self.abstain(hits, missing)
+            general = self._general_rule(q, missing) if set(missing) <= set(ents.places) else None
+            return general or self.abstain(hits, missing)
         # a question about a place or a named programme is answered from passages that name it
         present = [n for n in (*ents.quoted, *ents.names) if _in_hits(n, hits)]
         local = [
@@ -174,22 +223,32 @@ class ExtractiveAnswerer:
         ]
         candidates = local or hits
         profile = profile_query(q, self.searcher.idf)
+        prefer = kind_preference(q, names_place=bool(ents.places))
         scored = []
         for rank, hit in enumerate(candidates):
             window = best_window(profile, hit.text, context=hit.title)
-            scored.append((window.score - 0.03 * rank, window, hit))
+            scored.append((window.score - 0.03 * rank + prefer.bonus(hit.kind), window, hit))
         _, window, source = max(scored, key=lambda t: t[0])
         if window.coverage < self.min_coverage:
             return self.abstain(hits, [])
         if profile.quantity and not has_quantity(window.text) and not re.search(r"\d", window.text):
             return self.abstain(hits, [])  # asked for a figure, and the evidence states none
-        text = _trim(window, profile, self.max_chars)
+        measure = missing_measure(q, window.text, synonyms())
+        if measure is not None:  # asked for a rate, the evidence states another figure
+            return self.abstain(hits, [*ents.places, measure])
+        # a policy summary's paragraph is written to answer whole (all revenue bands): keep it
+        if source.kind == KNOWLEDGE and len(source.text) <= 2 * self.max_chars:
+            text = source.text
+        else:
+            text = _trim(window, profile, self.max_chars)
         if text.endswith(("；", ";", "，", ",", "：", ":")):
             text = text[:-1] + "。"
         # other articles are cited only when they also bear on the question (no filler sources)
         bar = max(self.min_coverage, 0.75 * window.coverage)
         cited = [source]
         for _, w, h in sorted(scored, key=lambda t: -t[0]):
-            if w.coverage >= bar and h.doc_id not in {c.doc_id for c in cited}:
+            # one policy summary section is the rule; more sections would only be filler
+            same_summary = h.kind == KNOWLEDGE and source.kind == KNOWLEDGE
+            if w.coverage >= bar and h.doc_id not in {c.doc_id for c in cited} and not same_summary:
                 cited.append(h)
         return Answer(text, True, [Citation.from_hit(h) for h in cited[: self.max_citations]])

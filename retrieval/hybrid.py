@@ -15,6 +15,7 @@ import numpy as np
 from retrieval.errors import InvalidQueryError
 from retrieval.evidence import IdfTable, best_window, expand_tokens, profile_query
 from retrieval.lexical import Bm25Index
+from retrieval.preference import kind_preference
 from retrieval.store import ChunkRow, CorpusStore
 from retrieval.tagging import gazetteer
 from retrieval.textutil import content_tokens, normalize_query, tokenize
@@ -196,11 +197,13 @@ class HybridSearcher:
             return fused
         top = head[0][1] or 1.0
         profile = profile_query(query, self._idf)
+        prefer = kind_preference(query, names_place=bool(gazetteer().mentions(query)))
         scored = []
         for pos, score in head:
             row = self._rows[pos]
             window = best_window(profile, row.text, context=row.title)
             final = self.weights.rerank_fused * (score / top) + self.weights.rerank_evidence * window.score
+            final += prefer.bonus(row.kind)
             scored.append((pos, final))
         scored.sort(key=lambda kv: (-kv[1], kv[0]))
         floor = scored[-1][1] if scored else 0.0

@@ -57,7 +57,7 @@ class KnowledgeSource:
         name = self.document
         number = f"（{self.number}）" if self.number else ""
         issued = "，".join(x for x in (self.issuer, self.date) if x)
-        tail = f"（{issued}）" if issued and not locator else ""
+        tail = f"（{issued}）" if issued and not (locator or self.number) else ""
         return f"{name}{number}{locator}{tail}"
 
 
@@ -181,7 +181,8 @@ def process_knowledge(text: str, fallback_title: str) -> ProcessedDocument:
             ordinal=len(articles) + 1,
             title=art_title,
             text=body_text,
-            regions=gaz.with_parents(gaz.mentions(art_title + "\n" + body_text)),
+            # a section is about the places its title names: a passing mention is not a regional fact
+            regions=gaz.with_parents(gaz.mentions(art_title)),
             tags=tuple(dict.fromkeys((*rules.tags_for(art_title, body_text), *extra_tags))),
             hash=content_hash(art_title + "\n" + body_text),
             chunks=_chunks(art_title, sec.paragraphs),

@@ -26,7 +26,7 @@ __all__ = [
     "process_document",
 ]
 
-PIPELINE_VERSION = "9"
+PIPELINE_VERSION = "10"
 CHUNK_SIZE = 260
 CHUNK_OVERLAP = 60
 SUBHEADING_GLUE = "\u3000"  # sentences() splits here too, so answers never start with a heading

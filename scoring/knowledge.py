@@ -8,6 +8,7 @@ Markdown-with-front-matter format the retrieval package indexes (it never import
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -21,6 +22,8 @@ from scoring.loader import available_rule_sets, load_rule_set
 from scoring.model import Condition, HighTechRuleSet, RuleSet, Step, TechSmeRuleSet
 
 __all__ = ["render_rule_article", "rule_articles"]
+
+log = logging.getLogger(__name__)
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 _CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
@@ -167,7 +170,11 @@ def rule_articles(extra_dirs: Sequence[Path] = ()) -> list[tuple[str, str]]:
     """The 政策摘要 of every rule set that has a `knowledge:` block (built-in and zone files)."""
     out: list[tuple[str, str]] = []
     for rule_id in available_rule_sets(extra_dirs):
-        article = render_rule_article(load_rule_set(rule_id, extra_dirs))
+        try:  # one broken zone file must not take the official rules out of the knowledge base
+            article = render_rule_article(load_rule_set(rule_id, extra_dirs))
+        except RuleSetError as exc:
+            log.warning("rule set %s not rendered as knowledge: %s", rule_id, exc)
+            continue
         if article is not None:
             out.append(article)
     return out

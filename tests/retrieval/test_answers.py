@@ -98,7 +98,7 @@ def test_key_entities() -> None:
 
 
 def test_asks_for_a_figure_the_evidence_does_not_state(answerer: ExtractiveAnswerer) -> None:
-    ans = answerer.answer("成都的积分贷利率是多少？")
+    ans = answerer.answer("成都积分贷的贷款期限是多久？")
     assert not ans.grounded and ans.answer.startswith("未在已收录的简报中找到")
 
 
