@@ -310,6 +310,11 @@ def evaluate(
             f"  MRR {d['mrr']:.3f}  回答准确率 {d['answer_accuracy']:.3f}"
             f"  拒答准确率 {d['abstention_accuracy']:.3f}"
         )
+        unanswerable = d["total"] - d["answerable"]
+        typer.echo(
+            f"无答案题拒答率 {d['declined_rate']:.3f}（{unanswerable} 题）"
+            f"  可回答题保留率 {d['kept_rate']:.3f}（{d['answerable']} 题）"
+        )
 
     _guard(run)
 

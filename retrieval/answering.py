@@ -1,128 +1,62 @@
-"""Extractive grounded answers: the sentences that answer, with citations, or an honest abstention."""
+"""Extractive grounded answers: the sentences that hold what was asked, a truthful partial, or a refusal."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import yaml
 
-from retrieval.errors import InvalidQueryError
-from retrieval.evidence import (
-    QueryProfile,
-    Window,
-    best_window,
-    has_quantity,
-    profile_query,
-    synonyms,
+from retrieval.entities import (
+    KeyEntities,
+    in_hits,
+    key_entities,
+    missing_entities,
+    place_in_hits,
 )
+from retrieval.errors import InvalidQueryError
+from retrieval.evidence import QueryProfile, profile_query
+from retrieval.explain import Explanation
 from retrieval.hybrid import HybridSearcher, prepare_query
-from retrieval.preference import KNOWLEDGE, kind_preference, missing_measure
-from retrieval.tagging import gazetteer
-from retrieval.textutil import match_key, stopwords
-from retrieval.types import Answer, Citation, Hit
+from retrieval.preference import KNOWLEDGE, kind_preference
+from retrieval.selection import Candidate, candidates, combine, rarest_terms, trim, with_subject
+from retrieval.targets import Ask, Target, detect_targets, is_subject_word
+from retrieval.textutil import CJK, normalize_query
+from retrieval.types import Answer, Citation, Hit, SearchFilters
 
 __all__ = ["ExtractiveAnswerer", "KeyEntities", "key_entities", "messages"]
 
-_QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{2,30})[”\"」』》]")
-_TERM_TAGS = {"n", "nz", "l", "vn"}  # nouns and fixed phrases: 注册资本, 资产负债率
-_NAME_TAGS = {"ns", "nt", "nz", "nr", "nrt", "eng"}  # "j" only from 3 characters: 中排, 研发 are words
-_CLAUSE = re.compile(r"(?<=[，,；;：:])")
+_CJK_CHAR = re.compile(f"[{CJK}]")
+_RARE_DF = 3  # a question word this rare that no passage about the subject uses: the subject lacks it
 
 
 @lru_cache(maxsize=1)
+def _texts() -> dict[str, Any]:
+    raw = resources.files("retrieval.data").joinpath("messages.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(raw) or {}
+
+
 def messages() -> dict[str, str]:
     """User-facing answer texts (data file)."""
-    raw = resources.files("retrieval.data").joinpath("messages.yaml").read_text(encoding="utf-8")
-    return {str(k): str(v) for k, v in (yaml.safe_load(raw) or {}).items()}
+    return {str(k): str(v) for k, v in _texts().items() if not isinstance(v, dict)}
 
 
-@dataclass(frozen=True)
-class KeyEntities:
-    """What a question is specifically about: places, quoted names, proper names."""
-
-    places: tuple[str, ...]
-    quoted: tuple[str, ...]
-    names: tuple[str, ...]
-    terms: tuple[str, ...] = ()  # content words of four characters or more
-    rules: bool = False  # a rules question (condition, threshold, indicator, procedure)
-
-
-def key_entities(question: str) -> KeyEntities:
-    """Places from the gazetteer, quoted terms, and proper-noun tokens (jieba POS tags)."""
-    import rjieba
-
-    gaz = gazetteer()
-    places = tuple(gaz.mentions(question))
-    quoted = tuple(m.group(1).strip() for m in _QUOTED.finditer(question))
-    place_keys = {match_key(p) for p in places}
-    stop = stopwords()
-    names: list[str] = []
-    for word, tag in rjieba.tag(question):
-        w = word.strip()
-        is_name = (tag in _NAME_TAGS and len(w) >= 2) or (tag == "j" and len(w) >= 3)
-        is_name = is_name and w not in stop
-        if is_name and not any(match_key(w) in pk for pk in place_keys):
-            names.append(w)
-    terms = tuple(dict.fromkeys(
-        w for w, tag in rjieba.tag(question)
-        if len(w) >= 4 and tag in _TERM_TAGS and w not in stop and not any(w in p for p in places)
-    ))
-    rules = kind_preference(question).rules
-    return KeyEntities(places, quoted, tuple(dict.fromkeys(names)), terms, rules)
-
-
-# Single characters the segmenter sometimes glues onto a following name ("项目中六特" -> 中六特).
-_GLUED_PREFIXES = frozenset("中的在和与及对从向于把被将为")
-
-
-def _in_hits(term: str, hits: list[Hit]) -> bool:
-    key = match_key(term)
-    return any(key in match_key(h.text) or key in match_key(h.title) for h in hits)
-
-
-def _name_in_hits(name: str, hits: list[Hit]) -> bool:
-    """A proper name is present as written, or without a function character glued in front."""
-    if _in_hits(name, hits):
-        return True
-    return len(name) >= 3 and name[0] in _GLUED_PREFIXES and _in_hits(name[1:], hits)
-
-
-def _place_in_hits(place: str, hits: list[Hit]) -> bool:
-    """A briefing names the place anywhere; a policy summary only in its title (its regional facts)."""
-    return any(
-        place in h.regions or (place in h.title if h.kind == KNOWLEDGE else _in_hits(place, [h]))
-        for h in hits
-    )
-
-
-def _trim(window: Window, profile: QueryProfile, limit: int) -> str:
-    """Shorten a long sentence to the clauses that carry the question's terms (numbers kept whole)."""
-    text = window.text.strip()
-    if len(text) <= limit:
-        return text
-    clauses = [c for c in _CLAUSE.split(text) if c]
-    best, best_score = text[:limit], -1.0
-    for i in range(len(clauses)):
-        span = ""
-        for j in range(i, len(clauses)):
-            if len(span) + len(clauses[j]) > limit:
-                break
-            span += clauses[j]
-            key = match_key(span)
-            score = sum(w for t, w in profile.weights.items() if t in key)
-            if profile.quantity and re.search(r"\d", span):
-                score += 0.5
-            if score > best_score or (score == best_score and len(span) < len(best)):
-                best, best_score = span, score
-    best = best.strip().rstrip("，,；;：:")
-    return best + ("" if best.endswith(("。", "！", "？", "”")) else "…")
+def _what(target: Target) -> str:
+    """How a partial answer names what the briefings do not give ("投资的具体金额")."""
+    what = {str(k): str(v) for k, v in (_texts().get("what") or {}).items()}
+    key = target.kind
+    if key == "quantity":
+        key = {"money": "money", "area": "area", "people": "people"}.get(target.unit or "", "")
+        key = key or ("count" if target.counter else "quantity")
+    head = target.anchors[0] if target.anchors else target.noun or "相关"
+    return what.get(key, what["quantity"]).format(cue=target.cue, head=head, noun=target.noun)
 
 
 class ExtractiveAnswerer:
-    """Answers from the best sentence window of the top passages; abstains when evidence is missing."""
+    """Answers from the sentences that hold the asked value; says exactly what is missing otherwise."""
 
     def __init__(
         self,
@@ -131,124 +65,199 @@ class ExtractiveAnswerer:
         max_chars: int = 150,
         min_coverage: float = 0.3,
         max_citations: int = 3,
+        max_question_chars: int = 200,
     ) -> None:
         self.searcher = searcher
         self.k = k
         self.max_chars = max_chars
         self.min_coverage = min_coverage
         self.max_citations = max_citations
+        self.max_question_chars = max_question_chars
 
+    # --- the LLM answerer shares these ------------------------------------------------------------
     def missing_entities(self, question: str, hits: list[Hit]) -> list[str]:
-        """Key entities of the question that the retrieved passages never mention."""
-        return self._missing(key_entities(question), hits)
-
-    def _missing(self, ents: KeyEntities, hits: list[Hit]) -> list[str]:
-        missing = [p for p in ents.places if not _place_in_hits(p, hits)]
-        missing += [q for q in ents.quoted if not _in_hits(q, hits)]
-        idf = self.searcher.idf
-        for name in ents.names:
-            if not _name_in_hits(name, hits) and idf.df(name.lower()) == 0:
-                missing.append(name)
-        # a rules question about a term the whole corpus never uses (注册资本): no rule covers it
-        if ents.rules:
-            missing += [t for t in ents.terms if idf.df(t) == 0 and not _in_hits(t, hits)]
-        return list(dict.fromkeys(missing))
+        """Key entities of the question that no article of the catalogue mentions."""
+        del hits  # the whole catalogue is checked, not only the retrieved passages
+        return missing_entities(key_entities(question), self.searcher.catalogue, self.searcher.variants)
 
     def abstain(self, hits: list[Hit], missing: list[str]) -> Answer:
         """The honest "not in the corpus" answer, with the nearest sources."""
         msg = messages()
         what = "、".join(dict.fromkeys(missing))
         text = msg["not_found_about"].format(what=what) if what else msg["not_found"]
-        nearest = self._distinct(hits)[:2]
+        return self._with_sources(text, hits)
+
+    def _with_sources(self, text: str, hits: list[Hit]) -> Answer:
+        nearest = _distinct(hits)[:2]
         if nearest:
-            text += msg["nearest_sources"].format(
+            text += messages()["nearest_sources"].format(
                 sources="；".join(f"《{h.title}》（{h.source}）" for h in nearest)
             )
         return Answer(text, False, [Citation.from_hit(h) for h in nearest])
 
+    # --- answering ----------------------------------------------------------------------------------
+    def answer(self, question: str) -> Answer:
+        """A short grounded answer with citations, a truthful partial, or a refusal; never a crash."""
+        return self.explain(question).answer
+
+    def explain(self, question: str) -> Explanation:
+        """The answer together with every step that led to it (`innobot ask --explain`)."""
+        ex = Explanation(question)
+        try:
+            q = prepare_query(question)
+        except InvalidQueryError:
+            return _decide(ex, "empty question", Answer(messages()["empty_question"], False, []))
+        bad = self._bad_input(question, q)
+        if bad:
+            key = "too_long" if bad == "too long" else "bad_input"
+            return _decide(ex, f"bad input: {bad}", Answer(messages()[key], False, []))
+        corr = self.searcher.variants.correct(q)
+        ex.corrected, ex.fixes = corr.text, corr.fixes
+        idf = self.searcher.idf
+        profile = profile_query(corr.text, idf)
+        unknown = not profile.weights or all(idf.df(t) == 0 for t in profile.weights)
+        if unknown and not key_entities(corr.text).places:
+            return _decide(ex, "bad input: no known word", Answer(messages()["bad_input"], False, []))
+        ex.hits, ex.traces = self.searcher.search_traced(corr.text, self.k)
+        if not ex.hits:
+            return _decide(ex, "empty index", Answer(messages()["empty_index"], False, []))
+        ents = key_entities(corr.text)
+        missing = missing_entities(ents, self.searcher.catalogue, self.searcher.variants)
+        if missing:
+            general = self._general_rule(corr.text, missing) if set(missing) <= set(ents.places) else None
+            if general is not None:
+                return _decide(ex, f"place not covered, national rule: {'、'.join(missing)}", general)
+            return _decide(ex, f"entity not in catalogue: {'、'.join(missing)}", self.abstain(ex.hits, missing))
+        return self._from_evidence(ex, corr.text, profile, ents)
+
     def _general_rule(self, question: str, places: list[str]) -> Answer | None:
-        """A place the corpus does not cover: the national rule, said to be only that (never
-        another region's figure passed off as the asked one)."""
+        """A place no source covers: the national rule, said to be only that (never another
+        region's figure passed off as the asked one)."""
         general = question
         for place in places:
-            general = general.replace(place, "")
+            general = re.sub(f"{re.escape(place)}(?:市|省|区|县)?的?", "", general)
         try:
             general = prepare_query(general)
         except InvalidQueryError:
             return None
-        national = [h for h in self.searcher.search(general, self.k) if h.kind == KNOWLEDGE and not h.regions]
-        if not national:
+        ex = Explanation(general)
+        ex.hits = [h for h in self.searcher.search(general, self.k) if h.kind == KNOWLEDGE and not h.regions]
+        if not ex.hits:
             return None
-        profile = profile_query(general, self.searcher.idf)
-        window, hit = max(
-            ((best_window(profile, h.text, context=h.title), h) for h in national), key=lambda t: t[0].score
-        )
-        if window.coverage < self.min_coverage or missing_measure(general, window.text, synonyms()):
+        ents = KeyEntities((), (), ())
+        found = self._from_evidence(ex, general, profile_query(general, self.searcher.idf), ents).answer
+        if not found.grounded or not found.citations:
             return None
+        cite = found.citations[0]
         text = messages()["region_general"].format(
-            what="、".join(places), answer=_trim(window, profile, self.max_chars).rstrip("。…；;，,"),
-            title=hit.title, source=hit.source,
+            what="、".join(places), answer=found.answer.rstrip("。…；;，,"), title=cite.title, source=cite.source
         )
-        return Answer(text, False, [Citation.from_hit(hit)])
+        return Answer(text, False, found.citations[:1])
 
-    @staticmethod
-    def _distinct(hits: list[Hit]) -> list[Hit]:
-        seen: set[str] = set()
-        out: list[Hit] = []
-        for h in hits:
-            if h.doc_id not in seen:
-                seen.add(h.doc_id)
-                out.append(h)
-        return out
+    def _bad_input(self, raw: str, q: str) -> str:
+        if len(normalize_query(raw)) > self.max_question_chars:
+            return "too long"
+        if not _CJK_CHAR.search(q):
+            return "not Chinese"
+        return ""
 
-    def answer(self, question: str) -> Answer:
-        """A short grounded answer with citations, or an abstention; bad input gets a clear message."""
-        try:
-            q = prepare_query(question)
-        except InvalidQueryError:
-            return Answer(messages()["empty_question"], False, [])
-        hits = self.searcher.search(q, self.k)
-        if not hits:
-            return Answer(messages()["empty_index"], False, [])
-        ents = key_entities(q)
-        missing = self._missing(ents, hits)
-        if missing:
-            general = self._general_rule(q, missing) if set(missing) <= set(ents.places) else None
-            return general or self.abstain(hits, missing)
-        # a question about a place or a named programme is answered from passages that name it
-        present = [n for n in (*ents.quoted, *ents.names) if _in_hits(n, hits)]
-        local = [
-            h for h in hits
-            if all(_place_in_hits(p, [h]) for p in ents.places) and all(_in_hits(n, [h]) for n in present)
+    def _local(self, text: str, hits: list[Hit], ents: KeyEntities) -> list[Hit]:
+        """Passages about the question's places and names; searched by region when top-k has none."""
+        pool = list(hits)
+        absent = [p for p in ents.places if not place_in_hits(p, hits)]
+        if absent:
+            extra = self.searcher.search(text, self.k, SearchFilters(regions=tuple(absent)))
+            pool += [h for h in extra if h.chunk_id not in {p.chunk_id for p in pool}]
+        names = [n for n in (*ents.quoted, *ents.names) if in_hits(n, pool)]
+        return [
+            h for h in pool
+            if all(place_in_hits(p, [h]) for p in ents.places) and all(in_hits(n, [h]) for n in names)
         ]
-        candidates = local or hits
-        profile = profile_query(q, self.searcher.idf)
-        prefer = kind_preference(q, names_place=bool(ents.places))
-        scored = []
-        for rank, hit in enumerate(candidates):
-            window = best_window(profile, hit.text, context=hit.title)
-            scored.append((window.score - 0.03 * rank + prefer.bonus(hit.kind), window, hit))
-        _, window, source = max(scored, key=lambda t: t[0])
-        if window.coverage < self.min_coverage:
-            return self.abstain(hits, [])
-        if profile.quantity and not has_quantity(window.text) and not re.search(r"\d", window.text):
-            return self.abstain(hits, [])  # asked for a figure, and the evidence states none
-        measure = missing_measure(q, window.text, synonyms())
-        if measure is not None:  # asked for a rate, the evidence states another figure
-            return self.abstain(hits, [*ents.places, measure])
-        # a policy summary's paragraph is written to answer whole (all revenue bands): keep it
-        if source.kind == KNOWLEDGE and len(source.text) <= 2 * self.max_chars:
-            text = source.text
+
+    def _from_evidence(self, ex: Explanation, text: str, profile: QueryProfile, ents: KeyEntities) -> Explanation:
+        idf = self.searcher.idf
+        local = self._local(text, ex.hits, ents)
+        pool = local or ex.hits
+        ask = detect_targets(text, idf)
+        ex.targets = ask.targets
+        # rules beat news for rules questions: the preferred kind wins near-ties, never far gaps
+        prefer = kind_preference(text, names_place=bool(ents.places))
+        ranked = candidates(profile, ask, pool, idf, ents.places)
+        ex.candidates = sorted(
+            (replace(c, score=c.score + prefer.bonus(c.hit.kind)) for c in ranked), key=lambda c: -c.score
+        )
+        if not ex.candidates or ex.candidates[0].coverage < self.min_coverage:
+            return _decide(ex, "low coverage: no sentence shares enough of the question", self.abstain(pool, []))
+        best = ex.candidates[0]
+        uncovered = [
+            t for t in rarest_terms(profile, idf, ents.places, n=3)
+            if idf.df(t) <= _RARE_DF and local and is_subject_word(t, text)
+            and not any(in_hits(a, local) for a in (t, *profile.alternatives.get(t, ())))
+        ]
+        # a rules question about a term no passage ever uses (注册资本): no rule covers it
+        unseen = [t for t in profile.weights if len(t) >= 4 and idf.df(t) == 0 and is_subject_word(t, text)]
+        if unseen and prefer.rules and not uncovered:
+            text_ = messages()["partial_term"].format(said=self._said(best, ents), what=unseen[0])
+            return _decide(ex, f"rules question about '{unseen[0]}', never said", self._with_sources(text_, pool))
+        if uncovered and ents.all:
+            said = self._said(best, ents)
+            text_ = messages()["partial_term"].format(said=said, what=uncovered[0])
+            return _decide(ex, f"subject found, '{uncovered[0]}' not said about it", self._with_sources(text_, pool))
+        if ask.strict:
+            bar = max(self.min_coverage, 0.6 * best.coverage)  # a held value off the subject is no answer
+            holding = [c for c in ex.candidates if c.holds and c.coverage >= bar]
+            if not holding:
+                said = self._said(best, ents)
+                what = _what(ask.strict[0])
+                text_ = messages()["partial"].format(said=said, what=what)
+                return _decide(ex, f"target {ask.strict[0].kind} not in evidence", self._with_sources(text_, pool))
+            best = holding[0]
+        return _decide(ex, "answered: " + ("target held" if ask.strict else "best coverage"),
+                       self._grounded(best, ex.candidates, ask, profile, ents))
+
+    def _said(self, best: Candidate, ents: KeyEntities) -> str:
+        text = with_subject(best, ents.all, 120)
+        said = trim(text, Ask(()), self.searcher.idf, list(ents.all), 90).rstrip("，,；;：:")
+        return said if said.endswith(("。", "…", "！", "？", "”")) else said + "。"
+
+    def _grounded(
+        self, best: Candidate, ranked: list[Candidate], ask: Ask, profile: QueryProfile, ents: KeyEntities
+    ) -> Answer:
+        idf = self.searcher.idf
+        picked = combine(best, ranked, ask, int(self.max_chars * 1.4))
+        keep = rarest_terms(profile, idf, ents.places)
+        if best.hit.kind == KNOWLEDGE and len(best.hit.text) <= 2 * self.max_chars:
+            # a policy summary's paragraph is written to answer whole (all three revenue bands)
+            picked, text = [best], best.hit.text
+        elif len(picked) == 1:
+            text = with_subject(best, ents.all, int(self.max_chars * 1.3))
+            text = trim(text, ask, idf, keep, self.max_chars, best.clauses)
         else:
-            text = _trim(window, profile, self.max_chars)
+            text = "".join(trim(c.text, ask, idf, keep, self.max_chars // 2 + 20, c.clauses) for c in picked)
         if text.endswith(("；", ";", "，", ",", "：", ":")):
             text = text[:-1] + "。"
-        # other articles are cited only when they also bear on the question (no filler sources)
-        bar = max(self.min_coverage, 0.75 * window.coverage)
-        cited = [source]
-        for _, w, h in sorted(scored, key=lambda t: -t[0]):
-            # one policy summary section is the rule; more sections would only be filler
-            same_summary = h.kind == KNOWLEDGE and source.kind == KNOWLEDGE
-            if w.coverage >= bar and h.doc_id not in {c.doc_id for c in cited} and not same_summary:
-                cited.append(h)
-        return Answer(text, True, [Citation.from_hit(h) for h in cited[: self.max_citations]])
+        bar = max(self.min_coverage, 0.75 * best.coverage)
+        cited = [p.hit for p in picked]
+        for c in ranked:
+            # one section of a policy summary is the rule; more sections would only be filler
+            filler = c.hit.kind == KNOWLEDGE and any(h.kind == KNOWLEDGE for h in cited)
+            if c.coverage >= bar and c.hit.doc_id not in {h.doc_id for h in cited} and not filler:
+                cited.append(c.hit)
+        return Answer(text, True, [Citation.from_hit(h) for h in _distinct(cited)[: self.max_citations]])
+
+
+def _decide(ex: Explanation, decision: str, answer: Answer) -> Explanation:
+    ex.decision, ex.answer = decision, answer
+    return ex
+
+
+def _distinct(hits: list[Hit]) -> list[Hit]:
+    seen: set[str] = set()
+    out: list[Hit] = []
+    for h in hits:
+        if h.doc_id not in seen:
+            seen.add(h.doc_id)
+            out.append(h)
+    return out
+
+

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scoring.assessment import Assessment, assess
 from scoring.errors import InputError, ParseError, RuleSetError, ScoringError
 from scoring.fields import FIELDS, KEY_FIELDS, FieldSpec, field_spec, format_value
 from scoring.loader import available_rule_sets, load_rule_set
@@ -21,7 +22,7 @@ from scoring.results import (
     TechSmeResult,
 )
 from scoring.summary import summarize
-from scoring.validation import validate
+from scoring.validation import prepare, validate
 
 if TYPE_CHECKING:  # pandas and matplotlib load only when batch scoring or a chart is asked for
     import pandas as pd
@@ -29,6 +30,7 @@ if TYPE_CHECKING:  # pandas and matplotlib load only when batch scoring or a cha
     from scoring.batch import BatchResult
 
 __all__ = [
+    "Assessment",
     "FIELDS",
     "KEY_FIELDS",
     "CheckResult",
@@ -46,11 +48,13 @@ __all__ = [
     "ScoringError",
     "Suggestion",
     "TechSmeResult",
+    "assess",
     "available_rule_sets",
     "field_spec",
     "format_value",
     "load_rule_set",
     "parse_figures",
+    "prepare",
     "render_chart",
     "score",
     "score_table",

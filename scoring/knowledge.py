@@ -43,7 +43,7 @@ def format_threshold(field: str, value: object) -> str:
     return f"{_num(value)}{unit}"
 
 
-def _bands(cond: Condition, phrase: str) -> str:
+def _bands(cond: Condition, phrase: str, joiner: str = "；") -> str:
     """`5000万元以下（含）的企业，不低于5%；…；2亿元以上的企业，不低于3%` from threshold bands."""
     assert cond.band_field is not None
     out: list[str] = []
@@ -62,7 +62,7 @@ def _bands(cond: Condition, phrase: str) -> str:
                 where = f"{format_threshold(cond.band_field, previous)}至{high}{inclusive}"
             previous = band.threshold
         out.append(phrase.format(range=where, value=value))
-    return "；".join(out)
+    return joiner.join(out)
 
 
 def _steps(field: str, steps: Sequence[Step]) -> str:
@@ -96,17 +96,17 @@ def _tree_values(prefix: str, tree: Mapping[str, Any], out: dict[str, str]) -> N
         out[f"{prefix}.{tree['field']}"] = _steps(tree["field"], tree["steps"].steps)
 
 
-def _condition_values(conds: Sequence[Condition], phrase: str, out: dict[str, str]) -> None:
+def _condition_values(conds: Sequence[Condition], phrase: tuple[str, str], out: dict[str, str]) -> None:
     for cond in conds:
         if cond.band_field is not None:
-            out[cond.field] = _bands(cond, phrase)
+            out[cond.field] = _bands(cond, *phrase)
         elif isinstance(cond.value, int | float) and not isinstance(cond.value, bool):
             out[cond.field] = format_threshold(cond.field, cond.value)
             if FIELDS[cond.field].unit == "%":
                 out[f"{cond.field}.complement"] = format_threshold(cond.field, 100 - cond.value)
 
 
-def _values(rule_set: RuleSet, phrase: str) -> dict[str, str]:
+def _values(rule_set: RuleSet, phrase: tuple[str, str]) -> dict[str, str]:
     """Placeholder → text, from the compiled rule set."""
     out: dict[str, str] = {}
     if isinstance(rule_set, HighTechRuleSet):
@@ -145,7 +145,8 @@ def render_rule_article(rule_set: RuleSet) -> tuple[str, str] | None:
     block = data.get("knowledge")
     if not isinstance(block, Mapping):
         return None
-    values = _values(rule_set, str(block.get("band_phrase") or "{range}的，不低于{value}"))
+    phrase = (str(block.get("band_phrase") or "{range}的，不低于{value}"), str(block.get("band_joiner") or "；"))
+    values = _values(rule_set, phrase)
     front = {
         "kind": "knowledge",
         "title": str(block.get("title") or rule_set.title),

@@ -13,6 +13,9 @@ from typing import Any, TypeVar
 
 from bot.core.batch import TABLE_SUFFIXES, batch_rule_set, render_batch
 from bot.core.dialogue import SESSION_KIND, FormState, ScoringDialogue, Turn
+from bot.core.firm.desk import FirmDesk
+from bot.core.firm.intents import correction_text
+from bot.core.firm.profile_command import profile_command
 from bot.core.forms import FormSpec, PolicySpec, load_forms, load_policy
 from bot.core.gate import UserGate
 from bot.core.intents import (
@@ -26,9 +29,9 @@ from bot.core.intents import (
     subscription_command,
 )
 from bot.core.policy import match_policies
-from bot.core.ports import Forgettable, SubscriptionHandler
+from bot.core.ports import Forgettable, ProfileStore, SubscriptionHandler
 from bot.core.render import render_answer, render_policies, render_result, weakest_fields
-from bot.core.scoring_port import FigureError, ScoringPort
+from bot.core.scoring_port import FigureError, ScoreOutcome, ScoringPort
 from bot.core.texts import Texts, load_texts
 from bot.core.types import Choice, Incoming, Reply
 from bot.storage.sessions import SessionStore
@@ -62,6 +65,7 @@ class CoreAssistant:
         answerer: Answerer | None,
         searcher: Searcher | None = None,
         subscriptions: SubscriptionHandler | None = None,
+        profiles: ProfileStore | None = None,
         forgettables: Sequence[Forgettable] = (),
         texts: Texts | None = None,
         forms: dict[str, FormSpec] | None = None,
@@ -87,11 +91,17 @@ class CoreAssistant:
         # of confirmations from queueing every question and dialogue step behind it.
         self._scoring_pool = ThreadPoolExecutor(scoring_threads, thread_name_prefix="innobot-score")
         self._forgettables: list[Forgettable] = [users, sessions]
+        if profiles is not None:
+            self._forgettables.append(profiles)
         for store in forgettables:
             if all(store is not known for known in self._forgettables):
                 self._forgettables.append(store)
         self._dialogue = (
             ScoringDialogue(scoring, self._texts, self._forms) if scoring is not None else None
+        )
+        self._desk = (
+            FirmDesk(profiles=profiles, scoring=scoring, texts=self._texts)
+            if profiles is not None and scoring is not None else None
         )
 
     # --- the Assistant protocol ------------------------------------------------------------------
@@ -153,8 +163,16 @@ class CoreAssistant:
             return await self._subscription(incoming, sub.name, sub.args)
         state = await self._load_state(incoming.user_key)
         if state is not None and self._dialogue is not None:
-            turn = await _run(self._dialogue.on_text, state, text)
+            corrected = correction_text(text, self._desk.vocab) if self._desk else None
+            turn = await _run(self._dialogue.on_text, state, corrected or text)
             return await self._apply(incoming, turn)
+        if self._desk is not None:
+            outcome = await self._desk.handle(incoming.user_key, text)
+            if outcome is not None:
+                if outcome.start is None:
+                    return outcome.replies
+                rule_set, opening = outcome.start
+                return outcome.replies + await self._start(incoming, rule_set, opening, quick=True)
         if matches_word(text, t.words("intent.greetings")):
             return await self._welcome(incoming)
         for command_name, words in (("score", "score_words"), ("sme", "sme_words"),
@@ -169,8 +187,17 @@ class CoreAssistant:
             statement = not is_question(text, t)
             # A named figure in the wrong unit ("研发人员3000万") starts the dialogue, which says why.
             if figures >= 2 or (statement and (figures == 1 or parsed.rejected)):
-                return await self._start(incoming, RULE_SETS["score"], text)
+                topic = await self._topic(incoming.user_key)
+                return await self._start(incoming, topic or RULE_SETS["score"], text, quick=topic is not None)
+        if self._desk is not None:
+            await self._desk.note_topic(incoming.user_key, text)
         return await self._answer(text)
+
+    async def _topic(self, user_key: str) -> str | None:
+        """The check the user last asked about: figures sent next go there."""
+        if self._desk is None:
+            return None
+        return (await self._desk.record(user_key)).context.topic
 
     async def _on_command(self, incoming: Incoming, command: Command) -> list[Reply]:
         t = self._texts
@@ -187,6 +214,10 @@ class CoreAssistant:
             return await self._start(incoming, RULE_SETS[name], command.args)
         if name in SUBSCRIPTION_COMMANDS:
             return await self._subscription(incoming, name, command.args)
+        if name == "profile":
+            if self._desk is None:
+                return [Reply(text=t.get("scoring_failed"))]
+            return await profile_command(self._desk, incoming.user_key, command.args)
         if name == "forget":
             return await self._forget(incoming)
         if name == "cancel":
@@ -282,16 +313,24 @@ class CoreAssistant:
             await _run(self._sessions.delete, user_key)
             return None
 
-    async def _start(self, incoming: Incoming, rule_set: str, text: str) -> list[Reply]:
+    async def _start(self, incoming: Incoming, rule_set: str, text: str, *, quick: bool = False) -> list[Reply]:
         if self._dialogue is None or self._scoring is None:
             return [Reply(text=self._texts.get("scoring_failed"))]
         profile = await _run(
             self._users.ensure, incoming.user_key, incoming.channel, incoming.display_name
         )
         carried = await self._load_state(incoming.user_key)
+        known: dict[str, Any] = {}
+        core: tuple[str, ...] = ()
+        if self._desk is not None:
+            known = (await self._desk.record(incoming.user_key)).figures
+            core = self._desk.core_fields(rule_set) if quick else ()
         await _run(self._scoring.prepare)
         turn = await _run(
-            self._dialogue.start, rule_set, text, needs_profile=not profile.region, carried=carried
+            functools.partial(
+                self._dialogue.start, rule_set, text, needs_profile=not profile.region,
+                carried=carried, known=known, core=core,
+            )
         )
         log.info("user %s started %s", user_tag(incoming.user_key), rule_set)
         return await self._apply(incoming, turn)
@@ -308,13 +347,20 @@ class CoreAssistant:
         await _run(self._sessions.save, key, SESSION_KIND, turn.state.to_dict())
         if turn.figures_changed:
             log.info("user %s gave fields %s", user_tag(key), ",".join(turn.figures_changed))
+            if self._desk is not None:
+                changed = {n: turn.state.figures[n] for n in turn.figures_changed if n in turn.state.figures}
+                await self._desk.remember(key, changed)
         replies = list(turn.replies)
         if turn.question is not None and self._dialogue is not None:
-            replies = await self._answer(turn.question)
-            waiting = self._dialogue.prompt(turn.state)
-            if waiting:
-                note = self._texts.get("question_during_dialogue", prompt=waiting[0].text)
-                replies.append(Reply(text=note, choices=waiting[0].choices))
+            answer = await self._answer(turn.question)
+            if turn.figures_changed:  # figures recorded and a question asked: both answered
+                replies = [*answer, *replies]
+            else:
+                replies = answer
+                waiting = self._dialogue.prompt(turn.state)
+                if waiting and not turn.score:
+                    note = self._texts.get("question_during_dialogue", prompt=waiting[0].text)
+                    replies.append(Reply(text=note, choices=waiting[0].choices))
         if turn.score:
             replies += await self._finish(incoming, turn.state)
         return replies
@@ -334,7 +380,7 @@ class CoreAssistant:
         except FigureError as exc:
             return [Reply(text=t.get("figure_error", message=str(exc))), *self._dialogue.prompt(state)]
         result = outcome.result
-        replies = [Reply(text=render_result(state.rule_set, result, self._scoring.field, t))]
+        replies = await self._result_replies(incoming, state, outcome)
         if outcome.chart_png:
             replies.append(Reply(text=t.get("chart_caption"), image_png=outcome.chart_png))
         policies = await self._policies(incoming, state.rule_set, result)
@@ -348,6 +394,17 @@ class CoreAssistant:
             ",".join(sorted(state.figures)),
         )
         return replies
+
+    async def _result_replies(self, incoming: Incoming, state: FormState, outcome: ScoreOutcome) -> list[Reply]:
+        """The verdict with gaps (and the profile's last check), or the plain result without a profile."""
+        assert self._scoring is not None
+        points = render_result(state.rule_set, outcome.result, self._scoring.field, self._texts)
+        if self._desk is None or outcome.assessment is None:
+            return [Reply(text=points)]
+        keep_layout = state.rule_set == RULE_SETS["score"]  # the points estimate keeps its own layout
+        return await self._desk.after_dialogue(
+            incoming.user_key, dict(state.figures), outcome.assessment, points if keep_layout else None
+        )
 
     async def _policies(self, incoming: Incoming, rule_set: str, result: dict[str, Any]) -> Reply | None:
         if self._searcher is None:

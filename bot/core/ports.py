@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Protocol
 
+from bot.core.firm.record import FirmRecord
 from bot.core.types import DeliveryResult, Incoming, Reply
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "FixedClock",
     "Forgettable",
     "Notifier",
+    "ProfileStore",
     "SubscriptionHandler",
     "SystemClock",
 ]
@@ -45,6 +47,22 @@ class Forgettable(Protocol):
 
     def forget_user(self, user_key: str) -> int:
         """Delete everything stored about user_key; return how many records went."""
+        ...
+
+
+class ProfileStore(Protocol):
+    """One saved firm profile (企业档案) per user, with the conversation context around it."""
+
+    def load(self, user_key: str) -> FirmRecord | None:
+        """The user's firm, or None."""
+        ...
+
+    def save(self, user_key: str, record: FirmRecord) -> None:
+        """Insert or replace the user's firm."""
+        ...
+
+    def forget_user(self, user_key: str) -> int:
+        """Delete the user's firm; how many records went."""
         ...
 
 

@@ -23,6 +23,7 @@ from bot.core.scoring_port import (
     ParseOutcome,
     ScoreOutcome,
 )
+from scoring.assessment import Assessment
 
 __all__ = ["LibraryScoring"]
 
@@ -86,19 +87,28 @@ class LibraryScoring:
             understood=understood, problems=list(parsed.problems), rejected=list(parsed.rejected)
         )
 
-    def check(self, figures: dict[str, Any]) -> None:
+    def check(self, figures: dict[str, Any]) -> list[str]:
         try:
-            scoring.validate(figures)
+            _, warnings = scoring.prepare(figures)
+        except scoring.InputError as exc:
+            raise FigureError(exc.message) from None
+        return warnings
+
+    def lookup(self, word: str) -> FieldSpec | None:
+        spec = scoring.field_spec(word.strip())
+        return None if spec is None or spec.derived and not spec.aliases else self.field(spec.name)
+
+    def assess(self, figures: dict[str, Any], rule_set: str) -> Assessment:
+        try:
+            return scoring.assess(figures, rule_set, extra_dirs=self._extra)
         except scoring.InputError as exc:
             raise FigureError(exc.message) from None
 
     def evaluate(self, figures: dict[str, Any], rule_set: str, *, chart: bool) -> ScoreOutcome:
-        try:
-            result = scoring.score(figures, rule_set=rule_set, extra_dirs=self._extra)
-        except scoring.InputError as exc:
-            raise FigureError(exc.message) from None
+        assessment = self.assess(figures, rule_set)
+        result = assessment.result
         png = self._chart(result) if chart else None
-        return ScoreOutcome(result=result.to_dict(), chart_png=png)
+        return ScoreOutcome(result=result.to_dict(), chart_png=png, assessment=assessment)
 
     def score_table(self, data: bytes, file_name: str, rule_set: str) -> BatchOutcome:
         suffix = Path(file_name).suffix.lower()

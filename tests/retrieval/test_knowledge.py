@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from retrieval.answering import ExtractiveAnswerer
-from retrieval.engine import RetrievalEngine
+from retrieval.engine import EngineConfig, RetrievalEngine
 from retrieval.errors import DocumentError
 from retrieval.knowledge import is_knowledge, process_knowledge
 from retrieval.preference import kind_preference
+from scoring.knowledge import rule_articles
 from tests.retrieval.conftest import CORPUS, make_engine
 
 ARTICLE = """---
@@ -35,8 +36,13 @@ sources:
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RetrievalEngine]:
-    """The bundled briefings and knowledge articles (the rule summaries come from bot.app)."""
-    e = make_engine(tmp_path_factory.mktemp("knowledge"))
+    """The bundled briefings, knowledge articles and the rule sets' summaries (as bot.app wires it)."""
+    config = EngineConfig(
+        data_dir=tmp_path_factory.mktemp("knowledge"), corpus_dir=CORPUS, embedder="hash",
+        generated=rule_articles,
+    )
+    e = RetrievalEngine(config)
+    e.ensure_built()
     yield e
     e.close()
 
@@ -110,9 +116,11 @@ def test_a_rules_question_is_answered_from_the_summary_with_its_citation(engine:
 
 
 def test_a_region_the_knowledge_does_not_cover_gets_the_national_rule_only(engine: RetrievalEngine) -> None:
-    ans = ExtractiveAnswerer(engine.searcher).answer("宁波的创新积分贷款贴息政策是怎样的？")
-    assert not ans.grounded and "宁波" in ans.answer and "全国性规定" in ans.answer
+    ans = ExtractiveAnswerer(engine.searcher).answer("拉萨的创新积分贷款贴息政策是怎样的？")
+    assert not ans.grounded and "拉萨" in ans.answer and "全国性规定" in ans.answer
     assert "贴息" in ans.answer and ans.citations and ans.citations[0].kind == "knowledge"
+    ans = ExtractiveAnswerer(engine.searcher).answer("西宁的高企研发费用占比要求是多少？")
+    assert not ans.grounded and "西宁" in ans.answer and "不低于4%" in ans.answer
 
 
 def test_a_rate_no_source_gives_is_declined(engine: RetrievalEngine) -> None:

@@ -26,8 +26,8 @@ def test_high_tech_article_carries_the_thresholds_and_the_article_numbers() -> N
     name, text = rendered
     assert name == "high-tech-2016.md" and text.startswith("---\nkind: knowledge")
     assert "依据：banfa 第十一条第（五）项" in text
-    bands = "5000万元以下（含）的企业，比例不低于5%；最近一年销售收入在5000万元至2亿元（含）的企业，比例不低于4%"
-    assert bands in text and "2亿元以上的企业，比例不低于3%" in text
+    bands = "5000万元以下（含）的企业研发费用占比不低于5%，最近一年销售收入5000万元至2亿元（含）的企业研发费用占比不低于4%"
+    assert bands in text and "2亿元以上的企业研发费用占比不低于3%" in text
     assert "比例不低于60%" in text and "{" not in text.split("---", 2)[2]
 
 
@@ -51,7 +51,7 @@ def test_a_changed_threshold_changes_the_article(tmp_path: Path) -> None:
     assert rendered is not None
     text = rendered[1]
     assert "职工总数的比例不低于15%" in text and "不低于10%" not in text
-    assert "3000万元以下（含）的企业，比例不低于6%" in text
+    assert "3000万元以下（含）的企业研发费用占比不低于6%" in text
 
 
 def test_a_placeholder_without_a_threshold_is_an_error(tmp_path: Path) -> None:
