@@ -23,7 +23,7 @@ from retrieval.explain import Explanation
 from retrieval.hybrid import HybridSearcher, prepare_query
 from retrieval.preference import KNOWLEDGE, kind_preference
 from retrieval.selection import Candidate, candidates, combine, rarest_terms, trim, with_subject
-from retrieval.targets import Ask, Target, detect_targets, is_subject_word
+from retrieval.targets import Ask, Target, detect_targets, is_subject_word, target_rules
 from retrieval.textutil import CJK, normalize_query
 from retrieval.types import Answer, Citation, Hit, SearchFilters
 
@@ -31,6 +31,7 @@ __all__ = ["ExtractiveAnswerer", "KeyEntities", "key_entities", "messages"]
 
 _CJK_CHAR = re.compile(f"[{CJK}]")
 _RARE_DF = 3  # a question word this rare that no passage about the subject uses: the subject lacks it
+_COMMON_SHARE = 0.12  # a word in more than this share of passages (政策, 项目) asks nothing specific
 
 
 @lru_cache(maxsize=1)
@@ -122,6 +123,8 @@ class ExtractiveAnswerer:
         if not ex.hits:
             return _decide(ex, "empty index", Answer(messages()["empty_index"], False, []))
         ents = key_entities(corr.text)
+        if not self._informative(profile, ents):
+            return _decide(ex, "bad input: too vague", self._vague(ents))
         missing = missing_entities(ents, self.searcher.catalogue, self.searcher.variants)
         if missing:
             general = self._general_rule(corr.text, missing) if set(missing) <= set(ents.places) else None
@@ -161,6 +164,34 @@ class ExtractiveAnswerer:
             return "not Chinese"
         return ""
 
+    def _informative(self, profile: QueryProfile, ents: KeyEntities) -> bool:
+        """Something specific is asked: a name, or a word that not every other passage uses."""
+        if ents.quoted or ents.names:
+            return True
+        idf = self.searcher.idf
+        skip = set(ents.places) | target_rules().generic
+        cap = max(3, int(_COMMON_SHARE * idf.n))
+        if any(len(t) >= 2 and 0 < idf.df(t) <= cap and t not in skip for t in profile.weights):
+            return True
+        return any(t not in skip for t in self._domain_terms(profile.text))
+
+    def _domain_terms(self, text: str) -> list[str]:
+        """Corpus and domain terms of 3+ characters in the question (积分贷, segmented as 积分 + 贷)."""
+        vocab = self.searcher.variants.vocabulary
+        found = [text[i : i + n] for n in range(6, 2, -1) for i in range(len(text) - n + 1) if text[i : i + n] in vocab]
+        return [t for t in found if not any(t != o and t in o for o in found)]
+
+    def _vague(self, ents: KeyEntities) -> Answer:
+        """A vague question: say what the briefings hold about its place, or how to ask."""
+        msg = messages()
+        for place in ents.places:
+            hits = self.searcher.search(place, 8, SearchFilters(regions=(place,)))
+            titles = "、".join(f"《{h.title}》" for h in _distinct(hits)[:3])
+            if titles:
+                return Answer(msg["vague_place"].format(place=place, titles=titles), False,
+                              [Citation.from_hit(h) for h in _distinct(hits)[:3]])
+        return Answer(msg["vague"], False, [])
+
     def _local(self, text: str, hits: list[Hit], ents: KeyEntities) -> list[Hit]:
         """Passages about the question's places and names; searched by region when top-k has none."""
         pool = list(hits)
@@ -180,9 +211,11 @@ class ExtractiveAnswerer:
         pool = local or ex.hits
         ask = detect_targets(text, idf)
         ex.targets = ask.targets
+        keep = (*ents.quoted, *ents.names, *rarest_terms(profile, idf, ents.places),
+                *[t for t in self._domain_terms(text) if t not in ents.places][:2])
         # rules beat news for rules questions: the preferred kind wins near-ties, never far gaps
         prefer = kind_preference(text, names_place=bool(ents.places))
-        ranked = candidates(profile, ask, pool, idf, ents.places)
+        ranked = candidates(profile, ask, pool, idf, ents.places, tuple(dict.fromkeys(keep)))
         ex.candidates = sorted(
             (replace(c, score=c.score + prefer.bonus(c.hit.kind)) for c in ranked), key=lambda c: -c.score
         )
@@ -191,7 +224,7 @@ class ExtractiveAnswerer:
         best = ex.candidates[0]
         uncovered = [
             t for t in rarest_terms(profile, idf, ents.places, n=3)
-            if idf.df(t) <= _RARE_DF and local and is_subject_word(t, text)
+            if idf.df(t) <= _RARE_DF and local
             and not any(in_hits(a, local) for a in (t, *profile.alternatives.get(t, ())))
         ]
         # a rules question about a term no passage ever uses (注册资本): no rule covers it
@@ -204,7 +237,7 @@ class ExtractiveAnswerer:
             text_ = messages()["partial_term"].format(said=said, what=uncovered[0])
             return _decide(ex, f"subject found, '{uncovered[0]}' not said about it", self._with_sources(text_, pool))
         if ask.strict:
-            bar = max(self.min_coverage, 0.6 * best.coverage)  # a held value off the subject is no answer
+            bar = max(0.2, 0.6 * best.coverage)  # a held value far off the subject is no answer
             holding = [c for c in ex.candidates if c.holds and c.coverage >= bar]
             if not holding:
                 said = self._said(best, ents)
@@ -231,9 +264,10 @@ class ExtractiveAnswerer:
             picked, text = [best], best.hit.text
         elif len(picked) == 1:
             text = with_subject(best, ents.all, int(self.max_chars * 1.3))
-            text = trim(text, ask, idf, keep, self.max_chars, best.clauses)
+            text = trim(text, ask, idf, keep, self.max_chars, best.clauses, profile)
         else:
-            text = "".join(trim(c.text, ask, idf, keep, self.max_chars // 2 + 20, c.clauses) for c in picked)
+            limit = self.max_chars // 2 + 20
+            text = "".join(trim(c.text, ask, idf, keep, limit, c.clauses, profile) for c in picked)
         if text.endswith(("；", ";", "，", ",", "：", ":")):
             text = text[:-1] + "。"
         bar = max(self.min_coverage, 0.75 * best.coverage)

@@ -20,7 +20,7 @@ from retrieval.store import ChunkRow, CorpusStore
 from retrieval.tagging import gazetteer
 from retrieval.textutil import content_tokens, match_key, normalize_query, tokenize
 from retrieval.types import Hit, SearchFilters
-from retrieval.variants import QueryVariants
+from retrieval.variants import QueryVariants, domain_vocabulary
 
 if TYPE_CHECKING:
     from retrieval.dense import ChromaIndex
@@ -144,7 +144,7 @@ class HybridSearcher:
                 bm25.build(self.store.chunk_tokens())
                 bm25.save(self._bm25_dir, generation)
             self._idf = IdfTable(bm25.df, bm25.size)
-            self._variants = QueryVariants(bm25.df.keys())
+            self._variants = QueryVariants(domain_vocabulary(bm25.df.keys()))
             self._catalogue = CatalogueView(
                 frozenset(g for r in rows for g in r.regions),
                 "\n".join(match_key(r.title + "\n" + r.text) for r in rows),
@@ -214,7 +214,7 @@ class HybridSearcher:
                 return []
         try:
             vector = self.dense.embedder.encode([query])[0]
-            found = self.dense.query(vector, n, allowed)
+            found = self.dense.query(vector, n, allowed, size=len(self._rows))
         except Exception as exc:  # server down, corrupt collection: answer from BM25 alone
             log.warning("dense leg unavailable, using BM25 only: %s", type(exc).__name__)
             return []

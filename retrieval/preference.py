@@ -50,7 +50,7 @@ def kind_preference(question: str, names_place: bool = False) -> KindPreference:
         return KindPreference(KNOWLEDGE, rules=True)
     if is_news and not is_rule:
         return KindPreference(BRIEFING)
-    return KindPreference("" if is_rule else BRIEFING, weight=0.0 if is_rule else 0.1, rules=is_rule)
+    return KindPreference("" if is_rule else BRIEFING, weight=0.0 if is_rule else 0.15, rules=is_rule)
 
 
 def missing_measure(question: str, answer: str, alternatives: dict[str, tuple[str, ...]]) -> str | None:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from retrieval.evidence import IdfTable, QueryProfile, score_text
-from retrieval.targets import Ask, holds, match, target_rules
+from retrieval.targets import Ask, holds, is_subject_word, match, target_rules
 from retrieval.textutil import match_key, sentences
 from retrieval.types import Hit
 
@@ -15,6 +15,8 @@ __all__ = ["Candidate", "candidates", "combine", "rarest_terms", "trim", "with_s
 _CLAUSE = re.compile(r"(?<=[，,；;：:])")
 _TOPIC_DISCOUNT = 0.6
 _RANK_STEP = 0.03
+_MIN_COVERAGE = 0.12
+_HEADING_CHARS = 16
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,13 @@ def _topic_profile(profile: QueryProfile, pool: list[str]) -> QueryProfile:
 
 
 def candidates(
-    profile: QueryProfile, ask: Ask, hits: list[Hit], idf: IdfTable, places: tuple[str, ...]
+    profile: QueryProfile, ask: Ask, hits: list[Hit], idf: IdfTable, places: tuple[str, ...],
+    keep: tuple[str, ...] = (),
 ) -> list[Candidate]:
-    """Every sentence and neighbouring pair of the passages, scored; best first."""
+    """Every sentence and neighbouring pair of the passages, scored; best first.
+
+    `keep`: the question's rarest terms and names; a sentence that carries them all is preferred."""
+    keep_keys = [match_key(k) for k in keep]
     split = [sentences(h.text) for h in hits]
     topical = _topic_profile(profile, [s for sents in split for s in sents])
     strict = ask.strict
@@ -64,6 +70,8 @@ def candidates(
                     continue
                 text = "".join(sents[i : i + span])
                 plain = score_text(profile, text, context=hit.title)
+                if plain.coverage < _MIN_COVERAGE:
+                    continue  # shares too little of the question to be chosen or quoted
                 focused = score_text(topical, text, context=hit.title)
                 found = [m for m in (match(t, text, idf, places) for t in strict) if m is not None]
                 held = len(found)
@@ -71,6 +79,10 @@ def candidates(
                 bonus = 0.5 * held / len(strict) + 0.3 * sum(f for _, f in found) / len(strict) if strict else 0.0
                 if ask.has("list") and "、" in text:
                     bonus += 0.15
+                if keep_keys and all(k in match_key(text) for k in keep_keys):
+                    bonus += 0.2
+                if len(text) < _HEADING_CHARS:
+                    bonus -= 0.2  # "二是创新优化“宁科贷”。": a heading names the topic, it does not answer
                 score = focused.score + bonus - _RANK_STEP * rank - 0.05 * (span - 1)
                 out.append(Candidate(text, hit, rank, i, span, plain.coverage, score, ok, held,
                                      tuple(c for c, _ in found)))
@@ -94,25 +106,31 @@ def with_subject(chosen: Candidate, entities: tuple[str, ...], limit: int) -> st
 
 
 def rarest_terms(profile: QueryProfile, idf: IdfTable, places: tuple[str, ...], n: int = 1) -> list[str]:
-    """The question's rarest corpus words (not places): the answer must not lose them."""
+    """The question's rarest corpus nouns (not places, not question forms): the answer must not lose them."""
     place_keys = {match_key(p) for p in places}
-    known = [t for t in profile.weights if len(t) >= 2 and idf.df(t) > 0 and t not in place_keys]
+    known = [
+        t for t in profile.weights
+        if len(t) >= 2 and idf.df(t) > 0 and t not in place_keys and is_subject_word(t, profile.text)
+    ]
     return sorted(known, key=lambda t: -idf(t))[:n]
 
 
-def trim(text: str, ask: Ask, idf: IdfTable, keep: list[str], limit: int, values: tuple[str, ...] = ()) -> str:
+def trim(
+    text: str, ask: Ask, idf: IdfTable, keep: list[str], limit: int,
+    values: tuple[str, ...] = (), profile: QueryProfile | None = None,
+) -> str:
     """Shorten to the clauses that matter, never dropping the asked value or the rarest term."""
     text = text.strip()
     if len(text) <= limit:
         return text
     clauses = [c for c in _CLAUSE.split(text) if c]
-    value_keys = [match_key(v) for v in values if v.strip()]
-    must = {
+    value_keys = [match_key(v) for v in values if v.strip() and len(v) <= limit]
+    held = {
         i for i, c in enumerate(clauses)
         if any(v and (v in match_key(c) or match_key(c) in v) for v in value_keys)
         or (not value_keys and any(holds(t, c, idf) for t in ask.strict))
-        or any(match_key(k) in match_key(c) for k in keep)
     }
+    rare = {i for i, c in enumerate(clauses) if any(match_key(k) in match_key(c) for k in keep)}
     best, best_score = "", -1.0
     for i in range(len(clauses)):
         span = ""
@@ -120,8 +138,10 @@ def trim(text: str, ask: Ask, idf: IdfTable, keep: list[str], limit: int, values
             if len(span) + len(clauses[j]) > limit and span:
                 break
             span += clauses[j]
-            covered = sum(1 for m in must if i <= m <= j)
-            score = covered * 10 - len(span) / 1000
+            key = match_key(span)
+            terms = sum(w for t, w in profile.weights.items() if t in key) / profile.total if profile else 0.0
+            score = (10 * sum(1 for m in held if i <= m <= j) + 3 * any(i <= m <= j for m in rare)
+                     + terms - len(span) / 1000)
             if score > best_score:
                 best, best_score = span, score
     best = best.strip().rstrip("，,；;：:")
@@ -141,7 +161,10 @@ def combine(first: Candidate, ranked: list[Candidate], ask: Ask, limit: int) -> 
             break
         if c.span != 1 or any(c.text in p.text or p.text in c.text for p in picked):
             continue
-        adds = c.held > max(p.held for p in picked) or (ask.has("list") and "、" in c.text)
+        if ask.has("list"):  # more of the same list: its neighbours in the same passage
+            adds = c.holds and c.hit.chunk_id == first.hit.chunk_id and abs(c.index - first.index) <= 2
+        else:
+            adds = c.held > max(p.held for p in picked)
         new = len(set(match_key(c.text)) - used) / max(len(c.text), 1)
         if adds and new > 0.5 and total + len(c.text) <= limit:
             picked.append(c)

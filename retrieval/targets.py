@@ -11,7 +11,8 @@ import yaml
 
 from retrieval.evidence import IdfTable, synonyms
 from retrieval.tagging import gazetteer
-from retrieval.textutil import match_key, stopwords
+from retrieval.textutil import CJK, match_key, stopwords
+from retrieval.variants import variant_rules
 
 __all__ = ["Ask", "Target", "detect_targets", "holds", "is_subject_word", "match", "target_rules"]
 
@@ -84,6 +85,7 @@ class Target:
     unit: str | None = None
     counter: str | None = None
     cls: str | None = None
+    asked: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """JSON shape for `ask --explain`."""
@@ -139,10 +141,12 @@ def _content(words: list[str], rules: Rules) -> list[str]:
 
 def _noun_before(question: str, start: int, rules: Rules) -> list[str]:
     """The noun phrase before the cue, closest word first ("余额超过多少" -> 余额; verbs skipped)."""
-    tagged = _tagged(_BOUNDARY.split(question[:start])[-1])
+    # a trailing copula glues onto the noun when segmenting ("积分贷是" -> 贷是): cut it first
+    tagged = _tagged(re.sub(r"(?:是|为|有|在|叫)+$", "", _BOUNDARY.split(question[:start])[-1]))
     out: list[str] = []
+    domain = variant_rules().domain_terms
     for w, tag in reversed(tagged):
-        nounish = tag.startswith(_NOUNISH) and not tag.startswith("ns")
+        nounish = (tag.startswith(_NOUNISH) and not tag.startswith("ns")) or w in domain
         if not out and not nounish:
             if tag.startswith(("uj",)) and out:
                 break
@@ -159,9 +163,12 @@ def _noun_before(question: str, start: int, rules: Rules) -> list[str]:
 def _noun_after(question: str, end: int, rules: Rules) -> list[str]:
     """The noun phrase after the cue, head (its last noun) first: "多少个农业社会化科技服务站" -> 服务站."""
     run: list[tuple[str, str]] = []
-    for w, tag in _tagged(_BOUNDARY.split(question[end:])[0]):
-        if tag.startswith(("q", "m")) and not run:
-            continue  # the counter itself
+    tail = _BOUNDARY.split(question[end:])[0]
+    if tail[:1] and tail[0] in rules.counters:
+        tail = tail[1:]  # the counter itself ("多少项是…" would segment as 项是)
+    for w, tag in _tagged(tail):
+        if not run and (tag.startswith(("q", "m", "v", "r", "d", "p")) or w in stopwords()):
+            continue  # the counter, a copula or an adverb before the noun
         if tag.startswith(_STOP_TAGS) or len(run) == 4:
             if w == "的" and not any(_useful(x, rules) and t.startswith(_NOUNISH) for x, t in run):
                 run = []
@@ -214,29 +221,46 @@ def _target(rule: TargetRule, question: str, m: re.Match[str], rules: Rules, pla
         if after and not any(a in after[0] for a in rules.units.get(unit or "", ((), None))[0]):
             unit = None  # "多少积分": the noun after the cue is what is counted
     cls = None
-    if rule.kind == "name" and cue_words:
-        cls = cue_words[-1]  # 银行 in 哪家银行: the answer names a bank
+    if rule.kind == "name" and cue_words and cue_words[-1] not in rules.generic:
+        cls = cue_words[-1]  # 银行 in 哪家银行: the answer names a bank (机构 names anything)
     if rule.kind not in ("rate", "cap", "quantity"):
         cue_words = []  # 时候, 银行: words of the question form, not the thing asked about
     anchors = [w for w in (*cue_words, *after, *before) if match_key(w) not in places]
     noun = "".join(reversed(before)) + "".join(reversed(after)) or "".join(cue_words)
     if rule.kind in ("rate", "cap") and cue not in noun:
         noun += cue
-    return Target(rule.kind, cue, noun, tuple(dict.fromkeys(anchors)), unit, counter, cls)
+    # the thing asked: the noun after the cue ("多少科技创新专项资金"), else the one before it
+    asked = [w for w in (after or before or cue_words) if match_key(w) not in places]
+    return Target(rule.kind, cue, noun, tuple(dict.fromkeys(anchors)), unit, counter, cls, tuple(asked))
 
 
 def _required(target: Target, idf: IdfTable | None) -> tuple[str, ...]:
     """The asked noun's head (closest to the cue) and its rarest word: one must sit with the value."""
-    if not target.anchors:
+    words = target.asked or target.anchors
+    if not words:
         return ()
-    known = [a for a in target.anchors if idf is None or idf.df(a.lower()) > 0] or list(target.anchors)
-    rare = sorted(known[1:], key=lambda a: -idf(a.lower()))[:2] if idf is not None else known[1:3]
+    if target.kind == "name" and idf is not None and len(words[0]) >= 2 and idf.df(words[0].lower()) == 0:
+        return (words[0],)  # the asked thing itself (管理人) is a word no briefing uses
+    known = [a for a in words if idf is None or idf.df(a.lower()) > 0] or list(words)
+    if idf is None:
+        return tuple(dict.fromkeys(known[:3]))
+    cap = max(3, int(0.08 * idf.n))  # 科技, 企业: too common to tie a value to the asked thing
+    rare = sorted((a for a in known[1:] if idf.df(a.lower()) <= cap), key=lambda a: -idf(a.lower()))[:2]
     return tuple(dict.fromkeys((known[0], *rare)))
 
 
-def _segments(text: str, scope: str) -> list[str]:
-    pattern = _CLAUSES if scope == "clause" else _SENTENCES
-    return [s for s in pattern.split(text) if s.strip()]
+def _segments(text: str, scope: str) -> list[tuple[str, str]]:
+    """(segment, its context): a clause is read with the two clauses before it in the same sentence."""
+    if scope != "clause":
+        return [(s, s) for s in _SENTENCES.split(text) if s.strip()]
+    out: list[tuple[str, str]] = []
+    for sent in _SENTENCES.split(text):
+        before: list[str] = []
+        for clause in _CLAUSES.split(sent):
+            if clause.strip():
+                out.append((clause, "".join(before[-2:]) + clause))
+                before.append(clause)
+    return out
 
 
 def _value_in(rule: TargetRule, target: Target, seg: str, question_places: frozenset[str]) -> bool:
@@ -244,15 +268,21 @@ def _value_in(rule: TargetRule, target: Target, seg: str, question_places: froze
     if rule.value == "@place":
         return any(p not in question_places for p in gazetteer().mentions(seg))
     if rule.value == "@name":
-        return bool(_NAME_VALUE.search(seg)) and (target.cls is None or target.cls in seg)
+        if target.cls is None:
+            return bool(_NAME_VALUE.search(seg))
+        # a named bank, not "万元银行贷款": the class word ends a name, not a modifier
+        named = rf"(?<![\d元万亿的向与和等各家])[{CJK}]{{2,}}?{re.escape(target.cls)}(?!贷款|贷|产品)"
+        return bool(re.search(named, seg))
     if not rule.value:
         return True
+    if rule.kind == "quantity" and target.anchors and re.search(
+        rf"\d+(?:\.\d+)?\s*(?:万|亿)?\s*{re.escape(target.anchors[0])}", seg
+    ):
+        return True  # "30积分": the figure counts the asked noun itself
     if not re.search(rule.value, seg):
         return False
     if rule.kind != "quantity":
         return True
-    if target.anchors and re.search(rf"\d+(?:\.\d+)?\s*(?:万|亿)?\s*{re.escape(target.anchors[0])}", seg):
-        return True  # "30积分": the figure counts the asked noun itself
     if target.counter:
         counter = rules.counters if target.counter == "个" else target.counter  # 个 is any counter
         counted = rf"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*(?:万|亿)?\s*(?:余|多)?\s*[{counter}]"
@@ -272,13 +302,17 @@ def match(
     places = frozenset(question_places)
     syn = synonyms()
     best: tuple[str, float] | None = None
-    for seg in _segments(text, rule.scope):
+    for seg, context in _segments(text, rule.scope):
         if not _value_in(rule, target, seg, places):
             continue
-        key = match_key(seg)
-        if required and not any(match_key(a) in key or any(s in key for s in syn.get(a, ())) for a in required):
+        key = match_key(context)
+        present = [match_key(a) in key or any(s in key for s in syn.get(a, ())) for a in required]
+        # a list names its own noun whole (认定条件, not only 条件); other values sit by one of its words
+        if required and not (all(present) if target.kind == "list" else any(present)):
             continue
-        fit = sum(match_key(a) in key for a in target.anchors) / max(len(target.anchors), 1)
+        own = match_key(seg)
+        fit = sum(match_key(a) in own for a in target.anchors) / max(len(target.anchors), 1)
+        fit += 0.5 * any(match_key(a) in own for a in required[:1])  # the asked noun right at the value
         if best is None or fit > best[1]:
             best = (seg, fit)
     return best

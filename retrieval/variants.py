@@ -12,7 +12,7 @@ import yaml
 
 from retrieval.textutil import CJK
 
-__all__ = ["Correction", "QueryVariants", "variant_rules"]
+__all__ = ["Correction", "QueryVariants", "domain_vocabulary", "variant_rules"]
 
 _CJK_RUN = re.compile(rf"[{CJK}]+")
 
@@ -45,6 +45,17 @@ def variant_rules() -> VariantRules:
     )
 
 
+def domain_vocabulary(index_tokens: Collection[str]) -> frozenset[str]:
+    """Index tokens plus the domain terms of the data files (tag keywords, synonym groups)."""
+    from retrieval.evidence import synonyms
+    from retrieval.tagging import tag_rules
+
+    words = set(index_tokens) | set(variant_rules().domain_terms) | set(synonyms())
+    for keywords in tag_rules().keywords.values():
+        words.update(keywords)
+    return frozenset(words)
+
+
 @dataclass(frozen=True)
 class Correction:
     """A question as typed, as read, and each replacement made (typed -> read)."""
@@ -66,6 +77,7 @@ class QueryVariants:
     def __init__(self, vocabulary: Collection[str], rules: VariantRules | None = None) -> None:
         self.rules = rules or variant_rules()
         self.vocabulary = frozenset(vocabulary)
+        self._cache: dict[str, Correction] = {}
         self._masked: dict[str, set[str]] = {}
         for term in self.vocabulary:
             if 3 <= len(term) <= 8 and _CJK_RUN.fullmatch(term):
@@ -80,7 +92,16 @@ class QueryVariants:
             self._masked.setdefault(term[:k] + "?" + term[k + 1 :], set()).add(term)
 
     def correct(self, question: str) -> Correction:
-        """Colloquial forms first, then one-character typos of corpus and domain terms."""
+        """Colloquial forms first, then one-character typos of corpus and domain terms (memoised)."""
+        hit = self._cache.get(question)
+        if hit is None:
+            hit = self._correct(question)
+            if len(self._cache) >= 2048:
+                self._cache.clear()
+            self._cache[question] = hit
+        return hit
+
+    def _correct(self, question: str) -> Correction:
         text, fixes = self._colloquial(question)
         out: list[str] = []
         pos = 0

@@ -11,7 +11,7 @@ from scoring.errors import InputError, ParseError, RuleSetError, ScoringError
 from scoring.fields import FIELDS, KEY_FIELDS, FieldSpec, field_spec, format_value
 from scoring.loader import available_rule_sets, load_rule_set
 from scoring.model import HighTechRuleSet, PointsRuleSet, RuleSet, TechSmeRuleSet
-from scoring.parser import ParsedFigures, ParsedItem, parse_figures
+from scoring.parser import ParsedFigures, ParsedItem, parse_answer, parse_figures
 from scoring.results import (
     CheckResult,
     ConditionResult,
@@ -53,6 +53,7 @@ __all__ = [
     "field_spec",
     "format_value",
     "load_rule_set",
+    "parse_answer",
     "parse_figures",
     "prepare",
     "render_chart",
@@ -97,8 +98,9 @@ def score_table(
     rule_set: str | RuleSet = "cn-ref-2024",
     *,
     extra_dirs: Sequence[Path] = (),
+    data_year: int | None = None,
 ) -> BatchResult:
     """Batch-score a DataFrame or a CSV/XLSX file; write the result with ``.write(path)``."""
     from scoring.batch import score_table as _score_table
 
-    return _score_table(table, rule_set, extra_dirs=extra_dirs)
+    return _score_table(table, rule_set, extra_dirs=extra_dirs, data_year=data_year)

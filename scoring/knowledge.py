@@ -65,8 +65,9 @@ def _bands(cond: Condition, phrase: str, joiner: str = "；") -> str:
     return joiner.join(out)
 
 
-def _steps(field: str, steps: Sequence[Step]) -> str:
-    """`30%及以上得20分，25%（含）至30%得16分，…，不足10%得0分` from a step table."""
+def _steps(field: str, steps: Sequence[Step], label: str = "") -> str:
+    """`科技人员占比30%及以上得20分，科技人员占比25%（含）至30%得16分，…` from a step table
+    (each clause names what it scores, so one clause answers on its own)."""
     out: list[str] = []
     upper: float | None = None
     last: float | None = None
@@ -75,25 +76,26 @@ def _steps(field: str, steps: Sequence[Step]) -> str:
         pts = f"得{_num(step.s)}分"
         if step.op is None:
             below = f"不足{format_threshold(field, last)}" if last is not None else "其他情况"
-            out.append(below + pts)
+            out.append(label + below + pts)
             continue
         t = format_threshold(field, step.threshold)
         if upper is None:
-            out.append(f"{t}及以上{pts}")
+            out.append(f"{label}{t}及以上{pts}")
         elif counted and upper - step.threshold == 1:
-            out.append(f"{t}{pts}")
+            out.append(f"{label}{t}{pts}")
         else:
-            out.append(f"{t}（含）至{format_threshold(field, upper)}{pts}")
+            out.append(f"{label}{t}（含）至{format_threshold(field, upper)}{pts}")
         upper = last = step.threshold
     return "，".join(out)
 
 
-def _tree_values(prefix: str, tree: Mapping[str, Any], out: dict[str, str]) -> None:
+def _tree_values(prefix: str, tree: Mapping[str, Any], labels: Mapping[str, str], out: dict[str, str]) -> None:
     for key in ("max_of", "first_of"):
         for sub in tree.get(key) or []:
-            _tree_values(prefix, sub, out)
+            _tree_values(prefix, sub, labels, out)
     if "field" in tree:
-        out[f"{prefix}.{tree['field']}"] = _steps(tree["field"], tree["steps"].steps)
+        field = tree["field"]
+        out[f"{prefix}.{field}"] = _steps(field, tree["steps"].steps, str(labels.get(field, "")))
 
 
 def _condition_values(conds: Sequence[Condition], phrase: tuple[str, str], out: dict[str, str]) -> None:
@@ -106,7 +108,7 @@ def _condition_values(conds: Sequence[Condition], phrase: tuple[str, str], out: 
                 out[f"{cond.field}.complement"] = format_threshold(cond.field, 100 - cond.value)
 
 
-def _values(rule_set: RuleSet, phrase: tuple[str, str]) -> dict[str, str]:
+def _values(rule_set: RuleSet, phrase: tuple[str, str], labels: Mapping[str, str]) -> dict[str, str]:
     """Placeholder → text, from the compiled rule set."""
     out: dict[str, str] = {}
     if isinstance(rule_set, HighTechRuleSet):
@@ -121,7 +123,7 @@ def _values(rule_set: RuleSet, phrase: tuple[str, str]) -> dict[str, str]:
         for part in rule_set.parts:
             out[f"{part.id}.max"] = _num(part.max)
             out[f"label.{part.id}"] = part.label
-            _tree_values(part.id, part.rule, out)
+            _tree_values(part.id, part.rule, labels, out)
         out["total_max"] = _num(sum(p.max for p in rule_set.parts))
         out["pass_score"] = _num(rule_set.pass_score)
         out["label.score_route"] = rule_set.score_route[1]
@@ -146,7 +148,8 @@ def render_rule_article(rule_set: RuleSet) -> tuple[str, str] | None:
     if not isinstance(block, Mapping):
         return None
     phrase = (str(block.get("band_phrase") or "{range}的，不低于{value}"), str(block.get("band_joiner") or "；"))
-    values = _values(rule_set, phrase)
+    labels = block.get("step_labels") or {}
+    values = _values(rule_set, phrase, labels if isinstance(labels, Mapping) else {})
     front = {
         "kind": "knowledge",
         "title": str(block.get("title") or rule_set.title),

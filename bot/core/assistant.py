@@ -28,6 +28,7 @@ from bot.core.intents import (
     parse_command,
     subscription_command,
 )
+from bot.core.pending import PendingPrompts, is_no, is_yes
 from bot.core.policy import match_policies
 from bot.core.ports import Forgettable, ProfileStore, SubscriptionHandler
 from bot.core.render import render_answer, render_policies, render_result, weakest_fields
@@ -90,6 +91,7 @@ class CoreAssistant:
         # Scoring + chart rendering is CPU-heavy (~0.3 s a chart): its own small pool keeps a burst
         # of confirmations from queueing every question and dialogue step behind it.
         self._scoring_pool = ThreadPoolExecutor(scoring_threads, thread_name_prefix="innobot-score")
+        self._pending = PendingPrompts()  # an open "/forget: 确认/取消?" per user
         self._forgettables: list[Forgettable] = [users, sessions]
         if profiles is not None:
             self._forgettables.append(profiles)
@@ -161,11 +163,23 @@ class CoreAssistant:
         sub = subscription_command(text, t)
         if sub is not None:
             return await self._subscription(incoming, sub.name, sub.args)
+        if self._pending.peek(incoming.user_key, "forget") is not None:
+            self._pending.clear(incoming.user_key)
+            if is_yes(text) or is_no(text):
+                return await self._forget(incoming) if is_yes(text) else [Reply(text=t.get("forget_kept"))]
+        if self._subscriptions is not None:  # "重庆" typed at the subscription flow's 地区 prompt
+            answered = await self._subscriptions.answer_prompt(incoming, text)
+            if answered is not None:
+                return answered
         state = await self._load_state(incoming.user_key)
         if state is not None and self._dialogue is not None:
             corrected = correction_text(text, self._desk.vocab) if self._desk else None
             turn = await _run(self._dialogue.on_text, state, corrected or text)
             return await self._apply(incoming, turn)
+        if self._subscriptions is not None:  # "把成都那个改成每周五下午3点"
+            edited = await self._subscriptions.edit(incoming, text)
+            if edited is not None:
+                return edited
         if self._desk is not None:
             outcome = await self._desk.handle(incoming.user_key, text)
             if outcome is not None:
@@ -202,6 +216,9 @@ class CoreAssistant:
     async def _on_command(self, incoming: Incoming, command: Command) -> list[Reply]:
         t = self._texts
         name = command.name
+        self._pending.clear(incoming.user_key)
+        if self._subscriptions is not None and name not in SUBSCRIPTION_COMMANDS:
+            self._subscriptions.leave(incoming.user_key)
         if name == "start":
             return await self._welcome(incoming)
         if name == "help":
@@ -219,7 +236,7 @@ class CoreAssistant:
                 return [Reply(text=t.get("scoring_failed"))]
             return await profile_command(self._desk, incoming.user_key, command.args)
         if name == "forget":
-            return await self._forget(incoming)
+            return await self._ask_forget(incoming)
         if name == "cancel":
             if await self._load_state(incoming.user_key) is None:
                 return [Reply(text=t.get("nothing_to_cancel"))]
@@ -230,6 +247,11 @@ class CoreAssistant:
     async def _on_callback(self, incoming: Incoming, data: str) -> list[Reply]:
         if data.startswith("sub:"):
             return await self._subscription(incoming, "callback", data)
+        if data in ("forget:yes", "forget:no"):
+            if self._pending.peek(incoming.user_key, "forget") is None:
+                return [Reply(text=self._texts.get("stale_choice"))]
+            self._pending.clear(incoming.user_key)
+            return await self._forget(incoming) if data == "forget:yes" else [Reply(text=self._texts.get("forget_kept"))]
         if data.startswith("cmd:"):
             return await self._on_command(incoming, Command(name=data[4:], args=""))
         if data.startswith("f:") and self._dialogue is not None:
@@ -287,6 +309,15 @@ class CoreAssistant:
             return [Reply(text=self._texts.get("subscriptions_unavailable"))]
         await _run(self._users.ensure, incoming.user_key, incoming.channel, incoming.display_name)
         return await self._subscriptions.handle(incoming, command, args)
+
+    async def _ask_forget(self, incoming: Incoming) -> list[Reply]:
+        """/forget cannot be undone: say what goes and wait for 确认 (or 取消)."""
+        subs = 0
+        if self._subscriptions is not None:
+            subs = await _run(self._subscriptions.count, incoming.user_key)
+        self._pending.ask(incoming.user_key, "forget")
+        buttons = ((Choice("确认删除", "forget:yes"), Choice("取消", "forget:no")),)
+        return [Reply(text=self._texts.get("forget_confirm", subs=subs), choices=buttons)]
 
     async def _forget(self, incoming: Incoming) -> list[Reply]:
         total = 0

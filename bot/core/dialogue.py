@@ -6,11 +6,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.core.figures import plain_number, unit_problem
+from bot.core.figures import answer_parts, plain_number, unit_problem
 from bot.core.firm.intents import split_question
 from bot.core.firm.vocab import load_vocab
 from bot.core.forms import FormSpec
 from bot.core.intents import is_question, matches_word
+from bot.core.places import load_places
 from bot.core.scoring_port import FieldSpec, FigureError, ParsedFigure, ParseOutcome, ScoringPort
 from bot.core.texts import Texts
 from bot.core.types import Choice, Reply
@@ -225,11 +226,10 @@ class ScoringDialogue:
             # figures (or a command word) instead of a region: never stored as the profile
             state.stage = "collect"
             return self._set_figures(state, accepted, notes)
-        words = [w for w in _PART_SPLIT.split(text.strip(" 。.")) if w]
-        region = words[0][:50] if words else None
-        industry = " ".join(words[1:])[:50] or None
+        region, industry = read_profile(text)
         state.stage = "collect"
-        shown = "，".join(w for w in (region, industry) if w)
+        where = load_places().describe(region) if region else None
+        shown = "，".join(w for w in (where, industry) if w)
         replies = [Reply(text=t.get("profile_saved", profile=shown))] if shown else []
         replies.extend(self._advance(state))
         return Turn(state=state, replies=replies, profile=(region, industry))
@@ -324,7 +324,7 @@ class ScoringDialogue:
     ) -> tuple[list[ParsedFigure], list[str]]:
         """"3000万" or "3000 2800" answering the fields just asked, in order."""
         targets = [n for n in state.asked if n not in state.figures]
-        parts = [p for p in _PART_SPLIT.split(text.strip(" 。.")) if p]
+        parts = answer_parts(text)
         if not targets or not parts or len(parts) > len(targets):
             return [], problems
         found: list[ParsedFigure] = []
@@ -437,3 +437,15 @@ class ScoringDialogue:
             Choice(t.get("cancel_label"), "f:cancel"),
         )
         return Reply(text="\n".join(lines), choices=(row,))
+
+
+def read_profile(text: str) -> tuple[str | None, str | None]:
+    """(region, industry) from "泸州 白酒": the region is a gazetteer place wherever it stands."""
+    places = load_places()
+    words = [w for w in _PART_SPLIT.split(text.strip(" 。.")) if w]
+    region = next((r for w in words if (r := places.resolve(w)) is not None), None)
+    if region is None:
+        found = places.find(text)
+        region = found[0][1] if found else None
+    rest = [w for w in words if places.resolve(w) is None and not places.find(w)]
+    return region, " ".join(rest)[:50] or None

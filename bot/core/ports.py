@@ -41,6 +41,22 @@ class SubscriptionHandler(Protocol):
         """command is "subscribe" | "unsubscribe" | "subs" | "digest" | "callback" (args = data)."""
         ...
 
+    async def answer_prompt(self, incoming: Incoming, text: str) -> list[Reply] | None:
+        """Text answering the subscription question just asked ("重庆" at 地区？); else None."""
+        ...
+
+    async def edit(self, incoming: Incoming, text: str) -> list[Reply] | None:
+        """A plain-word subscription edit ("把成都那个改成每周五下午3点"); else None."""
+        ...
+
+    def leave(self, user_key: str) -> None:
+        """The user moved on to another command: drop any open subscription question."""
+        ...
+
+    def count(self, user_key: str) -> int:
+        """Active subscriptions of the user (named in /forget's confirmation)."""
+        ...
+
 
 class Forgettable(Protocol):
     """Anything that stores data about a user; /forget calls every one of them."""

@@ -128,12 +128,17 @@ class LibraryScoring:
             except Exception as exc:  # a corrupt upload (bad zip, broken XML …) is the user's file
                 log.warning("uploaded table unreadable: %s", type(exc).__name__)
                 raise FigureError("文件已损坏或格式不对，请另存为 CSV 或 XLSX 后重试。") from None
+        skipped: dict[str, int] = {}
+        for _row, reason in result.report.skipped:
+            skipped[reason] = skipped.get(reason, 0) + 1
         return BatchOutcome(
             rule_set=rule_set,
             rows=len(result.table),
             errors=[(e.row, e.message) for e in result.errors],
             document=document,
             document_name=f"评分结果_{stem}.xlsx",
+            skipped=tuple(skipped.items()),
+            ignored=tuple(result.report.ignored),
         )
 
     def _chart(self, result: Any) -> bytes:

@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, create_engine, event
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    event,
+    inspect,
+    text,
+)
 from sqlalchemy.engine import Connection, Engine
 
 __all__ = ["metadata", "Database", "Migration", "MIGRATIONS"]
@@ -22,8 +33,25 @@ schema_version = Table(
 
 Migration = tuple[int, str, Callable[[Connection], None]]
 
+
+
+def _add_schedule_columns(conn: Connection) -> None:
+    """Subscriptions gain 每月/每两周 schedules and pauses (idempotent: create_all may have them)."""
+    have = {c["name"] for c in inspect(conn).get_columns("subscriptions")}
+    stamp = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+    wanted = {
+        "month_day": "INTEGER",
+        "nth": "INTEGER",
+        "phase": "INTEGER NOT NULL DEFAULT 0",
+        "not_before": stamp,
+    }
+    for name, ddl in wanted.items():
+        if name not in have:
+            conn.execute(text(f"ALTER TABLE subscriptions ADD COLUMN {name} {ddl}"))
+
+
 # Ordered schema changes after the initial `create_all`. Append, never edit an applied one.
-MIGRATIONS: list[Migration] = []
+MIGRATIONS: list[Migration] = [(1, "subscription schedules", _add_schedule_columns)]
 
 
 class Database:

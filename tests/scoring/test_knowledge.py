@@ -35,8 +35,9 @@ def test_tech_sme_article_renders_every_step_table() -> None:
     rendered = render_rule_article(load_rule_set("tech-sme-2022"))
     assert rendered is not None
     text = rendered[1]
-    assert "30%及以上得20分，25%（含）至30%得16分" in text and "不足10%得0分" in text
-    assert "4件及以上得24分，3件得18分" in text and "职工总数不超过500人" in text
+    assert "科技人员占比30%及以上得20分，科技人员占比25%（含）至30%得16分" in text
+    assert "科技人员占比不足10%得0分" in text
+    assert "Ⅱ类知识产权4件及以上得24分，Ⅱ类知识产权3件得18分" in text and "职工总数不超过500人" in text
     assert "合计100分" in text and "不低于60分" in text
 
 

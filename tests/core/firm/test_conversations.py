@@ -97,4 +97,6 @@ async def test_profile_shows_and_forget_deletes(chat: Chat, profiles: SqlProfile
     replies = await chat("/profile")
     assert "企业档案（4 项）" in replies[0] and "职工总数：60 人（对话" in replies[0]
     await chat("/forget")
+    assert profiles.load(KEY) is not None  # not before 确认
+    await chat("确认")
     assert profiles.load(KEY) is None
