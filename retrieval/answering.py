@@ -8,8 +8,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from retrieval.datafiles import load_yaml
 from retrieval.entities import (
     KeyEntities,
     in_hits,
@@ -37,7 +36,7 @@ _COMMON_SHARE = 0.12  # a word in more than this share of passages (政策, 项�
 @lru_cache(maxsize=1)
 def _texts() -> dict[str, Any]:
     raw = resources.files("retrieval.data").joinpath("messages.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(raw) or {}
+    return load_yaml(raw) or {}
 
 
 def messages() -> dict[str, str]:
@@ -225,7 +224,7 @@ class ExtractiveAnswerer:
         uncovered = [
             t for t in rarest_terms(profile, idf, ents.places, n=3)
             if idf.df(t) <= _RARE_DF and local
-            and not any(in_hits(a, local) for a in (t, *profile.alternatives.get(t, ())))
+            and not any(in_hits(a, local, loose=True) for a in (t, *profile.alternatives.get(t, ())))
         ]
         # a rules question about a term no passage ever uses (注册资本): no rule covers it
         unseen = [t for t in profile.weights if len(t) >= 4 and idf.df(t) == 0 and is_subject_word(t, text)]
