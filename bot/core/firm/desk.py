@@ -246,6 +246,13 @@ class FirmDesk:
             return DeskOutcome(await apply_whatif(self, key, record, moved, relative=relative))
         return DeskOutcome(await apply_correction(self, key, record, correction_text(text, self.vocab) or ""))
 
+    def leaves_quick_check(self, core: list[str], text: str) -> bool:
+        """A new eligibility question or a follow-up while a quick check waits for its figures."""
+        if not core:
+            return False
+        intent = classify(text, self.vocab)
+        return intent is not None and intent.kind in ("eligibility", "followup")
+
     def _stray(self, record: FirmRecord, text: str) -> list[Reply]:
         last = record.context.last_check
         if last is not None:
@@ -295,9 +302,10 @@ class FirmDesk:
         """"没有" / "有" answering the yes/no question the last verdict asked."""
         core = text.strip(" 。.!！,，")
         pending = list(record.context.pending)
-        if core in self.vocab.words("none_words"):
+        plain = len(core) <= 15 and not any(ch.isdigit() or ch in "?？吗么什怎" for ch in core)
+        if plain and core.startswith(self.vocab.words("none_words")):
             answers: dict[str, Figure] = {name: False for name in pending}
-        elif core in self.vocab.words("some_words"):
+        elif core in self.vocab.words("some_words") or (plain and core.startswith(("有过", "发生过"))):
             if len(pending) > 1:
                 labels = "、".join(self.label(p) for p in pending)
                 return [Reply(text=self.vocab.get("unconfirmed_which", labels=labels))]
