@@ -158,12 +158,6 @@ class FirmDesk:
         """"营业收入 11,000 万元，研发人员 20 人"."""
         return "，".join(f"{self.label(k)} {self.shown(k, v)}" for k, v in figures.items())
 
-    def used_items(self, figures: dict[str, Any], most: int = 6) -> str:
-        """The profile figures a check used, the first few by name and the rest counted."""
-        shown = self.items(dict(list(figures.items())[:most]))
-        more = len(figures) - most
-        return shown + (self.vocab.get("used_more", count=more) if more > 0 else "")
-
     # --- checks -----------------------------------------------------------------------------
 
     async def assess(self, figures: dict[str, Any], rule_set: str) -> tuple[Assessment, list[str]]:
@@ -214,7 +208,7 @@ class FirmDesk:
             assessment, warnings = await self.assess(record.figures, rule_set)
         except FigureError as exc:
             return [Reply(text=self._texts.get("figure_error", message=str(exc)))]
-        used = self.vocab.get("used_profile", items=self.used_items(record.figures))
+        used = self.vocab.used_profile([self.items({k: v}) for k, v in record.figures.items()])
         replies, record = self.verdict(record, assessment, warnings)
         await self.save(key, record)
         return [Reply(text=used), *replies]
