@@ -191,7 +191,7 @@ class ExtractiveAnswerer:
         uncovered = [
             t for t in rarest_terms(profile, idf, ents.places, n=3)
             if idf.df(t) <= _RARE_DF and local
-            and not any(in_hits(a, local) for a in (t, *profile.alternatives.get(t, ())))
+            and not any(in_hits(a, local, loose=True) for a in (t, *profile.alternatives.get(t, ())))
         ]
         if uncovered and ents.all:
             said = self._said(best, ents)
