@@ -39,6 +39,7 @@ def build_assistant(
     """
     from bot.core.assistant import CoreAssistant
     from bot.core.scoring_library import LibraryScoring
+    from bot.storage.erase import UserEraser
     from bot.storage.sessions import SessionStore
     from bot.storage.users import UserStore
 
@@ -46,7 +47,7 @@ def build_assistant(
     searcher, answerer = build_knowledge(settings, engines=engines)
     if subscriptions is None:
         subscriptions = build_subscriptions(settings, database, engines=engines)
-    extra: list[Forgettable] = [subscriptions, *forgettables]
+    extra: list[Forgettable] = [UserEraser(database), subscriptions, *forgettables]
     workers = settings.chart_workers if chart_workers is None else chart_workers
     return CoreAssistant(
         users=UserStore(database),

@@ -86,8 +86,10 @@ class CoreAssistant:
         # Scoring + chart rendering is CPU-heavy (~0.3 s a chart): its own small pool keeps a burst
         # of confirmations from queueing every question and dialogue step behind it.
         self._scoring_pool = ThreadPoolExecutor(scoring_threads, thread_name_prefix="innobot-score")
-        self._forgettables: list[Forgettable] = [users, sessions]
-        for store in forgettables:
+        # In the given order (the composition puts its one-transaction eraser first), then the
+        # core's own stores if the caller did not pass them.
+        self._forgettables: list[Forgettable] = []
+        for store in [*forgettables, users, sessions]:
             if all(store is not known for known in self._forgettables):
                 self._forgettables.append(store)
         self._dialogue = (

@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, create_engine, event
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    event,
+    inspect,
+    text,
+)
 from sqlalchemy.engine import Connection, Engine
 
 __all__ = ["metadata", "Database", "Migration", "MIGRATIONS"]
@@ -22,8 +33,22 @@ schema_version = Table(
 
 Migration = tuple[int, str, Callable[[Connection], None]]
 
+
+
+def _wechat_messages_openid(conn: Connection) -> None:
+    """Cached WeChat replies name their user, so /forget can delete them (issue 9)."""
+    columns = {c["name"] for c in inspect(conn).get_columns("wechat_messages")}
+    if "openid" not in columns:
+        conn.execute(text("ALTER TABLE wechat_messages ADD COLUMN openid VARCHAR(128)"))
+    conn.execute(
+        text("CREATE INDEX IF NOT EXISTS ix_wechat_messages_openid ON wechat_messages (openid)")
+    )
+
+
 # Ordered schema changes after the initial `create_all`. Append, never edit an applied one.
-MIGRATIONS: list[Migration] = []
+MIGRATIONS: list[Migration] = [
+    (1, "wechat_messages.openid", _wechat_messages_openid),
+]
 
 
 class Database:

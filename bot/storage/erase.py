@@ -1,0 +1,34 @@
+"""/forget in one transaction: every table that holds a user's key or figures, deleted together."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete
+
+from bot.storage.db import Database
+from bot.storage.deliveries import deliveries_table
+from bot.storage.sessions import dialogue_sessions
+from bot.storage.subscriptions import subscriptions_table
+from bot.storage.users import users
+from bot.storage.wechat import WeChatStore
+
+__all__ = ["UserEraser"]
+
+
+class UserEraser:
+    """Forgettable over the shared database: profile, dialogue, subscriptions, delivery log and
+    the WeChat channel's queue, window and cached replies go in one commit or not at all."""
+
+    def __init__(self, database: Database) -> None:
+        self._engine = database.engine
+
+    def forget_user(self, user_key: str) -> int:
+        """Delete every row about user_key; returns how many went."""
+        count = 0
+        with self._engine.begin() as conn:
+            for table in (users, dialogue_sessions, subscriptions_table, deliveries_table):
+                done = conn.execute(delete(table).where(table.c.user_key == user_key))
+                count += int(done.rowcount or 0)
+            channel, _, user_id = user_key.partition(":")
+            if channel == "wechat" and user_id:
+                count += WeChatStore.forget_in(conn, user_id)
+        return count
