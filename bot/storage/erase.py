@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+import logging
+
+from sqlalchemy import delete, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.storage.db import Database
 from bot.storage.deliveries import deliveries_table
@@ -12,6 +15,8 @@ from bot.storage.users import users
 from bot.storage.wechat import WeChatStore
 
 __all__ = ["UserEraser"]
+
+log = logging.getLogger(__name__)
 
 
 class UserEraser:
@@ -31,4 +36,16 @@ class UserEraser:
             channel, _, user_id = user_key.partition(":")
             if channel == "wechat" and user_id:
                 count += WeChatStore.forget_in(conn, user_id)
+        self._flush_wal()
         return count
+
+    def _flush_wal(self) -> None:
+        """SQLite: copy the zeroed pages into the main file and empty the write-ahead log, which
+        still holds the old page images (best effort: a busy reader leaves it for later)."""
+        if self._engine.dialect.name != "sqlite":
+            return
+        try:
+            with self._engine.connect() as conn:
+                conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        except SQLAlchemyError as exc:
+            log.warning("wal checkpoint after /forget failed (%s)", type(exc).__name__)
