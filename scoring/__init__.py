@@ -93,8 +93,12 @@ def score_table(
     rule_set: str | RuleSet = "cn-ref-2024",
     *,
     extra_dirs: Sequence[Path] = (),
+    max_rows: int | None = None,
 ) -> BatchResult:
-    """Batch-score a DataFrame or a CSV/XLSX file; write the result with ``.write(path)``."""
+    """Batch-score a DataFrame or a CSV/XLSX file; write the result with ``.write(path)``.
+
+    max_rows: refuse (InputError) a file with more data rows, reading no more than that.
+    """
     from scoring.batch import score_table as _score_table
 
-    return _score_table(table, rule_set, extra_dirs=extra_dirs)
+    return _score_table(table, rule_set, extra_dirs=extra_dirs, max_rows=max_rows)

@@ -67,23 +67,35 @@ class BatchResult:
         return written
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """Read CSV (as text, blanks kept blank) or XLSX (first sheet)."""
+def read_table(path: Path, max_rows: int | None = None) -> pd.DataFrame:
+    """Read CSV (as text, blanks kept blank) or XLSX (first sheet); more than max_rows data rows
+    is refused after reading only max_rows + 1 of them."""
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.is_file():
         raise InputError(None, f"找不到文件：{path}")
+    nrows = None if max_rows is None else max_rows + 1
     try:
         if suffix == ".csv":
             try:
-                return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+                df = pd.read_csv(
+                    path, dtype=str, keep_default_na=False, encoding="utf-8-sig", nrows=nrows
+                )
             except UnicodeDecodeError:  # CSV saved by Excel on a Chinese Windows machine
-                return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="gb18030")
-        if suffix in (".xlsx", ".xlsm"):
-            return pd.read_excel(path, engine="openpyxl")
-    except (ValueError, OSError, UnicodeDecodeError, KeyError) as exc:
-        raise InputError(None, f"无法读取文件 {path.name}（{exc.__class__.__name__}）") from None
-    raise InputError(None, f"不支持的文件格式：{suffix or '无扩展名'}（请用 .xlsx 或 .csv）")
+                df = pd.read_csv(
+                    path, dtype=str, keep_default_na=False, encoding="gb18030", nrows=nrows
+                )
+        elif suffix in (".xlsx", ".xlsm"):
+            df = pd.read_excel(path, engine="openpyxl", nrows=nrows)
+        else:
+            raise InputError(None, f"不支持的文件格式：{suffix or '无扩展名'}（请用 .xlsx 或 .csv）")
+    except (ValueError, OSError, UnicodeDecodeError, KeyError):
+        raise InputError(
+            None, "无法读取这个表格：编码或格式不对，请另存为 UTF-8 编码的 CSV 或 XLSX 后重试"
+        ) from None
+    if max_rows is not None and len(df) > max_rows:
+        raise InputError(None, f"表格超过 {max_rows} 行，请拆分成多个文件后分别上传")
+    return df
 
 
 def _curve(rule: Curve, x: np.ndarray) -> np.ndarray:
@@ -216,9 +228,10 @@ def score_table(
     rule_set: str | RuleSet = "cn-ref-2024",
     *,
     extra_dirs: Sequence[Path] = (),
+    max_rows: int | None = None,
 ) -> BatchResult:
     """Score every row of a table (DataFrame or CSV/XLSX path); bad rows get an error, not a stop."""
-    df = table if isinstance(table, pd.DataFrame) else read_table(Path(table))
+    df = table if isinstance(table, pd.DataFrame) else read_table(Path(table), max_rows)
     rs = load_rule_set(rule_set, extra_dirs) if isinstance(rule_set, str) else rule_set
     df = df.reset_index(drop=True)
     n = len(df)

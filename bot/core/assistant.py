@@ -11,7 +11,13 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from bot.core.batch import TABLE_SUFFIXES, batch_rule_set, render_batch
+from bot.core.batch import (
+    MAX_UPLOAD_BYTES,
+    MAX_UPLOAD_ROWS,
+    TABLE_SUFFIXES,
+    batch_rule_set,
+    render_batch,
+)
 from bot.core.dialogue import SESSION_KIND, FormState, ScoringDialogue, Turn
 from bot.core.forms import FormSpec, PolicySpec, load_forms, load_policy
 from bot.core.gate import UserGate
@@ -239,6 +245,9 @@ class CoreAssistant:
         name = incoming.file_name or ""
         if self._scoring is None or not incoming.file_bytes or not name.lower().endswith(TABLE_SUFFIXES):
             return [Reply(text=t.get("batch_not_table"))]
+        if len(incoming.file_bytes) > MAX_UPLOAD_BYTES:
+            limit_mb = MAX_UPLOAD_BYTES // (1024 * 1024)
+            return [Reply(text=t.get("batch_too_large", mb=limit_mb, rows=MAX_UPLOAD_ROWS))]
         rule_set = batch_rule_set(incoming.text, t, RULE_SETS["score"])
         score_table = functools.partial(
             self._scoring.score_table, incoming.file_bytes, name, rule_set

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import scoring
-from bot.core.batch import TABLE_SUFFIXES, BatchOutcome
+from bot.core.batch import MAX_UNZIPPED_BYTES, MAX_UPLOAD_ROWS, TABLE_SUFFIXES, BatchOutcome
 from bot.core.scoring_port import (
     FieldKind,
     FieldSpec,
@@ -105,11 +105,15 @@ class LibraryScoring:
         if suffix not in TABLE_SUFFIXES:
             raise FigureError("只支持 CSV 或 XLSX 表格。")
         stem = Path(file_name).stem[:40] or "企业"
+        if suffix != ".csv":
+            _check_unzipped(data)
         with tempfile.TemporaryDirectory(prefix="innobot-batch-") as tmp:
             source = Path(tmp) / f"input{suffix}"
             source.write_bytes(data)
             try:
-                result = scoring.score_table(source, rule_set, extra_dirs=self._extra)
+                result = scoring.score_table(
+                    source, rule_set, extra_dirs=self._extra, max_rows=MAX_UPLOAD_ROWS
+                )
                 target = Path(tmp) / "result.xlsx"
                 result.write(target)
                 document = target.read_bytes()
@@ -156,3 +160,17 @@ def _kind(kind: str, unit: str) -> FieldKind:
     if kind in ("money", "percent", "enum", "bool"):
         return kind  # type: ignore[return-value]
     return "number"
+
+
+def _check_unzipped(data: bytes) -> None:
+    """An .xlsx whose parts unzip past the limit is refused before openpyxl opens it."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise FigureError("文件已损坏或格式不对，请另存为 CSV 或 XLSX 后重试。") from None
+    if total > MAX_UNZIPPED_BYTES:
+        raise FigureError("表格文件解压后过大，请另存为 CSV 或删去无关工作表后重试。")
