@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from bot import cli_chat, cli_digest, cli_retrieval, cli_scoring, cli_telegram, cli_wechat
+from bot import (
+    cli_chat,
+    cli_digest,
+    cli_retrieval,
+    cli_scoring,
+    cli_telegram,
+    cli_web,
+    cli_wechat,
+)
 
 __all__ = ["app", "main"]
 
@@ -16,7 +24,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (cli_retrieval, cli_scoring, cli_chat, cli_digest, cli_telegram, cli_wechat):
+for _module in (cli_retrieval, cli_scoring, cli_chat, cli_digest, cli_telegram, cli_wechat, cli_web):
     _module.register(app)
 
 

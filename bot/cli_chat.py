@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 
 import typer
@@ -23,9 +22,8 @@ def register(app: typer.Typer) -> None:
         from bot.channels.console import ChartArchive, ConsoleChannel
 
         settings = load_settings()
-        configure_logging(settings)
-        if sys.stdin.isatty() and settings.log_level.upper() == "INFO":
-            logging.getLogger().setLevel(logging.WARNING)  # keep the conversation readable
+        # Log records go to a file: a chat (interactive or piped) shows only the conversation.
+        configure_logging(settings, log_file=settings.data_dir / "logs" / "chat.log")
         if sys.stdin.isatty():
             typer.echo("正在加载知识库和评分规则…", err=True)
         archive = ChartArchive(settings.data_dir / "charts")

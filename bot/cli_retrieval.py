@@ -257,6 +257,7 @@ def ask(
     question: Annotated[str | None, typer.Argument(help="问题")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
     batch: Annotated[Path | None, typer.Option("--batch", help="每行一个问题，输出 JSON Lines")] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="说明依据：各路检索得分、识别的提问目标、候选句和判定")] = False,
 ) -> None:
     """回答问题并给出出处；简报中没有的内容会如实说明。"""
     items = list(_questions(question, batch))
@@ -265,7 +266,16 @@ def ask(
         from bot.app import build_answerer
 
         settings = _settings()
-        _ensure_index(_engine(settings))
+        engine = _engine(settings)
+        _ensure_index(engine)
+        if explain:
+            for q, batched in items:
+                ex = engine.answerer.explain(q)
+                if batched or as_json:
+                    _emit(ex.to_dict())
+                else:
+                    typer.echo(ex.render())
+            return
         answerer = build_answerer(settings)
         for q, batched in items:
             ans = answerer.answer(q)
@@ -309,6 +319,11 @@ def evaluate(
             f"题目 {d['total']}（可回答 {d['answerable']}）  hit@1 {d['hit@1']:.3f}  hit@5 {d['hit@5']:.3f}"
             f"  MRR {d['mrr']:.3f}  回答准确率 {d['answer_accuracy']:.3f}"
             f"  拒答准确率 {d['abstention_accuracy']:.3f}"
+        )
+        unanswerable = d["total"] - d["answerable"]
+        typer.echo(
+            f"无答案题拒答率 {d['declined_rate']:.3f}（{unanswerable} 题）"
+            f"  可回答题保留率 {d['kept_rate']:.3f}（{d['answerable']} 题）"
         )
 
     _guard(run)

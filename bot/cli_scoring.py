@@ -101,27 +101,35 @@ def score_batch_command(
     input_path: Annotated[Path, typer.Argument(help="企业数据表（.xlsx 或 .csv），每行一家企业")],
     output: Annotated[Path, typer.Option("-o", "--output", help="结果文件（.xlsx 或 .csv）")],
     rules: Annotated[str | None, typer.Option("--rules", help="规则集，默认 cn-ref-2024（也可 tech-sme-2022 / high-tech-2016）")] = None,
+    field_names: Annotated[bool, typer.Option("--field-names", help="XLSX 结果列用字段名（如 total），默认中文列名")] = False,
+    year: Annotated[int | None, typer.Option("--year", help="数据年度（写入“说明”页），默认上一年")] = None,
 ) -> None:
-    """批量评分并按生命周期阶段排名（园区管理员用）。"""
+    """批量评分并按生命周期阶段排名（园区管理员用）。列映射和跳过的行写到标准错误。"""
     import scoring
     from bot.app import load_settings
 
+    if output.suffix.lower() not in (".xlsx", ".csv"):
+        raise _fail(f"不支持的输出格式：{output.suffix or '无扩展名'}（请用 .xlsx 或 .csv）")
+    if output.resolve() == input_path.resolve():
+        raise _fail("结果文件不能覆盖输入文件，请换一个文件名")
     try:
         settings = load_settings()
         result = scoring.score_table(
-            input_path, rules or settings.default_rule_set, extra_dirs=scoring_rule_dirs(settings)
+            input_path, rules or settings.default_rule_set, extra_dirs=scoring_rule_dirs(settings),
+            data_year=year,
         )
+        for line in result.report.lines():
+            typer.echo(line, err=True)
         for err in result.errors:
             typer.echo(f"第 {err.row} 行：{err.message}", err=True)
-        written = result.write(output)
+        written = result.write(output, field_names=field_names)
     except scoring.ScoringError as exc:
         raise _fail(exc.message) from None
     except OSError:
         raise _fail(f"无法写入 {output}（目录不存在、文件被占用或没有权限）") from None
-    scored = len(result.table) - len(result.errors)
     typer.echo(
-        f"已评分 {scored} 家企业，{len(result.errors)} 行数据有误；结果已写入 "
-        + "、".join(str(p) for p in written)
+        f"已评分 {result.scored} 家企业，{len(result.errors)} 行数据有误，跳过 {len(result.report.skipped)} 行；"
+        "结果已写入 " + "、".join(str(p) for p in written)
     )
 
 

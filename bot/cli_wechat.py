@@ -10,7 +10,7 @@ from typing import Any
 import typer
 import yaml
 
-__all__ = ["register"]
+__all__ = ["register", "serve_process"]
 
 wechat_app = typer.Typer(
     help="微信公众号渠道：回调服务器（/wechat）与自定义菜单。", no_args_is_help=False
@@ -29,7 +29,7 @@ def wechat(
     """Run the WeChat callback server on /wechat until Ctrl-C or SIGTERM."""
     if ctx.invoked_subcommand is not None:
         return
-    _serve(["wechat"], wechat_host=host, wechat_port=port, digests=digests)
+    serve_process(["wechat"], wechat_host=host, wechat_port=port, digests=digests)
 
 
 @wechat_app.command("menu")
@@ -72,12 +72,14 @@ def _menu_definition() -> dict[str, Any]:
     return {"button": data["button"]}
 
 
-def _serve(
+def serve_process(
     channels: list[str],
     *,
     wechat_host: str | None = None,
     wechat_port: int | None = None,
     telegram_webhook_url: str | None = None,
+    web_host: str | None = None,
+    web_port: int | None = None,
     digests: bool = True,
 ) -> None:
     from bot.app import configure_logging, load_settings, serve_channels
@@ -98,6 +100,8 @@ def _serve(
                 wechat_host=wechat_host,
                 wechat_port=wechat_port,
                 telegram_webhook_url=telegram_webhook_url,
+                web_host=web_host,
+                web_port=web_port,
                 digests=digests,
             )
         )
@@ -118,8 +122,10 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def serve(
         channels: str = typer.Option(
-            "telegram,wechat", "--channels", help="Comma-separated: telegram, wechat."
+            "telegram,wechat", "--channels", help="Comma-separated: telegram, wechat, web."
         ),
+        web_port: int | None = typer.Option(None, "--web-port", help="Web pages port."),
+        web_host: str | None = typer.Option(None, "--web-host", help="Web pages listen address."),
         wechat_port: int | None = typer.Option(None, "--wechat-port", help="WeChat callback port."),
         wechat_host: str | None = typer.Option(None, "--wechat-host", help="WeChat listen address."),
         telegram_webhook: str | None = typer.Option(
@@ -131,14 +137,16 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run several channels on one assistant, in one process and one event loop."""
         names = [name.strip().lower() for name in channels.split(",") if name.strip()]
-        unknown = sorted(set(names) - {"telegram", "wechat"})
+        unknown = sorted(set(names) - {"telegram", "wechat", "web"})
         if unknown or not names:
-            typer.echo(f"未知渠道：{', '.join(unknown) or '（空）'}；可选 telegram, wechat。", err=True)
+            typer.echo(f"未知渠道：{', '.join(unknown) or '（空）'}；可选 telegram, wechat, web。", err=True)
             raise typer.Exit(2)
-        _serve(
+        serve_process(
             list(dict.fromkeys(names)),
             wechat_host=wechat_host,
             wechat_port=wechat_port,
             telegram_webhook_url=telegram_webhook,
+            web_host=web_host,
+            web_port=web_port,
             digests=digests,
         )

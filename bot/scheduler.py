@@ -27,13 +27,12 @@ _CRON_PREFIX = "digest:cron:"
 
 
 def _job_id(spec: CronSpec) -> str:
-    return (
-        f"{_CRON_PREFIX}{spec.timezone}:{spec.day_of_week or '*'}:{spec.hour:02d}:{spec.minute:02d}"
-    )
+    days = f"{spec.day_of_week or '*'}:{spec.day or '*'}"
+    return f"{_CRON_PREFIX}{spec.timezone}:{days}:{spec.hour:02d}:{spec.minute:02d}"
 
 
 class DigestScheduler:
-    """One cron job per distinct (zone, weekday, hour, minute) plus a catch-up/retry sweep.
+    """One cron job per distinct (zone, days, hour, minute) plus a catch-up/retry sweep.
 
     The subscriptions table is the source of truth: `sync()` rebuilds the jobs from it at start-up,
     after every subscription change and periodically (another process may have changed it). Every
@@ -73,6 +72,7 @@ class DigestScheduler:
             if self.scheduler.get_job(job_id) is None:
                 trigger = CronTrigger(
                     day_of_week=spec.day_of_week,
+                    day=spec.day,
                     hour=spec.hour,
                     minute=spec.minute,
                     timezone=ZoneInfo(spec.timezone),

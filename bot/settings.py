@@ -63,6 +63,29 @@ class Settings(BaseSettings):
     wechat_host: str = "127.0.0.1"
     wechat_port: int = 8080
 
+    # --- web (H5 pages and JSON API) -------------------------------------------------
+    web_host: str = "127.0.0.1"
+    web_port: int = 8090
+    web_secret: str | None = Field(
+        default=None, description="Signs session cookies; random per process when unset."
+    )
+    admin_token: str | None = Field(
+        default=None,
+        description="Administrator login token; the admin page is closed when unset.",
+    )
+    web_api_key: str | None = Field(default=None, description="X-API-Key for the batch endpoint.")
+    web_admin_minutes: int = Field(default=30, ge=1, le=1440, description="Admin session lifetime.")
+    web_session_days: int = Field(default=30, ge=1, le=365, description="Chat cookie lifetime.")
+    web_frame_ancestors: str = Field(
+        default="'self'", description="CSP frame-ancestors: who may embed the pages."
+    )
+    web_max_upload_mb: int = Field(default=10, ge=1, le=200, description="Largest upload.")
+    web_ip_rate: float = Field(default=20.0, gt=0, description="Requests a second per address.")
+    web_ip_burst: int = Field(default=60, ge=1, description="Burst per address.")
+    web_trust_forwarded: bool = Field(
+        default=False, description="Take the client address from X-Forwarded-For (behind a proxy)."
+    )
+
     @property
     def resolved_database_url(self) -> str:
         """The database URL in force: explicit setting or SQLite under the data directory."""

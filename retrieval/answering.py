@@ -1,108 +1,61 @@
-"""Extractive grounded answers: the sentences that answer, with citations, or an honest abstention."""
+"""Extractive grounded answers: the sentences that hold what was asked, a truthful partial, or a refusal."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import yaml
 
+from retrieval.entities import (
+    KeyEntities,
+    in_hits,
+    key_entities,
+    missing_entities,
+    place_in_hits,
+)
 from retrieval.errors import InvalidQueryError
-from retrieval.evidence import QueryProfile, Window, best_window, has_quantity, profile_query
+from retrieval.evidence import QueryProfile, profile_query
+from retrieval.explain import Explanation
 from retrieval.hybrid import HybridSearcher, prepare_query
-from retrieval.tagging import gazetteer
-from retrieval.textutil import match_key, stopwords
-from retrieval.types import Answer, Citation, Hit
+from retrieval.selection import Candidate, candidates, combine, rarest_terms, trim, with_subject
+from retrieval.targets import Ask, Target, detect_targets, target_rules
+from retrieval.textutil import CJK, normalize_query
+from retrieval.types import Answer, Citation, Hit, SearchFilters
 
 __all__ = ["ExtractiveAnswerer", "KeyEntities", "key_entities", "messages"]
 
-_QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{2,30})[”\"」』》]")
-_NAME_TAGS = {"ns", "nt", "nz", "nr", "nrt", "eng"}  # "j" only from 3 characters: 中排, 研发 are words
-_CLAUSE = re.compile(r"(?<=[，,；;：:])")
+_CJK_CHAR = re.compile(f"[{CJK}]")
+_RARE_DF = 3  # a question word this rare that no passage about the subject uses: the subject lacks it
+_COMMON_SHARE = 0.12  # a word in more than this share of passages (政策, 项目) asks nothing specific
 
 
 @lru_cache(maxsize=1)
+def _texts() -> dict[str, Any]:
+    raw = resources.files("retrieval.data").joinpath("messages.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(raw) or {}
+
+
 def messages() -> dict[str, str]:
     """User-facing answer texts (data file)."""
-    raw = resources.files("retrieval.data").joinpath("messages.yaml").read_text(encoding="utf-8")
-    return {str(k): str(v) for k, v in (yaml.safe_load(raw) or {}).items()}
+    return {str(k): str(v) for k, v in _texts().items() if not isinstance(v, dict)}
 
 
-@dataclass(frozen=True)
-class KeyEntities:
-    """What a question is specifically about: places, quoted names, proper names."""
-
-    places: tuple[str, ...]
-    quoted: tuple[str, ...]
-    names: tuple[str, ...]
-
-
-def key_entities(question: str) -> KeyEntities:
-    """Places from the gazetteer, quoted terms, and proper-noun tokens (jieba POS tags)."""
-    import rjieba
-
-    gaz = gazetteer()
-    places = tuple(gaz.mentions(question))
-    quoted = tuple(m.group(1).strip() for m in _QUOTED.finditer(question))
-    place_keys = {match_key(p) for p in places}
-    stop = stopwords()
-    names: list[str] = []
-    for word, tag in rjieba.tag(question):
-        w = word.strip()
-        is_name = (tag in _NAME_TAGS and len(w) >= 2) or (tag == "j" and len(w) >= 3)
-        is_name = is_name and w not in stop
-        if is_name and not any(match_key(w) in pk for pk in place_keys):
-            names.append(w)
-    return KeyEntities(places, quoted, tuple(dict.fromkeys(names)))
-
-
-# Single characters the segmenter sometimes glues onto a following name ("项目中六特" -> 中六特).
-_GLUED_PREFIXES = frozenset("中的在和与及对从向于把被将为")
-
-
-def _in_hits(term: str, hits: list[Hit]) -> bool:
-    key = match_key(term)
-    return any(key in match_key(h.text) or key in match_key(h.title) for h in hits)
-
-
-def _name_in_hits(name: str, hits: list[Hit]) -> bool:
-    """A proper name is present as written, or without a function character glued in front."""
-    if _in_hits(name, hits):
-        return True
-    return len(name) >= 3 and name[0] in _GLUED_PREFIXES and _in_hits(name[1:], hits)
-
-
-def _place_in_hits(place: str, hits: list[Hit]) -> bool:
-    return any(place in h.regions for h in hits) or _in_hits(place, hits)
-
-
-def _trim(window: Window, profile: QueryProfile, limit: int) -> str:
-    """Shorten a long sentence to the clauses that carry the question's terms (numbers kept whole)."""
-    text = window.text.strip()
-    if len(text) <= limit:
-        return text
-    clauses = [c for c in _CLAUSE.split(text) if c]
-    best, best_score = text[:limit], -1.0
-    for i in range(len(clauses)):
-        span = ""
-        for j in range(i, len(clauses)):
-            if len(span) + len(clauses[j]) > limit:
-                break
-            span += clauses[j]
-            key = match_key(span)
-            score = sum(w for t, w in profile.weights.items() if t in key)
-            if profile.quantity and re.search(r"\d", span):
-                score += 0.5
-            if score > best_score or (score == best_score and len(span) < len(best)):
-                best, best_score = span, score
-    best = best.strip().rstrip("，,；;：:")
-    return best + ("" if best.endswith(("。", "！", "？", "”")) else "…")
+def _what(target: Target) -> str:
+    """How a partial answer names what the briefings do not give ("投资的具体金额")."""
+    what = {str(k): str(v) for k, v in (_texts().get("what") or {}).items()}
+    key = target.kind
+    if key == "quantity":
+        key = {"money": "money", "area": "area", "people": "people"}.get(target.unit or "", "")
+        key = key or ("count" if target.counter else "quantity")
+    head = target.anchors[0] if target.anchors else target.noun or "相关"
+    return what.get(key, what["quantity"]).format(cue=target.cue, head=head, noun=target.noun)
 
 
 class ExtractiveAnswerer:
-    """Answers from the best sentence window of the top passages; abstains when evidence is missing."""
+    """Answers from the sentences that hold the asked value; says exactly what is missing otherwise."""
 
     def __init__(
         self,
@@ -111,85 +64,190 @@ class ExtractiveAnswerer:
         max_chars: int = 150,
         min_coverage: float = 0.3,
         max_citations: int = 3,
+        max_question_chars: int = 200,
     ) -> None:
         self.searcher = searcher
         self.k = k
         self.max_chars = max_chars
         self.min_coverage = min_coverage
         self.max_citations = max_citations
+        self.max_question_chars = max_question_chars
 
+    # --- the LLM answerer shares these ------------------------------------------------------------
     def missing_entities(self, question: str, hits: list[Hit]) -> list[str]:
-        """Key entities of the question that the retrieved passages never mention."""
-        return self._missing(key_entities(question), hits)
-
-    def _missing(self, ents: KeyEntities, hits: list[Hit]) -> list[str]:
-        missing = [p for p in ents.places if not _place_in_hits(p, hits)]
-        missing += [q for q in ents.quoted if not _in_hits(q, hits)]
-        idf = self.searcher.idf
-        for name in ents.names:
-            if not _name_in_hits(name, hits) and idf.df(name.lower()) == 0:
-                missing.append(name)
-        return missing
+        """Key entities of the question that no article of the catalogue mentions."""
+        del hits  # the whole catalogue is checked, not only the retrieved passages
+        return missing_entities(key_entities(question), self.searcher.catalogue, self.searcher.variants)
 
     def abstain(self, hits: list[Hit], missing: list[str]) -> Answer:
         """The honest "not in the corpus" answer, with the nearest sources."""
         msg = messages()
         what = "、".join(dict.fromkeys(missing))
         text = msg["not_found_about"].format(what=what) if what else msg["not_found"]
-        nearest = self._distinct(hits)[:2]
+        return self._with_sources(text, hits)
+
+    def _with_sources(self, text: str, hits: list[Hit]) -> Answer:
+        nearest = _distinct(hits)[:2]
         if nearest:
-            text += msg["nearest_sources"].format(
+            text += messages()["nearest_sources"].format(
                 sources="；".join(f"《{h.title}》（{h.source}）" for h in nearest)
             )
         return Answer(text, False, [Citation.from_hit(h) for h in nearest])
 
-    @staticmethod
-    def _distinct(hits: list[Hit]) -> list[Hit]:
-        seen: set[str] = set()
-        out: list[Hit] = []
-        for h in hits:
-            if h.doc_id not in seen:
-                seen.add(h.doc_id)
-                out.append(h)
-        return out
-
+    # --- answering ----------------------------------------------------------------------------------
     def answer(self, question: str) -> Answer:
-        """A short grounded answer with citations, or an abstention; bad input gets a clear message."""
+        """A short grounded answer with citations, a truthful partial, or a refusal; never a crash."""
+        return self.explain(question).answer
+
+    def explain(self, question: str) -> Explanation:
+        """The answer together with every step that led to it (`innobot ask --explain`)."""
+        ex = Explanation(question)
         try:
             q = prepare_query(question)
         except InvalidQueryError:
-            return Answer(messages()["empty_question"], False, [])
-        hits = self.searcher.search(q, self.k)
-        if not hits:
-            return Answer(messages()["empty_index"], False, [])
-        ents = key_entities(q)
-        missing = self._missing(ents, hits)
+            return _decide(ex, "empty question", Answer(messages()["empty_question"], False, []))
+        bad = self._bad_input(question, q)
+        if bad:
+            key = "too_long" if bad == "too long" else "bad_input"
+            return _decide(ex, f"bad input: {bad}", Answer(messages()[key], False, []))
+        corr = self.searcher.variants.correct(q)
+        ex.corrected, ex.fixes = corr.text, corr.fixes
+        idf = self.searcher.idf
+        profile = profile_query(corr.text, idf)
+        unknown = not profile.weights or all(idf.df(t) == 0 for t in profile.weights)
+        if unknown and not key_entities(corr.text).places:
+            return _decide(ex, "bad input: no known word", Answer(messages()["bad_input"], False, []))
+        ex.hits, ex.traces = self.searcher.search_traced(corr.text, self.k)
+        if not ex.hits:
+            return _decide(ex, "empty index", Answer(messages()["empty_index"], False, []))
+        ents = key_entities(corr.text)
+        if not self._informative(profile, ents):
+            return _decide(ex, "bad input: too vague", self._vague(ents))
+        missing = missing_entities(ents, self.searcher.catalogue, self.searcher.variants)
         if missing:
-            return self.abstain(hits, missing)
-        # a question about a place or a named programme is answered from passages that name it
-        present = [n for n in (*ents.quoted, *ents.names) if _in_hits(n, hits)]
-        local = [
-            h for h in hits
-            if all(_place_in_hits(p, [h]) for p in ents.places) and all(_in_hits(n, [h]) for n in present)
+            return _decide(ex, f"entity not in catalogue: {'、'.join(missing)}", self.abstain(ex.hits, missing))
+        return self._from_evidence(ex, corr.text, profile, ents)
+
+    def _bad_input(self, raw: str, q: str) -> str:
+        if len(normalize_query(raw)) > self.max_question_chars:
+            return "too long"
+        if not _CJK_CHAR.search(q):
+            return "not Chinese"
+        return ""
+
+    def _informative(self, profile: QueryProfile, ents: KeyEntities) -> bool:
+        """Something specific is asked: a name, or a word that not every other passage uses."""
+        if ents.quoted or ents.names:
+            return True
+        idf = self.searcher.idf
+        skip = set(ents.places) | target_rules().generic
+        cap = max(3, int(_COMMON_SHARE * idf.n))
+        if any(len(t) >= 2 and 0 < idf.df(t) <= cap and t not in skip for t in profile.weights):
+            return True
+        return any(t not in skip for t in self._domain_terms(profile.text))
+
+    def _domain_terms(self, text: str) -> list[str]:
+        """Corpus and domain terms of 3+ characters in the question (积分贷, segmented as 积分 + 贷)."""
+        vocab = self.searcher.variants.vocabulary
+        found = [text[i : i + n] for n in range(6, 2, -1) for i in range(len(text) - n + 1) if text[i : i + n] in vocab]
+        return [t for t in found if not any(t != o and t in o for o in found)]
+
+    def _vague(self, ents: KeyEntities) -> Answer:
+        """A vague question: say what the briefings hold about its place, or how to ask."""
+        msg = messages()
+        for place in ents.places:
+            hits = self.searcher.search(place, 8, SearchFilters(regions=(place,)))
+            titles = "、".join(f"《{h.title}》" for h in _distinct(hits)[:3])
+            if titles:
+                return Answer(msg["vague_place"].format(place=place, titles=titles), False,
+                              [Citation.from_hit(h) for h in _distinct(hits)[:3]])
+        return Answer(msg["vague"], False, [])
+
+    def _local(self, text: str, hits: list[Hit], ents: KeyEntities) -> list[Hit]:
+        """Passages about the question's places and names; searched by region when top-k has none."""
+        pool = list(hits)
+        absent = [p for p in ents.places if not place_in_hits(p, hits)]
+        if absent:
+            extra = self.searcher.search(text, self.k, SearchFilters(regions=tuple(absent)))
+            pool += [h for h in extra if h.chunk_id not in {p.chunk_id for p in pool}]
+        names = [n for n in (*ents.quoted, *ents.names) if in_hits(n, pool)]
+        return [
+            h for h in pool
+            if all(place_in_hits(p, [h]) for p in ents.places) and all(in_hits(n, [h]) for n in names)
         ]
-        candidates = local or hits
-        profile = profile_query(q, self.searcher.idf)
-        scored = []
-        for rank, hit in enumerate(candidates):
-            window = best_window(profile, hit.text, context=hit.title)
-            scored.append((window.score - 0.03 * rank, window, hit))
-        _, window, source = max(scored, key=lambda t: t[0])
-        if window.coverage < self.min_coverage:
-            return self.abstain(hits, [])
-        if profile.quantity and not has_quantity(window.text) and not re.search(r"\d", window.text):
-            return self.abstain(hits, [])  # asked for a figure, and the evidence states none
-        text = _trim(window, profile, self.max_chars)
+
+    def _from_evidence(self, ex: Explanation, text: str, profile: QueryProfile, ents: KeyEntities) -> Explanation:
+        idf = self.searcher.idf
+        local = self._local(text, ex.hits, ents)
+        pool = local or ex.hits
+        ask = detect_targets(text, idf)
+        ex.targets = ask.targets
+        keep = (*ents.quoted, *ents.names, *rarest_terms(profile, idf, ents.places),
+                *[t for t in self._domain_terms(text) if t not in ents.places][:2])
+        ex.candidates = candidates(profile, ask, pool, idf, ents.places, tuple(dict.fromkeys(keep)))
+        if not ex.candidates or ex.candidates[0].coverage < self.min_coverage:
+            return _decide(ex, "low coverage: no sentence shares enough of the question", self.abstain(pool, []))
+        best = ex.candidates[0]
+        uncovered = [
+            t for t in rarest_terms(profile, idf, ents.places, n=3)
+            if idf.df(t) <= _RARE_DF and local
+            and not any(in_hits(a, local) for a in (t, *profile.alternatives.get(t, ())))
+        ]
+        if uncovered and ents.all:
+            said = self._said(best, ents)
+            text_ = messages()["partial_term"].format(said=said, what=uncovered[0])
+            return _decide(ex, f"subject found, '{uncovered[0]}' not said about it", self._with_sources(text_, pool))
+        if ask.strict:
+            bar = max(0.2, 0.6 * best.coverage)  # a held value far off the subject is no answer
+            holding = [c for c in ex.candidates if c.holds and c.coverage >= bar]
+            if not holding:
+                said = self._said(best, ents)
+                what = _what(ask.strict[0])
+                text_ = messages()["partial"].format(said=said, what=what)
+                return _decide(ex, f"target {ask.strict[0].kind} not in evidence", self._with_sources(text_, pool))
+            best = holding[0]
+        return _decide(ex, "answered: " + ("target held" if ask.strict else "best coverage"),
+                       self._grounded(best, ex.candidates, ask, profile, ents))
+
+    def _said(self, best: Candidate, ents: KeyEntities) -> str:
+        text = with_subject(best, ents.all, 120)
+        said = trim(text, Ask(()), self.searcher.idf, list(ents.all), 90).rstrip("，,；;：:")
+        return said if said.endswith(("。", "…", "！", "？", "”")) else said + "。"
+
+    def _grounded(
+        self, best: Candidate, ranked: list[Candidate], ask: Ask, profile: QueryProfile, ents: KeyEntities
+    ) -> Answer:
+        idf = self.searcher.idf
+        picked = combine(best, ranked, ask, int(self.max_chars * 1.4))
+        keep = rarest_terms(profile, idf, ents.places)
+        if len(picked) == 1:
+            text = with_subject(best, ents.all, int(self.max_chars * 1.3))
+            text = trim(text, ask, idf, keep, self.max_chars, best.clauses, profile)
+        else:
+            limit = self.max_chars // 2 + 20
+            text = "".join(trim(c.text, ask, idf, keep, limit, c.clauses, profile) for c in picked)
         if text.endswith(("；", ";", "，", ",", "：", ":")):
             text = text[:-1] + "。"
-        # other articles are cited only when they also bear on the question (no filler sources)
-        bar = max(self.min_coverage, 0.75 * window.coverage)
-        cited = [source]
-        for _, w, h in sorted(scored, key=lambda t: -t[0]):
-            if w.coverage >= bar and h.doc_id not in {c.doc_id for c in cited}:
-                cited.append(h)
-        return Answer(text, True, [Citation.from_hit(h) for h in cited[: self.max_citations]])
+        bar = max(self.min_coverage, 0.75 * best.coverage)
+        cited = [p.hit for p in picked]
+        for c in ranked:
+            if c.coverage >= bar and c.hit.doc_id not in {h.doc_id for h in cited}:
+                cited.append(c.hit)
+        return Answer(text, True, [Citation.from_hit(h) for h in _distinct(cited)[: self.max_citations]])
+
+
+def _decide(ex: Explanation, decision: str, answer: Answer) -> Explanation:
+    ex.decision, ex.answer = decision, answer
+    return ex
+
+
+def _distinct(hits: list[Hit]) -> list[Hit]:
+    seen: set[str] = set()
+    out: list[Hit] = []
+    for h in hits:
+        if h.doc_id not in seen:
+            seen.add(h.doc_id)
+            out.append(h)
+    return out
+
+

@@ -154,10 +154,12 @@ class ChromaIndex:
             self.collection.delete(ids=list(ids[start : start + _ADD_BATCH]))
 
     def query(
-        self, vector: np.ndarray, k: int, allowed_ids: Sequence[str] | None = None
+        self, vector: np.ndarray, k: int, allowed_ids: Sequence[str] | None = None, size: int | None = None
     ) -> list[tuple[str, float]]:
-        """(chunk_id, cosine similarity) best first, optionally restricted to some chunk ids."""
-        n = self.count()
+        """(chunk_id, cosine similarity) best first, optionally restricted to some chunk ids.
+
+        `size` is the caller's known vector count; it saves a count round trip on every query."""
+        n = self.count() if size is None else size
         if n == 0 or k <= 0:
             return []
         where = {"chunk_id": {"$in": list(allowed_ids)}} if allowed_ids is not None else None

@@ -1,4 +1,5 @@
-"""Evaluation on QA files (eval/README.md): hit@1, hit@5, MRR, answer and abstention accuracy."""
+"""Evaluation on QA files (eval/README.md): hit@1, hit@5, MRR, answer accuracy, and the two sides of
+abstention apart: no-answer questions declined, answerable questions kept."""
 
 from __future__ import annotations
 
@@ -68,6 +69,8 @@ class EvalReport:
     answerable: int
     total: int
     details: list[dict[str, Any]] = field(default_factory=list)
+    declined_rate: float = 0.0
+    kept_rate: float = 0.0
 
     def to_dict(self, with_details: bool = False) -> dict[str, Any]:
         """JSON shape of `innobot eval --json`."""
@@ -77,6 +80,8 @@ class EvalReport:
             "mrr": round(self.mrr, 4),
             "answer_accuracy": round(self.answer_accuracy, 4),
             "abstention_accuracy": round(self.abstention_accuracy, 4),
+            "declined_rate": round(self.declined_rate, 4),
+            "kept_rate": round(self.kept_rate, 4),
             "answerable": self.answerable,
             "total": self.total,
         }
@@ -91,7 +96,7 @@ def evaluate(
     answer: Callable[[str], Answer] | None,
 ) -> EvalReport:
     """Run every question through search (top 5) and, when given, the answerer."""
-    hit1 = hit5 = rr = ans_ok = abst_ok = 0.0
+    hit1 = hit5 = rr = ans_ok = abst_ok = kept = declined = 0.0
     answerable = 0
     details: list[dict[str, Any]] = []
     for item in items:
@@ -110,8 +115,10 @@ def evaluate(
             if item.answerable:
                 ans_ok += ans.grounded and _contains(ans.answer, item.gold)
                 abst_ok += ans.grounded
+                kept += ans.grounded
             else:
                 abst_ok += not ans.grounded
+                declined += not ans.grounded
         details.append(row)
     n = max(answerable, 1)
     total = max(len(items), 1)
@@ -124,4 +131,6 @@ def evaluate(
         answerable=answerable,
         total=len(items),
         details=details,
+        declined_rate=declined / max(len(items) - answerable, 1) if answer else 0.0,
+        kept_rate=kept / n if answer else 0.0,
     )

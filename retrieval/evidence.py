@@ -32,6 +32,7 @@ _TIME = re.compile(r"什么时候|何时|哪一年|哪年|哪个月|几月|时�
 _HAS_NUMBER = re.compile(
     r"\d+(?:\.\d+)?\s*(?:%|％|万|亿|元|家|个|项|支|只|名|人|位|倍|台|套|件|场|次|户|所|座|吨|平方米|条|批|余|多)"
 )
+_GLUED = frozenset("中的在和与及对从向于把被将为里")
 _HAS_DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|年底|年初|上半年|下半年|季度")
 
 
@@ -94,6 +95,9 @@ class QueryProfile:
 def profile_query(question: str, idf: IdfTable | None) -> QueryProfile:
     """Weigh the question's content tokens by idf (tokens the corpus never uses count half)."""
     tokens = content_tokens(tokenize(question))
+    if idf is not None:  # "项目里六特" segments as 里六特: drop the glued function character
+        tokens = [t[1:] if len(t) >= 3 and t[0] in _GLUED and idf.df(t) == 0 and idf.df(t[1:]) > 0 else t
+                  for t in tokens]
     weights: dict[str, float] = {}
     for t in tokens:
         if idf is None:

@@ -17,13 +17,14 @@ from retrieval.evidence import IdfTable, best_window, expand_tokens, profile_que
 from retrieval.lexical import Bm25Index
 from retrieval.store import ChunkRow, CorpusStore
 from retrieval.tagging import gazetteer
-from retrieval.textutil import content_tokens, normalize_query, tokenize
+from retrieval.textutil import content_tokens, match_key, normalize_query, tokenize
 from retrieval.types import Hit, SearchFilters
+from retrieval.variants import QueryVariants, domain_vocabulary
 
 if TYPE_CHECKING:
     from retrieval.dense import ChromaIndex
 
-__all__ = ["FusionWeights", "HybridSearcher", "date_bounds", "prepare_query"]
+__all__ = ["CatalogueView", "FusionWeights", "HitTrace", "HybridSearcher", "date_bounds", "prepare_query"]
 
 MAX_QUERY_CHARS = 400
 
@@ -41,6 +42,40 @@ class FusionWeights:
     rerank_depth: int = 20
     rerank_fused: float = 1.0
     rerank_evidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class HitTrace:
+    """Why a passage ranked where it did: its rank and score in each leg, fused and final."""
+
+    chunk_id: str
+    lexical_rank: int | None
+    lexical_score: float | None
+    dense_rank: int | None
+    dense_score: float | None
+    fused: float | None
+    final: float
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON shape for `ask --explain`."""
+        r = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
+        return dict(r)
+
+
+@dataclass(frozen=True)
+class CatalogueView:
+    """The whole index as a lookup: every region tag and the text of every passage and title."""
+
+    regions: frozenset[str]
+    text_key: str
+
+    def has_place(self, place: str) -> bool:
+        """True when some article is tagged with the place or names it."""
+        return place in self.regions or match_key(place) in self.text_key
+
+    def has_text(self, term: str) -> bool:
+        """True when some passage or title contains the term (width and case folded)."""
+        return match_key(term) in self.text_key
 
 
 def prepare_query(query: str) -> str:
@@ -91,6 +126,8 @@ class HybridSearcher:
         self._pos: dict[str, int] = {}
         self._bm25 = Bm25Index()
         self._idf = IdfTable({}, 0)
+        self._variants = QueryVariants(())
+        self._catalogue = CatalogueView(frozenset(), "")
 
     # --- state ----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -105,6 +142,11 @@ class HybridSearcher:
                 bm25.build(self.store.chunk_tokens())
                 bm25.save(self._bm25_dir, generation)
             self._idf = IdfTable(bm25.df, bm25.size)
+            self._variants = QueryVariants(domain_vocabulary(bm25.df.keys()))
+            self._catalogue = CatalogueView(
+                frozenset(g for r in rows for g in r.regions),
+                "\n".join(match_key(r.title + "\n" + r.text) for r in rows),
+            )
             self._rows, self._bm25, self._generation = rows, bm25, generation
             self._pos = {r.chunk_id: i for i, r in enumerate(rows)}
 
@@ -169,7 +211,7 @@ class HybridSearcher:
                 return []
         try:
             vector = self.dense.embedder.encode([query])[0]
-            found = self.dense.query(vector, n, allowed)
+            found = self.dense.query(vector, n, allowed, size=len(self._rows))
         except Exception as exc:  # server down, corrupt collection: answer from BM25 alone
             log.warning("dense leg unavailable, using BM25 only: %s", type(exc).__name__)
             return []
@@ -207,6 +249,18 @@ class HybridSearcher:
         return scored + [(pos, min(floor, s) - 1.0) for pos, s in tail]
 
     @property
+    def variants(self) -> QueryVariants:
+        """Typo and colloquial normaliser over the index vocabulary."""
+        self.refresh()
+        return self._variants
+
+    @property
+    def catalogue(self) -> CatalogueView:
+        """Every region and passage of the index (refusals check the whole catalogue, not the top hits)."""
+        self.refresh()
+        return self._catalogue
+
+    @property
     def idf(self) -> IdfTable:
         """Token idf over the current chunks (answer extraction weighs question terms with it)."""
         self.refresh()
@@ -222,21 +276,42 @@ class HybridSearcher:
     # --- Searcher protocol ----------------------------------------------------------------
     def search(self, query: str, k: int = 5, filters: SearchFilters | None = None, mode: str = "hybrid") -> list[Hit]:
         """Top-k passages; mode 'hybrid' (default), 'rrf' (no rerank), 'bm25' or 'dense' (one leg)."""
-        text = prepare_query(query)
+        return self.search_traced(query, k, filters, mode)[0]
+
+    def search_traced(
+        self, query: str, k: int = 5, filters: SearchFilters | None = None, mode: str = "hybrid"
+    ) -> tuple[list[Hit], list[HitTrace]]:
+        """Top-k passages and, for each, its rank and score per leg (for `ask --explain`)."""
+        text = self.variants.correct(prepare_query(query)).text
         k = max(1, min(int(k), 100))
         self.refresh()
         if not self._rows:
-            return []
+            return [], []
         mask = self._mask(filters)
         n = max(self.weights.candidates, k)
-        if mode == "bm25":
-            ranked = self.rank_lexical(text, n, mask)
-        elif mode == "dense":
-            ranked = self.rank_dense(text, n, mask)
-        else:
+        lexical: list[tuple[int, float]] = []
+        dense: list[tuple[int, float]] = []
+        fused: list[tuple[int, float]] = []
+        if mode in ("bm25", "hybrid", "rrf"):
             lexical = self.rank_lexical(text, n, mask)
+        if mode in ("dense", "hybrid", "rrf"):
             dense = self.rank_dense(text, n, mask)
-            ranked = self.fuse([(self.weights.lexical, lexical), (self.weights.dense, dense)])
-            if mode != "rrf":
-                ranked = self.rerank(text, ranked)
-        return [self._hit(pos, score) for pos, score in ranked[:k]]
+        if mode == "bm25":
+            ranked = lexical
+        elif mode == "dense":
+            ranked = dense
+        else:
+            fused = self.fuse([(self.weights.lexical, lexical), (self.weights.dense, dense)])
+            ranked = fused if mode == "rrf" else self.rerank(text, fused)
+        top = ranked[:k]
+        legs: list[dict[int, tuple[int | None, float | None]]] = [
+            {p: (i + 1, sc) for i, (p, sc) in enumerate(leg)} for leg in (lexical, dense)
+        ]
+        fused_at = dict(fused)
+        traces = []
+        for pos, score in top:
+            lex_rank, lex_score = legs[0].get(pos, (None, None))
+            den_rank, den_score = legs[1].get(pos, (None, None))
+            traces.append(HitTrace(self._rows[pos].chunk_id, lex_rank, lex_score, den_rank, den_score,
+                                   fused_at.get(pos), score))
+        return [self._hit(pos, score) for pos, score in top], traces

@@ -50,6 +50,16 @@ class Gazetteer:
             surface[place] = canon
             pc = _canonical(str(parent))
             parents[canon] = (pc, *parents.get(pc, ()))
+        for mapping in (data.get("counties") or {}).values():
+            for county, parent in (mapping or {}).items():
+                short = str(county)[:-1]
+                if short in surface:  # 长兴县 is the 长兴 the places list already knows
+                    surface[str(county)] = surface[short]
+                    continue
+                canon = _canonical(str(county))
+                surface[str(county)] = canon
+                pc = _canonical(str(parent))
+                parents[canon] = (pc, *parents.get(pc, ()))
         foreign = frozenset(str(f) for f in data.get("foreign") or [])
         for f in foreign:
             surface[f] = f
@@ -109,7 +119,9 @@ class TagRules:
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     """The shipped place-name list (read once per process)."""
-    return Gazetteer.from_data(_load_yaml("regions.yaml"))
+    data = _load_yaml("regions.yaml")
+    data["counties"] = _load_yaml("counties.yaml").get("counties") or {}
+    return Gazetteer.from_data(data)
 
 
 @lru_cache(maxsize=1)

@@ -40,8 +40,9 @@ def compact(text: str) -> str:
     return _SPACE_CJK_RIGHT.sub("", text)
 
 
+@lru_cache(maxsize=8192)
 def match_key(text: str) -> str:
-    """A comparison key: NFKC (full/half width), lower case, no whitespace."""
+    """A comparison key: NFKC (full/half width), lower case, no whitespace (cached: answers reuse it)."""
     return _WS.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 

@@ -6,11 +6,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scoring.assessment import Assessment, assess
 from scoring.errors import InputError, ParseError, RuleSetError, ScoringError
 from scoring.fields import FIELDS, KEY_FIELDS, FieldSpec, field_spec, format_value
 from scoring.loader import available_rule_sets, load_rule_set
 from scoring.model import HighTechRuleSet, PointsRuleSet, RuleSet, TechSmeRuleSet
-from scoring.parser import ParsedFigures, ParsedItem, parse_figures
+from scoring.parser import ParsedFigures, ParsedItem, parse_answer, parse_figures
 from scoring.results import (
     CheckResult,
     ConditionResult,
@@ -21,7 +22,7 @@ from scoring.results import (
     TechSmeResult,
 )
 from scoring.summary import summarize
-from scoring.validation import validate
+from scoring.validation import prepare, validate
 
 if TYPE_CHECKING:  # pandas and matplotlib load only when batch scoring or a chart is asked for
     import pandas as pd
@@ -29,6 +30,7 @@ if TYPE_CHECKING:  # pandas and matplotlib load only when batch scoring or a cha
     from scoring.batch import BatchResult
 
 __all__ = [
+    "Assessment",
     "FIELDS",
     "KEY_FIELDS",
     "CheckResult",
@@ -46,11 +48,14 @@ __all__ = [
     "ScoringError",
     "Suggestion",
     "TechSmeResult",
+    "assess",
     "available_rule_sets",
     "field_spec",
     "format_value",
     "load_rule_set",
+    "parse_answer",
     "parse_figures",
+    "prepare",
     "render_chart",
     "score",
     "score_table",
@@ -93,12 +98,15 @@ def score_table(
     rule_set: str | RuleSet = "cn-ref-2024",
     *,
     extra_dirs: Sequence[Path] = (),
+    data_year: int | None = None,
     max_rows: int | None = None,
 ) -> BatchResult:
     """Batch-score a DataFrame or a CSV/XLSX file; write the result with ``.write(path)``.
 
-    max_rows: refuse (InputError) a file with more data rows, reading no more than that.
+    max_rows: refuse (InputError) a table with more rows, before any scoring.
     """
     from scoring.batch import score_table as _score_table
 
-    return _score_table(table, rule_set, extra_dirs=extra_dirs, max_rows=max_rows)
+    return _score_table(
+        table, rule_set, extra_dirs=extra_dirs, data_year=data_year, max_rows=max_rows
+    )

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from scoring.batch_columns import ColumnReport, classify_rows, map_columns
+from scoring.batch_output import NOTE, write_csv, write_xlsx
 from scoring.batch_qualification import high_tech_columns, tech_sme_columns
-from scoring.batch_values import Columns, map_columns, prepare_columns
+from scoring.batch_rank import known_stages, rank_in_stages, top_lists
+from scoring.batch_read import read_table
+from scoring.batch_values import Columns, prepare_columns
 from scoring.errors import InputError, RuleSetError
 from scoring.loader import load_rule_set
 from scoring.model import (
@@ -26,8 +31,7 @@ from scoring.model import (
 
 __all__ = ["BatchResult", "RowError", "read_table", "score_table"]
 
-LIST_LABELS: tuple[tuple[float, str], ...] = ((5, "创新领跑榜"), (10, "创新竞跑榜"), (20, "创新进取榜"))
-TOP_N = 10
+NO_STAGE = "缺少上年度营业收入：阶段无法确定，暂按{stage}估算，未参与排名"
 
 
 @dataclass(frozen=True)
@@ -40,62 +44,46 @@ class RowError:
 
 @dataclass
 class BatchResult:
-    """The ranked table, per-row errors and the top-10 list of each category."""
+    """The ranked table (field ids), per-row errors, top-10 lists and the column report."""
 
     rule_set: str
     table: pd.DataFrame
     errors: list[RowError]
     top: dict[str, pd.DataFrame] = field(default_factory=dict)
+    report: ColumnReport = field(default_factory=ColumnReport)
+    title: str = ""
+    data_year: int | None = None
 
-    def write(self, path: Path) -> list[Path]:
-        """Write XLSX (top lists as extra sheets) or CSV (top lists as sibling CSV files)."""
+    @property
+    def scored(self) -> int:
+        """Rows that got a result (firms without an input error)."""
+        return len(self.table) - len(self.errors)
+
+    def about(self) -> list[tuple[str, str]]:
+        """The 说明 sheet: what was computed, from what, and what was left out."""
+        lines = [
+            ("项目", "内容"),
+            ("规则集", f"{self.title}（{self.rule_set}）" if self.title else self.rule_set),
+            ("数据年度", f"{self.data_year} 年度" if self.data_year else "未注明"),
+            ("说明", NOTE),
+            ("企业数", f"已评分 {self.scored} 家；{len(self.errors)} 行数据有误；跳过 {len(self.report.skipped)} 行（非企业行）"),
+            ("排名", "按生命周期阶段分别排名，并列者名次相同（如 1、1、3）；榜单按阶段内百分位：前 5% 创新领跑榜，"
+                     "5–10% 创新竞跑榜，10–20% 创新进取榜"),
+        ]
+        lines.extend(("列映射" if i == 0 else "", line) for i, line in enumerate(self.report.lines()))
+        return lines
+
+    def write(self, path: Path, *, field_names: bool = False) -> list[Path]:
+        """XLSX (说明 sheet, Chinese headers, top lists as sheets) or CSV (field ids, sibling files)."""
         path = Path(path)
-        written = [path]
-        if path.suffix.lower() == ".xlsx":
-            with pd.ExcelWriter(path, engine="openpyxl") as writer:
-                self.table.to_excel(writer, sheet_name="评分结果", index=False)
-                for label, frame in self.top.items():
-                    frame.to_excel(writer, sheet_name=f"{label}前十", index=False)
-        elif path.suffix.lower() == ".csv":
-            self.table.to_csv(path, index=False, encoding="utf-8-sig")
-            for label, frame in self.top.items():
-                extra = path.with_name(f"{path.stem}_{label}前十.csv")
-                frame.to_csv(extra, index=False, encoding="utf-8-sig")
-                written.append(extra)
-        else:
-            raise InputError(None, f"不支持的输出格式：{path.suffix or '无扩展名'}（请用 .xlsx 或 .csv）")
-        return written
-
-
-def read_table(path: Path, max_rows: int | None = None) -> pd.DataFrame:
-    """Read CSV (as text, blanks kept blank) or XLSX (first sheet); more than max_rows data rows
-    is refused after reading only max_rows + 1 of them."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise InputError(None, f"找不到文件：{path}")
-    nrows = None if max_rows is None else max_rows + 1
-    try:
-        if suffix == ".csv":
-            try:
-                df = pd.read_csv(
-                    path, dtype=str, keep_default_na=False, encoding="utf-8-sig", nrows=nrows
-                )
-            except UnicodeDecodeError:  # CSV saved by Excel on a Chinese Windows machine
-                df = pd.read_csv(
-                    path, dtype=str, keep_default_na=False, encoding="gb18030", nrows=nrows
-                )
-        elif suffix in (".xlsx", ".xlsm"):
-            df = pd.read_excel(path, engine="openpyxl", nrows=nrows)
-        else:
-            raise InputError(None, f"不支持的文件格式：{suffix or '无扩展名'}（请用 .xlsx 或 .csv）")
-    except (ValueError, OSError, UnicodeDecodeError, KeyError):
-        raise InputError(
-            None, "无法读取这个表格：编码或格式不对，请另存为 UTF-8 编码的 CSV 或 XLSX 后重试"
-        ) from None
-    if max_rows is not None and len(df) > max_rows:
-        raise InputError(None, f"表格超过 {max_rows} 行，请拆分成多个文件后分别上传")
-    return df
+        table = self.table
+        if "note" in table.columns:  # one 错误/提示 column: the error, else the warning
+            table = table.assign(error=np.where(table["error"] != "", table["error"], table["note"]))
+            table = table.drop(columns=["note"])
+        if path.suffix.lower() == ".csv":
+            return write_csv(path, table, self.top)
+        fields = {u.column: u.field for u in self.report.used}
+        return write_xlsx(path, self.about(), table, self.top, field_names=field_names, fields=fields)
 
 
 def _curve(rule: Curve, x: np.ndarray) -> np.ndarray:
@@ -228,60 +216,84 @@ def score_table(
     rule_set: str | RuleSet = "cn-ref-2024",
     *,
     extra_dirs: Sequence[Path] = (),
+    data_year: int | None = None,
     max_rows: int | None = None,
 ) -> BatchResult:
-    """Score every row of a table (DataFrame or CSV/XLSX path); bad rows get an error, not a stop."""
-    df = table if isinstance(table, pd.DataFrame) else read_table(Path(table), max_rows)
+    """Score every firm row of a table (DataFrame or CSV/XLSX path); bad rows get an error, not a stop.
+
+    Rows that are not firms (blank, 合计/平均, no figure at all) are left out and reported.
+    max_rows: a table with more rows is refused (InputError) before any scoring.
+    """
+    df = table if isinstance(table, pd.DataFrame) else read_table(Path(table))
+    if max_rows is not None and len(df) > max_rows:
+        raise InputError(None, f"表格超过 {max_rows} 行，请拆分成多个文件后分别上传")
     rs = load_rule_set(rule_set, extra_dirs) if isinstance(rule_set, str) else rule_set
+    first_row = int(df.attrs.get("first_row", 2))
     df = df.reset_index(drop=True)
-    n = len(df)
-    mapping, scales = map_columns(df)
-    cols, errors = prepare_columns(df, mapping, scales)
-    bad = np.array([e is not None for e in errors.tolist()], dtype=bool)
-    row_errors = [RowError(int(i) + 2, str(errors[i])) for i in np.flatnonzero(bad)]
-    if not isinstance(rs, PointsRuleSet):
-        return _qualification_table(rs, df, cols, errors, bad, row_errors)
-    res = _score_points(rs, cols, n)
-    vetoed = res["vetoed"] & ~bad
+    df.columns = [str(c) for c in df.columns]
+    report = map_columns(df)
+    reasons = classify_rows(df, report)
+    firm = pd.isna(reasons)
+    sheet_rows = np.arange(len(df)) + first_row
+    report.skipped = [(int(sheet_rows[i]), str(reasons[i])) for i in np.flatnonzero(~firm)]
+    if not firm.all():
+        df = df[firm].reset_index(drop=True)
+    rows = sheet_rows[firm]
+    cols, errors = prepare_columns(df, report.used)
+    bad = pd.notna(errors)
+    row_errors = [RowError(int(rows[i]), str(errors[i])) for i in np.flatnonzero(bad)]
     out = df.copy()
-    stage_ids = np.array([s.id for s in rs.stages], dtype=object)[res["stage_idx"]]
-    stage_labels = np.array([s.label for s in rs.stages], dtype=object)[res["stage_idx"]]
-    rectified = np.where(bad, np.nan, res["unrounded"])
-    total = np.where(vetoed, np.nan, rectified)
-    total_r = _round2(total)
-    total_list = total_r.to_numpy(dtype=float, na_value=np.nan)
+    out["sheet_row"] = rows
     out["rule_set"] = rs.id
-    out["stage"] = [None if b else v for b, v in zip(bad.tolist(), stage_ids.tolist(), strict=True)]
-    out["stage_label"] = [None if b else v for b, v in zip(bad.tolist(), stage_labels.tolist(), strict=True)]
+    if isinstance(rs, PointsRuleSet):
+        top = _points_columns(rs, out, cols, errors, bad, report)
+    else:
+        _qualification_columns(rs, out, cols, errors, bad)
+        top = {}
+    return BatchResult(rs.id, out, row_errors, top, report, rs.title,
+                       data_year if data_year is not None else date.today().year - 1)
+
+
+def _points_columns(
+    rs: PointsRuleSet, out: pd.DataFrame, cols: Columns, errors: np.ndarray, bad: np.ndarray, report: ColumnReport,
+) -> dict[str, pd.DataFrame]:
+    """Innovation-points result columns and ranks added to out; returns the top-10 lists."""
+    n = len(out)
+    res = _score_points(rs, cols, n)
+    no_revenue = np.isnan(cols[rs.stage_field])
+    given = known_stages(rs, out[report.stage_column] if report.stage_column else None, n)
+    stage_idx = np.where(no_revenue & (given >= 0), given, res["stage_idx"])
+    unstaged = no_revenue & (given < 0) & ~bad
+    vetoed = res["vetoed"] & ~bad
+    stage_ids = np.array([s.id for s in rs.stages], dtype=object)[stage_idx]
+    stage_labels = np.array([s.label for s in rs.stages], dtype=object)[stage_idx]
+    rectified = np.where(bad, np.nan, res["unrounded"])
+    total_r = _round2(np.where(vetoed, np.nan, rectified))
+    total_list = total_r.to_numpy(dtype=float, na_value=np.nan)
+    hide = bad | unstaged
+    out["stage"] = _blank(bad, stage_ids)
+    out["stage_label"] = _blank(bad, stage_labels)
     out["total"] = total_r
     for key in ("base", "bonus", "deductions"):
         out[key] = _round2(np.where(bad, np.nan, res[key]))
     out["rectified_total"] = _round2(rectified)
     out["band"] = _bands(rs, total_list)
-    out["vetoed"] = pd.array(
-        [None if b else v for b, v in zip(bad.tolist(), vetoed.tolist(), strict=True)], dtype="boolean"
-    )
+    out["vetoed"] = pd.array(_blank(bad, vetoed).tolist(), dtype="boolean")
     out["veto_reasons"] = np.where(vetoed, res["reasons"], "")
     for cat in rs.categories:
         out[cat.label] = _round2(np.where(bad, np.nan, res[f"cat:{cat.id}"]))
-    rank_all = np.full(n, np.nan)
-    pct_all = np.full(n, np.nan)
-    ranked = ~np.isnan(total_list)
-    for k in range(len(rs.stages)):
-        mask = ranked & (res["stage_idx"] == k)
-        if mask.any():
-            rank = pd.Series(total_list[mask]).rank(method="min", ascending=False).to_numpy()
-            rank_all[mask] = rank
-            pct_all[mask] = np.round(rank / mask.sum() * 100, 2)
-    out["rank_in_stage"] = pd.array(rank_all, dtype="Float64").astype("Int64")
-    out["percentile_in_stage"] = pd.array(pct_all, dtype="Float64")
-    labels = np.full(n, "", dtype=object)
-    for limit, label in reversed(LIST_LABELS):
-        labels[~np.isnan(pct_all) & (pct_all <= limit)] = label
+    rank, pct, labels = rank_in_stages(np.where(unstaged, np.nan, total_list), np.where(hide, -1, stage_idx),
+                                       len(rs.stages))
+    out["rank_in_stage"] = pd.array(rank, dtype="Float64").astype("Int64")
+    out["percentile_in_stage"] = pd.array(pct, dtype="Float64")
     out["list_label"] = labels
     out["error"] = np.where(bad, errors, "")
-    top = _top_lists(out, rs)
-    return BatchResult(rs.id, out, row_errors, top)
+    out["note"] = ""
+    if unstaged.any():
+        out.loc[unstaged, "note"] = [NO_STAGE.format(stage=label) for label in stage_labels[unstaged]]
+    keep = [report.name_column] if report.name_column else []
+    keep += [c for c in out.columns[: len(out.columns)] if str(c).lower() in ("id", "编号") and c not in keep]
+    return top_lists(out, rs, keep)
 
 
 def _blank(bad: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -291,14 +303,9 @@ def _blank(bad: np.ndarray, values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _qualification_table(
-    rs: RuleSet, df: pd.DataFrame, cols: Columns, errors: np.ndarray, bad: np.ndarray,
-    row_errors: list[RowError],
-) -> BatchResult:
-    """Tech-SME scores ranked overall, or high-tech check statuses, per row."""
-    n = len(df)
-    out = df.copy()
-    out["rule_set"] = rs.id
+def _qualification_columns(rs: RuleSet, out: pd.DataFrame, cols: Columns, errors: np.ndarray, bad: np.ndarray) -> None:
+    """Tech-SME scores ranked overall (ties share a rank), or high-tech check statuses, per row."""
+    n = len(out)
     if isinstance(rs, TechSmeRuleSet):
         res = tech_sme_columns(rs, cols, n)
         score = np.where(bad, np.nan, res["score"])
@@ -320,7 +327,7 @@ def _qualification_table(
     else:  # pragma: no cover - the loader builds only three kinds
         raise RuleSetError(f"规则集 {rs.id} 不支持批量评分")
     out["error"] = np.where(bad, errors, "")
-    return BatchResult(rs.id, out, row_errors, {})
+    out["note"] = ""
 
 
 def _bands(rs: PointsRuleSet, totals: np.ndarray) -> np.ndarray:
@@ -332,16 +339,3 @@ def _bands(rs: PointsRuleSet, totals: np.ndarray) -> np.ndarray:
         out[hit] = label
         done |= hit
     return out
-
-
-def _top_lists(out: pd.DataFrame, rs: PointsRuleSet) -> dict[str, pd.DataFrame]:
-    """Top-10 firms per category by category points (ties by total), errors and vetoes excluded."""
-    keep = [c for c in out.columns if str(c).lower() in ("id", "name", "企业名称", "名称", "编号", "企业")]
-    eligible = out[out["total"].notna()]
-    lists: dict[str, pd.DataFrame] = {}
-    for cat in rs.categories:
-        frame = eligible.nlargest(TOP_N, [cat.label, "total"], keep="first")
-        frame = frame[[*keep, "stage_label", cat.label, "total"]].copy()
-        frame.insert(0, "名次", range(1, len(frame) + 1))
-        lists[cat.label] = frame.reset_index(drop=True)
-    return lists

@@ -2,70 +2,20 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from scoring.errors import InputError
-from scoring.fields import DERIVED, FIELDS, FieldSpec, enum_lookup, field_spec, normalize_text
+from scoring.batch_columns import ColumnUse, Scale
+from scoring.fields import DERIVED, FIELDS, FieldSpec, enum_lookup, normalize_text
+from scoring.units import read_cell
 from scoring.validation import FALSE_WORDS, LARGEST, TRUE_WORDS, share_violation, too_large_message
 
-__all__ = ["Columns", "Scale", "map_columns", "prepare_columns"]
+__all__ = ["Columns", "prepare_columns"]
 
 Columns = dict[str, np.ndarray]
 """Field name -> array: float64 (NaN = missing) for numbers and bools, object (None) for enums."""
-
-
-_HEADER_UNIT = re.compile(r"^(.*?)[(（]\s*(万元|元|千元|百万元|亿元|人|名|件|个|项|次|%|％|年)\s*[)）]\s*$")
-_MONEY_SCALE = {"万元": ("mul", 1.0), "元": ("div", 10000.0), "千元": ("div", 10.0),
-                "百万元": ("mul", 100.0), "亿元": ("mul", 10000.0)}
-_SAME_UNIT = {"人": {"人", "名"}, "件": {"件", "个", "项"}, "次": {"次"}, "%": {"%", "％"}, "年": {"年"}}
-
-Scale = tuple[str, float]
-"""How a column's unit converts into the engine unit: ('mul', k) or ('div', k)."""
-
-
-def _column(header: str) -> tuple[str, Scale] | None:
-    """Field and unit scale of a header such as '上年度营业收入（元）', or None if not a field."""
-    spec = field_spec(header)
-    if spec is not None:
-        return spec.name, ("mul", 1.0)
-    m = _HEADER_UNIT.match(header.strip())
-    if m is None:
-        return None
-    spec = field_spec(m.group(1))
-    if spec is None:
-        return None
-    unit = m.group(2)
-    if spec.kind == "money" and unit in _MONEY_SCALE:
-        return spec.name, _MONEY_SCALE[unit]
-    if unit in _SAME_UNIT.get(spec.unit, set()):
-        return spec.name, ("mul", 1.0)
-    raise InputError(spec.name, f"列“{header}”的单位与{spec.label}（{spec.unit or '无单位'}）不符")
-
-
-def map_columns(df: pd.DataFrame) -> tuple[dict[str, str], dict[str, Scale]]:
-    """Input column -> field name (by field name, Chinese label or alias, with an optional unit
-    in brackets); other columns pass through. Also each mapped column's unit scale."""
-    mapping: dict[str, str] = {}
-    scales: dict[str, Scale] = {}
-    seen: dict[str, str] = {}
-    for col in df.columns:
-        found = _column(str(col))
-        if found is None:
-            continue
-        name, scale = found
-        spec = FIELDS[name]
-        if name in seen:
-            raise InputError(name, f"“{seen[name]}”和“{col}”都表示{spec.label}，请只保留一列")
-        seen[name] = str(col)
-        mapping[str(col)] = name
-        scales[str(col)] = scale
-    if not mapping:
-        raise InputError(None, "表格中没有可识别的数据列（列名应为字段名或中文名称，如“上年度营业收入”）")
-    return mapping, scales
 
 
 def _set_error(errors: np.ndarray, mask: np.ndarray, message: str | np.ndarray) -> None:
@@ -93,29 +43,35 @@ def _shown(col: pd.Series, mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def _numeric(spec: FieldSpec, col: pd.Series, errors: np.ndarray) -> np.ndarray:
+def _numeric(spec: FieldSpec, col: pd.Series, errors: np.ndarray, scale: Scale) -> np.ndarray:
+    """Numbers in the engine unit: plain numbers scaled by the header's unit, and text cells
+    ('1.2亿', '1,200', '600w') read by the product's one numeral reader with their own unit."""
     if pd.api.types.is_bool_dtype(col):
         _set_error(errors, col.notna().to_numpy(), f"{spec.label}应为数字")
         return np.full(len(col), np.nan)
     if pd.api.types.is_numeric_dtype(col):
-        values = col.to_numpy(dtype=float, na_value=np.nan, copy=True)
-    else:
-        raw = col.astype(object)
-        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan, copy=True)
-        is_bool = np.array([isinstance(v, bool | np.bool_) for v in raw.to_numpy()], dtype=bool) if (
-            raw.map(type).isin([bool, np.bool_]).any()) else np.zeros(len(raw), dtype=bool)
-        retry = np.isnan(values) & raw.notna().to_numpy() & ~is_bool
-        if retry.any():
-            text = _as_text(raw[retry]).str.replace(",", "", regex=False).str.rstrip("%")
-            again = pd.to_numeric(text.where(text != "", None), errors="coerce").to_numpy(dtype=float)
-            values[retry] = again
-            bad = np.zeros(len(raw), dtype=bool)
-            bad[retry] = (text != "").to_numpy() & np.isnan(again)
-            if bad.any():
-                shown = _shown(raw, bad)
-                _set_error(errors, bad, np.array([f"{spec.label}应为数字，收到“{v}”" for v in shown], dtype=object))
-        _set_error(errors, is_bool, f"{spec.label}应为数字")
-        values[is_bool] = np.nan
+        return _scaled(col.to_numpy(dtype=float, na_value=np.nan, copy=True), scale, spec, errors)
+    raw = col.astype(object)
+    try:
+        numeric = pd.to_numeric(raw, errors="coerce")
+    except OverflowError:  # a Python int beyond 64 bits: read as text, refused as too large
+        numeric = pd.to_numeric(raw.map(lambda v: str(v) if isinstance(v, int) else v), errors="coerce")
+    values = numeric.to_numpy(dtype=float, na_value=np.nan, copy=True)
+    is_bool = raw.map(type).isin([bool, np.bool_]).to_numpy()
+    _set_error(errors, is_bool, f"{spec.label}应为数字")
+    values[is_bool] = np.nan
+    values = _scaled(values, scale, spec, errors)
+    retry = np.isnan(values) & raw.notna().to_numpy() & ~is_bool
+    if retry.any():
+        values[retry] = _read_text(spec, raw[retry], errors, retry, scale)
+    return values
+
+
+def _scaled(values: np.ndarray, scale: Scale, spec: FieldSpec, errors: np.ndarray) -> np.ndarray:
+    """Header unit applied; infinities and fractional counts flagged."""
+    op, k = scale
+    if k != 1.0:
+        values = values / k if op == "div" else values * k
     inf = np.isinf(values)
     if inf.any():
         _set_error(errors, inf, f"{spec.label}应为有限的数字")
@@ -124,6 +80,33 @@ def _numeric(spec: FieldSpec, col: pd.Series, errors: np.ndarray) -> np.ndarray:
         frac = ~np.isnan(values) & (values != np.floor(values))
         _set_error(errors, frac, f"{spec.label}应为整数")
     return values
+
+
+def _read_text(spec: FieldSpec, cells: pd.Series, errors: np.ndarray, where: np.ndarray, scale: Scale) -> np.ndarray:
+    """Text cells read once per distinct value; a cell without its own unit takes the header's."""
+    codes, uniques = pd.factorize(cells.map(str), use_na_sentinel=True)
+    read = [read_cell(spec.name, str(u)) for u in uniques]
+    op, k = scale
+    value = np.array([
+        np.nan if v is None else v if own or k == 1.0 else v / k if op == "div" else v * k
+        for v, own, _ in read
+    ] + [np.nan])
+    problem = np.array([p for _, _, p in read] + [None], dtype=object)
+    idx = np.flatnonzero(where)
+    row_problems = problem[codes]
+    bad = np.zeros(len(errors), dtype=bool)
+    bad[idx] = pd.notna(row_problems)
+    if bad.any():
+        full = np.full(len(errors), None, dtype=object)
+        full[idx] = row_problems
+        _set_error(errors, bad, full)
+    out = value[codes]
+    if spec.kind == "count":
+        frac = ~np.isnan(out) & (out != np.floor(out))
+        sub = np.zeros(len(errors), dtype=bool)
+        sub[idx] = frac
+        _set_error(errors, sub, f"{spec.label}应为整数")
+    return out
 
 
 def _choice(spec: FieldSpec, col: pd.Series, errors: np.ndarray) -> np.ndarray:
@@ -168,26 +151,27 @@ def _range(spec: FieldSpec, values: np.ndarray, errors: np.ndarray) -> None:
         _set_error(errors, known & (values > spec.max), f"{spec.label}应在 0–{spec.max:g}% 之间")
 
 
-def prepare_columns(
-    df: pd.DataFrame, mapping: Mapping[str, str], scales: Mapping[str, Scale] | None = None
-) -> tuple[Columns, np.ndarray]:
-    """Typed field arrays with derived ratios and defaults, plus each row's first error (or None)."""
+def prepare_columns(df: pd.DataFrame, uses: Sequence[ColumnUse]) -> tuple[Columns, np.ndarray]:
+    """Typed field arrays with derived ratios and defaults, plus each row's first error (or None).
+
+    Several columns for one field (实用新型 + 软著 …) are summed; a row where all are blank
+    stays missing.
+    """
     n = len(df)
     errors = np.full(n, None, dtype=object)
     cols: Columns = {}
-    order = [(col, fld) for col, fld in mapping.items()]
-    for col, fld in order:
-        spec = FIELDS[fld]
-        series = df[col]
+    for use in uses:
+        spec = FIELDS[use.field]
+        series = df[use.column]
         if spec.kind in ("bool", "enum"):
-            cols[fld] = _choice(spec, series, errors)
-        else:
-            values = _numeric(spec, series, errors)
-            op, k = (scales or {}).get(col, ("mul", 1.0))
-            if k != 1.0:
-                values = values / k if op == "div" else values * k
-            cols[fld] = values
-    for _, fld in order:
+            cols[use.field] = _choice(spec, series, errors)
+            continue
+        values = _numeric(spec, series, errors, use.scale)
+        if use.field in cols:
+            before = cols[use.field]
+            values = np.where(np.isnan(before), values, np.where(np.isnan(values), before, before + values))
+        cols[use.field] = values
+    for fld in dict.fromkeys(u.field for u in uses):
         spec = FIELDS[fld]
         if spec.kind in ("money", "count", "percent", "number"):
             _range(spec, cols[fld], errors)

@@ -34,7 +34,7 @@ from scoring.model import (
 
 __all__ = ["available_rule_sets", "builtin_rules_dir", "load_rule_set", "load_rule_file"]
 
-_NOT_RULES = {"fields.yaml"}
+_NOT_RULES = {"fields.yaml", "numerals.yaml", "columns.yaml"}  # vocabularies, not rule sets
 _OPS = {"le", "lt", "ge", "gt", "eq", "ne", "in"}
 
 

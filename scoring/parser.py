@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from datetime import date
 from functools import cache
 
 from scoring.fields import DERIVED, FIELDS, Alias, format_value, normalize_text
-from scoring.numbers import VAGUE, parse_number
+from scoring.units import PERSON_UNITS, convert, normalize, number_pattern, shorten, split_unit
 
-__all__ = ["ParsedFigures", "ParsedItem", "parse_figures"]
+__all__ = ["ParsedFigures", "ParsedItem", "parse_answer", "parse_figures"]
 
 
 @dataclass(frozen=True)
@@ -49,25 +49,15 @@ class ParsedFigures:
 
 
 MAX_CHARS = 5000
-_FILLERS = re.compile(
-    r"一共|总共|共计|合计|累计|一起|一些|一下|一直|一般|一定|一家|大约|大概|约为|左右|将近|接近|差不多|同比|"
-    r"统一|唯一|第一|万一|一年多|一百多|如下"
-)
-_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d])")
+MAX_STRAY_SHOWN = 3
 _PREV = r"前一年度?|前年|上上年度?|再前一年"
 _LAST = r"去年|上一年度?|上年度?|最近一年"
 _NOW = r"今年|本年度?|当年"
 _YEAR = r"(?:19|20)\d{2}年度?"
 _PERIOD = r"近[0-9一二两三四五六七八九十]+年内?|过去[0-9一二两三四五六七八九十]+年|[0-9一二两三四五六七八九十]+年来"
-_NUMBER = (
-    r"(?:-|负)?(?:百分之)?(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十])"
-    r"[0-9.零〇一二两三四五六七八九十百千万亿点几多余来]*"
-    r"(?:\s*(?:个百分点|%|元|块|人|名|位|个|件|项|次|年|家))?"
-)
 _SEP = r"[,;。；!?！？、\n]|以及|另外|还有|和|与|及"
 _GROWTH = r"增长率|增长了|增长|增速|增幅|上涨|提高了|下降了|下降|减少了|减少"
 _NONE_BEFORE = re.compile(r"(没有|暂无|尚无|还没有|无)$")
-_PERSON_UNITS = ("人", "名", "位")
 _NEGATION = re.compile(r"(不是|没有|无|未|非|不属于|不在)$")
 
 
@@ -83,7 +73,7 @@ def _vocabulary() -> tuple[re.Pattern[str], dict[str, Alias], dict[str, tuple[st
     words = sorted({*aliases, *phrases}, key=len, reverse=True)
     pattern = re.compile(
         f"(?P<prev>{_PREV})|(?P<now>{_NOW})|(?P<last>{_LAST})|(?P<year>{_YEAR})|(?P<period>{_PERIOD})"
-        f"|(?P<word>{'|'.join(map(re.escape, words))})|(?P<growth>{_GROWTH})|(?P<num>{_NUMBER})|(?P<sep>{_SEP})"
+        f"|(?P<word>{'|'.join(map(re.escape, words))})|(?P<growth>{_GROWTH})|(?P<num>{number_pattern()})|(?P<sep>{_SEP})"
     )
     return pattern, aliases, phrases
 
@@ -106,80 +96,6 @@ class _Raw:
     when: str | int | None
 
 
-_UNIT_GAP = re.compile(r"(?<=\d)\s+(?=[万亿千百元块%人名位个件项次年])")
-
-
-def _normalize(text: str) -> str:
-    text = normalize_text(text)
-    text = _THOUSANDS.sub(lambda m: m.group().replace(",", ""), text)
-    text = _UNIT_GAP.sub("", text)  # '1200 万元' -> '1200万元'
-    return _FILLERS.sub(" ", text)
-
-
-def _split_unit(text: str) -> tuple[str, str, bool]:
-    """Number text, unit, percent-prefix flag."""
-    percent = text.startswith("百分之")
-    body = text[3:] if percent else text
-    m = re.match(r"^(.*?)\s*(个百分点|%|元|块|人|名|位|个|件|项|次|年|家)?$", body)
-    assert m is not None
-    return m.group(1), m.group(2) or "", percent
-
-
-def _plain(number: Decimal) -> object:
-    return int(number) if number == number.to_integral_value() else float(number)
-
-
-def _convert(
-    field_name: str, num_text: str, negate: bool, *, bare_money_in_wan: bool = False
-) -> tuple[object | None, str | None]:
-    """(value, None) or (None, problem) for a number token paired with a field."""
-    spec = FIELDS[field_name]
-    minus = num_text[:1] in ("-", "负")
-    body, unit, percent = _split_unit(num_text[1:] if minus else num_text)
-    label = spec.short_label
-    if any(ch in VAGUE for ch in body):
-        return None, f"{label}：“{num_text}”不是确切的数值，请告诉我具体数字"
-    number = parse_number(body)
-    if number is None:
-        return None, f"{label}：没看懂“{num_text}”，请用数字重新说一下"
-    has_big = any(ch in body for ch in "万亿")
-    money_unit = unit in ("元", "块")
-    if percent or unit in ("%", "个百分点"):
-        if spec.kind != "percent":
-            return None, f"{label}：“{num_text}”是百分比，但{label}不是比例，请给出{spec.unit or '数值'}"
-        value: Decimal = number
-    elif spec.kind == "money":
-        if unit and not money_unit:
-            return None, f"{label}：“{num_text}”的单位不对，应为金额（元/万元/亿元）"
-        if money_unit or has_big:
-            value = number / Decimal(10000)
-        elif bare_money_in_wan:
-            value = number
-        else:
-            return None, f"{label}：“{num_text}”没有单位，请说明是元、万元还是亿元"
-    elif spec.kind == "count":
-        if money_unit or (has_big and unit not in ("人", "名", "位", "个", "件", "项", "次", "家")):
-            return None, f"{label}：“{num_text}”的单位不对，应为{spec.unit or '个数'}"
-        if unit == "年":
-            return None, f"{label}：“{num_text}”的单位不对，应为{spec.unit}"
-        if number != number.to_integral_value():
-            return None, f"{label}：“{num_text}”应为整数"
-        value = number
-    elif spec.kind == "percent":
-        if money_unit or has_big or unit not in ("",):
-            return None, f"{label}：“{num_text}”的单位不对，应为百分比"
-        value = number
-    else:  # number (years)
-        if money_unit or has_big or unit not in ("", "年"):
-            return None, f"{label}：“{num_text}”的单位不对，应为{spec.unit or '数值'}"
-        if number >= 1900:
-            return None, f"{label}：“{num_text}”像是年份，请直接说注册满几年（如“成立5年”）"
-        value = number
-    if negate != minus:
-        value = -value
-    return _plain(value), None
-
-
 def _phrase_value(text: str, start: int, fld: str, value: object) -> object:
     """Enum/bool phrase value, flipped to 'none'/False when a negation word precedes it."""
     if _NEGATION.search(text[max(0, start - 3) : start]):
@@ -187,12 +103,14 @@ def _phrase_value(text: str, start: int, fld: str, value: object) -> object:
     return value
 
 
-def parse_figures(text: str, expect: str | None = None) -> ParsedFigures:
+def parse_figures(text: str, expect: str | None = None, *, data_year: int | None = None) -> ParsedFigures:
     """Figures found in a chat message, what was understood and what could not be used.
 
     ``expect`` is the field the dialogue just asked for: a lone number without a label
     ('两千万'), or 是/否 and an option label for bool/enum fields, is taken as that field.
     A bare number for a money field is then read in 万元 (ask the question with the unit).
+    ``data_year`` is the year the figures describe (default: last year); '2015年成立' is
+    read as years_registered counted up to it. Each problem is reported once.
     """
     result = ParsedFigures()
     if not isinstance(text, str) or not text.strip():
@@ -201,75 +119,126 @@ def parse_figures(text: str, expect: str | None = None) -> ParsedFigures:
         answer = _expected_answer(text, expect)
         if answer is not None:
             return answer
-    pattern, aliases, phrases = _vocabulary()
     if len(text) > MAX_CHARS:
         result.problems.append(f"文字太长，只读取了前 {MAX_CHARS} 个字，请分几次发送")
-    norm = _normalize(text[:MAX_CHARS])
+    norm = normalize(text[:MAX_CHARS])
+    pattern = _vocabulary()[0]
     tokens = [
         _Token(next(k for k, v in m.groupdict().items() if v is not None), m.group(), m.start(), m.end())
         for m in pattern.finditer(norm)
     ]
-    raws: list[_Raw] = []
+    year = data_year if data_year is not None else date.today().year - 1
+    raws = _Reader(norm, tokens, result, year).read()
+    _report_strays(tokens, result)
+    _resolve(raws, result)
+    result.problems = list(dict.fromkeys(result.problems))
+    result.rejected = list(dict.fromkeys(result.rejected))
+    return result
+
+
+def _report_strays(tokens: list[_Token], result: ParsedFigures) -> None:
+    """One line for every number no label claimed (a long paste must not give 30 lines)."""
+    strays = list(dict.fromkeys(shorten(t.text) for t in tokens if t.kind == "num" and not t.used and _worth_reporting(t.text)))
+    if not strays:
+        return
+    shown = "、".join(f"“{t}”" for t in strays[:MAX_STRAY_SHOWN])
+    more = f"等 {len(strays)} 处" if len(strays) > MAX_STRAY_SHOWN else ""
+    result.problems.append(f"没能判断{shown}{more}指的是哪一项数据，请连同名称一起说明（如“研发人员12人”）")
+
+
+@dataclass
+class _Reader:
+    """Walks the tokens of one message, pairing each label with its number."""
+
+    norm: str
+    tokens: list[_Token]
+    result: ParsedFigures
+    data_year: int
+    raws: list[_Raw] = field(default_factory=list)
     pending: str | int | None = None
     last_field: str | None = None
-    for i, tok in enumerate(tokens):
-        if tok.kind == "sep":
-            pending = None
-            continue
+
+    def read(self) -> list[_Raw]:
+        """Raw figures in message order."""
+        for i, tok in enumerate(self.tokens):
+            if tok.kind == "sep":
+                self.pending = None
+                continue
+            alias = self._alias(i, tok)
+            if alias is not None:
+                self._figure(i, tok, alias)
+        return self.raws
+
+    def _alias(self, i: int, tok: _Token) -> Alias | None:
+        """The field this token labels (None for tokens that label nothing)."""
+        _, aliases, phrases = _vocabulary()
         if tok.kind in ("prev", "last", "now", "year"):
-            pending = int(tok.text[:4]) if tok.kind == "year" else tok.kind
-            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            after = tokens[i + 2] if i + 2 < len(tokens) else None
+            self.pending = int(tok.text[:4]) if tok.kind == "year" else tok.kind
+            nxt = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
+            after = self.tokens[i + 2] if i + 2 < len(self.tokens) else None
             labelled_later = after is not None and after.kind == "word"  # '去年3件发明专利'
-            if (
-                last_field is not None and nxt is not None and nxt.kind == "num" and not nxt.used
-                and not labelled_later
-            ):
-                alias = Alias(FIELDS[last_field].short_label, last_field)  # '去年1.5亿': same figure
-            else:
-                continue
-        elif tok.kind == "growth":
-            growth = _growth_alias(last_field, tok.text)
-            if growth is None:
-                continue
-            alias = growth
-        elif tok.kind != "word":
-            continue
-        elif tok.text in phrases and tok.text not in aliases:
+            if self.last_field is not None and nxt is not None and nxt.kind == "num" and not nxt.used and not labelled_later:
+                return Alias(FIELDS[self.last_field].short_label, self.last_field)  # '去年1.5亿': same figure
+            return None
+        if tok.kind == "growth":
+            return _growth_alias(self.last_field, tok.text)
+        if tok.kind != "word":
+            return None
+        if tok.text in phrases and tok.text not in aliases:
             fld, value = phrases[tok.text]
-            raws.append(_Raw(fld, None, _phrase_value(norm, tok.start, fld, value), tok.text, None))
-            before = tokens[i - 1] if i > 0 else None
-            if before is not None and before.kind == "num" and _split_unit(before.text)[1] in ("个", "家", "项"):
+            self.raws.append(_Raw(fld, None, _phrase_value(self.norm, tok.start, fld, value), tok.text, None))
+            before = self.tokens[i - 1] if i > 0 else None
+            if before is not None and before.kind == "num" and split_unit(before.text)[1] in ("个", "家", "项"):
                 before.used = True  # '有1个省级工程技术研究中心': the count belongs to the phrase
-            continue
-        else:
-            alias = aliases[tok.text]
-            last_field = alias.field
-        when = pending
-        paired = _pair(tokens, i, alias, result)
+            return None
+        self.last_field = aliases[tok.text].field
+        return aliases[tok.text]
+
+    def _figure(self, i: int, tok: _Token, alias: Alias) -> None:
+        """Pair the label at tokens[i] with its number and convert it (or note the problem)."""
+        when = self.pending
+        if alias.field == "years_registered" and self._registered_in(i, tok, alias):
+            return
+        paired = _pair(self.tokens, i, alias, self.result)
         if paired is None:
-            negated = tok.kind == "word" and _NONE_BEFORE.search(norm[max(0, tok.start - 3) : tok.start])
-            if negated and FIELDS[alias.field].kind in ("count", "money"):
-                raws.append(_Raw(alias.field, alias, 0, norm[max(0, tok.start - 2) : tok.end], when))
-            continue
+            negated = tok.kind == "word" and _NONE_BEFORE.search(self.norm[max(0, tok.start - 3) : tok.start])
+            spec = FIELDS[alias.field]
+            if negated and (spec.kind in ("count", "money") or spec.kind == "percent" and not spec.derived):
+                span = self.norm[max(0, tok.start - 2) : tok.end]  # '没有境外研发' → 0
+                self.raws.append(_Raw(alias.field, alias, 0, span, when))
+            return
         number, paired_when = paired
         when = paired_when if paired_when is not None else when
         number.used = True
         field_name = alias.field
-        if alias.persons and _split_unit(number.text.lstrip("-负"))[1] in _PERSON_UNITS:
+        if alias.persons and split_unit(number.text.lstrip("-负"))[1] in PERSON_UNITS:
             field_name = alias.persons
-        value, problem = _convert(field_name, number.text, alias.negate)
-        span = norm[min(tok.start, number.start) : max(tok.end, number.end)].strip()
+        value, problem = convert(field_name, number.text, alias.negate)
+        span = self.norm[min(tok.start, number.start) : max(tok.end, number.end)].strip()
         if problem:
-            result.problems.append(problem)
-            result.rejected.append(field_name)
-            continue
-        raws.append(_Raw(field_name, Alias(alias.word, field_name, alias.negate, alias.part), value, span, when))
-    for tok in tokens:
-        if tok.kind == "num" and not tok.used and _worth_reporting(tok.text):
-            result.problems.append(f"没能判断“{tok.text}”指的是哪一项数据，请连同名称一起说明（如“研发人员12人”）")
-    _resolve(raws, result)
-    return result
+            self.result.problems.append(problem)
+            self.result.rejected.append(field_name)
+            return
+        self.raws.append(_Raw(field_name, Alias(alias.word, field_name, alias.negate, alias.part), value, span, when))
+
+    def _registered_in(self, i: int, tok: _Token, alias: Alias) -> bool:
+        """'2015年注册的' / '成立于2015年': years registered up to the data year."""
+        near = [t for t in (self.tokens[i + 1 : i + 2] + self.tokens[max(0, i - 1) : i]) if t.kind == "year" and not t.used]
+        if not near:
+            return False
+        year_tok = near[0]
+        year_tok.used = True
+        years = self.data_year - int(year_tok.text[:4])
+        span = self.norm[min(tok.start, year_tok.start) : max(tok.end, year_tok.end)].strip()
+        if years < 0:
+            self.result.problems.append(
+                f"{FIELDS['years_registered'].label}：“{span}”晚于数据年度 {self.data_year} 年，请直接说注册满几年"
+            )
+            self.result.rejected.append("years_registered")
+            return True
+        raw = f"{span}，按 {self.data_year} 年度计"
+        self.raws.append(_Raw("years_registered", alias, years, raw, None))
+        return True
 
 
 def _growth_alias(last_field: str | None, word: str) -> Alias | None:
@@ -310,10 +279,17 @@ def _pair(
     return None
 
 
+def parse_answer(text: str, expect: str) -> ParsedFigures | None:
+    """A bare answer ('4,200万', '1.2个亿', '是') to a question about one field; None if it is not one."""
+    if not isinstance(text, str) or expect not in FIELDS or not text.strip() or len(text) > MAX_CHARS:
+        return None
+    return _expected_answer(text, expect)
+
+
 def _expected_answer(text: str, expect: str) -> ParsedFigures | None:
     """A bare answer to a question about one field, or None to parse the text normally."""
     spec = FIELDS[expect]
-    norm = _normalize(text).strip(" 。.!！")
+    norm = normalize(text).strip(" 。.!！")
     result = ParsedFigures()
     if spec.kind in ("bool", "enum"):
         from scoring.validation import FALSE_WORDS, TRUE_WORDS
@@ -334,7 +310,7 @@ def _expected_answer(text: str, expect: str) -> ParsedFigures | None:
     tokens = [m for m in pattern.finditer(norm) if m.lastgroup not in ("sep",)]
     if len(tokens) != 1 or tokens[0].lastgroup != "num":
         return None
-    value, problem = _convert(expect, tokens[0].group(), negate=False, bare_money_in_wan=True)
+    value, problem = convert(expect, tokens[0].group(), negate=False, bare_money_in_wan=True)
     if problem:
         result.problems.append(problem)
     else:
@@ -345,7 +321,7 @@ def _expected_answer(text: str, expect: str) -> ParsedFigures | None:
 
 def _worth_reporting(text: str) -> bool:
     """Stray numbers with digits or a unit are reported; a lone '一' in running text is not."""
-    body, unit, percent = _split_unit(text)
+    body, unit, percent = split_unit(text)
     return bool(re.search(r"\d", body)) or bool(unit) or percent or len(body) >= 2
 
 

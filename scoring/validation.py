@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from scoring.errors import InputError
 from scoring.fields import DERIVED, FIELDS, FieldSpec, enum_lookup, field_spec, normalize_text
+from scoring.units import read_cell
 
 __all__ = [
     "FALSE_WORDS",
@@ -29,6 +30,8 @@ def _number(spec: FieldSpec, value: object) -> float | int | None:
     if isinstance(value, bool):
         raise InputError(spec.name, f"{spec.label}应为数字")
     if isinstance(value, int):
+        if abs(value) > LARGEST:  # a 400-digit int would overflow float() further on
+            raise InputError(spec.name, too_large_message(spec))
         return value
     if isinstance(value, float):
         if math.isnan(value):
@@ -37,16 +40,12 @@ def _number(spec: FieldSpec, value: object) -> float | int | None:
             raise InputError(spec.name, f"{spec.label}应为有限的数字")
         return value
     if isinstance(value, str):
-        text = normalize_text(value).strip().replace(",", "").rstrip("%")
-        if not text:
+        number, _own_unit, problem = read_cell(spec.name, value)
+        if problem is not None:
+            raise InputError(spec.name, problem)
+        if number is None:
             return None
-        try:
-            number = float(text)
-        except ValueError:
-            raise InputError(spec.name, f"{spec.label}应为数字，收到“{value}”") from None
-        if math.isnan(number) or math.isinf(number):
-            raise InputError(spec.name, f"{spec.label}应为有限的数字")
-        return int(number) if number.is_integer() and "." not in text and "e" not in text else number
+        return int(number) if number.is_integer() else number
     try:
         number = float(value)  # type: ignore[arg-type]  # numpy scalars
     except (TypeError, ValueError):

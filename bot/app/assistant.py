@@ -40,6 +40,7 @@ def build_assistant(
     from bot.core.assistant import CoreAssistant
     from bot.core.scoring_library import LibraryScoring
     from bot.storage.erase import UserEraser
+    from bot.storage.profiles import SqlProfileStore
     from bot.storage.sessions import SessionStore
     from bot.storage.users import UserStore
 
@@ -58,6 +59,7 @@ def build_assistant(
         answerer=answerer,
         searcher=searcher,
         subscriptions=subscriptions,
+        profiles=SqlProfileStore(database),
         forgettables=extra,
         per_user_rate=per_user_rate,
     )

@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from bot.channels.wechat_api import WeChatAPI
     from bot.core.subscriptions import SubscriptionService
 
-__all__ = ["ChatProcess", "build_chat_process", "serve_channels", "serve_telegram"]
+__all__ = ["CHANNELS", "ChatProcess", "build_chat_process", "serve_channels", "serve_telegram"]
+
+CHANNELS = ("telegram", "wechat", "web")
 
 
 @dataclass
@@ -132,10 +134,12 @@ async def serve_channels(
     wechat_host: str | None = None,
     wechat_port: int | None = None,
     telegram_webhook_url: str | None = None,
+    web_host: str | None = None,
+    web_port: int | None = None,
     digests: bool = True,
     stop: asyncio.Event | None = None,
 ) -> None:
-    """Run the given channels ("telegram", "wechat") on one assistant in this event loop,
+    """Run the given channels ("telegram", "wechat", "web") on one assistant in this event loop,
     with the digest scheduler unless digests=False."""
     import asyncio
     from contextlib import AsyncExitStack
@@ -144,7 +148,7 @@ async def serve_channels(
     from bot.channels.wechat_server import start_wechat_site
     from bot.storage.wechat import WeChatStore
 
-    unknown = set(channels) - {"telegram", "wechat"}
+    unknown = set(channels) - set(CHANNELS)
     if unknown or not channels:
         raise ValueError(f"unknown channels: {', '.join(sorted(unknown)) or '(none)'}")
     if "wechat" in channels:
@@ -167,6 +171,15 @@ async def serve_channels(
                 app, wechat_host or settings.wechat_host, wechat_port or settings.wechat_port
             )
             stack.push_async_callback(runner.cleanup)
+        if "web" in channels:
+            from bot.app.web import build_web_app
+            from bot.channels.web import start_web_site
+
+            web_app = build_web_app(settings, process.assistant, database, engines=process.engines)
+            web_runner = await start_web_site(
+                web_app, web_host or settings.web_host, web_port or settings.web_port
+            )
+            stack.push_async_callback(web_runner.cleanup)
         if "telegram" in channels:
             telegram = build_telegram_runner(
                 settings, process.assistant, webhook_url=telegram_webhook_url

@@ -19,6 +19,9 @@ from bot.core.batch import (
     render_batch,
 )
 from bot.core.dialogue import SESSION_KIND, FormState, ScoringDialogue, Turn
+from bot.core.firm.desk import FirmDesk
+from bot.core.firm.intents import correction_text
+from bot.core.firm.profile_command import profile_command
 from bot.core.forms import FormSpec, PolicySpec, load_forms, load_policy
 from bot.core.gate import UserGate
 from bot.core.intents import (
@@ -31,10 +34,11 @@ from bot.core.intents import (
     parse_command,
     subscription_command,
 )
+from bot.core.pending import PendingPrompts, is_no, is_yes
 from bot.core.policy import match_policies
-from bot.core.ports import Forgettable, SubscriptionHandler
+from bot.core.ports import Forgettable, ProfileStore, SubscriptionHandler
 from bot.core.render import render_answer, render_policies, render_result, weakest_fields
-from bot.core.scoring_port import FigureError, ScoringPort
+from bot.core.scoring_port import FigureError, ScoreOutcome, ScoringPort
 from bot.core.texts import Texts, load_texts
 from bot.core.types import Choice, Incoming, Reply
 from bot.storage.sessions import SessionStore
@@ -68,6 +72,7 @@ class CoreAssistant:
         answerer: Answerer | None,
         searcher: Searcher | None = None,
         subscriptions: SubscriptionHandler | None = None,
+        profiles: ProfileStore | None = None,
         forgettables: Sequence[Forgettable] = (),
         texts: Texts | None = None,
         forms: dict[str, FormSpec] | None = None,
@@ -92,14 +97,19 @@ class CoreAssistant:
         # Scoring + chart rendering is CPU-heavy (~0.3 s a chart): its own small pool keeps a burst
         # of confirmations from queueing every question and dialogue step behind it.
         self._scoring_pool = ThreadPoolExecutor(scoring_threads, thread_name_prefix="innobot-score")
+        self._pending = PendingPrompts()  # an open "/forget: 确认/取消?" per user
         # In the given order (the composition puts its one-transaction eraser first), then the
         # core's own stores if the caller did not pass them.
         self._forgettables: list[Forgettable] = []
-        for store in [*forgettables, users, sessions]:
+        for store in [*forgettables, users, sessions, *([profiles] if profiles else [])]:
             if all(store is not known for known in self._forgettables):
                 self._forgettables.append(store)
         self._dialogue = (
             ScoringDialogue(scoring, self._texts, self._forms) if scoring is not None else None
+        )
+        self._desk = (
+            FirmDesk(profiles=profiles, scoring=scoring, texts=self._texts)
+            if profiles is not None and scoring is not None else None
         )
 
     # --- the Assistant protocol ------------------------------------------------------------------
@@ -159,10 +169,30 @@ class CoreAssistant:
         sub = subscription_command(text, t)
         if sub is not None:
             return await self._subscription(incoming, sub.name, sub.args)
+        if self._pending.peek(incoming.user_key, "forget") is not None:
+            self._pending.clear(incoming.user_key)
+            if is_yes(text) or is_no(text):
+                return await self._forget(incoming) if is_yes(text) else [Reply(text=t.get("forget_kept"))]
+        if self._subscriptions is not None:  # "重庆" typed at the subscription flow's 地区 prompt
+            answered = await self._subscriptions.answer_prompt(incoming, text)
+            if answered is not None:
+                return answered
         state = await self._load_state(incoming.user_key)
         if state is not None and self._dialogue is not None:
-            turn = await _run(self._dialogue.on_text, state, text)
+            corrected = correction_text(text, self._desk.vocab) if self._desk else None
+            turn = await _run(self._dialogue.on_text, state, corrected or text)
             return await self._apply(incoming, turn)
+        if self._subscriptions is not None:  # "把成都那个改成每周五下午3点"
+            edited = await self._subscriptions.edit(incoming, text)
+            if edited is not None:
+                return edited
+        if self._desk is not None:
+            outcome = await self._desk.handle(incoming.user_key, text)
+            if outcome is not None:
+                if outcome.start is None:
+                    return outcome.replies
+                rule_set, opening = outcome.start
+                return outcome.replies + await self._start(incoming, rule_set, opening, quick=True)
         if matches_word(text, t.words("intent.greetings")):
             return await self._welcome(incoming)
         for command_name, words in (("score", "score_words"), ("sme", "sme_words"),
@@ -177,12 +207,24 @@ class CoreAssistant:
             statement = not is_question(text, t)
             # A named figure in the wrong unit ("研发人员3000万") starts the dialogue, which says why.
             if figures >= 2 or (statement and (figures == 1 or parsed.rejected)):
-                return await self._start(incoming, RULE_SETS["score"], text)
+                topic = await self._topic(incoming.user_key)
+                return await self._start(incoming, topic or RULE_SETS["score"], text, quick=topic is not None)
+        if self._desk is not None:
+            await self._desk.note_topic(incoming.user_key, text)
         return await self._answer(text)
+
+    async def _topic(self, user_key: str) -> str | None:
+        """The check the user last asked about: figures sent next go there."""
+        if self._desk is None:
+            return None
+        return (await self._desk.record(user_key)).context.topic
 
     async def _on_command(self, incoming: Incoming, command: Command) -> list[Reply]:
         t = self._texts
         name = command.name
+        self._pending.clear(incoming.user_key)
+        if self._subscriptions is not None and name not in SUBSCRIPTION_COMMANDS:
+            self._subscriptions.leave(incoming.user_key)
         if name == "start":
             return await self._welcome(incoming)
         if name == "help":
@@ -195,8 +237,12 @@ class CoreAssistant:
             return await self._start(incoming, RULE_SETS[name], command.args)
         if name in SUBSCRIPTION_COMMANDS:
             return await self._subscription(incoming, name, command.args)
+        if name == "profile":
+            if self._desk is None:
+                return [Reply(text=t.get("scoring_failed"))]
+            return await profile_command(self._desk, incoming.user_key, command.args)
         if name == "forget":
-            return await self._forget(incoming)
+            return await self._ask_forget(incoming)
         if name == "cancel":
             if await self._load_state(incoming.user_key) is None:
                 return [Reply(text=t.get("nothing_to_cancel"))]
@@ -207,6 +253,11 @@ class CoreAssistant:
     async def _on_callback(self, incoming: Incoming, data: str) -> list[Reply]:
         if data.startswith("sub:"):
             return await self._subscription(incoming, "callback", data)
+        if data in ("forget:yes", "forget:no"):
+            if self._pending.peek(incoming.user_key, "forget") is None:
+                return [Reply(text=self._texts.get("stale_choice"))]
+            self._pending.clear(incoming.user_key)
+            return await self._forget(incoming) if data == "forget:yes" else [Reply(text=self._texts.get("forget_kept"))]
         if data.startswith("cmd:"):
             return await self._on_command(incoming, Command(name=data[4:], args=""))
         if data.startswith("f:") and self._dialogue is not None:
@@ -268,6 +319,15 @@ class CoreAssistant:
         await _run(self._users.ensure, incoming.user_key, incoming.channel, incoming.display_name)
         return await self._subscriptions.handle(incoming, command, args)
 
+    async def _ask_forget(self, incoming: Incoming) -> list[Reply]:
+        """/forget cannot be undone: say what goes and wait for 确认 (or 取消)."""
+        subs = 0
+        if self._subscriptions is not None:
+            subs = await _run(self._subscriptions.count, incoming.user_key)
+        self._pending.ask(incoming.user_key, "forget")
+        buttons = ((Choice("确认删除", "forget:yes"), Choice("取消", "forget:no")),)
+        return [Reply(text=self._texts.get("forget_confirm", subs=subs), choices=buttons)]
+
     async def _forget(self, incoming: Incoming) -> list[Reply]:
         total = 0
         for store in self._forgettables:
@@ -293,16 +353,24 @@ class CoreAssistant:
             await _run(self._sessions.delete, user_key)
             return None
 
-    async def _start(self, incoming: Incoming, rule_set: str, text: str) -> list[Reply]:
+    async def _start(self, incoming: Incoming, rule_set: str, text: str, *, quick: bool = False) -> list[Reply]:
         if self._dialogue is None or self._scoring is None:
             return [Reply(text=self._texts.get("scoring_failed"))]
         profile = await _run(
             self._users.ensure, incoming.user_key, incoming.channel, incoming.display_name
         )
         carried = await self._load_state(incoming.user_key)
+        known: dict[str, Any] = {}
+        core: tuple[str, ...] = ()
+        if self._desk is not None:
+            known = (await self._desk.record(incoming.user_key)).figures
+            core = self._desk.core_fields(rule_set) if quick else ()
         await _run(self._scoring.prepare)
         turn = await _run(
-            self._dialogue.start, rule_set, text, needs_profile=not profile.region, carried=carried
+            functools.partial(
+                self._dialogue.start, rule_set, text, needs_profile=not profile.region,
+                carried=carried, known=known, core=core,
+            )
         )
         log.info("user %s started %s", user_tag(incoming.user_key), rule_set)
         return await self._apply(incoming, turn)
@@ -319,13 +387,20 @@ class CoreAssistant:
         await _run(self._sessions.save, key, SESSION_KIND, turn.state.to_dict())
         if turn.figures_changed:
             log.info("user %s gave fields %s", user_tag(key), ",".join(turn.figures_changed))
+            if self._desk is not None:
+                changed = {n: turn.state.figures[n] for n in turn.figures_changed if n in turn.state.figures}
+                await self._desk.remember(key, changed)
         replies = list(turn.replies)
         if turn.question is not None and self._dialogue is not None:
-            replies = await self._answer(turn.question)
-            waiting = self._dialogue.prompt(turn.state)
-            if waiting:
-                note = self._texts.get("question_during_dialogue", prompt=waiting[0].text)
-                replies.append(Reply(text=note, choices=waiting[0].choices))
+            answer = await self._answer(turn.question)
+            if turn.figures_changed:  # figures recorded and a question asked: both answered
+                replies = [*answer, *replies]
+            else:
+                replies = answer
+                waiting = self._dialogue.prompt(turn.state)
+                if waiting and not turn.score:
+                    note = self._texts.get("question_during_dialogue", prompt=waiting[0].text)
+                    replies.append(Reply(text=note, choices=waiting[0].choices))
         if turn.score:
             replies += await self._finish(incoming, turn.state)
         return replies
@@ -345,7 +420,7 @@ class CoreAssistant:
         except FigureError as exc:
             return [Reply(text=t.get("figure_error", message=str(exc))), *self._dialogue.prompt(state)]
         result = outcome.result
-        replies = [Reply(text=render_result(state.rule_set, result, self._scoring.field, t))]
+        replies = await self._result_replies(incoming, state, outcome)
         if outcome.chart_png:
             replies.append(Reply(text=t.get("chart_caption"), image_png=outcome.chart_png))
         policies = await self._policies(incoming, state.rule_set, result)
@@ -359,6 +434,17 @@ class CoreAssistant:
             ",".join(sorted(state.figures)),
         )
         return replies
+
+    async def _result_replies(self, incoming: Incoming, state: FormState, outcome: ScoreOutcome) -> list[Reply]:
+        """The verdict with gaps (and the profile's last check), or the plain result without a profile."""
+        assert self._scoring is not None
+        points = render_result(state.rule_set, outcome.result, self._scoring.field, self._texts)
+        if self._desk is None or outcome.assessment is None:
+            return [Reply(text=points)]
+        keep_layout = state.rule_set == RULE_SETS["score"]  # the points estimate keeps its own layout
+        return await self._desk.after_dialogue(
+            incoming.user_key, dict(state.figures), outcome.assessment, points if keep_layout else None
+        )
 
     async def _policies(self, incoming: Incoming, rule_set: str, result: dict[str, Any]) -> Reply | None:
         if self._searcher is None:

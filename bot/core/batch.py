@@ -17,7 +17,8 @@ __all__ = [
     "render_batch",
 ]
 
-MAX_LISTED_ERRORS = 5
+MAX_LISTED_COLUMNS = 5
+MAX_LISTED_ROWS = 3
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 # Uploads in chat: a park's list of firms fits easily; a 180k-row CSV took 55 s and 1.7 GB.
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -27,13 +28,15 @@ MAX_UNZIPPED_BYTES = 64 * 1024 * 1024  # an .xlsx is a zip: refuse a bomb before
 
 @dataclass(frozen=True)
 class BatchOutcome:
-    """Counts, per-row errors (spreadsheet row, Chinese reason) and the result workbook."""
+    """Counts, per-row errors (spreadsheet row, Chinese reason), what was left out, the workbook."""
 
     rule_set: str
     rows: int
     errors: list[tuple[int, str]] = field(default_factory=list)
     document: bytes = b""
     document_name: str = "评分结果.xlsx"
+    skipped: tuple[tuple[str, int], ...] = ()  # (reason, rows) for rows that are not firms
+    ignored: tuple[str, ...] = ()  # columns not used for any figure
 
     @property
     def scored(self) -> int:
@@ -51,20 +54,23 @@ def batch_rule_set(caption: str, texts: Texts, default: str) -> str:
 
 
 def render_batch(outcome: BatchOutcome, texts: Texts) -> Reply:
-    """A short summary with the first few row errors; the workbook goes as a document."""
+    """Three lines (scored, skipped, columns ignored) and the note; the workbook goes as a document."""
     rule = texts.lookup("rule_set_names", outcome.rule_set)
-    lines = [
-        texts.get(
-            "batch_done", rule=rule, rows=outcome.rows, scored=outcome.scored,
-            failed=len(outcome.errors),
-        )
-    ]
-    if outcome.errors:
-        lines.append(texts.get("batch_errors_header"))
-        for row, message in outcome.errors[:MAX_LISTED_ERRORS]:
-            lines.append(texts.get("batch_error_item", row=row, message=message))
-        if len(outcome.errors) > MAX_LISTED_ERRORS:
-            lines.append(texts.get("batch_more_errors", count=len(outcome.errors) - MAX_LISTED_ERRORS))
+    rows = "、".join(str(row) for row, _ in outcome.errors[:MAX_LISTED_ROWS])
+    where = texts.get("batch_error_rows", rows=rows + ("…" if len(outcome.errors) > MAX_LISTED_ROWS else ""))
+    lines = [texts.get("batch_done", rule=rule, scored=outcome.scored, failed=len(outcome.errors),
+                       where=where if outcome.errors else "")]
+    if outcome.skipped:
+        reasons = "、".join(f"{reason} {count} 行" for reason, count in outcome.skipped)
+        lines.append(texts.get("batch_skipped", count=sum(c for _, c in outcome.skipped), reasons=reasons))
+    else:
+        lines.append(texts.get("batch_skipped_none"))
+    if outcome.ignored:
+        shown = "、".join(f"“{c}”" for c in outcome.ignored[:MAX_LISTED_COLUMNS])
+        more = f"等 {len(outcome.ignored)} 列" if len(outcome.ignored) > MAX_LISTED_COLUMNS else ""
+        lines.append(texts.get("batch_ignored", columns=shown + more))
+    else:
+        lines.append(texts.get("batch_ignored_none"))
     lines.append(texts.get("batch_disclaimer"))
     return Reply(
         text="\n".join(lines), document=outcome.document, document_name=outcome.document_name

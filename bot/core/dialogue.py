@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.figures import plain_number, unit_problem
+from bot.core.firm.intents import split_question
+from bot.core.firm.vocab import load_vocab
 from bot.core.forms import FormSpec
 from bot.core.intents import is_question, matches_word
-from bot.core.scoring_port import FieldSpec, FigureError, ParsedFigure, ScoringPort
+from bot.core.places import load_places
+from bot.core.scoring_port import FieldSpec, FigureError, ParsedFigure, ParseOutcome, ScoringPort
 from bot.core.texts import Texts
 from bot.core.types import Choice, Reply
 
@@ -17,6 +20,13 @@ __all__ = ["SESSION_KIND", "FormState", "ScoringDialogue", "Turn", "format_value
 
 SESSION_KIND = "scoring"
 _PART_SPLIT = re.compile(r"[，,、；;\s/]+")
+_COMMAND_LIKE = re.compile(r"\d|^/")
+
+
+def _is_command_word(text: str, texts: Texts) -> bool:
+    """确认/修改/就这些…: words that steer the dialogue are never data."""
+    keys = ("confirm_words", "edit_words", "done_words", "skip_words", "cancel_words")
+    return any(matches_word(text, texts.words(f"intent.{k}")) for k in keys)
 
 
 @dataclass
@@ -28,6 +38,7 @@ class FormState:
     figures: dict[str, Any] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     asked: list[str] = field(default_factory=list)
+    core: list[str] = field(default_factory=list)  # quick check: score as soon as these are known
 
     def to_dict(self) -> dict[str, Any]:
         """The stored form of the state."""
@@ -37,6 +48,7 @@ class FormState:
             "figures": dict(self.figures),
             "skipped": list(self.skipped),
             "asked": list(self.asked),
+            "core": list(self.core),
         }
 
     @classmethod
@@ -48,6 +60,7 @@ class FormState:
             figures=dict(data.get("figures") or {}),
             skipped=list(data.get("skipped") or []),
             asked=list(data.get("asked") or []),
+            core=list(data.get("core") or []),
         )
 
 
@@ -83,6 +96,7 @@ class ScoringDialogue:
         self._scoring = scoring
         self._texts = texts
         self._forms = forms
+        self._vocab = load_vocab()
 
     # --- entry points ------------------------------------------------------------------------
 
@@ -93,16 +107,27 @@ class ScoringDialogue:
         *,
         needs_profile: bool,
         carried: FormState | None = None,
+        known: dict[str, Any] | None = None,
+        core: tuple[str, ...] = (),
     ) -> Turn:
-        """Open a dialogue, keeping figures typed in a previous one and any in the first message."""
+        """Open a dialogue over the firm profile (known), figures of a previous one and the message.
+
+        With core fields (a quick eligibility check) it asks only those and scores once they are known.
+        """
         form = self._forms[rule_set]
-        state = FormState(rule_set=rule_set)
+        state = FormState(rule_set=rule_set, core=list(core))
+        state.figures = dict(known or {})
         if carried is not None:
-            state.figures = dict(carried.figures)
-        if form.ask_profile and needs_profile:
+            state.figures.update(carried.figures)
+        if form.ask_profile and needs_profile and not core:
             state.stage = "profile"
-        replies = [Reply(text=self._texts.get(f"dialogue_start.{rule_set}"))]
+        replies = [] if core else [Reply(text=self._texts.get(f"dialogue_start.{rule_set}"))]
+        if known:
+            replies.append(Reply(text=self._vocab.get("used_profile", items=self._items(known))))
         changed: tuple[str, ...] = ()
+        question = ""
+        if text.strip():
+            text, question = split_question(text, self._vocab, self._texts.words("intent.question_words"))
         if text.strip():
             accepted, notes = self._absorb(state, text)
             if accepted:
@@ -116,7 +141,8 @@ class ScoringDialogue:
             if notes:
                 replies.append(Reply(text="\n".join(notes)))
         replies.extend(self._advance(state))
-        return Turn(state=state, replies=replies, figures_changed=changed)
+        return Turn(state=state, replies=replies, figures_changed=changed, score=state.stage == "ready",
+                    question=question or None)
 
     def on_text(self, state: FormState, text: str) -> Turn:
         """Handle one free-text message inside the dialogue."""
@@ -138,13 +164,17 @@ class ScoringDialogue:
             chosen = self._match_choice_text(state, text)
             if chosen is not None:
                 return self._set_figures(state, chosen, [])
-        accepted, notes = self._absorb(state, text)
+        statement, question = split_question(text, self._vocab, t.words("intent.question_words"))
+        accepted, notes = self._absorb(state, statement)
         if not accepted:
-            if not notes and is_question(text, t):
+            if not notes and (question or is_question(text, t)):
                 return Turn(state=state, question=text)
             notes = notes or [t.get("not_understood_plain")]
             return Turn(state=state, replies=[Reply(text="\n".join(notes)), *self.prompt(state)])
-        return self._set_figures(state, accepted, notes)
+        turn = self._set_figures(state, accepted, notes)
+        if question:
+            turn.question = question
+        return turn
 
     def on_callback(self, state: FormState, data: str) -> Turn:
         """Handle a button press (data "f:confirm" / "f:edit" / "f:cancel" / "f:skip" / "f:set:…")."""
@@ -192,24 +222,25 @@ class ScoringDialogue:
         if is_question(text, t):
             return Turn(state=state, question=text)
         accepted, notes = self._absorb(state, text)
-        if accepted:  # figures instead of a profile: keep them and go on without one
+        if accepted or notes or _COMMAND_LIKE.search(text) or _is_command_word(text, t):
+            # figures (or a command word) instead of a region: never stored as the profile
             state.stage = "collect"
             return self._set_figures(state, accepted, notes)
-        words = [w for w in _PART_SPLIT.split(text.strip(" 。.")) if w]
-        region = words[0][:50] if words else None
-        industry = " ".join(words[1:])[:50] or None
+        region, industry = read_profile(text)
         state.stage = "collect"
-        shown = "，".join(w for w in (region, industry) if w)
+        where = load_places().describe(region) if region else None
+        shown = "，".join(w for w in (where, industry) if w)
         replies = [Reply(text=t.get("profile_saved", profile=shown))] if shown else []
         replies.extend(self._advance(state))
         return Turn(state=state, replies=replies, profile=(region, industry))
 
     def _finish_collecting(self, state: FormState) -> Turn:
         """"就这些": skip every field not yet given and go straight to confirmation."""
-        for name in self._forms[state.rule_set].fields:
+        for name in state.core or self._forms[state.rule_set].fields:
             if name not in state.figures and name not in state.skipped:
                 state.skipped.append(name)
-        return Turn(state=state, replies=self._advance(state))
+        replies = self._advance(state)
+        return Turn(state=state, replies=replies, score=state.stage == "ready")
 
     def _skip(self, state: FormState) -> Turn:
         names = [n for n in state.asked if n not in state.figures]
@@ -221,7 +252,7 @@ class ScoringDialogue:
             labels = "、".join(self._label(n) for n in names)
             replies.append(Reply(text=self._texts.get("skipped", fields=labels)))
         replies.extend(self._advance(state))
-        return Turn(state=state, replies=replies)
+        return Turn(state=state, replies=replies, score=state.stage == "ready")
 
     def _set_figures(self, state: FormState, accepted: dict[str, Any], notes: list[str]) -> Turn:
         """Check the merged figures first; on a contradiction keep the old state untouched."""
@@ -233,18 +264,25 @@ class ScoringDialogue:
             return Turn(state=state, replies=[Reply(text="\n".join(notes)), *self.prompt(state)])
         state.figures.update(accepted)
         state.skipped = [n for n in state.skipped if n not in accepted]
+        warnings = self._warnings(state.figures)
         lines = [self._understood(accepted), *notes] if accepted else notes
+        lines += [self._vocab.get("ratio_warning", message=w) for w in warnings]
         replies = [Reply(text="\n".join(lines))] if lines else []
         if state.stage == "confirm":
             replies.append(self._confirm_reply(state))
         else:
             replies.extend(self._advance(state))
-        return Turn(state=state, replies=replies, figures_changed=tuple(accepted))
+        return Turn(state=state, replies=replies, figures_changed=tuple(accepted),
+                    score=state.stage == "ready")
 
     def _advance(self, state: FormState) -> list[Reply]:
         """Ask for the next missing step, or move to confirmation when none is left."""
         if state.stage == "profile":
             return [self._profile_prompt()]
+        if state.core:
+            missing = [n for n in state.core if n not in state.figures and n not in state.skipped]
+            state.asked, state.stage = missing, ("collect" if missing else "ready")
+            return [self._ask_reply(missing)] if missing else []
         for step in self._forms[state.rule_set].steps:
             missing = [n for n in step if n not in state.figures and n not in state.skipped]
             missing = [n for n in missing if self._scoring.field(n) is not None]
@@ -261,7 +299,7 @@ class ScoringDialogue:
     def _absorb(self, state: FormState, text: str) -> tuple[dict[str, Any], list[str]]:
         """Figures in text (labelled, or bare numbers answering the question asked) + notes."""
         t = self._texts
-        outcome = self._scoring.parse(text)
+        outcome = self._scoring.parse(text) if text.strip() else ParseOutcome()
         items = list(outcome.understood)
         problems = list(outcome.problems)
         if not items and state.asked and state.stage != "profile":
@@ -334,6 +372,18 @@ class ScoringDialogue:
         )
         return self._texts.get("understood", items=items)
 
+    def _items(self, figures: dict[str, Any]) -> str:
+        return "，".join(
+            f"{self._label(n)} {format_value(self._scoring.field(n), v, self._texts)}" for n, v in figures.items()
+        )
+
+    def _warnings(self, figures: dict[str, Any]) -> list[str]:
+        """A typed ratio the other figures contradict (the CLI prints the same warning)."""
+        try:
+            return list(self._scoring.check(figures) or [])
+        except FigureError:
+            return []
+
     def _label(self, name: str) -> str:
         spec = self._scoring.field(name)
         return spec.label if spec is not None else name
@@ -387,3 +437,15 @@ class ScoringDialogue:
             Choice(t.get("cancel_label"), "f:cancel"),
         )
         return Reply(text="\n".join(lines), choices=(row,))
+
+
+def read_profile(text: str) -> tuple[str | None, str | None]:
+    """(region, industry) from "泸州 白酒": the region is a gazetteer place wherever it stands."""
+    places = load_places()
+    words = [w for w in _PART_SPLIT.split(text.strip(" 。.")) if w]
+    region = next((r for w in words if (r := places.resolve(w)) is not None), None)
+    if region is None:
+        found = places.find(text)
+        region = found[0][1] if found else None
+    rest = [w for w in words if places.resolve(w) is None and not places.find(w)]
+    return region, " ".join(rest)[:50] or None

@@ -8,14 +8,11 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
-from bot.core.schedule import next_slot
-from bot.core.subscription_parser import WEEKDAY_NAMES, Vocabulary, load_vocabulary
+from bot.core.subscription_parser import Vocabulary, load_vocabulary
+from bot.core.subscription_render import next_delivery_text, subscription_label
+from bot.core.subscription_texts import SubscriptionTexts, load_subscription_texts
 from bot.core.subscription_types import Article, SubscriptionDraft
 from bot.core.types import Choice, Reply
 
@@ -37,27 +34,6 @@ MAX_REPLY_CHARS = 3500
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；])|\n+")
 _BULLET = re.compile(r"^[\s\-*•★☆·#>\d.、]+")
 _BOILERPLATE = ("编辑", "电话", "邮箱", "地址", "邮编", "传真", "责任", "主办", "审核", "联系人")
-
-
-class SubscriptionTexts:
-    """Templates from subscription_texts.yaml."""
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._data = data
-
-    def get(self, key: str, **values: Any) -> str:
-        """The template under key, filled with values."""
-        template = str(self._data[key])
-        return template.format(**values) if values else template
-
-
-@lru_cache(maxsize=1)
-def load_subscription_texts() -> SubscriptionTexts:
-    """Read the bundled texts once per process."""
-    raw = yaml.safe_load(
-        resources.files("bot.core").joinpath("subscription_texts.yaml").read_text("utf-8")
-    )
-    return SubscriptionTexts(raw)
 
 
 def to_article(record: Any) -> Article:
@@ -306,23 +282,6 @@ class ArticleIndex:
                 result = result[:149] + "…"
         self._summary_cache[key] = result
         return result
-
-
-def subscription_label(sub: SubscriptionDraft, texts: SubscriptionTexts | None = None) -> str:
-    """Human label, e.g. "积分贷 · 成都 · 每周一 09:00"."""
-    texts = texts or load_subscription_texts()
-    parts = [*sub.topics, *sub.regions] or [texts.get("label_all")]
-    if sub.frequency == "daily":
-        when = texts.get("daily")
-    else:
-        when = texts.get("weekly", weekday=WEEKDAY_NAMES[sub.weekday or 0])
-    return " · ".join([*parts, f"{when} {sub.hour:02d}:{sub.minute:02d}"])
-
-
-def next_delivery_text(sub: SubscriptionDraft, now: datetime) -> str:
-    """ "11月23日 周一 09:00" for the next slot (local time)."""
-    eff = next_slot(sub, now).effective
-    return f"{eff.month}月{eff.day}日 {WEEKDAY_NAMES[eff.weekday()]} {eff:%H:%M}"
 
 
 def render_digest(

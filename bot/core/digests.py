@@ -178,7 +178,7 @@ class DigestService:
         """Active subscriptions whose current period is due and not yet in the delivery log."""
         candidates: list[tuple[Subscription, Slot]] = []
         for sub in self.subscriptions.list_active():
-            slot = due_slot(sub, now, created_at=sub.created_at)
+            slot = due_slot(sub, now, created_at=sub.not_before or sub.created_at)
             if slot is not None:
                 candidates.append((sub, slot))
         taken = self.deliveries.existing({slot.period_key for _, slot in candidates})

@@ -1,20 +1,31 @@
-"""Reading one typed figure: bare numbers answering a question, and units that cannot be right."""
+"""Reading one typed figure: bare numbers answering a question, and units that cannot be right.
+
+Numbers and units are read by the scoring parser (the product's one numeral reader), so
+'一千五', '1.2个亿', '600W' or '４，２００万' mean the same here as anywhere else.
+"""
 
 from __future__ import annotations
 
-import re
-
 from bot.core.scoring_port import FieldSpec, ParsedFigure
 from bot.core.texts import Texts
+from scoring import parse_answer
 
 __all__ = ["plain_number", "unit_problem"]
 
 _COUNTABLE = ("persons", "count", "years")
 _COUNT_UNITS = ("人", "名", "件", "个", "项", "年", "家", "次")
-_PLAIN = re.compile(r"^(-?\d+(?:\.\d+)?)\s*(亿元|亿|千万元|千万|万元|万|元|%|％|人|名|件|个|项|年)?$")
-_MULTIPLIER = {"亿元": 10000.0, "亿": 10000.0, "千万元": 1000.0, "千万": 1000.0, "万元": 1.0,
-               "万": 1.0, "元": 0.0001}
 _LIMITS = {"money": 1e8, "persons": 1e6, "count": 1e6, "years": 200.0, "percent": 1e4}
+
+
+def _answer(spec: FieldSpec, text: str) -> tuple[object | None, str | None]:
+    """(value, None) for a readable answer, (None, problem) for a figure that cannot be used."""
+    parsed = parse_answer(text, spec.name)
+    if parsed is None:
+        return None, None
+    item = next((i for i in parsed.understood if i.field == spec.name), None)
+    if item is not None:
+        return item.value, None
+    return None, (parsed.problems[0] if parsed.problems else None)
 
 
 def unit_problem(spec: FieldSpec, item: ParsedFigure, texts: Texts) -> str | None:
@@ -26,6 +37,9 @@ def unit_problem(spec: FieldSpec, item: ParsedFigure, texts: Texts) -> str | Non
         )
         if money_unit:
             return texts.get("wrong_unit", label=spec.label, unit=spec.unit or "个数", raw=item.raw)
+    if value is None:  # plain_number could not use it: say why, in the reader's words
+        problem = _answer(spec, item.raw)[1]
+        return problem or texts.get("implausible", label=spec.label, value=item.raw)
     limit = _LIMITS.get(spec.kind)
     if limit is not None and isinstance(value, int | float) and abs(value) > limit:
         return texts.get("implausible", label=spec.label, value=item.raw or value)
@@ -33,20 +47,14 @@ def unit_problem(spec: FieldSpec, item: ParsedFigure, texts: Texts) -> str | Non
 
 
 def plain_number(spec: FieldSpec, part: str) -> ParsedFigure | None:
-    """A bare number answering a question asked in spec's unit ("3000", "1.2亿", "12人")."""
-    match = _PLAIN.match(part.replace(",", ""))
-    if not match:
+    """A bare number answering a question asked in spec's unit ("3000", "1.2亿", "12人").
+
+    None when the text is not one figure; a figure with value None when it is one but cannot
+    be used (wrong unit, foreign currency, too large), so unit_problem names it.
+    """
+    if spec.kind in ("enum", "bool"):
         return None
-    number = float(match.group(1))
-    unit = match.group(2)
-    if spec.kind == "money" and unit in _MULTIPLIER:
-        number *= _MULTIPLIER[unit]
-    elif unit in _MULTIPLIER and spec.kind != "money":
-        if unit in ("万", "亿"):
-            number *= 10000.0 if unit == "万" else 1e8
-        else:
-            return ParsedFigure(spec.name, spec.label, number, part)  # flagged by the unit check
-    elif spec.kind in ("enum", "bool"):
+    value, problem = _answer(spec, part)
+    if value is None and problem is None:
         return None
-    value: float | int = int(number) if spec.kind in _COUNTABLE and number == int(number) else number
     return ParsedFigure(field=spec.name, label=spec.label, value=value, raw=part)

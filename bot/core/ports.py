@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
 
+from bot.core.firm.record import FirmRecord
 from bot.core.types import DeliveryResult, Incoming, Reply
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "FixedClock",
     "Forgettable",
     "Notifier",
+    "ProfileStore",
     "SubscriptionHandler",
     "SystemClock",
 ]
@@ -56,12 +58,44 @@ class SubscriptionHandler(Protocol):
         """command is "subscribe" | "unsubscribe" | "subs" | "digest" | "callback" (args = data)."""
         ...
 
+    async def answer_prompt(self, incoming: Incoming, text: str) -> list[Reply] | None:
+        """Text answering the subscription question just asked ("重庆" at 地区？); else None."""
+        ...
+
+    async def edit(self, incoming: Incoming, text: str) -> list[Reply] | None:
+        """A plain-word subscription edit ("把成都那个改成每周五下午3点"); else None."""
+        ...
+
+    def leave(self, user_key: str) -> None:
+        """The user moved on to another command: drop any open subscription question."""
+        ...
+
+    def count(self, user_key: str) -> int:
+        """Active subscriptions of the user (named in /forget's confirmation)."""
+        ...
+
 
 class Forgettable(Protocol):
     """Anything that stores data about a user; /forget calls every one of them."""
 
     def forget_user(self, user_key: str) -> int:
         """Delete everything stored about user_key; return how many records went."""
+        ...
+
+
+class ProfileStore(Protocol):
+    """One saved firm profile (企业档案) per user, with the conversation context around it."""
+
+    def load(self, user_key: str) -> FirmRecord | None:
+        """The user's firm, or None."""
+        ...
+
+    def save(self, user_key: str, record: FirmRecord) -> None:
+        """Insert or replace the user's firm."""
+        ...
+
+    def forget_user(self, user_key: str) -> int:
+        """Delete the user's firm; how many records went."""
         ...
 
 

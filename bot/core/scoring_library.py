@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import signal
 import tempfile
 import threading
@@ -23,6 +24,7 @@ from bot.core.scoring_port import (
     ParseOutcome,
     ScoreOutcome,
 )
+from scoring.assessment import Assessment
 
 __all__ = ["LibraryScoring"]
 
@@ -86,19 +88,28 @@ class LibraryScoring:
             understood=understood, problems=list(parsed.problems), rejected=list(parsed.rejected)
         )
 
-    def check(self, figures: dict[str, Any]) -> None:
+    def check(self, figures: dict[str, Any]) -> list[str]:
         try:
-            scoring.validate(figures)
+            _, warnings = scoring.prepare(figures)
+        except scoring.InputError as exc:
+            raise FigureError(exc.message) from None
+        return warnings
+
+    def lookup(self, word: str) -> FieldSpec | None:
+        spec = scoring.field_spec(word.strip())
+        return None if spec is None or spec.derived and not spec.aliases else self.field(spec.name)
+
+    def assess(self, figures: dict[str, Any], rule_set: str) -> Assessment:
+        try:
+            return scoring.assess(figures, rule_set, extra_dirs=self._extra)
         except scoring.InputError as exc:
             raise FigureError(exc.message) from None
 
     def evaluate(self, figures: dict[str, Any], rule_set: str, *, chart: bool) -> ScoreOutcome:
-        try:
-            result = scoring.score(figures, rule_set=rule_set, extra_dirs=self._extra)
-        except scoring.InputError as exc:
-            raise FigureError(exc.message) from None
+        assessment = self.assess(figures, rule_set)
+        result = assessment.result
         png = self._chart(result) if chart else None
-        return ScoreOutcome(result=result.to_dict(), chart_png=png)
+        return ScoreOutcome(result=result.to_dict(), chart_png=png, assessment=assessment)
 
     def score_table(self, data: bytes, file_name: str, rule_set: str) -> BatchOutcome:
         suffix = Path(file_name).suffix.lower()
@@ -108,7 +119,7 @@ class LibraryScoring:
         if suffix != ".csv":
             _check_unzipped(data)
         with tempfile.TemporaryDirectory(prefix="innobot-batch-") as tmp:
-            source = Path(tmp) / f"input{suffix}"
+            source = Path(tmp) / f"{_safe_name(stem)}{suffix}"  # errors name the user's file
             source.write_bytes(data)
             try:
                 result = scoring.score_table(
@@ -122,12 +133,17 @@ class LibraryScoring:
             except Exception as exc:  # a corrupt upload (bad zip, broken XML …) is the user's file
                 log.warning("uploaded table unreadable: %s", type(exc).__name__)
                 raise FigureError("文件已损坏或格式不对，请另存为 CSV 或 XLSX 后重试。") from None
+        skipped: dict[str, int] = {}
+        for _row, reason in result.report.skipped:
+            skipped[reason] = skipped.get(reason, 0) + 1
         return BatchOutcome(
             rule_set=rule_set,
             rows=len(result.table),
             errors=[(e.row, e.message) for e in result.errors],
             document=document,
             document_name=f"评分结果_{stem}.xlsx",
+            skipped=tuple(skipped.items()),
+            ignored=tuple(result.report.ignored),
         )
 
     def _chart(self, result: Any) -> bytes:
@@ -174,3 +190,8 @@ def _check_unzipped(data: bytes) -> None:
         raise FigureError("文件已损坏或格式不对，请另存为 CSV 或 XLSX 后重试。") from None
     if total > MAX_UNZIPPED_BYTES:
         raise FigureError("表格文件解压后过大，请另存为 CSV 或删去无关工作表后重试。")
+
+
+def _safe_name(stem: str) -> str:
+    """The uploaded file's name, safe as a file name in the temporary directory."""
+    return re.sub(r"[^\w.-]", "_", stem).strip(".") or "表格"

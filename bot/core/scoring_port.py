@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from bot.core.batch import BatchOutcome
+from scoring.assessment import Assessment
 
 __all__ = [
     "FieldKind",
@@ -56,6 +57,7 @@ class ScoreOutcome:
 
     result: dict[str, Any]
     chart_png: bytes | None = None
+    assessment: Assessment | None = None  # the typed result with its gaps (real engine)
 
 
 class FigureError(Exception):
@@ -83,8 +85,17 @@ class ScoringPort(Protocol):
         """Figures found in free Chinese text."""
         ...
 
-    def check(self, figures: dict[str, Any]) -> None:
-        """Raise FigureError when the figures contradict each other or break a rule."""
+    def check(self, figures: dict[str, Any]) -> list[str]:
+        """Raise FigureError when the figures contradict each other or break a rule; else warnings
+        (a typed ratio that the figures contradict)."""
+        ...
+
+    def lookup(self, word: str) -> FieldSpec | None:
+        """The field a Chinese label or alias names ("营收", "资质"), or None."""
+        ...
+
+    def assess(self, figures: dict[str, Any], rule_set: str) -> Assessment:
+        """Score without a chart and say what it takes to pass each condition (FigureError)."""
         ...
 
     def evaluate(self, figures: dict[str, Any], rule_set: str, *, chart: bool) -> ScoreOutcome:

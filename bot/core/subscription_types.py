@@ -28,14 +28,17 @@ class SubscriptionDraft:
 
     topics: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
-    frequency: str = "weekly"  # "daily" | "weekly"
-    weekday: int | None = 0  # 0 = Monday … 6 = Sunday; None for daily
+    frequency: str = "weekly"  # "daily" | "workdays" | "weekly" | "biweekly" | "monthly"
+    weekday: int | None = 0  # 0 = Monday … 6 = Sunday (weekly, biweekly, monthly nth weekday)
     hour: int = 9
     minute: int = 0
     timezone: str = DEFAULT_TZ
     quiet_start: str | None = "22:00"  # "HH:MM" local; None = no quiet hours
     quiet_end: str | None = "07:00"
     notify_empty: bool = False  # weekly "nothing new" notice
+    month_day: int | None = None  # monthly: 1…28, or -1 for the last day of the month
+    nth: int | None = None  # monthly: the nth weekday (1…4, -1 = last) instead of a month_day
+    phase: int = 0  # biweekly: which of two weeks (week index since 1970-01-05, mod 2)
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class Subscription(SubscriptionDraft):
     user_id: str = ""
     active: bool = True
     created_at: datetime | None = None
+    not_before: datetime | None = None  # no slot before this (set by edits and pauses)
 
 
 class DeliveryState(StrEnum):
@@ -109,6 +113,10 @@ class SubscriptionRepository(Protocol):
     def list_active(self) -> list[Subscription]: ...
 
     def deactivate(self, subscription_id: int, *, reason: str, at: datetime) -> bool: ...
+
+    def update(
+        self, subscription_id: int, draft: SubscriptionDraft, *, not_before: datetime | None
+    ) -> Subscription | None: ...
 
     def deactivate_user(self, user_key: str, *, reason: str, at: datetime) -> int: ...
 

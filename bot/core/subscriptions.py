@@ -8,23 +8,27 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from bot.core.digest_compose import (
-    SubscriptionTexts,
-    load_subscription_texts,
-    next_delivery_text,
-    render_digest,
-    subscription_label,
-)
+from bot.core.digest_compose import render_digest
 from bot.core.digests import DigestService
+from bot.core.pending import PendingPrompts, is_no, is_yes
 from bot.core.ports import Clock, SystemClock
-from bot.core.schedule import in_quiet_hours, slot_for
+from bot.core.schedule import with_phase
+from bot.core.subscription_editor import SubscriptionEditor
+from bot.core.subscription_flow import SubscriptionFlow
 from bot.core.subscription_parser import (
-    WEEKDAY_NAMES,
     ParsedRequest,
     Vocabulary,
     load_vocabulary,
     parse_request,
 )
+from bot.core.subscription_render import (
+    next_delivery_text,
+    notes_lines,
+    subscription_label,
+    summary_lines,
+    unused_lines,
+)
+from bot.core.subscription_texts import SubscriptionTexts, load_subscription_texts
 from bot.core.subscription_types import (
     DeliveryLog,
     Subscription,
@@ -38,17 +42,11 @@ __all__ = ["SubscriptionService", "MAX_PER_USER"]
 log = logging.getLogger(__name__)
 
 MAX_PER_USER = 10
-_FLOW = re.compile(r"^sub:n(?::t(-|\d{1,2}))?(?::r(-|\d{1,2}))?(?::f(\d))?(?::h(\d{1,2}))?$")
-_FLOW_FREQUENCIES = (0, 1, 3, 5)  # f0 = 每天, fN = 每周 (N-1): offered as buttons
 _ALL_WORDS = {"all", "全部", "所有"}
 
 
-def _rows(choices: list[Choice], per_row: int = 3) -> tuple[tuple[Choice, ...], ...]:
-    return tuple(tuple(choices[i : i + per_row]) for i in range(0, len(choices), per_row))
-
-
 def _same(a: SubscriptionDraft, b: SubscriptionDraft) -> bool:
-    keys = ("topics", "regions", "frequency", "weekday", "hour", "minute")
+    keys = ("topics", "regions", "frequency", "weekday", "hour", "minute", "month_day", "nth")
     return all(getattr(a, k) == getattr(b, k) for k in keys)
 
 
@@ -78,6 +76,17 @@ class SubscriptionService:
         self.vocab = vocab or load_vocabulary()
         self.texts = texts or load_subscription_texts()
         self._listeners: list[Callable[[], object]] = []
+        self.pending = PendingPrompts()
+        self.flow = SubscriptionFlow(vocab=self.vocab, texts=self.texts, pending=self.pending)
+        self.editor = SubscriptionEditor(
+            store=store,
+            clock=self.clock,
+            vocab=self.vocab,
+            texts=self.texts,
+            pending=self.pending,
+            changed=self._changed,
+            with_phase=with_phase,
+        )
 
     def add_listener(self, listener: Callable[[], object]) -> None:
         """Called after any change (the scheduler re-syncs its jobs)."""
@@ -102,7 +111,7 @@ class SubscriptionService:
         if command == "digest":
             return await self.preview(incoming, args)
         if command == "callback" and args.startswith("sub:pv:") and args[7:].isdigit():
-            return await self._preview_one(incoming, int(args[7:]))
+            return await self.preview(incoming, "", int(args[7:]))
         # Everything else is a few quick store calls: one hop off the event loop for all of them.
         return await asyncio.to_thread(self._dispatch_sync, incoming, command, args)
 
@@ -120,12 +129,32 @@ class SubscriptionService:
         """Free-text subscription, or the keyboard flow when nothing was named."""
         args = re.sub(r"^订阅", "", args).strip()
         parsed = parse_request(args, self.vocab)
-        if not parsed.has_filter and not parsed.wants_all and not parsed.explicit_schedule:
-            return self._flow_topics()  # nothing named at all: offer buttons
+        if parsed.schedule_errors:
+            return [Reply(text=self._refusal(parsed))]
+        if not parsed.understood:
+            if not (parsed.unknown or parsed.foreign):
+                return self.flow.start(incoming.user_key)  # nothing named at all: ask step by step
+            lines = [
+                self.texts.get("nothing_understood"),
+                *unused_lines(parsed, self.texts),
+                self.texts.get("topics_hint", topics="、".join(self.vocab.topics)),
+            ]
+            [prompt] = self.flow.start(incoming.user_key)
+            return [Reply(text="\n".join(lines), choices=prompt.choices)]
         return self._create(incoming, parsed)
 
+    def _refusal(self, parsed: ParsedRequest) -> str:
+        """Why the schedule cannot be kept, with the forms that can; nothing was stored."""
+        errors = "；".join(
+            self.texts.get(f"sched_{e.kind}", words=e.words) for e in parsed.schedule_errors
+        )
+        return "\n".join(
+            [self.texts.get("schedule_refused", errors=errors), *unused_lines(parsed, self.texts)]
+        )
+
     def _create(self, incoming: Incoming, parsed: ParsedRequest) -> list[Reply]:
-        draft = replace(parsed.draft, timezone=self.timezone)
+        now = self.clock.now()
+        draft = with_phase(replace(parsed.draft, timezone=self.timezone), now)
         existing = self.store.list_for_user(incoming.user_key)
         for sub in existing:
             if _same(sub, draft):
@@ -136,7 +165,6 @@ class SubscriptionService:
                 ]
         if len(existing) >= self.max_per_user:
             return [Reply(text=self.texts.get("limit", limit=self.max_per_user))]
-        now = self.clock.now()
         sub = self.store.add(
             draft,
             user_key=incoming.user_key,
@@ -145,34 +173,21 @@ class SubscriptionService:
             at=now,
         )
         self._changed()
+        summary = "\n".join(summary_lines(sub, self.vocab, self.texts, parsed))
         lines = [
             self.texts.get(
                 "created",
-                label=subscription_label(sub, self.texts),
+                n=len(existing) + 1,
+                summary=summary,
                 next=next_delivery_text(sub, now),
             )
         ]
-        slot = slot_for(sub, now.date())
-        if in_quiet_hours(sub, slot.scheduled):
-            eff = slot.effective
-            lines.append(
-                self.texts.get(
-                    "quiet_shift",
-                    time=f"{sub.hour:02d}:{sub.minute:02d}",
-                    start=sub.quiet_start,
-                    end=sub.quiet_end,
-                    effective=("次日 " if eff.date() > slot.scheduled.date() else "")
-                    + f"{eff:%H:%M}",
-                )
-            )
-        if sub.notify_empty:
-            lines.append(self.texts.get("notify_empty_on"))
-        if "time_invalid" in parsed.problems:
-            lines.append(self.texts.get("time_invalid", time=f"{sub.hour:02d}:{sub.minute:02d}"))
+        lines += notes_lines(sub, now, self.texts)
+        if "quiet_invalid" in parsed.problems:
+            lines.append(self.texts.get("quiet_invalid", start=sub.quiet_start, end=sub.quiet_end))
         if "too_many" in parsed.problems:
             lines.append(self.texts.get("too_many"))
-        if not parsed.explicit_schedule:
-            lines.append(self.texts.get("created_hint"))
+        lines += unused_lines(parsed, self.texts)
         if incoming.channel == "wechat" and not self.wechat_template_configured:
             lines.append(self.texts.get("wechat_note"))
         buttons = (
@@ -182,65 +197,6 @@ class SubscriptionService:
             ),
         )
         return [Reply(text="\n".join(lines), choices=buttons)]
-
-    # --- keyboard flow ---------------------------------------------------------------------
-    def _flow_topics(self) -> list[Reply]:
-        choices = [Choice(t, f"sub:n:t{i}") for i, t in enumerate(self.vocab.topics)]
-        choices.append(Choice(self.texts.get("any_topic"), "sub:n:t-"))
-        return [Reply(text=self.texts.get("flow_topic"), choices=_rows(choices))]
-
-    def _flow(self, incoming: Incoming, data: str) -> list[Reply]:
-        match = _FLOW.match(data)
-        if match is None:
-            return self._stale()
-        t, r, f, h = match.groups()
-        if t is None:
-            return self._flow_topics()
-        topics = self.vocab.topics
-        regions = self.vocab.region_buttons
-        times = self.vocab.time_buttons
-        if t != "-" and int(t) >= len(topics):
-            return self._stale()
-        if r is None:
-            base = f"sub:n:t{t}"
-            choices = [Choice(name, f"{base}:r{j}") for j, name in enumerate(regions)]
-            choices.append(Choice(self.texts.get("any_region"), f"{base}:r-"))
-            return [Reply(text=self.texts.get("flow_region"), choices=_rows(choices, 4))]
-        if r != "-" and int(r) >= len(regions):
-            return self._stale()
-        if f is None:
-            base = f"sub:n:t{t}:r{r}"
-            labels = [
-                self.texts.get("daily")
-                if k == 0
-                else self.texts.get("weekly", weekday=WEEKDAY_NAMES[k - 1])
-                for k in _FLOW_FREQUENCIES
-            ]
-            choices = [
-                Choice(label, f"{base}:f{k}")
-                for label, k in zip(labels, _FLOW_FREQUENCIES, strict=True)
-            ]
-            return [Reply(text=self.texts.get("flow_frequency"), choices=_rows(choices, 4))]
-        if int(f) > 7:
-            return self._stale()
-        if h is None:
-            base = f"sub:n:t{t}:r{r}:f{f}"
-            choices = [Choice(hm, f"{base}:h{m}") for m, hm in enumerate(times)]
-            return [Reply(text=self.texts.get("flow_time"), choices=_rows(choices, 4))]
-        if int(h) >= len(times):
-            return self._stale()
-        hour, minute = (int(x) for x in times[int(h)].split(":"))
-        draft = SubscriptionDraft(
-            topics=() if t == "-" else (topics[int(t)],),
-            regions=() if r == "-" else (regions[int(r)],),
-            frequency="daily" if f == "0" else "weekly",
-            weekday=None if f == "0" else int(f) - 1,
-            hour=hour,
-            minute=minute,
-        )
-        return self._create(
-            incoming, ParsedRequest(draft=draft, explicit_schedule=True, wants_all=True)
-        )
 
     def _stale(self) -> list[Reply]:
         return [Reply(text=self.texts.get("stale_button"))]
@@ -255,9 +211,10 @@ class SubscriptionService:
         lines = [self.texts.get("list_header")]
         rows: list[tuple[Choice, ...]] = []
         for n, sub in enumerate(subs, start=1):
+            paused = sub.not_before is not None and sub.not_before > now
             lines.append(
                 self.texts.get(
-                    "list_item",
+                    "list_item_paused" if paused else "list_item",
                     n=n,
                     label=subscription_label(sub, self.texts),
                     next=next_delivery_text(sub, now),
@@ -277,11 +234,8 @@ class SubscriptionService:
         subs = self.store.list_for_user(incoming.user_key)
         if not subs:
             return [Reply(text=self.texts.get("list_empty"))]
-        now = self.clock.now()
         if args.lower() in _ALL_WORDS:
-            count = self.store.deactivate_user(incoming.user_key, reason="unsubscribed", at=now)
-            self._changed()
-            return [Reply(text=self.texts.get("removed_all", count=count))]
+            return [self._confirm_all(incoming.user_key, subs)]
         target: Subscription | None = None
         if args.isdigit():
             n = int(args)
@@ -312,24 +266,21 @@ class SubscriptionService:
         return [Reply(text=self.texts.get("removed", label=subscription_label(sub, self.texts)))]
 
     # --- /digest preview ---------------------------------------------------------------------
-    async def preview(self, incoming: Incoming, args: str) -> list[Reply]:
+    async def preview(
+        self, incoming: Incoming, args: str, subscription_id: int | None = None
+    ) -> list[Reply]:
         """What the next digest would contain now (nothing is recorded as sent)."""
         if self.digests is None:
             return [Reply(text=self.texts.get("error"))]
         pairs = await asyncio.to_thread(self.digests.preview, incoming.user_key, self.clock.now())
+        if subscription_id is not None:
+            pairs = [p for p in pairs if p[0].id == subscription_id]
+            if not pairs:
+                return [Reply(text=self.texts.get("not_found"))]
         if not pairs:
             return [Reply(text=self.texts.get("preview_none"))]
         if args.isdigit() and 1 <= int(args) <= len(pairs):
             pairs = [pairs[int(args) - 1]]
-        return self._render_preview(pairs)
-
-    async def _preview_one(self, incoming: Incoming, subscription_id: int) -> list[Reply]:
-        if self.digests is None:
-            return [Reply(text=self.texts.get("error"))]
-        pairs = await asyncio.to_thread(self.digests.preview, incoming.user_key, self.clock.now())
-        pairs = [p for p in pairs if p[0].id == subscription_id]
-        if not pairs:
-            return [Reply(text=self.texts.get("not_found"))]
         return self._render_preview(pairs)
 
     def _render_preview(self, pairs: list) -> list[Reply]:  # type: ignore[type-arg]
@@ -344,19 +295,89 @@ class SubscriptionService:
 
     # --- callbacks ---------------------------------------------------------------------------
     def callback(self, incoming: Incoming, data: str) -> list[Reply]:
-        """Inline-keyboard clicks: "sub:new", "sub:n:…", "sub:del:ID", "sub:list" (previews above)."""
+        """Button clicks: "sub:new", "sub:n:…", "sub:del:ID", "sub:ed:ID", "sub:delall[:yes|:no]"."""
+        user_key = incoming.user_key
         if data in ("sub:new", "sub:n"):
-            return self._flow_topics()
+            return self.flow.start(user_key)
         if data.startswith("sub:n:"):
-            return self._flow(incoming, data)
+            result = self.flow.on_callback(user_key, data)
+            if result is None:
+                return self._stale()
+            return self._create(incoming, result.done) if result.done else result.replies
         if data == "sub:list":
             return self.list_subscriptions(incoming)
         if data == "sub:delall":
             return self.unsubscribe(incoming, "all")
+        if data in ("sub:delall:yes", "sub:delall:no"):
+            if self.pending.peek(user_key, "confirm_all") is None:
+                return self._stale()
+            return self._answer_all(incoming, data.endswith("yes"))
         kind, _, ident = data.removeprefix("sub:").partition(":")
         if kind == "del" and ident.isdigit():
             return self._remove(incoming, int(ident))
+        if kind == "ed" and ident.isdigit():
+            return self.editor.on_choice(user_key, int(ident))
         return self._stale()
+
+    # --- typed answers and plain-word edits ----------------------------------------------------
+    async def answer_prompt(self, incoming: Incoming, text: str) -> list[Reply] | None:
+        """Text answering our open question (flow step, 确认/取消, which one); None otherwise."""
+        pending = self.pending.peek(incoming.user_key)
+        if pending is None:
+            return None
+        return await asyncio.to_thread(self._answer_prompt, incoming, text, pending.kind)
+
+    def _answer_prompt(self, incoming: Incoming, text: str, kind: str) -> list[Reply] | None:
+        if kind == "flow":
+            result = self.flow.on_text(incoming.user_key, text)
+            if result is None:
+                return None
+            return self._create(incoming, result.done) if result.done else result.replies
+        if kind == "which":
+            replies = self.editor.answer_which(incoming.user_key, text)
+        elif kind == "confirm_all" and (is_yes(text) or is_no(text)):
+            replies = self._answer_all(incoming, is_yes(text))
+        else:
+            replies = None
+        if replies is None:
+            self.pending.clear(incoming.user_key)  # the user moved on: route the text as usual
+        return replies
+
+    async def edit(self, incoming: Incoming, text: str) -> list[Reply] | None:
+        """A plain-word edit of a subscription; None when the text is not one."""
+        return await asyncio.to_thread(self.editor.on_text, incoming.user_key, text)
+
+    def leave(self, user_key: str) -> None:
+        """The user started something else: an open subscription question is dropped."""
+        self.pending.clear(user_key)
+
+    def count(self, user_key: str) -> int:
+        """How many active subscriptions the user has (for /forget's confirmation)."""
+        return len(self.store.list_for_user(user_key))
+
+    def _confirm_all(self, user_key: str, subs: list[Subscription]) -> Reply:
+        self.pending.ask(user_key, "confirm_all")
+        items = "\n".join(
+            f"{n}. {subscription_label(s, self.texts)}" for n, s in enumerate(subs, start=1)
+        )
+        buttons = (
+            (
+                Choice(self.texts.get("btn_confirm"), "sub:delall:yes"),
+                Choice(self.texts.get("btn_cancel"), "sub:delall:no"),
+            ),
+        )
+        return Reply(
+            text=self.texts.get("confirm_all", count=len(subs), items=items), choices=buttons
+        )
+
+    def _answer_all(self, incoming: Incoming, yes: bool) -> list[Reply]:
+        self.pending.clear(incoming.user_key)
+        if not yes:
+            return [Reply(text=self.texts.get("confirm_all_kept"))]
+        now = self.clock.now()
+        count = self.store.deactivate_user(incoming.user_key, reason="unsubscribed", at=now)
+        self._changed()
+        return [Reply(text=self.texts.get("removed_all", count=count))]
 
     # --- /forget -------------------------------------------------------------------------------
     def forget_user(self, user_key: str) -> int:

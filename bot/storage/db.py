@@ -35,6 +35,21 @@ Migration = tuple[int, str, Callable[[Connection], None]]
 
 
 
+def _add_schedule_columns(conn: Connection) -> None:
+    """Subscriptions gain 每月/每两周 schedules and pauses (idempotent: create_all may have them)."""
+    have = {c["name"] for c in inspect(conn).get_columns("subscriptions")}
+    stamp = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+    wanted = {
+        "month_day": "INTEGER",
+        "nth": "INTEGER",
+        "phase": "INTEGER NOT NULL DEFAULT 0",
+        "not_before": stamp,
+    }
+    for name, ddl in wanted.items():
+        if name not in have:
+            conn.execute(text(f"ALTER TABLE subscriptions ADD COLUMN {name} {ddl}"))
+
+
 def _wechat_messages_openid(conn: Connection) -> None:
     """Cached WeChat replies name their user, so /forget can delete them (issue 9)."""
     columns = {c["name"] for c in inspect(conn).get_columns("wechat_messages")}
@@ -47,7 +62,8 @@ def _wechat_messages_openid(conn: Connection) -> None:
 
 # Ordered schema changes after the initial `create_all`. Append, never edit an applied one.
 MIGRATIONS: list[Migration] = [
-    (1, "wechat_messages.openid", _wechat_messages_openid),
+    (1, "subscription schedules", _add_schedule_columns),
+    (2, "wechat_messages.openid", _wechat_messages_openid),
 ]
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.storage.db import Database
 from bot.storage.deliveries import deliveries_table
+from bot.storage.profiles import firm_profiles
 from bot.storage.sessions import dialogue_sessions
 from bot.storage.subscriptions import subscriptions_table
 from bot.storage.users import users
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 class UserEraser:
-    """Forgettable over the shared database: profile, dialogue, subscriptions, delivery log and
+    """Forgettable over the shared database: profile, firm figures, dialogue, subscriptions, delivery log and
     the WeChat channel's queue, window and cached replies go in one commit or not at all."""
 
     def __init__(self, database: Database) -> None:
@@ -30,7 +31,8 @@ class UserEraser:
         """Delete every row about user_key; returns how many went."""
         count = 0
         with self._engine.begin() as conn:
-            for table in (users, dialogue_sessions, subscriptions_table, deliveries_table):
+            tables = (users, firm_profiles, dialogue_sessions, subscriptions_table, deliveries_table)
+            for table in tables:
                 done = conn.execute(delete(table).where(table.c.user_key == user_key))
                 count += int(done.rowcount or 0)
             channel, _, user_id = user_key.partition(":")

@@ -67,6 +67,10 @@ subscriptions_table = Table(
     Column("quiet_start", String(5), nullable=True),
     Column("quiet_end", String(5), nullable=True),
     Column("notify_empty", Boolean, nullable=False, default=False),
+    Column("month_day", Integer, nullable=True),
+    Column("nth", Integer, nullable=True),
+    Column("phase", Integer, nullable=False, default=0),
+    Column("not_before", UtcDateTime, nullable=True),
     Column("active", Boolean, nullable=False, default=True, index=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("deactivated_at", UtcDateTime, nullable=True),
@@ -91,19 +95,18 @@ def _row_to_subscription(row: RowMapping) -> Subscription:
         quiet_start=row["quiet_start"],
         quiet_end=row["quiet_end"],
         notify_empty=bool(row["notify_empty"]),
+        month_day=row["month_day"],
+        nth=row["nth"],
+        phase=int(row["phase"] or 0),
         active=bool(row["active"]),
         created_at=row["created_at"],
+        not_before=row["not_before"],
     )
 
 
-def _draft_row(
-    draft: SubscriptionDraft, user_key: str, channel: str, user_id: str, at: datetime
-) -> dict[str, Any]:
-    """Column values of a new active subscription; add and add_many share it so they never drift."""
+def _draft_values(draft: SubscriptionDraft) -> dict[str, Any]:
+    """Columns a user chooses: shared by add, add_many and update so they never drift."""
     return {
-        "user_key": user_key,
-        "channel": channel,
-        "user_id": user_id,
         "topics": json.dumps(list(draft.topics), ensure_ascii=False),
         "regions": json.dumps(list(draft.regions), ensure_ascii=False),
         "frequency": draft.frequency,
@@ -114,6 +117,21 @@ def _draft_row(
         "quiet_start": draft.quiet_start,
         "quiet_end": draft.quiet_end,
         "notify_empty": draft.notify_empty,
+        "month_day": draft.month_day,
+        "nth": draft.nth,
+        "phase": draft.phase,
+    }
+
+
+def _draft_row(
+    draft: SubscriptionDraft, user_key: str, channel: str, user_id: str, at: datetime
+) -> dict[str, Any]:
+    """Column values of a new active subscription."""
+    return {
+        "user_key": user_key,
+        "channel": channel,
+        "user_id": user_id,
+        **_draft_values(draft),
         "active": True,
         "created_at": at,
     }
@@ -186,6 +204,19 @@ class SqlSubscriptionStore:
     def deactivate(self, subscription_id: int, *, reason: str, at: datetime) -> bool:
         """Switch one subscription off (kept for the delivery log's history)."""
         return self._deactivate(subscriptions_table.c.id == subscription_id, reason, at) == 1
+
+    def update(
+        self, subscription_id: int, draft: SubscriptionDraft, *, not_before: datetime | None
+    ) -> Subscription | None:
+        """Change an active subscription in place (its id, so its /subs number, stays)."""
+        t = subscriptions_table
+        with self._engine.begin() as conn:
+            result = conn.execute(
+                update(t)
+                .where(t.c.id == subscription_id, t.c.active.is_(True))
+                .values(**_draft_values(draft), not_before=not_before)
+            )
+        return self.get(subscription_id) if result.rowcount else None
 
     def deactivate_user(self, user_key: str, *, reason: str, at: datetime) -> int:
         """Switch off all of a user's subscriptions (unsubscribe all, or the user blocked us)."""

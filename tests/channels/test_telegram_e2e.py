@@ -117,8 +117,11 @@ async def test_a_managers_session(user: EmulatorUser) -> None:
 
     # forget: everything about the user goes, subscriptions included
     await user.send("/forget")
+    asked = await user.replies()
+    assert "确认删除" in _text(asked) and "1 个订阅" in _text(asked)
+    await user.send("确认")
     forgotten = await user.replies()
-    assert "删除" in _text(forgotten)
+    assert "已删除" in _text(forgotten)
     await user.send("/subs")
     listing = _text(await user.replies())
     assert "您还没有订阅" in listing and "每周一 09:00" not in listing

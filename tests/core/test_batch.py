@@ -28,17 +28,18 @@ async def test_real_batch_scores_rows_reports_errors_and_returns_a_workbook(data
                               scoring=LibraryScoring(), answerer=FakeAnswerer())
     replies = await assistant.handle(upload(CSV.encode("utf-8"), "企业名单.csv"))
     reply = replies[0]
-    assert "共 3 家，成功 2 家，有误 1 家" in reply.text and "第 3 行" in reply.text
+    assert "已评分 2 家企业，其中 1 家数据有误（第 3 行" in reply.text
+    assert "没有跳过任何行" in reply.text and "所有列都已使用" in reply.text
     assert reply.document_name == "评分结果_企业名单.xlsx" and reply.document is not None
-    table = pd.read_excel(io.BytesIO(reply.document), sheet_name=0)
+    table = pd.read_excel(io.BytesIO(reply.document), sheet_name="评分结果")
     assert list(table["name"]) == ["甲公司", "乙公司", "丙公司"]
-    assert {"total", "rank_in_stage", "list_label", "error"} <= set(table.columns)
+    assert {"总分", "阶段内名次", "榜单", "错误/提示"} <= set(table.columns)
     assistant.close()
 
 
 async def test_caption_picks_the_rule_set_and_bad_files_are_explained(rig: Rig) -> None:
     replies = await rig.assistant.handle(upload(CSV.encode(), "a.csv", caption="/sme 科小名单"))
-    assert "科技型中小企业评价" in replies[0].text and "有误 1 家" in replies[0].text
+    assert "科技型中小企业评价" in replies[0].text and "1 家数据有误" in replies[0].text
     replies = await rig.assistant.handle(upload(CSV.encode(), "a.csv", caption="高企"))
     assert "高新技术企业门槛" in replies[0].text
     assert "只支持 CSV 或 XLSX" in text_of(await rig.assistant.handle(upload(b"x", "a.pdf")))
@@ -50,4 +51,19 @@ async def test_corrupt_xlsx_through_the_real_library_is_a_friendly_message(datab
                               scoring=LibraryScoring(), answerer=FakeAnswerer())
     replies = await assistant.handle(upload(b"PK\x03\x04 not really a zip", "名单.xlsx"))
     assert "无法测算" in replies[0].text and replies[0].document is None
+    assistant.close()
+
+
+async def test_upload_summary_names_skipped_rows_and_ignored_columns(database: Database) -> None:
+    assistant = CoreAssistant(users=UserStore(database), sessions=SessionStore(database),
+                              scoring=LibraryScoring(), answerer=FakeAnswerer())
+    sheet = ("企业名称,营业收入（元）,职工总数,实用新型,软著,备注\n甲公司,\"30,000,000\",80,2,3,x\n"
+             ",,,,,\n合计,30000000,80,2,3,\n")
+    replies = await assistant.handle(upload(sheet.encode("gbk"), "园区.csv"))
+    lines = replies[0].text.splitlines()
+    assert "已评分 1 家企业，其中 0 家数据有误" in lines[0]
+    assert "跳过 2 行非企业行：空行 1 行、合计/平均等汇总行 1 行" in lines[1]
+    assert "未使用的列：“备注”" in lines[2]
+    about = pd.read_excel(io.BytesIO(replies[0].document), sheet_name="说明")
+    assert about.to_string().count("“实用新型” + “软著”") == 1
     assistant.close()

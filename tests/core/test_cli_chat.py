@@ -31,3 +31,9 @@ def test_piped_chat_scores_and_answers(tmp_path: Path) -> None:
     assert "出处" in out or "未在已收录" in out
     assert "Traceback" not in done.stderr
     assert "3000" not in done.stderr  # figures never reach the logs
+    # Log records go to the data directory's log file, never into the conversation.
+    for stream in (done.stdout, done.stderr):
+        assert not any(level in stream for level in (" INFO ", " DEBUG ", " WARNING "))
+    log = (tmp_path / "data" / "logs" / "chat.log").read_text(encoding="utf-8")
+    assert " INFO " in log and "3000" not in log
+    assert " DEBUG " not in log  # bm25s lowers its own logger on import; the handler holds

@@ -81,7 +81,14 @@ async def test_forget_deletes_across_every_store(database: Database) -> None:
     await say("/score 营收3000万")
     await say("成都 软件")
     await say("/score 营收100万", user="2")
-    replies = await say("/forget")
+    [asked] = await say("/forget")  # cannot be undone: it says what goes and asks first
+    assert "1 个订阅" in asked.text and "企业档案" in asked.text and "不能恢复" in asked.text
+    assert [c.data for row in asked.choices for c in row] == ["forget:yes", "forget:no"]
+    assert "没有删除" in (await say("取消"))[0].text and subs.stored
+    await say("/forget")
+    replies = await assistant.handle(
+        Incoming(channel="console", user_id="1", kind="callback", callback_data="forget:yes")
+    )
     # user row + session + 1 subscription + 2 channel records
     assert "共 5 条记录" in replies[0].text
     assert users.get("console:1") is None and sessions.load("console:1") is None

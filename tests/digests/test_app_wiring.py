@@ -26,7 +26,7 @@ async def test_subscription_made_through_the_assistant_is_scheduled_at_once(
         assert _cron_jobs(delivery.scheduler) == []
         user = Incoming(channel="console", user_id="u1", text="/subscribe 积分贷 成都 每周一 9点")
         await process.assistant.handle(user)
-        assert _cron_jobs(delivery.scheduler) == ["digest:cron:Asia/Shanghai:mon:09:00"]
+        assert _cron_jobs(delivery.scheduler) == ["digest:cron:Asia/Shanghai:mon:*:09:00"]
         await process.assistant.handle(
             Incoming(channel="console", user_id="u2", text="/subscribe 科技金融 每天 18点")
         )
@@ -34,7 +34,7 @@ async def test_subscription_made_through_the_assistant_is_scheduled_at_once(
         await process.assistant.handle(
             Incoming(channel="console", user_id="u1", text="/unsubscribe 1")
         )
-        assert _cron_jobs(delivery.scheduler) == ["digest:cron:Asia/Shanghai:*:18:00"]
+        assert _cron_jobs(delivery.scheduler) == ["digest:cron:Asia/Shanghai:*:*:18:00"]
     finally:
         await delivery.stop()
         database.dispose()

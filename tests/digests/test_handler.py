@@ -67,7 +67,8 @@ def datas(replies: list[Reply]) -> list[str]:
 
 def test_subscribe_in_one_line(service: SubscriptionService) -> None:
     [reply] = ask(service, "subscribe", "积分贷 成都 每周一 9点")
-    assert "已订阅：积分贷 · 成都 · 每周一 09:00" in reply.text
+    assert "已订阅（第 1 个）" in reply.text
+    assert "主题：积分贷\n地区：成都（四川）\n推送：每周一 09:00" in reply.text
     assert "11月23日 周一 09:00" in reply.text
     [sub] = service.store.list_for_user("telegram:42")
     assert (sub.topics, sub.regions, sub.weekday, sub.hour, sub.channel, sub.user_id) == (
@@ -86,11 +87,12 @@ def test_subscribe_in_one_line(service: SubscriptionService) -> None:
 
 def test_free_text_prefix_and_hints(service: SubscriptionService) -> None:
     [reply] = ask(service, "subscribe", "订阅 科技金融")
-    assert "科技金融 · 每周一 09:00" in reply.text and "小提示" in reply.text
+    assert "主题：科技金融" in reply.text and "没说哪天" in reply.text
     [late] = ask(service, "subscribe", "成果转化 每天 23点")
     assert "免打扰" in late.text and "次日 07:00" in late.text
     [bad] = ask(service, "subscribe", "知识产权 每天 25点")
-    assert "时间没看懂" in bad.text
+    assert "没有订阅" in bad.text and "“25点”不是有效的时间" in bad.text and "下午3点" in bad.text
+    assert len(service.store.list_for_user("telegram:42")) == 2
 
 
 def test_wechat_users_are_told_about_the_48_hour_window(service: SubscriptionService) -> None:
@@ -113,14 +115,14 @@ def test_keyboard_flow_for_plain_subscribe(service: SubscriptionService) -> None
     time_choice = next(c for row in step.choices for c in row if c.label == "18:00")
     assert all(len(d.encode()) <= 64 for d in datas([step]))  # Telegram callback_data limit
     [done] = ask(service, "callback", time_choice.data)
-    assert "积分贷 · 成都 · 每周三 18:00" in done.text
+    assert "主题：积分贷\n地区：成都（四川）\n推送：每周三 18:00" in done.text
     [sub] = service.store.list_for_user("telegram:42")
     assert (sub.weekday, sub.hour) == (2, 18)
 
 
 def test_any_topic_any_region_daily_via_buttons(service: SubscriptionService) -> None:
     [done] = ask(service, "callback", "sub:n:t-:r-:f0:h1")
-    assert "全部简报 · 每天 09:00" in done.text
+    assert "主题：不限（全部新简报）\n地区：不限\n推送：每天 09:00" in done.text
 
 
 @pytest.mark.parametrize(
@@ -156,8 +158,13 @@ def test_list_and_unsubscribe_by_number_word_and_all(service: SubscriptionServic
     assert "已取消订阅：成果转化" in ask(service, "unsubscribe", "成果转化")[0].text
     [which] = ask(service, "unsubscribe", "不存在的主题")
     assert "哪一个" in which.text and len(datas([which])) == 1
-    assert "全部 1 个" in ask(service, "unsubscribe", "all")[0].text
+    [confirm] = ask(service, "unsubscribe", "all")  # cannot be undone: asks first
+    assert "确认取消全部 1 个订阅" in confirm.text and "1. 积分贷 · 成都" in confirm.text
+    assert datas([confirm]) == ["sub:delall:yes", "sub:delall:no"]
+    assert len(service.store.list_for_user("telegram:42")) == 1
+    assert "全部 1 个" in ask(service, "callback", "sub:delall:yes")[0].text
     assert service.store.list_for_user("telegram:42") == []
+    assert "失效" in ask(service, "callback", "sub:delall:yes")[0].text
 
 
 def test_cannot_cancel_someone_elses_subscription(service: SubscriptionService) -> None:
@@ -173,11 +180,11 @@ def test_cannot_cancel_someone_elses_subscription(service: SubscriptionService) 
 def test_digest_preview_shows_content_and_records_nothing(service: SubscriptionService) -> None:
     assert "还没有订阅" in ask(service, "digest")[0].text
     ask(service, "subscribe", "积分贷 成都")
-    ask(service, "subscribe", "量子计算")
+    ask(service, "subscribe", "专精特新")
     replies = ask(service, "digest")
     text = "\n".join(r.text for r in replies)
     assert "预览" in text and "成都出台企业创新积分制实施方案" in text and "积分贷支持" in text
-    assert "【量子计算 · 每周一 09:00】目前没有新的相关简报" in text
+    assert "【专精特新 · 每周一 09:00】目前没有新的相关简报" in text
     assert SqlDeliveryLog.rows(service.deliveries) == []  # type: ignore[arg-type]
     [sub, _] = service.store.list_for_user("telegram:42")
     one = ask(service, "callback", f"sub:pv:{sub.id}")
@@ -196,9 +203,10 @@ def test_forget_user_and_change_listener(service: SubscriptionService) -> None:
 
 def test_per_user_limit(service: SubscriptionService) -> None:
     service.max_per_user = 2
-    ask(service, "subscribe", "a主题")
-    ask(service, "subscribe", "b主题")
-    assert "最多 2 个" in ask(service, "subscribe", "c主题")[0].text
+    ask(service, "subscribe", "积分贷")
+    ask(service, "subscribe", "科技金融")
+    assert "最多 2 个" in ask(service, "subscribe", "成果转化")[0].text
+    assert len(service.store.list_for_user("telegram:42")) == 2
 
 
 @pytest.mark.parametrize(
@@ -222,4 +230,4 @@ def test_junk_never_crashes(service: SubscriptionService, command: str) -> None:
 
 def test_schedule_alone_subscribes_to_everything(service: SubscriptionService) -> None:
     [reply] = ask(service, "subscribe", "每天 8点")
-    assert "全部简报 · 每天 08:00" in reply.text
+    assert "主题：不限（全部新简报）\n地区：不限\n推送：每天 08:00" in reply.text

@@ -22,8 +22,10 @@ from bot.core.subscription_parser import parse_request
             4,
             (10, 30),
         ),
-        ("人工智能 每日 9：30", ("人工智能",), (), "daily", None, (9, 30)),
-        ("ＡＩ芯片 周2 中午12点", ("AI芯片",), (), "weekly", 1, (12, 0)),
+        ("积分贷款 每日 9：30", ("积分贷",), (), "daily", None, (9, 30)),
+        ("创新积分贷 泸州 周2 中午12点", ("积分贷",), ("泸州",), "weekly", 1, (12, 0)),
+        ("专利 合江 每月1号 下午3点", ("知识产权",), ("合江县",), "monthly", None, (15, 0)),
+        ("泸县 工作日 晚上8点半", (), ("泸县",), "workdays", None, (20, 30)),
         ("呼和浩特 科技金融", ("科技金融",), ("呼和浩特",), "weekly", 0, (9, 0)),
     ],
 )
@@ -55,9 +57,9 @@ def test_all_and_empty() -> None:
 
 
 def test_bad_input_never_raises() -> None:
-    assert "time_invalid" in parse_request("积分贷 每天 25点").problems
-    assert parse_request("积分贷 每天 25点").draft.hour == 9
-    many = parse_request(" ".join(f"词{i}号" for i in range(20)))
-    assert "too_many" in many.problems and len(many.draft.topics) == 8
+    bad = parse_request("积分贷 每天 25点")
+    assert [(e.kind, e.words) for e in bad.schedule_errors] == [("time", "25点")]
+    many = parse_request(" ".join(["成都", "绵阳", "德阳", "泸州", "宜宾", "乐山", "南充"]))
+    assert "too_many" in many.problems and len(many.draft.regions) == 5
     for junk in ["\x00\x01", "😀" * 300, "点点点", "每周八", "9:99", "a" * 10000, "免打扰99-1"]:
         parse_request(junk)

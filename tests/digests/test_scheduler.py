@@ -55,9 +55,9 @@ def test_jobs_are_rebuilt_from_the_database_with_shanghai_time(sqlite_database: 
     )
     sched.install()
     cron = {j.id: j for j in sched.scheduler.get_jobs() if j.id.startswith("digest:cron:")}
-    assert set(cron) == {"digest:cron:Asia/Shanghai:mon:09:00", "digest:cron:Asia/Shanghai:*:07:00"}
+    assert set(cron) == {"digest:cron:Asia/Shanghai:mon:*:09:00", "digest:cron:Asia/Shanghai:*:*:07:00"}
     assert sched.scheduler.get_job(SWEEP_JOB_ID) and sched.scheduler.get_job(SYNC_JOB_ID)
-    trigger = cron["digest:cron:Asia/Shanghai:mon:09:00"].trigger
+    trigger = cron["digest:cron:Asia/Shanghai:mon:*:09:00"].trigger
     assert isinstance(trigger, CronTrigger) and str(trigger.timezone) == "Asia/Shanghai"
     after = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
     assert trigger.get_next_fire_time(None, after) == datetime(2026, 11, 23, 9, 0, tzinfo=SH)
@@ -69,7 +69,7 @@ def test_jobs_are_rebuilt_from_the_database_with_shanghai_time(sqlite_database: 
     store.deactivate(late, reason="unsubscribed", at=CREATED)
     assert sched.sync() == 1
     assert [j.id for j in sched.scheduler.get_jobs() if j.id.startswith("digest:cron:")] == [
-        "digest:cron:Asia/Shanghai:mon:09:00"
+        "digest:cron:Asia/Shanghai:mon:*:09:00"
     ]
 
 

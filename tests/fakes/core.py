@@ -219,6 +219,18 @@ class FakeSubscriptions:
             self.stored.setdefault(incoming.user_key, []).append(args)
         return [Reply(text=f"订阅处理：{command} {args}".strip())]
 
+    async def answer_prompt(self, incoming: Incoming, text: str) -> list[Reply] | None:
+        return None  # this fake never asks a question
+
+    async def edit(self, incoming: Incoming, text: str) -> list[Reply] | None:
+        return None
+
+    def leave(self, user_key: str) -> None:
+        """Nothing is ever open in this fake."""
+
+    def count(self, user_key: str) -> int:
+        return len(self.stored.get(user_key, []))
+
     def forget_user(self, user_key: str) -> int:
         return len(self.stored.pop(user_key, []))
 

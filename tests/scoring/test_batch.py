@@ -107,16 +107,22 @@ def test_write_xlsx_with_top_lists_and_csv(tmp_path: Path) -> None:
     xlsx = tmp_path / "ranked.xlsx"
     result.write(xlsx)
     sheets = pd.read_excel(xlsx, sheet_name=None)
-    assert set(sheets) == {"评分结果", "技术创新前十", "成长经营前十", "辅助前十"}
+    stages = sorted(set(result.table["stage_label"].dropna()))
+    tops = {f"{s}·{c}前十" for s in stages for c in ("技术创新", "成长经营", "辅助")}
+    assert list(sheets)[:2] == ["说明", "评分结果"] and set(sheets) == {"说明", "评分结果", *tops}
     main = sheets["评分结果"]
-    for col in ("id", "name", "rule_set", "stage", "total", "base", "bonus", "deductions", "band", "vetoed",
-                "rank_in_stage", "percentile_in_stage", "list_label", "技术创新", "成长经营", "辅助", "error"):
+    for col in ("id", "name", "规则集", "阶段代码", "总分", "基础分", "加分", "扣分", "档次", "是否否决",
+                "阶段内名次", "阶段内百分位", "榜单", "技术创新", "成长经营", "辅助", "错误/提示"):
         assert col in main.columns, col
-    top = sheets["技术创新前十"]
-    assert len(top) == 10 and list(top["技术创新"]) == sorted(top["技术创新"], reverse=True)
+    for name in tops:
+        top = sheets[name]
+        category = name.split("·")[1].removesuffix("前十")
+        assert len(top) > 0 and list(top[category]) == sorted(top[category], reverse=True)
+        assert list(top["名次"]) == sorted(top["名次"]) and top["名次"].max() <= 10
     csv = tmp_path / "ranked.csv"
     written = result.write(csv)
-    assert len(written) == 4 and all(p.exists() for p in written)
+    assert len(written) == 1 + len(tops) and all(p.exists() for p in written)
+    assert "rank_in_stage" in pd.read_csv(csv).columns  # CSV keeps field ids for tools
     again = score_table(xlsx)  # the output is readable as input again (result columns pass through)
     assert np.allclose(again.table["total"].astype(float).fillna(-1), result.table["total"].astype(float).fillna(-1))
 

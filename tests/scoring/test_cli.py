@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -121,3 +123,24 @@ def test_score_writes_chart(tmp_path: Path) -> None:
     result = runner.invoke(app, ["score", "--set", "revenue=3000", "--set", "营收增长率=12", "--chart", str(png)])
     assert result.exit_code == 0, result.output
     assert png.read_bytes().startswith(b"\x89PNG")
+
+
+_TEXT = st.lists(st.sampled_from(
+    ["营收", "研发投入", "研发人员", "职工", "发明专利", "成立", "1.2个亿", "9" * 320, "万", "亿", "美元", "，", "%",
+     "一千五", "0", "-", "e400", "２０１５年", "600W", "没有境外研发", "\x00", "😀"]), max_size=12).map("".join)
+_SET = st.tuples(st.sampled_from(["revenue", "employees", "rd_staff", "qualification", "营业收入", "nope", ""]),
+                 st.one_of(st.text(max_size=8), st.integers().map(str), st.just("9" * 400)))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXT, st.lists(_SET, max_size=3), st.sampled_from(["cn-ref-2024", "tech-sme-2022", "high-tech-2016"]))
+def test_score_command_exits_0_or_2_on_any_input(text: str, sets: list[tuple[str, str]], rules: str) -> None:
+    """Issue 9: any --text/--set input gives exit 0 or 2 with a message, never a traceback (1)."""
+    args = ["score", "--rules", rules, "--text", text or "营收"]
+    for key, value in sets:
+        args += ["--set", f"{key}={value}"]
+    result = runner.invoke(app, args)
+    assert result.exit_code in (0, 2), (result.exit_code, result.output)
+    assert "Traceback" not in result.output
+    if result.exit_code == 2:
+        assert result.stderr.strip()

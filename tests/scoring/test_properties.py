@@ -151,3 +151,51 @@ def test_batch_equals_single_on_random_frames(rows: list[dict[str, Any]]) -> Non
         assert table.loc[i, "rectified_total"] == single.rectified_total
         for cat in single.categories:
             assert table.loc[i, cat.label] == round(cat.points, 2)
+
+
+huge_number = st.one_of(st.integers(), st.integers(10**300, 10**420), st.integers(-(10**420), -(10**300)))
+number_text = st.one_of(
+    huge_number.map(str),
+    st.from_regex(r"-?[0-9]{1,450}(\.[0-9]{1,30})?", fullmatch=True),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+)
+FIELD_WORDS = st.sampled_from(["营收", "研发投入", "研发人员", "职工", "发明专利", "境外研发占比", "成立", "净利润"])
+UNITS = st.sampled_from(["", "万", "亿", "元", "人", "件", "%", "年", "个亿", "w", "k", "万美元"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(FIELD_WORDS, number_text, UNITS, st.sampled_from([None, "revenue", "employees", "overseas_rd_share"]))
+def test_parser_bounds_any_number(word: str, number: str, unit: str, expect: str | None) -> None:
+    """Issue 9: a 400-digit figure is refused by name, never an OverflowError."""
+    parsed = scoring.parse_figures(f"{word}{number}{unit}", expect=expect)
+    for value in parsed.values.values():
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            assert abs(value) <= 1e12
+    answer = scoring.parse_answer(f"{number}{unit}", "revenue")
+    assert answer is None or all(abs(v) <= 1e12 for v in answer.values.values())  # type: ignore[arg-type]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(scoring.FIELDS)), st.one_of(huge_number, number_text), max_size=8),
+       st.sampled_from(["cn-ref-2024", "tech-sme-2022", "high-tech-2016"]))
+def test_validation_and_rule_sets_bound_any_number(figures: dict[str, Any], rule_set: str) -> None:
+    try:
+        scoring.validate(figures)
+        result = scoring.score(figures, rule_set)
+    except scoring.InputError as exc:
+        assert exc.message
+        return
+    result.to_dict()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.one_of(huge_number, number_text, st.text(max_size=8)), number_text), min_size=1,
+                max_size=6), st.sampled_from(["cn-ref-2024", "tech-sme-2022", "high-tech-2016"]))
+def test_batch_bounds_any_cell(cells: list[tuple[object, str]], rule_set: str) -> None:
+    import pandas as pd
+
+    from scoring.batch import score_table
+
+    frame = pd.DataFrame({"营业收入": [a for a, _ in cells], "职工总数": [b for _, b in cells]}, dtype=object)
+    result = score_table(frame, rule_set)
+    assert len(result.table) + len(result.report.skipped) == len(cells)

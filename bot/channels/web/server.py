@@ -1,0 +1,50 @@
+"""The web channel's aiohttp application: pages, their endpoints, the JSON API and the guards.
+
+aiohttp because the WeChat callback already runs on it (one library, one way to serve, and the
+WeChat routes can share the port); the API documents itself in the README rather than OpenAPI.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from bot.channels.web.admin import add_admin_routes
+from bot.channels.web.api import add_api_routes
+from bot.channels.web.assess import add_assess_routes
+from bot.channels.web.chat import add_chat_routes
+from bot.channels.web.config import WebConfig, WebServices
+from bot.channels.web.guard import install_guard
+from bot.channels.web.pages import STATIC_DIR
+from bot.channels.web.tokens import ChatCookies
+
+__all__ = ["build_web_app", "start_web_site"]
+
+log = logging.getLogger(__name__)
+
+
+async def _health(_request: web.Request) -> web.StreamResponse:
+    return web.Response(text="ok")
+
+
+def build_web_app(config: WebConfig, services: WebServices) -> web.Application:
+    """Every web route on one application (mount the WeChat callback beside it if wanted)."""
+    app = web.Application(client_max_size=config.max_upload)
+    install_guard(app, config)
+    add_api_routes(app, services)
+    add_chat_routes(app, services, ChatCookies(config.secret, config.session_days * 86400))
+    add_assess_routes(app)
+    add_admin_routes(app)
+    app.router.add_get("/healthz", _health)
+    app.router.add_static("/static", STATIC_DIR, follow_symlinks=False, append_version=False)
+    return app
+
+
+async def start_web_site(app: web.Application, host: str, port: int) -> web.AppRunner:
+    """Serve app on host:port inside the running loop (no access log: URLs can carry questions)."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    log.info("web pages listening on http://%s:%s/", host, port)
+    return runner

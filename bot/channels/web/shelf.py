@@ -1,0 +1,47 @@
+"""Generated files (workbooks, reports) kept in memory for their owner to download, bounded."""
+
+from __future__ import annotations
+
+import secrets
+from collections import OrderedDict
+from dataclasses import dataclass
+
+__all__ = ["FileShelf", "ShelvedFile"]
+
+
+@dataclass(frozen=True)
+class ShelvedFile:
+    """One downloadable file and who may fetch it."""
+
+    owner: str
+    name: str
+    data: bytes
+    media_type: str
+
+
+class FileShelf:
+    """The latest `limit` files by id; the oldest go first, so memory stays bounded."""
+
+    def __init__(self, limit: int = 50) -> None:
+        self._limit = limit
+        self._files: OrderedDict[str, ShelvedFile] = OrderedDict()
+
+    def put(self, owner: str, name: str, data: bytes, media_type: str) -> str:
+        """Keep a file; returns its id."""
+        key = secrets.token_urlsafe(12)
+        self._files[key] = ShelvedFile(owner, name, data, media_type)
+        while len(self._files) > self._limit:
+            self._files.popitem(last=False)
+        return key
+
+    def get(self, key: str, owner: str) -> ShelvedFile | None:
+        """The file if it is still kept and belongs to owner."""
+        found = self._files.get(key)
+        return found if found is not None and found.owner == owner else None
+
+    def forget_owner(self, owner: str) -> int:
+        """Drop an owner's files (/forget)."""
+        keys = [k for k, f in self._files.items() if f.owner == owner]
+        for key in keys:
+            del self._files[key]
+        return len(keys)

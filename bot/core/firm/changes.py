@@ -1,0 +1,123 @@
+"""Changing the firm's figures in plain words: corrections, what-ifs (on a copy) and keeping one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.core.firm.record import Figure, FirmRecord
+from bot.core.firm.verdict import verdict_line
+from bot.core.scoring_port import FigureError
+from bot.core.types import Reply
+from scoring.assessment import Assessment
+from scoring.results import HighTechResult, ScoreResult, TechSmeResult
+
+if TYPE_CHECKING:
+    from bot.core.firm.desk import FirmDesk, Reading
+
+__all__ = ["apply_correction", "apply_whatif", "keep_scenario"]
+
+
+def _refusal(desk: FirmDesk, reading: Reading, nothing_key: str) -> list[Reply] | None:
+    """A reply when the message gives no usable figure or gives one field two values."""
+    v = desk.vocab
+    if reading.conflicts:
+        name, values = next(iter(reading.conflicts.items()))
+        shown = "、".join(desk.shown(name, x) for x in values)
+        return [Reply(text=v.get("correction_conflict", label=desk.label(name), values=shown))]
+    if not reading.accepted:
+        lines = [*reading.notes, v.get(nothing_key), v.get("not_changed")]
+        return [Reply(text="\n".join(dict.fromkeys(lines)))]
+    return None
+
+
+async def apply_correction(desk: FirmDesk, key: str, record: FirmRecord, text: str) -> list[Reply]:
+    """"营收说错了，应该是1.1亿": update that field, then re-run the last check."""
+    v = desk.vocab
+    reading = desk.read(text)
+    refused = _refusal(desk, reading, "correction_nothing")
+    if refused is not None:
+        return refused
+    merged = {**record.figures, **reading.accepted}
+    try:
+        await desk.assess(merged, record.context.last_check or "cn-ref-2024")
+    except FigureError as exc:
+        return [Reply(text="\n".join([str(exc), v.get("not_changed")]))]
+    new = [desk.label(k) for k in reading.accepted if k not in record.fields]
+    lines = [v.get("correction_saved", items=desk.items(dict(reading.accepted))), *reading.notes]
+    if new:
+        lines.append(v.get("correction_new", labels="、".join(new)))
+    record = record.with_figures(dict(reading.accepted), "edit")
+    head = Reply(text="\n".join(lines))
+    last = record.context.last_check
+    if last is None:
+        await desk.save(key, record)
+        return [head]
+    return [head, *await desk.run_check(key, last, record)]
+
+
+async def apply_whatif(desk: FirmDesk, key: str, record: FirmRecord, text: str) -> list[Reply]:
+    """"如果研发费用提到400万呢": re-score a copy and show before → after; the profile stays."""
+    v = desk.vocab
+    rule_set = record.context.last_check
+    if rule_set is None or not record.fields:
+        return [Reply(text=v.get("no_result_whatif"))]
+    reading = desk.read(text)
+    refused = _refusal(desk, reading, "whatif_nothing")
+    if refused is not None:
+        return refused
+    trial = {**record.figures, **reading.accepted}
+    try:
+        before, _ = await desk.assess(record.figures, rule_set)
+        after, warnings = await desk.assess(trial, rule_set)
+    except FigureError as exc:
+        return [Reply(text="\n".join([str(exc), v.get("not_changed")]))]
+    changes = "，".join(
+        v.get("changed_line", label=desk.label(k), before=desk.shown(k, record.figures[k]) if k in record.fields
+              else "未提供", after=desk.shown(k, x))
+        for k, x in reading.accepted.items()
+    )
+    lines = [v.get("whatif_header", changes=changes), *_difference(before, after, desk)]
+    lines += [*reading.notes, *(v.get("ratio_warning", message=w) for w in warnings), v.get("whatif_keep")]
+    scenario: tuple[tuple[str, Figure], ...] = tuple(reading.accepted.items())
+    await desk.save(key, record.with_context(scenario=scenario))
+    return [Reply(text="\n".join(lines))]
+
+
+def _difference(before: Assessment, after: Assessment, desk: FirmDesk) -> list[str]:
+    """The verdict before → after, then what moved (scores, or the conditions that changed)."""
+    v = desk.vocab
+    lines = [f"{verdict_line(before, v)} → {verdict_line(after, v)}"]
+    b, a = before.result, after.result
+    if isinstance(b, ScoreResult) and isinstance(a, ScoreResult):
+        lines = [f"创新积分：{b.rectified_total:g} → {a.rectified_total:g} 分（{b.band or '否决'} → {a.band or '否决'}）"]
+        moved = [
+            f"· {y.label} {x.points:.2f} → {y.points:.2f} 分"
+            for x, y in zip(b.indicators, a.indicators, strict=True)
+            if abs(x.points - y.points) > 0.005
+        ]
+        return lines + moved
+    if isinstance(b, TechSmeResult) and isinstance(a, TechSmeResult):
+        parts = [f"· {y.label} {x.points:g} → {y.points:g} 分" for x, y in zip(b.parts, a.parts, strict=True)
+                 if x.points != y.points]
+        return lines + parts
+    if isinstance(b, HighTechResult) and isinstance(a, HighTechResult):
+        marks = v.raw("marks")
+        for x, y in zip(before.gaps, after.gaps, strict=True):
+            if x.text != y.text:
+                lines.append(f"{marks.get(y.status, '·')} {y.text}")
+    return lines
+
+
+async def keep_scenario(desk: FirmDesk, key: str, record: FirmRecord) -> list[Reply]:
+    """"保留": the last what-if becomes the profile, and the last check runs on it."""
+    v = desk.vocab
+    scenario = dict(record.context.scenario)
+    if not scenario:
+        return [Reply(text=v.get("nothing_to_keep"))]
+    record = record.with_figures(scenario, "whatif").with_context(scenario=())
+    head = Reply(text=v.get("whatif_kept", items=desk.items(scenario)))
+    last = record.context.last_check
+    if last is None:
+        await desk.save(key, record)
+        return [head]
+    return [head, *await desk.run_check(key, last, record)]

@@ -1,0 +1,310 @@
+"""The firm desk (企业档案服务): answers what a manager says about the firm outside a dialogue —
+eligibility, follow-ups, corrections, what-ifs, yes/no confirmations — from the saved profile."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from bot.core.figures import unit_problem
+from bot.core.firm.intents import FirmIntent, check_named, classify, correction_text, whatif_text
+from bot.core.firm.record import Figure, FirmRecord
+from bot.core.firm.verdict import (
+    points_gap_line,
+    render_focus,
+    render_gaps,
+    render_improve,
+    render_verdict,
+    verdict_line,
+    warning_lines,
+)
+from bot.core.firm.vocab import FirmVocab, load_vocab
+from bot.core.ports import ProfileStore
+from bot.core.scoring_port import FieldSpec, FigureError, ScoringPort
+from bot.core.texts import Texts
+from bot.core.types import Reply
+from scoring.assessment import Assessment
+
+__all__ = ["DeskOutcome", "FirmDesk", "Reading"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class DeskOutcome:
+    """Replies, and optionally a dialogue to open: (rule set, text to absorb) in quick mode."""
+
+    replies: list[Reply]
+    start: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Figures read from a message: accepted ones, notes on the rest, fields given twice."""
+
+    accepted: dict[str, Figure]
+    notes: list[str]
+    conflicts: dict[str, list[Figure]]
+
+
+class FirmDesk:
+    """Profile-backed answers; every blocking call runs off the event loop."""
+
+    def __init__(self, *, profiles: ProfileStore, scoring: ScoringPort, texts: Texts,
+                 vocab: FirmVocab | None = None) -> None:
+        self._profiles = profiles
+        self._scoring = scoring
+        self._texts = texts
+        self.vocab = vocab or load_vocab()
+
+    # --- profile access ---------------------------------------------------------------------
+
+    async def record(self, key: str) -> FirmRecord:
+        """The user's firm (empty when none was saved)."""
+        return await _run(self._profiles.load, key) or FirmRecord()
+
+    async def save(self, key: str, record: FirmRecord) -> None:
+        """Store the firm."""
+        await _run(self._profiles.save, key, record)
+
+    async def remember(self, key: str, figures: dict[str, Any], source: str = "chat") -> None:
+        """Add figures given in any flow to the profile (only the ones that changed)."""
+        record = await self.record(key)
+        changed = {k: v for k, v in figures.items() if k not in record.fields or record.fields[k].value != v}
+        if changed:
+            await self.save(key, record.with_figures(changed, source))
+
+    async def note_topic(self, key: str, text: str) -> None:
+        """A question naming a check ("科小的分数线") makes it the topic figures sent next go to."""
+        named = check_named(text, self.vocab)
+        if named is not None:
+            record = await self.record(key)
+            if record.context.topic != named:
+                await self.save(key, record.with_context(topic=named))
+
+    def core_fields(self, rule_set: str) -> tuple[str, ...]:
+        """What a quick check needs before it runs."""
+        return self.vocab.table("core").get(rule_set, ())
+
+    # --- reading figures --------------------------------------------------------------------
+
+    def read(self, text: str) -> Reading:
+        """Figures in text with unit checks; enum/bool fields also by label ("资质无")."""
+        outcome = self._scoring.parse(text)
+        accepted: dict[str, Figure] = {}
+        seen: dict[str, list[Figure]] = {}
+        notes: list[str] = []
+        for item in outcome.understood:
+            spec = self._scoring.field(item.field)
+            if spec is None:
+                continue
+            note = unit_problem(spec, item, self._texts)
+            if note:
+                notes.append(note)
+                continue
+            seen.setdefault(item.field, []).append(item.value)
+            accepted[item.field] = item.value
+        if not accepted and not outcome.problems:
+            accepted.update(self._choice_by_label(text))
+        if outcome.problems:
+            notes.append(self._texts.get("not_understood", problems="；".join(outcome.problems)))
+        conflicts = {k: v for k, v in seen.items() if len(set(map(str, v))) > 1}
+        return Reading(accepted, notes, conflicts)
+
+    def _choice_by_label(self, text: str) -> dict[str, Figure]:
+        """"资质无" / "研发机构省级": an enum or yes/no field named, then one of its labels."""
+        core = text.strip(" 。.，,：:")
+        for cut in range(len(core) - 1, 0, -1):
+            spec = self._scoring.lookup(core[:cut])
+            if spec is None or spec.kind not in ("enum", "bool"):
+                continue
+            rest = core[cut:].strip(" ：:是为")
+            if spec.kind == "bool":
+                if rest in self.vocab.words("none_words"):
+                    return {spec.name: False}
+                if rest in self.vocab.words("some_words"):
+                    return {spec.name: True}
+            for value, label in spec.choices:
+                if rest in (value, label) or (value == "none" and rest in self.vocab.words("none_words")):
+                    return {spec.name: value}
+        return {}
+
+    def lookup(self, word: str) -> FieldSpec | None:
+        """The field a Chinese word names."""
+        return self._scoring.lookup(word)
+
+    def label(self, name: str) -> str:
+        """A field's Chinese label."""
+        spec = self._scoring.field(name)
+        return spec.label if spec is not None else name
+
+    def shown(self, name: str, value: Any) -> str:
+        """A value as the user reads it."""
+        from bot.core.dialogue import format_value
+
+        return format_value(self._scoring.field(name), value, self._texts)
+
+    def items(self, figures: dict[str, Any]) -> str:
+        """"营业收入 11,000 万元，研发人员 20 人"."""
+        return "，".join(f"{self.label(k)} {self.shown(k, v)}" for k, v in figures.items())
+
+    # --- checks -----------------------------------------------------------------------------
+
+    async def assess(self, figures: dict[str, Any], rule_set: str) -> tuple[Assessment, list[str]]:
+        """The assessment and the contradiction warnings of a set of figures (FigureError)."""
+        warnings = await _run(self._scoring.check, figures) or []
+        return await _run(self._scoring.assess, figures, rule_set), list(warnings)
+
+    def verdict(self, record: FirmRecord, assessment: Assessment, warnings: list[str]) -> tuple[list[Reply], FirmRecord]:
+        """The verdict replies of a check, and the record with last check and open yes/no questions."""
+        v = self.vocab
+        text = render_verdict(assessment, v, warnings)
+        pending = tuple(f for f in assessment.unconfirmed if f not in record.fields)
+        record = record.with_context(last_check=assessment.rule_set, topic=assessment.rule_set,
+                                     pending=pending, scenario=())
+        replies = [Reply(text=text)]
+        ask = self._confirm_question(pending)
+        replies.append(Reply(text="\n".join(p for p in (ask, v.get("followup_hint")) if p)))
+        return replies, record
+
+    def _confirm_question(self, pending: tuple[str, ...]) -> str:
+        labels = [self._scoring.field(f) for f in pending]
+        names = [s.label for s in labels if s is not None]
+        if not names:
+            return ""
+        if len(names) == 1:
+            return self.vocab.get("unconfirmed_one", label=f"是否{names[0]}")
+        return self.vocab.get("unconfirmed_many", labels="、".join(names))
+
+    async def after_dialogue(
+        self, key: str, figures: dict[str, Any], assessment: Assessment, points_text: str | None
+    ) -> list[Reply]:
+        """A dialogue's result: remember its figures and the check; the points layout if given."""
+        record = await self.record(key)
+        changed = {k: v for k, v in figures.items() if k not in record.fields or record.fields[k].value != v}
+        record = record.with_figures(changed, "chat")
+        warnings = list(await _run(self._scoring.check, figures) or [])
+        replies, record = self.verdict(record, assessment, warnings)
+        if points_text is not None:
+            extra = [points_gap_line(assessment, self.vocab), *warning_lines(warnings, self.vocab)]
+            replies[0] = Reply(text="\n".join(line for line in (points_text, *extra) if line))
+        await self.save(key, record)
+        return replies
+
+    async def run_check(self, key: str, rule_set: str, record: FirmRecord | None = None) -> list[Reply]:
+        """Run a check on the profile's figures at once and remember it as the last result."""
+        record = record or await self.record(key)
+        try:
+            assessment, warnings = await self.assess(record.figures, rule_set)
+        except FigureError as exc:
+            return [Reply(text=self._texts.get("figure_error", message=str(exc)))]
+        used = self.vocab.get("used_profile", items=self.items(
+            {k: v for k, v in record.figures.items() if k in self.core_fields(rule_set)}))
+        replies, record = self.verdict(record, assessment, warnings)
+        await self.save(key, record)
+        return [Reply(text=used), *replies]
+
+    # --- the message router -------------------------------------------------------------------
+
+    async def handle(self, key: str, text: str) -> DeskOutcome | None:
+        """Answer a firm message outside a dialogue, or None when it is not one."""
+        record = await _run(self._profiles.load, key)
+        if record is not None and record.context.pending:
+            answered = await self._pending_answer(key, record, text)
+            if answered is not None:
+                return DeskOutcome(answered)
+        intent = classify(text, self.vocab)
+        if intent is None:
+            return None
+        record = record or FirmRecord()
+        if intent.kind == "command_word":
+            return DeskOutcome(self._stray(record, text))
+        if intent.kind == "eligibility":
+            return await self._eligibility(key, record, intent, text)
+        if intent.kind == "followup":
+            return DeskOutcome(await self._followup(record, intent))
+        from bot.core.firm.changes import apply_correction, apply_whatif, keep_scenario
+
+        if intent.kind == "keep":
+            return DeskOutcome(await keep_scenario(self, key, record))
+        if intent.kind == "whatif":
+            return DeskOutcome(await apply_whatif(self, key, record, whatif_text(text, self.vocab) or ""))
+        return DeskOutcome(await apply_correction(self, key, record, correction_text(text, self.vocab) or ""))
+
+    def _stray(self, record: FirmRecord, text: str) -> list[Reply]:
+        last = record.context.last_check
+        if last is not None:
+            name = self.vocab.lookup("check_names", last)
+            return [Reply(text=self.vocab.get("stray_with_result", name=name))]
+        return [Reply(text=self.vocab.get("stray_command", word=text.strip(" 。.!！")))]
+
+    async def _eligibility(self, key: str, record: FirmRecord, intent: FirmIntent, text: str) -> DeskOutcome:
+        rule_set = intent.rule_set or record.context.topic or record.context.last_check
+        if rule_set is None:
+            return DeskOutcome([Reply(text=self.vocab.get("which_check"))])
+        from bot.core.firm.intents import split_question
+
+        statement, _ = split_question(text, self.vocab, self._texts.words("intent.question_words"))
+        reading = self.read(statement) if statement else Reading({}, [], {})
+        missing = [f for f in self.core_fields(rule_set) if f not in record.fields and f not in reading.accepted]
+        if missing:
+            await self.save(key, record.with_context(topic=rule_set))
+            intro = self.vocab.lookup("conditions", rule_set, "")
+            return DeskOutcome([Reply(text=intro)] if intro else [], start=(rule_set, statement))
+        if reading.accepted:
+            try:
+                await _run(self._scoring.check, {**record.figures, **reading.accepted})
+            except FigureError as exc:
+                return DeskOutcome([Reply(text=self._texts.get("figure_error", message=str(exc)))])
+            record = record.with_figures(dict(reading.accepted), "chat")
+        return DeskOutcome(await self.run_check(key, rule_set, record))
+
+    async def _followup(self, record: FirmRecord, intent: FirmIntent) -> list[Reply]:
+        rule_set = intent.rule_set or record.context.last_check
+        if rule_set is None or not record.fields:
+            return [Reply(text=self.vocab.get("no_result"))]
+        try:
+            assessment, _ = await self.assess(record.figures, rule_set)
+        except FigureError as exc:
+            return [Reply(text=self._texts.get("figure_error", message=str(exc)))]
+        focus = intent.focus or "gaps"
+        if focus == "gaps":
+            return [Reply(text=render_gaps(assessment, self.vocab))]
+        if focus == "improve":
+            return [Reply(text=render_improve(assessment, self.vocab))]
+        spec = self._scoring.field(focus)
+        label = spec.label if spec is not None else focus
+        return [Reply(text=render_focus(assessment, focus, label, self.vocab))]
+
+    async def _pending_answer(self, key: str, record: FirmRecord, text: str) -> list[Reply] | None:
+        """"没有" / "有" answering the yes/no question the last verdict asked."""
+        core = text.strip(" 。.!！,，")
+        pending = list(record.context.pending)
+        if core in self.vocab.words("none_words"):
+            answers: dict[str, Figure] = {name: False for name in pending}
+        elif core in self.vocab.words("some_words"):
+            if len(pending) > 1:
+                labels = "、".join(self.label(p) for p in pending)
+                return [Reply(text=self.vocab.get("unconfirmed_which", labels=labels))]
+            answers = {pending[0]: True}
+        else:
+            return None
+        record = record.with_figures(answers, "chat").with_context(pending=())
+        last = record.context.last_check
+        if last is None:
+            await self.save(key, record)
+            return [Reply(text=self.vocab.get("correction_saved", items=self.items(answers)))]
+        return await self.run_check(key, last, record)
+
+    def compare(self, before: Assessment, after: Assessment) -> str:
+        """"高企：暂未满足 → 基本满足" in one line."""
+        name = self.vocab.lookup("check_names", after.rule_set)
+        return self.vocab.get("verdict_change", name=name, before=verdict_line(before, self.vocab),
+                              after=verdict_line(after, self.vocab))
+
+
+async def _run(fn: Callable[..., T], *args: Any) -> T:
+    """One blocking store or library call off the event loop."""
+    return await asyncio.to_thread(fn, *args)

@@ -1,0 +1,126 @@
+"""What a free-text message means for the firm (意图): an eligibility question, a follow-up on the
+last result, a correction, a what-if, keeping a what-if, a yes/no answer or a stray command word."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.core.firm.vocab import FirmVocab
+
+__all__ = [
+    "FirmIntent",
+    "check_named",
+    "classify",
+    "correction_text",
+    "is_eligibility",
+    "split_question",
+    "whatif_text",
+]
+
+IntentKind = Literal["eligibility", "followup", "correction", "whatif", "keep", "command_word"]
+_TRIM = " \t\n。.!！?？,，、;；:：~～"
+_CLAUSES = re.compile(r"[，,。；;！!？?\n]|还有|另外|顺便问一下|顺便问下|顺便|想问一下|想问下|请问")
+_QUESTION_TAIL = re.compile(r"(吗|呢|么|没有|不)[。.!！?？\s]*$")
+_NUMBER_START = r"(?=[-+\d零〇一二两三四五六七八九十百千万亿])"
+
+
+@dataclass(frozen=True)
+class FirmIntent:
+    """A classified message; focus is "gaps" | "improve" | an input field name."""
+
+    kind: IntentKind
+    rule_set: str | None = None
+    focus: str | None = None
+
+
+def check_named(text: str, vocab: FirmVocab) -> str | None:
+    """The rule set a message names ("高企" -> high-tech-2016), or None."""
+    for word, rule_set in vocab.checks():
+        if word in text:
+            return rule_set
+    return None
+
+
+def _has(text: str, words: tuple[str, ...]) -> bool:
+    return any(w in text for w in words)
+
+
+def is_eligibility(text: str, vocab: FirmVocab) -> bool:
+    """"能认定高企吗" / "我们够格吗": about this firm, not about the rules."""
+    if not _has(text, vocab.words("eligibility")):
+        return False
+    return not (_has(text, vocab.words("rules_only")) and not _has(text, vocab.words("firm_words")))
+
+
+def split_question(text: str, vocab: FirmVocab, question_words: tuple[str, ...]) -> tuple[str, str]:
+    """(statement, question): clauses that ask something are kept out of the figures."""
+    statements: list[str] = []
+    questions: list[str] = []
+    for clause in _CLAUSES.split(text):
+        part = clause.strip(_TRIM)
+        if not part:
+            continue
+        asks = is_eligibility(part, vocab) or _has(part, question_words) or bool(_QUESTION_TAIL.search(part))
+        has_digit = any(ch.isdigit() for ch in part)
+        (questions if asks and not has_digit else statements).append(part)
+    return "，".join(statements), "，".join(questions)
+
+
+def _strip(text: str, words: tuple[str, ...]) -> str:
+    for word in sorted(words, key=len, reverse=True):
+        text = text.replace(word, " ")
+    text = re.sub(r"[，,、:：\s]+" + _NUMBER_START, "", text)
+    return re.sub(r"\s+", "", text).strip(_TRIM)
+
+
+def correction_text(text: str, vocab: FirmVocab) -> str | None:
+    """"营收说错了，应该是1.1亿" -> "营收1.1亿"; None when the message corrects nothing."""
+    if not _has(text, vocab.words("correction_marks")):
+        return None
+    return _strip(text, vocab.words("correction_fillers")) or None
+
+
+def whatif_text(text: str, vocab: FirmVocab) -> str | None:
+    """"如果研发费用提到400万呢" -> "研发费用400万"; None when it is not a what-if."""
+    stripped = text.strip(_TRIM)
+    if not stripped.startswith(vocab.words("whatif_starts")) and not _has(stripped, vocab.words("whatif_moves")):
+        return None
+    return _strip(stripped, vocab.words("whatif_fillers")) or None
+
+
+def _followup(text: str, vocab: FirmVocab) -> FirmIntent | None:
+    for focus, words in vocab.table("followups").items():
+        if _has(text, words):
+            for field, field_words in vocab.table("focus_fields").items():
+                if _has(text, field_words):
+                    return FirmIntent("followup", check_named(text, vocab), field)
+            return FirmIntent("followup", check_named(text, vocab), focus)
+    if _has(text, ("还要招", "还需招", "要招几", "招几个", "还需要多少", "还要多少", "需要多少")):
+        for field, field_words in vocab.table("focus_fields").items():
+            if _has(text, field_words):
+                return FirmIntent("followup", check_named(text, vocab), field)
+    return None
+
+
+def classify(text: str, vocab: FirmVocab) -> FirmIntent | None:
+    """The firm intent of a message outside a dialogue, or None (a question or figures)."""
+    core = text.strip(_TRIM)
+    if core.lower() in (w.lower() for w in vocab.words("command_words")):
+        return FirmIntent("command_word")
+    if core in vocab.words("keep_words"):
+        return FirmIntent("keep")
+    if whatif_text(text, vocab) is not None:
+        return FirmIntent("whatif")
+    if correction_text(text, vocab) is not None:
+        return FirmIntent("correction")
+    named = check_named(text, vocab)
+    if named and len(core) <= 8 and core.startswith(vocab.words("switch")) and core.endswith("呢"):
+        return FirmIntent("eligibility", named)
+    followup = _followup(text, vocab)
+    if followup is not None:
+        return followup
+    if is_eligibility(text, vocab):
+        return FirmIntent("eligibility", named)
+    return None

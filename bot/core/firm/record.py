@@ -1,0 +1,112 @@
+"""The saved firm profile and its conversation context, JSON-able and robust to damage."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+__all__ = ["FieldEntry", "FirmContext", "FirmRecord", "Figure"]
+
+Figure = float | int | bool | str
+"""A field value as the engine takes it: number (万元, persons, %), yes/no or an enum key."""
+
+SOURCES = ("chat", "sheet", "edit", "whatif")
+
+
+@dataclass(frozen=True)
+class FieldEntry:
+    """One remembered figure: its value, how it was given and when."""
+
+    value: Figure
+    source: str  # chat | sheet | edit | whatif
+    at: str  # ISO time (UTC)
+
+
+@dataclass(frozen=True)
+class FirmContext:
+    """What the conversation is about: the last check run, the check asked about, open questions."""
+
+    last_check: str | None = None  # rule-set id of the last result
+    topic: str | None = None  # rule-set id the user asked about (figures sent next go there)
+    pending: tuple[str, ...] = ()  # yes/no fields the last verdict asked the user to confirm
+    scenario: tuple[tuple[str, Figure], ...] = ()  # the last what-if, kept only on request
+
+
+@dataclass(frozen=True)
+class FirmRecord:
+    """One user's firm: figures by field name, plus the conversation context."""
+
+    fields: dict[str, FieldEntry] = field(default_factory=dict)
+    context: FirmContext = field(default_factory=FirmContext)
+
+    @property
+    def figures(self) -> dict[str, Figure]:
+        """The values alone, as the scoring engine takes them."""
+        return {name: entry.value for name, entry in self.fields.items()}
+
+    def with_figures(self, figures: dict[str, Figure], source: str, now: datetime | None = None) -> FirmRecord:
+        """A copy with figures set (each stamped with source and time)."""
+        at = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+        merged = dict(self.fields)
+        for name, value in figures.items():
+            merged[name] = FieldEntry(value, source, at)
+        return replace(self, fields=merged)
+
+    def without(self, names: list[str]) -> FirmRecord:
+        """A copy without the named fields."""
+        return replace(self, fields={k: v for k, v in self.fields.items() if k not in names})
+
+    def with_context(self, **changes: object) -> FirmRecord:
+        """A copy with context fields changed."""
+        return replace(self, context=replace(self.context, **changes))  # type: ignore[arg-type]
+
+    def to_json(self) -> str:
+        """The stored form."""
+        data = {
+            "fields": {k: [v.value, v.source, v.at] for k, v in self.fields.items()},
+            "context": {
+                "last_check": self.context.last_check,
+                "topic": self.context.topic,
+                "pending": list(self.context.pending),
+                "scenario": [list(item) for item in self.context.scenario],
+            },
+        }
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> FirmRecord:
+        """Rebuild a stored record; damaged parts are dropped, never guessed."""
+        try:
+            data = json.loads(text)
+        except (TypeError, ValueError):
+            return cls()
+        if not isinstance(data, dict):
+            return cls()
+        fields: dict[str, FieldEntry] = {}
+        for name, raw in (data.get("fields") or {}).items():
+            if isinstance(raw, list) and len(raw) == 3 and _is_figure(raw[0]):
+                fields[str(name)] = FieldEntry(raw[0], str(raw[1]), str(raw[2]))
+        raw_ctx = data.get("context")
+        ctx: dict[str, Any] = raw_ctx if isinstance(raw_ctx, dict) else {}
+        scenario = tuple(
+            (str(item[0]), item[1])
+            for item in ctx.get("scenario") or []
+            if isinstance(item, list) and len(item) == 2 and _is_figure(item[1])
+        )
+        context = FirmContext(
+            last_check=_opt_str(ctx.get("last_check")),
+            topic=_opt_str(ctx.get("topic")),
+            pending=tuple(str(p) for p in ctx.get("pending") or [] if isinstance(p, str)),
+            scenario=scenario,
+        )
+        return cls(fields=fields, context=context)
+
+
+def _is_figure(value: object) -> bool:
+    return isinstance(value, bool | int | float | str)
+
+
+def _opt_str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

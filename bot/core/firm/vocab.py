@@ -1,0 +1,33 @@
+"""The firm package's words and texts (firm.yaml), read once."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from bot.core.texts import Texts
+
+__all__ = ["FirmVocab", "load_vocab"]
+
+
+class FirmVocab(Texts):
+    """Texts plus the word tables the firm intents read."""
+
+    def checks(self) -> list[tuple[str, str]]:
+        """(word, rule-set id), longest word first."""
+        table = self.raw("checks")
+        pairs = [(str(w), str(rs)) for rs, words in table.items() for w in words]
+        return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
+
+    def table(self, key: str) -> dict[str, tuple[str, ...]]:
+        """A mapping of name -> word list."""
+        return {str(k): tuple(str(w) for w in v) for k, v in self.raw(key).items()}
+
+
+@lru_cache(maxsize=1)
+def load_vocab() -> FirmVocab:
+    """The bundled firm.yaml."""
+    text = resources.files("bot.core.firm").joinpath("firm.yaml").read_text(encoding="utf-8")
+    return FirmVocab(yaml.safe_load(text))

@@ -1,0 +1,150 @@
+"""Reading an administrator's spreadsheet (读取表格): CSV (UTF-8 or GBK) or XLSX, header found.
+
+The header is the row (among the first few) that names the most fields, so a title line,
+two header rows or merged group cells above the real header are read correctly; a blank
+header cell under a merged cell takes the name above it. Failures are one Chinese sentence.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from scoring.batch_columns import header_score
+from scoring.errors import InputError
+
+__all__ = ["MAX_BYTES", "read_table", "table_from_rows"]
+
+MAX_BYTES = 50 * 2**20
+"""A table of 100,000 firms is ~15 MB; anything much larger is not a firm list."""
+HEADER_SCAN = 10
+_UNREADABLE = "无法读取文件 {name}：请另存为 .xlsx 或 .csv（UTF-8 或 GBK 编码）后重试"
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """The firm table of a CSV or XLSX file; attrs['first_row'] is the sheet row of its first data row."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise InputError(None, f"不支持的文件格式：{suffix or '无扩展名'}（请用 .xlsx 或 .csv）")
+    if not path.is_file():
+        raise InputError(None, f"找不到文件：{path}")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise InputError(None, f"文件 {path.name} 太大（{size / 2**20:.0f} MB，上限 {MAX_BYTES // 2**20} MB），请拆分后再评分")
+    if size == 0:
+        raise InputError(None, f"文件 {path.name} 是空的")
+    rows = _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path)
+    return table_from_rows(rows)
+
+
+def _csv_rows(path: Path) -> list[list[Any]]:
+    data = path.read_bytes()
+    if b"\x00" in data[:4096]:
+        raise InputError(None, _UNREADABLE.format(name=path.name))
+    for encoding in ("utf-8-sig", "gb18030"):  # GBK: a CSV saved by Excel on a Chinese Windows machine
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InputError(None, _UNREADABLE.format(name=path.name))
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error:
+        raise InputError(None, _UNREADABLE.format(name=path.name)) from None
+
+
+def _xlsx_rows(path: Path) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise InputError(None, _UNREADABLE.format(name=path.name)) from None
+    except Exception:  # a broken workbook raises many lxml/openpyxl types: all mean "not readable"
+        raise InputError(None, _UNREADABLE.format(name=path.name)) from None
+    try:
+        names = [n for n in book.sheetnames if n != "说明"] or book.sheetnames
+        best: list[list[Any]] = []
+        for name in names:
+            rows = [list(r) for r in book[name].iter_rows(min_row=1, values_only=True)]
+            if rows and max(header_score(r) for r in rows[:HEADER_SCAN]) > 0:
+                best = rows
+                _formulas_computed(path, name, rows)
+                break
+            best = best or rows
+        return best
+    except InputError:
+        raise
+    except Exception:
+        raise InputError(None, _UNREADABLE.format(name=path.name)) from None
+    finally:
+        book.close()
+
+
+def _formulas_computed(path: Path, sheet: str, values: list[list[Any]]) -> None:
+    """Refuse formulas without a saved result (a sheet written by a script, never opened in Excel)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=False)
+    try:
+        for i, row in enumerate(book[sheet].iter_rows(min_row=1, values_only=True)):
+            for j, cell in enumerate(row):
+                if isinstance(cell, str) and cell.startswith("=") and (
+                    i >= len(values) or j >= len(values[i]) or values[i][j] is None
+                ):
+                    raise InputError(
+                        None,
+                        f"第 {i + 1} 行第 {j + 1} 列是公式但没有计算结果：请用 Excel 打开并保存后再上传，或把公式粘贴为数值",
+                    )
+    finally:
+        book.close()
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def table_from_rows(rows: list[list[Any]]) -> pd.DataFrame:
+    """A DataFrame under the detected header row; blank header cells take the merged name above."""
+    rows = [r for r in rows]
+    if not any(any(_text(v) for v in r) for r in rows):
+        raise InputError(None, "表格是空的：没有找到表头和数据")
+    width = max(len(r) for r in rows)
+    rows = [list(r) + [None] * (width - len(r)) for r in rows]
+    scan = rows[:HEADER_SCAN]
+    scores = [header_score(r) for r in scan]
+    at = max(range(len(scan)), key=lambda k: (scores[k], -k))
+    header = [_text(v) for v in rows[at]]
+    if at > 0:
+        above = [_text(v) for v in rows[at - 1]]
+        header = [h or a for h, a in zip(header, above, strict=True)]
+    names = _unique(header)
+    df = pd.DataFrame(rows[at + 1 :], columns=names, dtype=object)
+    df.attrs["first_row"] = at + 2
+    return df
+
+
+def _unique(header: list[str]) -> list[str]:
+    """Column names: blanks named by position; a repeated name is an error, not a silent pick."""
+    out: list[str] = []
+    for j, name in enumerate(header):
+        if not name:
+            out.append(f"（第{j + 1}列，无列名）")
+        elif name in out:
+            raise InputError(None, f"列名“{name}”出现了两次，请改名或删除其中一列")
+        else:
+            out.append(name)
+    return out

@@ -1,0 +1,211 @@
+"""Number tokens with their units (数字与单位): normalising chat text and turning '1.2个亿' into 万元.
+
+Shared by the chat parser and the one-figure reader (bare answers, spreadsheet cells), so a
+figure reads the same wherever it is typed. Word lists live in rules/numerals.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from scoring.fields import FIELDS, normalize_text
+from scoring.numbers import VAGUE, parse_number
+
+__all__ = [
+    "COUNT_UNITS", "LARGEST", "PERSON_UNITS", "convert", "foreign_currency", "normalize", "number_pattern",
+    "read_cell", "shorten", "split_unit",
+]
+
+LARGEST = Decimal(10) ** 12
+"""No firm figure is this large in its unit (万元, persons, %): a typing or unit mistake."""
+
+PERSON_UNITS = ("人", "名", "位")
+COUNT_UNITS = ("人", "名", "位", "个", "件", "项", "次", "家")
+_PLAIN_UNITS = ("个百分点", "%", "元", "块", "人", "名", "位", "个", "件", "项", "次", "年", "家")
+_FILLERS = re.compile(
+    r"一共|总共|共计|合计|累计|一起|一些|一下|一直|一般|一定|一家|大约|大概|约为|左右|将近|接近|差不多|同比|"
+    r"统一|唯一|第一|万一|一年多|一百多|如下"
+)
+_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d])")
+_NUMERAL = "0-9零〇一二两三四五六七八九十百千"
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    shorthand: dict[str, str]
+    measure: tuple[str, ...]
+    currencies: tuple[str, ...]
+
+
+@cache
+def _vocab() -> _Vocab:
+    text = resources.files("scoring").joinpath("rules/numerals.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    return _Vocab(
+        shorthand={normalize_text(str(k)): str(v) for k, v in data["shorthand"].items()},
+        measure=tuple(str(w) for w in data["measure_words"]),
+        currencies=tuple(sorted((normalize_text(str(w)) for w in data["foreign_currencies"]), key=len, reverse=True)),
+    )
+
+
+def _currencies() -> tuple[str, ...]:
+    return _vocab().currencies
+
+
+@cache
+def _units() -> str:
+    return "|".join(map(re.escape, [*_currencies(), *_PLAIN_UNITS]))
+
+
+@cache
+def number_pattern() -> str:
+    """Regex of one number token with its optional unit ('1.2亿元', '百分之四点五', '1200万美元')."""
+    return (
+        r"(?:-|负)?(?:百分之)?(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十])"
+        r"[0-9.零〇一二两三四五六七八九十百千万亿点几多余来]*"
+        f"(?:\\s*(?:{_units()}))?"
+    )
+
+
+@cache
+def _rewrites() -> list[tuple[re.Pattern[str], str]]:
+    """Shorthand letters and measure words rewritten to plain magnitudes."""
+    out: list[tuple[re.Pattern[str], str]] = []
+    measure = "|".join(map(re.escape, _vocab().measure))
+    out.append((re.compile(f"(?<=[{_NUMERAL}.])(?:{measure})(?=[万亿])"), ""))
+    for letter, magnitude in _vocab().shorthand.items():
+        count_after = "|".join(map(re.escape, COUNT_UNITS))
+        out.append((re.compile(f"(?<=\\d){re.escape(letter)}(?=\\s*(?:{count_after}))"), magnitude))
+        out.append((re.compile(f"(?<=\\d){re.escape(letter)}(?![a-z])"), magnitude + "元"))
+    gap = "|".join(map(re.escape, ["万", "亿", "千", "百", *_currencies(), *_PLAIN_UNITS]))
+    out.append((re.compile(f"(?<=\\d)\\s+(?={gap})"), ""))  # '1200 万元' -> '1200万元'
+    return out
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width, thousands separators and unit gaps removed, fillers blanked."""
+    text = normalize_text(text)
+    text = _THOUSANDS.sub(lambda m: m.group().replace(",", ""), text)
+    for pattern, repl in _rewrites():
+        text = pattern.sub(repl, text)
+    text = text.replace("万元元", "万元").replace("千元元", "千元")
+    return _FILLERS.sub(" ", text)
+
+
+def split_unit(text: str) -> tuple[str, str, bool]:
+    """Number text, unit, percent-prefix flag."""
+    percent = text.startswith("百分之")
+    body = text[3:] if percent else text
+    m = re.match(f"^(.*?)\\s*({_units()})?$", body)
+    assert m is not None
+    return m.group(1), m.group(2) or "", percent
+
+
+def foreign_currency(unit: str) -> bool:
+    """A unit that is another currency than 人民币."""
+    return unit in _currencies()
+
+
+def shorten(text: str, limit: int = 24) -> str:
+    """A figure as quoted back in a message: a pasted 400-digit number is cut in the middle."""
+    return text if len(text) <= limit else f"{text[: limit - 8]}…{text[-6:]}"
+
+
+def _plain(number: Decimal) -> object:
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def convert(
+    field_name: str, num_text: str, negate: bool, *, bare_money_in_wan: bool = False
+) -> tuple[object | None, str | None]:
+    """(value, None) or (None, problem) for a number token paired with a field."""
+    spec = FIELDS[field_name]
+    minus = num_text[:1] in ("-", "负")
+    body, unit, percent = split_unit(num_text[1:] if minus else num_text)
+    num_text = shorten(num_text)
+    label = spec.short_label
+    if any(ch in VAGUE for ch in body):
+        return None, f"{label}：“{num_text}”不是确切的数值，请告诉我具体数字"
+    if foreign_currency(unit):
+        return None, f"{label}：“{num_text}”是外币金额，请换算为人民币后再告诉我"
+    number = parse_number(body)
+    if number is None:
+        return None, f"{label}：没看懂“{num_text}”，请用数字重新说一下"
+    value, problem = _in_unit(spec.kind, spec.unit, label, num_text, body, unit, percent, number,
+                              bare_money_in_wan)
+    if problem is not None or value is None:
+        return None, problem
+    if abs(value) > LARGEST:
+        return None, f"{label}：“{num_text}”数值过大，请检查单位（金额以万元计）"
+    if negate != minus:
+        value = -value
+    return _plain(value), None
+
+
+def _in_unit(
+    kind: str, field_unit: str, label: str, num_text: str, body: str, unit: str, percent: bool,
+    number: Decimal, bare_money_in_wan: bool,
+) -> tuple[Decimal | None, str | None]:
+    """The number in the field's engine unit, or a problem naming the figure."""
+    has_big = any(ch in body for ch in "万亿")
+    money_unit = unit in ("元", "块")
+    if percent or unit in ("%", "个百分点"):
+        if kind != "percent":
+            return None, f"{label}：“{num_text}”是百分比，但{label}不是比例，请给出{field_unit or '数值'}"
+        return number, None
+    if kind == "money":
+        if unit and not money_unit:
+            return None, f"{label}：“{num_text}”的单位不对，应为金额（元/万元/亿元）"
+        if money_unit or has_big:
+            return number / Decimal(10000), None
+        if bare_money_in_wan:
+            return number, None
+        return None, f"{label}：“{num_text}”没有单位，请说明是元、万元还是亿元"
+    if kind == "count":
+        if money_unit or unit == "年" or (has_big and unit not in COUNT_UNITS):
+            return None, f"{label}：“{num_text}”的单位不对，应为{field_unit or '个数'}"
+        if number != number.to_integral_value():
+            return None, f"{label}：“{num_text}”应为整数"
+        return number, None
+    if kind == "percent":
+        if money_unit or has_big or unit:
+            return None, f"{label}：“{num_text}”的单位不对，应为百分比"
+        return number, None
+    if money_unit or has_big or unit not in ("", "年"):  # number (years)
+        return None, f"{label}：“{num_text}”的单位不对，应为{field_unit or '数值'}"
+    if number >= 1900:
+        return None, f"{label}：“{num_text}”像是年份，请直接说注册满几年（如“成立5年”）"
+    return number, None
+
+
+def read_cell(field_name: str, text: str) -> tuple[float | None, bool, str | None]:
+    """One spreadsheet cell or --set value: (value, carries its own unit, problem).
+
+    '1200' is a plain number in the column's unit (the caller scales it); '1.2亿', '600w',
+    '1,200万元' or '12人' carry their own unit and are already in the engine unit.
+    """
+    norm = normalize(text).strip()
+    label = FIELDS[field_name].label
+    if not norm:
+        return None, False, None
+    if re.fullmatch(number_pattern(), norm) is None:
+        return None, False, f"{label}应为数字，收到“{shorten(text.strip())}”"
+    minus = norm[:1] in ("-", "负")
+    body, unit, percent = split_unit(norm[1:] if minus else norm)
+    if not unit and not percent and not any(ch in body for ch in "万亿"):
+        number = parse_number(body)
+        if number is None:
+            return None, False, f"{label}应为数字，收到“{shorten(text.strip())}”"
+        if abs(number) > LARGEST:
+            return None, False, f"{label}数值过大，请检查单位（金额以万元计）"
+        return float(-number if minus else number), False, None
+    value, problem = convert(field_name, norm, False, bare_money_in_wan=True)
+    if problem is not None or value is None:
+        return None, True, problem
+    return float(value), True, None  # type: ignore[arg-type]

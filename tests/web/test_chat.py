@@ -1,0 +1,52 @@
+"""The chat endpoint: the core's replies as JSON (folded sources, chips, inline chart)."""
+
+from __future__ import annotations
+
+from aiohttp.test_utils import TestClient
+
+from bot.channels.web.chat import split_sources
+from tests.web.conftest import XHR, chat_client_cookie
+
+
+async def _say(client: TestClient, **payload: str) -> list[dict]:
+    response = await client.post("/chat/send", json=payload, headers=XHR)
+    assert response.status == 200, await response.text()
+    return list((await response.json())["replies"])
+
+
+async def test_welcome_comes_with_chips(client: TestClient) -> None:
+    await chat_client_cookie(client)
+    replies = await _say(client, text="/start")
+    labels = [c["label"] for row in replies[0]["choices"] for c in row]
+    assert "积分测算" in labels
+
+
+async def test_answers_fold_their_sources(client: TestClient) -> None:
+    await chat_client_cookie(client)
+    replies = await _say(client, text="创新积分怎么用？")
+    assert replies[0]["text"] == "企业创新积分制用积分为企业创新“画像”。"
+    assert replies[0]["sources"] == ["《成都正式出台企业创新积分制实施方案》 科技情报参考 2023年第10期 2023-10"]
+
+
+async def test_chips_send_their_data_and_the_dialogue_ends_in_a_chart(client: TestClient) -> None:
+    await chat_client_cookie(client)
+    await _say(client, callback="cmd:score")
+    await _say(client, text="跳过")
+    await _say(client, text="营收3000万，研发投入300万，职工80人，研发人员20人")
+    confirm = await _say(client, text="就这些")
+    data = next(c["data"] for r in confirm for row in r["choices"] for c in row if c["label"] == "确认")
+    replies = await _say(client, callback=data)
+    assert any(r.get("image", "").startswith("data:image/png;base64,") for r in replies)
+
+
+async def test_subscribing_on_the_web_says_where_digests_can_go(client: TestClient) -> None:
+    await chat_client_cookie(client)
+    for payload in ({"text": "订阅 积分贷 成都"}, {"text": "/subscribe 成都"}, {"callback": "sub:n:t0"}):
+        replies = await _say(client, **payload)
+        assert "微信公众号" in replies[0]["text"]
+
+
+def test_split_sources_leaves_other_text_alone() -> None:
+    assert split_sources("没有出处的回答", "出处：") == ("没有出处的回答", [])
+    body, sources = split_sources("回答\n\n出处：\n· 《甲》 来源 2023\n· 《乙》 来源 2024", "出处：")
+    assert body == "回答" and sources == ["《甲》 来源 2023", "《乙》 来源 2024"]
