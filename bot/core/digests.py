@@ -23,6 +23,7 @@ from bot.core.digest_compose import (
     subscription_label,
     to_article,
 )
+from bot.core.digest_recovery import delivery_key, settle_interrupted
 from bot.core.ports import Clock, DeliveryLedger, Notifier, SystemClock
 from bot.core.rate_limit import RateLimiter
 from bot.core.schedule import Slot, due_slot
@@ -43,11 +44,6 @@ log = logging.getLogger(__name__)
 
 LEASE_NAME = "digest-fanout"
 FIRST_DIGEST_LOOKBACK = timedelta(days=30)  # a new subscriber's first digest catches up this far
-
-
-def delivery_key(subscription_id: int, period_key: str) -> str:
-    """The idempotency key of one period's digest, recorded by channels that can keep it."""
-    return f"digest:{subscription_id}:{period_key}"
 
 
 def new_holder_id() -> str:
@@ -290,30 +286,13 @@ class DigestService:
         report.send_seconds = round(time.perf_counter() - started, 3)
 
     async def _settle_interrupted(self, now: datetime, report: RunReport) -> None:
-        """Rows a crash left uncertain: delivered if the channel's record has the send, resent
-        if it shows the send never went out, else left uncertain (reported, never resent)."""
-        rows = self.deliveries.interrupted()
-        if not rows:
-            return
-        by_id = {s.id: s for s in self.subscriptions.list_active()}
-        for row in rows:
-            sub = by_id.get(row.subscription_id)
-            notifier = self.notifiers.get(sub.channel) if sub is not None else None
-            known: bool | None = None
-            if sub is not None and isinstance(notifier, DeliveryLedger):
-                key = delivery_key(sub.id, row.period_key)
-                known = await notifier.was_delivered(sub.user_id, key)
-            if known is True:
-                state, detail = DeliveryState.DELIVERED, "confirmed by the channel after a crash"
-                report.confirmed_after_crash += 1
-            elif known is False:
-                state, detail = DeliveryState.RETRY, "never sent before a crash; resent"
-                report.resent_after_crash += 1
-            else:
-                state, detail = DeliveryState.UNCERTAIN, "interrupted; channel cannot confirm"
-                report.uncertain += 1
-                log.warning("digest %s for subscription %s left uncertain", row.period_key, row.subscription_id)
-            self.deliveries.settle_interrupted(row.id, state, now=now, detail=detail)
+        """Rows a crash left uncertain: see bot.core.digest_recovery."""
+        settled = await settle_interrupted(
+            self.deliveries, self.subscriptions.list_active(), self.notifiers, now
+        )
+        report.confirmed_after_crash += settled.confirmed
+        report.resent_after_crash += settled.resent
+        report.uncertain += settled.uncertain
 
     def _notice(self, sub: Subscription) -> list[Reply]:
         return render_notice(
