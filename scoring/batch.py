@@ -15,7 +15,7 @@ from scoring.batch_output import NOTE, write_csv, write_xlsx
 from scoring.batch_qualification import high_tech_columns, tech_sme_columns
 from scoring.batch_rank import known_stages, rank_in_stages, top_lists
 from scoring.batch_read import read_table
-from scoring.batch_values import Columns, prepare_columns
+from scoring.batch_values import Columns, complete_columns, has_figure, read_columns
 from scoring.errors import InputError, RuleSetError
 from scoring.loader import load_rule_set
 from scoring.model import (
@@ -232,36 +232,45 @@ def score_table(
     df = df.reset_index(drop=True)
     df.columns = [str(c) for c in df.columns]
     report = map_columns(df)
-    reasons = classify_rows(df, report)
+    read, errors = read_columns(df, report.used)
+    reasons = classify_rows(df, report, has_figure(read) | pd.notna(errors))
     firm = pd.isna(reasons)
     sheet_rows = np.arange(len(df)) + first_row
     report.skipped = [(int(sheet_rows[i]), str(reasons[i])) for i in np.flatnonzero(~firm)]
     if not firm.all():
         df = df[firm].reset_index(drop=True)
+        read, errors = {k: v[firm] for k, v in read.items()}, errors[firm]
     rows = sheet_rows[firm]
-    cols, errors = prepare_columns(df, report.used)
+    cols, errors = complete_columns(read, errors, len(df))
     bad = pd.notna(errors)
     row_errors = [RowError(int(rows[i]), str(errors[i])) for i in np.flatnonzero(bad)]
-    out = df.copy()
-    out["sheet_row"] = rows
-    out["rule_set"] = rs.id
+    added: dict[str, object] = {"sheet_row": rows, "rule_set": np.full(len(df), rs.id, dtype=object)}
     if isinstance(rs, PointsRuleSet):
-        top = _points_columns(rs, out, cols, errors, bad, report)
+        _points_columns(rs, df, added, cols, errors, bad, report)
     else:
-        _qualification_columns(rs, out, cols, errors, bad)
-        top = {}
+        _qualification_columns(rs, added, cols, errors, bad)
+    kept = df.drop(columns=[c for c in added if c in df.columns])  # a re-read result: replaced
+    out = pd.concat([kept, pd.DataFrame(added, index=df.index)], axis=1)  # one block, not 25 inserts
+    top = top_lists(out, rs, _id_columns(df, report)) if isinstance(rs, PointsRuleSet) else {}
     return BatchResult(rs.id, out, row_errors, top, report, rs.title,
                        data_year if data_year is not None else date.today().year - 1)
 
 
+def _id_columns(df: pd.DataFrame, report: ColumnReport) -> list[str]:
+    """The name column and any id column, shown in the top-10 sheets."""
+    keep = [report.name_column] if report.name_column else []
+    return keep + [c for c in df.columns if str(c).lower() in ("id", "编号") and c not in keep]
+
+
 def _points_columns(
-    rs: PointsRuleSet, out: pd.DataFrame, cols: Columns, errors: np.ndarray, bad: np.ndarray, report: ColumnReport,
-) -> dict[str, pd.DataFrame]:
-    """Innovation-points result columns and ranks added to out; returns the top-10 lists."""
-    n = len(out)
+    rs: PointsRuleSet, df: pd.DataFrame, out: dict[str, object], cols: Columns, errors: np.ndarray,
+    bad: np.ndarray, report: ColumnReport,
+) -> None:
+    """Innovation-points result columns and ranks, added to out."""
+    n = len(df)
     res = _score_points(rs, cols, n)
     no_revenue = np.isnan(cols[rs.stage_field])
-    given = known_stages(rs, out[report.stage_column] if report.stage_column else None, n)
+    given = known_stages(rs, df[report.stage_column] if report.stage_column else None, n)
     stage_idx = np.where(no_revenue & (given >= 0), given, res["stage_idx"])
     unstaged = no_revenue & (given < 0) & ~bad
     vetoed = res["vetoed"] & ~bad
@@ -288,12 +297,9 @@ def _points_columns(
     out["percentile_in_stage"] = pd.array(pct, dtype="Float64")
     out["list_label"] = labels
     out["error"] = np.where(bad, errors, "")
-    out["note"] = ""
-    if unstaged.any():
-        out.loc[unstaged, "note"] = [NO_STAGE.format(stage=label) for label in stage_labels[unstaged]]
-    keep = [report.name_column] if report.name_column else []
-    keep += [c for c in out.columns[: len(out.columns)] if str(c).lower() in ("id", "编号") and c not in keep]
-    return top_lists(out, rs, keep)
+    note = np.full(n, "", dtype=object)
+    note[unstaged] = [NO_STAGE.format(stage=label) for label in stage_labels[unstaged]]
+    out["note"] = note
 
 
 def _blank(bad: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -303,9 +309,11 @@ def _blank(bad: np.ndarray, values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _qualification_columns(rs: RuleSet, out: pd.DataFrame, cols: Columns, errors: np.ndarray, bad: np.ndarray) -> None:
+def _qualification_columns(
+    rs: RuleSet, out: dict[str, object], cols: Columns, errors: np.ndarray, bad: np.ndarray
+) -> None:
     """Tech-SME scores ranked overall (ties share a rank), or high-tech check statuses, per row."""
-    n = len(out)
+    n = len(bad)
     if isinstance(rs, TechSmeRuleSet):
         res = tech_sme_columns(rs, cols, n)
         score = np.where(bad, np.nan, res["score"])
@@ -327,7 +335,7 @@ def _qualification_columns(rs: RuleSet, out: pd.DataFrame, cols: Columns, errors
     else:  # pragma: no cover - the loader builds only three kinds
         raise RuleSetError(f"规则集 {rs.id} 不支持批量评分")
     out["error"] = np.where(bad, errors, "")
-    out["note"] = ""
+    out["note"] = np.full(n, "", dtype=object)
 
 
 def _bands(rs: PointsRuleSet, totals: np.ndarray) -> np.ndarray:

@@ -187,24 +187,42 @@ def _blank(df: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def classify_rows(df: pd.DataFrame, report: ColumnReport) -> np.ndarray:
-    """Why each row is not a firm ('空行', '合计/平均行', '没有任何评分数据'), None for firms."""
+def classify_rows(df: pd.DataFrame, report: ColumnReport, has_figure: np.ndarray) -> np.ndarray:
+    """Why each row is not a firm ('空行', '合计/平均行', '没有任何评分数据'), None for firms.
+
+    ``has_figure`` marks rows with at least one readable figure or a cell error (an error row
+    is a firm with a mistake, reported as such, not skipped).
+    """
     n = len(df)
     reasons = np.full(n, None, dtype=object)
     if n == 0:
         return reasons
-    blank = _blank(df)
-    reasons[blank.all(axis=1)] = "空行"
     label_cols = [report.name_column] if report.name_column else list(map(str, df.columns[:2]))
-    not_firms = _vocab().not_firms
     for col in label_cols:
-        keys = df[col].map(lambda v: _key(v) if isinstance(v, str) else "")
-        hit = keys.isin(not_firms).to_numpy() & pd.isna(reasons)
-        reasons[hit] = "合计/平均等汇总行"
-    used = [int(df.columns.get_loc(u.column)) for u in report.used]  # type: ignore[arg-type]
-    no_figure = blank[:, used].all(axis=1) & pd.isna(reasons)
-    reasons[no_figure] = "没有任何评分数据"
+        reasons[_summary_rows(df[col]) & pd.isna(reasons)] = "合计/平均等汇总行"
+    idx = np.flatnonzero(~has_figure & pd.isna(reasons))
+    if idx.size:
+        empty = _blank(df.iloc[idx]).all(axis=1)
+        reasons[idx[empty]] = "空行"
+        reasons[idx[~empty]] = "没有任何评分数据"
     return reasons
+
+
+@cache
+def _summary_cells() -> frozenset[str]:
+    """合计 / 合 计 / ' 合计：' / Total …: the spellings of a not-firm label cell."""
+    out: set[str] = set()
+    for word in _vocab().not_firms:
+        for inner in (word, " ".join(word), "\u3000".join(word)):
+            for cased in {inner, inner.upper(), inner.title()}:
+                for end in ("", ":", "：", " ", "\u3000"):
+                    out.update({cased + end, " " + cased + end, "\u3000" + cased + end})
+    return frozenset(out)
+
+
+def _summary_rows(col: pd.Series) -> np.ndarray:
+    """Rows whose label cell says 合计/总计/小计/平均… (a hashed lookup, fast on 100,000 rows)."""
+    return col.isin(_summary_cells()).to_numpy(dtype=bool)
 
 
 def header_score(row: list[object]) -> int:

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -121,8 +122,19 @@ def _sheet(
         sheet.set_column(j, j, width, formats[key] if key else None)
     sheet.write_row(0, 0, list(headers), formats["header"])
     sheet.freeze_panes(1, 0)
-    for i, row in enumerate(frame.itertuples(index=False, name=None), start=1):
-        sheet.write_row(i, 0, [_cell(v) for v in row])
+    columns = [_values(frame[col]) for col in frame.columns]
+    for i, row in enumerate(zip(*columns, strict=True), start=1):
+        sheet.write_row(i, 0, row)
+
+
+def _values(series: pd.Series) -> list[Any]:
+    """A column as plain Python values for XlsxWriter, converted once per column, not per cell."""
+    if pd.api.types.is_bool_dtype(series):
+        return [None if v is None or v is pd.NA else "是" if v else "否" for v in series.astype(object).tolist()]
+    if pd.api.types.is_numeric_dtype(series):
+        floats = series.to_numpy(dtype=float, na_value=np.nan)
+        return [None if v != v else v for v in floats.tolist()]  # v != v: NaN
+    return [_cell(v) for v in series.tolist()]
 
 
 def _width(text: str) -> int:
@@ -139,7 +151,10 @@ def write_xlsx(
     import xlsxwriter
 
     def write(temps: Sequence[Path]) -> None:
-        book = xlsxwriter.Workbook(str(temps[0]), {"constant_memory": True, "nan_inf_to_errors": True})
+        book = xlsxwriter.Workbook(str(temps[0]), {  # user text is never a formula or a link
+            "constant_memory": True, "nan_inf_to_errors": True, "strings_to_formulas": False,
+            "strings_to_urls": False,
+        })
         formats = {
             "header": book.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top"}),
             "decimal": book.add_format({"num_format": "#,##0.00"}),

@@ -51,7 +51,9 @@ def rank_in_stages(totals: np.ndarray, stage_idx: np.ndarray, stages: int) -> tu
 
 def top_lists(out: pd.DataFrame, rs: PointsRuleSet, keep: list[str]) -> dict[str, pd.DataFrame]:
     """Top-10 firms per stage and category by category points (competition ranks; ties at 10th all kept)."""
-    eligible = out[out["rank_in_stage"].notna()]
+    cats = [c.label for c in rs.categories]
+    narrow = out[list(dict.fromkeys(["rank_in_stage", "stage", *keep, "stage_label", *cats, "total"]))]
+    eligible = narrow[narrow["rank_in_stage"].notna().to_numpy()]
     lists: dict[str, pd.DataFrame] = {}
     for stage in rs.stages:
         in_stage = eligible[eligible["stage"] == stage.id]

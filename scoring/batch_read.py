@@ -39,11 +39,13 @@ def read_table(path: Path) -> pd.DataFrame:
         raise InputError(None, f"文件 {path.name} 太大（{size / 2**20:.0f} MB，上限 {MAX_BYTES // 2**20} MB），请拆分后再评分")
     if size == 0:
         raise InputError(None, f"文件 {path.name} 是空的")
-    rows = _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path)
-    return table_from_rows(rows)
+    if suffix == ".csv":
+        return _under_header(_csv_table(path))
+    return table_from_rows(_xlsx_rows(path))
 
 
-def _csv_rows(path: Path) -> list[list[Any]]:
+def _csv_table(path: Path) -> pd.DataFrame:
+    """All cells as text (pandas' C parser), no header yet; blanks stay ''."""
     data = path.read_bytes()
     if b"\x00" in data[:4096]:
         raise InputError(None, _UNREADABLE.format(name=path.name))
@@ -56,14 +58,19 @@ def _csv_rows(path: Path) -> list[list[Any]]:
     else:
         raise InputError(None, _UNREADABLE.format(name=path.name))
     try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-        delimiter = dialect.delimiter
+        delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
     try:
-        return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    except csv.Error:
-        raise InputError(None, _UNREADABLE.format(name=path.name)) from None
+        return pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
+                           skip_blank_lines=False, engine="c")
+    except (ValueError, pd.errors.ParserError):
+        try:  # ragged rows (a title line, notes below the table): the csv module pads them
+            rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        except csv.Error:
+            raise InputError(None, _UNREADABLE.format(name=path.name)) from None
+        width = max((len(r) for r in rows), default=0)
+        return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
 
 
 def _xlsx_rows(path: Path) -> list[list[Any]]:
@@ -134,6 +141,18 @@ def table_from_rows(rows: list[list[Any]]) -> pd.DataFrame:
     names = _unique(header)
     df = pd.DataFrame(rows[at + 1 :], columns=names, dtype=object)
     df.attrs["first_row"] = at + 2
+    return df
+
+
+def _under_header(raw: pd.DataFrame) -> pd.DataFrame:
+    """table_from_rows for a frame already parsed: the header found in the first rows."""
+    if raw.empty:
+        raise InputError(None, "表格是空的：没有找到表头和数据")
+    head = table_from_rows(raw.head(HEADER_SCAN + 1).values.tolist())
+    at = int(head.attrs["first_row"]) - 1  # 0-based index of the first data row
+    df = raw.iloc[at:].reset_index(drop=True)
+    df.columns = list(head.columns)
+    df.attrs["first_row"] = at + 1
     return df
 
 

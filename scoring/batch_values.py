@@ -12,7 +12,7 @@ from scoring.fields import DERIVED, FIELDS, FieldSpec, enum_lookup, normalize_te
 from scoring.units import read_cell
 from scoring.validation import FALSE_WORDS, LARGEST, TRUE_WORDS, share_violation, too_large_message
 
-__all__ = ["Columns", "prepare_columns"]
+__all__ = ["Columns", "complete_columns", "has_figure", "prepare_columns", "read_columns"]
 
 Columns = dict[str, np.ndarray]
 """Field name -> array: float64 (NaN = missing) for numbers and bools, object (None) for enums."""
@@ -109,24 +109,25 @@ def _read_text(spec: FieldSpec, cells: pd.Series, errors: np.ndarray, where: np.
     return out
 
 
+_BOOL_WORDS: dict[str, float] = {**{w: 1.0 for w in TRUE_WORDS}, **{w: 0.0 for w in FALSE_WORDS}, "1.0": 1.0, "0.0": 0.0}
+
+
 def _choice(spec: FieldSpec, col: pd.Series, errors: np.ndarray) -> np.ndarray:
-    text = _as_text(col)
-    present = (text != "").to_numpy()
+    """Bool (1.0/0.0/NaN) or enum (value/None) cells, read once per distinct cell value."""
+    if spec.kind == "bool" and pd.api.types.is_bool_dtype(col):
+        return col.to_numpy(dtype=float, na_value=np.nan, copy=True)
+    codes, uniques = pd.factorize(col.astype(object), use_na_sentinel=True)
+    text = [normalize_text(str(u)).strip() for u in uniques]
+    present = (codes >= 0) & np.array([t != "" for t in text] + [False])[codes]
     if spec.kind == "bool":
-        lookup: dict[str, object] = {w: 1.0 for w in TRUE_WORDS}
-        lookup |= {w: 0.0 for w in FALSE_WORDS}
-        lookup |= {"1.0": 1.0, "0.0": 0.0}
-        values = text.map(lookup).to_numpy(dtype=float, na_value=np.nan, copy=True)
+        values = np.array([_BOOL_WORDS.get(t, np.nan) for t in text] + [np.nan])[codes]
         bad = present & np.isnan(values)
         if bad.any():
             shown = _shown(col, bad)
             _set_error(errors, bad, np.array([f"{spec.label}应为“是”或“否”，收到“{v}”" for v in shown], dtype=object))
-        values[bad] = np.nan
         return values
     keys = enum_lookup(spec.name)
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)
-    found = np.array([keys.get("".join(str(u).split())) for u in uniques] + [None], dtype=object)
-    out = found[codes].copy()
+    out = np.array([keys.get("".join(t.split())) for t in text] + [None], dtype=object)[codes]
     bad = present & pd.isna(out)
     if bad.any():
         options = "、".join(f"{k}（{v}）" for k, v in spec.choices.items())
@@ -152,7 +153,21 @@ def _range(spec: FieldSpec, values: np.ndarray, errors: np.ndarray) -> None:
 
 
 def prepare_columns(df: pd.DataFrame, uses: Sequence[ColumnUse]) -> tuple[Columns, np.ndarray]:
-    """Typed field arrays with derived ratios and defaults, plus each row's first error (or None).
+    """Typed field arrays with derived ratios and defaults, plus each row's first error (or None)."""
+    cols, errors = read_columns(df, uses)
+    return complete_columns(cols, errors, len(df))
+
+
+def has_figure(cols: Columns) -> np.ndarray:
+    """Rows where at least one read column holds a value (before derived ratios and defaults)."""
+    out = np.zeros(len(next(iter(cols.values()))) if cols else 0, dtype=bool)
+    for values in cols.values():
+        out |= ~pd.isna(values) if values.dtype == object else ~np.isnan(values)
+    return out
+
+
+def read_columns(df: pd.DataFrame, uses: Sequence[ColumnUse]) -> tuple[Columns, np.ndarray]:
+    """Typed arrays of the columns in use and each row's first cell error (or None).
 
     Several columns for one field (实用新型 + 软著 …) are summed; a row where all are blank
     stays missing.
@@ -171,7 +186,13 @@ def prepare_columns(df: pd.DataFrame, uses: Sequence[ColumnUse]) -> tuple[Column
             before = cols[use.field]
             values = np.where(np.isnan(before), values, np.where(np.isnan(values), before, before + values))
         cols[use.field] = values
-    for fld in dict.fromkeys(u.field for u in uses):
+    return cols, errors
+
+
+def complete_columns(read: Columns, errors: np.ndarray, n: int) -> tuple[Columns, np.ndarray]:
+    """Range checks, derived ratios (shares checked) and defaults on read columns."""
+    cols = dict(read)
+    for fld in read:
         spec = FIELDS[fld]
         if spec.kind in ("money", "count", "percent", "number"):
             _range(spec, cols[fld], errors)

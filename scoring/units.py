@@ -88,9 +88,17 @@ def _rewrites() -> list[tuple[re.Pattern[str], str]]:
     return out
 
 
+_WIDE_THOUSANDS = re.compile(r"(?<![\d.．])\d{1,3}(?:，\d{3})+(?=\s*[万亿千元块人名件个项wWkKｗＷｋＫ])")
+
+
 def normalize(text: str) -> str:
-    """Full-width to half-width, thousands separators and unit gaps removed, fillers blanked."""
-    text = normalize_text(text)
+    """Full-width to half-width, thousands separators and unit gaps removed, fillers blanked.
+
+    A full-width '，' between digit groups is a thousands separator only before a unit
+    ('１，２００万'); '营收800，600' keeps two numbers rather than reading 800600.
+    """
+    text = _WIDE_THOUSANDS.sub(lambda m: m.group().replace("，", ""), text)
+    text = normalize_text(text.replace("，", "、"))
     text = _THOUSANDS.sub(lambda m: m.group().replace(",", ""), text)
     for pattern, repl in _rewrites():
         text = pattern.sub(repl, text)

@@ -6,14 +6,21 @@ Numbers and units are read by the scoring parser (the product's one numeral read
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from bot.core.scoring_port import FieldSpec, ParsedFigure
 from bot.core.texts import Texts
 from scoring import parse_answer
 
-__all__ = ["plain_number", "unit_problem"]
+__all__ = ["answer_parts", "plain_number", "unit_problem"]
 
 _COUNTABLE = ("persons", "count", "years")
 _COUNT_UNITS = ("人", "名", "件", "个", "项", "年", "家", "次")
+_PART_SPLIT = re.compile(r"[,、;\s/]+")
+_UNIT_AHEAD = r"(?=\s*(?:万|亿|千|元|块|人|名|件|个|项|[wWkKｗＷｋＫ]))"
+_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?!\d)")
+_THOUSANDS_WITH_UNIT = re.compile(r"(?<![\d.．])\d{1,3}(?:[,，]\d{3})+" + _UNIT_AHEAD)
 _LIMITS = {"money": 1e8, "persons": 1e6, "count": 1e6, "years": 200.0, "percent": 1e4}
 
 
@@ -58,3 +65,16 @@ def plain_number(spec: FieldSpec, part: str) -> ParsedFigure | None:
     if value is None and problem is None:
         return None
     return ParsedFigure(field=spec.name, label=spec.label, value=value, raw=part)
+
+
+def answer_parts(text: str) -> list[str]:
+    """The answers in one message, in order: '4,200万' is one figure, '3000 2800' two.
+
+    A comma between digit groups is a thousands separator when a unit follows ('4,200万',
+    '４，２００万'), or when it is an ASCII comma without a space ('4,200'); a full-width comma
+    without a unit separates answers ('800，600' is two figures, never 800600).
+    """
+    norm = _THOUSANDS_WITH_UNIT.sub(lambda m: re.sub("[,，]", "", m.group()), text)
+    norm = unicodedata.normalize("NFKC", norm.replace("，", "、")).strip(" 。.")  # ASCII ',' kept
+    norm = _THOUSANDS.sub(lambda m: m.group().replace(",", ""), norm)
+    return [p for p in _PART_SPLIT.split(norm) if p]

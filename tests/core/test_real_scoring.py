@@ -107,3 +107,17 @@ def test_charts_drawn_in_a_worker_process_equal_in_thread_ones() -> None:
     assert pooled.result == in_thread.result
     assert pooled.chart_png is not None and pooled.chart_png.startswith(b"\x89PNG")
     assert abs(len(pooled.chart_png) - len(in_thread.chart_png or b"")) < 2000
+
+
+async def test_bare_answers_read_with_the_one_numeral_reader(assistant: CoreAssistant) -> None:
+    """Issue 13: '4,200万' answering a named question is that figure; 一千五 is 1500; 美元 is refused."""
+    await say(assistant, "/score")
+    await say(assistant, "跳过")  # region and industry
+    replies = await say(assistant, "4,200万")
+    assert "上年度营业收入 4,200 万元" in text_of(replies) and "前一年营业收入" not in text_of(replies).split("请提供")[0]
+    replies = await say(assistant, "一千五")
+    assert "前一年营业收入 1,500 万元" in text_of(replies)
+    replies = await say(assistant, "300万美元")
+    assert "请换算为人民币" in text_of(replies) and "已记录" not in text_of(replies)
+    replies = await say(assistant, "800，600")  # two answers, never 800600
+    assert "上年度研发费用 800 万元" in text_of(replies) and "前一年研发费用 600 万元" in text_of(replies)

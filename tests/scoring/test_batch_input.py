@@ -168,3 +168,11 @@ def test_output_is_formatted_for_people(tmp_path: Path) -> None:
     assert revenue.number_format == "#,##0.00" and total.number_format == "#,##0.00"
     assert sheet.column_dimensions["A"].width >= 8
     assert np.isclose(revenue.value, 12345.678)
+
+
+def test_user_text_is_never_written_as_a_formula(tmp_path: Path) -> None:
+    df = pd.DataFrame({"企业名称": ["=HYPERLINK(\"http://x\")", "甲"], "营业收入": [3000, 2000], "职工总数": [80, 20]})
+    path = tmp_path / "out.xlsx"
+    score_table(df).write(path)
+    sheet = openpyxl.load_workbook(path)["评分结果"]
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value.startswith("=HYPERLINK")
