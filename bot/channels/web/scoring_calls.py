@@ -11,8 +11,8 @@ from typing import Any
 
 import scoring
 from bot.channels.web.config import text
-from bot.core.batch import MAX_UNZIPPED_BYTES, MAX_UPLOAD_ROWS
 from bot.channels.web.guard import WebError
+from bot.core.batch import MAX_UNZIPPED_BYTES, MAX_UPLOAD_ROWS
 
 __all__ = [
     "BatchRun",
