@@ -52,15 +52,24 @@ def key_entities(question: str) -> KeyEntities:
     return KeyEntities(places, quoted, tuple(dict.fromkeys(names)))
 
 
-def in_hits(term: str, hits: list[Hit]) -> bool:
-    """The term occurs in a passage or its title."""
+_PUNCT = re.compile(r"[、，,。；;：:“”\"'（）()《》\s]")
+
+
+def in_hits(term: str, hits: list[Hit], loose: bool = False) -> bool:
+    """The term occurs in a passage or its title (loose: punctuation ignored, 母、子基金 has 母子)."""
     key = match_key(term)
+    if loose:
+        return any(key in _PUNCT.sub("", match_key(h.text + h.title)) for h in hits)
     return any(key in match_key(h.text) or key in match_key(h.title) for h in hits)
 
 
 def place_in_hits(place: str, hits: list[Hit]) -> bool:
-    """The place tags or is named in one of the passages."""
-    return any(place in h.regions for h in hits) or in_hits(place, hits)
+    """The place tags or is named in a briefing; a policy summary only counts it in its title
+    (its sections are by region: a passing mention in a national section is not a regional fact)."""
+    return any(
+        place in h.regions or (place in h.title if h.kind == "knowledge" else in_hits(place, [h]))
+        for h in hits
+    )
 
 
 def _known_name(name: str, catalogue: CatalogueView, variants: QueryVariants) -> bool:

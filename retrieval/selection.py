@@ -17,6 +17,7 @@ _TOPIC_DISCOUNT = 0.6
 _RANK_STEP = 0.03
 _MIN_COVERAGE = 0.12
 _HEADING_CHARS = 16
+_PAIR_COST = 0.05  # two sentences must earn their length
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def candidates(
                     bonus += 0.2
                 if len(text) < _HEADING_CHARS:
                     bonus -= 0.2  # "二是创新优化“宁科贷”。": a heading names the topic, it does not answer
-                score = focused.score + bonus - _RANK_STEP * rank - 0.05 * (span - 1)
+                score = focused.score + bonus - _RANK_STEP * rank - _PAIR_COST * (span - 1)
                 out.append(Candidate(text, hit, rank, i, span, plain.coverage, score, ok, held,
                                      tuple(c for c, _ in found)))
     out.sort(key=lambda c: -c.score)
@@ -98,7 +99,8 @@ def with_subject(chosen: Candidate, entities: tuple[str, ...], limit: int) -> st
         return text
     prev = sents[chosen.index - 1]
     key, prev_key = match_key(text), match_key(prev)
-    leans = text.startswith(target_rules().subjectless)
+    named = any(match_key(e) in key for e in entities)  # the sentence names the subject itself
+    leans = text.startswith(target_rules().subjectless) and not named
     lost = any(match_key(e) in prev_key and match_key(e) not in key for e in entities)
     if (leans or lost) and len(prev) + len(text) <= limit:
         return prev + text

@@ -244,7 +244,3 @@ def _points(rs: PointsRuleSet, figures: Mapping[str, object]) -> Assessment:
     minimum, label = min(higher)
     return Assessment(rs.id, result, points_needed=round(minimum - total, 2), target=f"{label}（{minimum:g} 分）")
 
-
-def field_label(name: str) -> str:
-    """The short Chinese label of a field (for callers outside the library)."""
-    return FIELDS[name].short_label

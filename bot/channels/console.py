@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from bot.core.late import resolve_late, split_late
 from bot.core.ports import Assistant
 from bot.core.types import Choice, Incoming, Reply
 
@@ -116,15 +117,20 @@ class ConsoleChannel:
             return None
         for index, choice in enumerate(self._choices):
             if stripped.lower() in (_key(index), choice.label):
+                self._write(f"已选：{_key(index)} {choice.label}")
                 return Incoming(
                     channel=CHANNEL, user_id=self._user_id, kind="callback", callback_data=choice.data
                 )
         return Incoming(channel=CHANNEL, user_id=self._user_id, text=line)
 
     async def _send(self, incoming: Incoming) -> None:
-        replies = await self._assistant.handle(incoming)
-        self._choices = []
-        for reply in replies:
+        replies = await self._assistant.handle(incoming, defer_images=True)
+        now, late = split_late(replies)
+        if any(reply.choices for reply in now):
+            self._choices = []  # letters keep their meaning until the next prompt with buttons
+        for reply in now:
+            self._show(reply)
+        for reply in await resolve_late(late):  # the chart's file line follows the text
             self._show(reply)
         if not self._interactive:
             self._out.write("\n")

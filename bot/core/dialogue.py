@@ -6,20 +6,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core.dialogue_replies import FormReplies, format_value
 from bot.core.figures import answer_parts, plain_number, unit_problem
 from bot.core.firm.intents import split_question
 from bot.core.firm.vocab import load_vocab
 from bot.core.forms import FormSpec
 from bot.core.intents import is_question, matches_word
 from bot.core.places import load_places
-from bot.core.scoring_port import FieldSpec, FigureError, ParsedFigure, ParseOutcome, ScoringPort
+from bot.core.scoring_port import FigureError, ParsedFigure, ParseOutcome, ScoringPort
 from bot.core.texts import Texts
-from bot.core.types import Choice, Reply
+from bot.core.types import Reply
 
 __all__ = ["SESSION_KIND", "FormState", "ScoringDialogue", "Turn", "format_value"]
 
 SESSION_KIND = "scoring"
 _PART_SPLIT = re.compile(r"[，,、；;\s/]+")
+_ZERO_KINDS = ("count", "percent", "money")  # "没有" answering 专利数、境外研发占比、高新收入 is 0
 _COMMAND_LIKE = re.compile(r"\d|^/")
 
 
@@ -76,20 +78,7 @@ class Turn:
     figures_changed: tuple[str, ...] = ()  # field NAMES only (for logs)
 
 
-def format_value(spec: FieldSpec | None, value: Any, texts: Texts) -> str:
-    """A stored value as the user reads it: enum labels, 是/否, numbers without noise + unit."""
-    if spec is not None and spec.kind == "bool":
-        return texts.get("yes_label") if value else texts.get("no_label")
-    if spec is not None and spec.kind == "enum":
-        return dict(spec.choices).get(str(value), str(value))
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    number = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
-    unit = spec.unit if spec is not None else ""
-    return f"{number} {unit}".strip()
-
-
-class ScoringDialogue:
+class ScoringDialogue(FormReplies):
     """Pure dialogue logic: given a state and a message, the next state and replies (no I/O)."""
 
     def __init__(self, scoring: ScoringPort, texts: Texts, forms: dict[str, FormSpec]) -> None:
@@ -123,7 +112,8 @@ class ScoringDialogue:
             state.stage = "profile"
         replies = [] if core else [Reply(text=self._texts.get(f"dialogue_start.{rule_set}"))]
         if known:
-            replies.append(Reply(text=self._vocab.get("used_profile", items=self._items(known))))
+            items = [self._items({name: value}) for name, value in known.items()]
+            replies.append(Reply(text=self._vocab.used_profile(items)))
         changed: tuple[str, ...] = ()
         question = ""
         if text.strip():
@@ -342,13 +332,18 @@ class ScoringDialogue:
         return found, []
 
     def _match_choice_text(self, state: FormState, text: str) -> dict[str, Any] | None:
-        """A typed answer to a choice question ("省级", "是")."""
+        """A typed answer to a choice question ("省级", "是"), or "没有" for counts, shares, money."""
+        t = self._texts
+        zeroable = [self._scoring.field(n) for n in state.asked]
+        if state.asked and matches_word(text, t.words("intent.no_words")) and all(
+            s is not None and s.kind in _ZERO_KINDS for s in zeroable
+        ):
+            return {s.name: 0 for s in zeroable if s is not None}
         if len(state.asked) != 1:
             return None
         spec = self._scoring.field(state.asked[0])
         if spec is None:
             return None
-        t = self._texts
         if spec.kind == "bool":
             if matches_word(text, t.words("intent.yes_words")):
                 return {spec.name: True}
@@ -361,82 +356,9 @@ class ScoringDialogue:
         for value, label in spec.choices:
             if typed in (value, label):
                 return {spec.name: value}
+        if "none" in dict(spec.choices) and matches_word(text, t.words("intent.no_words")):
+            return {spec.name: "none"}  # "没有" / "无" / "否" for 资质、研发机构、标准
         return None
-
-    # --- replies -------------------------------------------------------------------------------
-
-    def _understood(self, accepted: dict[str, Any]) -> str:
-        items = "，".join(
-            f"{self._label(n)} {format_value(self._scoring.field(n), v, self._texts)}"
-            for n, v in accepted.items()
-        )
-        return self._texts.get("understood", items=items)
-
-    def _items(self, figures: dict[str, Any]) -> str:
-        return "，".join(
-            f"{self._label(n)} {format_value(self._scoring.field(n), v, self._texts)}" for n, v in figures.items()
-        )
-
-    def _warnings(self, figures: dict[str, Any]) -> list[str]:
-        """A typed ratio the other figures contradict (the CLI prints the same warning)."""
-        try:
-            return list(self._scoring.check(figures) or [])
-        except FigureError:
-            return []
-
-    def _label(self, name: str) -> str:
-        spec = self._scoring.field(name)
-        return spec.label if spec is not None else name
-
-    def _ask_reply(self, names: list[str]) -> Reply:
-        t = self._texts
-        specs = [s for s in (self._scoring.field(n) for n in names) if s is not None]
-        skip = Choice(t.get("skip_label"), "f:skip")
-        done = Choice(t.get("done_label"), "f:done")
-        if len(specs) == 1 and specs[0].kind in ("enum", "bool"):
-            spec = specs[0]
-            if spec.kind == "bool":
-                options = [Choice(t.get("yes_label"), f"f:set:{spec.name}:1"),
-                           Choice(t.get("no_label"), f"f:set:{spec.name}:0")]
-            else:
-                options = [Choice(label, f"f:set:{spec.name}:{value}") for value, label in spec.choices]
-            rows = tuple(tuple(options[i : i + 2]) for i in range(0, len(options), 2))
-            return Reply(text=t.get("ask_choice", label=spec.label), choices=(*rows, (skip, done)))
-        prompts = "、".join(
-            t.get("field_prompt", label=s.label, unit=s.unit) if s.unit
-            else t.get("field_prompt_plain", label=s.label)
-            for s in specs
-        )
-        return Reply(text=t.get("ask_fields", fields=prompts), choices=((skip, done),))
-
-    def _profile_prompt(self) -> Reply:
-        t = self._texts
-        return Reply(text=t.get("ask_profile"), choices=((Choice(t.get("skip_label"), "f:skip"),),))
-
-    def _confirm_reply(self, state: FormState) -> Reply:
-        t = self._texts
-        order = list(self._forms[state.rule_set].fields)
-        order += [n for n in state.figures if n not in order]
-        lines = [t.get("confirm_header")]
-        shown = [n for n in order if n in state.figures]
-        for name in shown:
-            spec = self._scoring.field(name)
-            lines.append(f"· {self._label(name)}：{format_value(spec, state.figures[name], t)}")
-        if not shown:
-            lines.append(t.get("confirm_none"))
-        if len(state.skipped) > 3:
-            labels = "、".join(self._label(n) for n in state.skipped[:3])
-            lines.append(t.get("skipped_many", fields=labels, count=len(state.skipped)))
-        elif state.skipped:
-            labels = "、".join(self._label(n) for n in state.skipped)
-            lines.append(t.get("skipped", fields=labels))
-        lines.append(t.get("confirm_hint"))
-        row = (
-            Choice(t.get("confirm_label"), "f:confirm"),
-            Choice(t.get("edit_label"), "f:edit"),
-            Choice(t.get("cancel_label"), "f:cancel"),
-        )
-        return Reply(text="\n".join(lines), choices=(row,))
 
 
 def read_profile(text: str) -> tuple[str | None, str | None]:

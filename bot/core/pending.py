@@ -11,35 +11,26 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.core.texts import load_texts
+
 __all__ = ["Pending", "PendingPrompts", "is_no", "is_yes"]
 
-_YES = {
-    "确认",
-    "确定",
-    "是",
-    "是的",
-    "对",
-    "好",
-    "好的",
-    "可以",
-    "确认删除",
-    "删除",
-    "yes",
-    "y",
-    "ok",
-}
-_NO = {"取消", "不", "不要", "不用", "不用了", "算了", "否", "不删", "no", "n", "退出", "返回"}
 _TRIM = " \t\n。.!！~～，,"
 
 
+def _said(text: str, words: str) -> bool:
+    wanted = {w.lower() for w in load_texts().words(f"intent.{words}")}
+    return text.strip(_TRIM).lower() in wanted
+
+
 def is_yes(text: str) -> bool:
-    """ "确认" / "确定" / "是的": the user agrees."""
-    return text.strip(_TRIM).lower() in _YES
+    """ "确认" / "确定" / "是的": the user agrees (texts.yaml intent.agree_words)."""
+    return _said(text, "agree_words")
 
 
 def is_no(text: str) -> bool:
-    """ "取消" / "算了" / "不": the user backs out."""
-    return text.strip(_TRIM).lower() in _NO
+    """ "取消" / "算了" / "不": the user backs out (texts.yaml intent.decline_words)."""
+    return _said(text, "decline_words")
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass, field
+
+from scoring.numbers import parse_number
 
 __all__ = ["ScheduleError", "ScheduleRequest", "cn_number", "parse_schedule"]
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
 _WEEKDAY_CHARS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5,
                   "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}  # fmt: skip
 _NUM = r"\d{1,3}|[零〇一二两三四五六七八九十]{1,4}"
@@ -45,21 +46,11 @@ _PERIOD_ONLY = re.compile(r"凌晨|早上|早晨|清晨|上午|中午|午后|下
 
 
 def cn_number(text: str) -> int:
-    """ "12" / "十二" / "二十八" → int; -1 when it is not a number we read."""
-    if text.isdigit():
-        return int(text)
-    if text in ("十",):
-        return 10
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        if len(tens) > 1 or len(ones) > 1:
-            return -1
-        return (_CN_DIGITS.get(tens, -100) if tens else 1) * 10 + (
-            _CN_DIGITS.get(ones, -100) if ones else 0
-        )
-    if len(text) == 1:
-        return _CN_DIGITS.get(text, -1)
-    return -1
+    """"12" / "十二" / "二十八" → int through the product's one numeral reader; -1 otherwise."""
+    number = parse_number(unicodedata.normalize("NFKC", text))
+    if number is None or number != number.to_integral_value() or not 0 <= number <= 10_000:
+        return -1
+    return int(number)
 
 
 @dataclass(frozen=True)

@@ -68,17 +68,20 @@ class SubscriptionEditor:
         edit = parse_edit(text)
         if edit is None or is_question(text, load_texts()) or not self._about_subscriptions(edit):
             return None
+        parsed = parse_request(edit.payload, self.vocab)
+        # A schedule, a pause or the word 订阅 can only mean a subscription; "把地区改成重庆"
+        # may be the firm profile's business.
+        ours = parsed.schedule.mentioned or "订阅" in text or edit.action in ("pause", "resume")
         subs = self.store.list_for_user(user_key)
         if not subs:
-            return [Reply(text=self.texts.get("list_empty"))]
-        parsed = parse_request(edit.payload, self.vocab)
+            return [Reply(text=self.texts.get("list_empty"))] if ours else None
         if edit.action == "change" and parsed.schedule_errors:
             return [Reply(text=_refusal(parsed, self.texts))]  # refused before asking which one
         found, named = find_targets(edit.target, subs, self.vocab)
         if named and not found:
-            if number_of(edit.target) is not None:
-                return [Reply(text=self.texts.get("not_found"))]
-            return None  # "把地区改成重庆": about something else (the firm profile)
+            if number_of(edit.target) is None and not ours:
+                return None
+            return [Reply(text=self.texts.get("edit_no_match", words=edit.target))]
         if len(found) > 1:
             return [self._ask_which(user_key, edit, found, subs)]
         return self.apply(user_key, edit, found[0], subs)

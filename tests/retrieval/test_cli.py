@@ -59,8 +59,19 @@ def test_eval_reports_metrics(cli: CliRunner) -> None:
     qa = Path(__file__).resolve().parents[2] / "eval" / "dev_qa.jsonl"
     metrics = json.loads(_ok(cli, "eval", str(qa), "--json"))
     assert {"hit@1", "hit@5", "mrr", "answer_accuracy", "abstention_accuracy"} <= set(metrics)
+    assert {"declined_rate", "kept_rate"} <= set(metrics)  # the two sides of abstention, apart
     assert metrics["hit@1"] >= 0.9
-    assert "hit@1" in _ok(cli, "eval", str(qa))
+    text = _ok(cli, "eval", str(qa))
+    assert "hit@1" in text and "无答案题拒答率" in text and "可回答题保留率" in text
+
+
+def test_ask_explain_text_and_json(cli: CliRunner) -> None:
+    text = _ok(cli, "ask", "--explain", "宁科带比年初多了多少")
+    assert "纠正：宁科带→宁科贷" in text and "目标：" in text and "判定：" in text and "100亿元" in text
+    data = json.loads(_ok(cli, "ask", "--explain", "--json", "怀宁县在松江办的科创中心投资了多少钱？"))
+    assert {"targets", "hits", "candidates", "decision", "answer"} <= set(data)
+    assert data["hits"][0]["lexical_rank"] is not None
+    assert data["decision"].startswith("target quantity") and data["answer"]["grounded"] is False
 
 
 def test_corpus_add_list_remove(cli: CliRunner, tmp_path: Path) -> None:
@@ -71,10 +82,12 @@ def test_corpus_add_list_remove(cli: CliRunner, tmp_path: Path) -> None:
     assert "已存在，跳过：brief.md" in _ok(cli, "corpus", "add", str(brief))
     docs = json.loads(_ok(cli, "corpus", "list", "--json"))
     added = [d for d in docs if d["name"] == "brief.md"]
-    assert len(docs) == 6 and added[0]["articles"][0]["title"] == "鄂尔多斯推出积分贷"
+    briefings = [d for d in docs if not d["source"].startswith("政策摘要")]
+    assert len(briefings) == 6 and added[0]["articles"][0]["title"] == "鄂尔多斯推出积分贷"
     assert "鄂尔多斯推出积分贷" in _ok(cli, "corpus", "list")
     _ok(cli, "corpus", "remove", added[0]["id"])
-    assert len(json.loads(_ok(cli, "corpus", "list", "--json"))) == 5
+    listed = json.loads(_ok(cli, "corpus", "list", "--json"))
+    assert len([d for d in listed if not d["source"].startswith("政策摘要")]) == 5
 
 
 @pytest.mark.parametrize(

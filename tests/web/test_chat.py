@@ -50,3 +50,29 @@ def test_split_sources_leaves_other_text_alone() -> None:
     assert split_sources("没有出处的回答", "出处：") == ("没有出处的回答", [])
     body, sources = split_sources("回答\n\n出处：\n· 《甲》 来源 2023\n· 《乙》 来源 2024", "出处：")
     assert body == "回答" and sources == ["《甲》 来源 2023", "《乙》 来源 2024"]
+
+
+async def test_a_spreadsheet_sent_in_the_chat_comes_back_ranked(client: TestClient) -> None:
+    import io
+
+    from aiohttp import FormData
+
+    from tests.web.test_api import _sheet
+
+    await chat_client_cookie(client)
+    form = FormData()
+    form.add_field("caption", "")
+    form.add_field("file", _sheet(6), filename="../<b>名单</b>.xlsx")
+    response = await client.post("/chat/upload", data=form, headers=XHR)
+    assert response.status == 200, await response.text()
+    replies = (await response.json())["replies"]
+    link = next(r["file"] for r in replies if r.get("file"))
+    workbook = await client.get(link["url"])
+    assert workbook.status == 200
+    import openpyxl
+
+    assert openpyxl.load_workbook(io.BytesIO(await workbook.read()))["评分结果"].max_row == 7
+    image = FormData()
+    image.add_field("file", b"\x89PNG\r\n\x1a\n" + bytes(64), filename="x.xlsx")
+    refused = await client.post("/chat/upload", data=image, headers=XHR)
+    assert refused.status == 415

@@ -134,6 +134,26 @@ async def _send(request: web.Request) -> web.StreamResponse:
     )
 
 
+async def _upload(request: web.Request) -> web.StreamResponse:
+    """A spreadsheet sent in the chat (批量测算), as on the other channels: the core scores it."""
+    from bot.channels.web.api import read_upload
+    from bot.channels.web.scoring_calls import check_upload
+
+    require_xhr(request)
+    user = chat_user(request)
+    state = request.app[STATE_KEY]
+    if not state.buckets.take(user):
+        raise WebError(429, text("errors.rate_session"))
+    name, data, fields = await read_upload(request)
+    suffix = check_upload(name, data)
+    caption = fields.get("caption", "")[:200]
+    incoming = Incoming(
+        CHANNEL, user, text=caption, kind="file", file_name=f"upload{suffix}", file_bytes=data
+    )
+    replies = await state.services.assistant.handle(incoming)
+    return web.json_response({"replies": [reply_json(r, state, user) for r in replies]}, dumps=_dumps)
+
+
 async def _file(request: web.Request) -> web.StreamResponse:
     """A file a reply offered, to the user it was made for."""
     user = chat_user(request)
@@ -167,4 +187,5 @@ def add_chat_routes(app: web.Application, services: WebServices, cookies: ChatCo
     )
     app.router.add_get("/", _chat_page)
     app.router.add_post("/chat/send", _send)
+    app.router.add_post("/chat/upload", _upload)
     app.router.add_get("/chat/file/{key}", _file)

@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 
 CONFIG_KEY = web.AppKey("web_config", WebConfig)
 _IP_KEY = web.AppKey("web_ip_buckets", Buckets)
-UPLOAD_PATHS = frozenset({"/admin/api/batch", "/admin/api/briefings", "/api/v1/score/batch"})
+UPLOAD_PATHS = frozenset(
+    {"/admin/api/batch", "/admin/api/briefings", "/api/v1/score/batch", "/chat/upload"}
+)
 _STATUS_TEXT = {
     400: "errors.bad_request", 404: "errors.not_found", 405: "errors.method",
     413: "errors.body_too_large", 429: "errors.rate_ip",

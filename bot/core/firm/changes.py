@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.core.firm.record import Figure, FirmRecord
@@ -47,7 +48,11 @@ async def apply_correction(desk: FirmDesk, key: str, record: FirmRecord, text: s
     if new:
         lines.append(v.get("correction_new", labels="、".join(new)))
     record = record.with_figures(dict(reading.accepted), "edit")
-    head = Reply(text="\n".join(lines))
+    return await _save_and_rerun(desk, key, record, Reply(text="\n".join(lines)))
+
+
+async def _save_and_rerun(desk: FirmDesk, key: str, record: FirmRecord, head: Reply) -> list[Reply]:
+    """Store the changed firm; with an earlier result, run that check again on it."""
     last = record.context.last_check
     if last is None:
         await desk.save(key, record)
@@ -55,7 +60,14 @@ async def apply_correction(desk: FirmDesk, key: str, record: FirmRecord, text: s
     return [head, *await desk.run_check(key, last, record)]
 
 
-async def apply_whatif(desk: FirmDesk, key: str, record: FirmRecord, text: str) -> list[Reply]:
+def _plus(value: Figure, delta: Figure) -> Figure:
+    total = float(value) + float(delta)
+    return int(total) if isinstance(value, int) and total.is_integer() else round(total, 4)
+
+
+async def apply_whatif(
+    desk: FirmDesk, key: str, record: FirmRecord, text: str, *, relative: bool = False
+) -> list[Reply]:
     """"如果研发费用提到400万呢": re-score a copy and show before → after; the profile stays."""
     v = desk.vocab
     rule_set = record.context.last_check
@@ -65,6 +77,12 @@ async def apply_whatif(desk: FirmDesk, key: str, record: FirmRecord, text: str) 
     refused = _refusal(desk, reading, "whatif_nothing")
     if refused is not None:
         return refused
+    if relative:  # "再加100万": the number moves the figure the profile has
+        unknown = [k for k in reading.accepted if not isinstance(record.figures.get(k), int | float)]
+        if unknown:
+            return [Reply(text=v.get("whatif_relative_missing", label=desk.label(unknown[0])))]
+        moved = {k: _plus(record.figures[k], x) for k, x in reading.accepted.items()}
+        reading = replace(reading, accepted=moved)
     trial = {**record.figures, **reading.accepted}
     try:
         before, _ = await desk.assess(record.figures, rule_set)
@@ -86,7 +104,8 @@ async def apply_whatif(desk: FirmDesk, key: str, record: FirmRecord, text: str) 
 def _difference(before: Assessment, after: Assessment, desk: FirmDesk) -> list[str]:
     """The verdict before → after, then what moved (scores, or the conditions that changed)."""
     v = desk.vocab
-    lines = [f"{verdict_line(before, v)} → {verdict_line(after, v)}"]
+    was, now = verdict_line(before, v), verdict_line(after, v)
+    lines = [v.get("verdict_same", verdict=now) if was == now else f"{was} → {now}"]
     b, a = before.result, after.result
     if isinstance(b, ScoreResult) and isinstance(a, ScoreResult):
         lines = [f"创新积分：{b.rectified_total:g} → {a.rectified_total:g} 分（{b.band or '否决'} → {a.band or '否决'}）"]
@@ -115,9 +134,4 @@ async def keep_scenario(desk: FirmDesk, key: str, record: FirmRecord) -> list[Re
     if not scenario:
         return [Reply(text=v.get("nothing_to_keep"))]
     record = record.with_figures(scenario, "whatif").with_context(scenario=())
-    head = Reply(text=v.get("whatif_kept", items=desk.items(scenario)))
-    last = record.context.last_check
-    if last is None:
-        await desk.save(key, record)
-        return [head]
-    return [head, *await desk.run_check(key, last, record)]
+    return await _save_and_rerun(desk, key, record, Reply(text=v.get("whatif_kept", items=desk.items(scenario))))

@@ -8,8 +8,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from bot.core.dialogue_replies import format_value
 from bot.core.figures import unit_problem
-from bot.core.firm.intents import FirmIntent, check_named, classify, correction_text, whatif_text
+from bot.core.firm.changes import apply_correction, apply_whatif, keep_scenario
+from bot.core.firm.intents import (
+    FirmIntent,
+    check_named,
+    classify,
+    correction_text,
+    split_question,
+    whatif_is_relative,
+    whatif_text,
+)
 from bot.core.firm.record import Figure, FirmRecord
 from bot.core.firm.verdict import (
     points_gap_line,
@@ -17,7 +27,6 @@ from bot.core.firm.verdict import (
     render_gaps,
     render_improve,
     render_verdict,
-    verdict_line,
     warning_lines,
 )
 from bot.core.firm.vocab import FirmVocab, load_vocab
@@ -30,6 +39,7 @@ from scoring.assessment import Assessment
 __all__ = ["DeskOutcome", "FirmDesk", "Reading"]
 
 T = TypeVar("T")
+GENERIC_CHECK = "cn-ref-2024"  # "积分" also names any check's score
 
 
 @dataclass(frozen=True)
@@ -142,8 +152,6 @@ class FirmDesk:
 
     def shown(self, name: str, value: Any) -> str:
         """A value as the user reads it."""
-        from bot.core.dialogue import format_value
-
         return format_value(self._scoring.field(name), value, self._texts)
 
     def items(self, figures: dict[str, Any]) -> str:
@@ -200,8 +208,7 @@ class FirmDesk:
             assessment, warnings = await self.assess(record.figures, rule_set)
         except FigureError as exc:
             return [Reply(text=self._texts.get("figure_error", message=str(exc)))]
-        used = self.vocab.get("used_profile", items=self.items(
-            {k: v for k, v in record.figures.items() if k in self.core_fields(rule_set)}))
+        used = self.vocab.used_profile([self.items({k: v}) for k, v in record.figures.items()])
         replies, record = self.verdict(record, assessment, warnings)
         await self.save(key, record)
         return [Reply(text=used), *replies]
@@ -225,13 +232,20 @@ class FirmDesk:
             return await self._eligibility(key, record, intent, text)
         if intent.kind == "followup":
             return DeskOutcome(await self._followup(record, intent))
-        from bot.core.firm.changes import apply_correction, apply_whatif, keep_scenario
-
         if intent.kind == "keep":
             return DeskOutcome(await keep_scenario(self, key, record))
         if intent.kind == "whatif":
-            return DeskOutcome(await apply_whatif(self, key, record, whatif_text(text, self.vocab) or ""))
+            relative = whatif_is_relative(text, self.vocab)
+            moved = whatif_text(text, self.vocab) or ""
+            return DeskOutcome(await apply_whatif(self, key, record, moved, relative=relative))
         return DeskOutcome(await apply_correction(self, key, record, correction_text(text, self.vocab) or ""))
+
+    def leaves_quick_check(self, core: list[str], text: str) -> bool:
+        """A new eligibility question or a follow-up while a quick check waits for its figures."""
+        if not core:
+            return False
+        intent = classify(text, self.vocab)
+        return intent is not None and intent.kind in ("eligibility", "followup")
 
     def _stray(self, record: FirmRecord, text: str) -> list[Reply]:
         last = record.context.last_check
@@ -244,8 +258,6 @@ class FirmDesk:
         rule_set = intent.rule_set or record.context.topic or record.context.last_check
         if rule_set is None:
             return DeskOutcome([Reply(text=self.vocab.get("which_check"))])
-        from bot.core.firm.intents import split_question
-
         statement, _ = split_question(text, self.vocab, self._texts.words("intent.question_words"))
         reading = self.read(statement) if statement else Reading({}, [], {})
         missing = [f for f in self.core_fields(rule_set) if f not in record.fields and f not in reading.accepted]
@@ -263,6 +275,8 @@ class FirmDesk:
 
     async def _followup(self, record: FirmRecord, intent: FirmIntent) -> list[Reply]:
         rule_set = intent.rule_set or record.context.last_check
+        if intent.rule_set == GENERIC_CHECK and record.context.last_check:
+            rule_set = record.context.last_check  # "我们的积分" after a check means that check's score
         if rule_set is None or not record.fields:
             return [Reply(text=self.vocab.get("no_result"))]
         try:
@@ -282,9 +296,10 @@ class FirmDesk:
         """"没有" / "有" answering the yes/no question the last verdict asked."""
         core = text.strip(" 。.!！,，")
         pending = list(record.context.pending)
-        if core in self.vocab.words("none_words"):
+        plain = len(core) <= 15 and not any(ch.isdigit() or ch in "?？吗么什怎" for ch in core)
+        if plain and core.startswith(self.vocab.words("none_words")):
             answers: dict[str, Figure] = {name: False for name in pending}
-        elif core in self.vocab.words("some_words"):
+        elif core in self.vocab.words("some_words") or (plain and core.startswith(("有过", "发生过"))):
             if len(pending) > 1:
                 labels = "、".join(self.label(p) for p in pending)
                 return [Reply(text=self.vocab.get("unconfirmed_which", labels=labels))]
@@ -297,12 +312,6 @@ class FirmDesk:
             await self.save(key, record)
             return [Reply(text=self.vocab.get("correction_saved", items=self.items(answers)))]
         return await self.run_check(key, last, record)
-
-    def compare(self, before: Assessment, after: Assessment) -> str:
-        """"高企：暂未满足 → 基本满足" in one line."""
-        name = self.vocab.lookup("check_names", after.rule_set)
-        return self.vocab.get("verdict_change", name=name, before=verdict_line(before, self.vocab),
-                              after=verdict_line(after, self.vocab))
 
 
 async def _run(fn: Callable[..., T], *args: Any) -> T:

@@ -16,13 +16,17 @@ __all__ = [
     "correction_text",
     "is_eligibility",
     "split_question",
+    "whatif_is_relative",
     "whatif_text",
 ]
 
 IntentKind = Literal["eligibility", "followup", "correction", "whatif", "keep", "command_word"]
 _TRIM = " \t\n。.!！?？,，、;；:：~～"
 _CLAUSES = re.compile(r"[，,。；;！!？?\n]|还有|另外|顺便问一下|顺便问下|顺便|想问一下|想问下|请问")
-_QUESTION_TAIL = re.compile(r"(吗|呢|么|没有|不)[。.!！?？\s]*$")
+_YES_NO_TAIL = re.compile(r"(吗|么|不)[。.!！?？\s]*$")
+_QUESTION_TAIL = re.compile(r"(吗|呢|么)[。.!！?？\s]*$")
+_LEAD = re.compile(r"^(?:那么|那|好的|好|嗯)[，,\s]*")
+_NOT_BUT = re.compile(r"不是[^，,。；;]*[，,]\s*(?:而)?(?:应该)?是")
 _NUMBER_START = r"(?=[-+\d零〇一二两三四五六七八九十百千万亿])"
 
 
@@ -49,9 +53,12 @@ def _has(text: str, words: tuple[str, ...]) -> bool:
 
 def is_eligibility(text: str, vocab: FirmVocab) -> bool:
     """"能认定高企吗" / "我们够格吗": about this firm, not about the rules."""
-    if not _has(text, vocab.words("eligibility")):
+    ours = _has(text, vocab.words("firm_words"))
+    strong = _has(text, vocab.words("eligibility"))
+    weak = _has(text, vocab.words("eligibility_weak")) and (ours or bool(_YES_NO_TAIL.search(text)))
+    if not (strong or weak):
         return False
-    return not (_has(text, vocab.words("rules_only")) and not _has(text, vocab.words("firm_words")))
+    return ours or not (_has(text, vocab.words("rules_only")) or _has(text, vocab.words("other_subjects")))
 
 
 def split_question(text: str, vocab: FirmVocab, question_words: tuple[str, ...]) -> tuple[str, str]:
@@ -77,17 +84,28 @@ def _strip(text: str, words: tuple[str, ...]) -> str:
 
 def correction_text(text: str, vocab: FirmVocab) -> str | None:
     """"营收说错了，应该是1.1亿" -> "营收1.1亿"; None when the message corrects nothing."""
-    if not _has(text, vocab.words("correction_marks")):
+    if not _has(text, vocab.words("correction_marks")) and not _NOT_BUT.search(text):
         return None
+    text = _NOT_BUT.sub("", text)  # "营收不是1.2亿，是1.1亿" -> "营收1.1亿"
     return _strip(text, vocab.words("correction_fillers")) or None
 
 
 def whatif_text(text: str, vocab: FirmVocab) -> str | None:
     """"如果研发费用提到400万呢" -> "研发费用400万"; None when it is not a what-if."""
-    stripped = text.strip(_TRIM)
-    if not stripped.startswith(vocab.words("whatif_starts")) and not _has(stripped, vocab.words("whatif_moves")):
+    stripped = _LEAD.sub("", text.strip(_TRIM))
+    starts = stripped.startswith(vocab.words("whatif_starts"))
+    relative = _has(stripped, vocab.words("whatif_relative")) and stripped.endswith(("呢", "会怎样", "会怎么样"))
+    moves = "|".join(map(re.escape, vocab.words("whatif_moves")))
+    moved = re.search(f"(?:{moves})" + _NUMBER_START, stripped) is not None  # not "提到了多少"
+    if not (starts or relative or moved):
         return None
     return _strip(stripped, vocab.words("whatif_fillers")) or None
+
+
+def whatif_is_relative(text: str, vocab: FirmVocab) -> bool:
+    """"再加100万" / "多招5人": the number is a change, not the new value."""
+    moves = "|".join(map(re.escape, vocab.words("whatif_moves")))
+    return re.search(moves, text) is None and _has(text, vocab.words("whatif_relative"))
 
 
 def _followup(text: str, vocab: FirmVocab) -> FirmIntent | None:
@@ -116,6 +134,8 @@ def classify(text: str, vocab: FirmVocab) -> FirmIntent | None:
     if correction_text(text, vocab) is not None:
         return FirmIntent("correction")
     named = check_named(text, vocab)
+    if named and core.removesuffix("吧") in (w for w, _ in vocab.checks()):
+        return FirmIntent("eligibility", named)  # "高企" answering "您想看哪一项？"
     if named and len(core) <= 8 and core.startswith(vocab.words("switch")) and core.endswith("呢"):
         return FirmIntent("eligibility", named)
     followup = _followup(text, vocab)

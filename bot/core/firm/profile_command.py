@@ -35,10 +35,11 @@ async def profile_command(desk: FirmDesk, key: str, args: str) -> list[Reply]:
     for word in v.words("delete_words"):
         if words.startswith(word):
             return await _delete(desk, key, words[len(word):])
-    reading = desk.read(re.sub(r"(?<=\D)\s+(?=[-\d零〇一二两三四五六七八九十])", "", words))
+    joined = re.sub(r"(?<=\D)\s+(?=[-\d零〇一二两三四五六七八九十])", "", words)
+    reading = desk.read(joined)
     if not reading.accepted and not reading.conflicts:
         return [Reply(text=v.get("profile_garbage", args=words[:30], usage=v.get("profile_usage")))]
-    return await apply_correction(desk, key, record, words)
+    return await apply_correction(desk, key, record, joined)
 
 
 async def _delete(desk: FirmDesk, key: str, rest: str) -> list[Reply]:

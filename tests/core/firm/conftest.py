@@ -43,3 +43,12 @@ def chat(sqlite_database: Database, profiles: SqlProfileStore, tmp_path: Path) -
         return [block for block in out.getvalue().split("\n\n") if block.strip()]
 
     return run
+
+
+@pytest.fixture
+def assistant_over(sqlite_database: Database, profiles: SqlProfileStore) -> CoreAssistant:
+    """The same assistant for direct Incoming messages (uploads)."""
+    return CoreAssistant(
+        users=UserStore(sqlite_database), sessions=SessionStore(sqlite_database), scoring=LibraryScoring(),
+        answerer=FakeAnswerer(), profiles=profiles,
+    )

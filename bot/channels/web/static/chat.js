@@ -44,12 +44,12 @@
     add("bot", parts);
   }
 
-  function send(payload, shown) {
+  function send(payload, shown, path) {
     if (busy) return;
     busy = true;
     if (shown) add("me", [el("div", { text: shown })]);
     var wait = add("bot", [el("span", { class: "typing", text: "正在思考…" })]);
-    innobot.call("POST", "/chat/send", payload).then(function (res) {
+    innobot.call("POST", path || "/chat/send", payload).then(function (res) {
       log.removeChild(wait);
       busy = false;
       if (!res.ok) {
@@ -73,6 +73,17 @@
   document.getElementById("quick").addEventListener("click", function (e) {
     var t = e.target;
     if (t && t.dataset && t.dataset.send) send({ text: t.dataset.send }, t.textContent);
+  });
+  var sheet = document.getElementById("sheet");
+  sheet.addEventListener("change", function () {
+    var file = sheet.files[0];
+    if (!file) return;
+    var data = new FormData();
+    data.append("file", file);
+    data.append("caption", input.value.trim());
+    input.value = "";
+    send(data, "上传：" + file.name, "/chat/upload");
+    sheet.value = "";
   });
   send({ text: "/start" }, null);
 })();

@@ -1,0 +1,80 @@
+"""Question targets (targets.yaml): what is asked, and whether a sentence states it next to the asked noun."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.targets import detect_targets, holds
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("宁科贷的贷款利率是多少？", "rate"),
+        ("宿州众创空间的入驻率是多少？", "rate"),
+        ("德阳科创贷单笔最高能贷多少？", "cap"),
+        ("襄阳的市级科创基金是哪一年设立的？", "date"),
+        ("怀宁县把科创中心办在了哪里？", "place"),
+        ("燕牌线缆是从哪家银行拿到的贷款？", "name"),
+        ("湖北隆中实验室的主任是谁？", "name"),
+        ("长兴在中国创新百强县中排第几位？", "rank"),
+        ("成都打算把积分对象扩大到什么范围？", "extent"),
+        ("宁科贷比年初多了多少", "change"),
+        ("宁夏建设了多少个农业社会化科技服务站？", "quantity"),
+        ("南京金服平台有哪些功能？", "list"),
+        ("银行怎么利用创新积分帮助科技企业？", "how"),
+    ],
+)
+def test_the_target_kind_comes_from_the_wording(question: str, kind: str) -> None:
+    assert detect_targets(question).primary.kind == kind  # type: ignore[union-attr]
+
+
+def test_a_topic_question_has_no_target() -> None:
+    assert detect_targets("成都的创新积分指标体系是以什么为基础设计的？").targets == ()
+
+
+def test_the_asked_noun_is_the_one_next_to_the_cue() -> None:
+    after = detect_targets("宁夏建设了多少个农业社会化科技服务站？").primary
+    assert after is not None and after.asked[0] == "服务站" and after.counter == "个"
+    before = detect_targets("宁科贷的余额超过多少？").primary
+    assert before is not None and before.asked[0] == "余额"
+    money = detect_targets("怀宁县在松江办的科创中心投资了多少钱？").primary
+    assert money is not None and money.unit == "money" and money.asked[0] == "投资"
+
+
+def test_a_two_part_question_has_two_targets() -> None:
+    ask = detect_targets("中国银行给西部科学城几家科技企业发了积分贷款，一共多少钱？")
+    assert [t.kind for t in ask.strict] == ["quantity", "quantity"]
+
+
+def test_any_figure_is_not_enough_the_asked_noun_must_sit_with_it() -> None:
+    invest = detect_targets("怀宁县在松江办的科创中心投资了多少钱？").primary
+    assert invest is not None
+    assert not holds(invest, "怀宁县在上海松江区投资创办“怀宁县（松江）科创中心”，构建协同创新新模式。")
+    assert not holds(invest, "迎江区在昆山举办座谈会，41家高端装备制造业企业参与。")
+    assert holds(invest, "南宁中关村信息谷科技园项目总投资额3.7亿元。")
+    count = detect_targets("成都首批参加创新积分试点的企业有多少家？").primary
+    assert count is not None
+    assert not holds(count, "成都高新区作为首批试点的13家国家高新区之一。")  # 13家 counts 高新区
+    assert holds(count, "试点一年来已涵盖西部(重庆)科学城核心区527家企业。")
+
+
+@pytest.mark.parametrize(
+    ("question", "good", "bad"),
+    [
+        ("宁科贷的贷款利率是多少？", "贷款利率较基准下降15%。", "宁科贷余额超过367亿元。"),
+        ("德阳科创贷单笔最高能贷多少？", "科创贷单笔最高可贷500万元。", "天府科创贷为160家企业发放贷款11.08亿元。"),
+        ("内蒙古的金融顾问工作是哪天启动的？", "8月19日，金融顾问启动仪式举行。", "首批16位金融顾问颁发聘书。"),
+        ("燕牌线缆是从哪家银行拿到的贷款？", "中国银行重庆高新分行使燕牌线缆很快获得贷款。", "燕牌线缆获得1000万元银行贷款。"),
+        ("泰州市级实验室的认定条件有哪些？", "市级实验室认定条件包括研发投入、人员、场地等。", "企业研发机构建设条件等。"),
+        ("泰安鲁科贷的贷款利率是多少？", "鲁科贷贷款利率下浮10%。", "财政为鲁科贷承担备案贷款不良本金的35%。"),
+        ("联谊会的会议是在哪里开的？", "联谊会在云南省昆明市召开会议。", "云南省科学技术院副院长参加会议。"),
+        ("西湖区独角兽企业有哪几家上市了？", "西湖心辰科技有限公司等3家独角兽企业完成上市。", "提供股权设计、上市服务等培训，服务企业225家次。"),
+        ("南京宁科投的基金管理人是谁？", "宁科投的基金管理人为南京创投公司。", "设立南京市级科技创新基金。"),
+    ],
+)
+def test_value_shapes(question: str, good: str, bad: str) -> None:
+    target = detect_targets(question).primary
+    assert target is not None
+    assert holds(target, good)
+    assert not holds(target, bad)
