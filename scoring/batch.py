@@ -16,7 +16,7 @@ from scoring.batch_qualification import high_tech_columns, tech_sme_columns
 from scoring.batch_rank import known_stages, rank_in_stages, top_lists
 from scoring.batch_read import read_table
 from scoring.batch_values import Columns, complete_columns, has_figure, read_columns
-from scoring.errors import RuleSetError
+from scoring.errors import InputError, RuleSetError
 from scoring.loader import load_rule_set
 from scoring.model import (
     BonusItem,
@@ -220,12 +220,16 @@ def score_table(
     *,
     extra_dirs: Sequence[Path] = (),
     data_year: int | None = None,
+    max_rows: int | None = None,
 ) -> BatchResult:
     """Score every firm row of a table (DataFrame or CSV/XLSX path); bad rows get an error, not a stop.
 
     Rows that are not firms (blank, 合计/平均, no figure at all) are left out and reported.
+    max_rows: a table with more rows is refused (InputError) before any scoring.
     """
     df = table if isinstance(table, pd.DataFrame) else read_table(Path(table))
+    if max_rows is not None and len(df) > max_rows:
+        raise InputError(None, f"表格超过 {max_rows} 行，请拆分成多个文件后分别上传")
     rs = load_rule_set(rule_set, extra_dirs) if isinstance(rule_set, str) else rule_set
     first_row = int(df.attrs.get("first_row", 2))
     df = df.reset_index(drop=True)
