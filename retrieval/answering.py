@@ -194,14 +194,14 @@ class ExtractiveAnswerer:
             and not any(in_hits(a, local, loose=True) for a in (t, *profile.alternatives.get(t, ())))
         ]
         if uncovered and ents.all:
-            said = self._said(best, ents)
+            said = self._said(best, ents, profile)
             text_ = messages()["partial_term"].format(said=said, what=uncovered[0])
             return _decide(ex, f"subject found, '{uncovered[0]}' not said about it", self._with_sources(text_, pool))
         if ask.strict:
             bar = max(0.2, 0.6 * best.coverage)  # a held value far off the subject is no answer
             holding = [c for c in ex.candidates if c.holds and c.coverage >= bar]
             if not holding:
-                said = self._said(best, ents)
+                said = self._said(_about(ask.strict[0], ex.candidates, best), ents, profile)
                 what = _what(ask.strict[0])
                 text_ = messages()["partial"].format(said=said, what=what)
                 return _decide(ex, f"target {ask.strict[0].kind} not in evidence", self._with_sources(text_, pool))
@@ -209,9 +209,10 @@ class ExtractiveAnswerer:
         return _decide(ex, "answered: " + ("target held" if ask.strict else "best coverage"),
                        self._grounded(best, ex.candidates, ask, profile, ents))
 
-    def _said(self, best: Candidate, ents: KeyEntities) -> str:
+    def _said(self, best: Candidate, ents: KeyEntities, profile: QueryProfile) -> str:
+        """What the briefings do say about the subject, short (the first half of a partial answer)."""
         text = with_subject(best, ents.all, 120)
-        said = trim(text, Ask(()), self.searcher.idf, list(ents.all), 90).rstrip("，,；;：:")
+        said = trim(text, Ask(()), self.searcher.idf, list(ents.all), 90, profile=profile).rstrip("，,；;：:")
         return said if said.endswith(("。", "…", "！", "？", "”")) else said + "。"
 
     def _grounded(
@@ -234,6 +235,14 @@ class ExtractiveAnswerer:
             if c.coverage >= bar and c.hit.doc_id not in {h.doc_id for h in cited}:
                 cited.append(c.hit)
         return Answer(text, True, [Citation.from_hit(h) for h in _distinct(cited)[: self.max_citations]])
+
+
+def _about(target: Target, ranked: list[Candidate], best: Candidate) -> Candidate:
+    """The best sentence that names the asked thing (创新券), for what the briefings do say."""
+    for c in ranked[:15]:
+        if c.coverage >= 0.5 * best.coverage and any(a in c.text for a in target.asked[:1]):
+            return c
+    return best
 
 
 def _decide(ex: Explanation, decision: str, answer: Answer) -> Explanation:

@@ -118,7 +118,7 @@ class Ask:
 
 _NOUNISH = ("n", "vn", "j", "b", "eng", "ad", "an", "l", "i")
 _LOCATING = "(?:在|于|赴|到|落户|位于|落地|设在|放在)"
-_SUFFIXES = frozenset("人者员方商费额量")
+_SUFFIXES = frozenset("人者员方商费额量券站卡")
 _STOP_TAGS = ("p", "u", "r", "c", "y", "e", "o", "w", "x")
 
 
@@ -149,8 +149,9 @@ def _noun_before(question: str, start: int, rules: Rules) -> list[str]:
     # a trailing copula glues onto the noun when segmenting ("积分贷是" -> 贷是): cut it first
     tagged = list(_tagged(re.sub(r"(?:是|为|有|在|叫)+$", "", _BOUNDARY.split(question[:start])[-1])))
     # a one-character noun suffix belongs to the word before it ("管理" + "人" -> 管理人)
-    if len(tagged) >= 2 and tagged[-1][0] in _SUFFIXES and len(tagged[-2][0]) >= 2:
-        tagged[-2:] = [(tagged[-2][0] + tagged[-1][0], "n")]
+    for i in range(len(tagged) - 1, 0, -1):
+        if tagged[i][0] in _SUFFIXES and len(tagged[i - 1][0]) >= 2:
+            tagged[i - 1 : i + 1] = [(tagged[i - 1][0] + tagged[i][0], "n")]
     out: list[str] = []
     domain = variant_rules().domain_terms
     for w, tag in reversed(tagged):
