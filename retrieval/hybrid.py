@@ -15,6 +15,7 @@ import numpy as np
 from retrieval.errors import InvalidQueryError
 from retrieval.evidence import IdfTable, best_window, expand_tokens, profile_query
 from retrieval.lexical import Bm25Index
+from retrieval.preference import kind_preference
 from retrieval.store import ChunkRow, CorpusStore
 from retrieval.tagging import gazetteer
 from retrieval.textutil import content_tokens, match_key, normalize_query, tokenize
@@ -22,7 +23,7 @@ from retrieval.types import Hit, SearchFilters
 from retrieval.variants import QueryVariants, domain_vocabulary
 
 if TYPE_CHECKING:
-    from retrieval.dense import ChromaIndex
+    from retrieval.vectors import DenseLeg, VectorTable
 
 __all__ = ["CatalogueView", "FusionWeights", "HitTrace", "HybridSearcher", "date_bounds", "prepare_query"]
 
@@ -68,10 +69,11 @@ class CatalogueView:
 
     regions: frozenset[str]
     text_key: str
+    briefing_key: str = ""  # briefing texts only: a policy summary covers a place by its titles
 
     def has_place(self, place: str) -> bool:
-        """True when some article is tagged with the place or names it."""
-        return place in self.regions or match_key(place) in self.text_key
+        """True when some article is tagged with the place or a briefing names it."""
+        return place in self.regions or match_key(place) in self.briefing_key
 
     def has_text(self, term: str) -> bool:
         """True when some passage or title contains the term (width and case folded)."""
@@ -112,7 +114,7 @@ class HybridSearcher:
     def __init__(
         self,
         store: CorpusStore,
-        dense: ChromaIndex | None,
+        dense: DenseLeg | None,
         bm25_dir: Path,
         weights: FusionWeights | None = None,
     ) -> None:
@@ -124,6 +126,8 @@ class HybridSearcher:
         self._generation: str | None = None
         self._rows: list[ChunkRow] = []
         self._pos: dict[str, int] = {}
+        self._ids: list[str] = []
+        self._vectors: VectorTable | None = None
         self._bm25 = Bm25Index()
         self._idf = IdfTable({}, 0)
         self._variants = QueryVariants(())
@@ -141,14 +145,18 @@ class HybridSearcher:
             if not bm25.load(self._bm25_dir, generation) or bm25.size != len(rows):
                 bm25.build(self.store.chunk_tokens())
                 bm25.save(self._bm25_dir, generation)
+            ids = [r.chunk_id for r in rows]
+            vectors = self.dense.table(generation, ids) if self.dense is not None else None
             self._idf = IdfTable(bm25.df, bm25.size)
             self._variants = QueryVariants(domain_vocabulary(bm25.df.keys()))
             self._catalogue = CatalogueView(
                 frozenset(g for r in rows for g in r.regions),
                 "\n".join(match_key(r.title + "\n" + r.text) for r in rows),
+                "\n".join(match_key(r.title + "\n" + r.text) for r in rows if r.kind != "knowledge"),
             )
-            self._rows, self._bm25, self._generation = rows, bm25, generation
-            self._pos = {r.chunk_id: i for i, r in enumerate(rows)}
+            self._rows, self._ids, self._vectors = rows, ids, vectors
+            self._bm25, self._generation = bm25, generation
+            self._pos = {cid: i for i, cid in enumerate(ids)}
 
     @property
     def size(self) -> int:
@@ -204,23 +212,11 @@ class HybridSearcher:
         """(position, cosine similarity) best first."""
         if self.dense is None or not self._rows:
             return []
-        allowed: list[str] | None = None
-        if mask is not None:
-            allowed = [self._rows[i].chunk_id for i in np.flatnonzero(mask)]
-            if not allowed:
-                return []
         try:
-            vector = self.dense.embedder.encode([query])[0]
-            found = self.dense.query(vector, n, allowed, size=len(self._rows))
+            return self.dense.rank(query, n, mask, self._vectors, self._ids, self._pos)
         except Exception as exc:  # server down, corrupt collection: answer from BM25 alone
             log.warning("dense leg unavailable, using BM25 only: %s", type(exc).__name__)
             return []
-        out: list[tuple[int, float]] = []
-        for cid, sim in found:
-            pos = self._pos.get(cid)
-            if pos is not None:
-                out.append((pos, sim))
-        return out
 
     def fuse(self, legs: list[tuple[float, list[tuple[int, float]]]]) -> list[tuple[int, float]]:
         """Weighted reciprocal rank fusion of ranked lists."""
@@ -238,11 +234,13 @@ class HybridSearcher:
             return fused
         top = head[0][1] or 1.0
         profile = profile_query(query, self._idf)
+        prefer = kind_preference(query, names_place=bool(gazetteer().mentions(query)))
         scored = []
         for pos, score in head:
             row = self._rows[pos]
             window = best_window(profile, row.text, context=row.title)
             final = self.weights.rerank_fused * (score / top) + self.weights.rerank_evidence * window.score
+            final += prefer.bonus(row.kind)
             scored.append((pos, final))
         scored.sort(key=lambda kv: (-kv[1], kv[0]))
         floor = scored[-1][1] if scored else 0.0
@@ -270,7 +268,7 @@ class HybridSearcher:
         r = self._rows[pos]
         return Hit(
             doc_id=r.doc_id, chunk_id=r.chunk_id, title=r.title, source=r.source, date=r.date,
-            text=r.text, score=score, regions=r.regions, tags=r.tags,
+            text=r.text, score=score, regions=r.regions, tags=r.tags, kind=r.kind,
         )
 
     # --- Searcher protocol ----------------------------------------------------------------

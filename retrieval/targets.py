@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
+from retrieval.datafiles import load_yaml
 from retrieval.evidence import IdfTable, synonyms
 from retrieval.tagging import gazetteer
 from retrieval.textutil import CJK, match_key, stopwords
@@ -54,7 +53,7 @@ class Rules:
 def target_rules() -> Rules:
     """Read targets.yaml once per process."""
     raw = resources.files("retrieval.data").joinpath("targets.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(raw) or {}
+    data = load_yaml(raw) or {}
     targets = tuple(
         TargetRule(
             str(t["kind"]),
