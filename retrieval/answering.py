@@ -29,6 +29,7 @@ from retrieval.types import Answer, Citation, Hit, SearchFilters
 __all__ = ["ExtractiveAnswerer", "KeyEntities", "key_entities", "messages"]
 
 _CJK_CHAR = re.compile(f"[{CJK}]")
+_HELD_COVERAGE = 0.2  # a sentence holding the asked value may share less of the question's wording
 _RARE_DF = 3  # a question word this rare that no passage about the subject uses: the subject lacks it
 _COMMON_SHARE = 0.12  # a word in more than this share of passages (政策, 项目) asks nothing specific
 
@@ -218,7 +219,9 @@ class ExtractiveAnswerer:
         ex.candidates = sorted(
             (replace(c, score=c.score + prefer.bonus(c.hit.kind)) for c in ranked), key=lambda c: -c.score
         )
-        if not ex.candidates or ex.candidates[0].coverage < self.min_coverage:
+        top = max((c.coverage for c in ex.candidates), default=0.0)
+        held = any(c.holds and c.coverage >= _HELD_COVERAGE for c in ex.candidates)
+        if not ex.candidates or (top < self.min_coverage and not held):
             return _decide(ex, "low coverage: no sentence shares enough of the question", self.abstain(pool, []))
         best = ex.candidates[0]
         uncovered = [
@@ -229,14 +232,14 @@ class ExtractiveAnswerer:
         # a rules question about a term no passage ever uses (注册资本): no rule covers it
         unseen = [t for t in profile.weights if len(t) >= 4 and idf.df(t) == 0 and is_subject_word(t, text)]
         if unseen and prefer.rules and not uncovered:
-            text_ = messages()["partial_term"].format(said=self._said(best, ents), what=unseen[0])
+            text_ = messages()["partial_term"].format(said=self._said(best, ents, profile), what=unseen[0])
             return _decide(ex, f"rules question about '{unseen[0]}', never said", self._with_sources(text_, pool))
         if uncovered and ents.all:
             said = self._said(best, ents, profile)
             text_ = messages()["partial_term"].format(said=said, what=uncovered[0])
             return _decide(ex, f"subject found, '{uncovered[0]}' not said about it", self._with_sources(text_, pool))
         if ask.strict:
-            bar = max(0.2, 0.6 * best.coverage)  # a held value far off the subject is no answer
+            bar = max(_HELD_COVERAGE, 0.55 * top)  # a held value far off the subject is no answer
             holding = [c for c in ex.candidates if c.holds and c.coverage >= bar]
             if not holding:
                 said = self._said(_about(ask.strict[0], ex.candidates, best), ents, profile)
@@ -263,7 +266,7 @@ class ExtractiveAnswerer:
             # a policy summary's paragraph is written to answer whole (all three revenue bands)
             picked, text = [best], best.hit.text
         elif len(picked) == 1:
-            text = with_subject(best, ents.all, int(self.max_chars * 1.3))
+            text = with_subject(best, ents.all, self.max_chars)  # a subject that would be trimmed away is no help
             text = trim(text, ask, idf, keep, self.max_chars, best.clauses, profile)
         else:
             limit = self.max_chars // 2 + 20

@@ -116,6 +116,8 @@ class Ask:
 
 
 _NOUNISH = ("n", "vn", "j", "b", "eng", "ad", "an", "l", "i")
+_FIRM_CLASSES = frozenset({"企业", "公司"})
+_FIRM_NAME = r"有限公司|股份公司|集团|公司(?!账户)"
 _LOCATING = "(?:在|于|赴|到|落户|位于|落地|设在|放在)"
 _SUFFIXES = frozenset("人者员方商费额量券站卡")
 _STOP_TAGS = ("p", "u", "r", "c", "y", "e", "o", "w", "x")
@@ -285,6 +287,8 @@ def _value_in(rule: TargetRule, target: Target, seg: str, question_places: froze
     if rule.value == "@name":
         if target.cls is None:
             return bool(_NAME_VALUE.search(seg))
+        if target.cls in _FIRM_CLASSES:  # 哪家企业: a firm's name (…有限公司, …集团), not the word 企业
+            return bool(re.search(_FIRM_NAME, seg))
         # a named bank, not "万元银行贷款": the class word ends a name, not a modifier
         named = rf"(?<![\d元万亿的向与和等各家])[{CJK}]{{2,}}?{re.escape(target.cls)}(?!贷款|贷|产品)"
         return bool(re.search(named, seg))
