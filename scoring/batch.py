@@ -67,9 +67,12 @@ class BatchResult:
             ("数据年度", f"{self.data_year} 年度" if self.data_year else "未注明"),
             ("说明", NOTE),
             ("企业数", f"已评分 {self.scored} 家；{len(self.errors)} 行数据有误；跳过 {len(self.report.skipped)} 行（非企业行）"),
-            ("排名", "按生命周期阶段分别排名，并列者名次相同（如 1、1、3）；榜单按阶段内百分位：前 5% 创新领跑榜，"
-                     "5–10% 创新竞跑榜，10–20% 创新进取榜"),
         ]
+        if "rank_in_stage" in self.table.columns:
+            lines.append(("排名", "按生命周期阶段分别排名，并列者名次相同（如 1、1、3）；榜单按阶段内百分位：前 5% "
+                                  "创新领跑榜，5–10% 创新竞跑榜，10–20% 创新进取榜；缺营业收入且未注明阶段的企业不参与排名"))
+        elif "rank" in self.table.columns:
+            lines.append(("排名", "按评价得分统一排名，并列者名次相同（如 1、1、3）"))
         lines.extend(("列映射" if i == 0 else "", line) for i, line in enumerate(self.report.lines()))
         return lines
 
