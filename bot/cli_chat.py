@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
             typer.echo("正在加载知识库和评分规则…", err=True)
         archive = ChartArchive(settings.data_dir / "charts")
         assistant = build_assistant(
-            settings, forgettables=[archive], chart_workers=0, per_user_rate=None
+            settings, forgettables=[archive], chart_workers=0, table_workers=0, per_user_rate=None
         )
         channel = ConsoleChannel(
             assistant, user_id=user, charts_dir=settings.data_dir / "charts", archive=archive

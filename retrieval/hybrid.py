@@ -22,7 +22,7 @@ from retrieval.types import Hit, SearchFilters
 from retrieval.variants import QueryVariants, domain_vocabulary
 
 if TYPE_CHECKING:
-    from retrieval.dense import ChromaIndex
+    from retrieval.vectors import DenseLeg, VectorTable
 
 __all__ = ["CatalogueView", "FusionWeights", "HitTrace", "HybridSearcher", "date_bounds", "prepare_query"]
 
@@ -112,7 +112,7 @@ class HybridSearcher:
     def __init__(
         self,
         store: CorpusStore,
-        dense: ChromaIndex | None,
+        dense: DenseLeg | None,
         bm25_dir: Path,
         weights: FusionWeights | None = None,
     ) -> None:
@@ -124,6 +124,8 @@ class HybridSearcher:
         self._generation: str | None = None
         self._rows: list[ChunkRow] = []
         self._pos: dict[str, int] = {}
+        self._ids: list[str] = []
+        self._vectors: VectorTable | None = None
         self._bm25 = Bm25Index()
         self._idf = IdfTable({}, 0)
         self._variants = QueryVariants(())
@@ -141,14 +143,17 @@ class HybridSearcher:
             if not bm25.load(self._bm25_dir, generation) or bm25.size != len(rows):
                 bm25.build(self.store.chunk_tokens())
                 bm25.save(self._bm25_dir, generation)
+            ids = [r.chunk_id for r in rows]
+            vectors = self.dense.table(generation, ids) if self.dense is not None else None
             self._idf = IdfTable(bm25.df, bm25.size)
             self._variants = QueryVariants(domain_vocabulary(bm25.df.keys()))
             self._catalogue = CatalogueView(
                 frozenset(g for r in rows for g in r.regions),
                 "\n".join(match_key(r.title + "\n" + r.text) for r in rows),
             )
-            self._rows, self._bm25, self._generation = rows, bm25, generation
-            self._pos = {r.chunk_id: i for i, r in enumerate(rows)}
+            self._rows, self._ids, self._vectors = rows, ids, vectors
+            self._bm25, self._generation = bm25, generation
+            self._pos = {cid: i for i, cid in enumerate(ids)}
 
     @property
     def size(self) -> int:
@@ -204,23 +209,11 @@ class HybridSearcher:
         """(position, cosine similarity) best first."""
         if self.dense is None or not self._rows:
             return []
-        allowed: list[str] | None = None
-        if mask is not None:
-            allowed = [self._rows[i].chunk_id for i in np.flatnonzero(mask)]
-            if not allowed:
-                return []
         try:
-            vector = self.dense.embedder.encode([query])[0]
-            found = self.dense.query(vector, n, allowed, size=len(self._rows))
+            return self.dense.rank(query, n, mask, self._vectors, self._ids, self._pos)
         except Exception as exc:  # server down, corrupt collection: answer from BM25 alone
             log.warning("dense leg unavailable, using BM25 only: %s", type(exc).__name__)
             return []
-        out: list[tuple[int, float]] = []
-        for cid, sim in found:
-            pos = self._pos.get(cid)
-            if pos is not None:
-                out.append((pos, sim))
-        return out
 
     def fuse(self, legs: list[tuple[float, list[tuple[int, float]]]]) -> list[tuple[int, float]]:
         """Weighted reciprocal rank fusion of ranked lists."""

@@ -62,7 +62,7 @@ class Bm25Index:
         if saved[0] != stamp:
             return False
         try:
-            self._bm25 = bm25s.BM25.load(str(directory))
+            self._bm25 = bm25s.BM25.load(str(directory), mmap=True)  # pages shared, read on demand
             self.size = int(saved[1])
             self.df = json.loads((directory / "df.json").read_text(encoding="utf-8"))
         except (OSError, ValueError, KeyError, IndexError) as exc:

@@ -13,9 +13,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from retrieval.answering import ExtractiveAnswerer
+from retrieval.datafiles import load_yaml
 from retrieval.errors import InvalidQueryError
 from retrieval.hybrid import HybridSearcher, prepare_query
 from retrieval.textutil import match_key
@@ -45,7 +44,7 @@ class LlmConfig:
 def prompt_template() -> dict[str, str]:
     """System and user prompt templates (data file)."""
     raw = resources.files("retrieval.data").joinpath("llm_prompt.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(raw) or {}
+    data = load_yaml(raw) or {}
     return {"system": str(data["system"]), "user": str(data["user"])}
 
 

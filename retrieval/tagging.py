@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
+from retrieval.datafiles import load_yaml
 from retrieval.textutil import match_key
 
 __all__ = ["Gazetteer", "TagRules", "gazetteer", "tag_rules"]
@@ -16,7 +15,7 @@ __all__ = ["Gazetteer", "TagRules", "gazetteer", "tag_rules"]
 
 def _load_yaml(name: str) -> dict:
     raw = resources.files("retrieval.data").joinpath(name).read_text(encoding="utf-8")
-    data = yaml.safe_load(raw)
+    data = load_yaml(raw)
     return data if isinstance(data, dict) else {}
 
 

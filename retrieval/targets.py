@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
+from retrieval.datafiles import load_yaml
 from retrieval.evidence import IdfTable, synonyms
 from retrieval.tagging import gazetteer
 from retrieval.textutil import CJK, match_key, stopwords
@@ -47,13 +46,14 @@ class Rules:
     counters: str
     generic: frozenset[str]
     subjectless: tuple[str, ...] = ()
+    loose_rates: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
 def target_rules() -> Rules:
     """Read targets.yaml once per process."""
     raw = resources.files("retrieval.data").joinpath("targets.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(raw) or {}
+    data = load_yaml(raw) or {}
     targets = tuple(
         TargetRule(
             str(t["kind"]),
@@ -71,6 +71,7 @@ def target_rules() -> Rules:
     return Rules(
         targets, units, str(data.get("counters") or ""), frozenset(data.get("generic_nouns") or ()),
         tuple(str(w) for w in data.get("subjectless") or ()),
+        frozenset(str(w) for w in data.get("loose_rates") or ()),
     )
 
 
@@ -115,6 +116,8 @@ class Ask:
 
 
 _NOUNISH = ("n", "vn", "j", "b", "eng", "ad", "an", "l", "i")
+_LOCATING = "(?:在|于|赴|到|落户|位于|落地|设在|放在)"
+_SUFFIXES = frozenset("人者员方商费额量")
 _STOP_TAGS = ("p", "u", "r", "c", "y", "e", "o", "w", "x")
 
 
@@ -143,7 +146,10 @@ def _content(words: list[str], rules: Rules) -> list[str]:
 def _noun_before(question: str, start: int, rules: Rules) -> list[str]:
     """The noun phrase before the cue, closest word first ("余额超过多少" -> 余额; verbs skipped)."""
     # a trailing copula glues onto the noun when segmenting ("积分贷是" -> 贷是): cut it first
-    tagged = _tagged(re.sub(r"(?:是|为|有|在|叫)+$", "", _BOUNDARY.split(question[:start])[-1]))
+    tagged = list(_tagged(re.sub(r"(?:是|为|有|在|叫)+$", "", _BOUNDARY.split(question[:start])[-1])))
+    # a one-character noun suffix belongs to the word before it ("管理" + "人" -> 管理人)
+    if len(tagged) >= 2 and tagged[-1][0] in _SUFFIXES and len(tagged[-2][0]) >= 2:
+        tagged[-2:] = [(tagged[-2][0] + tagged[-1][0], "n")]
     out: list[str] = []
     domain = variant_rules().domain_terms
     for w, tag in reversed(tagged):
@@ -231,7 +237,10 @@ def _target(rule: TargetRule, question: str, m: re.Match[str], rules: Rules, pla
     if rule.kind in ("rate", "cap") and cue not in noun:
         noun += cue
     # the thing asked: the noun after the cue ("多少科技创新专项资金"), else the one before it
-    asked = [w for w in (after or before or cue_words) if match_key(w) not in places]
+    # a name question's thing is on both sides ("独角兽企业有哪几家上市了")
+    whole_name = rule.kind == "name" and cls is None
+    words = (*before, *after) if whole_name else (after or before or cue_words)
+    asked = [w for w in words if match_key(w) not in places]
     return Target(rule.kind, cue, noun, tuple(dict.fromkeys(anchors)), unit, counter, cls, tuple(asked))
 
 
@@ -266,8 +275,12 @@ def _segments(text: str, scope: str) -> list[tuple[str, str]]:
 
 def _value_in(rule: TargetRule, target: Target, seg: str, question_places: frozenset[str]) -> bool:
     rules = target_rules()
-    if rule.value == "@place":
-        return any(p not in question_places for p in gazetteer().mentions(seg))
+    if rule.value == "@place":  # a place the question did not name, where something is (在/于/落户…)
+        key = match_key(seg)
+        return any(
+            p not in question_places and re.search(rf"{_LOCATING}.{{0,3}}{re.escape(match_key(p))}", key)
+            for p in gazetteer().mentions(seg)
+        )
     if rule.value == "@name":
         if target.cls is None:
             return bool(_NAME_VALUE.search(seg))
@@ -302,15 +315,21 @@ def match(
     required = _required(target, idf) if target.kind != "how" else ()
     places = frozenset(question_places)
     syn = synonyms()
+    rules = target_rules()
     best: tuple[str, float] | None = None
     for seg, context in _segments(text, rule.scope):
         if not _value_in(rule, target, seg, places):
             continue
         key = match_key(context)
         present = [match_key(a) in key or any(s in key for s in syn.get(a, ())) for a in required]
-        # a list names its own noun whole (认定条件, not only 条件); other values sit by one of its words
-        if required and not (all(present) if target.kind == "list" else any(present)):
+        # lists and names name their own noun whole (认定条件, 独角兽企业); other values sit by one word
+        whole = target.kind == "list" or (target.kind == "name" and target.cls is None)
+        if required and not (all(present) if whole else any(present)):
             continue
+        if target.kind == "rate" and target.cue not in rules.loose_rates and not any(
+            w in key for w in (match_key(target.cue), *syn.get(target.cue, ()))
+        ):
+            continue  # 利率, 覆盖率: the named measure itself, not any percentage
         own = match_key(seg)
         fit = sum(match_key(a) in own for a in target.anchors) / max(len(target.anchors), 1)
         fit += 0.5 * any(match_key(a) in own for a in required[:1])  # the asked noun right at the value

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
+from retrieval.datafiles import load_yaml
 from retrieval.textutil import CJK
 
 __all__ = ["Correction", "QueryVariants", "domain_vocabulary", "variant_rules"]
@@ -30,7 +29,7 @@ class VariantRules:
 def variant_rules() -> VariantRules:
     """Read variants.yaml once per process."""
     raw = resources.files("retrieval.data").joinpath("variants.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(raw) or {}
+    data = load_yaml(raw) or {}
     confusable: dict[str, set[str]] = {}
     for group in data.get("homophones") or []:
         chars = [str(c) for c in group]

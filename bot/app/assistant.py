@@ -24,6 +24,7 @@ def build_assistant(
     database: Database | None = None,
     forgettables: Sequence[Forgettable] = (),
     chart_workers: int | None = None,
+    table_workers: int | None = None,
     per_user_rate: float | None = 1.0,
     subscriptions: SubscriptionService | None = None,
     engines: RetrievalEngines | None = None,
@@ -32,6 +33,8 @@ def build_assistant(
 
     chart_workers: processes that draw score charts off the bot's GIL (0 = in a thread);
     None takes INNOBOT_CHART_WORKERS.
+    table_workers: processes that batch-score uploaded tables, one upload never stalling the
+    other users' questions (0 = in a thread); None takes INNOBOT_TABLE_WORKERS.
     per_user_rate: messages a second one user may keep the bot busy with (bursts of 30);
     None for the console, whose piped scripts send lines as fast as replies come.
     subscriptions: pass the service the digest scheduler listens to (a process running both);
@@ -49,11 +52,14 @@ def build_assistant(
         subscriptions = build_subscriptions(settings, database, engines=engines)
     extra: list[Forgettable] = [subscriptions, *forgettables]
     workers = settings.chart_workers if chart_workers is None else chart_workers
+    tables = settings.table_workers if table_workers is None else table_workers
     return CoreAssistant(
         users=UserStore(database),
         sessions=SessionStore(database),
         scoring=LibraryScoring(
-            [settings.rules_dir] if settings.rules_dir else [], chart_workers=workers
+            [settings.rules_dir] if settings.rules_dir else [],
+            chart_workers=workers,
+            table_workers=tables,
         ),
         answerer=answerer,
         searcher=searcher,

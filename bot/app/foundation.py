@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings
-from bot.storage import Database
+
+if TYPE_CHECKING:
+    from bot.storage import Database
 
 __all__ = ["build_database", "configure_logging", "load_settings"]
 
@@ -50,6 +53,8 @@ def configure_logging(settings: Settings, log_file: Path | None = None) -> None:
 
 def build_database(settings: Settings) -> Database:
     """The shared database (SQLite in the data directory unless INNOBOT_DATABASE_URL is set)."""
+    from bot.storage import Database  # SQLAlchemy loads only for commands that use the database
+
     database = Database(settings.resolved_database_url)
     database.migrate()
     return database

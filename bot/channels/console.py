@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from bot.core.late import resolve_late, split_late
 from bot.core.ports import Assistant
 from bot.core.types import Choice, Incoming, Reply
 
@@ -123,10 +124,13 @@ class ConsoleChannel:
         return Incoming(channel=CHANNEL, user_id=self._user_id, text=line)
 
     async def _send(self, incoming: Incoming) -> None:
-        replies = await self._assistant.handle(incoming)
-        if any(reply.choices for reply in replies):
+        replies = await self._assistant.handle(incoming, defer_images=True)
+        now, late = split_late(replies)
+        if any(reply.choices for reply in now):
             self._choices = []  # letters keep their meaning until the next prompt with buttons
-        for reply in replies:
+        for reply in now:
+            self._show(reply)
+        for reply in await resolve_late(late):  # the chart's file line follows the text
             self._show(reply)
         if not self._interactive:
             self._out.write("\n")

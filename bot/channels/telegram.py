@@ -112,7 +112,7 @@ class TelegramHandlers:
             await context.bot.send_chat_action(chat.id, "typing")
         except TelegramError as error:  # cosmetic only; the answer matters
             logger.debug("typing indicator failed: %s", type(error).__name__)
-        replies = await self._assistant.handle(incoming)
+        replies = await self._assistant.handle(incoming, defer_images=True)
         if not replies and incoming.kind == "unsupported":
             replies = [Reply(text=self._texts.unsupported)]
         await send_replies(context.bot, chat.id, replies, self._texts)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
 import yaml
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import TelegramError
 
+from bot.core.late import resolve_late, split_late
 from bot.core.split import split_text
 from bot.core.types import Choice, Reply
 
@@ -26,6 +29,8 @@ __all__ = [
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for InlineKeyboardButton.callback_data
 TELEGRAM_TEXT_LIMIT = 4096  # UTF-16 code units, as Telegram counts them
 TELEGRAM_CAPTION_LIMIT = 1024
+
+logger = logging.getLogger(__name__)
 
 
 def utf16_len(text: str) -> int:
@@ -119,8 +124,15 @@ async def _send_reply(bot: Bot, chat_id: int, reply: Reply, texts: TelegramTexts
 async def send_replies(
     bot: Bot, chat_id: int, replies: Sequence[Reply], texts: TelegramTexts
 ) -> list[Message]:
-    """Send the core's replies in order; returns the messages Telegram accepted."""
+    """Send the core's replies in order, images still being drawn after the rest; returns the
+    messages Telegram accepted. A chart that fails, times out or is refused costs only itself."""
+    now, late = split_late(replies)
     sent: list[Message] = []
-    for reply in replies:
+    for reply in now:
         sent.extend(await _send_reply(bot, chat_id, reply, texts))
+    for reply in await resolve_late(late):
+        try:
+            sent.extend(await _send_reply(bot, chat_id, reply, texts))
+        except TelegramError as error:
+            logger.warning("chart not delivered: %s", type(error).__name__)
     return sent

@@ -26,6 +26,7 @@ from bot.channels.wechat_render import (
     render_replies,
 )
 from bot.channels.wechat_xml import WeChatMessage, build_image_reply, build_text_reply
+from bot.core.late import resolve_late, split_late
 from bot.core.ports import Assistant, Clock, SystemClock
 from bot.core.types import Incoming, Reply
 from bot.storage.wechat import MessageStart, WeChatStore
@@ -176,6 +177,7 @@ class WeChatWebhook:
             self._spawn(self._deliver_late(openid, task, pending))
             return None
 
+        replies, late = split_late(replies)  # a chart still being drawn follows by customer service
         rendered = render_replies(replies, self.texts)
         parts = list(rendered.parts)
         xml: str | None = None
@@ -191,8 +193,8 @@ class WeChatWebhook:
         elif xml is not None:  # only retries need it: save after answering, one commit less
             self._saving.add(message.dedupe_key)
             self._spawn(self._save(message.dedupe_key, xml, openid, None, update_choices=False))
-        if parts or pending:
-            self._spawn(self._push_after(openid, parts, pending, delay=self.push_delay))
+        if parts or pending or late:
+            self._spawn(self._push_after(openid, parts, pending, delay=self.push_delay, late=late))
         return xml
 
     async def aclose(self, timeout: float = 10.0) -> None:
@@ -207,7 +209,7 @@ class WeChatWebhook:
     async def _answer(self, incoming: Incoming) -> list[Reply]:
         """The core's replies; the catch-all for this channel (logs, never shows the error)."""
         try:
-            replies = list(await self.assistant.handle(incoming))
+            replies = list(await self.assistant.handle(incoming, defer_images=True))
         except Exception:
             log.exception("assistant failed on a wechat message")
             return [Reply(text=self.texts.get("internal_error"))]
@@ -242,10 +244,11 @@ class WeChatWebhook:
         except TimeoutError:  # a stuck answer must not hold the digests that waited for it
             log.error("wechat answer abandoned after %.0fs", self.late_timeout)
             replies = [Reply(text=self.texts.get("internal_error"))]
+        replies, late = split_late(replies)
         rendered = render_replies(replies, self.texts)
         if rendered.menu is not None:
             await asyncio.to_thread(self.store.set_choices, openid, rendered.menu.to_json())
-        await self._push_after(openid, rendered.parts, pending)
+        await self._push_after(openid, rendered.parts, pending, late=late)
 
     async def _push_after(
         self,
@@ -253,12 +256,17 @@ class WeChatWebhook:
         parts: list[OutPart],
         pending: list[list[dict[str, str]]],
         delay: float = 0.0,
+        late: list[Reply] | None = None,
     ) -> None:
-        """Send the answer's remaining parts, then any digests that waited for this message."""
+        """Send the answer's remaining parts, its chart once drawn (left out if it failed), then
+        any digests that waited for this message."""
         if delay > 0:
             await asyncio.sleep(delay)
         if parts:
             await self.push(openid, parts)
+        drawn = await resolve_late(late) if late else []
+        if drawn:
+            await self.push(openid, render_replies(drawn, self.texts).parts)
         if pending:
             recent = pending[-_PENDING_FLUSH_MAX:]  # older digests are superseded by newer ones
             header = OutPart(text=self.texts.get("pending_header", count=len(recent)))

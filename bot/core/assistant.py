@@ -28,13 +28,14 @@ from bot.core.intents import (
     parse_command,
     subscription_command,
 )
+from bot.core.late import LATE_IMAGE_TIMEOUT, resolve_in_place
 from bot.core.pending import PendingPrompts, is_no, is_yes
 from bot.core.policy import match_policies
 from bot.core.ports import Forgettable, ProfileStore, SubscriptionHandler
 from bot.core.render import render_answer, render_policies, render_result, weakest_fields
 from bot.core.scoring_port import FigureError, ScoreOutcome, ScoringPort
 from bot.core.texts import Texts, load_texts
-from bot.core.types import Choice, Incoming, Reply
+from bot.core.types import Choice, Incoming, LateImage, Reply
 from bot.storage.sessions import SessionStore
 from bot.storage.users import UserStore
 from retrieval.errors import RetrievalError
@@ -76,6 +77,8 @@ class CoreAssistant:
         per_user_rate: float | None = None,
         per_user_burst: int = 30,
         scoring_threads: int = 2,
+        chart_threads: int = 1,
+        late_image_timeout: float = LATE_IMAGE_TIMEOUT,
     ) -> None:
         self._users = users
         self._sessions = sessions
@@ -88,9 +91,13 @@ class CoreAssistant:
         self._policy = policy or load_policy()
         self._max_chars = max_chars
         self._gate = UserGate(max_pending_per_user, rate=per_user_rate, burst=per_user_burst)
-        # Scoring + chart rendering is CPU-heavy (~0.3 s a chart): its own small pool keeps a burst
-        # of confirmations from queueing every question and dialogue step behind it.
+        # CPU-heavy work in bounded pools of its own, so a burst of scores, charts or one large
+        # upload never queues every question and dialogue step behind it: scoring (a few ms),
+        # charts (drawn after the text has gone out) and uploaded tables (one at a time).
         self._scoring_pool = ThreadPoolExecutor(scoring_threads, thread_name_prefix="innobot-score")
+        self._chart_pool = ThreadPoolExecutor(chart_threads, thread_name_prefix="innobot-chart")
+        self._table_pool = ThreadPoolExecutor(1, thread_name_prefix="innobot-table")
+        self._late_timeout = late_image_timeout
         self._pending = PendingPrompts()  # an open "/forget: 确认/取消?" per user
         self._forgettables: list[Forgettable] = [users, sessions]
         if profiles is not None:
@@ -108,13 +115,20 @@ class CoreAssistant:
 
     # --- the Assistant protocol ------------------------------------------------------------------
 
-    async def handle(self, incoming: Incoming) -> list[Reply]:
-        """Handle one message; a user's messages are handled strictly in order."""
+    async def handle(self, incoming: Incoming, *, defer_images: bool = False) -> list[Reply]:
+        """Handle one message; a user's messages are handled strictly in order.
+
+        defer_images: return a chart still being drawn as a `Reply.later` for the channel to send
+        after the text (see bot.core.late); otherwise it is waited for in its place.
+        """
         async with self._gate.enter(incoming.user_key) as admitted:
             if not admitted:
                 return [Reply(text=self._texts.get("flood"))]
             try:
-                return await self._dispatch(incoming)
+                replies = await self._dispatch(incoming)
+                if defer_images:
+                    return replies
+                return await resolve_in_place(replies, self._late_timeout)
             except Exception as exc:  # the one catch-all: log without message text, reply kindly
                 frames = "".join(traceback.format_tb(exc.__traceback__))
                 log.error(
@@ -128,7 +142,8 @@ class CoreAssistant:
 
     def close(self) -> None:
         """Release the scoring threads and chart workers (the stores belong to the caller)."""
-        self._scoring_pool.shutdown(wait=False, cancel_futures=True)
+        for pool in (self._scoring_pool, self._chart_pool, self._table_pool):
+            pool.shutdown(wait=False, cancel_futures=True)
         close = getattr(self._scoring, "close", None)
         if close is not None:
             close()
@@ -298,7 +313,7 @@ class CoreAssistant:
             self._scoring.score_table, incoming.file_bytes, name, rule_set
         )
         try:
-            outcome = await asyncio.get_running_loop().run_in_executor(self._scoring_pool, score_table)
+            outcome = await asyncio.get_running_loop().run_in_executor(self._table_pool, score_table)
         except FigureError as exc:
             return [Reply(text=t.get("batch_unreadable", message=str(exc)))]
         log.info(
@@ -412,15 +427,15 @@ class CoreAssistant:
         form = self._forms[state.rule_set]
         try:
             evaluate = functools.partial(
-                self._scoring.evaluate, dict(state.figures), state.rule_set, chart=form.chart
+                self._scoring.evaluate, dict(state.figures), state.rule_set, chart=False
             )
             outcome = await asyncio.get_running_loop().run_in_executor(self._scoring_pool, evaluate)
         except FigureError as exc:
             return [Reply(text=t.get("figure_error", message=str(exc))), *self._dialogue.prompt(state)]
         result = outcome.result
         replies = await self._result_replies(incoming, state, outcome)
-        if outcome.chart_png:
-            replies.append(Reply(text=t.get("chart_caption"), image_png=outcome.chart_png))
+        if form.chart:
+            replies.append(self._chart_later(incoming, dict(state.figures), state.rule_set))
         policies = await self._policies(incoming, state.rule_set, result)
         if policies is not None:
             replies.append(policies)
@@ -432,6 +447,13 @@ class CoreAssistant:
             ",".join(sorted(state.figures)),
         )
         return replies
+
+    def _chart_later(self, incoming: Incoming, figures: dict[str, Any], rule_set: str) -> Reply:
+        """Start drawing the chart in the chart pool; the text does not wait for it."""
+        assert self._scoring is not None
+        draw = functools.partial(_draw_chart, self._scoring, figures, rule_set, user_tag(incoming.user_key))
+        future = asyncio.get_running_loop().run_in_executor(self._chart_pool, draw)
+        return Reply(text=self._texts.get("chart_caption"), later=LateImage(future))
 
     async def _result_replies(self, incoming: Incoming, state: FormState, outcome: ScoreOutcome) -> list[Reply]:
         """The verdict with gaps (and the profile's last check), or the plain result without a profile."""
@@ -459,6 +481,15 @@ class CoreAssistant:
             log.warning("policy matching failed: %s", type(exc).__name__)
             return None
         return Reply(text=render_policies(hits, self._texts))
+
+
+def _draw_chart(scoring: ScoringPort, figures: dict[str, Any], rule_set: str, tag: str) -> bytes | None:
+    """A chart, or None when drawing fails: the text already went out, so never an error reply."""
+    try:
+        return scoring.chart(figures, rule_set)
+    except Exception as exc:  # any renderer failure only costs the picture
+        log.warning("chart for user %s failed: %s", tag, type(exc).__name__)
+        return None
 
 
 async def _run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -21,9 +21,13 @@ __all__ = [
 
 
 class Assistant(Protocol):
-    """The channel-agnostic core: one incoming message in, replies out."""
+    """The channel-agnostic core: one incoming message in, replies out.
 
-    async def handle(self, incoming: Incoming) -> list[Reply]: ...
+    A channel that can send an image after the text passes defer_images=True and sends replies
+    with `later` set once they are drawn (bot.core.late); others get every image in place.
+    """
+
+    async def handle(self, incoming: Incoming, *, defer_images: bool = False) -> list[Reply]: ...
 
 
 class Notifier(Protocol):

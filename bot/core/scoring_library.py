@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import logging
-import signal
 import tempfile
-import threading
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +18,7 @@ from bot.core.scoring_port import (
     ParseOutcome,
     ScoreOutcome,
 )
+from bot.core.workers import WorkerProcesses
 from scoring.assessment import Assessment
 
 __all__ = ["LibraryScoring"]
@@ -33,32 +29,28 @@ log = logging.getLogger(__name__)
 class LibraryScoring:
     """Adapts the scoring library's API and errors to what the core needs."""
 
-    def __init__(self, extra_rule_dirs: Sequence[Path] = (), *, chart_workers: int = 0) -> None:
-        """chart_workers > 0 renders charts in that many worker processes (off this GIL)."""
+    def __init__(
+        self, extra_rule_dirs: Sequence[Path] = (), *, chart_workers: int = 0, table_workers: int = 0
+    ) -> None:
+        """chart_workers / table_workers > 0 draw charts / score uploaded tables in that many
+        worker processes (off this GIL); 0 does the work in the calling thread."""
         self._extra = tuple(extra_rule_dirs)
         self._specs: dict[str, FieldSpec] = {}
-        self._chart_workers = chart_workers
-        self._charts: ProcessPoolExecutor | None = None
-        self._lock = threading.Lock()
+        self._charts = WorkerProcesses(chart_workers, "chart", warm_up=_warm_up)
+        self._tables = WorkerProcesses(table_workers, "table")
+
+    @property
+    def _chart_workers(self) -> int:
+        return self._charts.size
 
     def prepare(self) -> None:
         """Start the chart workers (once) and warm them while the user is still typing figures."""
-        if self._chart_workers <= 0:
-            return
-        with self._lock:
-            if self._charts is None:
-                self._charts = ProcessPoolExecutor(
-                    self._chart_workers, mp_context=get_context("spawn"),
-                    initializer=_chart_worker_init,
-                )
-                self._charts.submit(_warm_up)  # import matplotlib and load the font
+        self._charts.start()
 
     def close(self) -> None:
-        """Stop the chart workers, if any."""
-        with self._lock:
-            if self._charts is not None:
-                self._charts.shutdown(wait=False, cancel_futures=True)
-            self._charts, self._chart_workers = None, 0
+        """Stop the worker processes, if any."""
+        self._charts.close()
+        self._tables.close()
 
     def field(self, name: str) -> FieldSpec | None:
         if name not in self._specs:
@@ -110,59 +102,57 @@ class LibraryScoring:
         png = self._chart(result) if chart else None
         return ScoreOutcome(result=result.to_dict(), chart_png=png, assessment=assessment)
 
+    def chart(self, figures: dict[str, Any], rule_set: str) -> bytes:
+        return self._chart(self.assess(figures, rule_set).result)
+
     def score_table(self, data: bytes, file_name: str, rule_set: str) -> BatchOutcome:
         suffix = Path(file_name).suffix.lower()
         if suffix not in TABLE_SUFFIXES:
             raise FigureError("只支持 CSV 或 XLSX 表格。")
         stem = Path(file_name).stem[:40] or "企业"
-        with tempfile.TemporaryDirectory(prefix="innobot-batch-") as tmp:
-            source = Path(tmp) / f"input{suffix}"
-            source.write_bytes(data)
-            try:
-                result = scoring.score_table(source, rule_set, extra_dirs=self._extra)
-                from scoring.sheet import read_firm_row  # pandas loads only for uploads
-
-                firm = read_firm_row(source) if len(result.table) == 1 and not result.errors else None
-                target = Path(tmp) / "result.xlsx"
-                result.write(target)
-                document = target.read_bytes()
-            except scoring.ScoringError as exc:
-                raise FigureError(exc.message) from None
-            except Exception as exc:  # a corrupt upload (bad zip, broken XML …) is the user's file
-                log.warning("uploaded table unreadable: %s", type(exc).__name__)
-                raise FigureError("文件已损坏或格式不对，请另存为 CSV 或 XLSX 后重试。") from None
-        skipped: dict[str, int] = {}
-        for _row, reason in result.report.skipped:
-            skipped[reason] = skipped.get(reason, 0) + 1
-        return BatchOutcome(
-            rule_set=rule_set,
-            rows=len(result.table),
-            errors=[(e.row, e.message) for e in result.errors],
-            document=document,
-            document_name=f"评分结果_{stem}.xlsx",
-            skipped=tuple(skipped.items()),
-            ignored=tuple(result.report.ignored),
-            firm=firm,
-        )
+        return self._tables.run(_score_table, data, suffix, stem, rule_set, self._extra)
 
     def _chart(self, result: Any) -> bytes:
-        self.prepare()
-        pool = self._charts
-        if pool is not None:
-            try:
-                return pool.submit(scoring.render_chart, result).result()
-            except (BrokenProcessPool, RuntimeError, OSError) as exc:  # a dead worker: draw here
-                log.warning("chart worker failed (%s); rendering in-process", type(exc).__name__)
-                self._charts, self._chart_workers = None, 0
-        return scoring.render_chart(result)
+        return self._charts.run(scoring.render_chart, result)
 
 
-def _chart_worker_init() -> None:
-    """Workers leave Ctrl-C to the parent, so an interrupted chat exits without worker noise."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _score_table(
+    data: bytes, suffix: str, stem: str, rule_set: str, extra: tuple[Path, ...]
+) -> BatchOutcome:
+    """Score an uploaded table (runs in a worker process when there are table workers)."""
+    with tempfile.TemporaryDirectory(prefix="innobot-batch-") as tmp:
+        source = Path(tmp) / f"input{suffix}"
+        source.write_bytes(data)
+        try:
+            result = scoring.score_table(source, rule_set, extra_dirs=extra)
+            from scoring.sheet import read_firm_row  # pandas loads only for uploads
+
+            firm = read_firm_row(source) if len(result.table) == 1 and not result.errors else None
+            target = Path(tmp) / "result.xlsx"
+            result.write(target)
+            document = target.read_bytes()
+        except scoring.ScoringError as exc:
+            raise FigureError(exc.message) from None
+        except Exception as exc:  # a corrupt upload (bad zip, broken XML …) is the user's file
+            log.warning("uploaded table unreadable: %s", type(exc).__name__)
+            raise FigureError("文件已损坏或格式不对，请另存为 CSV 或 XLSX 后重试。") from None
+    skipped: dict[str, int] = {}
+    for _row, reason in result.report.skipped:
+        skipped[reason] = skipped.get(reason, 0) + 1
+    return BatchOutcome(
+        rule_set=rule_set,
+        rows=len(result.table),
+        errors=[(e.row, e.message) for e in result.errors],
+        document=document,
+        document_name=f"评分结果_{stem}.xlsx",
+        skipped=tuple(skipped.items()),
+        ignored=tuple(result.report.ignored),
+        firm=firm,
+    )
 
 
 def _warm_up() -> None:
+    """Load the font and draw once, so the first real chart is fast."""
     scoring.render_chart(scoring.score({"revenue": 1000}))
 
 

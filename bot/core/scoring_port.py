@@ -102,6 +102,10 @@ class ScoringPort(Protocol):
         """Score with the rule set (raises FigureError on invalid input)."""
         ...
 
+    def chart(self, figures: dict[str, Any], rule_set: str) -> bytes:
+        """The PNG chart of these figures' result, drawn apart from the text (FigureError if invalid)."""
+        ...
+
     def score_table(self, data: bytes, file_name: str, rule_set: str) -> BatchOutcome:
         """Batch-score an uploaded CSV/XLSX (FigureError when it cannot be read at all)."""
         ...

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
-__all__ = ["Choice", "Incoming", "IncomingKind", "Reply", "DeliveryStatus", "DeliveryResult"]
+__all__ = [
+    "Choice",
+    "DeliveryResult",
+    "DeliveryStatus",
+    "Incoming",
+    "IncomingKind",
+    "LateImage",
+    "Reply",
+]
 
 IncomingKind = Literal["text", "callback", "file", "unsupported", "follow"]
 
@@ -38,15 +47,34 @@ class Choice:
     data: str  # sent back as Incoming(kind="callback", callback_data=data)
 
 
+class LateImage:
+    """An image still being drawn (a score chart): the text goes out first, the image after it."""
+
+    def __init__(self, future: asyncio.Future[bytes | None]) -> None:
+        self._future = future
+
+    async def wait(self, timeout: float) -> bytes | None:
+        """The PNG, or None when drawing failed or took longer than timeout seconds."""
+        try:
+            return await asyncio.wait_for(asyncio.shield(self._future), timeout)
+        except TimeoutError:
+            return None
+
+
 @dataclass(frozen=True)
 class Reply:
-    """One outgoing message: text, optionally an image, document or choices."""
+    """One outgoing message: text, optionally an image, document or choices.
+
+    `later` marks an image still being drawn: a channel that asked for deferred images sends
+    the other replies first and this one (its text as the caption) once `later.wait` gives it.
+    """
 
     text: str = ""
     image_png: bytes | None = None
     document: bytes | None = None
     document_name: str | None = None
     choices: tuple[tuple[Choice, ...], ...] = field(default_factory=tuple)  # keyboard rows
+    later: LateImage | None = field(default=None, compare=False)
 
 
 class DeliveryStatus(StrEnum):

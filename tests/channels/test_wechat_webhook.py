@@ -17,7 +17,7 @@ from bot.channels.wechat_crypto import WeChatCrypto, sign
 from bot.channels.wechat_server import WeChatServerConfig, build_wechat_app, start_wechat_site
 from bot.channels.wechat_webhook import WeChatWebhook
 from bot.channels.wechat_xml import parse_xml
-from bot.core.types import Reply
+from bot.core.types import LateImage, Reply
 from bot.storage import Database
 from bot.storage.wechat import WeChatStore
 from tests.fakes.wechat import (
@@ -221,6 +221,36 @@ async def test_image_reply_uploaded_and_sent(database: Database, fake_api: FakeW
         await h.wait_sent(1)
         assert h.fake.uploads == [png]
         assert h.fake.sent[0].msgtype == "image" and h.fake.sent[0].media_id == "media-1"
+
+
+def _late_chart(png: bytes | None, delay: float) -> Reply:
+    """A chart the core is still drawing (None: drawing failed)."""
+    drawn: asyncio.Future[bytes | None] = asyncio.get_running_loop().create_future()
+    asyncio.get_running_loop().call_later(delay, drawn.set_result, png)
+    return Reply(text="各项得分图", later=LateImage(drawn))
+
+
+async def test_score_text_is_the_passive_reply_and_the_chart_follows(
+    database: Database, fake_api: FakeWeChatAPI
+) -> None:
+    png = b"\x89PNG\r\n\x1a\nlate-chart"
+    assistant = EchoAssistant(script=lambda _: [Reply(text="测算结果：85 分"), _late_chart(png, 0.2)])
+    async for h in _harness(database, fake_api, assistant):
+        start = time.monotonic()
+        status, body = await h.client.post(h.session, text_xml(USER, "确认", "6003"))
+        assert time.monotonic() - start < 0.2  # the text did not wait for the chart
+        assert parse_xml(body)["Content"] == "测算结果：85 分"
+        await h.wait_sent(2)  # its caption, then the image
+        assert h.fake.uploads == [png] and [m.msgtype for m in h.fake.sent] == ["text", "image"]
+
+
+async def test_a_failed_chart_sends_nothing_more(database: Database, fake_api: FakeWeChatAPI) -> None:
+    assistant = EchoAssistant(script=lambda _: [Reply(text="测算结果：85 分"), _late_chart(None, 0.01)])
+    async for h in _harness(database, fake_api, assistant):
+        status, body = await h.client.post(h.session, text_xml(USER, "确认", "6004"))
+        assert parse_xml(body)["Content"] == "测算结果：85 分"
+        await asyncio.sleep(0.5)
+        assert h.fake.sent == [] and h.fake.uploads == []
 
 
 async def test_image_only_answer_is_passive_image(database: Database, fake_api: FakeWeChatAPI) -> None:

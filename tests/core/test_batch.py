@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+import pytest
 
 from bot.core.assistant import CoreAssistant
 from bot.core.scoring_library import LibraryScoring
+from bot.core.scoring_port import FigureError
 from bot.core.types import Incoming
 from bot.storage import Database
 from bot.storage.sessions import SessionStore
@@ -52,6 +54,24 @@ async def test_corrupt_xlsx_through_the_real_library_is_a_friendly_message(datab
     replies = await assistant.handle(upload(b"PK\x03\x04 not really a zip", "名单.xlsx"))
     assert "无法测算" in replies[0].text and replies[0].document is None
     assistant.close()
+
+
+def test_tables_scored_in_a_worker_process_equal_in_thread_ones_and_bad_files_stay_friendly() -> None:
+    """The worker process (one upload off the bot's GIL) gives the same outcome and messages."""
+    corrupt = b"PK\x03\x04 not really a zip"
+    with pytest.raises(FigureError) as here:
+        LibraryScoring().score_table(corrupt, "名单.xlsx", "cn-ref-2024")
+    pooled = LibraryScoring(table_workers=1)
+    try:
+        outcome = pooled.score_table(CSV.encode("utf-8"), "名单.csv", "cn-ref-2024")
+        with pytest.raises(FigureError) as there:
+            pooled.score_table(corrupt, "名单.xlsx", "cn-ref-2024")
+    finally:
+        pooled.close()
+    assert str(there.value) == str(here.value) and "重试" in str(there.value)
+    in_thread = LibraryScoring().score_table(CSV.encode("utf-8"), "名单.csv", "cn-ref-2024")
+    assert (outcome.rows, outcome.errors) == (in_thread.rows, in_thread.errors) == (3, outcome.errors)
+    assert outcome.document_name == "评分结果_名单.xlsx" and outcome.document.startswith(b"PK")
 
 
 async def test_upload_summary_names_skipped_rows_and_ignored_columns(database: Database) -> None:

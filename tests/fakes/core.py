@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import threading
+import time
 from typing import Any
 
 from bot.core.batch import BatchOutcome
@@ -86,6 +87,9 @@ class FakeScoring:
     def __init__(self) -> None:
         self.evaluations: list[tuple[dict[str, Any], str]] = []
         self.prepared = False
+        self.charts_drawn = 0
+        self.chart_failure: Exception | None = None  # set to make the next charts fail
+        self.chart_delay = 0.0  # seconds a chart takes (a slow or stuck renderer)
 
     def field(self, name: str) -> FieldSpec | None:
         return _FIELDS.get(name)
@@ -148,6 +152,14 @@ class FakeScoring:
                                    "to": figures.get("invention_patents", 0) + 1, "gain": 2.0}]}
         return ScoreOutcome(result=result, chart_png=FAKE_PNG if chart else None)
 
+    def chart(self, figures: dict[str, Any], rule_set: str) -> bytes:
+        self.check(figures)
+        if self.chart_delay:
+            time.sleep(self.chart_delay)
+        if self.chart_failure is not None:
+            raise self.chart_failure
+        self.charts_drawn += 1
+        return FAKE_PNG
 
     def score_table(self, data: bytes, file_name: str, rule_set: str) -> BatchOutcome:
         """CSV only: a row with a negative number is an error; the document echoes the input."""

@@ -23,7 +23,7 @@ import httpx
 import pytest
 from telegram.ext import Application
 
-from bot.core.types import Choice, Incoming, Reply
+from bot.core.types import Choice, Incoming, LateImage, Reply
 
 __all__ = [
     "BotMessage",
@@ -61,6 +61,15 @@ def tiny_png(width: int = 2, height: int = 2) -> bytes:
 # --- a scripted assistant ----------------------------------------------------------------------
 
 
+def _chart_reply(defer: bool) -> Reply:
+    """The chart as the core gives it: still being drawn (deferred) or in place."""
+    if not defer:
+        return Reply(text="指标得分图", image_png=tiny_png())
+    drawn: asyncio.Future[bytes | None] = asyncio.get_running_loop().create_future()
+    asyncio.get_running_loop().call_later(0.05, drawn.set_result, tiny_png())
+    return Reply(text="指标得分图", later=LateImage(drawn))
+
+
 @dataclass
 class ScriptedAssistant:
     """Stands in for the core: a tiny state machine with the shapes of the real replies.
@@ -73,7 +82,7 @@ class ScriptedAssistant:
     unsupported_reply: bool = False
     delay: float = 0.0
 
-    async def handle(self, incoming: Incoming) -> list[Reply]:
+    async def handle(self, incoming: Incoming, *, defer_images: bool = False) -> list[Reply]:
         self.seen.append(incoming)
         if self.delay:
             await asyncio.sleep(self.delay)
@@ -95,7 +104,7 @@ class ScriptedAssistant:
                 self.scoring.discard(key)
                 return [
                     Reply(text="初步估算：72 分（B 档）。这只是自评，官方结果以科技部门公布为准。"),
-                    Reply(text="指标得分图", image_png=tiny_png()),
+                    _chart_reply(defer_images),
                 ]
             if incoming.callback_data == "cmd:score":
                 text = "/score"

@@ -205,7 +205,7 @@ class EchoAssistant:
         self.script = script
         self.seen: list[Incoming] = []
 
-    async def handle(self, incoming: Incoming) -> list[Reply]:
+    async def handle(self, incoming: Incoming, *, defer_images: bool = False) -> list[Reply]:
         self.seen.append(incoming)
         if self.delay:
             await asyncio.sleep(self.delay)

