@@ -159,6 +159,10 @@ async def test_edits_name_their_subscription_or_ask(chat: Chat, store: SqlSubscr
     assert "已恢复第 2 个订阅" in resumed and "下次推送：11月28日 周六 08:00" in resumed
     [missing] = await chat("把9号改成每天")
     assert "没有找到" in missing
+    [narrowed, widened] = await chat("从2号去掉知识产权", "从2号去掉成都")
+    assert "已修改第 2 个订阅" in narrowed and "主题：不限" in narrowed and "地区：成都" in narrowed
+    assert "没有修改" in widened and "/unsubscribe 2" in widened  # never widened to everything
+    await chat("给2号加上知识产权")
     assert labels(store) == ["积分贷 · 科技金融 · 成都", "知识产权 · 成都"]
 
 
