@@ -15,6 +15,7 @@ import numpy as np
 from retrieval.errors import InvalidQueryError
 from retrieval.evidence import IdfTable, best_window, expand_tokens, profile_query
 from retrieval.lexical import Bm25Index
+from retrieval.preference import kind_preference
 from retrieval.store import ChunkRow, CorpusStore
 from retrieval.tagging import gazetteer
 from retrieval.textutil import content_tokens, match_key, normalize_query, tokenize
@@ -68,10 +69,11 @@ class CatalogueView:
 
     regions: frozenset[str]
     text_key: str
+    briefing_key: str = ""  # briefing texts only: a policy summary covers a place by its titles
 
     def has_place(self, place: str) -> bool:
-        """True when some article is tagged with the place or names it."""
-        return place in self.regions or match_key(place) in self.text_key
+        """True when some article is tagged with the place or a briefing names it."""
+        return place in self.regions or match_key(place) in self.briefing_key
 
     def has_text(self, term: str) -> bool:
         """True when some passage or title contains the term (width and case folded)."""
@@ -150,6 +152,7 @@ class HybridSearcher:
             self._catalogue = CatalogueView(
                 frozenset(g for r in rows for g in r.regions),
                 "\n".join(match_key(r.title + "\n" + r.text) for r in rows),
+                "\n".join(match_key(r.title + "\n" + r.text) for r in rows if r.kind != "knowledge"),
             )
             self._rows, self._ids, self._vectors = rows, ids, vectors
             self._bm25, self._generation = bm25, generation
@@ -231,11 +234,13 @@ class HybridSearcher:
             return fused
         top = head[0][1] or 1.0
         profile = profile_query(query, self._idf)
+        prefer = kind_preference(query, names_place=bool(gazetteer().mentions(query)))
         scored = []
         for pos, score in head:
             row = self._rows[pos]
             window = best_window(profile, row.text, context=row.title)
             final = self.weights.rerank_fused * (score / top) + self.weights.rerank_evidence * window.score
+            final += prefer.bonus(row.kind)
             scored.append((pos, final))
         scored.sort(key=lambda kv: (-kv[1], kv[0]))
         floor = scored[-1][1] if scored else 0.0
@@ -263,7 +268,7 @@ class HybridSearcher:
         r = self._rows[pos]
         return Hit(
             doc_id=r.doc_id, chunk_id=r.chunk_id, title=r.title, source=r.source, date=r.date,
-            text=r.text, score=score, regions=r.regions, tags=r.tags,
+            text=r.text, score=score, regions=r.regions, tags=r.tags, kind=r.kind,
         )
 
     # --- Searcher protocol ----------------------------------------------------------------

@@ -187,6 +187,9 @@ class CoreAssistant:
             if answered is not None:
                 return answered
         state = await self._load_state(incoming.user_key)
+        if state is not None and self._desk is not None and self._desk.leaves_quick_check(state.core, text):
+            await _run(self._sessions.delete, incoming.user_key)  # "那科小呢" while a quick check waits
+            state = None
         if state is not None and self._dialogue is not None:
             if self._desk is not None and whatif_text(text, self._desk.vocab) is not None:
                 note = Reply(text=self._desk.vocab.get("whatif_in_dialogue"))
