@@ -19,13 +19,16 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from bot.core.subscription_types import ClaimedDelivery, DeliveryState
+from bot.core.subscription_types import ClaimedDelivery, DeliveryState, UncertainDelivery
 from bot.storage.db import Database, metadata
-from bot.storage.subscriptions import UtcDateTime
+from bot.storage.subscriptions import UtcDateTime, subscriptions_table
 
-__all__ = ["SqlDeliveryLog", "deliveries_table", "leases_table", "holder_is_dead"]
+__all__ = ["INTERRUPTED", "SqlDeliveryLog", "deliveries_table", "leases_table", "holder_is_dead"]
+
+INTERRUPTED = "interrupted"  # detail of an uncertain row not yet settled by a later run
 
 deliveries_table = Table(
     "digest_deliveries",
@@ -103,6 +106,11 @@ def _new_row(
     return row
 
 
+def _subscribed(conn: Connection, subscription_id: int) -> bool:
+    t = subscriptions_table
+    return conn.execute(select(t.c.id).where(t.c.id == subscription_id)).first() is not None
+
+
 class SqlDeliveryLog:
     """The exactly-once ledger: a row per (subscription, period), inserted before any send."""
 
@@ -163,9 +171,42 @@ class SqlDeliveryLog:
             result = conn.execute(
                 update(t)
                 .where(t.c.status == DeliveryState.SENDING.value, t.c.claimed_by != holder)
-                .values(status=DeliveryState.UNCERTAIN.value, detail="interrupted", updated_at=now)
+                .values(status=DeliveryState.UNCERTAIN.value, detail=INTERRUPTED, updated_at=now)
             )
         return int(result.rowcount)
+
+    def interrupted(self) -> list[UncertainDelivery]:
+        """Uncertain rows no later run has settled yet, oldest first."""
+        t = deliveries_table
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(t.c.id, t.c.subscription_id, t.c.user_key, t.c.period_key)
+                .where(t.c.status == DeliveryState.UNCERTAIN.value, t.c.detail == INTERRUPTED)
+                .order_by(t.c.id)
+            ).all()
+        return [UncertainDelivery(int(r[0]), int(r[1]), str(r[2]), str(r[3])) for r in rows]
+
+    def settle_interrupted(
+        self, delivery_id: int, outcome: DeliveryState, *, now: datetime, detail: str
+    ) -> None:
+        """Settle an interrupted send: delivered (the channel has it), retry (it never went out:
+        due at once) or uncertain for good (nobody can tell; shown by `digest log`)."""
+        t = deliveries_table
+        values: dict[str, object] = {"status": outcome.value, "detail": detail, "updated_at": now}
+        if outcome is DeliveryState.DELIVERED:
+            values["sent_at"] = now
+        if outcome is DeliveryState.RETRY:
+            values["next_attempt_at"] = now
+        with self._engine.begin() as conn:
+            conn.execute(
+                update(t)
+                .where(
+                    t.c.id == delivery_id,
+                    t.c.status == DeliveryState.UNCERTAIN.value,
+                    t.c.detail == INTERRUPTED,
+                )
+                .values(**values)
+            )
 
     def existing(self, period_keys: set[str]) -> set[tuple[int, str]]:
         """(subscription_id, period_key) pairs already in the log for these periods."""
@@ -205,6 +246,8 @@ class SqlDeliveryLog:
         """Insert the row in state 'sending'; None when the period is already taken (by anyone)."""
         try:
             with self._engine.begin() as conn:
+                if not _subscribed(conn, subscription_id):  # forgotten during the fan-out
+                    return None
                 result = conn.execute(
                     insert(deliveries_table).values(
                         _new_row(
