@@ -1,10 +1,9 @@
-"""Delivery log (unique subscription+period key, claimed before sending) and the fan-out lease."""
+"""Delivery log (unique subscription+period key, claimed when the send starts); the fan-out lease
+lives in bot.storage.leases (re-exported here)."""
 
 from __future__ import annotations
 
-import os
-import socket
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import (
     Column,
@@ -24,6 +23,13 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core.subscription_types import ClaimedDelivery, DeliveryState, UncertainDelivery
 from bot.storage.db import Database, metadata
+from bot.storage.leases import (
+    acquire_lease,
+    holder_is_dead,
+    lease_holder,
+    leases_table,
+    release_lease,
+)
 from bot.storage.subscriptions import UtcDateTime, subscriptions_table
 
 __all__ = ["INTERRUPTED", "SqlDeliveryLog", "deliveries_table", "leases_table", "holder_is_dead"]
@@ -51,34 +57,6 @@ deliveries_table = Table(
     Index("ix_digest_deliveries_watermark", "subscription_id", "status", "watermark_to"),
     sqlite_autoincrement=True,
 )
-
-leases_table = Table(
-    "digest_leases",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("holder", String(200), nullable=False),
-    Column("expires_at", UtcDateTime, nullable=False),
-    Column("version", Integer, nullable=False),
-)
-
-
-def holder_is_dead(holder: str) -> bool:
-    """True when the holder is a process on this host that no longer exists (killed, crashed)."""
-    host, _, rest = holder.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid_text.isdigit():
-        return False
-    pid = int(pid_text)
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
 
 def _new_row(
     subscription_id: int,
@@ -117,51 +95,18 @@ class SqlDeliveryLog:
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
 
-    # --- lease -----------------------------------------------------------------------------
+    # --- lease (bot.storage.leases) -------------------------------------------------------
     def acquire_lease(self, name: str, holder: str, *, now: datetime, ttl: float) -> bool:
         """Take or renew the named lease; a live holder's unexpired lease is never taken."""
-        t = leases_table
-        expires = now + timedelta(seconds=ttl)
-        with self._engine.begin() as conn:
-            row = conn.execute(select(t).where(t.c.name == name)).mappings().first()
-            if row is None:
-                try:
-                    with conn.begin_nested():
-                        conn.execute(
-                            insert(t).values(
-                                name=name, holder=holder, expires_at=expires, version=1
-                            )
-                        )
-                    return True
-                except IntegrityError:
-                    return False
-            free = (
-                row["holder"] == holder or row["expires_at"] <= now or holder_is_dead(row["holder"])
-            )
-            if not free:
-                return False
-            result = conn.execute(
-                update(t)
-                .where(t.c.name == name, t.c.version == row["version"])
-                .values(holder=holder, expires_at=expires, version=row["version"] + 1)
-            )
-            return result.rowcount == 1
+        return acquire_lease(self._engine, name, holder, now=now, ttl=ttl)
 
     def release_lease(self, name: str, holder: str) -> None:
         """Give the lease up early (normal end of a fan-out)."""
-        with self._engine.begin() as conn:
-            conn.execute(
-                delete(leases_table).where(
-                    leases_table.c.name == name, leases_table.c.holder == holder
-                )
-            )
+        release_lease(self._engine, name, holder)
 
     def lease_holder(self, name: str) -> str | None:
         """Who holds the lease now (expired or not), for reports."""
-        with self._engine.connect() as conn:
-            return conn.execute(
-                select(leases_table.c.holder).where(leases_table.c.name == name)
-            ).scalar()
+        return lease_holder(self._engine, name)
 
     # --- claims ----------------------------------------------------------------------------
     def recover_orphans(self, holder: str, *, now: datetime) -> int:

@@ -120,3 +120,18 @@ def confirm_forget_from_xml(body: str) -> str | None:
         if "确认" in line and "msgmenuid=" in line:
             return line.split("msgmenuid=")[1].split('"')[0]
     return None
+
+
+async def test_web_forget_clears_rows_and_the_generated_files(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    from bot.channels.web.shelf import FileShelf
+
+    shelf = FileShelf()
+    assistant = build_assistant(sqlite_database, [shelf])
+    await _talk(assistant, "web", "w1", ("/score 营收9876.54万",))
+    key = shelf.put("w1", "评分结果.xlsx", b"9876.54", "application/octet-stream")  # as the chat does
+    other = shelf.put("w2", "评分结果.xlsx", b"1", "application/octet-stream")
+    await _forget(assistant, "web", "w1")
+    assert shelf.get(key, "w1") is None and shelf.get(other, "w2") is not None
+    assert traces(sqlite_database, ("web:w1", *FIGURE_MARKS), tmp_path / "data") == []
