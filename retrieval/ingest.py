@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from retrieval.errors import DocumentError, UnknownDocumentError
+from retrieval.extract import FileExtractor
+from retrieval.knowledge import is_knowledge, process_knowledge
 from retrieval.loaders import SUPPORTED_SUFFIXES, load_file
 from retrieval.pipeline import PIPELINE_VERSION, DocumentMeta, ProcessedDocument, process_document
 from retrieval.store import CorpusStore
@@ -22,7 +25,19 @@ from retrieval.textutil import tokenize
 if TYPE_CHECKING:
     from retrieval.dense import ChromaIndex
 
-__all__ = ["IngestReport", "Ingestor", "Progress", "load_manifest", "corpus_files"]
+__all__ = [
+    "KNOWLEDGE_DIR",
+    "GeneratedDocs",
+    "IngestReport",
+    "Ingestor",
+    "Progress",
+    "corpus_files",
+    "knowledge_files",
+    "load_manifest",
+    "process_any",
+]
+
+KNOWLEDGE_DIR = "knowledge"
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +55,15 @@ class Progress(Protocol):
 
 
 ProgressFactory = Callable[[int, str], Progress]
+# (file name, text) of articles generated at index time, e.g. the rule sets rendered as 政策摘要
+GeneratedDocs = Callable[[], Sequence[tuple[str, str]]]
+
+
+def process_any(raw: str, meta: DocumentMeta | None, fallback_title: str) -> ProcessedDocument:
+    """A knowledge file (front matter kind: knowledge) or a briefing."""
+    if is_knowledge(raw):
+        return process_knowledge(raw, fallback_title)
+    return process_document(raw, meta, fallback_title)
 
 
 @dataclass
@@ -98,10 +122,20 @@ def corpus_files(directory: Path) -> list[Path]:
     )
 
 
-def _load_or_report(path: Path, report: IngestReport) -> str | None:
-    """The file's text, or None with the reason in the report: one bad file never stops a batch."""
+def knowledge_files(corpus_dir: Path) -> list[Path]:
+    """The product's own policy articles under corpus/knowledge/, sorted."""
+    return corpus_files(corpus_dir / KNOWLEDGE_DIR)
+
+
+def _load_or_report(
+    path: Path, report: IngestReport, extractor: FileExtractor | None = None
+) -> str | None:
+    """The file's text, or None with the reason in the report: one bad file never stops a batch.
+
+    With an extractor the file is read in a child process under a time and memory limit.
+    """
     try:
-        return load_file(path)
+        return extractor.extract(path) if extractor is not None else load_file(path)
     except DocumentError as exc:
         report.errors.append((path.name, exc.user_message))
         return None
@@ -117,10 +151,20 @@ def _expand(paths: Iterable[Path]) -> list[Path]:
 class Ingestor:
     """Adds, removes and rebuilds; keeps the store, BM25 (via the generation) and Chroma in step."""
 
-    def __init__(self, store: CorpusStore, dense: ChromaIndex | None, embedder_name: str) -> None:
+    def __init__(
+        self,
+        store: CorpusStore,
+        dense: ChromaIndex | None,
+        embedder_name: str,
+        generated: GeneratedDocs | None = None,
+        *,
+        extract_timeout: float | None = 60.0,
+    ) -> None:
         self.store = store
         self.dense = dense
         self.embedder_name = embedder_name
+        self.generated = generated
+        self.extract_timeout = extract_timeout  # per added file; None reads in this process
 
     # --- adding ---------------------------------------------------------------------------
     def add_paths(
@@ -129,15 +173,17 @@ class Ingestor:
         """Ingest files (directories expand to their briefings); bad files are reported, not fatal."""
         start = time.perf_counter()
         report = IngestReport()
+        self.repair(progress)  # an earlier run cut off between the store and Chroma
         pending: list[str] = []
-        for path in _expand(paths):
-            raw = _load_or_report(path, report)
-            if raw is None:
-                continue
-            meta = load_manifest(path.parent).get(path.name)
-            outcome = self._add_text(raw, path.name, str(path.resolve()), meta, origin, report)
-            if outcome:
-                pending.append(outcome)
+        with self._extractor() as extractor:
+            for path in _expand(paths):
+                raw = _load_or_report(path, report, extractor)
+                if raw is None:
+                    continue
+                meta = load_manifest(path.parent).get(path.name)
+                outcome = self._add_text(raw, path.name, str(path.resolve()), meta, origin, report)
+                if outcome:
+                    pending.append(outcome)
         self._finish(pending, report, progress)
         report.seconds = time.perf_counter() - start
         return report
@@ -146,7 +192,11 @@ class Ingestor:
         self, raw: str, name: str, path: str | None, meta: DocumentMeta | None, origin: str,
         report: IngestReport,
     ) -> str | None:
-        processed = process_document(raw, meta, Path(name).stem)
+        try:
+            processed = process_any(raw, meta, Path(name).stem)
+        except DocumentError as exc:
+            report.errors.append((name, exc.user_message))
+            return None
         if self.store.document_by_hash(processed.hash) is not None:
             report.duplicates.append(name)
             return None
@@ -178,12 +228,13 @@ class Ingestor:
                 doc_id = f"{doc_key}-{art.ordinal:02d}"
                 conn.execute(
                     "INSERT INTO articles(doc_id, doc_key, ordinal, title, source, publication, issue,"
-                    " publisher, date, regions, tags, text, hash, ingested_at)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (doc_id, doc_key, art.ordinal, art.title, meta.source, meta.publication,
-                     meta.issue, meta.publisher, meta.date, json.dumps(art.regions, ensure_ascii=False),
+                    " publisher, date, regions, tags, text, hash, ingested_at, kind)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (doc_id, doc_key, art.ordinal, art.title, art.source or meta.source,
+                     meta.publication, meta.issue, meta.publisher, art.date or meta.date,
+                     json.dumps(art.regions, ensure_ascii=False),
                      json.dumps(art.tags, ensure_ascii=False), art.text, art.hash,
-                     self.store.first_ingested(conn, art.hash)),
+                     self.store.first_ingested(conn, art.hash), art.kind),
                 )
                 report.articles += 1
                 for ch in art.chunks:
@@ -220,6 +271,27 @@ class Ingestor:
             if bar is not None:
                 bar.close()
 
+    def _extractor(self) -> contextlib.AbstractContextManager[FileExtractor | None]:
+        if self.extract_timeout is None:
+            return contextlib.nullcontext()
+        return FileExtractor(timeout=self.extract_timeout)
+
+    def repair(self, progress: ProgressFactory | None = None) -> int:
+        """Make Chroma hold exactly the stored chunks (after a run killed between the two):
+        embed what is missing, drop what is gone; returns how many vectors changed."""
+        if self.dense is None or self.dense.count() == self.store.chunk_count():
+            return 0
+        stored = {r.chunk_id: r for r in self.store.chunks(full=True)}
+        indexed = set(self.dense.ids())
+        missing = [row for cid, row in stored.items() if cid not in indexed]
+        extra = sorted(indexed - stored.keys())
+        log.warning("index out of step: %d vectors missing, %d extra; repairing", len(missing), len(extra))
+        if extra:
+            self.dense.delete(extra)
+        self._embed(missing, progress)
+        self._bump()
+        return len(missing) + len(extra)
+
     def _bump(self) -> None:
         self.store.set_meta("generation", uuid.uuid4().hex)
 
@@ -244,11 +316,24 @@ class Ingestor:
     def fingerprint(self, corpus_dir: Path) -> str:
         """What the index was built from: pipeline version, embedder, bundled files' contents."""
         h = hashlib.sha256(f"{PIPELINE_VERSION}|{self.embedder_name}".encode())
-        for p in corpus_files(corpus_dir) + [corpus_dir / "manifest.json"]:
+        for p in corpus_files(corpus_dir) + knowledge_files(corpus_dir) + [corpus_dir / "manifest.json"]:
             if p.is_file():
                 h.update(p.name.encode())
                 h.update(hashlib.sha256(p.read_bytes()).digest())
+        for name, text in self._generated_docs():
+            h.update(name.encode())
+            h.update(hashlib.sha256(text.encode("utf-8")).digest())
         return h.hexdigest()
+
+    def _generated_docs(self) -> list[tuple[str, str]]:
+        """Articles generated at index time (a failing generator is logged, never fatal)."""
+        if self.generated is None:
+            return []
+        try:
+            return list(self.generated())
+        except Exception as exc:  # a broken zone rule file must not stop the briefings index
+            log.warning("generated knowledge unavailable: %s", type(exc).__name__)
+            return []
 
     def is_stale(self, corpus_dir: Path) -> bool:
         """True when the index is missing, built by another pipeline/embedder, or out of step."""
@@ -281,17 +366,21 @@ class Ingestor:
             if d.origin == "corpus":
                 continue
             meta = DocumentMeta(d.publication, d.issue, d.publisher, d.date)
-            processed = process_document(d.raw_text, meta if d.publication else None, Path(d.name).stem)
+            try:
+                processed = process_any(d.raw_text, meta if d.publication else None, Path(d.name).stem)
+            except DocumentError as exc:
+                report.errors.append((d.name, exc.user_message))
+                continue
             self._store_document(d.doc_key, d.name, d.path, d.raw_text, processed, d.origin, report, d.added_at)
             report.added.append(d.doc_key)
-        for path in corpus_files(corpus_dir):
+        manifest = load_manifest(corpus_dir)
+        for path in corpus_files(corpus_dir) + knowledge_files(corpus_dir):
             raw = _load_or_report(path, report)
             if raw is None:
                 continue
-            self._add_text(
-                raw, path.name, str(path.resolve()), load_manifest(corpus_dir).get(path.name),
-                "corpus", report,
-            )
+            self._add_text(raw, path.name, str(path.resolve()), manifest.get(path.name), "corpus", report)
+        for name, text in self._generated_docs():
+            self._add_text(text, name, None, None, "corpus", report)
         if self.dense is not None:
             self._embed(self.store.chunks(full=True), progress)
         self._bump()

@@ -20,12 +20,13 @@ __all__ = [
     "DocumentMeta",
     "ProcessedArticle",
     "ProcessedDocument",
+    "chunk_text",
     "content_hash",
     "infer_meta",
     "process_document",
 ]
 
-PIPELINE_VERSION = "8"
+PIPELINE_VERSION = "10"
 CHUNK_SIZE = 260
 CHUNK_OVERLAP = 60
 SUBHEADING_GLUE = "\u3000"  # sentences() splits here too, so answers never start with a heading
@@ -76,6 +77,9 @@ class ProcessedArticle:
     tags: tuple[str, ...]
     hash: str
     chunks: list[ChunkDraft] = field(default_factory=list)
+    source: str = ""  # set when the article cites its own basis (knowledge); else the bulletin's
+    date: str = ""
+    kind: str = "briefing"
 
 
 @dataclass
@@ -114,7 +118,8 @@ def _is_subheading(para: str) -> bool:
     return len(para) <= 40 and not para.rstrip().endswith(tuple("。！？；…”）:："))
 
 
-def _chunk(title: str, text: str) -> list[ChunkDraft]:
+def chunk_text(text: str) -> list[str]:
+    """Split text into overlapping passages of about CHUNK_SIZE characters at sentence ends."""
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     splitter = RecursiveCharacterTextSplitter(
@@ -124,6 +129,10 @@ def _chunk(title: str, text: str) -> list[ChunkDraft]:
         keep_separator="end",
         strip_whitespace=True,
     )
+    return splitter.split_text(text)
+
+
+def _chunk(title: str, text: str) -> list[ChunkDraft]:
     # glue each sub-heading to the paragraph it introduces, so no chunk ends on a bare heading
     units: list[str] = []
     for para in text.split("\n"):
@@ -132,7 +141,7 @@ def _chunk(title: str, text: str) -> list[ChunkDraft]:
         else:
             units.append(para)
     out: list[ChunkDraft] = []
-    for piece in splitter.split_text("\n".join(units)):
+    for piece in chunk_text("\n".join(units)):
         piece = piece.strip()
         if len(match_key(piece)) < 8:
             continue

@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS articles (
     doc_id TEXT PRIMARY KEY, doc_key TEXT NOT NULL REFERENCES documents(doc_key) ON DELETE CASCADE,
     ordinal INTEGER NOT NULL, title TEXT NOT NULL, source TEXT, publication TEXT, issue TEXT,
     publisher TEXT, date TEXT, regions TEXT NOT NULL, tags TEXT NOT NULL, text TEXT NOT NULL,
-    hash TEXT NOT NULL UNIQUE, ingested_at TEXT NOT NULL
+    hash TEXT NOT NULL UNIQUE, ingested_at TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'briefing'
 );
 CREATE INDEX IF NOT EXISTS articles_ingested ON articles(ingested_at);
 CREATE TABLE IF NOT EXISTS chunks (
@@ -73,6 +73,7 @@ class ChunkRow:
     tokens: tuple[str, ...]
     regions: tuple[str, ...]
     tags: tuple[str, ...]
+    kind: str = "briefing"
 
 
 def _now() -> str:
@@ -95,6 +96,14 @@ class CorpusStore:
         self._conn.execute("PRAGMA foreign_keys = ON")
         self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.executescript(_SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Add columns that stores created by older versions lack (kind: briefing | knowledge)."""
+        with self._lock:
+            cols = {r[1] for r in self._conn.execute("PRAGMA table_info(articles)").fetchall()}
+            if "kind" not in cols:
+                self._conn.execute("ALTER TABLE articles ADD COLUMN kind TEXT NOT NULL DEFAULT 'briefing'")
 
     def close(self) -> None:
         """Close the connection."""
@@ -240,20 +249,25 @@ class CorpusStore:
             return []
         sql = (
             f"SELECT c.chunk_id, c.doc_id, a.title, a.source, a.date, c.text, {extra},"
-            f" a.regions, a.tags FROM chunks c JOIN articles a ON a.doc_id = c.doc_id{where}"
+            f" a.regions, a.tags, a.kind FROM chunks c JOIN articles a ON a.doc_id = c.doc_id{where}"
             " ORDER BY c.rowid"
         )
         with self._lock:
             rows = self._conn.execute(sql, tuple(keys or ())).fetchall()
-        shared: dict[str, tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = {}
+        shared: dict[str, tuple[str, str, str, tuple[str, ...], tuple[str, ...], str]] = {}
         out: list[ChunkRow] = []
         for r in rows:
             art = shared.get(r[1])
             if art is None:
-                art = (r[2], r[3] or "", r[4] or "", tuple(json.loads(r[8])), tuple(json.loads(r[9])))
+                art = (
+                    r[2], r[3] or "", r[4] or "", tuple(json.loads(r[8])), tuple(json.loads(r[9])),
+                    r[10] or "briefing",
+                )
                 shared[r[1]] = art
             tokens = tuple(r[7].split(" ")) if r[7] else ()
-            out.append(ChunkRow(r[0], r[1], art[0], art[1], art[2], r[5], r[6], tokens, art[3], art[4]))
+            out.append(
+                ChunkRow(r[0], r[1], art[0], art[1], art[2], r[5], r[6], tokens, art[3], art[4], art[5])
+            )
         return out
 
     def chunk_tokens(self, batch: int = 5000) -> Iterator[tuple[str, ...]]:
@@ -268,18 +282,24 @@ class CorpusStore:
                     yield tuple(tokens.split(" ")) if tokens else ()
 
     # --- articles (the catalog digests read) ---------------------------------------------
-    def articles(self, since: datetime | None = None) -> list[ArticleRecord]:
-        """Articles ingested after `since` (all when None), oldest first."""
+    def articles(self, since: datetime | None = None, kind: str | None = None) -> list[ArticleRecord]:
+        """Articles ingested after `since` (all when None), of one kind when given, oldest first."""
         sql = (
             "SELECT doc_id, title, source, publication, issue, publisher, date, regions, tags, text,"
-            " ingested_at FROM articles"
+            " ingested_at, kind FROM articles"
         )
+        clauses: list[str] = []
         args: tuple = ()
         if since is not None:
             since = since if since.tzinfo else since.replace(tzinfo=UTC)
             # stored as UTC ISO strings of one format, so text order is time order
-            sql += " WHERE ingested_at > ?"
+            clauses.append("ingested_at > ?")
             args = (since.astimezone(UTC).isoformat(timespec="microseconds"),)
+        if kind is not None:
+            clauses.append("kind = ?")
+            args = (*args, kind)
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
         with self._lock:
             rows = self._conn.execute(sql + " ORDER BY ingested_at, doc_id", args).fetchall()
         out = [
@@ -287,6 +307,7 @@ class CorpusStore:
                 doc_id=r[0], title=r[1], source=r[2] or "", publication=r[3] or "", issue=r[4] or "",
                 publisher=r[5] or "", date=r[6] or "", regions=tuple(json.loads(r[7])),
                 tags=tuple(json.loads(r[8])), text=r[9], ingested_at=_parse_time(r[10]),
+                kind=r[11] or "briefing",
             )
             for r in rows
         ]

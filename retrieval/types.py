@@ -30,6 +30,7 @@ class Hit:
     score: float
     regions: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    kind: str = "briefing"  # "knowledge": the product's own policy summary (政策摘要)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape of `innobot search --json`."""
@@ -49,11 +50,15 @@ class Citation:
     source: str
     date: str
     text: str
+    kind: str = "briefing"
 
     @classmethod
     def from_hit(cls, hit: Hit) -> Citation:
         """Cite the article of a hit with its passage."""
-        return cls(doc_id=hit.doc_id, title=hit.title, source=hit.source, date=hit.date, text=hit.text)
+        return cls(
+            doc_id=hit.doc_id, title=hit.title, source=hit.source, date=hit.date, text=hit.text,
+            kind=hit.kind,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape of one citation."""
@@ -106,6 +111,7 @@ class ArticleRecord:
     tags: tuple[str, ...]
     text: str
     ingested_at: datetime
+    kind: str = "briefing"
 
 
 @runtime_checkable

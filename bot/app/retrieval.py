@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,7 +37,7 @@ class RetrievalEngines:
     """
 
     def __init__(self) -> None:
-        self._engines: dict[tuple[str, str, str, str], RetrievalEngine] = {}
+        self._engines: dict[tuple[str, str, str, str, str], RetrievalEngine] = {}
         self._lock = threading.Lock()
 
     def get(self, settings: Settings) -> RetrievalEngine:
@@ -48,6 +49,7 @@ class RetrievalEngines:
             str(settings.corpus_dir.resolve()),
             settings.embedder,
             settings.chroma_url or "",
+            str(settings.rules_dir.resolve()) if settings.rules_dir else "",
         )
         corpus_dir = settings.corpus_dir
         if not corpus_dir.is_dir():  # run from another directory: use the repository's bundled corpus
@@ -61,10 +63,24 @@ class RetrievalEngines:
                         corpus_dir=corpus_dir,
                         embedder=settings.embedder,
                         chroma_url=settings.chroma_url,
+                        generated=_RuleArticles(settings.rules_dir),
                     )
                 )
                 self._engines[key] = engine
             return engine
+
+
+class _RuleArticles:
+    """The rule sets' 政策摘要, rendered by scoring at index time (retrieval never imports scoring)."""
+
+    def __init__(self, rules_dir: Path | None) -> None:
+        self._extra = (rules_dir,) if rules_dir else ()
+
+    def __call__(self) -> Sequence[tuple[str, str]]:
+        """(file name, Markdown text) of every rule set with a `knowledge:` block."""
+        from scoring.knowledge import rule_articles
+
+        return rule_articles(self._extra)
 
 
 # The default for callers that do not compose their own (CLI commands, tests, benches).

@@ -112,7 +112,8 @@ class ScoringDialogue(FormReplies):
             state.stage = "profile"
         replies = [] if core else [Reply(text=self._texts.get(f"dialogue_start.{rule_set}"))]
         if known:
-            replies.append(Reply(text=self._vocab.get("used_profile", items=self._items(known))))
+            items = [self._items({name: value}) for name, value in known.items()]
+            replies.append(Reply(text=self._vocab.used_profile(items)))
         changed: tuple[str, ...] = ()
         question = ""
         if text.strip():

@@ -33,9 +33,8 @@ def render_answer(answer: Answer, texts: Texts) -> str:
         if key in seen:
             continue
         seen.add(key)
-        cites.append(
-            texts.get("citation", title=_title(c.title), source=c.source, date=c.date).rstrip()
-        )
+        key_name = "citation_knowledge" if c.kind == "knowledge" else "citation"
+        cites.append(texts.get(key_name, title=_title(c.title), source=c.source, date=c.date).rstrip())
         if len(cites) == MAX_CITATIONS:
             break
     if cites:

@@ -20,7 +20,9 @@ def test_builders_share_one_engine_and_build_the_index(settings: Settings) -> No
     assert app.build_retrieval_engine(settings) is app.build_retrieval_engine(settings)
     answerer = app.build_answerer(settings)
     assert isinstance(answerer, ExtractiveAnswerer) and isinstance(answerer, Answerer)
-    assert len(app.build_catalog(settings).all_articles()) == 31
+    articles = app.build_catalog(settings).all_articles()
+    assert len([a for a in articles if a.kind == "briefing"]) == 31
+    assert any(a.kind == "knowledge" and "第十一条" in a.source for a in articles)  # rules rendered
 
 
 def test_llm_mode_when_endpoint_is_configured(settings: Settings) -> None:

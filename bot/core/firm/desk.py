@@ -158,12 +158,6 @@ class FirmDesk:
         """"营业收入 11,000 万元，研发人员 20 人"."""
         return "，".join(f"{self.label(k)} {self.shown(k, v)}" for k, v in figures.items())
 
-    def used_items(self, figures: dict[str, Any], most: int = 6) -> str:
-        """The profile figures a check used, the first few by name and the rest counted."""
-        shown = self.items(dict(list(figures.items())[:most]))
-        more = len(figures) - most
-        return shown + (self.vocab.get("used_more", count=more) if more > 0 else "")
-
     # --- checks -----------------------------------------------------------------------------
 
     async def assess(self, figures: dict[str, Any], rule_set: str) -> tuple[Assessment, list[str]]:
@@ -214,7 +208,7 @@ class FirmDesk:
             assessment, warnings = await self.assess(record.figures, rule_set)
         except FigureError as exc:
             return [Reply(text=self._texts.get("figure_error", message=str(exc)))]
-        used = self.vocab.get("used_profile", items=self.used_items(record.figures))
+        used = self.vocab.used_profile([self.items({k: v}) for k, v in record.figures.items()])
         replies, record = self.verdict(record, assessment, warnings)
         await self.save(key, record)
         return [Reply(text=used), *replies]
@@ -245,6 +239,13 @@ class FirmDesk:
             moved = whatif_text(text, self.vocab) or ""
             return DeskOutcome(await apply_whatif(self, key, record, moved, relative=relative))
         return DeskOutcome(await apply_correction(self, key, record, correction_text(text, self.vocab) or ""))
+
+    def leaves_quick_check(self, core: list[str], text: str) -> bool:
+        """A new eligibility question or a follow-up while a quick check waits for its figures."""
+        if not core:
+            return False
+        intent = classify(text, self.vocab)
+        return intent is not None and intent.kind in ("eligibility", "followup")
 
     def _stray(self, record: FirmRecord, text: str) -> list[Reply]:
         last = record.context.last_check
@@ -295,9 +296,10 @@ class FirmDesk:
         """"没有" / "有" answering the yes/no question the last verdict asked."""
         core = text.strip(" 。.!！,，")
         pending = list(record.context.pending)
-        if core in self.vocab.words("none_words"):
+        plain = len(core) <= 15 and not any(ch.isdigit() or ch in "?？吗么什怎" for ch in core)
+        if plain and core.startswith(self.vocab.words("none_words")):
             answers: dict[str, Figure] = {name: False for name in pending}
-        elif core in self.vocab.words("some_words"):
+        elif core in self.vocab.words("some_words") or (plain and core.startswith(("有过", "发生过"))):
             if len(pending) > 1:
                 labels = "、".join(self.label(p) for p in pending)
                 return [Reply(text=self.vocab.get("unconfirmed_which", labels=labels))]

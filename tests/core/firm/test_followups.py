@@ -73,3 +73,16 @@ def test_knowledge_questions_of_the_eval_sets_are_not_firm_messages() -> None:
     assert len(questions) > 50
     hijacked = [q for q in questions if classify(q, load_vocab()) is not None]
     assert hijacked == []
+
+
+async def test_another_check_while_a_quick_check_waits_for_figures(chat: Chat) -> None:
+    replies = await chat("能认定高企吗", "那科小呢")
+    assert "科小条件" in replies[1] and "高企硬性条件" not in replies[1]
+
+
+async def test_a_sentence_answers_the_yes_no_question(chat: Chat, profiles: SqlProfileStore) -> None:
+    await chat("能认定高企吗", FIRM)
+    replies = await chat("没有发生过重大事故")
+    assert "✅ 申请认定前一年内未发生重大安全" in replies[0]
+    record = profiles.load(KEY)
+    assert record is not None and record.figures["major_incident_recent"] is False

@@ -42,6 +42,11 @@
     if (wrap) { wrap.classList.add("invalid"); msg.textContent = message; }
   }
 
+  function focusInvalid() {
+    var first = form.querySelector(".field.invalid input, .field.invalid select");
+    if (first) { first.scrollIntoView({ block: "center" }); first.focus(); }
+  }
+
   function collect() {
     var figures = {}, bad = 0;
     current.groups.forEach(function (g) {
@@ -75,7 +80,7 @@
       body.appendChild(el("tr", { class: v.status }, [
         el("td", { text: v.label }),
         el("td", { "data-label": "结论" }, [el("span", { class: "status " + v.status, text: v.status_label })]),
-        el("td", { "data-label": "本企业", text: v.value }),
+        el("td", { "data-label": "本企业", class: "nowrap", text: v.value }),
         el("td", { "data-label": "要求", class: "nowrap", text: v.threshold }),
         el("td", { "data-label": "差距", class: v.gap && v.status === "fail" ? "gap" : "", text: v.gap })
       ]));
@@ -96,7 +101,7 @@
     clearMessages();
     innobot.showError(formError, "");
     var figures = collect();
-    if (!figures) { innobot.showError(formError, "请改正标红的项目。"); return; }
+    if (!figures) { innobot.showError(formError, "请改正标红的项目。"); focusInvalid(); return; }
     var button = document.getElementById("submit");
     button.disabled = true;
     var body = { rule_set: current.id, figures: figures, firm_name: document.getElementById("firm_name").value };
@@ -105,6 +110,7 @@
       if (!res.ok) {
         Object.keys(res.data.fields || {}).forEach(function (k) { mark(k, res.data.fields[k]); });
         innobot.showError(formError, res.data.error || "出错了，请稍后再试。");
+        focusInvalid();
         return;
       }
       show(res.data);

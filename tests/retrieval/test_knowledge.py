@@ -1,0 +1,139 @@
+"""Policy summaries (政策摘要): parsed with their sources, preferred for rules, cited precisely."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from retrieval.answering import ExtractiveAnswerer
+from retrieval.engine import EngineConfig, RetrievalEngine
+from retrieval.errors import DocumentError
+from retrieval.knowledge import is_knowledge, process_knowledge
+from retrieval.preference import kind_preference
+from scoring.knowledge import rule_articles
+from tests.retrieval.conftest import CORPUS, make_engine
+
+ARTICLE = """---
+kind: knowledge
+title: 测试政策
+as_of: 2026-01-01
+sources:
+  - {id: doc, document: 《某某管理办法》, number: 国科发〔2099〕1号, issuer: 科技部, date: 2099-01}
+  - {id: news, document: 某报报道, date: 2099-02-03}
+---
+## 第一节
+依据：doc 第三条
+第一段话，某某办法规定比例不低于7%。
+第二段话，某某办法规定有效期为五年。
+
+## 第二节
+依据：news
+第三段话：据报道某市发放贷款12亿元。
+"""
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RetrievalEngine]:
+    """The bundled briefings, knowledge articles and the rule sets' summaries (as bot.app wires it)."""
+    config = EngineConfig(
+        data_dir=tmp_path_factory.mktemp("knowledge"), corpus_dir=CORPUS, embedder="hash",
+        generated=rule_articles,
+    )
+    e = RetrievalEngine(config)
+    e.ensure_built()
+    yield e
+    e.close()
+
+
+def test_front_matter_sections_and_precise_sources() -> None:
+    assert is_knowledge(ARTICLE) and not is_knowledge("普通简报正文")
+    doc = process_knowledge(ARTICLE, "fallback")
+    first, second = doc.articles
+    assert first.title == "测试政策：第一节" and first.kind == "knowledge" and first.date == "2026-01-01"
+    assert first.source == "政策摘要，依据《某某管理办法》（国科发〔2099〕1号）第三条"
+    assert second.source == "政策摘要，依据某报报道（2099-02-03）"
+    assert [c.text for c in first.chunks] == [
+        "第一段话，某某办法规定比例不低于7%。", "第二段话，某某办法规定有效期为五年。"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (ARTICLE.replace("as_of: 2026-01-01\n", ""), "as_of"),
+        (ARTICLE.replace("依据：news", "依据：unknown"), "unknown"),
+        ("---\nkind: knowledge\ntitle: x\nas_of: 2026-01-01\n---\n正文", "sources"),
+    ],
+)
+def test_a_bad_knowledge_file_is_refused_with_a_reason(text: str, reason: str) -> None:
+    with pytest.raises(DocumentError, match=reason):
+        process_knowledge(text, "bad.md")
+
+
+def test_knowledge_is_indexed_listed_and_kept_out_of_digests(engine: RetrievalEngine) -> None:
+    articles = engine.catalog.all_articles()
+    knowledge = [a for a in articles if a.kind == "knowledge"]
+    assert {a.title.split("：")[0] for a in knowledge} >= {"积分贷与配套金融工具", "研发费用加计扣除"}
+    assert all(a.source.startswith("政策摘要，依据") and a.date for a in knowledge)
+    assert all(a.kind == "briefing" for a in engine.catalog.articles_since(None))
+
+
+def test_corpus_add_takes_a_knowledge_file_and_a_bad_one_is_reported(tmp_path: Path) -> None:
+    engine = make_engine(tmp_path / "e", corpus_dir=tmp_path / "empty")
+    good, bad = tmp_path / "good.md", tmp_path / "bad.md"
+    good.write_text(ARTICLE, encoding="utf-8")
+    bad.write_text(ARTICLE.replace("sources:", "nosources:"), encoding="utf-8")
+    report = engine.ingestor.add_paths([good, bad])
+    assert len(report.added) == 1 and report.errors and "sources" in report.errors[0][1]
+    hits = engine.searcher.search("某某办法规定的比例", 3)
+    assert hits[0].kind == "knowledge" and "第三条" in hits[0].source
+    engine.close()
+
+
+def test_the_knowledge_directory_is_part_of_the_fingerprint(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    (corpus / "knowledge").mkdir(parents=True)
+    engine = make_engine(tmp_path / "e", corpus_dir=corpus)
+    assert not engine.ingestor.is_stale(corpus)
+    (corpus / "knowledge" / "a.md").write_text(ARTICLE, encoding="utf-8")
+    assert engine.ingestor.is_stale(corpus) and engine.ensure_built()
+    assert engine.searcher.search("有效期为五年", 1)[0].kind == "knowledge"
+    engine.close()
+
+
+def test_rules_questions_prefer_knowledge_and_news_questions_briefings() -> None:
+    assert kind_preference("高企认定的条件是什么").prefer == "knowledge"
+    assert kind_preference("成都的成长经营指标主要看哪些", names_place=True).prefer == ""
+    assert kind_preference("最近有哪些创新积分的动态").prefer == "briefing"
+
+
+def test_a_rules_question_is_answered_from_the_summary_with_its_citation(engine: RetrievalEngine) -> None:
+    ans = ExtractiveAnswerer(engine.searcher).answer("积分贷的再贷款利率是多少？")
+    assert ans.grounded and "1.75%" in ans.answer
+    assert ans.citations[0].kind == "knowledge" and ans.citations[0].source.startswith("政策摘要，依据")
+
+
+def test_a_region_the_knowledge_does_not_cover_gets_the_national_rule_only(engine: RetrievalEngine) -> None:
+    ans = ExtractiveAnswerer(engine.searcher).answer("拉萨的创新积分贷款贴息政策是怎样的？")
+    assert not ans.grounded and "拉萨" in ans.answer and "全国性规定" in ans.answer
+    assert "贴息" in ans.answer and ans.citations and ans.citations[0].kind == "knowledge"
+    ans = ExtractiveAnswerer(engine.searcher).answer("西宁的高企研发费用占比要求是多少？")
+    assert not ans.grounded and "西宁" in ans.answer and "不低于4%" in ans.answer
+
+
+def test_a_rate_no_source_gives_is_declined(engine: RetrievalEngine) -> None:
+    ans = ExtractiveAnswerer(engine.searcher).answer("中关村的积分贷利率是多少？")
+    assert not ans.grounded and "利率" in ans.answer
+
+
+def test_a_rules_question_about_a_term_no_passage_uses_is_declined(engine: RetrievalEngine) -> None:
+    ans = ExtractiveAnswerer(engine.searcher).answer("创新积分制对企业注册资本有什么要求？")
+    assert not ans.grounded and "注册资本" in ans.answer
+
+
+def test_bundled_knowledge_files_all_parse() -> None:
+    files = sorted((CORPUS / "knowledge").glob("*.md"))
+    parsed = [process_knowledge(p.read_text(encoding="utf-8"), p.stem) for p in files if p.name != "README.md"]
+    assert len(parsed) >= 7 and all(d.articles for d in parsed)
