@@ -6,6 +6,10 @@ limit, then with the default Telegram-safe 25 messages/s limit estimated), and m
 
     .venv/bin/python bench/bench_digests.py [--subs 10000] [--articles 1000] [--database-url URL]
                                             [--free-keywords 10000]   # worst case: all filters differ
+    .venv/bin/python bench/bench_digests.py --crash-run [--subs 300]  # 15 kill -9s mid fan-out
+
+The crash run (bench/bench_digest_crashes.py) prints kills, duplicates and users without their
+digest; both counts must be 0.
 
 Articles and subscriptions are generated (seeded) from the subscription vocabulary, so topics
 and regions overlap the way real ones do. SQLite in a temporary directory unless a URL is given.
@@ -135,7 +139,16 @@ def main() -> None:
         default=0,
         help="give every subscription one of N self-typed keywords (worst case: N = --subs)",
     )
+    parser.add_argument(
+        "--crash-run", action="store_true", help="kill -9 the fan-out 15 times, count the damage"
+    )
     args = parser.parse_args()
+    if args.crash_run:
+        from bench.bench_digest_crashes import main as crash_main
+
+        sys.argv = [sys.argv[0], "--subs", str(args.subs if args.subs != 10_000 else 300)]
+        crash_main()
+        return
     rng = random.Random(20261123)
 
     with tempfile.TemporaryDirectory() as tmp:

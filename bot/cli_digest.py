@@ -57,10 +57,9 @@ def run(
     concurrency: Annotated[
         int,
         typer.Option(
-            "--concurrency", help="同时在途的发送数；崩溃时至多这么多条状态不明（不重发）"
+            "--concurrency", help="同时在途的发送数；崩溃时至多这么多条待下次运行核实"
         ),
     ] = 4,
-    crash_after: Annotated[int | None, typer.Option("--crash-after", hidden=True)] = None,
     send_delay: Annotated[float, typer.Option("--send-delay", hidden=True)] = 0.0,
 ) -> None:
     """Deliver every digest due at --at through the configured channels (exactly once per period)."""
@@ -75,7 +74,7 @@ def run(
     database = build_database(settings)
     notifiers: dict[str, Notifier] | AnyChannel
     if outbox is not None:
-        notifiers = AnyChannel(OutboxNotifier(outbox, crash_after=crash_after, delay=send_delay))
+        notifiers = AnyChannel(OutboxNotifier(outbox, delay=send_delay))
     else:
         notifiers = build_digest_notifiers(settings, database)
         if as_json:  # keep stdout pure JSON: printed digests go to stderr
@@ -115,6 +114,12 @@ def run(
         f"无新内容 {report.empty}，待重试 {report.retry_scheduled}，失败 {report.failed}，"
         f"已停用 {report.blocked}，延后 {report.deferred}，无可用渠道 {report.skipped_no_notifier}"
     )
+    if report.recovered_uncertain or report.uncertain:
+        typer.echo(
+            f"上次中断的发送：渠道确认已送达 {report.confirmed_after_crash}，"
+            f"确认未发出并已补发 {report.resent_after_crash}，"
+            f"无法确认 {report.uncertain}（不重发，见 innobot digest log --status uncertain）"
+        )
 
 
 @digest_app.command("preview")

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     wechat_app_id: str | None = None
     wechat_app_secret: str | None = None
     wechat_aes_key: str | None = None
+    # Compatibility mode (兼容模式): with an AES key, also accept plaintext posts (off: safe mode
+    # only, so a seen query string cannot carry a forged plaintext body).
+    wechat_accept_plaintext: bool = False
     wechat_api_url: str = "https://api.weixin.qq.com"
     wechat_template_id: str | None = None
     wechat_host: str = "127.0.0.1"

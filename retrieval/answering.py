@@ -29,6 +29,7 @@ from retrieval.types import Answer, Citation, Hit, SearchFilters
 __all__ = ["ExtractiveAnswerer", "KeyEntities", "key_entities", "messages"]
 
 _CJK_CHAR = re.compile(f"[{CJK}]")
+_HELD_COVERAGE = 0.2  # a sentence holding the asked value may share less of the question's wording
 _RARE_DF = 3  # a question word this rare that no passage about the subject uses: the subject lacks it
 _COMMON_SHARE = 0.12  # a word in more than this share of passages (政策, 项目) asks nothing specific
 
@@ -219,7 +220,9 @@ class ExtractiveAnswerer:
         ex.candidates = sorted(
             (replace(c, score=c.score + prefer.bonus(c.hit.kind)) for c in ranked), key=lambda c: -c.score
         )
-        if not ex.candidates or ex.candidates[0].coverage < self.min_coverage:
+        top = max((c.coverage for c in ex.candidates), default=0.0)
+        held = any(c.holds and c.coverage >= _HELD_COVERAGE for c in ex.candidates)
+        if not ex.candidates or (top < self.min_coverage and not held):
             return _decide(ex, "low coverage: no sentence shares enough of the question", self.abstain(pool, []))
         best = ex.candidates[0]
         uncovered = [
@@ -241,17 +244,17 @@ class ExtractiveAnswerer:
                 return _decide(ex, f"place found, '{topic}' not said about it: national rule", general)
             uncovered = [topic]
         if unseen and prefer.rules and not uncovered:
-            text_ = messages()["partial_term"].format(said=self._said(best, ents), what=unseen[0])
+            text_ = messages()["partial_term"].format(said=self._said(best, ents, profile), what=unseen[0])
             return _decide(ex, f"rules question about '{unseen[0]}', never said", self._with_sources(text_, pool))
         if uncovered and ents.all:
-            said = self._said(best, ents)
+            said = self._said(best, ents, profile)
             text_ = messages()["partial_term"].format(said=said, what=uncovered[0])
             return _decide(ex, f"subject found, '{uncovered[0]}' not said about it", self._with_sources(text_, pool))
         if ask.strict:
-            bar = max(0.2, 0.6 * best.coverage)  # a held value far off the subject is no answer
+            bar = max(_HELD_COVERAGE, 0.55 * top)  # a held value far off the subject is no answer
             holding = [c for c in ex.candidates if c.holds and c.coverage >= bar]
             if not holding:
-                said = self._said(best, ents)
+                said = self._said(_about(ask.strict[0], ex.candidates, best), ents, profile)
                 what = _what(ask.strict[0])
                 text_ = messages()["partial"].format(said=said, what=what)
                 return _decide(ex, f"target {ask.strict[0].kind} not in evidence", self._with_sources(text_, pool))
@@ -259,9 +262,10 @@ class ExtractiveAnswerer:
         return _decide(ex, "answered: " + ("target held" if ask.strict else "best coverage"),
                        self._grounded(best, ex.candidates, ask, profile, ents))
 
-    def _said(self, best: Candidate, ents: KeyEntities) -> str:
+    def _said(self, best: Candidate, ents: KeyEntities, profile: QueryProfile) -> str:
+        """What the briefings do say about the subject, short (the first half of a partial answer)."""
         text = with_subject(best, ents.all, 120)
-        said = trim(text, Ask(()), self.searcher.idf, list(ents.all), 90).rstrip("，,；;：:")
+        said = trim(text, Ask(()), self.searcher.idf, list(ents.all), 90, profile=profile).rstrip("，,；;：:")
         return said if said.endswith(("。", "…", "！", "？", "”")) else said + "。"
 
     def _grounded(
@@ -274,7 +278,7 @@ class ExtractiveAnswerer:
             # a policy summary's paragraph is written to answer whole (all three revenue bands)
             picked, text = [best], best.hit.text
         elif len(picked) == 1:
-            text = with_subject(best, ents.all, int(self.max_chars * 1.3))
+            text = with_subject(best, ents.all, self.max_chars)  # a subject that would be trimmed away is no help
             text = trim(text, ask, idf, keep, self.max_chars, best.clauses, profile)
         else:
             limit = self.max_chars // 2 + 20
@@ -295,6 +299,14 @@ def _rarest_word(profile: QueryProfile, idf: IdfTable, places: tuple[str, ...]) 
     """The question's rarest known word of two characters or more (any part of speech), not a place."""
     words = [t for t in profile.weights if len(t) >= 2 and idf.df(t) > 0 and not any(t in p for p in places)]
     return max(words, key=idf, default=None)
+
+
+def _about(target: Target, ranked: list[Candidate], best: Candidate) -> Candidate:
+    """The best sentence that names the asked thing (创新券), for what the briefings do say."""
+    for c in ranked[:15]:
+        if c.coverage >= 0.5 * best.coverage and any(a in c.text for a in target.asked[:1]):
+            return c
+    return best
 
 
 def _decide(ex: Explanation, decision: str, answer: Answer) -> Explanation:

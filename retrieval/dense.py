@@ -107,6 +107,15 @@ class ChromaIndex:
         except Exception as exc:  # connection and server errors of any chromadb type
             raise RetrievalError(f"chroma count failed: {type(exc).__name__}") from exc
 
+    def ids(self) -> list[str]:
+        """Every stored chunk id (to reconcile with the corpus store)."""
+        try:
+            return [str(i) for i in self.collection.get(include=[])["ids"]]
+        except RetrievalError:
+            raise
+        except Exception as exc:  # connection and server errors of any chromadb type
+            raise RetrievalError(f"chroma listing failed: {type(exc).__name__}") from exc
+
     def reset(self) -> None:
         """Drop and recreate the collection."""
         with contextlib.suppress(Exception):  # a missing collection: nothing to drop

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from retrieval.errors import DocumentError, UnknownDocumentError
+from retrieval.extract import FileExtractor
 from retrieval.knowledge import is_knowledge, process_knowledge
 from retrieval.loaders import SUPPORTED_SUFFIXES, load_file
 from retrieval.pipeline import PIPELINE_VERSION, DocumentMeta, ProcessedDocument, process_document
@@ -125,10 +127,15 @@ def knowledge_files(corpus_dir: Path) -> list[Path]:
     return corpus_files(corpus_dir / KNOWLEDGE_DIR)
 
 
-def _load_or_report(path: Path, report: IngestReport) -> str | None:
-    """The file's text, or None with the reason in the report: one bad file never stops a batch."""
+def _load_or_report(
+    path: Path, report: IngestReport, extractor: FileExtractor | None = None
+) -> str | None:
+    """The file's text, or None with the reason in the report: one bad file never stops a batch.
+
+    With an extractor the file is read in a child process under a time and memory limit.
+    """
     try:
-        return load_file(path)
+        return extractor.extract(path) if extractor is not None else load_file(path)
     except DocumentError as exc:
         report.errors.append((path.name, exc.user_message))
         return None
@@ -145,13 +152,19 @@ class Ingestor:
     """Adds, removes and rebuilds; keeps the store, BM25 (via the generation) and Chroma in step."""
 
     def __init__(
-        self, store: CorpusStore, dense: ChromaIndex | None, embedder_name: str,
+        self,
+        store: CorpusStore,
+        dense: ChromaIndex | None,
+        embedder_name: str,
         generated: GeneratedDocs | None = None,
+        *,
+        extract_timeout: float | None = 60.0,
     ) -> None:
         self.store = store
         self.dense = dense
         self.embedder_name = embedder_name
         self.generated = generated
+        self.extract_timeout = extract_timeout  # per added file; None reads in this process
 
     # --- adding ---------------------------------------------------------------------------
     def add_paths(
@@ -160,15 +173,17 @@ class Ingestor:
         """Ingest files (directories expand to their briefings); bad files are reported, not fatal."""
         start = time.perf_counter()
         report = IngestReport()
+        self.repair(progress)  # an earlier run cut off between the store and Chroma
         pending: list[str] = []
-        for path in _expand(paths):
-            raw = _load_or_report(path, report)
-            if raw is None:
-                continue
-            meta = load_manifest(path.parent).get(path.name)
-            outcome = self._add_text(raw, path.name, str(path.resolve()), meta, origin, report)
-            if outcome:
-                pending.append(outcome)
+        with self._extractor() as extractor:
+            for path in _expand(paths):
+                raw = _load_or_report(path, report, extractor)
+                if raw is None:
+                    continue
+                meta = load_manifest(path.parent).get(path.name)
+                outcome = self._add_text(raw, path.name, str(path.resolve()), meta, origin, report)
+                if outcome:
+                    pending.append(outcome)
         self._finish(pending, report, progress)
         report.seconds = time.perf_counter() - start
         return report
@@ -255,6 +270,27 @@ class Ingestor:
         finally:
             if bar is not None:
                 bar.close()
+
+    def _extractor(self) -> contextlib.AbstractContextManager[FileExtractor | None]:
+        if self.extract_timeout is None:
+            return contextlib.nullcontext()
+        return FileExtractor(timeout=self.extract_timeout)
+
+    def repair(self, progress: ProgressFactory | None = None) -> int:
+        """Make Chroma hold exactly the stored chunks (after a run killed between the two):
+        embed what is missing, drop what is gone; returns how many vectors changed."""
+        if self.dense is None or self.dense.count() == self.store.chunk_count():
+            return 0
+        stored = {r.chunk_id: r for r in self.store.chunks(full=True)}
+        indexed = set(self.dense.ids())
+        missing = [row for cid, row in stored.items() if cid not in indexed]
+        extra = sorted(indexed - stored.keys())
+        log.warning("index out of step: %d vectors missing, %d extra; repairing", len(missing), len(extra))
+        if extra:
+            self.dense.delete(extra)
+        self._embed(missing, progress)
+        self._bump()
+        return len(missing) + len(extra)
 
     def _bump(self) -> None:
         self.store.set_meta("generation", uuid.uuid4().hex)

@@ -12,6 +12,12 @@ __all__ = ["SUPPORTED_SUFFIXES", "decode_bytes", "load_file", "load_bytes"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm")
 _MAX_BYTES = 50 * 1024 * 1024
+# Hostile-file limits (a 65 KB docx unzipped to gigabytes and ran for minutes): what a real
+# briefing never comes near.
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # all members of a .docx together
+MAX_XML_BYTES = 50 * 1024 * 1024  # any one XML part of a .docx
+MAX_ZIP_MEMBERS = 2000
+MAX_PDF_PAGES = 500
 _CJK_OR_TEXT = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2,}")
 
 
@@ -57,24 +63,54 @@ def _check_textual(text: str, name: str) -> str:
 
 def _pdf_text(data: bytes, name: str) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PdfReadError, PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise _fail(name, f"PDF 页数过多（超过 {MAX_PDF_PAGES} 页），已跳过")
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except DocumentError:
+        raise
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
         raise _fail(name, "PDF 文件损坏或无法解析，已跳过") from exc
     return "\n\n".join(pages)
+
+
+def _check_zip(data: bytes, name: str) -> None:
+    """Refuse a zip bomb or a part with a DTD before anything is decompressed in full."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ZIP_MEMBERS:
+                raise _fail(name, "Word 文件内部结构异常（部件过多），已跳过")
+            if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+                raise _fail(name, "Word 文件解压后过大，疑似压缩炸弹，已跳过")
+            for member in members:
+                if not member.filename.endswith((".xml", ".rels")):
+                    continue
+                if member.file_size > MAX_XML_BYTES:
+                    raise _fail(name, "Word 文件中的 XML 过大，已跳过")
+                with archive.open(member) as part:
+                    head = part.read(4096)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise _fail(name, "Word 文件含有不允许的实体声明，已跳过")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, ValueError) as exc:
+        raise _fail(name, "Word 文件损坏或无法解析，已跳过") from exc
 
 
 def _docx_text(data: bytes, name: str) -> str:
     import zipfile
 
     from docx import Document
+    from lxml import etree
 
+    _check_zip(data, name)
     try:
         doc = Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, etree.LxmlError) as exc:
         raise _fail(name, "Word 文件损坏或无法解析，已跳过") from exc
     parts: list[str] = []
     for para in doc.paragraphs:

@@ -116,8 +116,10 @@ class Ask:
 
 
 _NOUNISH = ("n", "vn", "j", "b", "eng", "ad", "an", "l", "i")
+_FIRM_CLASSES = frozenset({"企业", "公司"})
+_FIRM_NAME = r"有限公司|股份公司|集团|公司(?!账户)"
 _LOCATING = "(?:在|于|赴|到|落户|位于|落地|设在|放在)"
-_SUFFIXES = frozenset("人者员方商费额量")
+_SUFFIXES = frozenset("人者员方商费额量券站卡")
 _STOP_TAGS = ("p", "u", "r", "c", "y", "e", "o", "w", "x")
 
 
@@ -148,8 +150,9 @@ def _noun_before(question: str, start: int, rules: Rules) -> list[str]:
     # a trailing copula glues onto the noun when segmenting ("积分贷是" -> 贷是): cut it first
     tagged = list(_tagged(re.sub(r"(?:是|为|有|在|叫)+$", "", _BOUNDARY.split(question[:start])[-1])))
     # a one-character noun suffix belongs to the word before it ("管理" + "人" -> 管理人)
-    if len(tagged) >= 2 and tagged[-1][0] in _SUFFIXES and len(tagged[-2][0]) >= 2:
-        tagged[-2:] = [(tagged[-2][0] + tagged[-1][0], "n")]
+    for i in range(len(tagged) - 1, 0, -1):
+        if tagged[i][0] in _SUFFIXES and len(tagged[i - 1][0]) >= 2:
+            tagged[i - 1 : i + 1] = [(tagged[i - 1][0] + tagged[i][0], "n")]
     out: list[str] = []
     domain = variant_rules().domain_terms
     for w, tag in reversed(tagged):
@@ -284,6 +287,8 @@ def _value_in(rule: TargetRule, target: Target, seg: str, question_places: froze
     if rule.value == "@name":
         if target.cls is None:
             return bool(_NAME_VALUE.search(seg))
+        if target.cls in _FIRM_CLASSES:  # 哪家企业: a firm's name (…有限公司, …集团), not the word 企业
+            return bool(re.search(_FIRM_NAME, seg))
         # a named bank, not "万元银行贷款": the class word ends a name, not a modifier
         named = rf"(?<![\d元万亿的向与和等各家])[{CJK}]{{2,}}?{re.escape(target.cls)}(?!贷款|贷|产品)"
         return bool(re.search(named, seg))

@@ -99,8 +99,14 @@ def score_table(
     *,
     extra_dirs: Sequence[Path] = (),
     data_year: int | None = None,
+    max_rows: int | None = None,
 ) -> BatchResult:
-    """Batch-score a DataFrame or a CSV/XLSX file; write the result with ``.write(path)``."""
+    """Batch-score a DataFrame or a CSV/XLSX file; write the result with ``.write(path)``.
+
+    max_rows: refuse (InputError) a table with more rows, before any scoring.
+    """
     from scoring.batch import score_table as _score_table
 
-    return _score_table(table, rule_set, extra_dirs=extra_dirs, data_year=data_year)
+    return _score_table(
+        table, rule_set, extra_dirs=extra_dirs, data_year=data_year, max_rows=max_rows
+    )

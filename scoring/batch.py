@@ -16,7 +16,7 @@ from scoring.batch_qualification import high_tech_columns, tech_sme_columns
 from scoring.batch_rank import known_stages, rank_in_stages, top_lists
 from scoring.batch_read import read_table
 from scoring.batch_values import Columns, complete_columns, has_figure, read_columns
-from scoring.errors import RuleSetError
+from scoring.errors import InputError, RuleSetError
 from scoring.loader import load_rule_set
 from scoring.model import (
     BonusItem,
@@ -67,9 +67,12 @@ class BatchResult:
             ("数据年度", f"{self.data_year} 年度" if self.data_year else "未注明"),
             ("说明", NOTE),
             ("企业数", f"已评分 {self.scored} 家；{len(self.errors)} 行数据有误；跳过 {len(self.report.skipped)} 行（非企业行）"),
-            ("排名", "按生命周期阶段分别排名，并列者名次相同（如 1、1、3）；榜单按阶段内百分位：前 5% 创新领跑榜，"
-                     "5–10% 创新竞跑榜，10–20% 创新进取榜"),
         ]
+        if "rank_in_stage" in self.table.columns:
+            lines.append(("排名", "按生命周期阶段分别排名，并列者名次相同（如 1、1、3）；榜单按阶段内百分位：前 5% "
+                                  "创新领跑榜，5–10% 创新竞跑榜，10–20% 创新进取榜；缺营业收入且未注明阶段的企业不参与排名"))
+        elif "rank" in self.table.columns:
+            lines.append(("排名", "按评价得分统一排名，并列者名次相同（如 1、1、3）"))
         lines.extend(("列映射" if i == 0 else "", line) for i, line in enumerate(self.report.lines()))
         return lines
 
@@ -217,12 +220,16 @@ def score_table(
     *,
     extra_dirs: Sequence[Path] = (),
     data_year: int | None = None,
+    max_rows: int | None = None,
 ) -> BatchResult:
     """Score every firm row of a table (DataFrame or CSV/XLSX path); bad rows get an error, not a stop.
 
     Rows that are not firms (blank, 合计/平均, no figure at all) are left out and reported.
+    max_rows: a table with more rows is refused (InputError) before any scoring.
     """
     df = table if isinstance(table, pd.DataFrame) else read_table(Path(table))
+    if max_rows is not None and len(df) > max_rows:
+        raise InputError(None, f"表格超过 {max_rows} 行，请拆分成多个文件后分别上传")
     rs = load_rule_set(rule_set, extra_dirs) if isinstance(rule_set, str) else rule_set
     first_row = int(df.attrs.get("first_row", 2))
     df = df.reset_index(drop=True)

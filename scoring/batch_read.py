@@ -105,6 +105,8 @@ def _formulas_computed(path: Path, sheet: str, values: list[list[Any]]) -> None:
     """Refuse formulas without a saved result (a sheet written by a script, never opened in Excel)."""
     from openpyxl import load_workbook
 
+    if not _has_formulas(path):
+        return
     book = load_workbook(path, read_only=True, data_only=False)
     try:
         for i, row in enumerate(book[sheet].iter_rows(min_row=1, values_only=True)):
@@ -118,6 +120,21 @@ def _formulas_computed(path: Path, sheet: str, values: list[list[Any]]) -> None:
                     )
     finally:
         book.close()
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet XML holds a formula element (a cheap scan before a second parse)."""
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            tail = b""
+            with archive.open(name) as member:
+                while chunk := member.read(1 << 20):
+                    if b"<f>" in tail + chunk or b"<f " in tail + chunk:
+                        return True
+                    tail = chunk[-4:]
+    return False
 
 
 def _text(value: Any) -> str:

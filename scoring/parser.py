@@ -116,7 +116,7 @@ def parse_figures(text: str, expect: str | None = None, *, data_year: int | None
     if not isinstance(text, str) or not text.strip():
         return result
     if expect is not None and expect in FIELDS:
-        answer = _expected_answer(text, expect)
+        answer = _expected_answer(text, expect, data_year)
         if answer is not None:
             return answer
     if len(text) > MAX_CHARS:
@@ -279,18 +279,25 @@ def _pair(
     return None
 
 
-def parse_answer(text: str, expect: str) -> ParsedFigures | None:
+def parse_answer(text: str, expect: str, *, data_year: int | None = None) -> ParsedFigures | None:
     """A bare answer ('4,200万', '1.2个亿', '是') to a question about one field; None if it is not one."""
     if not isinstance(text, str) or expect not in FIELDS or not text.strip() or len(text) > MAX_CHARS:
         return None
-    return _expected_answer(text, expect)
+    return _expected_answer(text, expect, data_year)
 
 
-def _expected_answer(text: str, expect: str) -> ParsedFigures | None:
+_REGISTERED_YEAR = re.compile(r"(?:成立于|注册于|成立|注册)?((?:19|20)\d{2})年?(?:成立|注册)?的?")
+
+
+def _expected_answer(text: str, expect: str, data_year: int | None = None) -> ParsedFigures | None:
     """A bare answer to a question about one field, or None to parse the text normally."""
     spec = FIELDS[expect]
     norm = normalize(text).strip(" 。.!！")
     result = ParsedFigures()
+    year = _REGISTERED_YEAR.fullmatch(norm) if expect == "years_registered" else None
+    if year is not None:  # '2015年' answering 注册年限: counted to the data year
+        parsed = parse_figures(f"成立于{year.group(1)}年", data_year=data_year)
+        return parsed if parsed.values or parsed.problems else None
     if spec.kind in ("bool", "enum"):
         from scoring.validation import FALSE_WORDS, TRUE_WORDS
 

@@ -141,7 +141,7 @@ def convert(
     if any(ch in VAGUE for ch in body):
         return None, f"{label}：“{num_text}”不是确切的数值，请告诉我具体数字"
     if foreign_currency(unit):
-        return None, f"{label}：“{num_text}”是外币金额，请换算为人民币后再告诉我"
+        return None, f"{label}：“{num_text}”是外币金额，请换算为人民币（元/万元）"
     number = parse_number(body)
     if number is None:
         return None, f"{label}：没看懂“{num_text}”，请用数字重新说一下"

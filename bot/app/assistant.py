@@ -42,6 +42,7 @@ def build_assistant(
     """
     from bot.core.assistant import CoreAssistant
     from bot.core.scoring_library import LibraryScoring
+    from bot.storage.erase import UserEraser
     from bot.storage.profiles import SqlProfileStore
     from bot.storage.sessions import SessionStore
     from bot.storage.users import UserStore
@@ -50,7 +51,7 @@ def build_assistant(
     searcher, answerer = build_knowledge(settings, engines=engines)
     if subscriptions is None:
         subscriptions = build_subscriptions(settings, database, engines=engines)
-    extra: list[Forgettable] = [subscriptions, *forgettables]
+    extra: list[Forgettable] = [UserEraser(database), subscriptions, *forgettables]
     workers = settings.chart_workers if chart_workers is None else chart_workers
     tables = settings.table_workers if table_workers is None else table_workers
     return CoreAssistant(

@@ -144,6 +144,8 @@ async def serve_channels(
     import asyncio
     from contextlib import AsyncExitStack
 
+    from bot.channels.web.shelf import FileShelf
+    from bot.channels.wechat_push import UserPushes
     from bot.channels.wechat_server import start_wechat_site
     from bot.storage.wechat import WeChatStore
 
@@ -155,7 +157,11 @@ async def serve_channels(
     _quiet_telegram_logs()
     stop = stop or asyncio.Event()
     database = build_database(settings)
-    forgettables = [WeChatStore(database)] if "wechat" in channels else []
+    pushes = UserPushes()  # the webhook's pushes in flight, cancelled by /forget
+    forgettables: list[Forgettable] = [WeChatStore(database), pushes] if "wechat" in channels else []
+    shelf = FileShelf()  # the web chat's generated files, cleared by /forget
+    if "web" in channels:
+        forgettables.append(shelf)
     process = build_chat_process(settings, database, forgettables=forgettables)
     async with AsyncExitStack() as stack:
         stack.callback(database.dispose)
@@ -164,7 +170,7 @@ async def serve_channels(
             api = build_wechat_api(settings)
             if api is not None:
                 stack.push_async_callback(api.aclose)
-            app = build_wechat_app(settings, process.assistant, database, api)
+            app = build_wechat_app(settings, process.assistant, database, api, pushes=pushes)
             runner = await start_wechat_site(
                 app, wechat_host or settings.wechat_host, wechat_port or settings.wechat_port
             )
@@ -173,7 +179,9 @@ async def serve_channels(
             from bot.app.web import build_web_app
             from bot.channels.web import start_web_site
 
-            web_app = build_web_app(settings, process.assistant, database, engines=process.engines)
+            web_app = build_web_app(
+                settings, process.assistant, database, engines=process.engines, shelf=shelf
+            )
             web_runner = await start_web_site(
                 web_app, web_host or settings.web_host, web_port or settings.web_port
             )

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from aiohttp import web
 
     from bot.channels.web import BriefingInfo, WebConfig, WebServices
+    from bot.channels.web.shelf import FileShelf
     from retrieval.engine import RetrievalEngine
 
 __all__ = ["EngineBriefings", "build_web_app", "build_web_config", "build_web_services"]
@@ -105,6 +106,7 @@ def build_web_services(
     database: Database,
     *,
     engines: RetrievalEngines | None = None,
+    shelf: FileShelf | None = None,
 ) -> WebServices:
     """The pages' collaborators: the shared assistant, search, briefings and admin numbers."""
     from bot.channels.web import WebServices
@@ -120,6 +122,7 @@ def build_web_services(
         answerer=answerer,
         briefings=briefings,
         stats=SqlAdminStats(database),
+        shelf=shelf,
     )
 
 
@@ -129,9 +132,11 @@ def build_web_app(
     database: Database,
     *,
     engines: RetrievalEngines | None = None,
+    shelf: FileShelf | None = None,
 ) -> web.Application:
-    """The aiohttp application serving the pages and the API."""
+    """The aiohttp application serving the pages and the API; pass the `shelf` the assistant's
+    /forget clears."""
     from bot.channels.web import build_web_app as build_app
 
-    services = build_web_services(settings, assistant, database, engines=engines)
+    services = build_web_services(settings, assistant, database, engines=engines, shelf=shelf)
     return build_app(build_web_config(settings), services)

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from bot.channels.wechat_api import WeChatAPI
     from bot.channels.wechat_notifier import WeChatNotifier
+    from bot.channels.wechat_push import UserPushes
     from bot.channels.wechat_server import WeChatServerConfig
 
 __all__ = [
@@ -54,19 +55,33 @@ def build_wechat_server_config(settings: Settings) -> WeChatServerConfig:
             )
         except WeChatCryptoError as exc:
             raise ValueError("INNOBOT_WECHAT_AES_KEY must be the 43-character EncodingAESKey") from exc
-    return WeChatServerConfig(token=settings.wechat_token, crypto=crypto)
+    return WeChatServerConfig(
+        token=settings.wechat_token,
+        crypto=crypto,
+        accept_plaintext=settings.wechat_accept_plaintext,
+    )
 
 
 def build_wechat_app(
-    settings: Settings, assistant: Assistant, database: Database, api: WeChatAPI | None = None
+    settings: Settings,
+    assistant: Assistant,
+    database: Database,
+    api: WeChatAPI | None = None,
+    *,
+    pushes: UserPushes | None = None,
 ) -> web.Application:
-    """The aiohttp app serving /wechat (safe mode when INNOBOT_WECHAT_AES_KEY is set)."""
+    """The aiohttp app serving /wechat (safe mode when INNOBOT_WECHAT_AES_KEY is set).
+
+    pushes: the registry the assistant's /forget cancels (pass the one given to the assistant).
+    """
     from bot.channels.wechat_server import build_wechat_app as build_app
     from bot.channels.wechat_webhook import WeChatWebhook
     from bot.storage.wechat import WeChatStore
 
     config = build_wechat_server_config(settings)
-    webhook = WeChatWebhook(assistant=assistant, store=WeChatStore(database), api=api)
+    webhook = WeChatWebhook(
+        assistant=assistant, store=WeChatStore(database), api=api, pushes=pushes
+    )
     return build_app(webhook, config)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -48,24 +47,34 @@ class ConsoleNotifier:
 class OutboxNotifier:
     """Appends each send as one fsync'ed JSON line: a dry-run outbox and an audit trail.
 
-    `crash_after` kills the process with SIGKILL right after that many sends (fault injection for
-    the crash-recovery tests); `delay` adds latency to each send, as a remote channel would.
+    Keyed sends record their idempotency key, so after a crash the outbox itself says which
+    interrupted digests went out (DeliveryLedger). `delay` adds latency to each send, as a
+    remote channel would.
     """
 
     channel = "outbox"
 
-    def __init__(self, path: Path, *, crash_after: int | None = None, delay: float = 0.0) -> None:
+    def __init__(self, path: Path, *, delay: float = 0.0) -> None:
         self.path = path
-        self.crash_after = crash_after
         self.delay = delay
         self.sent = 0
+        self._keys: set[tuple[str, str]] | None = None  # (user_id, key) read from the file
 
     async def send(self, user_id: str, replies: list[Reply]) -> DeliveryResult:
-        """Record the message durably; then maybe die, as a crash mid fan-out would."""
+        """Record the message durably."""
+        return await self.send_keyed(user_id, replies, "")
+
+    async def send_keyed(self, user_id: str, replies: list[Reply], key: str) -> DeliveryResult:
+        """Record the message and its key durably (the line is on disk before this returns)."""
         if self.delay:
             await asyncio.sleep(self.delay)  # a slow channel: network latency
         line = json.dumps(
-            {"user_id": user_id, "text": "\n\n".join(r.text for r in replies), "pid": os.getpid()},
+            {
+                "user_id": user_id,
+                "key": key,
+                "text": "\n\n".join(r.text for r in replies),
+                "pid": os.getpid(),
+            },
             ensure_ascii=False,
         )
         with open(self.path, "a", encoding="utf-8") as fh:
@@ -73,9 +82,28 @@ class OutboxNotifier:
             fh.flush()
             os.fsync(fh.fileno())
         self.sent += 1
-        if self.crash_after is not None and self.sent >= self.crash_after:
-            os.kill(os.getpid(), signal.SIGKILL)
+        if self._keys is not None and key:
+            self._keys.add((user_id, key))
         return DeliveryResult(DeliveryStatus.DELIVERED)
+
+    async def was_delivered(self, user_id: str, key: str) -> bool | None:
+        """Whether the outbox holds this keyed send (it is the channel: its record is complete)."""
+        if self._keys is None:
+            self._keys = await asyncio.to_thread(self._read_keys)
+        return (user_id, key) in self._keys
+
+    def _read_keys(self) -> set[tuple[str, str]]:
+        keys: set[tuple[str, str]] = set()
+        if not self.path.exists():
+            return keys
+        for raw in self.path.read_text(encoding="utf-8").splitlines():
+            try:
+                entry = json.loads(raw)
+            except ValueError:  # a line torn by a crash mid-write: that send did not complete
+                continue
+            if isinstance(entry, dict) and entry.get("key"):
+                keys.add((str(entry.get("user_id")), str(entry["key"])))
+        return keys
 
 
 class AnyChannel(Mapping[str, Notifier]):

@@ -41,8 +41,10 @@ def sign(*parts: str) -> str:
 
 def check_signature(token: str, signature: str, timestamp: str, nonce: str) -> bool:
     """True when `signature` is sha1(sort(token, timestamp, nonce)); constant-time compare."""
-    expected = sign(token, timestamp, nonce)
-    return hmac.compare_digest(expected, (signature or "").lower())
+    given = (signature or "").lower()
+    if not given.isascii():  # compare_digest raises TypeError on non-ASCII text
+        return False
+    return hmac.compare_digest(sign(token, timestamp, nonce), given)
 
 
 class WeChatCrypto:
@@ -110,7 +112,8 @@ class WeChatCrypto:
     ) -> str:
         """Check msg_signature = sha1(sort(token, timestamp, nonce, Encrypt)), then decrypt."""
         expected = sign(self.token, timestamp, nonce, encrypted)
-        if not hmac.compare_digest(expected, (msg_signature or "").lower()):
+        given = (msg_signature or "").lower()
+        if not given.isascii() or not hmac.compare_digest(expected, given):
             raise InvalidSignatureError("msg_signature mismatch")
         return self.decrypt(encrypted)
 

@@ -1,15 +1,21 @@
 """aiohttp callback server for the Official Account: verifies every call before reading it.
 
-GET /wechat answers WeChat's URL check (echostr); POST /wechat takes messages in plaintext or
-safe (AES) mode. Forged or stale calls get 403; oversized bodies 413; anything malformed gets
-"success" so WeChat stops retrying; a failing database gets 503 so WeChat retries (the assistant's
-own errors are answered by the webhook) — nothing here raises to the client.
+GET /wechat answers WeChat's URL check (echostr); POST /wechat takes messages. With an
+EncodingAESKey only safe-mode (AES) posts whose msg_signature covers the body are accepted —
+plaintext too only in the explicit compatibility mode. Every (nonce, timestamp) is remembered
+with a hash of its body for the timestamp window: the same body again is WeChat retrying
+(answered from the cache), another body is a replay (refused). Malformed calls get 400, forged
+or stale ones 403, oversized bodies 413, a failing database 503 (WeChat retries) — never a 500,
+and unauthenticated input never leaves a traceback in the log.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import logging
 import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -20,8 +26,15 @@ from bot.channels.wechat_crypto import (
     WeChatCryptoError,
     check_signature,
 )
+from bot.channels.wechat_query import CallbackQuery, QueryError, parse_query
 from bot.channels.wechat_webhook import WeChatWebhook
-from bot.channels.wechat_xml import XmlError, build_encrypted_reply, parse_message, parse_xml
+from bot.channels.wechat_xml import (
+    WeChatMessage,
+    XmlError,
+    build_encrypted_reply,
+    parse_message,
+    parse_xml,
+)
 from bot.core.ports import Clock, SystemClock
 
 __all__ = ["CALLBACK_PATH", "WeChatServerConfig", "build_wechat_app", "start_wechat_site"]
@@ -38,6 +51,7 @@ class WeChatServerConfig:
 
     token: str
     crypto: WeChatCrypto | None = None  # set when the account runs in safe / compatible mode
+    accept_plaintext: bool = False  # with crypto: also take plaintext posts (compatible mode)
     timestamp_window: float = 300.0  # seconds either side of our clock
     max_body: int = 64 * 1024  # WeChat messages are a few KiB at most
     path: str = CALLBACK_PATH
@@ -49,7 +63,11 @@ _CLOCK_KEY: web.AppKey[Clock] = web.AppKey("wechat_clock")
 
 
 def build_wechat_app(
-    webhook: WeChatWebhook, config: WeChatServerConfig, clock: Clock | None = None
+    webhook: WeChatWebhook,
+    config: WeChatServerConfig,
+    clock: Clock | None = None,
+    *,
+    prune_every: float = 60.0,
 ) -> web.Application:
     """The aiohttp application serving the callback path; close it to drain pending pushes."""
     app = web.Application(client_max_size=config.max_body)
@@ -60,11 +78,27 @@ def build_wechat_app(
     app.router.add_post(config.path, _receive)
     app.router.add_get("/healthz", _health)  # for the load balancer / reverse proxy
 
+    async def prune(_app: web.Application) -> AsyncIterator[None]:
+        """Cached replies and seen nonces expire on time even when no message arrives."""
+        task = asyncio.create_task(_prune_loop(webhook, config, prune_every))
+        yield
+        task.cancel()
+
     async def drain(_app: web.Application) -> None:
         await webhook.aclose()
 
+    app.cleanup_ctx.append(prune)
     app.on_shutdown.append(drain)
     return app
+
+
+async def _prune_loop(webhook: WeChatWebhook, config: WeChatServerConfig, every: float) -> None:
+    while True:
+        try:
+            await webhook.prune(call_horizon=2 * config.timestamp_window)
+        except Exception as exc:  # a database hiccup: try again next round
+            log.warning("wechat prune failed (%s)", type(exc).__name__)
+        await asyncio.sleep(every)
 
 
 async def start_wechat_site(app: web.Application, host: str, port: int) -> web.AppRunner:
@@ -77,19 +111,20 @@ async def start_wechat_site(app: web.Application, host: str, port: int) -> web.A
     return runner
 
 
-def _authentic(request: web.Request) -> bool:
-    """Signature over (token, timestamp, nonce) and a timestamp within the window."""
+def _authentic(request: web.Request) -> CallbackQuery | web.Response:
+    """The validated query when its signature and timestamp check out, else the refusal."""
     config = request.app[_CONFIG_KEY]
     clock = request.app[_CLOCK_KEY]
-    query = request.query
-    timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
-    if not check_signature(config.token, query.get("signature", ""), timestamp, nonce):
-        return False
     try:
-        sent = int(timestamp)
-    except ValueError:
-        return False
-    return abs(clock.now().timestamp() - sent) <= config.timestamp_window
+        query = parse_query({k: request.query.getall(k) for k in request.query})
+    except QueryError as exc:
+        log.info("wechat call refused: %s", exc)
+        return web.Response(status=400, text="bad request")
+    if not check_signature(config.token, query.signature, query.timestamp, query.nonce):
+        return web.Response(status=403, text="forbidden")
+    if abs(clock.now().timestamp() - query.seconds) > config.timestamp_window:
+        return web.Response(status=403, text="forbidden")
+    return query
 
 
 async def _health(_request: web.Request) -> web.StreamResponse:
@@ -98,44 +133,67 @@ async def _health(_request: web.Request) -> web.StreamResponse:
 
 async def _verify_url(request: web.Request) -> web.StreamResponse:
     """WeChat's server-configuration check: echo echostr back when the signature is ours."""
-    if not _authentic(request):
-        return web.Response(status=403, text="forbidden")
-    return web.Response(text=request.query.get("echostr", ""))
+    query = _authentic(request)
+    if isinstance(query, web.Response):
+        return query
+    return web.Response(text=query.echostr)
+
+
+async def _read_body(request: web.Request, limit: int) -> bytes | web.Response:
+    if request.content_length is not None and request.content_length > limit:
+        return web.Response(status=413, text="too large")
+    try:
+        return await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        return web.Response(status=413, text="too large")
+
+
+def _open(body: bytes, query: CallbackQuery, config: WeChatServerConfig) -> WeChatMessage:
+    """The message inside an authenticated post; InvalidSignatureError, XmlError or
+    WeChatCryptoError when it is forged, unreadable or not allowed in this mode."""
+    fields = parse_xml(body)
+    if query.encrypt_type == "aes":
+        if config.crypto is None:
+            raise WeChatCryptoError("encrypted message but no EncodingAESKey configured")
+        plaintext = config.crypto.decrypt_message(
+            fields.get("Encrypt", ""), query.msg_signature, query.timestamp, query.nonce
+        )
+        fields = parse_xml(plaintext)
+    elif config.crypto is not None and not config.accept_plaintext:
+        raise InvalidSignatureError("plaintext post while safe mode is required")
+    return parse_message(fields)
 
 
 async def _receive(request: web.Request) -> web.StreamResponse:
     """One pushed message; the reply is the passive answer or "success"."""
-    if not _authentic(request):
-        return web.Response(status=403, text="forbidden")
+    query = _authentic(request)
+    if isinstance(query, web.Response):
+        return query
     config = request.app[_CONFIG_KEY]
-    if request.content_length is not None and request.content_length > config.max_body:
-        return web.Response(status=413, text="too large")
+    body = await _read_body(request, config.max_body)
+    if isinstance(body, web.Response):
+        return body
     try:
-        body = await request.read()
-    except web.HTTPRequestEntityTooLarge:
-        return web.Response(status=413, text="too large")
-    encrypted = request.query.get("encrypt_type", "raw").lower() == "aes"
-    try:
-        fields = parse_xml(body)
-        if encrypted:
-            if config.crypto is None:
-                log.warning("encrypted wechat message but no EncodingAESKey configured")
-                return web.Response(text=_SUCCESS)
-            plaintext = config.crypto.decrypt_message(
-                fields.get("Encrypt", ""),
-                request.query.get("msg_signature", ""),
-                request.query.get("timestamp", ""),
-                request.query.get("nonce", ""),
-            )
-            fields = parse_xml(plaintext)
-        message = parse_message(fields)
+        message = _open(body, query, config)
     except InvalidSignatureError:
         return web.Response(status=403, text="forbidden")
-    except (XmlError, WeChatCryptoError):
-        log.warning("unreadable wechat message (%d bytes) ignored", len(body))
-        return web.Response(text=_SUCCESS)
+    except (XmlError, WeChatCryptoError) as exc:
+        log.warning("unreadable wechat message (%d bytes) refused: %s", len(body), exc)
+        return web.Response(status=400, text="bad request")
 
     webhook = request.app[_WEBHOOK_KEY]
+    digest = hashlib.sha256(body).hexdigest()
+    now = request.app[_CLOCK_KEY].now()
+    try:
+        fresh = await asyncio.to_thread(
+            webhook.store.remember_call, query.nonce, query.timestamp, digest, now
+        )
+    except Exception as exc:  # database trouble: let WeChat retry in a few seconds
+        log.error("wechat replay check failed (%s)", type(exc).__name__)
+        return web.Response(status=503, text="busy")
+    if not fresh:
+        log.warning("wechat call refused: nonce and timestamp replayed with another body")
+        return web.Response(status=403, text="forbidden")
     try:
         reply = await webhook.handle(message)
     except Exception:  # infrastructure (database) trouble: let WeChat retry in a few seconds
@@ -143,7 +201,7 @@ async def _receive(request: web.Request) -> web.StreamResponse:
         return web.Response(status=503, text="busy")
     if reply is None:
         return web.Response(text=_SUCCESS)
-    if encrypted and config.crypto is not None:
+    if query.encrypt_type == "aes" and config.crypto is not None:
         clock = request.app[_CLOCK_KEY]
         timestamp = str(int(clock.now().timestamp()))
         nonce = str(secrets.randbelow(10**9) + 10**9)

@@ -10,11 +10,11 @@ import asyncio
 import logging
 import time
 from collections.abc import Coroutine
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from bot.channels.wechat_api import UNSUBSCRIBED_ERRORS, WeChatAPI, WeChatAPIError
+from bot.channels.wechat_api import WeChatAPI, WeChatAPIError
+from bot.channels.wechat_push import CHANNEL, PushFailure, UserPushes, send_parts
 from bot.channels.wechat_render import (
     ChoiceMenu,
     OutPart,
@@ -31,15 +31,23 @@ from bot.core.ports import Assistant, Clock, SystemClock
 from bot.core.types import Incoming, Reply
 from bot.storage.wechat import MessageStart, WeChatStore
 
-__all__ = ["CHANNEL", "PushFailure", "WeChatWebhook", "opens_window", "send_parts", "to_incoming"]
+__all__ = [
+    "CHANNEL",
+    "PushFailure",
+    "UserPushes",
+    "WeChatWebhook",
+    "opens_window",
+    "send_parts",
+    "to_incoming",
+]
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "wechat"
 _WINDOW_EVENTS = frozenset({"subscribe", "click", "scan", "scancode_push", "scancode_waitmsg"})
 _DEDUPE_HORIZON = timedelta(hours=1)  # WeChat retries within ~15 s; keep keys a good while longer
+_REPLY_HORIZON = timedelta(minutes=5)  # cached replies may hold figures: only as long as retries
 _PENDING_HORIZON = timedelta(days=30)
-_PRUNE_EVERY = 600.0
+_PRUNE_EVERY = 60.0
 _PENDING_FLUSH_MAX = 3
 
 
@@ -89,6 +97,7 @@ class WeChatWebhook:
         push_delay: float = 0.3,
         late_timeout: float = 120.0,
         texts: WeChatTexts | None = None,
+        pushes: UserPushes | None = None,
     ) -> None:
         self.assistant = assistant
         self.store = store
@@ -98,6 +107,7 @@ class WeChatWebhook:
         self.push_delay = push_delay  # lets WeChat show the passive reply before the pushed rest
         self.late_timeout = late_timeout  # longest wait for an answer delivered after "success"
         self.texts = texts or load_wechat_texts()
+        self.pushes = pushes or UserPushes()
         self._tasks: set[asyncio.Task[None]] = set()
         self._inflight: dict[str, asyncio.Future[str | None]] = {}
         self._saving: set[str] = set()
@@ -174,7 +184,7 @@ class WeChatWebhook:
                 "wechat answer not ready in %.1fs; delivering by customer service",
                 self.reply_timeout,
             )
-            self._spawn(self._deliver_late(openid, task, pending))
+            self._spawn(self._deliver_late(openid, task, pending))  # not cancelled: may be /forget's
             return None
 
         replies, late = split_late(replies)  # a chart still being drawn follows by customer service
@@ -194,7 +204,9 @@ class WeChatWebhook:
             self._saving.add(message.dedupe_key)
             self._spawn(self._save(message.dedupe_key, xml, openid, None, update_choices=False))
         if parts or pending or late:
-            self._spawn(self._push_after(openid, parts, pending, delay=self.push_delay, late=late))
+            self._spawn(
+                self._push_after(openid, parts, pending, delay=self.push_delay, late=late), openid
+            )
         return xml
 
     async def aclose(self, timeout: float = 10.0) -> None:
@@ -275,7 +287,7 @@ class WeChatWebhook:
             for item in recent:
                 flat.extend(parts_from_payload(item))
                 menus.extend(_menus_in(item))
-            if await self.push(openid, flat) and menus:
+            if await self.push(openid, flat, header=header) and menus:
                 await asyncio.to_thread(self._add_menus, openid, menus)
 
     def _add_menus(self, openid: str, menus: list[ChoiceMenu]) -> None:
@@ -284,10 +296,12 @@ class WeChatWebhook:
 
     def _flush_pending(self, openid: str, pending: list[list[dict[str, str]]]) -> None:
         if pending:
-            self._spawn(self._push_after(openid, [], pending))
+            self._spawn(self._push_after(openid, [], pending), openid)
 
-    async def push(self, openid: str, parts: list[OutPart]) -> bool:
-        """Customer-service messages in order; on failure the unsent rest waits in the queue."""
+    async def push(self, openid: str, parts: list[OutPart], *, header: OutPart | None = None) -> bool:
+        """Customer-service messages in order; on failure the unsent rest waits in the queue
+        (without the "有 N 条消息" header, which the next flush writes afresh) — unless the user
+        was forgotten meanwhile."""
         failed = await send_parts(self.api, self.store, openid, parts)
         if failed is None:
             return True
@@ -295,14 +309,19 @@ class WeChatWebhook:
             log.warning(
                 "wechat push failed (errcode %s); queued for the next message", failed.error.errcode
             )
-            rest = parts_to_payload(parts[failed.index :])
-            await asyncio.to_thread(self.store.add_pending, openid, rest, self.clock.now())
+            rest = parts_to_payload([p for p in parts[failed.index :] if p is not header])
+            if rest:
+                await asyncio.to_thread(
+                    self.store.add_pending, openid, rest, self.clock.now(), known_only=True
+                )
         return False
 
-    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+    def _spawn(self, coro: Coroutine[Any, Any, None], openid: str | None = None) -> None:
         task = asyncio.create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._task_done)
+        if openid is not None:
+            self.pushes.add(openid, task)
 
     def _task_done(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
@@ -314,13 +333,15 @@ class WeChatWebhook:
         if mono - self._last_prune < _PRUNE_EVERY:
             return
         self._last_prune = mono
+        self._spawn(self.prune())
+
+    async def prune(self, call_horizon: float = 600.0) -> None:
+        """Expire cached replies (minutes), dedupe keys (an hour), seen nonces and old queues."""
         now = self.clock.now()
-
-        async def prune() -> None:
-            await asyncio.to_thread(self.store.prune_messages, now - _DEDUPE_HORIZON)
-            await asyncio.to_thread(self.store.prune_pending, now - _PENDING_HORIZON)
-
-        self._spawn(prune())
+        await asyncio.to_thread(self.store.prune_replies, now - _REPLY_HORIZON)
+        await asyncio.to_thread(self.store.prune_messages, now - _DEDUPE_HORIZON)
+        await asyncio.to_thread(self.store.prune_calls, now - timedelta(seconds=call_horizon))
+        await asyncio.to_thread(self.store.prune_pending, now - _PENDING_HORIZON)
 
 
 def _menus_in(payload: list[dict[str, str]]) -> list[ChoiceMenu]:
@@ -331,38 +352,3 @@ def _menus_in(payload: list[dict[str, str]]) -> list[ChoiceMenu]:
             if menu is not None:
                 menus.append(menu)
     return menus
-
-
-async def send_part(api: WeChatAPI | None, openid: str, part: OutPart) -> None:
-    """One customer-service message (uploading the image first)."""
-    if api is None:
-        raise WeChatAPIError(-1, "no API credentials configured")
-    if part.image_png is not None:
-        media_id = await api.upload_image(part.image_png)
-        await api.send_image(openid, media_id)
-    else:
-        await api.send_text(openid, part.text)
-
-
-@dataclass(frozen=True)
-class PushFailure:
-    """Where a customer-service push stopped: the first unsent part and WeChat's error."""
-
-    index: int
-    error: WeChatAPIError
-    unsubscribed: bool  # the user unfollowed (already recorded in the store)
-
-
-async def send_parts(
-    api: WeChatAPI | None, store: WeChatStore, openid: str, parts: list[OutPart]
-) -> PushFailure | None:
-    """Send the parts in order, stopping at the first error; an unfollow is recorded at once."""
-    for index, part in enumerate(parts):
-        try:
-            await send_part(api, openid, part)
-        except WeChatAPIError as exc:
-            unsubscribed = exc.errcode in UNSUBSCRIBED_ERRORS
-            if unsubscribed:
-                await asyncio.to_thread(store.mark_unsubscribed, openid)
-            return PushFailure(index, exc, unsubscribed)
-    return None

@@ -70,6 +70,10 @@ def parse_xml(data: bytes | str) -> dict[str, str]:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
         raise XmlError("malformed XML") from exc
+    except XmlError:
+        raise
+    except (ValueError, LookupError) as exc:  # encoding="gbk" (multi-byte) or an unknown one
+        raise XmlError("unsupported XML encoding") from exc
     return fields
 
 

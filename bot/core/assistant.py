@@ -11,7 +11,13 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from bot.core.batch import TABLE_SUFFIXES, batch_rule_set, render_batch
+from bot.core.batch import (
+    MAX_UPLOAD_BYTES,
+    MAX_UPLOAD_ROWS,
+    TABLE_SUFFIXES,
+    batch_rule_set,
+    render_batch,
+)
 from bot.core.dialogue import SESSION_KIND, FormState, ScoringDialogue, Turn
 from bot.core.firm.desk import FirmDesk
 from bot.core.firm.intents import correction_text, whatif_text
@@ -99,10 +105,10 @@ class CoreAssistant:
         self._table_pool = ThreadPoolExecutor(1, thread_name_prefix="innobot-table")
         self._late_timeout = late_image_timeout
         self._pending = PendingPrompts()  # an open "/forget: 确认/取消?" per user
-        self._forgettables: list[Forgettable] = [users, sessions]
-        if profiles is not None:
-            self._forgettables.append(profiles)
-        for store in forgettables:
+        # In the given order (the composition puts its one-transaction eraser first), then the
+        # core's own stores if the caller did not pass them.
+        self._forgettables: list[Forgettable] = []
+        for store in [*forgettables, users, sessions, *([profiles] if profiles else [])]:
             if all(store is not known for known in self._forgettables):
                 self._forgettables.append(store)
         self._dialogue = (
@@ -311,6 +317,9 @@ class CoreAssistant:
         name = incoming.file_name or ""
         if self._scoring is None or not incoming.file_bytes or not name.lower().endswith(TABLE_SUFFIXES):
             return [Reply(text=t.get("batch_not_table"))]
+        if len(incoming.file_bytes) > MAX_UPLOAD_BYTES:
+            limit_mb = MAX_UPLOAD_BYTES // (1024 * 1024)
+            return [Reply(text=t.get("batch_too_large", mb=limit_mb, rows=MAX_UPLOAD_ROWS))]
         rule_set = batch_rule_set(incoming.text, t, RULE_SETS["score"])
         score_table = functools.partial(
             self._scoring.score_table, incoming.file_bytes, name, rule_set

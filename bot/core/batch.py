@@ -8,11 +8,23 @@ from typing import Any
 from bot.core.texts import Texts
 from bot.core.types import Reply
 
-__all__ = ["TABLE_SUFFIXES", "BatchOutcome", "batch_rule_set", "render_batch"]
+__all__ = [
+    "MAX_UNZIPPED_BYTES",
+    "MAX_UPLOAD_BYTES",
+    "MAX_UPLOAD_ROWS",
+    "TABLE_SUFFIXES",
+    "BatchOutcome",
+    "batch_rule_set",
+    "render_batch",
+]
 
 MAX_LISTED_COLUMNS = 5
 MAX_LISTED_ROWS = 3
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+# Uploads in chat: a park's list of firms fits easily; a 180k-row CSV took 55 s and 1.7 GB.
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_UPLOAD_ROWS = 5000
+MAX_UNZIPPED_BYTES = 64 * 1024 * 1024  # an .xlsx is a zip: refuse a bomb before opening it
 
 
 @dataclass(frozen=True)

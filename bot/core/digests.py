@@ -23,7 +23,8 @@ from bot.core.digest_compose import (
     subscription_label,
     to_article,
 )
-from bot.core.ports import Clock, Notifier, SystemClock
+from bot.core.digest_recovery import delivery_key, settle_interrupted
+from bot.core.ports import Clock, DeliveryLedger, Notifier, SystemClock
 from bot.core.rate_limit import RateLimiter
 from bot.core.schedule import Slot, due_slot
 from bot.core.subscription_parser import Vocabulary, load_vocabulary
@@ -37,7 +38,7 @@ from bot.core.subscription_types import (
 )
 from bot.core.types import DeliveryResult, DeliveryStatus, Reply
 
-__all__ = ["DigestService", "RateLimiter", "RunReport", "new_holder_id", "LEASE_NAME"]
+__all__ = ["DigestService", "RateLimiter", "RunReport", "delivery_key", "new_holder_id", "LEASE_NAME"]
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,10 @@ class RunReport:
     flood_waits: int = 0
     skipped_no_notifier: int = 0
     already_taken: int = 0
-    recovered_uncertain: int = 0
+    recovered_uncertain: int = 0  # sends a crash cut off, found at the start of this run
+    confirmed_after_crash: int = 0  # … that the channel's record shows as delivered
+    resent_after_crash: int = 0  # … that demonstrably never went out: sent again this run
+    uncertain: int = 0  # … that nobody can confirm: left for `digest log`, never resent
     stopped_early: bool = False
     articles: int = 0
     compose_seconds: float = 0.0
@@ -117,7 +121,7 @@ class DigestService:
         self.max_flood_wait = max_flood_wait
         self.max_items = max_items
         # Sends in flight at once (HTTP latency, not CPU, bounds a channel); a kill -9 can leave at
-        # most this many periods "uncertain" (never resent; their articles roll into the next one).
+        # most this many periods "uncertain" (settled by the next run; see _settle_interrupted).
         self.concurrency = concurrency
         self.vocab = vocab or load_vocabulary()
         self.texts = texts or load_subscription_texts()
@@ -204,6 +208,7 @@ class DigestService:
     async def _fan_out(self, now: datetime, report: RunReport) -> None:
         self._blocked = set()
         report.recovered_uncertain = self.deliveries.recover_orphans(self.holder, now=now)
+        await self._settle_interrupted(now, report)
         retries = self.deliveries.due_retries(now=now)
         due = self.due(now)
         report.due = len(due) + len(retries)
@@ -226,6 +231,8 @@ class DigestService:
             if not self._renew_lease():
                 report.stopped_early = True
                 return
+            if sub is not None:
+                await self.limiter.wait(sub.user_key)  # before the claim: a crash here loses nothing
             claimed = self.deliveries.claim_retry(row, holder=self.holder, now=now)
             if claimed is None:
                 report.already_taken += 1
@@ -264,7 +271,9 @@ class DigestService:
                 if not self._renew_lease():
                     report.stopped_early = True
                     return
-                # Claimed right before the send: only the sends in flight can be cut by a crash.
+                await self.limiter.wait(sub.user_key)
+                # Claimed when the send starts (after the rate limiter's wait): a crash can only cut
+                # the sends actually in flight, and the next run settles those.
                 claimed = self.deliveries.claim(
                     sub.id, sub.user_key, slot.period_key, holder=self.holder, now=now
                 )
@@ -275,6 +284,15 @@ class DigestService:
 
         await asyncio.gather(*(worker() for _ in range(max(1, self.concurrency))))
         report.send_seconds = round(time.perf_counter() - started, 3)
+
+    async def _settle_interrupted(self, now: datetime, report: RunReport) -> None:
+        """Rows a crash left uncertain: see bot.core.digest_recovery."""
+        settled = await settle_interrupted(
+            self.deliveries, self.subscriptions.list_active(), self.notifiers, now
+        )
+        report.confirmed_after_crash += settled.confirmed
+        report.resent_after_crash += settled.resent
+        report.uncertain += settled.uncertain
 
     def _notice(self, sub: Subscription) -> list[Reply]:
         return render_notice(
@@ -306,6 +324,7 @@ class DigestService:
     ) -> None:
         """Send one claimed digest and record the outcome; flood waits retry in place."""
         attempts = claimed.attempts
+        key = delivery_key(sub.id, claimed.period_key)
 
         def finish(
             state: DeliveryState,
@@ -326,10 +345,16 @@ class DigestService:
                 detail=detail,
             )
 
+        first = True
         while True:
-            await self.limiter.wait(sub.user_key)
+            if not first:  # the first wait happened before the claim
+                await self.limiter.wait(sub.user_key)
+            first = False
             try:
-                result = await notifier.send(sub.user_id, replies)
+                if isinstance(notifier, DeliveryLedger):
+                    result = await notifier.send_keyed(sub.user_id, replies, key)
+                else:
+                    result = await notifier.send(sub.user_id, replies)
             except Exception as exc:  # a notifier bug must not stop the fan-out
                 log.warning("digest send to subscription %s raised %s", sub.id, type(exc).__name__)
                 result = DeliveryResult(DeliveryStatus.RETRY, detail=type(exc).__name__)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.core.firm.record import FirmRecord
 from bot.core.types import DeliveryResult, Incoming, Reply
@@ -11,6 +11,7 @@ from bot.core.types import DeliveryResult, Incoming, Reply
 __all__ = [
     "Assistant",
     "Clock",
+    "DeliveryLedger",
     "FixedClock",
     "Forgettable",
     "Notifier",
@@ -36,6 +37,22 @@ class Notifier(Protocol):
     channel: str
 
     async def send(self, user_id: str, replies: list[Reply]) -> DeliveryResult: ...
+
+
+@runtime_checkable
+class DeliveryLedger(Protocol):
+    """A notifier that records each keyed send durably (an outbox, a queue with the key in it):
+    after a crash it can say whether a send whose outcome was lost reached the channel."""
+
+    channel: str
+
+    async def send(self, user_id: str, replies: list[Reply]) -> DeliveryResult: ...
+
+    async def send_keyed(self, user_id: str, replies: list[Reply], key: str) -> DeliveryResult: ...
+
+    async def was_delivered(self, user_id: str, key: str) -> bool | None:
+        """True / False when the record says so; None when it cannot tell."""
+        ...
 
 
 class SubscriptionHandler(Protocol):

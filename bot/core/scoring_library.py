@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import scoring
-from bot.core.batch import TABLE_SUFFIXES, BatchOutcome
+from bot.core.batch import MAX_UNZIPPED_BYTES, MAX_UPLOAD_ROWS, TABLE_SUFFIXES, BatchOutcome
 from bot.core.scoring_port import (
     FieldKind,
     FieldSpec,
@@ -120,11 +121,15 @@ def _score_table(
     data: bytes, suffix: str, stem: str, rule_set: str, extra: tuple[Path, ...]
 ) -> BatchOutcome:
     """Score an uploaded table (runs in a worker process when there are table workers)."""
+    if suffix != ".csv":
+        _check_unzipped(data)
     with tempfile.TemporaryDirectory(prefix="innobot-batch-") as tmp:
-        source = Path(tmp) / f"input{suffix}"
+        source = Path(tmp) / f"{_safe_name(stem)}{suffix}"  # errors name the user's file
         source.write_bytes(data)
         try:
-            result = scoring.score_table(source, rule_set, extra_dirs=extra)
+            result = scoring.score_table(
+                source, rule_set, extra_dirs=extra, max_rows=MAX_UPLOAD_ROWS
+            )
             from scoring.sheet import read_firm_row  # pandas loads only for uploads
 
             firm = read_firm_row(source) if len(result.table) == 1 and not result.errors else None
@@ -165,3 +170,22 @@ def _kind(kind: str, unit: str) -> FieldKind:
     if kind in ("money", "percent", "enum", "bool"):
         return kind  # type: ignore[return-value]
     return "number"
+
+
+def _check_unzipped(data: bytes) -> None:
+    """An .xlsx whose parts unzip past the limit is refused before openpyxl opens it."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise FigureError("文件已损坏或格式不对，请另存为 CSV 或 XLSX 后重试。") from None
+    if total > MAX_UNZIPPED_BYTES:
+        raise FigureError("表格文件解压后过大，请另存为 CSV 或删去无关工作表后重试。")
+
+
+def _safe_name(stem: str) -> str:
+    """The uploaded file's name, safe as a file name in the temporary directory."""
+    return re.sub(r"[^\w.-]", "_", stem).strip(".") or "表格"

@@ -29,7 +29,7 @@ from bot.core.subscription_render import (
 from bot.core.subscription_texts import SubscriptionTexts
 from bot.core.subscription_types import Subscription, SubscriptionDraft, SubscriptionRepository
 from bot.core.texts import load_texts
-from bot.core.types import Choice, Reply
+from bot.core.types import Reply
 
 __all__ = ["SubscriptionEditor"]
 
@@ -106,15 +106,8 @@ class SubscriptionEditor:
         else:
             lines = [self.texts.get("edit_which_any", count=len(found))]
         lines += [f"{numbers[s.id]}. {subscription_label(s, self.texts)}" for s in found]
-        rows = tuple(
-            (
-                Choice(
-                    f"{numbers[s.id]}. {subscription_label(s, self.texts)}"[:60], f"sub:ed:{s.id}"
-                ),
-            )
-            for s in found
-        )
-        return Reply(text="\n".join(lines), choices=rows)
+        # No buttons: a channel that numbers its buttons (WeChat) would clash with /subs numbers.
+        return Reply(text="\n".join(lines))
 
     def answer_which(self, user_key: str, text: str) -> list[Reply] | None:
         """A number typed at "改哪一个？"; None when the text is no number (the user moved on)."""
@@ -124,14 +117,6 @@ class SubscriptionEditor:
             return None
         subs = self.store.list_for_user(user_key)
         return self._apply_pending(user_key, pending.data, subs[n - 1] if n <= len(subs) else None)
-
-    def on_choice(self, user_key: str, subscription_id: int) -> list[Reply]:
-        """The "which one" button."""
-        pending = self.pending.peek(user_key, "which")
-        sub = self.store.get(subscription_id)
-        if pending is None or sub is None or sub.user_key != user_key or not sub.active:
-            return [Reply(text=self.texts.get("stale_button"))]
-        return self._apply_pending(user_key, pending.data, sub)
 
     def _apply_pending(self, user_key: str, data: str, sub: Subscription | None) -> list[Reply]:
         if sub is None:
@@ -157,6 +142,8 @@ class SubscriptionEditor:
         if draft is None:
             lines = [self.texts.get("edit_unclear"), *unused_lines(parsed, self.texts)]
             return [Reply(text="\n".join(lines))]
+        if not (draft.topics or draft.regions) and (sub.topics or sub.regions):
+            return [Reply(text=self.texts.get("edit_would_be_all", n=number))]  # never widen silently
         updated = self.store.update(sub.id, draft, not_before=not_before)
         if updated is None:
             return [Reply(text=self.texts.get("not_found"))]

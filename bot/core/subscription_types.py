@@ -16,6 +16,7 @@ __all__ = [
     "Subscription",
     "SubscriptionDraft",
     "SubscriptionRepository",
+    "UncertainDelivery",
 ]
 
 DEFAULT_TZ = "Asia/Shanghai"
@@ -65,7 +66,7 @@ class DeliveryState(StrEnum):
     DEFERRED = (
         "deferred"  # channel queued it (WeChat 48 h window): reaches the user on next message
     )
-    UNCERTAIN = "uncertain"  # claimant died mid-send: never resent, articles roll into next digest
+    UNCERTAIN = "uncertain"  # claimant died mid-send: settled next run (see DigestService)
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,16 @@ class SubscriptionRepository(Protocol):
     def forget_user(self, user_key: str) -> int: ...
 
 
+@dataclass(frozen=True)
+class UncertainDelivery:
+    """A row a crashed sender left 'uncertain', not yet settled."""
+
+    id: int
+    subscription_id: int
+    user_key: str
+    period_key: str
+
+
 class DeliveryLog(Protocol):
     """Delivery log with a unique (subscription, period) key, plus the fan-out lease."""
 
@@ -130,6 +141,12 @@ class DeliveryLog(Protocol):
     def release_lease(self, name: str, holder: str) -> None: ...
 
     def recover_orphans(self, holder: str, *, now: datetime) -> int: ...
+
+    def interrupted(self) -> list[UncertainDelivery]: ...
+
+    def settle_interrupted(
+        self, delivery_id: int, outcome: DeliveryState, *, now: datetime, detail: str
+    ) -> None: ...
 
     def existing(self, period_keys: set[str]) -> set[tuple[int, str]]: ...
 

@@ -295,7 +295,7 @@ class SubscriptionService:
 
     # --- callbacks ---------------------------------------------------------------------------
     def callback(self, incoming: Incoming, data: str) -> list[Reply]:
-        """Button clicks: "sub:new", "sub:n:…", "sub:del:ID", "sub:ed:ID", "sub:delall[:yes|:no]"."""
+        """Button clicks: "sub:new", "sub:n:…", "sub:del:ID", "sub:delall[:yes|:no]"."""
         user_key = incoming.user_key
         if data in ("sub:new", "sub:n"):
             return self.flow.start(user_key)
@@ -315,8 +315,6 @@ class SubscriptionService:
         kind, _, ident = data.removeprefix("sub:").partition(":")
         if kind == "del" and ident.isdigit():
             return self._remove(incoming, int(ident))
-        if kind == "ed" and ident.isdigit():
-            return self.editor.on_choice(user_key, int(ident))
         return self._stale()
 
     # --- typed answers and plain-word edits ----------------------------------------------------

@@ -50,8 +50,21 @@ def _add_schedule_columns(conn: Connection) -> None:
             conn.execute(text(f"ALTER TABLE subscriptions ADD COLUMN {name} {ddl}"))
 
 
+def _wechat_messages_openid(conn: Connection) -> None:
+    """Cached WeChat replies name their user, so /forget can delete them (issue 9)."""
+    columns = {c["name"] for c in inspect(conn).get_columns("wechat_messages")}
+    if "openid" not in columns:
+        conn.execute(text("ALTER TABLE wechat_messages ADD COLUMN openid VARCHAR(128)"))
+    conn.execute(
+        text("CREATE INDEX IF NOT EXISTS ix_wechat_messages_openid ON wechat_messages (openid)")
+    )
+
+
 # Ordered schema changes after the initial `create_all`. Append, never edit an applied one.
-MIGRATIONS: list[Migration] = [(1, "subscription schedules", _add_schedule_columns)]
+MIGRATIONS: list[Migration] = [
+    (1, "subscription schedules", _add_schedule_columns),
+    (2, "wechat_messages.openid", _wechat_messages_openid),
+]
 
 
 class Database:
@@ -101,4 +114,5 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA secure_delete=ON")  # /forget: deleted rows are zeroed, not left in free pages
     cur.close()

@@ -1,10 +1,9 @@
-"""Delivery log (unique subscription+period key, claimed before sending) and the fan-out lease."""
+"""Delivery log (unique subscription+period key, claimed when the send starts); the fan-out lease
+lives in bot.storage.leases (re-exported here)."""
 
 from __future__ import annotations
 
-import os
-import socket
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import (
     Column,
@@ -19,13 +18,23 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from bot.core.subscription_types import ClaimedDelivery, DeliveryState
+from bot.core.subscription_types import ClaimedDelivery, DeliveryState, UncertainDelivery
 from bot.storage.db import Database, metadata
-from bot.storage.subscriptions import UtcDateTime
+from bot.storage.leases import (
+    acquire_lease,
+    holder_is_dead,
+    lease_holder,
+    leases_table,
+    release_lease,
+)
+from bot.storage.subscriptions import UtcDateTime, subscriptions_table
 
-__all__ = ["SqlDeliveryLog", "deliveries_table", "leases_table", "holder_is_dead"]
+__all__ = ["INTERRUPTED", "SqlDeliveryLog", "deliveries_table", "leases_table", "holder_is_dead"]
+
+INTERRUPTED = "interrupted"  # detail of an uncertain row not yet settled by a later run
 
 deliveries_table = Table(
     "digest_deliveries",
@@ -48,34 +57,6 @@ deliveries_table = Table(
     Index("ix_digest_deliveries_watermark", "subscription_id", "status", "watermark_to"),
     sqlite_autoincrement=True,
 )
-
-leases_table = Table(
-    "digest_leases",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("holder", String(200), nullable=False),
-    Column("expires_at", UtcDateTime, nullable=False),
-    Column("version", Integer, nullable=False),
-)
-
-
-def holder_is_dead(holder: str) -> bool:
-    """True when the holder is a process on this host that no longer exists (killed, crashed)."""
-    host, _, rest = holder.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid_text.isdigit():
-        return False
-    pid = int(pid_text)
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
 
 def _new_row(
     subscription_id: int,
@@ -103,57 +84,29 @@ def _new_row(
     return row
 
 
+def _subscribed(conn: Connection, subscription_id: int) -> bool:
+    t = subscriptions_table
+    return conn.execute(select(t.c.id).where(t.c.id == subscription_id)).first() is not None
+
+
 class SqlDeliveryLog:
     """The exactly-once ledger: a row per (subscription, period), inserted before any send."""
 
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
 
-    # --- lease -----------------------------------------------------------------------------
+    # --- lease (bot.storage.leases) -------------------------------------------------------
     def acquire_lease(self, name: str, holder: str, *, now: datetime, ttl: float) -> bool:
         """Take or renew the named lease; a live holder's unexpired lease is never taken."""
-        t = leases_table
-        expires = now + timedelta(seconds=ttl)
-        with self._engine.begin() as conn:
-            row = conn.execute(select(t).where(t.c.name == name)).mappings().first()
-            if row is None:
-                try:
-                    with conn.begin_nested():
-                        conn.execute(
-                            insert(t).values(
-                                name=name, holder=holder, expires_at=expires, version=1
-                            )
-                        )
-                    return True
-                except IntegrityError:
-                    return False
-            free = (
-                row["holder"] == holder or row["expires_at"] <= now or holder_is_dead(row["holder"])
-            )
-            if not free:
-                return False
-            result = conn.execute(
-                update(t)
-                .where(t.c.name == name, t.c.version == row["version"])
-                .values(holder=holder, expires_at=expires, version=row["version"] + 1)
-            )
-            return result.rowcount == 1
+        return acquire_lease(self._engine, name, holder, now=now, ttl=ttl)
 
     def release_lease(self, name: str, holder: str) -> None:
         """Give the lease up early (normal end of a fan-out)."""
-        with self._engine.begin() as conn:
-            conn.execute(
-                delete(leases_table).where(
-                    leases_table.c.name == name, leases_table.c.holder == holder
-                )
-            )
+        release_lease(self._engine, name, holder)
 
     def lease_holder(self, name: str) -> str | None:
         """Who holds the lease now (expired or not), for reports."""
-        with self._engine.connect() as conn:
-            return conn.execute(
-                select(leases_table.c.holder).where(leases_table.c.name == name)
-            ).scalar()
+        return lease_holder(self._engine, name)
 
     # --- claims ----------------------------------------------------------------------------
     def recover_orphans(self, holder: str, *, now: datetime) -> int:
@@ -163,9 +116,42 @@ class SqlDeliveryLog:
             result = conn.execute(
                 update(t)
                 .where(t.c.status == DeliveryState.SENDING.value, t.c.claimed_by != holder)
-                .values(status=DeliveryState.UNCERTAIN.value, detail="interrupted", updated_at=now)
+                .values(status=DeliveryState.UNCERTAIN.value, detail=INTERRUPTED, updated_at=now)
             )
         return int(result.rowcount)
+
+    def interrupted(self) -> list[UncertainDelivery]:
+        """Uncertain rows no later run has settled yet, oldest first."""
+        t = deliveries_table
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(t.c.id, t.c.subscription_id, t.c.user_key, t.c.period_key)
+                .where(t.c.status == DeliveryState.UNCERTAIN.value, t.c.detail == INTERRUPTED)
+                .order_by(t.c.id)
+            ).all()
+        return [UncertainDelivery(int(r[0]), int(r[1]), str(r[2]), str(r[3])) for r in rows]
+
+    def settle_interrupted(
+        self, delivery_id: int, outcome: DeliveryState, *, now: datetime, detail: str
+    ) -> None:
+        """Settle an interrupted send: delivered (the channel has it), retry (it never went out:
+        due at once) or uncertain for good (nobody can tell; shown by `digest log`)."""
+        t = deliveries_table
+        values: dict[str, object] = {"status": outcome.value, "detail": detail, "updated_at": now}
+        if outcome is DeliveryState.DELIVERED:
+            values["sent_at"] = now
+        if outcome is DeliveryState.RETRY:
+            values["next_attempt_at"] = now
+        with self._engine.begin() as conn:
+            conn.execute(
+                update(t)
+                .where(
+                    t.c.id == delivery_id,
+                    t.c.status == DeliveryState.UNCERTAIN.value,
+                    t.c.detail == INTERRUPTED,
+                )
+                .values(**values)
+            )
 
     def existing(self, period_keys: set[str]) -> set[tuple[int, str]]:
         """(subscription_id, period_key) pairs already in the log for these periods."""
@@ -205,6 +191,8 @@ class SqlDeliveryLog:
         """Insert the row in state 'sending'; None when the period is already taken (by anyone)."""
         try:
             with self._engine.begin() as conn:
+                if not _subscribed(conn, subscription_id):  # forgotten during the fan-out
+                    return None
                 result = conn.execute(
                     insert(deliveries_table).values(
                         _new_row(

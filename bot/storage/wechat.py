@@ -1,4 +1,5 @@
-"""WeChat channel state: last message per user (48-hour window), MsgId dedupe, pending pushes."""
+"""WeChat channel state: last message per user (48-hour window), MsgId dedupe, pending pushes,
+and the (nonce, timestamp) pairs of recent callbacks (replay protection shared by processes)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from bot.storage.db import Database, metadata
 __all__ = [
     "MessageStart",
     "WeChatStore",
+    "wechat_calls",
     "wechat_messages",
     "wechat_pending",
     "wechat_users",
@@ -52,6 +54,16 @@ wechat_messages = Table(
     Column("msg_key", String(200), primary_key=True),
     Column("received_at", DateTime(timezone=True), nullable=False, index=True),
     Column("reply_xml", Text, nullable=True),  # plaintext passive reply, served again on retry
+    Column("openid", String(128), nullable=True, index=True),  # whose message: /forget deletes it
+)
+
+wechat_calls = Table(
+    "wechat_calls",
+    metadata,
+    Column("nonce", String(64), primary_key=True),
+    Column("timestamp", String(16), primary_key=True),
+    Column("body_hash", String(64), nullable=False),  # sha256 of the body: never the body itself
+    Column("seen_at", DateTime(timezone=True), nullable=False, index=True),
 )
 
 wechat_pending = Table(
@@ -176,7 +188,7 @@ class WeChatStore:
         A retry (msg_key already claimed) changes nothing and gets the saved passive reply.
         """
         with self._engine.begin() as conn:
-            if not self._claim(conn, msg_key, at):
+            if not self._claim(conn, msg_key, at, openid):
                 saved = conn.execute(
                     select(wechat_messages.c.reply_xml).where(wechat_messages.c.msg_key == msg_key)
                 ).scalar_one_or_none()
@@ -248,21 +260,65 @@ class WeChatStore:
         with self._engine.begin() as conn:
             return self._claim(conn, msg_key, at)
 
-    def _claim(self, conn: Connection, msg_key: str, at: datetime) -> bool:
+    def _claim(
+        self, conn: Connection, msg_key: str, at: datetime, openid: str | None = None
+    ) -> bool:
         """INSERT … ON CONFLICT DO NOTHING: atomic across processes, no savepoint needed."""
-        values = {"msg_key": msg_key, "received_at": at}
+        values = {"msg_key": msg_key, "received_at": at, "openid": openid}
+        return self._insert_new(conn, wechat_messages, values)
+
+    def _insert_new(self, conn: Connection, table: Table, values: dict[str, Any]) -> bool:
+        """Insert unless the primary key exists; True when this call inserted the row."""
         if self._dialect == "postgresql":
-            stmt: Any = pg_insert(wechat_messages).values(**values).on_conflict_do_nothing()
+            stmt: Any = pg_insert(table).values(**values).on_conflict_do_nothing()
         elif self._dialect == "sqlite":
-            stmt = sqlite_insert(wechat_messages).values(**values).on_conflict_do_nothing()
+            stmt = sqlite_insert(table).values(**values).on_conflict_do_nothing()
         else:  # pragma: no cover - other databases: fall back to a savepoint
             try:
                 with conn.begin_nested():
-                    conn.execute(insert(wechat_messages).values(**values))
+                    conn.execute(insert(table).values(**values))
             except IntegrityError:
                 return False
             return True
-        return conn.execute(stmt.returning(wechat_messages.c.msg_key)).first() is not None
+        key = next(iter(table.primary_key.columns))
+        return conn.execute(stmt.returning(key)).first() is not None
+
+    # --- replay protection ------------------------------------------------------------------
+
+    def remember_call(self, nonce: str, timestamp: str, body_hash: str, at: datetime) -> bool:
+        """Record a signed call's (nonce, timestamp); False when the pair came with another body.
+
+        The same pair with the same body is WeChat retrying (the MsgId dedupe answers it from
+        the cache); the same pair with a different body is someone replaying a seen signature.
+        """
+        values = {"nonce": nonce, "timestamp": timestamp, "body_hash": body_hash, "seen_at": at}
+        with self._engine.begin() as conn:
+            if self._insert_new(conn, wechat_calls, values):
+                return True
+            seen = conn.execute(
+                select(wechat_calls.c.body_hash).where(
+                    wechat_calls.c.nonce == nonce, wechat_calls.c.timestamp == timestamp
+                )
+            ).scalar_one_or_none()
+        return seen == body_hash
+
+    def prune_calls(self, before: datetime) -> int:
+        """Forget (nonce, timestamp) pairs older than the timestamp window: they are refused anyway."""
+        with self._engine.begin() as conn:
+            done = conn.execute(delete(wechat_calls).where(wechat_calls.c.seen_at < before))
+        return int(done.rowcount or 0)
+
+    def prune_replies(self, before: datetime) -> int:
+        """Drop cached passive replies (they may hold figures) once WeChat stops retrying."""
+        with self._engine.begin() as conn:
+            done = conn.execute(
+                update(wechat_messages)
+                .where(
+                    wechat_messages.c.received_at < before, wechat_messages.c.reply_xml.is_not(None)
+                )
+                .values(reply_xml=None)
+            )
+        return int(done.rowcount or 0)
 
     def save_reply(self, msg_key: str, reply_xml: str) -> None:
         """Keep the passive reply so a retry of the same message gets the same answer."""
@@ -290,14 +346,32 @@ class WeChatStore:
 
     # --- pending pushes ----------------------------------------------------------------------
 
-    def add_pending(self, openid: str, payload: list[dict[str, str]], at: datetime) -> None:
-        """Queue messages that could not be pushed now (outside the 48-hour window)."""
+    def add_pending(
+        self,
+        openid: str,
+        payload: list[dict[str, str]],
+        at: datetime,
+        *,
+        known_only: bool = False,
+    ) -> bool:
+        """Queue messages that could not be pushed now (outside the 48-hour window).
+
+        known_only: queue only while the user still has a row (a push that started before
+        /forget must not bring the user's figures back after it); False when nothing was queued.
+        """
         with self._engine.begin() as conn:
+            if known_only:
+                known = conn.execute(
+                    select(wechat_users.c.openid).where(wechat_users.c.openid == openid)
+                ).first()
+                if known is None:
+                    return False
             conn.execute(
                 insert(wechat_pending).values(
                     openid=openid, created_at=at, payload=json.dumps(payload, ensure_ascii=False)
                 )
             )
+        return True
 
     def take_pending(self, openid: str) -> list[list[dict[str, str]]]:
         """Remove and return the user's queued items, oldest first."""
@@ -337,9 +411,20 @@ class WeChatStore:
         if ":" in user_key and not user_key.startswith("wechat:"):
             return 0
         with self._engine.begin() as conn:
-            gone = conn.execute(delete(wechat_pending).where(wechat_pending.c.openid == openid))
-            users = conn.execute(delete(wechat_users).where(wechat_users.c.openid == openid))
-        return int(gone.rowcount or 0) + int(users.rowcount or 0)
+            return self.forget_in(conn, openid)
+
+    @staticmethod
+    def forget_in(conn: Connection, openid: str) -> int:
+        """Delete the user's queue, window state and cached replies inside the caller's transaction."""
+        gone = conn.execute(delete(wechat_pending).where(wechat_pending.c.openid == openid))
+        users = conn.execute(delete(wechat_users).where(wechat_users.c.openid == openid))
+        messages = conn.execute(
+            delete(wechat_messages).where(
+                (wechat_messages.c.openid == openid)
+                | wechat_messages.c.msg_key.startswith(f"e:{openid}:", autoescape=True)
+            )
+        )
+        return int(gone.rowcount or 0) + int(users.rowcount or 0) + int(messages.rowcount or 0)
 
 
 def window_open(last: datetime | None, now: datetime, hours: float = 48.0) -> bool:

@@ -72,7 +72,8 @@ async def _harness(
         assistant=assistant, store=store, api=api, reply_timeout=0.8, push_delay=0.0
     )
     crypto = WeChatCrypto(TOKEN, AES_KEY, fake.app_id)
-    app = build_wechat_app(webhook, WeChatServerConfig(token=TOKEN, crypto=crypto, max_body=max_body))
+    config = WeChatServerConfig(token=TOKEN, crypto=crypto, accept_plaintext=True, max_body=max_body)
+    app = build_wechat_app(webhook, config)  # compatible mode: plaintext and safe-mode posts
     runner = await start_wechat_site(app, "127.0.0.1", 0)
     port = runner.addresses[0][1]
     try:
@@ -320,19 +321,19 @@ async def test_tapping_a_menu_link_picks_that_choice(h: Harness) -> None:
         "<xml><Content>no sender</Content></xml>",
     ],
 )
-async def test_malformed_xml_gets_success_not_a_crash(h: Harness, body: str) -> None:
-    assert await h.client.post(h.session, body) == (200, "success")
+async def test_malformed_xml_gets_400_not_a_crash(h: Harness, body: str) -> None:
+    assert await h.client.post(h.session, body) == (400, "bad request")
     assert h.assistant.seen == []
 
 
-async def test_undecryptable_safe_mode_body_gets_success(h: Harness) -> None:
+async def test_undecryptable_safe_mode_body_gets_400(h: Harness) -> None:
     params = h.client.query()
     junk = "bm90IGEgcmVhbCBjaXBoZXJ0ZXh0"
     params.update(
         encrypt_type="aes", msg_signature=sign(TOKEN, params["timestamp"], params["nonce"], junk)
     )
     body = f"<xml><Encrypt><![CDATA[{junk}]]></Encrypt></xml>"
-    assert await h.client.post(h.session, body, query=params) == (200, "success")
+    assert await h.client.post(h.session, body, query=params) == (400, "bad request")
 
 
 async def test_oversized_body_rejected(h: Harness) -> None:

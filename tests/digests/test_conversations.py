@@ -159,6 +159,10 @@ async def test_edits_name_their_subscription_or_ask(chat: Chat, store: SqlSubscr
     assert "已恢复第 2 个订阅" in resumed and "下次推送：11月28日 周六 08:00" in resumed
     [missing] = await chat("把9号改成每天")
     assert "没有找到" in missing
+    [narrowed, widened] = await chat("从2号去掉知识产权", "从2号去掉成都")
+    assert "已修改第 2 个订阅" in narrowed and "主题：不限" in narrowed and "地区：成都" in narrowed
+    assert "没有修改" in widened and "/unsubscribe 2" in widened  # never widened to everything
+    await chat("给2号加上知识产权")
     assert labels(store) == ["积分贷 · 科技金融 · 成都", "知识产权 · 成都"]
 
 
@@ -186,3 +190,30 @@ async def test_bad_input_gets_a_clear_reply_and_nothing_untold_is_stored(
     created = [r for r in replies if r.startswith("已订阅")]
     assert len(created) == 9 and len(store.list_for_user(KEY)) == 10
     assert all("每人最多 10 个订阅" in r or "不是有效的时间" in r for r in replies[9:])
+
+
+@pytest.mark.slow
+def test_the_issue_script_through_the_real_chat_process(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.fakes.processes import child_env
+
+    env = child_env(tmp_path, INNOBOT_EMBEDDER="hash")
+    script = (
+        "/subscribe 火星 每周八\n/subscribe 知识产权 每月1号\n/subscribe 泸州\n/subs\n"
+        "/subscribe 积分贷 成都\n把成都那个改成每周五下午3点\n/subscribe\na\n重庆\n每月最后一天\n9点\n"
+        "/unsubscribe all\n确认\n"
+    )
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "innobot"), "chat", "--user", "t1"],
+        input=script, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout
+    assert "“火星”不是已知的主题或地区，已忽略" in out and "“每周八”不是有效的星期" in out
+    assert "推送：每月1号 09:00" in out and "地区：泸州（四川）" in out
+    assert "已修改第 3 个订阅" in out and "推送：每周五 15:00" in out
+    assert "地区：重庆" in out and "推送：每月最后一天 09:00" in out
+    assert "确认取消全部 4 个订阅" in out and "已取消全部 4 个订阅" in out
+    assert "Traceback" not in done.stderr

@@ -90,3 +90,27 @@ async def test_started_scheduler_catches_up_at_once_and_delivers(sqlite_database
     assert reports and reports[0].delivered == 1
     assert notifier.users() == ["1"]
     assert "成都积分贷" in notifier.sent[0].text
+
+
+def test_new_schedule_forms_get_cron_jobs_that_fire_when_the_reply_said(
+    sqlite_database: Database,
+) -> None:
+    from bot.core.schedule import next_slot, with_phase
+    from bot.core.subscription_parser import parse_request
+
+    store, sched = _rig(sqlite_database, RecordingNotifier(), CREATED)
+    typed = ["工作日 8点", "每两周周五 下午3点", "每月1号 9:30", "每月第一个周一 10点", "每月最后一天 18点"]
+    drafts = [with_phase(parse_request(f"积分贷 {t}").draft, CREATED) for t in typed]
+    for n, draft in enumerate(drafts):
+        _add(store, str(n), draft)
+    assert sched.sync() == 5
+    jobs = {j.id: j for j in sched.scheduler.get_jobs() if j.id.startswith("digest:cron:")}
+    assert set(jobs) == {
+        "digest:cron:Asia/Shanghai:mon-fri:*:08:00",
+        "digest:cron:Asia/Shanghai:fri:*:15:00",
+        "digest:cron:Asia/Shanghai:*:1:09:30",
+        "digest:cron:Asia/Shanghai:*:1st mon:10:00",
+        "digest:cron:Asia/Shanghai:*:last:18:00",
+    }
+    fires = {j.trigger.get_next_fire_time(None, CREATED) for j in jobs.values()}
+    assert {next_slot(d, CREATED).effective for d in drafts} <= fires

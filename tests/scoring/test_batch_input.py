@@ -176,3 +176,19 @@ def test_user_text_is_never_written_as_a_formula(tmp_path: Path) -> None:
     score_table(df).write(path)
     sheet = openpyxl.load_workbook(path)["评分结果"]
     assert sheet["A2"].data_type == "s" and sheet["A2"].value.startswith("=HYPERLINK")
+
+
+def test_formulas_with_saved_results_are_read(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "saved.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["企业名称", "营业收入", "研发费用", "职工总数"])
+    sheet.write_row(1, 0, ["甲", 3000])
+    sheet.write_formula(1, 2, "=B2*0.05", None, 150)  # as Excel saves it: formula and its result
+    sheet.write(1, 3, 80)
+    book.close()
+    result = score_table(path)
+    assert result.errors == [] and result.table["total"][0] == scoring.score(
+        {"revenue": 3000, "rd_expense": 150, "employees": 80}).total

@@ -6,11 +6,30 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
-from bot.core.subscription_types import DeliveryState
+import pytest
+
+from bot.core.subscription_types import DeliveryState, SubscriptionDraft
 from bot.storage import Database
 from bot.storage.deliveries import SqlDeliveryLog, holder_is_dead
+from bot.storage.subscriptions import SqlSubscriptionStore
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _subscriptions(database: Database) -> None:
+    """Subscriptions 1–3 exist: a claim is refused for one deleted meanwhile (/forget)."""
+    store = SqlSubscriptionStore(database)
+    for i in (1, 2, 3):
+        store.add(SubscriptionDraft(topics=("积分贷",)), user_key=f"telegram:{i}",
+                  channel="telegram", user_id=str(i), at=NOW)
+
+
+def test_no_claim_for_a_subscription_forgotten_during_the_fan_out(database: Database) -> None:
+    log = SqlDeliveryLog(database)
+    SqlSubscriptionStore(database).forget_user("telegram:3")
+    assert log.claim(3, "telegram:3", "W2026-48", holder="a", now=NOW) is None
+    assert log.rows() == []
 
 
 def test_claim_is_unique_per_subscription_and_period(database: Database) -> None:

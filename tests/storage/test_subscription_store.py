@@ -66,3 +66,50 @@ def test_add_many_bulk(database: Database) -> None:
     ]
     assert store.add_many(rows, at=AT) == 50
     assert len(store.list_active()) == 50
+
+
+def test_update_keeps_the_id_and_roundtrips_new_schedules(database: Database) -> None:
+    store = SqlSubscriptionStore(database)
+    sub = subscribe(store, "console:u", "积分贷", at=AT)
+    monthly = SubscriptionDraft(
+        topics=("积分贷",), regions=("泸州",), frequency="monthly", weekday=0, nth=1, hour=10
+    )
+    later = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+    updated = store.update(sub.id, monthly, not_before=later)
+    assert updated is not None and updated.id == sub.id and updated.created_at == AT
+    assert (updated.frequency, updated.nth, updated.weekday, updated.hour) == ("monthly", 1, 0, 10)
+    assert updated.regions == ("泸州",) and updated.not_before == later
+    biweekly = SubscriptionDraft(frequency="biweekly", weekday=4, phase=1, month_day=None)
+    again = store.update(sub.id, biweekly, not_before=None)
+    assert again is not None and (again.phase, again.nth, again.not_before) == (1, None, None)
+    store.deactivate(sub.id, reason="unsubscribed", at=AT)
+    assert store.update(sub.id, monthly, not_before=None) is None  # only active ones change
+
+
+def test_a_database_from_the_previous_release_gains_the_schedule_columns(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:  # the subscriptions table as the previous release made it
+        conn.execute(
+            "CREATE TABLE subscriptions (id INTEGER PRIMARY KEY AUTOINCREMENT, user_key VARCHAR(200)"
+            " NOT NULL, channel VARCHAR(32) NOT NULL, user_id VARCHAR(160) NOT NULL, topics TEXT"
+            " NOT NULL, regions TEXT NOT NULL, frequency VARCHAR(16) NOT NULL, weekday INTEGER,"
+            " hour INTEGER NOT NULL, minute INTEGER NOT NULL, timezone VARCHAR(64) NOT NULL,"
+            " quiet_start VARCHAR(5), quiet_end VARCHAR(5), notify_empty BOOLEAN NOT NULL,"
+            " active BOOLEAN NOT NULL, created_at DATETIME NOT NULL, deactivated_at DATETIME,"
+            " deactivated_reason VARCHAR(32))"
+        )
+        conn.execute(
+            "INSERT INTO subscriptions (user_key, channel, user_id, topics, regions, frequency,"
+            " weekday, hour, minute, timezone, notify_empty, active, created_at) VALUES"
+            " ('console:u', 'console', 'u', '[\"积分贷\"]', '[]', 'weekly', 0, 9, 0,"
+            " 'Asia/Shanghai', 0, 1, '2026-11-20 01:00:00')"
+        )
+    database = Database(f"sqlite:///{path}")
+    database.migrate()
+    database.migrate()  # idempotent
+    [old] = SqlSubscriptionStore(database).list_for_user("console:u")
+    assert old.topics == ("积分贷",) and old.phase == 0 and old.month_day is None
+    assert old.not_before is None
+    database.dispose()

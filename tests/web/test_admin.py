@@ -137,3 +137,19 @@ async def test_logout_ends_the_session(client: TestClient) -> None:
 
 def test_upload_dir_is_inside_the_data_dir(rig: WebRig) -> None:
     assert rig.config.upload_dir.is_relative_to(Path(rig.config.data_dir).resolve())
+
+
+async def test_a_zip_bomb_and_too_many_rows_are_refused(client: TestClient) -> None:
+    import zipfile
+
+    headers = await login(client)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (80 * 1024 * 1024))
+    response = await client.post("/admin/api/batch", data=_file(bomb.getvalue(), "big.xlsx"), headers=headers)
+    assert response.status == 413
+    assert "解压后过大" in (await response.json())["error"]
+    rows = "revenue,rd_expense\n" + "3000,100\n" * 5001
+    many = await client.post("/admin/api/batch", data=_file(rows.encode(), "many.csv"), headers=headers)
+    assert many.status == 422
+    assert "拆分" in (await many.json())["error"]

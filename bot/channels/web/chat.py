@@ -182,7 +182,7 @@ def add_chat_routes(app: web.Application, services: WebServices, cookies: ChatCo
         services=services,
         cookies=cookies,
         buckets=Buckets(config.session_rate, config.session_burst),
-        shelf=FileShelf(),
+        shelf=services.shelf or FileShelf(),
         core_texts=load_texts(),
     )
     app.router.add_get("/", _chat_page)

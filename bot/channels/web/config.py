@@ -11,6 +11,7 @@ from typing import Protocol
 
 import yaml
 
+from bot.channels.web.shelf import FileShelf
 from bot.core.ports import Assistant
 from retrieval.types import Answerer, Searcher
 
@@ -107,6 +108,7 @@ class WebServices:
     answerer: Answerer | None = None
     briefings: BriefingLibrary | None = None
     stats: AdminStats | None = None
+    shelf: FileShelf | None = None  # the chat's generated files; shared with /forget
 
 
 @cache

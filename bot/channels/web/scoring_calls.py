@@ -12,6 +12,7 @@ from typing import Any
 import scoring
 from bot.channels.web.config import text
 from bot.channels.web.guard import WebError
+from bot.core.batch import MAX_UNZIPPED_BYTES, MAX_UPLOAD_ROWS
 
 __all__ = [
     "BatchRun",
@@ -108,7 +109,23 @@ def check_upload(
             raise WebError(415, text("errors.file_mismatch"))
     elif head.startswith((_ZIP, *_BINARY_MAGIC)) or b"\x00" in data[:4096]:
         raise WebError(415, text("errors.file_mismatch"))
+    if suffix in (".xlsx", ".docx"):
+        _refuse_zip_bomb(data)
     return suffix
+
+
+def _refuse_zip_bomb(data: bytes) -> None:
+    """An .xlsx/.docx is a zip: refuse one whose parts unzip past the limit, before opening it."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise WebError(422, text("errors.file_unreadable")) from None
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise WebError(413, text("errors.unzipped_too_large"))
 
 
 @dataclass(frozen=True)
@@ -150,7 +167,9 @@ def run_batch(
     try:
         source.write_bytes(data)
         try:
-            result = scoring.score_table(source, rule_set, extra_dirs=rule_dirs)
+            result = scoring.score_table(
+                source, rule_set, extra_dirs=rule_dirs, max_rows=MAX_UPLOAD_ROWS
+            )
             result.write(target)
         except scoring.ScoringError as exc:
             raise WebError(422, exc.message) from None

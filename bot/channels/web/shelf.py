@@ -39,6 +39,11 @@ class FileShelf:
         found = self._files.get(key)
         return found if found is not None and found.owner == owner else None
 
+    def forget_user(self, user_key: str) -> int:
+        """Forgettable: a web user's files ("web:<id>") go with /forget."""
+        channel, _, owner = user_key.partition(":")
+        return self.forget_owner(owner) if channel == "web" and owner else 0
+
     def forget_owner(self, owner: str) -> int:
         """Drop an owner's files (/forget)."""
         keys = [k for k, f in self._files.items() if f.owner == owner]
