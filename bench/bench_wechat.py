@@ -54,7 +54,7 @@ class FixedLatencyCore:
         self.delay = delay
         self.calls = 0
 
-    async def handle(self, incoming: Incoming) -> list[Reply]:
+    async def handle(self, incoming: Incoming, *, defer_images: bool = False) -> list[Reply]:
         self.calls += 1
         await asyncio.sleep(self.delay)
         return [Reply(text=f"收到：{incoming.text}。" + "创新积分制说明。" * 20)]
@@ -75,9 +75,9 @@ class CountingCore:
         self.inner = inner
         self.calls = 0
 
-    async def handle(self, incoming: Incoming) -> list[Reply]:
+    async def handle(self, incoming: Incoming, *, defer_images: bool = False) -> list[Reply]:
         self.calls += 1
-        return list(await self.inner.handle(incoming))
+        return list(await self.inner.handle(incoming, defer_images=defer_images))
 
 
 async def run_mode(
@@ -92,12 +92,13 @@ async def run_mode(
     database = Database(f"sqlite:///{data_dir / ('aes' if encrypted else 'raw')}.sqlite3")
     database.migrate()
     core: Any = CountingCore(real_core) if real_core is not None else FixedLatencyCore(core_ms / 1000)
-    crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
+    crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID) if encrypted else None  # plaintext: no key
+    client_crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
     webhook = WeChatWebhook(assistant=core, store=WeChatStore(database), api=None, push_delay=0)
     app = build_wechat_app(webhook, WeChatServerConfig(token=TOKEN, crypto=crypto))
     runner = await start_wechat_site(app, "127.0.0.1", 0)
     port = runner.addresses[0][1]
-    client = CallbackClient(f"http://127.0.0.1:{port}", TOKEN, crypto=crypto)
+    client = CallbackClient(f"http://127.0.0.1:{port}", TOKEN, crypto=client_crypto)
     gate = asyncio.Semaphore(concurrency)
     latencies: list[float] = []
     duplicates_answered = 0
@@ -116,7 +117,7 @@ async def run_mode(
         if body == "success":
             late += 0 if retry else 1
         elif real_core is None and f"问题{index}" not in parse_xml(body)["Content"]:
-            raise RuntimeError(f"wrong reply for message {index}")
+            raise RuntimeError(f"wrong reply for message {index}: {body[:300]}")
         if retry:
             duplicates_answered += 1
         else:

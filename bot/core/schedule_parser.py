@@ -37,9 +37,12 @@ _MONTH_DAY = re.compile(rf"每个?月的?\s*({_NUM})\s*[号日]")
 _MONTH_BARE = re.compile(r"每个?月|monthly", re.IGNORECASE)
 _DAILY = re.compile(r"每天|每日|天天")
 _WEEKLY_DAY = re.compile(rf"(?:每个?{_WEEK}|{_WEEK}|每周)({_DAYCHAR})")
+_MULTI_DAY = re.compile(  # 每周一三五, 每周一和周四: one day per subscription
+    rf"(?:每个?{_WEEK}|{_WEEK}|每周)[一二三四五六日天](?:[、,，和及]?{_WEEK}?[一二三四五六日天])+(?![点时:：])"
+)
 _WEEKLY = re.compile(rf"每{_WEEK}|每周")
 _TIME = re.compile(
-    rf"(凌晨|早上|早晨|清晨|上午|中午|午后|下午|傍晚|晚上|夜里|夜间)?\s*({_NUM})\s*"
+    rf"(凌晨|早上|早晨|清晨|上午|中午|午后|下午|傍晚|晚上|夜里|夜间|早|晚)?\s*({_NUM})\s*"
     rf"(?:[:：]\s*(\d{{1,2}})|点钟?\s*(?:(半)|(一刻)|(三刻)|({_NUM})\s*分?)?)"
 )
 _PERIOD_ONLY = re.compile(r"凌晨|早上|早晨|清晨|上午|中午|午后|下午|傍晚|晚上|夜里")
@@ -138,6 +141,9 @@ def _read_days(r: _Reading) -> None:
         r.fail("month_needs_day", m)
     elif m := r.take(_DAILY):
         r.frequency = "daily"
+    elif m := r.take(_MULTI_DAY):
+        r.frequency = "weekly"
+        r.fail("two_days", m)
     elif m := r.take(_WEEKLY_DAY):
         r.frequency, r.weekday = "weekly", _weekday(r, m.group(1), m)
     elif m := r.take(_WEEKLY):
@@ -150,11 +156,11 @@ def _hour_of_day(period: str | None, hour: int) -> int:
     """12-hour words to 24 h; -1 when the pair is impossible ("上午15点")."""
     if period is None:
         return hour
-    if period in ("凌晨", "早上", "早晨", "清晨", "上午"):
+    if period in ("凌晨", "早上", "早晨", "清晨", "上午", "早"):
         return hour if hour <= 12 else -1
     if period in ("中午",):
         return hour + 12 if 1 <= hour <= 2 else (hour if hour in (11, 12, 13, 14) else -1)
-    if period == "晚上" and hour == 12:
+    if period in ("晚上", "晚") and hour == 12:
         return 0
     if hour > 12:
         return hour if hour <= 23 else -1
@@ -186,6 +192,8 @@ def _read_time(r: _Reading) -> None:
         r.fail("time", m)
         return
     r.hour, r.minute = hour, minute
+    if second := r.take(_TIME):
+        r.fail("two_times", second)
 
 
 def parse_schedule(text: str) -> ScheduleRequest:

@@ -59,6 +59,8 @@ TIMES = [
     "凌晨2点",
     "十点三十分",
     "23点",
+    "晚8点",
+    "早7点半",
     "",
 ]
 
@@ -140,6 +142,9 @@ def test_told_time_is_when_it_is_delivered(days: str, time: str, offset: int, qu
         ("每天 上午15点", "time", "上午15点"),
         ("每天 9:75", "time", "9:75"),
         ("每天 晚上", "time_vague", "晚上"),
+        ("每周一三五", "two_days", "每周一三五"),
+        ("每周一和周四 9点", "two_days", "每周一和周四"),
+        ("每天 早上8点和晚上8点", "two_times", "晚上8点"),
     ],
 )
 def test_impossible_schedules_are_named_not_defaulted(text: str, kind: str, words: str) -> None:

@@ -18,6 +18,7 @@ __all__ = [
     "render_gaps",
     "render_improve",
     "render_verdict",
+    "is_pending",
     "verdict_line",
     "warning_lines",
 ]
@@ -29,15 +30,29 @@ def verdict_line(a: Assessment, v: FirmVocab) -> str:
     """One line: the check's outcome (used alone in before → after comparisons)."""
     r = a.result
     if isinstance(r, HighTechResult):
-        return v.get("verdict.hightech_ok" if r.likely_meets else "verdict.hightech_fail")
+        if r.likely_meets:
+            return v.get("verdict.hightech_ok")
+        return v.get("verdict.hightech_pending" if is_pending(a) else "verdict.hightech_fail")
     if isinstance(r, TechSmeResult):
         if r.qualifies:
             return v.get("verdict.sme_ok", score=fmt_number(r.score), route=r.route_label or "")
+        if is_pending(a):
+            return v.get("verdict.sme_pending", score=fmt_number(r.score), target=a.target or "")
         return v.get("verdict.sme_fail", score=fmt_number(r.score))
     if r.vetoed:
         return v.get("verdict.points_vetoed", reasons="、".join(r.veto_reasons),
                      after=fmt_number(r.rectified_total))
     return v.get("verdict.points", total=fmt_number(r.total or 0), band=r.band or "")
+
+
+def is_pending(a: Assessment) -> bool:
+    """Nothing failed, but a fact the verdict needs is missing or unconfirmed: not yet "不符合"."""
+    r = a.result
+    if isinstance(r, TechSmeResult) and (r.qualifies or not r.routes_met):
+        return False
+    if isinstance(r, HighTechResult) and r.likely_meets:
+        return False
+    return not isinstance(r, ScoreResult) and all(g.status != "fail" for g in a.gaps)
 
 
 def _mark(gap: Gap, v: FirmVocab) -> str:
@@ -73,7 +88,7 @@ def render_verdict(a: Assessment, v: FirmVocab, warnings: list[str]) -> str:
     if isinstance(r, TechSmeResult):
         lines += _sme_lines(r, a, v)
         lines += _gap_lines(a, v, only_open=True)
-        if not r.qualifies:
+        if not r.qualifies and not is_pending(a):
             lines += _improve_sme(a, v)
             lines.append(v.get("sme_route"))
     elif isinstance(r, HighTechResult):
