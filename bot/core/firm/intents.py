@@ -75,10 +75,12 @@ def split_question(text: str, vocab: FirmVocab, question_words: tuple[str, ...])
     return "，".join(statements), "，".join(questions)
 
 
-def _strip(text: str, words: tuple[str, ...]) -> str:
+def _strip(text: str, words: tuple[str, ...], links: tuple[str, ...] = ()) -> str:
     for word in sorted(words, key=len, reverse=True):
         text = text.replace(word, " ")
-    text = re.sub(r"[，,、:：\s]+" + _NUMBER_START, "", text)
+    linked = "|".join(map(re.escape, links))
+    link = f"(?:{linked})?" if linked else ""
+    text = re.sub(r"[，,、:：\s]+" + link + r"\s*" + _NUMBER_START, "", text)  # "营收，是3500万"
     return re.sub(r"\s+", "", text).strip(_TRIM)
 
 
@@ -87,7 +89,7 @@ def correction_text(text: str, vocab: FirmVocab) -> str | None:
     if not _has(text, vocab.words("correction_marks")) and not _NOT_BUT.search(text):
         return None
     text = _NOT_BUT.sub("", text)  # "营收不是1.2亿，是1.1亿" -> "营收1.1亿"
-    return _strip(text, vocab.words("correction_fillers")) or None
+    return _strip(text, vocab.words("correction_fillers"), vocab.words("number_links")) or None
 
 
 def whatif_text(text: str, vocab: FirmVocab) -> str | None:

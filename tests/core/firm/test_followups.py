@@ -86,3 +86,12 @@ async def test_a_sentence_answers_the_yes_no_question(chat: Chat, profiles: SqlP
     assert "✅ 申请认定前一年内未发生重大安全" in replies[0]
     record = profiles.load(KEY)
     assert record is not None and record.figures["major_incident_recent"] is False
+
+
+async def test_correction_with_the_number_in_a_clause_of_its_own(chat: Chat, profiles: SqlProfileStore) -> None:
+    replies = await chat("能评上科小吗", "员工80 营收3000w 研发150w 研发人员12 软著5个", "营收说错了，是3500万",
+                         "研发人员写错了，为15人")
+    assert "已更新企业档案：上年度营业收入 3,500 万元" in replies[-2]
+    assert "已更新企业档案：研发（科技）人员数 15 人" in replies[-1]
+    record = profiles.load(KEY)
+    assert record is not None and record.figures["revenue"] == 3500 and record.figures["rd_staff"] == 15
