@@ -175,6 +175,29 @@ def machine() -> str:
     return f"load average {one:.2f}/{five:.2f} on {os.cpu_count()} cores; bench CPU {cpu.user + cpu.system:.1f}s"
 
 
+async def solo_cpu(assistant: CoreAssistant, rounds: int = 3) -> None:
+    """CPU milliseconds one message costs the bot process, by kind, one user at a time.
+
+    A shared machine stretches wall latency by its load; CPU per message does not move much, so
+    it says what the design costs: 2 cores serve about 2000 / (CPU ms) messages a second."""
+    costs: dict[str, list[float]] = {}
+    for n in range(rounds):
+        for text in [*DIALOGUE, *QUESTIONS]:
+            kind = "question" if text in QUESTIONS else ("score" if text == "确认" else "step")
+            start = time.process_time()
+            replies = await assistant.handle(Incoming(channel="bench", user_id=f"solo{n}", text=text),
+                                             defer_images=True)
+            costs.setdefault(kind, []).append((time.process_time() - start) * 1000)
+            late = split_late(replies)[1]
+            if late:
+                start = time.process_time()
+                await resolve_late(late)
+                costs.setdefault("chart", []).append((time.process_time() - start) * 1000)
+    for kind, values in sorted(costs.items()):
+        print(f"  solo CPU {kind:8s} n={len(values):3d} median={percentile(values, 50):.1f}ms "
+              f"max={max(values):.1f}ms" + ("  (drawn in the chart process; this is the wait)" if kind == "chart" else ""))
+
+
 async def load_test(assistant: CoreAssistant, users: int, think: float) -> None:
     samples: list[float] = []
     by_kind: dict[str, list[float]] = {}
@@ -278,6 +301,7 @@ async def main_async(args: argparse.Namespace) -> None:
         database.migrate()
         assistant, used = build(settings, database, args)
         print(f"bench_assistant: {used}; peak RSS after start {peak_rss_mb():.0f} MiB; {machine()}")
+        await solo_cpu(assistant)
         if not args.skip_burst:
             await load_test(assistant, args.users, think=0.0)
         await load_test(assistant, args.users, think=args.think)

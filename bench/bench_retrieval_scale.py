@@ -152,7 +152,7 @@ def main() -> None:
         t0 = time.perf_counter()
         engine.warm_up()
         total = engine.searcher.size
-        print(f"opened index of {total} chunks in {time.perf_counter() - t0:.1f}s (BM25 built and saved on first open)")
+        print(f"opened index of {total} chunks in {time.perf_counter() - t0:.1f}s (BM25, vectors and catalogue text loaded as saved)")
         print(f"memory: process RSS +{rss_mb() - base:.0f} MB for encoder + BM25 + chunk table + Chroma "
               f"(RSS now {rss_mb():.0f} MB); on disk: chroma {dir_mb(Path(tmp) / 'retrieval' / 'chroma'):.0f} MB, "
               f"sqlite {dir_mb(Path(tmp) / 'retrieval') - dir_mb(Path(tmp) / 'retrieval' / 'chroma') - dir_mb(Path(tmp) / 'retrieval' / 'bm25'):.0f} MB, "

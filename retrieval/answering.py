@@ -17,7 +17,7 @@ from retrieval.entities import (
     place_in_hits,
 )
 from retrieval.errors import InvalidQueryError
-from retrieval.evidence import QueryProfile, profile_query
+from retrieval.evidence import IdfTable, QueryProfile, profile_query
 from retrieval.explain import Explanation
 from retrieval.hybrid import HybridSearcher, prepare_query
 from retrieval.preference import KNOWLEDGE, kind_preference
@@ -64,7 +64,7 @@ class ExtractiveAnswerer:
         searcher: HybridSearcher,
         k: int = 5,
         max_chars: int = 150,
-        min_coverage: float = 0.3,
+        min_coverage: float = 0.29,
         max_citations: int = 3,
         max_question_chars: int = 200,
     ) -> None:
@@ -133,7 +133,7 @@ class ExtractiveAnswerer:
             return _decide(ex, f"entity not in catalogue: {'、'.join(missing)}", self.abstain(ex.hits, missing))
         return self._from_evidence(ex, corr.text, profile, ents)
 
-    def _general_rule(self, question: str, places: list[str]) -> Answer | None:
+    def _general_rule(self, question: str, places: list[str], what: str = "") -> Answer | None:
         """A place no source covers: the national rule, said to be only that (never another
         region's figure passed off as the asked one)."""
         general = question
@@ -153,7 +153,8 @@ class ExtractiveAnswerer:
             return None
         cite = found.citations[0]
         text = messages()["region_general"].format(
-            what="、".join(places), answer=found.answer.rstrip("。…；;，,"), title=cite.title, source=cite.source
+            what=what or "、".join(f"“{p}”" for p in places), answer=found.answer.rstrip("。…；;，,"), title=cite.title,
+            source=cite.source,
         )
         return Answer(text, False, found.citations[:1])
 
@@ -231,6 +232,17 @@ class ExtractiveAnswerer:
         ]
         # a rules question about a term no passage ever uses (注册资本): no rule covers it
         unseen = [t for t in profile.weights if len(t) >= 4 and idf.df(t) == 0 and is_subject_word(t, text)]
+        # a place's passages share little with the question and never name its rarest word (宁波 +
+        # 贴息): that place's detail is not known; the national rule is, and is said to be only that
+        topic = _rarest_word(profile, idf, ents.places)
+        if ents.places and local and topic and not uncovered and best.coverage < 0.5 and not any(
+            in_hits(a, local, loose=True) for a in (topic, *profile.alternatives.get(topic, ()))
+        ):
+            what = "、".join(ents.places) + f"的“{topic}”"
+            general = self._general_rule(text, list(ents.places), what)
+            if general is not None:
+                return _decide(ex, f"place found, '{topic}' not said about it: national rule", general)
+            uncovered = [topic]
         if unseen and prefer.rules and not uncovered:
             text_ = messages()["partial_term"].format(said=self._said(best, ents, profile), what=unseen[0])
             return _decide(ex, f"rules question about '{unseen[0]}', never said", self._with_sources(text_, pool))
@@ -281,6 +293,12 @@ class ExtractiveAnswerer:
             if c.coverage >= bar and c.hit.doc_id not in {h.doc_id for h in cited} and not filler:
                 cited.append(c.hit)
         return Answer(text, True, [Citation.from_hit(h) for h in _distinct(cited)[: self.max_citations]])
+
+
+def _rarest_word(profile: QueryProfile, idf: IdfTable, places: tuple[str, ...]) -> str | None:
+    """The question's rarest known word of two characters or more (any part of speech), not a place."""
+    words = [t for t in profile.weights if len(t) >= 2 and idf.df(t) > 0 and not any(t in p for p in places)]
+    return max(words, key=idf, default=None)
 
 
 def _about(target: Target, ranked: list[Candidate], best: Candidate) -> Candidate:

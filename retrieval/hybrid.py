@@ -80,6 +80,26 @@ class CatalogueView:
         return match_key(term) in self.text_key
 
 
+def _catalogue_text(directory: Path, generation: str, name: str, rows: list[ChunkRow]) -> str:
+    """These titles and passages as one match key, saved next to BM25 for this generation:
+    folding 100,000 passages costs seconds that no process start should pay again."""
+    path, stamp = directory / f"catalogue-{name}.txt", directory / f"catalogue-{name}.stamp"
+    try:
+        if stamp.read_text(encoding="utf-8") == generation:
+            return path.read_text(encoding="utf-8")
+    except OSError:
+        pass  # not saved yet (or unreadable): fold and save below
+    text = "\n".join(match_key(r.title + "\n" + r.text) for r in rows)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        stamp.unlink(missing_ok=True)
+        path.write_text(text, encoding="utf-8")
+        stamp.write_text(generation, encoding="utf-8")
+    except OSError as exc:  # a read-only data dir: keep it in memory only
+        log.warning("catalogue text not saved: %s", type(exc).__name__)
+    return text
+
+
 def prepare_query(query: str) -> str:
     """Normalise a question and cap its length; empty questions are refused."""
     if not isinstance(query, str):
@@ -151,8 +171,10 @@ class HybridSearcher:
             self._variants = QueryVariants(domain_vocabulary(bm25.df.keys()))
             self._catalogue = CatalogueView(
                 frozenset(g for r in rows for g in r.regions),
-                "\n".join(match_key(r.title + "\n" + r.text) for r in rows),
-                "\n".join(match_key(r.title + "\n" + r.text) for r in rows if r.kind != "knowledge"),
+                _catalogue_text(self._bm25_dir, generation, "all", rows),
+                _catalogue_text(
+                    self._bm25_dir, generation, "briefings", [r for r in rows if r.kind != "knowledge"]
+                ),
             )
             self._rows, self._ids, self._vectors = rows, ids, vectors
             self._bm25, self._generation = bm25, generation

@@ -39,8 +39,8 @@ def _words() -> dict[str, tuple[str, ...]]:
 def kind_preference(question: str, names_place: bool = False) -> KindPreference:
     """Knowledge for a condition/threshold/indicator/weight/procedure question, briefings otherwise.
 
-    A question that names a place asks what that place did: no rules preference. Briefings keep
-    a slight edge on other questions: they are the primary sources, the summaries a reference.
+    A question that names a place asks what that place did: briefings first. Briefings keep a
+    slight edge on other questions too: they are the primary sources, the summaries a reference.
     """
     key = match_key(question)
     words = _words()
@@ -48,8 +48,8 @@ def kind_preference(question: str, names_place: bool = False) -> KindPreference:
     is_news = any(w in key for w in words["news"])
     if is_rule and not is_news and not names_place:
         return KindPreference(KNOWLEDGE, rules=True)
-    if is_news and not is_rule:
-        return KindPreference(BRIEFING)
+    if names_place or (is_news and not is_rule):
+        return KindPreference(BRIEFING, rules=is_rule)
     return KindPreference("" if is_rule else BRIEFING, weight=0.0 if is_rule else 0.15, rules=is_rule)
 
 

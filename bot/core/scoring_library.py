@@ -38,7 +38,8 @@ class LibraryScoring:
         self._extra = tuple(extra_rule_dirs)
         self._specs: dict[str, FieldSpec] = {}
         self._charts = WorkerProcesses(chart_workers, "chart", warm_up=_warm_up)
-        self._tables = WorkerProcesses(table_workers, "table")
+        # an upload of thousands of rows runs at low priority: questions keep their CPU share
+        self._tables = WorkerProcesses(table_workers, "table", nice=10)
 
     @property
     def _chart_workers(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -21,8 +22,12 @@ class WorkerProcesses:
     """A bounded pool of spawned processes, started on first use; size 0 (or a broken pool)
     runs the work in the calling thread instead, so a dead worker never loses a reply."""
 
-    def __init__(self, size: int, name: str, warm_up: Callable[[], object] | None = None) -> None:
+    def __init__(
+        self, size: int, name: str, warm_up: Callable[[], object] | None = None, *, nice: int = 0
+    ) -> None:
+        """nice > 0 lowers the workers' CPU priority, so long batch work yields to chat replies."""
         self.size = size
+        self._nice = nice
         self._name = name
         self._warm_up = warm_up
         self._pool: ProcessPoolExecutor | None = None
@@ -35,7 +40,8 @@ class WorkerProcesses:
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
-                    self.size, mp_context=get_context("spawn"), initializer=_ignore_sigint
+                    self.size, mp_context=get_context("spawn"), initializer=_init_worker,
+                    initargs=(self._nice,),
                 )
                 if self._warm_up is not None:
                     self._pool.submit(self._warm_up)
@@ -61,6 +67,9 @@ class WorkerProcesses:
             self._pool, self.size = None, 0
 
 
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, so an interrupted chat exits without worker noise."""
+def _init_worker(nice: int) -> None:
+    """Workers leave Ctrl-C to the parent (an interrupted chat exits without worker noise) and
+    run at the priority asked for."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if nice > 0 and hasattr(os, "nice"):
+        os.nice(nice)

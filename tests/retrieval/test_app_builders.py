@@ -42,3 +42,14 @@ def test_cli_import_does_not_load_chromadb_or_the_encoder() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ask_builders_do_not_load_the_database_or_chat_libraries() -> None:
+    """`innobot ask` imports only what answering needs (bot.app loads its submodules lazily)."""
+    code = (
+        "import sys; from bot.app import build_answerer, load_settings;"
+        "heavy = [m for m in ('sqlalchemy', 'telegram', 'apscheduler', 'aiohttp', 'chromadb') if m in sys.modules];"
+        "print(heavy); sys.exit(1 if heavy else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -105,7 +105,7 @@ def test_the_knowledge_directory_is_part_of_the_fingerprint(tmp_path: Path) -> N
 
 def test_rules_questions_prefer_knowledge_and_news_questions_briefings() -> None:
     assert kind_preference("高企认定的条件是什么").prefer == "knowledge"
-    assert kind_preference("成都的成长经营指标主要看哪些", names_place=True).prefer == ""
+    assert kind_preference("成都的成长经营指标主要看哪些", names_place=True).prefer == "briefing"
     assert kind_preference("最近有哪些创新积分的动态").prefer == "briefing"
 
 
@@ -137,3 +137,19 @@ def test_bundled_knowledge_files_all_parse() -> None:
     files = sorted((CORPUS / "knowledge").glob("*.md"))
     parsed = [process_knowledge(p.read_text(encoding="utf-8"), p.stem) for p in files if p.name != "README.md"]
     assert len(parsed) >= 7 and all(d.articles for d in parsed)
+
+
+def test_the_llm_is_grounded_in_the_same_policy_summaries(engine: RetrievalEngine) -> None:
+    from retrieval.llm import LlmAnswerer, LlmConfig
+    from tests.fakes.retrieval import FakeOpenAIServer
+
+    server = FakeOpenAIServer().start()
+    try:
+        server.push("高企认定要求科技人员占职工总数的比例不低于10%[1]。")
+        config = LlmConfig(base_url=server.base_url, model="fake", api_key="k", timeout=5.0)
+        ans = LlmAnswerer(engine.searcher, engine.answerer, config).answer("高企对科技人员占比有什么要求？")
+        prompt = server.requests[0]["messages"][1]["content"]
+    finally:
+        server.stop()
+    assert "政策摘要，依据《高新技术企业认定管理办法》（国科发火〔2016〕32号）第十一条第（四）项" in prompt
+    assert ans.grounded and "10%" in ans.answer and ans.citations[0].kind == "knowledge"
