@@ -49,3 +49,10 @@ async def test_sme_pending_through_a_direct_route_does_not_claim_the_score_passe
     replies = await chat("我们是高新技术企业，营收3000万 研发100万 职工120 研发人员6个 发明专利1", "能评上科小吗")
     verdict = next(r for r in replies if "科小自评" in r)
     assert "符合直接认定条件" in verdict and "评分已达" not in verdict and "还差 10 分" not in verdict
+
+
+async def test_sme_without_any_ip_figure_is_not_failed_on_a_silent_zero(chat: Chat) -> None:
+    replies = await chat("能不能评上科小", "职工60人，营收2000万，研发投入90万，研发人员8人", "发明专利0件，实用新型2件")
+    first = next(r for r in replies if "科小自评：34 分" in r)
+    assert "暂不符合" not in first and "科技成果 0/30：未提供有效发明专利、Ⅱ类知识产权数量" in first
+    assert "科小自评：46 分，暂不符合" in replies[-2] + replies[-1]
