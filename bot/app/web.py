@@ -84,6 +84,7 @@ class EngineBriefings:
 
         try:
             report = self._engine.ingestor.add_paths([path], progress=factory)
+            self._engine.save_search_indexes()  # indexes saved now, not at the next question
         except RetrievalError as exc:
             return 0, [exc.user_message]
         problems = [message for _, message in report.errors]
@@ -95,9 +96,11 @@ class EngineBriefings:
         from retrieval.errors import UnknownDocumentError
 
         try:
-            return self._engine.ingestor.remove(ident)
+            removed = self._engine.ingestor.remove(ident)
         except UnknownDocumentError as exc:
             raise LookupError(ident) from exc
+        self._engine.save_search_indexes()
+        return removed
 
 
 def build_web_services(

@@ -78,3 +78,17 @@ def test_value_shapes(question: str, good: str, bad: str) -> None:
     assert target is not None
     assert holds(target, good)
     assert not holds(target, bad)
+
+
+@pytest.mark.parametrize("question", ["去哪查创新积分", "在哪里可以查到企业的创新积分？", "积分贷在哪个平台申请"])
+def test_where_to_check_asks_for_a_channel_not_a_city(question: str) -> None:
+    ask = detect_targets(question)
+    assert ask.primary is not None and ask.primary.kind == "channel"
+    assert not ask.has("place")
+
+
+def test_a_channel_is_a_platform_or_address_and_a_city_is_not() -> None:
+    target = detect_targets("去哪查创新积分").primary
+    assert target is not None
+    assert holds(target, "查询创新积分的渠道：在工信部服务平台 https://hjrz.chinatorch.org.cn 注册登录查看。")
+    assert not holds(target, "2023年我们将在重庆高新区推广企业创新积分制,力争覆盖2000家以上科技企业。")

@@ -37,7 +37,9 @@ def verdict_line(a: Assessment, v: FirmVocab) -> str:
         if r.qualifies:
             return v.get("verdict.sme_ok", score=fmt_number(r.score), route=r.route_label or "")
         if is_pending(a):
-            return v.get("verdict.sme_pending", score=fmt_number(r.score), target=a.target or "")
+            route = v.get("pending_route.score" if a.points_needed == 0 else "pending_route.direct",
+                          target=a.target or "")
+            return v.get("verdict.sme_pending", score=fmt_number(r.score), route=route)
         return v.get("verdict.sme_fail", score=fmt_number(r.score))
     if r.vetoed:
         return v.get("verdict.points_vetoed", reasons="、".join(r.veto_reasons),
@@ -75,7 +77,7 @@ def _gap_lines(a: Assessment, v: FirmVocab, *, only_open: bool) -> list[str]:
 def _sme_lines(r: TechSmeResult, a: Assessment, v: FirmVocab) -> list[str]:
     parts = "，".join(f"{p.label} {fmt_number(p.points)}/{fmt_number(p.max)}" for p in r.parts)
     lines = [v.get("sme_parts", parts=parts)]
-    if not r.qualifies and a.points_needed:
+    if not r.qualifies and a.points_needed and not is_pending(a):
         lines.append(v.get("sme_gap", score=fmt_number(r.score), target=a.target or "",
                            need=fmt_number(a.points_needed)))
     return lines
