@@ -119,3 +119,9 @@ async def test_a_topic_query_at_the_region_prompt_is_answered_not_stored(chat: C
     after = "\n".join(replies[1:])
     assert "已记录" not in after and "“画像”" in after  # answered by the answerer
     assert "所在地区和行业" in after  # and the dialogue asks its question again
+
+
+async def test_a_condition_put_to_the_rules_is_a_rules_question(chat: Chat) -> None:
+    replies = await chat("被列入经营异常名录还能评科小吗")
+    assert "科小条件" not in "\n".join(replies) and "“画像”" not in replies[0]
+    assert "未在已收录" in replies[0]  # the (fake) answerer got it
