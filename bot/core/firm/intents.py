@@ -69,7 +69,8 @@ def is_eligibility(text: str, vocab: FirmVocab) -> bool:
     weak = _has(text, vocab.words("eligibility_weak")) and (ours or bool(_YES_NO_TAIL.search(text)))
     if not (strong or weak):
         return False
-    return ours or not (_has(text, vocab.words("rules_only")) or _has(text, vocab.words("other_subjects")))
+    general = ("rules_only", "other_subjects", "hypothetical")
+    return ours or not any(_has(text, vocab.words(name)) for name in general)
 
 
 def split_question(text: str, vocab: FirmVocab, question_words: tuple[str, ...]) -> tuple[str, str]:
