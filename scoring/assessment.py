@@ -40,6 +40,7 @@ class PartGap:
     points: float
     max: float
     options: tuple[Option, ...]
+    missing: tuple[str, ...] = ()  # its measures, when none was given (scored 0 for lack of data)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,11 @@ class Assessment:
         found += [o.lever for p in self.parts for o in p.options]
         found += list(self.plan.levers) if self.plan else []
         return found
+
+    @property
+    def unscored(self) -> float:
+        """Points of the sub-scores left at 0 for lack of data: what the verdict cannot rule out."""
+        return sum(p.max - p.points for p in self.parts if p.missing)
 
     @property
     def unconfirmed(self) -> list[str]:
@@ -201,7 +207,9 @@ def _tech_sme(
                 if gained > points[part.id].points:
                     text = f"{lever_phrase(ladder[0])}，{part.label} {points[part.id].points:g} → {gained:g} 分"
                     options.append(Option(ladder[0], gained, text))
-        parts.append(PartGap(part.id, part.label, points[part.id].points, part.max, tuple(options)))
+        measures = tuple(dict.fromkeys(field for field, _ in _leaves(part.rule)))
+        missing = () if any(values.get(f) is not None for f in measures) else measures
+        parts.append(PartGap(part.id, part.label, points[part.id].points, part.max, tuple(options), missing))
     needed = max(0.0, rs.pass_score - result.score)
     plan = None if _score_passes(rs, result) else _plan(rs, figures, axes)
     return Assessment(rs.id, result, gaps, tuple(parts), needed, f"{rs.pass_score:g} 分", plan)

@@ -193,8 +193,8 @@ class CoreAssistant:
             if answered is not None:
                 return answered
         state = await self._load_state(incoming.user_key)
-        if state is not None and self._desk is not None and self._desk.leaves_quick_check(state.core, text):
-            await _run(self._sessions.delete, incoming.user_key)  # "那科小呢" while a quick check waits
+        if state is not None and self._desk is not None and self._desk.leaves_dialogue(state.rule_set, state.core, text):
+            await _run(self._sessions.delete, incoming.user_key)  # "那科小呢" / "能评上科小吗" mid-dialogue
             state = None
         if state is not None and self._dialogue is not None:
             if self._desk is not None and whatif_text(text, self._desk.vocab) is not None:

@@ -91,7 +91,11 @@ def is_question(text: str, texts: Texts) -> bool:
     """A message that asks something (question mark or a question word)."""
     if text.rstrip().endswith(("?", "？")):
         return True
-    return any(word in text for word in texts.words("intent.question_words"))
+    if any(word in text for word in texts.words("intent.question_words")):
+        return True
+    # "高新技术企业认定条件": a topic typed like a search, with no figure in it
+    core = text.strip().rstrip(_TRIM)
+    return not any(ch.isdigit() for ch in core) and core.endswith(texts.words("intent.question_tails"))
 
 
 def subscription_command(text: str, texts: Texts) -> Command | None:

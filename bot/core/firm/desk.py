@@ -16,6 +16,7 @@ from bot.core.firm.intents import (
     check_named,
     classify,
     correction_text,
+    names_only_a_check,
     split_question,
     whatif_is_relative,
     whatif_text,
@@ -240,12 +241,16 @@ class FirmDesk:
             return DeskOutcome(await apply_whatif(self, key, record, moved, relative=relative))
         return DeskOutcome(await apply_correction(self, key, record, correction_text(text, self.vocab) or ""))
 
-    def leaves_quick_check(self, core: list[str], text: str) -> bool:
-        """A new eligibility question or a follow-up while a quick check waits for its figures."""
-        if not core:
-            return False
+    def leaves_dialogue(self, rule_set: str, core: list[str], text: str) -> bool:
+        """A new eligibility question or a follow-up while a quick check waits for its figures, or a
+        question about another check ("能评上科小吗") in any dialogue: the figures given so far are
+        already in the profile, so the new check starts from them."""
         intent = classify(text, self.vocab)
-        return intent is not None and intent.kind in ("eligibility", "followup")
+        if intent is None:
+            return False
+        if core:
+            return intent.kind in ("eligibility", "followup")
+        return intent.kind == "eligibility" and intent.rule_set not in (None, rule_set)
 
     def _stray(self, record: FirmRecord, text: str) -> list[Reply]:
         last = record.context.last_check
@@ -259,6 +264,8 @@ class FirmDesk:
         if rule_set is None:
             return DeskOutcome([Reply(text=self.vocab.get("which_check"))])
         statement, _ = split_question(text, self.vocab, self._texts.words("intent.question_words"))
+        if names_only_a_check(statement, self.vocab):
+            statement = ""  # "高企" picks the check; it is not the fact 资质 = 高新技术企业
         reading = self.read(statement) if statement else Reading({}, [], {})
         missing = [f for f in self.core_fields(rule_set) if f not in record.fields and f not in reading.accepted]
         if missing:

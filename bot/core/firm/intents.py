@@ -15,6 +15,7 @@ __all__ = [
     "classify",
     "correction_text",
     "is_eligibility",
+    "names_only_a_check",
     "split_question",
     "whatif_is_relative",
     "whatif_text",
@@ -40,11 +41,21 @@ class FirmIntent:
 
 
 def check_named(text: str, vocab: FirmVocab) -> str | None:
-    """The rule set a message names ("高企" -> high-tech-2016), or None."""
-    for word, rule_set in vocab.checks():
-        if word in text:
-            return rule_set
-    return None
+    """The rule set a message names first ("能评高企吗，还有积分贷呢" -> high-tech-2016), or None."""
+    best: tuple[int, str] | None = None
+    for word, rule_set in vocab.checks():  # longest first: a tie keeps the longer word
+        at = text.find(word)
+        if at >= 0 and (best is None or at < best[0]):
+            best = (at, rule_set)
+    return best[1] if best else None
+
+
+def names_only_a_check(text: str, vocab: FirmVocab) -> bool:
+    """"高企" / "那科小呢" / "科小吧": a check chosen, with no figures or facts to read."""
+    core = _LEAD.sub("", text.strip(_TRIM))
+    for word, _ in vocab.checks():
+        core = core.replace(word, "")
+    return core.strip(_TRIM) in ("", "吧", "呢")
 
 
 def _has(text: str, words: tuple[str, ...]) -> bool:
@@ -58,7 +69,8 @@ def is_eligibility(text: str, vocab: FirmVocab) -> bool:
     weak = _has(text, vocab.words("eligibility_weak")) and (ours or bool(_YES_NO_TAIL.search(text)))
     if not (strong or weak):
         return False
-    return ours or not (_has(text, vocab.words("rules_only")) or _has(text, vocab.words("other_subjects")))
+    general = ("rules_only", "other_subjects", "hypothetical")
+    return ours or not any(_has(text, vocab.words(name)) for name in general)
 
 
 def split_question(text: str, vocab: FirmVocab, question_words: tuple[str, ...]) -> tuple[str, str]:

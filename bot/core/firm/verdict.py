@@ -8,7 +8,7 @@ from collections.abc import Callable
 from bot.core.firm.vocab import FirmVocab
 from bot.core.scoring_port import FieldSpec
 from scoring.assessment import Assessment
-from scoring.fields import DERIVED
+from scoring.fields import DERIVED, FIELDS
 from scoring.gaps import Gap, fmt_number
 from scoring.results import HighTechResult, ScoreResult, TechSmeResult
 
@@ -37,7 +37,8 @@ def verdict_line(a: Assessment, v: FirmVocab) -> str:
         if r.qualifies:
             return v.get("verdict.sme_ok", score=fmt_number(r.score), route=r.route_label or "")
         if is_pending(a):
-            return v.get("verdict.sme_pending", score=fmt_number(r.score), target=a.target or "")
+            route = _pending_route(r, a, v)
+            return v.get("verdict.sme_pending", score=fmt_number(r.score), route=route)
         return v.get("verdict.sme_fail", score=fmt_number(r.score))
     if r.vetoed:
         return v.get("verdict.points_vetoed", reasons="、".join(r.veto_reasons),
@@ -48,11 +49,28 @@ def verdict_line(a: Assessment, v: FirmVocab) -> str:
 def is_pending(a: Assessment) -> bool:
     """Nothing failed, but a fact the verdict needs is missing or unconfirmed: not yet "不符合"."""
     r = a.result
-    if isinstance(r, TechSmeResult) and (r.qualifies or not r.routes_met):
-        return False
+    if isinstance(r, TechSmeResult):
+        could_pass = a.unscored > 0 and a.points_needed is not None and a.points_needed <= a.unscored
+        if r.qualifies or not (r.routes_met or could_pass):
+            return False
     if isinstance(r, HighTechResult) and r.likely_meets:
         return False
     return not isinstance(r, ScoreResult) and all(g.status != "fail" for g in a.gaps)
+
+
+def _pending_route(r: TechSmeResult, a: Assessment, v: FirmVocab) -> str:
+    """Why a 科小 verdict waiting for facts is not a "no": the score, a direct route or unscored parts."""
+    if r.routes_met:
+        return v.get("pending_route.score" if a.points_needed == 0 else "pending_route.direct", target=a.target or "")
+    parts = "、".join(p.label for p in a.parts if p.missing)
+    return v.get("pending_route.unscored", parts=parts, target=a.target or "")
+
+
+def _unscored_lines(a: Assessment, v: FirmVocab) -> list[str]:
+    """"❓ 科技成果 0/30：未提供发明专利、Ⅱ类知识产权，暂按 0 分计"."""
+    return [v.get("unscored_part", mark=v.lookup("marks", "missing"), label=p.label, max=fmt_number(p.max),
+                  fields="、".join(FIELDS[f].short_label if f in FIELDS else f for f in p.missing))
+            for p in a.parts if p.missing]
 
 
 def _mark(gap: Gap, v: FirmVocab) -> str:
@@ -74,8 +92,8 @@ def _gap_lines(a: Assessment, v: FirmVocab, *, only_open: bool) -> list[str]:
 
 def _sme_lines(r: TechSmeResult, a: Assessment, v: FirmVocab) -> list[str]:
     parts = "，".join(f"{p.label} {fmt_number(p.points)}/{fmt_number(p.max)}" for p in r.parts)
-    lines = [v.get("sme_parts", parts=parts)]
-    if not r.qualifies and a.points_needed:
+    lines = [v.get("sme_parts", parts=parts), *_unscored_lines(a, v)]
+    if not r.qualifies and a.points_needed and not is_pending(a):
         lines.append(v.get("sme_gap", score=fmt_number(r.score), target=a.target or "",
                            need=fmt_number(a.points_needed)))
     return lines

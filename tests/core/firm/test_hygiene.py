@@ -102,3 +102,26 @@ async def test_choice_prompts_take_no_for_none_and_confirm_moves_on(chat: Chat) 
     )
     assert "资质 无" in replies[5]
     assert "请确认以下数据" in replies[6]
+
+
+async def test_a_topic_typed_like_a_search_is_a_question_not_data(
+    chat: Chat, profiles: SqlProfileStore
+) -> None:
+    replies = await chat("高新技术企业认定条件", "科小评价条件")
+    text = "\n".join(replies)
+    assert "已记录" not in text and "开始创新积分初步测算" not in text
+    record = profiles.load(KEY)
+    assert record is None or "qualification" not in record.fields
+
+
+async def test_a_topic_query_at_the_region_prompt_is_answered_not_stored(chat: Chat) -> None:
+    replies = await chat("/score", "积分贷申请条件")
+    after = "\n".join(replies[1:])
+    assert "已记录" not in after and "“画像”" in after  # answered by the answerer
+    assert "所在地区和行业" in after  # and the dialogue asks its question again
+
+
+async def test_a_condition_put_to_the_rules_is_a_rules_question(chat: Chat) -> None:
+    replies = await chat("被列入经营异常名录还能评科小吗")
+    assert "科小条件" not in "\n".join(replies) and "“画像”" not in replies[0]
+    assert "未在已收录" in replies[0]  # the (fake) answerer got it

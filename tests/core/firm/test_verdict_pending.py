@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.storage.profiles import SqlProfileStore
 from tests.core.firm.conftest import Chat
 
 FIRM = "营收八千万，研发费用280万，科技人员30人，员工260人，发明专利2件"
@@ -25,3 +26,33 @@ async def test_hightech_whatif_that_clears_the_only_failure_changes_the_verdict(
     assert "暂未满足全部条件" in replies[1]
     assert "结论不变" not in replies[-1]
     assert "已知条件都满足" in replies[-1]
+
+
+async def test_a_check_name_answering_which_check_is_not_recorded_as_a_qualification(
+    chat: Chat, profiles: SqlProfileStore
+) -> None:
+    replies = await chat("我们够格吗", "高企", "营收3000万 研发100万 职工120 研发人员6个 发明专利1", "那科小呢")
+    assert "资质" not in replies[1] and "资质" not in replies[-1]
+    assert "科小自评：50 分，暂不符合" in replies[-1]
+    record = profiles.load("console:boss")
+    assert record is not None and "qualification" not in record.figures
+
+
+async def test_first_named_check_wins_when_a_second_is_asked_in_passing(chat: Chat) -> None:
+    replies = await chat("帮我看看我们能不能评高企，营收一亿二，研发投入四百五十万，研发人员二十五人，职工两百人，"
+                         "还有能不能申请积分贷")
+    assert any("高企硬性门槛自查" in r for r in replies)
+    assert not any("创新积分初步自评估" in r for r in replies)
+
+
+async def test_sme_pending_through_a_direct_route_does_not_claim_the_score_passed(chat: Chat) -> None:
+    replies = await chat("我们是高新技术企业，营收3000万 研发100万 职工120 研发人员6个 发明专利1", "能评上科小吗")
+    verdict = next(r for r in replies if "科小自评" in r)
+    assert "符合直接认定条件" in verdict and "评分已达" not in verdict and "还差 10 分" not in verdict
+
+
+async def test_sme_without_any_ip_figure_is_not_failed_on_a_silent_zero(chat: Chat) -> None:
+    replies = await chat("能不能评上科小", "职工60人，营收2000万，研发投入90万，研发人员8人", "发明专利0件，实用新型2件")
+    first = next(r for r in replies if "科小自评：34 分" in r)
+    assert "暂不符合" not in first and "科技成果 0/30：未提供有效发明专利、Ⅱ类知识产权数量" in first
+    assert "科小自评：46 分，暂不符合" in replies[-2] + replies[-1]
