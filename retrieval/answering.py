@@ -31,6 +31,7 @@ __all__ = ["ExtractiveAnswerer", "KeyEntities", "key_entities", "messages"]
 _CJK_CHAR = re.compile(f"[{CJK}]")
 _HELD_COVERAGE = 0.2  # a sentence holding the asked value may share less of the question's wording
 _RARE_DF = 3  # a question word this rare that no passage about the subject uses: the subject lacks it
+_RULE_SHARE = 0.36  # a rules question's subject may be a common domain word (积分, 指标)
 _COMMON_SHARE = 0.12  # a word in more than this share of passages (政策, 项目) asks nothing specific
 
 
@@ -173,6 +174,11 @@ class ExtractiveAnswerer:
         skip = set(ents.places) | target_rules().generic
         cap = max(3, int(_COMMON_SHARE * idf.n))
         if any(len(t) >= 2 and 0 < idf.df(t) <= cap and t not in skip for t in profile.weights):
+            return True
+        # a rules question (怎么算, 几项指标) over a domain word the summaries answer is specific enough
+        if kind_preference(profile.text).rules and any(
+            len(t) >= 2 and 0 < idf.df(t) <= _RULE_SHARE * idf.n and t not in skip for t in profile.weights
+        ):
             return True
         return any(t not in skip for t in self._domain_terms(profile.text))
 

@@ -153,3 +153,19 @@ def test_the_llm_is_grounded_in_the_same_policy_summaries(engine: RetrievalEngin
         server.stop()
     assert "政策摘要，依据《高新技术企业认定管理办法》（国科发火〔2016〕32号）第十一条第（四）项" in prompt
     assert ans.grounded and "10%" in ans.answer and ans.citations[0].kind == "knowledge"
+
+
+def test_how_points_are_computed_is_a_rules_question_answered_from_the_summary(engine: RetrievalEngine) -> None:
+    assert kind_preference("创新积分是怎么算的？").prefer == "knowledge"
+    ans = ExtractiveAnswerer(engine.searcher).answer("创新积分是怎么算的？")
+    assert ans.grounded and ans.citations[0].kind == "knowledge" and "重庆" not in ans.answer
+
+
+def test_a_rules_question_over_common_domain_words_is_not_too_vague(engine: RetrievalEngine) -> None:
+    ans = ExtractiveAnswerer(engine.searcher).answer("全国试行版一共多少项核心指标")
+    assert ans.grounded and "18项" in ans.answer
+
+
+def test_where_to_check_the_score_names_the_platform(engine: RetrievalEngine) -> None:
+    ans = ExtractiveAnswerer(engine.searcher).answer("去哪查创新积分")
+    assert ans.grounded and "hjrz.chinatorch.org.cn" in ans.answer

@@ -92,3 +92,7 @@ def test_a_channel_is_a_platform_or_address_and_a_city_is_not() -> None:
     assert target is not None
     assert holds(target, "查询创新积分的渠道：在工信部服务平台 https://hjrz.chinatorch.org.cn 注册登录查看。")
     assert not holds(target, "2023年我们将在重庆高新区推广企业创新积分制,力争覆盖2000家以上科技企业。")
+
+
+def test_which_platform_something_is_built_on_is_not_a_where_to_check_question() -> None:
+    assert not detect_targets("这个平台是在哪个平台基础上打造的？").has("channel")
