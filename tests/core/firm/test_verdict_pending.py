@@ -66,3 +66,9 @@ async def test_a_not_a_question_about_a_check_is_an_eligibility_question(
     assert any("高企硬性门槛自查" in r for r in replies[1:])
     record = profiles.load("console:boss")
     assert record is not None and "qualification" not in record.figures
+
+
+async def test_a_followup_at_the_confirm_screen_scores_instead_of_searching(chat: Chat) -> None:
+    replies = await chat("/sme", "跳过", "职工两百，营收一个亿，研发五百万，科技人员三十，软著10个", "就这些", "差几分")
+    assert "请确认以下数据" in replies[-2]
+    assert "科小自评" in replies[-1] + "".join(replies[-3:])
