@@ -200,6 +200,8 @@ class CoreAssistant:
             if self._desk is not None and whatif_text(text, self._desk.vocab) is not None:
                 note = Reply(text=self._desk.vocab.get("whatif_in_dialogue"))
                 return [note, *self._dialogue.prompt(state)]
+            if self._desk is not None and self._desk.asks_for_result(state.stage, text):
+                return await self._apply(incoming, await _run(self._dialogue.on_callback, state, "f:confirm"))
             corrected = correction_text(text, self._desk.vocab) if self._desk else None
             turn = await _run(self._dialogue.on_text, state, corrected or text)
             return await self._apply(incoming, turn)

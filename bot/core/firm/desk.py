@@ -252,6 +252,13 @@ class FirmDesk:
             return intent.kind in ("eligibility", "followup")
         return intent.kind == "eligibility" and intent.rule_set not in (None, rule_set)
 
+    def asks_for_result(self, stage: str, text: str) -> bool:
+        """"差几分" / "差在哪" at the confirm screen: the manager wants the result, so score it."""
+        if stage != "confirm":
+            return False
+        intent = classify(text, self.vocab)
+        return intent is not None and intent.kind == "followup"
+
     def _stray(self, record: FirmRecord, text: str) -> list[Reply]:
         last = record.context.last_check
         if last is not None:

@@ -56,3 +56,19 @@ async def test_sme_without_any_ip_figure_is_not_failed_on_a_silent_zero(chat: Ch
     first = next(r for r in replies if "科小自评：34 分" in r)
     assert "暂不符合" not in first and "科技成果 0/30：未提供有效发明专利、Ⅱ类知识产权数量" in first
     assert "科小自评：46 分，暂不符合" in replies[-2] + replies[-1]
+
+
+async def test_a_not_a_question_about_a_check_is_an_eligibility_question(
+    chat: Chat, profiles: SqlProfileStore
+) -> None:
+    replies = await chat("高企能不能过", "营收1.5亿 研发费用500万 研发人员40 职工300 发明专利3件 高新收入1.2亿 成立5年")
+    assert "高企硬性条件" in replies[0] and "资质" not in replies[0]
+    assert any("高企硬性门槛自查" in r for r in replies[1:])
+    record = profiles.load("console:boss")
+    assert record is not None and "qualification" not in record.figures
+
+
+async def test_a_followup_at_the_confirm_screen_scores_instead_of_searching(chat: Chat) -> None:
+    replies = await chat("/sme", "跳过", "职工两百，营收一个亿，研发五百万，科技人员三十，软著10个", "就这些", "差几分")
+    assert "请确认以下数据" in replies[-2]
+    assert "科小自评" in replies[-1] + "".join(replies[-3:])
