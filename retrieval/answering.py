@@ -22,6 +22,7 @@ from retrieval.explain import Explanation
 from retrieval.hybrid import HybridSearcher, prepare_query
 from retrieval.preference import KNOWLEDGE, kind_preference
 from retrieval.selection import Candidate, candidates, combine, rarest_terms, trim, with_subject
+from retrieval.spread import regional_spread
 from retrieval.targets import Ask, Target, detect_targets, is_subject_word, target_rules
 from retrieval.textutil import CJK, normalize_query
 from retrieval.types import Answer, Citation, Hit, SearchFilters
@@ -265,8 +266,20 @@ class ExtractiveAnswerer:
                 text_ = messages()["partial"].format(said=said, what=what)
                 return _decide(ex, f"target {ask.strict[0].kind} not in evidence", self._with_sources(text_, pool))
             best = holding[0]
+            spread = regional_spread(ask, holding, ents.all, kind_preference(text).rules)
+            if spread:
+                return _decide(ex, "answered: figure varies by region", self._spread(spread, ask, profile, ents))
         return _decide(ex, "answered: " + ("target held" if ask.strict else "best coverage"),
                        self._grounded(best, ex.candidates, ask, profile, ents))
+
+    def _spread(self, shown: list[Candidate], ask: Ask, profile: QueryProfile, ents: KeyEntities) -> Answer:
+        """A figure each region sets for itself: say so, then the regions' own figures, short."""
+        idf, limit = self.searcher.idf, self.max_chars // len(shown)
+        keep = rarest_terms(profile, idf, ents.places)
+        text = "".join(trim(c.text, ask, idf, keep, limit, c.clauses, profile) for c in shown).rstrip("；;，,：:")
+        text = text if text.endswith(("。", "…", "”")) else text + "。"
+        answer = messages()["varies_by_region"].format(answer=text)
+        return Answer(answer, True, [Citation.from_hit(h) for h in _distinct([c.hit for c in shown])])
 
     def _said(self, best: Candidate, ents: KeyEntities, profile: QueryProfile) -> str:
         """What the briefings do say about the subject, short (the first half of a partial answer)."""

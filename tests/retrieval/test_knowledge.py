@@ -169,3 +169,9 @@ def test_a_rules_question_over_common_domain_words_is_not_too_vague(engine: Retr
 def test_where_to_check_the_score_names_the_platform(engine: RetrievalEngine) -> None:
     ans = ExtractiveAnswerer(engine.searcher).answer("去哪查创新积分")
     assert ans.grounded and "hjrz.chinatorch.org.cn" in ans.answer
+
+
+def test_a_national_figure_question_says_the_figure_varies_by_region(engine: RetrievalEngine) -> None:
+    ans = ExtractiveAnswerer(engine.searcher).answer("积分贷能贷多少？")
+    assert ans.grounded and ans.answer.startswith("各地不同")
+    assert "成都" in ans.answer or "杭州" in ans.answer
