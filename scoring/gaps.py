@@ -152,7 +152,7 @@ def _hires(cond: Condition, values: Mapping[str, object], given: Mapping[str, ob
 
 
 def lever_phrase(lever: Lever) -> str:
-    """'还需增加 6 名研发人员' / '还需增加 50 万元研发费用' / '需降至 40%'."""
+    """'还需增加 6 名研发人员' / '还需增加 50 万元研发费用' / '超出上限 100 人（上限 500 人）'."""
     spec = FIELDS[lever.field]
     delta = lever.delta
     amount = fmt_number(abs(delta))
@@ -164,8 +164,9 @@ def lever_phrase(lever: Lever) -> str:
         thing = f"{amount} {spec.unit}{lever.label}"
     else:
         thing = f"{lever.label} {amount}"
-    if delta < 0:
-        return f"需减少 {thing}（降至 {_shown(lever.field, lever.after)}）"
+    if delta < 0:  # a cap ("职工 ≤500 人"): say how far over it is, not "reduce your staff"
+        over = f"{amount} {spec.unit}" if spec.unit else amount
+        return f"超出上限 {over}（上限 {_shown(lever.field, lever.after)}）"
     text = f"还需增加 {thing}"
     if lever.before is None:
         text = f"{lever.label}需达到 {_shown(lever.field, lever.after)}"

@@ -106,8 +106,8 @@ def render_verdict(a: Assessment, v: FirmVocab, warnings: list[str]) -> str:
     if isinstance(r, TechSmeResult):
         lines += _sme_lines(r, a, v)
         lines += _gap_lines(a, v, only_open=True)
-        if not r.qualifies and not is_pending(a):
-            lines += _improve_sme(a, v)
+        if not r.qualifies and not is_pending(a) and all(g.status != "fail" for g in a.gaps):
+            lines += _improve_sme(a, v)  # a failed condition (too large) is not fixed by more points
             lines.append(v.get("sme_route"))
     elif isinstance(r, HighTechResult):
         lines += _gap_lines(a, v, only_open=False)

@@ -72,3 +72,10 @@ async def test_a_followup_at_the_confirm_screen_scores_instead_of_searching(chat
     replies = await chat("/sme", "跳过", "职工两百，营收一个亿，研发五百万，科技人员三十，软著10个", "就这些", "差几分")
     assert "请确认以下数据" in replies[-2]
     assert "科小自评" in replies[-1] + "".join(replies[-3:])
+
+
+async def test_a_firm_over_the_size_caps_is_told_so_without_score_advice(chat: Chat) -> None:
+    replies = await chat("我们能评科小吗？职工600人，营收3个亿，研发投入一千五百万，研发人员90人，发明专利2件")
+    verdict = next(r for r in replies if "科小自评" in r)
+    assert "暂不符合" in verdict and "超出上限 100 人（上限 500 人）" in verdict
+    assert "需减少" not in verdict and "还需增加 30 名研发人员" not in verdict
