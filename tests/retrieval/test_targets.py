@@ -96,3 +96,10 @@ def test_a_channel_is_a_platform_or_address_and_a_city_is_not() -> None:
 
 def test_which_platform_something_is_built_on_is_not_a_where_to_check_question() -> None:
     assert not detect_targets("这个平台是在哪个平台基础上打造的？").has("channel")
+
+
+def test_a_validity_of_the_current_year_and_a_count_of_classes_answer_a_quantity() -> None:
+    validity = detect_targets("入库登记编号有效期多长？").primary
+    assert validity is not None and holds(validity, "入库登记编号的有效期为当年（当年有效），第二年需重新填报。")
+    classes = detect_targets("2.0版一级指标有几类").primary
+    assert classes is not None and holds(classes, "2.0版是4类一级指标、9项定量指标加3项加分指标。")

@@ -45,3 +45,8 @@ def test_near_form_of_a_corpus_term() -> None:
     v = QueryVariants(VOCAB)
     assert v.near_form("宁科袋") == "宁科贷"
     assert v.near_form("苏科贷") is None or v.near_form("苏科贷") == "宁科贷"
+
+
+def test_a_ratio_typed_with_a_near_homophone_is_read_as_the_policy_term() -> None:
+    v = QueryVariants(VOCAB)
+    assert "比例" in v.correct("科技人员要占多少比列").text
