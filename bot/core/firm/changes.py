@@ -26,7 +26,8 @@ def _refusal(desk: FirmDesk, reading: Reading, nothing_key: str) -> list[Reply] 
         shown = "、".join(desk.shown(name, x) for x in values)
         return [Reply(text=v.get("correction_conflict", label=desk.label(name), values=shown))]
     if not reading.accepted:
-        lines = [*reading.notes, v.get(nothing_key), v.get("not_changed")]
+        # a unit note ("研发人员：1100万的单位不对") already says what was not understood
+        lines = [*reading.notes, *([] if reading.notes else [v.get(nothing_key)]), v.get("not_changed")]
         return [Reply(text="\n".join(dict.fromkeys(lines)))]
     return None
 

@@ -79,3 +79,9 @@ async def test_a_firm_over_the_size_caps_is_told_so_without_score_advice(chat: C
     verdict = next(r for r in replies if "科小自评" in r)
     assert "暂不符合" in verdict and "超出上限 100 人（上限 500 人）" in verdict
     assert "需减少" not in verdict and "还需增加 30 名研发人员" not in verdict
+
+
+async def test_a_whatif_in_a_wrong_unit_names_the_problem_once(chat: Chat) -> None:
+    replies = await chat("能认定高企吗", "营收3000万，研发投入100万，研发人员6人，职工120人", "如果研发人员提到1100万呢")
+    assert "单位不对" in replies[-1] and "没有改动档案" in replies[-1]
+    assert "没看懂要假设哪项" not in replies[-1]
