@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.settings import Settings
 from bot.storage import Database
+from tests.fakes.wechat import FakeWeChatAPI
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,3 +76,12 @@ def database(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Dat
     finally:
         db.dispose()
         server.drop_database(url)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeWeChatAPI]:
+    """The fake WeChat API on 127.0.0.1, stopped after the test (channel and security tests)."""
+    server = FakeWeChatAPI()
+    await server.start()
+    yield server
+    await server.stop()

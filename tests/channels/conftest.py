@@ -27,15 +27,6 @@ async def http(emulator: Emulator) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeWeChatAPI]:
-    """The fake WeChat API on 127.0.0.1, stopped after the test."""
-    server = FakeWeChatAPI()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def api(fake: FakeWeChatAPI) -> AsyncIterator[WeChatAPI]:
     """A WeChatAPI client talking to `fake` (test_wechat_api overrides it to run both token modes)."""
     client = WeChatAPI(app_id=fake.app_id, app_secret=fake.app_secret, base_url=fake.base_url)

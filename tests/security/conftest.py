@@ -42,15 +42,6 @@ ServeFactory = Callable[..., "AsyncIterator[Server]"]
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeWeChatAPI]:
-    """The fake WeChat API on 127.0.0.1."""
-    server = FakeWeChatAPI()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 def serve(sqlite_database: Database, fake: FakeWeChatAPI) -> Callable[..., object]:
     """serve(mode, assistant) → async context manager yielding a Server.
 
