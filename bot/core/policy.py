@@ -37,7 +37,10 @@ def match_policies(
     result: dict[str, Any],
     weak_fields: Sequence[str],
 ) -> list[Hit]:
-    """Up to spec.max_items distinct articles; those naming the firm's region come first."""
+    """Up to spec.max_items distinct briefings; those naming the firm's region come first.
+
+    Policy summaries (政策摘要) are left out: the list is captioned as briefings, and digests skip
+    summaries too."""
     region, industry = profile
     query = policy_query(spec, rule_set, region, industry, weak_fields)
     found: list[Hit] = []
@@ -46,7 +49,9 @@ def match_policies(
             found += searcher.search(query, k=spec.max_items * 2, filters=SearchFilters(regions=(region,)))
         except Exception:  # a filter the index cannot apply: the plain search below still runs
             found = []
-    found += searcher.search(query, k=spec.max_items * 3)
+    # Summary sections crowd a rules-flavoured query, so ask for enough to keep max_items briefings.
+    found += searcher.search(query, k=spec.max_items * 6)
+    found = [hit for hit in found if hit.kind == "briefing"]
 
     def local(hit: Hit) -> bool:
         if not region:

@@ -173,6 +173,21 @@ def test_policy_matching_puts_briefings_of_the_firms_region_first() -> None:
     ]
 
 
+
+def test_policy_matching_lists_briefings_not_policy_summaries() -> None:
+    from dataclasses import replace
+
+    from bot.core.forms import load_policy
+    from bot.core.policy import match_policies
+    from tests.fakes.core import FakeSearcher
+
+    searcher = FakeSearcher()
+    summaries = [replace(h, doc_id=f"k{i}", kind="knowledge") for i, h in enumerate(searcher.hits)]
+    searcher.hits = summaries + searcher.hits  # the summaries rank first, as they do for R&D queries
+    hits = match_policies(searcher, load_policy(), "cn-ref-2024", (None, None), {}, [])
+    assert [h.doc_id for h in hits] == ["d1", "d2", "d3"]
+
+
 async def test_a_question_while_the_profile_is_asked_is_answered_not_stored(rig: Rig) -> None:
     await rig.say("/score")
     replies = await rig.say("积分制是什么？")
