@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from bot.core.subscription_types import ClaimedDelivery, DeliveryState, UncertainDelivery
+from bot.core.subscriptions.types import ClaimedDelivery, DeliveryState, UncertainDelivery
 from bot.storage.db import Database, metadata
 from bot.storage.leases import (
     acquire_lease,

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect, RowMapping
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.core.subscription_types import Subscription, SubscriptionDraft
+from bot.core.subscriptions.types import Subscription, SubscriptionDraft
 from bot.storage.db import Database, metadata
 
 __all__ = ["SqlSubscriptionStore", "UtcDateTime", "subscriptions_table"]
