@@ -90,7 +90,7 @@ def build(settings: Settings, database: Database, args: argparse.Namespace) -> t
     if not args.fake:
         try:
             import scoring as scoring_lib
-            from bot.core.scoring_library import LibraryScoring
+            from bot.core.estimate.library import LibraryScoring
 
             if hasattr(scoring_lib, "parse_figures") and hasattr(scoring_lib, "render_chart"):
                 scoring = LibraryScoring(chart_workers=args.chart_workers, table_workers=args.table_workers)

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.core.subscription_types import SubscriptionDraft  # noqa: E402
+from bot.core.subscriptions.types import SubscriptionDraft  # noqa: E402
 from bot.storage import Database  # noqa: E402
 from bot.storage.deliveries import SqlDeliveryLog  # noqa: E402
 from bot.storage.subscriptions import SqlSubscriptionStore  # noqa: E402

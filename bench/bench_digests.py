@@ -31,11 +31,11 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.core.article_sources import StaticArticles  # noqa: E402
-from bot.core.digests import DigestService, RateLimiter  # noqa: E402
+from bot.core.digests.article_sources import StaticArticles  # noqa: E402
+from bot.core.digests.fanout import DigestService, RateLimiter  # noqa: E402
 from bot.core.ports import FixedClock  # noqa: E402
-from bot.core.subscription_parser import load_vocabulary  # noqa: E402
-from bot.core.subscription_types import Article, SubscriptionDraft  # noqa: E402
+from bot.core.subscriptions.parser import load_vocabulary  # noqa: E402
+from bot.core.subscriptions.types import Article, SubscriptionDraft  # noqa: E402
 from bot.core.types import DeliveryResult, DeliveryStatus, Reply  # noqa: E402
 from bot.storage import Database  # noqa: E402
 from bot.storage.deliveries import SqlDeliveryLog  # noqa: E402

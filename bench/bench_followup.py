@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.benchutil import percentile  # noqa: E402
 from bot.core.assistant import CoreAssistant  # noqa: E402
-from bot.core.scoring_library import LibraryScoring  # noqa: E402
+from bot.core.estimate.library import LibraryScoring  # noqa: E402
 from bot.core.types import Incoming  # noqa: E402
 from bot.storage import Database  # noqa: E402
 from bot.storage.profiles import SqlProfileStore  # noqa: E402

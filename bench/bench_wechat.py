@@ -28,14 +28,14 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.benchutil import peak_rss_mb, report  # noqa: E402
-from bot.channels.wechat_crypto import WeChatCrypto  # noqa: E402
-from bot.channels.wechat_server import (  # noqa: E402
+from bot.channels.wechat.crypto import WeChatCrypto  # noqa: E402
+from bot.channels.wechat.server import (  # noqa: E402
     WeChatServerConfig,
     build_wechat_app,
     start_wechat_site,
 )
-from bot.channels.wechat_webhook import WeChatWebhook  # noqa: E402
-from bot.channels.wechat_xml import parse_xml  # noqa: E402
+from bot.channels.wechat.webhook import WeChatWebhook  # noqa: E402
+from bot.channels.wechat.xml import parse_xml  # noqa: E402
 from bot.core.types import Incoming, Reply  # noqa: E402
 from bot.storage import Database  # noqa: E402
 from bot.storage.wechat import WeChatStore  # noqa: E402

@@ -13,9 +13,9 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.core.digests import DigestService, RunReport
-from bot.core.schedule import CronSpec, cron_spec
-from bot.core.subscription_types import SubscriptionRepository
+from bot.core.digests.fanout import DigestService, RunReport
+from bot.core.subscriptions.schedule import CronSpec, cron_spec
+from bot.core.subscriptions.types import SubscriptionRepository
 
 __all__ = ["DigestScheduler", "SWEEP_JOB_ID", "SYNC_JOB_ID"]
 

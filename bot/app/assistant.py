@@ -13,7 +13,7 @@ from bot.settings import Settings
 from bot.storage import Database
 
 if TYPE_CHECKING:
-    from bot.core.subscriptions import SubscriptionService
+    from bot.core.subscriptions.commands import SubscriptionService
 
 __all__ = ["build_assistant"]
 
@@ -41,7 +41,7 @@ def build_assistant(
     without one the assistant builds its own.
     """
     from bot.core.assistant import CoreAssistant
-    from bot.core.scoring_library import LibraryScoring
+    from bot.core.estimate.library import LibraryScoring
     from bot.storage.erase import UserEraser
     from bot.storage.profiles import SqlProfileStore
     from bot.storage.sessions import SessionStore

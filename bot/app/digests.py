@@ -14,11 +14,11 @@ from bot.settings import Settings
 from bot.storage import Database
 
 if TYPE_CHECKING:
-    from bot.channels.wechat_api import WeChatAPI
-    from bot.core.digests import DigestService, RateLimiter
+    from bot.channels.wechat.api import WeChatAPI
+    from bot.core.digests.fanout import DigestService, RateLimiter
     from bot.core.ports import Clock, Notifier
-    from bot.core.subscription_types import ArticleSource
-    from bot.core.subscriptions import SubscriptionService
+    from bot.core.subscriptions.commands import SubscriptionService
+    from bot.core.subscriptions.types import ArticleSource
     from bot.scheduler import DigestScheduler
 
 __all__ = [
@@ -41,7 +41,7 @@ def build_digest_notifiers(
     Pass `wechat_api` in a process that serves WeChat too: separate clients would keep
     invalidating each other's access tokens.
     """
-    from bot.channels.console_notifier import ConsoleNotifier
+    from bot.channels.console.notifier import ConsoleNotifier
 
     notifiers: dict[str, Notifier] = {"console": ConsoleNotifier()}
     builders = {
@@ -61,7 +61,7 @@ def build_digest_notifiers(
 
 def _build_article_source(settings: Settings, engines: RetrievalEngines | None) -> ArticleSource:
     """The retrieval catalog (new briefings with their ingest times); empty until it can be opened."""
-    from bot.core.article_sources import LazyArticles, StaticArticles
+    from bot.core.digests.article_sources import LazyArticles, StaticArticles
 
     def open_catalog() -> ArticleSource:
         try:
@@ -86,7 +86,7 @@ def build_digest_service(
     engines: RetrievalEngines | None = None,
 ) -> DigestService:
     """DigestService over the shared database; `notifiers` maps channel -> Notifier."""
-    from bot.core.digests import DigestService
+    from bot.core.digests.fanout import DigestService
     from bot.storage.deliveries import SqlDeliveryLog
     from bot.storage.subscriptions import SqlSubscriptionStore
 
@@ -109,7 +109,7 @@ def build_subscriptions(
     engines: RetrievalEngines | None = None,
 ) -> SubscriptionService:
     """The SubscriptionHandler (+ Forgettable) the core routes /subscribe, /subs, /digest … to."""
-    from bot.core.subscriptions import SubscriptionService
+    from bot.core.subscriptions.commands import SubscriptionService
     from bot.storage.deliveries import SqlDeliveryLog
     from bot.storage.subscriptions import SqlSubscriptionStore
 

@@ -21,8 +21,8 @@ from bot.storage import Database
 if TYPE_CHECKING:
     import asyncio
 
-    from bot.channels.wechat_api import WeChatAPI
-    from bot.core.subscriptions import SubscriptionService
+    from bot.channels.wechat.api import WeChatAPI
+    from bot.core.subscriptions.commands import SubscriptionService
 
 __all__ = ["CHANNELS", "ChatProcess", "build_chat_process", "serve_channels", "serve_telegram"]
 
@@ -145,8 +145,8 @@ async def serve_channels(
     from contextlib import AsyncExitStack
 
     from bot.channels.web.shelf import FileShelf
-    from bot.channels.wechat_push import UserPushes
-    from bot.channels.wechat_server import start_wechat_site
+    from bot.channels.wechat.push import UserPushes
+    from bot.channels.wechat.server import start_wechat_site
     from bot.storage.wechat import WeChatStore
 
     unknown = set(channels) - set(CHANNELS)

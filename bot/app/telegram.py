@@ -11,8 +11,8 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from telegram.ext import Application
 
-    from bot.channels.telegram import TelegramRunner
-    from bot.channels.telegram_notifier import TelegramNotifier
+    from bot.channels.telegram.channel import TelegramRunner
+    from bot.channels.telegram.notifier import TelegramNotifier
 
 __all__ = ["build_telegram_application", "build_telegram_notifier", "build_telegram_runner"]
 
@@ -25,7 +25,7 @@ def _telegram_token(settings: Settings) -> str:
 
 def build_telegram_application(settings: Settings, assistant: Assistant) -> Application:
     """The PTB application for the assistant (INNOBOT_TELEGRAM_API_URL may point elsewhere)."""
-    from bot.channels.telegram import build_application
+    from bot.channels.telegram.channel import build_application
 
     return build_application(
         token=_telegram_token(settings), assistant=assistant, api_url=settings.telegram_api_url
@@ -40,7 +40,7 @@ def build_telegram_runner(
     port: int | None = None,
 ) -> TelegramRunner:
     """Polling by default; with webhook_url, PTB's webhook server checking the secret token."""
-    from bot.channels.telegram import TelegramRunner, WebhookConfig, resolve_webhook_secret
+    from bot.channels.telegram.channel import TelegramRunner, WebhookConfig, resolve_webhook_secret
 
     application = build_telegram_application(settings, assistant)
     if webhook_url is None:
@@ -63,7 +63,7 @@ def build_telegram_notifier(settings: Settings) -> TelegramNotifier | None:
     """
     from telegram.ext import AIORateLimiter, ExtBot
 
-    from bot.channels.telegram_notifier import TelegramNotifier
+    from bot.channels.telegram.notifier import TelegramNotifier
 
     if not settings.telegram_token:
         return None

@@ -12,10 +12,10 @@ from bot.storage import Database
 if TYPE_CHECKING:
     from aiohttp import web
 
-    from bot.channels.wechat_api import WeChatAPI
-    from bot.channels.wechat_notifier import WeChatNotifier
-    from bot.channels.wechat_push import UserPushes
-    from bot.channels.wechat_server import WeChatServerConfig
+    from bot.channels.wechat.api import WeChatAPI
+    from bot.channels.wechat.notifier import WeChatNotifier
+    from bot.channels.wechat.push import UserPushes
+    from bot.channels.wechat.server import WeChatServerConfig
 
 __all__ = [
     "build_wechat_api",
@@ -27,7 +27,7 @@ __all__ = [
 
 def build_wechat_api(settings: Settings) -> WeChatAPI | None:
     """The API client (customer-service messages, media), or None without AppID and AppSecret."""
-    from bot.channels.wechat_api import WeChatAPI
+    from bot.channels.wechat.api import WeChatAPI
 
     if not (settings.wechat_app_id and settings.wechat_app_secret):
         return None
@@ -40,8 +40,8 @@ def build_wechat_api(settings: Settings) -> WeChatAPI | None:
 
 def build_wechat_server_config(settings: Settings) -> WeChatServerConfig:
     """Token and (in safe mode) crypto for /wechat; ValueError names the setting that is wrong."""
-    from bot.channels.wechat_crypto import WeChatCrypto, WeChatCryptoError
-    from bot.channels.wechat_server import WeChatServerConfig
+    from bot.channels.wechat.crypto import WeChatCrypto, WeChatCryptoError
+    from bot.channels.wechat.server import WeChatServerConfig
 
     if not settings.wechat_token:
         raise ValueError("INNOBOT_WECHAT_TOKEN is not set")
@@ -74,8 +74,8 @@ def build_wechat_app(
 
     pushes: the registry the assistant's /forget cancels (pass the one given to the assistant).
     """
-    from bot.channels.wechat_server import build_wechat_app as build_app
-    from bot.channels.wechat_webhook import WeChatWebhook
+    from bot.channels.wechat.server import build_wechat_app as build_app
+    from bot.channels.wechat.webhook import WeChatWebhook
     from bot.storage.wechat import WeChatStore
 
     config = build_wechat_server_config(settings)
@@ -92,7 +92,7 @@ def build_wechat_notifier(
 
     Pass the webhook's `api` in a process that serves WeChat too: one client, one access token.
     """
-    from bot.channels.wechat_notifier import WeChatNotifier
+    from bot.channels.wechat.notifier import WeChatNotifier
     from bot.storage.wechat import WeChatStore
 
     shared = api is not None

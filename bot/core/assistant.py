@@ -11,18 +11,19 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from bot.core.batch import (
+from bot.core.estimate.batch import (
     MAX_UPLOAD_BYTES,
     MAX_UPLOAD_ROWS,
     TABLE_SUFFIXES,
     batch_rule_set,
     render_batch,
 )
-from bot.core.dialogue import SESSION_KIND, FormState, ScoringDialogue, Turn
+from bot.core.estimate.dialogue import SESSION_KIND, FormState, ScoringDialogue, Turn
+from bot.core.estimate.forms import FormSpec, PolicySpec, load_forms, load_policy
+from bot.core.estimate.port import FigureError, ScoreOutcome, ScoringPort
 from bot.core.firm.desk import FirmDesk
 from bot.core.firm.intents import correction_text, whatif_text
 from bot.core.firm.profile_command import profile_command
-from bot.core.forms import FormSpec, PolicySpec, load_forms, load_policy
 from bot.core.gate import UserGate
 from bot.core.intents import (
     Command,
@@ -39,7 +40,6 @@ from bot.core.pending import PendingPrompts, is_no, is_yes
 from bot.core.policy import match_policies
 from bot.core.ports import Forgettable, ProfileStore, SubscriptionHandler
 from bot.core.render import render_answer, render_policies, render_result, weakest_fields
-from bot.core.scoring_port import FigureError, ScoreOutcome, ScoringPort
 from bot.core.texts import Texts, load_texts
 from bot.core.types import Choice, Incoming, LateImage, Reply
 from bot.storage.sessions import SessionStore

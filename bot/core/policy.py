@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.core.forms import PolicySpec
+from bot.core.estimate.forms import PolicySpec
 from retrieval.types import Hit, Searcher, SearchFilters
 
 __all__ = ["match_policies", "policy_query"]

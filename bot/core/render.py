@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bot.core.scoring_port import FieldSpec
+from bot.core.estimate.port import FieldSpec
 from bot.core.texts import Texts
 from retrieval.types import Answer, Hit
 

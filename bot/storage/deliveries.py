@@ -15,7 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from bot.core.subscription_types import ClaimedDelivery, DeliveryState, UncertainDelivery
+from bot.core.subscriptions.types import ClaimedDelivery, DeliveryState, UncertainDelivery
 from bot.storage.db import Database
 from bot.storage.leases import acquire_lease, holder_is_dead, lease_holder, release_lease
 from bot.storage.schema import (

@@ -14,7 +14,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.core.subscription_types import Subscription, SubscriptionDraft
+from bot.core.subscriptions.types import Subscription, SubscriptionDraft
 from bot.storage.db import Database
 from bot.storage.schema import subscriptions_table
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from bot.channels.wechat_api import WeChatAPI
+from bot.channels.wechat.api import WeChatAPI
 from tests.fakes.telegram import Emulator, emulator_or_skip
 from tests.fakes.wechat import FakeWeChatAPI
 

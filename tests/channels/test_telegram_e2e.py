@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from bot import app as composition
-from bot.channels.telegram import TelegramRunner
+from bot.channels.telegram.channel import TelegramRunner
 from bot.settings import Settings
 from tests.fakes.telegram import (
     BotMessage,

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from telegram.ext import Application
 
-from bot.channels.telegram import TelegramRunner, build_application
+from bot.channels.telegram.channel import TelegramRunner, build_application
 from tests.fakes.telegram import (
     Emulator,
     EmulatorUser,

@@ -10,7 +10,7 @@ import pytest
 from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.app import build_telegram_notifier
-from bot.channels.telegram_notifier import TelegramNotifier
+from bot.channels.telegram.notifier import TelegramNotifier
 from bot.core.types import DeliveryStatus, Reply
 from bot.settings import Settings
 from tests.fakes.telegram import Emulator, EmulatorUser, new_token, tiny_png

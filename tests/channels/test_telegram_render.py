@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 from telegram import Chat, Message, Update
 
-from bot.channels.telegram import TelegramHandlers
-from bot.channels.telegram_render import (
+from bot.channels.telegram.channel import TelegramHandlers
+from bot.channels.telegram.render import (
     TelegramTexts,
     build_keyboard,
     send_replies,
     telegram_chunks,
     utf16_len,
 )
-from bot.channels.telegram_updates import PerChatUpdateProcessor
+from bot.channels.telegram.updates import PerChatUpdateProcessor
 from bot.core.types import Choice, Reply
 from tests.fakes.telegram import RecordingBot, tiny_png
 

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from bot.channels.telegram import (
+from bot.channels.telegram.channel import (
     TelegramRunner,
     WebhookConfig,
     build_application,

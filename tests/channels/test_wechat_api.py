@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.channels.wechat_api import WeChatAPI, WeChatAPIError
+from bot.channels.wechat.api import WeChatAPI, WeChatAPIError
 from tests.fakes.wechat import FakeWeChatAPI
 
 

@@ -15,8 +15,8 @@ import aiohttp
 import httpx
 import pytest
 
-from bot.channels.wechat_crypto import WeChatCrypto
-from bot.channels.wechat_xml import parse_xml
+from bot.channels.wechat.crypto import WeChatCrypto
+from bot.channels.wechat.xml import parse_xml
 from bot.settings import Settings
 from bot.storage import Database
 from tests.fakes.processes import child_env, free_port

@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.channels.wechat_api import WeChatAPI
-from bot.channels.wechat_notifier import WeChatNotifier
-from bot.channels.wechat_webhook import WeChatWebhook
-from bot.channels.wechat_xml import parse_message, parse_xml
-from bot.core.article_sources import StaticArticles
-from bot.core.digests import DigestService
+from bot.channels.wechat.api import WeChatAPI
+from bot.channels.wechat.notifier import WeChatNotifier
+from bot.channels.wechat.webhook import WeChatWebhook
+from bot.channels.wechat.xml import parse_message, parse_xml
+from bot.core.digests.article_sources import StaticArticles
+from bot.core.digests.fanout import DigestService
 from bot.core.ports import FixedClock
-from bot.core.subscription_types import SubscriptionDraft
+from bot.core.subscriptions.types import SubscriptionDraft
 from bot.storage import Database
 from bot.storage.deliveries import SqlDeliveryLog
 from bot.storage.subscriptions import SqlSubscriptionStore

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.channels.wechat_api import WeChatAPI
-from bot.channels.wechat_notifier import WeChatNotifier
-from bot.channels.wechat_webhook import WeChatWebhook
-from bot.channels.wechat_xml import parse_message, parse_xml
+from bot.channels.wechat.api import WeChatAPI
+from bot.channels.wechat.notifier import WeChatNotifier
+from bot.channels.wechat.webhook import WeChatWebhook
+from bot.channels.wechat.xml import parse_message, parse_xml
 from bot.core.ports import FixedClock
 from bot.core.types import DeliveryStatus, Reply
 from bot.storage import Database

@@ -8,14 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.channels.wechat_crypto import (
+from bot.channels.wechat.crypto import (
     InvalidSignatureError,
     WeChatCrypto,
     WeChatCryptoError,
     check_signature,
     sign,
 )
-from bot.channels.wechat_render import (
+from bot.channels.wechat.render import (
     TEXT_MAX_BYTES,
     ChoiceMenu,
     merge_menus,
@@ -24,7 +24,7 @@ from bot.channels.wechat_render import (
     render_replies,
     split_for_wechat,
 )
-from bot.channels.wechat_xml import (
+from bot.channels.wechat.xml import (
     XmlError,
     build_text_reply,
     parse_message,

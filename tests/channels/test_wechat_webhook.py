@@ -12,11 +12,11 @@ import aiohttp
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from bot.channels.wechat_api import WeChatAPI
-from bot.channels.wechat_crypto import WeChatCrypto, sign
-from bot.channels.wechat_server import WeChatServerConfig, build_wechat_app, start_wechat_site
-from bot.channels.wechat_webhook import WeChatWebhook
-from bot.channels.wechat_xml import parse_xml
+from bot.channels.wechat.api import WeChatAPI
+from bot.channels.wechat.crypto import WeChatCrypto, sign
+from bot.channels.wechat.server import WeChatServerConfig, build_wechat_app, start_wechat_site
+from bot.channels.wechat.webhook import WeChatWebhook
+from bot.channels.wechat.xml import parse_xml
 from bot.core.types import LateImage, Reply
 from bot.storage import Database
 from bot.storage.wechat import WeChatStore

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from bot.core.assistant import CoreAssistant
-from bot.core.scoring_library import LibraryScoring
-from bot.core.scoring_port import FigureError
+from bot.core.estimate.library import LibraryScoring
+from bot.core.estimate.port import FigureError
 from bot.core.types import Incoming
 from bot.storage import Database
 from bot.storage.sessions import SessionStore

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from bot.channels.console import ConsoleChannel
+from bot.channels.console.channel import ConsoleChannel
 from tests.core.conftest import Rig
 
 
@@ -52,7 +52,7 @@ async def test_blank_piped_lines_are_ignored(rig: Rig, tmp_path: Path) -> None:
 async def test_forget_deletes_the_console_users_chart_files(rig: Rig, tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from bot.channels.console import ChartArchive
+    from bot.channels.console.channel import ChartArchive
 
     archive = ChartArchive(tmp_path / "charts")
     at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)

@@ -158,7 +158,7 @@ async def test_done_goes_straight_to_confirmation_with_what_was_given(rig: Rig) 
 
 
 def test_policy_matching_puts_briefings_of_the_firms_region_first() -> None:
-    from bot.core.forms import load_policy
+    from bot.core.estimate.forms import load_policy
     from bot.core.policy import match_policies, policy_query
     from tests.fakes.core import FakeSearcher
 
@@ -177,7 +177,7 @@ def test_policy_matching_puts_briefings_of_the_firms_region_first() -> None:
 def test_policy_matching_lists_briefings_not_policy_summaries() -> None:
     from dataclasses import replace
 
-    from bot.core.forms import load_policy
+    from bot.core.estimate.forms import load_policy
     from bot.core.policy import match_policies
     from tests.fakes.core import FakeSearcher
 

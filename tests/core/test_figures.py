@@ -1,10 +1,10 @@
-"""Splitting a message into bare answers (bot/core/figures.py): thousands separators stay inside a figure."""
+"""Splitting a message into bare answers (bot/core/estimate/figures.py): thousands separators stay inside a figure."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.core.figures import answer_parts
+from bot.core.estimate.figures import answer_parts
 
 
 @pytest.mark.parametrize(("text", "parts"), [

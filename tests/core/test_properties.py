@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.assistant import CoreAssistant
-from bot.core.dialogue import FormState
-from bot.core.scoring_library import LibraryScoring
+from bot.core.estimate.dialogue import FormState
+from bot.core.estimate.library import LibraryScoring
 from bot.core.texts import load_texts
 from bot.core.types import Incoming
 from bot.storage import Database

@@ -6,7 +6,7 @@ import pytest
 
 import scoring
 from bot.core.assistant import CoreAssistant
-from bot.core.scoring_library import LibraryScoring
+from bot.core.estimate.library import LibraryScoring
 from bot.core.types import Incoming, Reply
 from bot.storage import Database
 from bot.storage.sessions import SessionStore

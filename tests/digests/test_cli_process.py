@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.subscription_types import SubscriptionDraft
+from bot.core.subscriptions.types import SubscriptionDraft
 from bot.storage import Database
 from bot.storage.deliveries import SqlDeliveryLog
 from bot.storage.subscriptions import SqlSubscriptionStore

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
-from bot.core.digest_compose import (
+from bot.core.digests.compose import (
     MAX_REPLY_CHARS,
     ArticleIndex,
     render_digest,
     subscription_label,
     to_article,
 )
-from bot.core.subscription_types import SubscriptionDraft
+from bot.core.subscriptions.types import SubscriptionDraft
 from tests.fakes.digests import article
 
 T0 = datetime(2026, 11, 20, tzinfo=UTC)

@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.channels.console import ConsoleChannel
-from bot.core.article_sources import StaticArticles
+from bot.channels.console.channel import ConsoleChannel
 from bot.core.assistant import CoreAssistant
-from bot.core.digests import DigestService
+from bot.core.digests.article_sources import StaticArticles
+from bot.core.digests.fanout import DigestService
 from bot.core.ports import FixedClock
-from bot.core.subscriptions import SubscriptionService
+from bot.core.subscriptions.commands import SubscriptionService
 from bot.storage import Database
 from bot.storage.deliveries import SqlDeliveryLog
 from bot.storage.sessions import SessionStore

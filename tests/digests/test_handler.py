@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.article_sources import StaticArticles
-from bot.core.digests import DigestService
+from bot.core.digests.article_sources import StaticArticles
+from bot.core.digests.fanout import DigestService
 from bot.core.ports import FixedClock
-from bot.core.subscriptions import SubscriptionService
+from bot.core.subscriptions.commands import SubscriptionService
 from bot.core.types import Incoming, Reply
 from bot.storage import Database
 from bot.storage.deliveries import SqlDeliveryLog

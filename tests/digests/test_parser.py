@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.subscription_parser import parse_request
+from bot.core.subscriptions.parser import parse_request
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.dialogue import read_profile
-from bot.core.digest_compose import ArticleIndex
+from bot.core.digests.compose import ArticleIndex
+from bot.core.estimate.dialogue import read_profile
 from bot.core.places import load_places
-from bot.core.subscription_parser import load_vocabulary, parse_request
-from bot.core.subscription_types import SubscriptionDraft
+from bot.core.subscriptions.parser import load_vocabulary, parse_request
+from bot.core.subscriptions.types import SubscriptionDraft
 from retrieval.tagging import gazetteer
 from tests.fakes.digests import article
 

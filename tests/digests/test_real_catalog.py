@@ -11,7 +11,7 @@ import pytest
 
 from bot.app import build_digest_service, build_retrieval_engine
 from bot.core.ports import FixedClock
-from bot.core.subscription_types import SubscriptionDraft
+from bot.core.subscriptions.types import SubscriptionDraft
 from bot.settings import Settings
 from bot.storage import Database
 from bot.storage.subscriptions import SqlSubscriptionStore

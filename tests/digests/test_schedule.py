@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.core.schedule import cron_spec, due_slot, in_quiet_hours, next_slot
-from bot.core.subscription_types import SubscriptionDraft
+from bot.core.subscriptions.schedule import cron_spec, due_slot, in_quiet_hours, next_slot
+from bot.core.subscriptions.types import SubscriptionDraft
 
 SH = ZoneInfo("Asia/Shanghai")
 WEEKLY_MON_9 = SubscriptionDraft(topics=("积分贷",), frequency="weekly", weekday=0, hour=9)

@@ -16,9 +16,9 @@ from apscheduler.triggers.cron import CronTrigger
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.schedule import cron_spec, due_slot, next_slot, with_phase
-from bot.core.subscription_parser import parse_request
-from bot.core.subscription_render import next_delivery_text, schedule_words
+from bot.core.subscriptions.parser import parse_request
+from bot.core.subscriptions.render import next_delivery_text, schedule_words
+from bot.core.subscriptions.schedule import cron_spec, due_slot, next_slot, with_phase
 
 SH = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 1, 1, 0, 0, tzinfo=SH)

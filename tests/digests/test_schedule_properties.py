@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.core.schedule import due_slot, in_quiet_hours
-from bot.core.subscription_types import SubscriptionDraft
+from bot.core.subscriptions.schedule import due_slot, in_quiet_hours
+from bot.core.subscriptions.types import SubscriptionDraft
 
 SH = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 2, 0, 0, tzinfo=SH)  # a Monday

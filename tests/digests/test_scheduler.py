@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.core.article_sources import StaticArticles
-from bot.core.digests import DigestService
+from bot.core.digests.article_sources import StaticArticles
+from bot.core.digests.fanout import DigestService
 from bot.core.ports import FixedClock
-from bot.core.subscription_types import SubscriptionDraft
+from bot.core.subscriptions.types import SubscriptionDraft
 from bot.scheduler import SWEEP_JOB_ID, SYNC_JOB_ID, DigestScheduler
 from bot.storage import Database
 from bot.storage.deliveries import SqlDeliveryLog
@@ -95,8 +95,8 @@ async def test_started_scheduler_catches_up_at_once_and_delivers(sqlite_database
 def test_new_schedule_forms_get_cron_jobs_that_fire_when_the_reply_said(
     sqlite_database: Database,
 ) -> None:
-    from bot.core.schedule import next_slot, with_phase
-    from bot.core.subscription_parser import parse_request
+    from bot.core.subscriptions.parser import parse_request
+    from bot.core.subscriptions.schedule import next_slot, with_phase
 
     store, sched = _rig(sqlite_database, RecordingNotifier(), CREATED)
     typed = ["工作日 8点", "每两周周五 下午3点", "每月1号 9:30", "每月第一个周一 10点", "每月最后一天 18点"]

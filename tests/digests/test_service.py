@@ -6,10 +6,10 @@ import asyncio
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.article_sources import StaticArticles
-from bot.core.digests import LEASE_NAME, DigestService, RateLimiter
+from bot.core.digests.article_sources import StaticArticles
+from bot.core.digests.fanout import LEASE_NAME, DigestService, RateLimiter
 from bot.core.ports import FixedClock
-from bot.core.subscription_types import Article, SubscriptionDraft
+from bot.core.subscriptions.types import Article, SubscriptionDraft
 from bot.core.types import DeliveryResult, DeliveryStatus
 from bot.storage import Database
 from bot.storage.deliveries import SqlDeliveryLog

@@ -9,8 +9,8 @@ import threading
 import time
 from typing import Any
 
-from bot.core.batch import BatchOutcome
-from bot.core.scoring_port import (
+from bot.core.estimate.batch import BatchOutcome
+from bot.core.estimate.port import (
     FieldSpec,
     FigureError,
     ParsedFigure,

@@ -6,7 +6,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from bot.core.subscription_types import (
+from bot.core.subscriptions.types import (
     Article,
     Subscription,
     SubscriptionDraft,

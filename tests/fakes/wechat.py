@@ -275,7 +275,7 @@ class CallbackClient:
     def query(self, timestamp: int | None = None, **extra: str) -> dict[str, str]:
         import time
 
-        from bot.channels.wechat_crypto import sign
+        from bot.channels.wechat.crypto import sign
 
         ts = str(int(time.time()) if timestamp is None else timestamp)
         nonce = str(next(self._nonce))
@@ -291,7 +291,7 @@ class CallbackClient:
         query: dict[str, str] | None = None,
     ) -> tuple[int, str]:
         """POST one callback; returns (status, body) with safe-mode replies decrypted."""
-        from bot.channels.wechat_xml import parse_xml
+        from bot.channels.wechat.xml import parse_xml
 
         params = query or self.query(timestamp)
         body: str | bytes = xml

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import aiohttp
 import pytest
 
-from bot.channels.wechat_api import WeChatAPI
-from bot.channels.wechat_crypto import WeChatCrypto
-from bot.channels.wechat_server import WeChatServerConfig, build_wechat_app, start_wechat_site
-from bot.channels.wechat_webhook import WeChatWebhook
+from bot.channels.wechat.api import WeChatAPI
+from bot.channels.wechat.crypto import WeChatCrypto
+from bot.channels.wechat.server import WeChatServerConfig, build_wechat_app, start_wechat_site
+from bot.channels.wechat.webhook import WeChatWebhook
 from bot.core.ports import Assistant
 from bot.storage import Database
 from bot.storage.wechat import WeChatStore

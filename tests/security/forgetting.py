@@ -8,12 +8,12 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from bot.core.article_sources import StaticArticles
 from bot.core.assistant import CoreAssistant
-from bot.core.digests import DigestService
+from bot.core.digests.article_sources import StaticArticles
+from bot.core.digests.fanout import DigestService
+from bot.core.estimate.library import LibraryScoring
 from bot.core.ports import Forgettable
-from bot.core.scoring_library import LibraryScoring
-from bot.core.subscriptions import SubscriptionService
+from bot.core.subscriptions.commands import SubscriptionService
 from bot.core.types import Reply
 from bot.storage import Database
 from bot.storage.deliveries import SqlDeliveryLog

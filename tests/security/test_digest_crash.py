@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.core.article_sources import StaticArticles
-from bot.core.digests import DigestService, RateLimiter, delivery_key
+from bot.core.digests.article_sources import StaticArticles
+from bot.core.digests.fanout import DigestService, RateLimiter, delivery_key
 from bot.core.ports import DeliveryLedger, FixedClock
-from bot.core.subscription_types import SubscriptionDraft
+from bot.core.subscriptions.types import SubscriptionDraft
 from bot.core.types import DeliveryResult, DeliveryStatus, Reply
 from bot.storage import Database
 from bot.storage.deliveries import SqlDeliveryLog

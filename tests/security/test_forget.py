@@ -7,8 +7,8 @@ import io
 from pathlib import Path
 from typing import Any
 
-from bot.channels.console import ChartArchive, ConsoleChannel
-from bot.channels.wechat_push import UserPushes
+from bot.channels.console.channel import ChartArchive, ConsoleChannel
+from bot.channels.wechat.push import UserPushes
 from bot.core.types import Incoming
 from bot.storage import Database
 from bot.storage.wechat import WeChatStore
@@ -113,7 +113,7 @@ async def test_wechat_forget_clears_cache_queue_and_dedupe_rows(
 
 def confirm_forget_from_xml(body: str) -> str | None:
     """WeChat renders choices as numbered links: the number of the confirming one, if asked."""
-    from bot.channels.wechat_xml import parse_xml
+    from bot.channels.wechat.xml import parse_xml
 
     content = parse_xml(body).get("Content", "") if body.startswith("<xml>") else ""
     for line in content.splitlines():

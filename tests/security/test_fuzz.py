@@ -22,11 +22,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.channels.wechat_crypto import WeChatCrypto, WeChatCryptoError, sign
-from bot.channels.wechat_query import QueryError, parse_query
-from bot.channels.wechat_xml import XmlError, parse_message, parse_xml
+from bot.channels.wechat.crypto import WeChatCrypto, WeChatCryptoError, sign
+from bot.channels.wechat.query import QueryError, parse_query
+from bot.channels.wechat.xml import XmlError, parse_message, parse_xml
 from bot.core.assistant import CoreAssistant
-from bot.core.scoring_library import LibraryScoring
+from bot.core.estimate.library import LibraryScoring
 from bot.core.texts import load_texts
 from bot.core.types import Incoming
 from bot.storage import Database

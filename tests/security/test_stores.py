@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.core.subscription_types import SubscriptionDraft
+from bot.core.subscriptions.types import SubscriptionDraft
 from bot.storage import Database
 from bot.storage.deliveries import SqlDeliveryLog
 from bot.storage.erase import UserEraser

@@ -9,8 +9,8 @@ import zipfile
 import pytest
 
 from bot.core.assistant import CoreAssistant
-from bot.core.batch import MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS
-from bot.core.scoring_library import LibraryScoring
+from bot.core.estimate.batch import MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS
+from bot.core.estimate.library import LibraryScoring
 from bot.core.types import Incoming
 from bot.storage import Database
 from bot.storage.sessions import SessionStore

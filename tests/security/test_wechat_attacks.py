@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot.channels.wechat_crypto import sign
-from bot.channels.wechat_xml import parse_xml
+from bot.channels.wechat.crypto import sign
+from bot.channels.wechat.xml import parse_xml
 from bot.storage import Database
 from tests.fakes.wechat import EchoAssistant, text_xml
 from tests.security.conftest import TOKEN

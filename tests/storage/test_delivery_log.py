@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.core.subscription_types import DeliveryState, SubscriptionDraft
+from bot.core.subscriptions.types import DeliveryState, SubscriptionDraft
 from bot.storage import Database
 from bot.storage.deliveries import SqlDeliveryLog, holder_is_dead
 from bot.storage.subscriptions import SqlSubscriptionStore

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
-from bot.core.subscription_types import SubscriptionDraft
+from bot.core.subscriptions.types import SubscriptionDraft
 from bot.storage import Database, metadata
 from bot.storage.deliveries import SqlDeliveryLog
 from bot.storage.migrations import MIGRATIONS, applied

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.core.subscription_types import SubscriptionDraft
+from bot.core.subscriptions.types import SubscriptionDraft
 from bot.storage import Database
 from bot.storage.subscriptions import SqlSubscriptionStore
 from tests.fakes.digests import subscribe

@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.channels.web import WebConfig, WebServices, build_web_app
 from bot.core.assistant import CoreAssistant
-from bot.core.scoring_library import LibraryScoring
+from bot.core.estimate.library import LibraryScoring
 from bot.storage import Database
 from bot.storage.sessions import SessionStore
 from bot.storage.users import UserStore

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.app.web import EngineBriefings, build_web_config
-from bot.core.subscription_types import SubscriptionDraft
+from bot.core.subscriptions.types import SubscriptionDraft
 from bot.settings import Settings
 from bot.storage import Database
 from bot.storage.admin_stats import SqlAdminStats

@@ -12,7 +12,7 @@ from typing import Any
 import scoring
 from bot.channels.web.config import text
 from bot.channels.web.guard import WebError
-from bot.core.batch import MAX_UNZIPPED_BYTES, MAX_UPLOAD_ROWS
+from bot.core.estimate.batch import MAX_UNZIPPED_BYTES, MAX_UPLOAD_ROWS
 
 __all__ = [
     "BatchRun",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from bot.core.estimate.port import FigureError
 from bot.core.firm.record import Figure, FirmRecord
 from bot.core.firm.verdict import verdict_line
-from bot.core.scoring_port import FigureError
 from bot.core.types import Reply
 from scoring.assessment import Assessment
 from scoring.results import HighTechResult, ScoreResult, TechSmeResult

@@ -8,8 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from bot.core.dialogue_replies import format_value
-from bot.core.figures import unit_problem
+from bot.core.estimate.figures import unit_problem
+from bot.core.estimate.port import FieldSpec, FigureError, ScoringPort
+from bot.core.estimate.replies import format_value
 from bot.core.firm.changes import apply_correction, apply_whatif, keep_scenario
 from bot.core.firm.intents import (
     FirmIntent,
@@ -32,7 +33,6 @@ from bot.core.firm.verdict import (
 )
 from bot.core.firm.vocab import FirmVocab, load_vocab
 from bot.core.ports import ProfileStore
-from bot.core.scoring_port import FieldSpec, FigureError, ScoringPort
 from bot.core.texts import Texts
 from bot.core.types import Reply
 from scoring.assessment import Assessment

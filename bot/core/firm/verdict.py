@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.core.estimate.port import FieldSpec
 from bot.core.firm.vocab import FirmVocab
-from bot.core.scoring_port import FieldSpec
 from scoring.assessment import Assessment
 from scoring.fields import DERIVED, FIELDS
 from scoring.gaps import Gap, fmt_number

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.console import ConsoleChannel
+from bot.channels.console.channel import ConsoleChannel
 from bot.core.assistant import CoreAssistant
-from bot.core.scoring_library import LibraryScoring
+from bot.core.estimate.library import LibraryScoring
 from bot.storage import Database
 from bot.storage.profiles import SqlProfileStore
 from bot.storage.sessions import SessionStore

@@ -1,0 +1,1 @@
+"""Console channel: stdin/stdout chat and the operators' digest notifiers."""

@@ -1,0 +1,1 @@
+"""Telegram channel: PTB updates in, core replies out, digest pushes."""

@@ -1,0 +1,224 @@
+"""`innobot digest run|preview`: operators deliver due digests by hand and look at what users would get."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+
+__all__ = ["register"]
+
+digest_app = typer.Typer(help="订阅简报：推送到期的简报、预览", no_args_is_help=True)
+
+
+def _parse_at(value: str | None, zone: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter("时间格式应为 ISO 8601，例如 2026-11-23T09:00+08:00") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=ZoneInfo(zone))
+
+
+def _values(notifiers: object) -> list[object]:
+    """The notifier objects behind a mapping (AnyChannel has no keys: its one notifier)."""
+    from bot.channels.console.notifier import AnyChannel
+
+    if isinstance(notifiers, AnyChannel):
+        return [notifiers["*"]]
+    return list(notifiers.values()) if isinstance(notifiers, dict) else []
+
+
+@digest_app.command("run")
+def run(
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at", help="按这个时刻计算到期（ISO 8601，默认现在），如 2026-11-23T09:00+08:00"
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON 报告")] = False,
+    outbox: Annotated[
+        Path | None, typer.Option("--outbox", help="不真正发送：把每条简报写入这个 JSON Lines 文件")
+    ] = None,
+    articles: Annotated[
+        Path | None, typer.Option("--articles", help="从 JSON Lines 文件读取简报文章，代替语料目录")
+    ] = None,
+    rate: Annotated[
+        float, typer.Option("--rate", help="每秒最多发送的消息数（Telegram 限流约 30/s）")
+    ] = 25.0,
+    concurrency: Annotated[
+        int,
+        typer.Option(
+            "--concurrency", help="同时在途的发送数；崩溃时至多这么多条待下次运行核实"
+        ),
+    ] = 4,
+    send_delay: Annotated[float, typer.Option("--send-delay", hidden=True)] = 0.0,
+) -> None:
+    """Deliver every digest due at --at through the configured channels (exactly once per period)."""
+    from bot.app import build_database, build_digest_notifiers, build_digest_service, load_settings
+    from bot.channels.console.notifier import AnyChannel, ConsoleNotifier, OutboxNotifier
+    from bot.core.digests.article_sources import load_articles_jsonl
+    from bot.core.digests.fanout import RateLimiter, RunReport
+    from bot.core.ports import FixedClock, Notifier
+
+    settings = load_settings()
+    when = _parse_at(at, settings.timezone)
+    database = build_database(settings)
+    notifiers: dict[str, Notifier] | AnyChannel
+    if outbox is not None:
+        notifiers = AnyChannel(OutboxNotifier(outbox, delay=send_delay))
+    else:
+        notifiers = build_digest_notifiers(settings, database)
+        if as_json:  # keep stdout pure JSON: printed digests go to stderr
+            notifiers["console"] = ConsoleNotifier(stream=sys.stderr)
+    catalog = load_articles_jsonl(articles) if articles is not None else None
+    service = build_digest_service(
+        settings,
+        database,
+        notifiers,
+        catalog=catalog,
+        clock=FixedClock(when) if when else None,
+        limiter=RateLimiter(per_second=rate or None),
+        concurrency=concurrency,
+    )
+
+    async def deliver() -> RunReport:
+        try:
+            return await service.send_due(when)
+        finally:
+            for notifier in {id(n): n for n in _values(notifiers)}.values():
+                close = getattr(notifier, "aclose", None)
+                if close is not None:
+                    await close()
+
+    try:
+        report = asyncio.run(deliver())
+    finally:
+        database.dispose()
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+        return
+    if report.lease == "held_by_other":
+        typer.echo("另一个进程正在推送简报，本次跳过。")
+        return
+    typer.echo(
+        f"到期 {report.due} 个：已推送 {report.delivered}，无更新提醒 {report.notices}，"
+        f"无新内容 {report.empty}，待重试 {report.retry_scheduled}，失败 {report.failed}，"
+        f"已停用 {report.blocked}，延后 {report.deferred}，无可用渠道 {report.skipped_no_notifier}"
+    )
+    if report.recovered_uncertain or report.uncertain:
+        typer.echo(
+            f"上次中断的发送：渠道确认已送达 {report.confirmed_after_crash}，"
+            f"确认未发出并已补发 {report.resent_after_crash}，"
+            f"无法确认 {report.uncertain}（不重发，见 innobot digest log --status uncertain）"
+        )
+
+
+@digest_app.command("preview")
+def preview(
+    user: Annotated[
+        str, typer.Option("--user", help="用户键，如 telegram:12345（只写 ID 时按 console:ID）")
+    ],
+    at: Annotated[
+        str | None, typer.Option("--at", help="按这个时刻预览（ISO 8601，默认现在）")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    articles: Annotated[
+        Path | None, typer.Option("--articles", help="从 JSON Lines 文件读取简报文章，代替语料目录")
+    ] = None,
+) -> None:
+    """Show what each of a user's subscriptions would receive now; records nothing."""
+    from bot.app import build_database, build_digest_service, load_settings
+    from bot.core.digests.article_sources import load_articles_jsonl
+    from bot.core.digests.compose import render_digest, subscription_label
+
+    settings = load_settings()
+    when = _parse_at(at, settings.timezone)
+    user_key = user if ":" in user else f"console:{user}"
+    database = build_database(settings)
+    catalog = load_articles_jsonl(articles) if articles is not None else None
+    try:
+        service = build_digest_service(settings, database, {}, catalog=catalog)
+        pairs = service.preview(user_key, when)
+    finally:
+        database.dispose()
+    if as_json:
+        payload = [
+            {
+                "subscription_id": sub.id,
+                "label": subscription_label(sub),
+                "total": digest.total,
+                "items": [vars(item) for item in digest.items],
+            }
+            for sub, digest in pairs
+        ]
+        typer.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    if not pairs:
+        typer.echo(f"{user_key} 没有有效的订阅。")
+        return
+    for sub, digest in pairs:
+        label = subscription_label(sub)
+        if digest.empty:
+            typer.echo(f"【{label}】目前没有新的相关简报。\n")
+            continue
+        for reply in render_digest(label, digest):
+            typer.echo(reply.text + "\n")
+
+
+@digest_app.command("log")
+def delivery_log(
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status", help="只看某种状态：delivered/retry/failed/blocked/deferred/uncertain/empty"
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="最多显示多少条（最新的在前）")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """Show the delivery log: what went out, what waits for a retry, what a crash left uncertain."""
+    from bot.app import build_database, load_settings
+    from bot.storage.deliveries import SqlDeliveryLog
+
+    database = build_database(load_settings())
+    try:
+        rows = SqlDeliveryLog(database).rows()
+    finally:
+        database.dispose()
+    if status:
+        rows = [r for r in rows if r["status"] == status]
+    rows = rows[::-1][: max(0, limit)]
+    keys = ("id", "subscription_id", "user_key", "period_key", "status", "attempts", "detail")
+    if as_json:
+        payload = [
+            {
+                **{k: r[k] for k in keys},
+                "updated_at": str(r["updated_at"]),
+                "sent_at": str(r["sent_at"] or ""),
+            }
+            for r in rows
+        ]
+        typer.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    if not rows:
+        typer.echo("投递记录为空。")
+        return
+    for r in rows:
+        typer.echo(
+            f"#{r['id']} 订阅{r['subscription_id']} {r['user_key']} {r['period_key']} "
+            f"{r['status']} 尝试{r['attempts']}次 {r['detail'] or ''}".rstrip()
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `innobot digest …` to the root app."""
+    app.add_typer(digest_app, name="digest")

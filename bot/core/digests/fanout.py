@@ -1,0 +1,396 @@
+"""Digest fan-out (简报推送): exactly once per subscription and period, under a database lease."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.core.digests.compose import (
+    MAX_ITEMS,
+    ArticleIndex,
+    Digest,
+    SubscriptionTexts,
+    load_subscription_texts,
+    render_digest,
+    render_notice,
+    subscription_label,
+    to_article,
+)
+from bot.core.digests.rate_limit import RateLimiter
+from bot.core.digests.recovery import delivery_key, settle_interrupted
+from bot.core.ports import Clock, DeliveryLedger, Notifier, SystemClock
+from bot.core.subscriptions.parser import Vocabulary, load_vocabulary
+from bot.core.subscriptions.schedule import Slot, due_slot
+from bot.core.subscriptions.types import (
+    ArticleSource,
+    ClaimedDelivery,
+    DeliveryLog,
+    DeliveryState,
+    Subscription,
+    SubscriptionRepository,
+)
+from bot.core.types import DeliveryResult, DeliveryStatus, Reply
+
+__all__ = ["DigestService", "RateLimiter", "RunReport", "delivery_key", "new_holder_id", "LEASE_NAME"]
+
+log = logging.getLogger(__name__)
+
+LEASE_NAME = "digest-fanout"
+FIRST_DIGEST_LOOKBACK = timedelta(days=30)  # a new subscriber's first digest catches up this far
+
+
+def new_holder_id() -> str:
+    """host:pid:random — names one fan-out process in leases and claims (storage parses it)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{os.urandom(4).hex()}"
+
+
+@dataclass
+class RunReport:
+    """What one `send_due` pass did (printed by `innobot digest run --json`)."""
+
+    at: str
+    holder: str
+    lease: str = "acquired"  # "acquired" | "held_by_other"
+    due: int = 0
+    delivered: int = 0
+    notices: int = 0
+    empty: int = 0
+    retry_scheduled: int = 0
+    retried: int = 0
+    failed: int = 0
+    blocked: int = 0
+    deferred: int = 0
+    flood_waits: int = 0
+    skipped_no_notifier: int = 0
+    already_taken: int = 0
+    recovered_uncertain: int = 0  # sends a crash cut off, found at the start of this run
+    confirmed_after_crash: int = 0  # … that the channel's record shows as delivered
+    resent_after_crash: int = 0  # … that demonstrably never went out: sent again this run
+    uncertain: int = 0  # … that nobody can confirm: left for `digest log`, never resent
+    stopped_early: bool = False
+    articles: int = 0
+    compose_seconds: float = 0.0
+    send_seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain dict for JSON output."""
+        return asdict(self)
+
+
+class DigestService:
+    """Composes and pushes due digests; the delivery log's unique key makes each period single."""
+
+    def __init__(
+        self,
+        *,
+        subscriptions: SubscriptionRepository,
+        deliveries: DeliveryLog,
+        catalog: ArticleSource,
+        notifiers: Mapping[str, Notifier],
+        clock: Clock | None = None,
+        lease_clock: Clock | None = None,
+        holder: str | None = None,
+        lease_seconds: float = 120.0,
+        limiter: RateLimiter | None = None,
+        max_attempts: int = 5,
+        backoff_base: float = 60.0,
+        max_flood_wait: float = 60.0,
+        max_items: int = MAX_ITEMS,
+        concurrency: int = 1,
+        vocab: Vocabulary | None = None,
+        texts: SubscriptionTexts | None = None,
+    ) -> None:
+        self.subscriptions = subscriptions
+        self.deliveries = deliveries
+        self.catalog = catalog
+        self.notifiers = notifiers
+        self.clock = clock or SystemClock()
+        self.lease_clock = lease_clock or SystemClock()
+        self.holder = holder or new_holder_id()
+        self.lease_seconds = lease_seconds
+        self.limiter = limiter or RateLimiter()
+        self.max_attempts = max_attempts
+        self.backoff_base = backoff_base
+        self.max_flood_wait = max_flood_wait
+        self.max_items = max_items
+        # Sends in flight at once (HTTP latency, not CPU, bounds a channel); a kill -9 can leave at
+        # most this many periods "uncertain" (settled by the next run; see _settle_interrupted).
+        self.concurrency = concurrency
+        self.vocab = vocab or load_vocabulary()
+        self.texts = texts or load_subscription_texts()
+        self._lease_renewed = 0.0
+        self._blocked: set[str] = set()  # users found blocked during the current run
+
+    # --- composition -----------------------------------------------------------------------
+    def _index(self, since: datetime | None, now: datetime) -> ArticleIndex:
+        records = self.catalog.articles_since(since)
+        articles = [to_article(r) for r in records]
+        return ArticleIndex(
+            (a for a in articles if a.ingested_at <= now),
+            vocab=self.vocab,
+            max_items=self.max_items,
+        )
+
+    def _since(self, sub: Subscription, marks: dict[int, datetime]) -> datetime | None:
+        """Where this subscription's next digest starts: its watermark, or for a first digest the
+        last FIRST_DIGEST_LOOKBACK before it subscribed (whole days, so digests can be shared)."""
+        mark = marks.get(sub.id)
+        if mark is not None or sub.created_at is None:
+            return mark
+        start = sub.created_at.astimezone(UTC) - FIRST_DIGEST_LOOKBACK
+        return start.replace(hour=0, minute=0, second=0, microsecond=0)
+
+    def compose_for(
+        self, subs: list[Subscription], now: datetime
+    ) -> tuple[ArticleIndex, dict[int, Digest]]:
+        """Digests for these subscriptions from one shared article batch (blocking; run in a thread)."""
+        marks = self.deliveries.watermarks()
+        sinces = {s.id: self._since(s, marks) for s in subs}
+        values = list(sinces.values())
+        oldest = None if not values or None in values else min(v for v in values if v)
+        index = self._index(oldest, now)
+        return index, {s.id: index.compose(s, sinces[s.id]) for s in subs}
+
+    def preview(
+        self, user_key: str, now: datetime | None = None
+    ) -> list[tuple[Subscription, Digest]]:
+        """What each of the user's subscriptions would get if sent now (writes nothing)."""
+        now = now or self.clock.now()
+        subs = self.subscriptions.list_for_user(user_key)
+        if not subs:
+            return []
+        _, digests = self.compose_for(subs, now)
+        return [(s, digests[s.id]) for s in subs]
+
+    # --- fan-out -----------------------------------------------------------------------------
+    def due(self, now: datetime) -> list[tuple[Subscription, Slot]]:
+        """Active subscriptions whose current period is due and not yet in the delivery log."""
+        candidates: list[tuple[Subscription, Slot]] = []
+        for sub in self.subscriptions.list_active():
+            slot = due_slot(sub, now, created_at=sub.not_before or sub.created_at)
+            if slot is not None:
+                candidates.append((sub, slot))
+        taken = self.deliveries.existing({slot.period_key for _, slot in candidates})
+        return [(s, slot) for s, slot in candidates if (s.id, slot.period_key) not in taken]
+
+    def _renew_lease(self) -> bool:
+        now_wall = time.monotonic()
+        if now_wall - self._lease_renewed < self.lease_seconds / 3:
+            return True
+        self._lease_renewed = now_wall
+        return self.deliveries.acquire_lease(
+            LEASE_NAME, self.holder, now=self.lease_clock.now(), ttl=self.lease_seconds
+        )
+
+    async def send_due(self, now: datetime | None = None) -> RunReport:
+        """Deliver everything due at `now` (retries first); a second process sharing the DB backs off."""
+        now = now or self.clock.now()
+        report = RunReport(at=now.isoformat(), holder=self.holder)
+        if not self.deliveries.acquire_lease(
+            LEASE_NAME, self.holder, now=self.lease_clock.now(), ttl=self.lease_seconds
+        ):
+            report.lease = "held_by_other"
+            return report
+        self._lease_renewed = time.monotonic()
+        try:
+            await self._fan_out(now, report)
+        finally:
+            self.deliveries.release_lease(LEASE_NAME, self.holder)
+        return report
+
+    async def _fan_out(self, now: datetime, report: RunReport) -> None:
+        self._blocked = set()
+        report.recovered_uncertain = self.deliveries.recover_orphans(self.holder, now=now)
+        await self._settle_interrupted(now, report)
+        retries = self.deliveries.due_retries(now=now)
+        due = self.due(now)
+        report.due = len(due) + len(retries)
+        if not report.due:
+            return
+        by_id = {s.id: s for s in self.subscriptions.list_active()}
+        retry_subs = [by_id[c.subscription_id] for c in retries if c.subscription_id in by_id]
+        started = time.perf_counter()
+        index, digests = await asyncio.to_thread(
+            self.compose_for, [*retry_subs, *(s for s, _ in due)], now
+        )
+        report.articles = len(index)
+        report.compose_seconds = round(time.perf_counter() - started, 3)
+        started = time.perf_counter()
+        for row in retries:
+            sub = by_id.get(row.subscription_id)
+            notifier = self.notifiers.get(sub.channel) if sub else None
+            if sub is not None and notifier is None:
+                continue  # stays due; retried once the channel is configured
+            if not self._renew_lease():
+                report.stopped_early = True
+                return
+            if sub is not None:
+                await self.limiter.wait(sub.user_key)  # before the claim: a crash here loses nothing
+            claimed = self.deliveries.claim_retry(row, holder=self.holder, now=now)
+            if claimed is None:
+                report.already_taken += 1
+                continue
+            if sub is None or notifier is None:
+                self.deliveries.finish(claimed.id, DeliveryState.FAILED, now=now, detail="inactive")
+                continue
+            digest = digests[sub.id]
+            replies = self._replies(sub, digest, now)
+            if replies is None:  # a later period already carried these articles
+                self.deliveries.finish(
+                    claimed.id, DeliveryState.EMPTY, now=now, detail="superseded"
+                )
+                continue
+            report.retried += 1
+            await self._send(claimed, sub, replies, digest, notifier, now, report)
+        empties: list[tuple[int, str, str]] = []  # closed in batches: nothing is sent for them
+        work: deque[tuple[Subscription, Slot, Digest, list[Reply], Notifier]] = deque()
+        for sub, slot in due:
+            notifier = self.notifiers.get(sub.channel)
+            if notifier is None:
+                report.skipped_no_notifier += 1
+                continue
+            replies = self._replies(sub, digests[sub.id], now)
+            if replies is None:
+                empties.append((sub.id, sub.user_key, slot.period_key))
+            else:
+                work.append((sub, slot, digests[sub.id], replies, notifier))
+        report.empty += self.deliveries.record_empty_many(empties, now=now)
+
+        async def worker() -> None:
+            while work and not report.stopped_early:
+                sub, slot, digest, replies, notifier = work.popleft()
+                if sub.user_key in self._blocked:
+                    continue
+                if not self._renew_lease():
+                    report.stopped_early = True
+                    return
+                await self.limiter.wait(sub.user_key)
+                # Claimed when the send starts (after the rate limiter's wait): a crash can only cut
+                # the sends actually in flight, and the next run settles those.
+                claimed = self.deliveries.claim(
+                    sub.id, sub.user_key, slot.period_key, holder=self.holder, now=now
+                )
+                if claimed is None:
+                    report.already_taken += 1
+                    continue
+                await self._send(claimed, sub, replies, digest, notifier, now, report)
+
+        await asyncio.gather(*(worker() for _ in range(max(1, self.concurrency))))
+        report.send_seconds = round(time.perf_counter() - started, 3)
+
+    async def _settle_interrupted(self, now: datetime, report: RunReport) -> None:
+        """Rows a crash left uncertain: see bot.core.digests.recovery."""
+        settled = await settle_interrupted(
+            self.deliveries, self.subscriptions.list_active(), self.notifiers, now
+        )
+        report.confirmed_after_crash += settled.confirmed
+        report.resent_after_crash += settled.resent
+        report.uncertain += settled.uncertain
+
+    def _notice(self, sub: Subscription) -> list[Reply]:
+        return render_notice(
+            subscription_label(sub, self.texts), subscription_id=sub.id, texts=self.texts
+        )
+
+    def _replies(self, sub: Subscription, digest: Digest, now: datetime) -> list[Reply] | None:
+        """Digest replies, the "nothing new" notice, or None when the period closes silently."""
+        label = subscription_label(sub, self.texts)
+        if not digest.empty:
+            return render_digest(label, digest, subscription_id=sub.id, texts=self.texts)
+        if not sub.notify_empty:
+            return None
+        if sub.frequency == "daily":
+            last = self.deliveries.last_message_at(sub.id)
+            if last is not None and now - last < timedelta(days=7):
+                return None
+        return self._notice(sub)
+
+    async def _send(
+        self,
+        claimed: ClaimedDelivery,
+        sub: Subscription,
+        replies: list[Reply],
+        digest: Digest,
+        notifier: Notifier,
+        now: datetime,
+        report: RunReport,
+    ) -> None:
+        """Send one claimed digest and record the outcome; flood waits retry in place."""
+        attempts = claimed.attempts
+        key = delivery_key(sub.id, claimed.period_key)
+
+        def finish(
+            state: DeliveryState,
+            *,
+            handed_over: bool = False,
+            detail: str = "",
+            next_attempt_at: datetime | None = None,
+        ) -> None:
+            """Close the claimed row; a handed-over period records its articles and watermark."""
+            self.deliveries.finish(
+                claimed.id,
+                state,
+                now=now,
+                attempts=attempts,
+                article_count=digest.total if handed_over else 0,
+                watermark_to=digest.watermark_to if handed_over else None,
+                next_attempt_at=next_attempt_at,
+                detail=detail,
+            )
+
+        first = True
+        while True:
+            if not first:  # the first wait happened before the claim
+                await self.limiter.wait(sub.user_key)
+            first = False
+            try:
+                if isinstance(notifier, DeliveryLedger):
+                    result = await notifier.send_keyed(sub.user_id, replies, key)
+                else:
+                    result = await notifier.send(sub.user_id, replies)
+            except Exception as exc:  # a notifier bug must not stop the fan-out
+                log.warning("digest send to subscription %s raised %s", sub.id, type(exc).__name__)
+                result = DeliveryResult(DeliveryStatus.RETRY, detail=type(exc).__name__)
+            if result.status is DeliveryStatus.DELIVERED:
+                finish(DeliveryState.DELIVERED, handed_over=True)
+                if digest.empty:
+                    report.notices += 1
+                else:
+                    report.delivered += 1
+                return
+            if result.status is DeliveryStatus.BLOCKED:
+                finish(DeliveryState.BLOCKED, detail=result.detail)
+                self.subscriptions.deactivate_user(sub.user_key, reason="blocked", at=now)
+                self._blocked.add(sub.user_key)
+                report.blocked += 1
+                return
+            if result.status is DeliveryStatus.DEFERRED:
+                # The channel took custody (WeChat queues it for the user's next message): the
+                # period is done and its articles count as handed over.
+                finish(DeliveryState.DEFERRED, handed_over=True, detail=result.detail)
+                report.deferred += 1
+                return
+            if attempts >= self.max_attempts:
+                finish(DeliveryState.FAILED, detail=result.detail)
+                report.failed += 1
+                return
+            if result.retry_after is not None and result.retry_after <= self.max_flood_wait:
+                report.flood_waits += 1
+                await self.limiter.pause(result.retry_after)
+                attempts += 1
+                continue
+            delay = max(self.backoff_base * 2 ** (attempts - 1), result.retry_after or 0.0)
+            finish(
+                DeliveryState.RETRY,
+                next_attempt_at=now + timedelta(seconds=delay),
+                detail=result.detail,
+            )
+            report.retry_scheduled += 1
+            return

@@ -1,0 +1,1 @@
+"""The scoring dialogue (积分测算): the form, figure reading, the scoring port and batch tables."""

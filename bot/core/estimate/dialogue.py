@@ -1,0 +1,373 @@
+"""The scoring dialogue (积分测算对话) as a persisted state machine: profile → collect → confirm."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.core.estimate.figures import answer_parts, plain_number, unit_problem
+from bot.core.estimate.forms import FormSpec
+from bot.core.estimate.port import FigureError, ParsedFigure, ParseOutcome, ScoringPort
+from bot.core.estimate.replies import FormReplies, format_value
+from bot.core.firm.intents import split_question
+from bot.core.firm.vocab import load_vocab
+from bot.core.intents import is_question, matches_word
+from bot.core.places import load_places
+from bot.core.texts import Texts
+from bot.core.types import Reply
+
+__all__ = ["SESSION_KIND", "FormState", "ScoringDialogue", "Turn", "format_value"]
+
+SESSION_KIND = "scoring"
+_PART_SPLIT = re.compile(r"[，,、；;\s/]+")
+_ZERO_KINDS = ("count", "percent", "money")  # "没有" answering 专利数、境外研发占比、高新收入 is 0
+_COMMAND_LIKE = re.compile(r"\d|^/")
+
+
+def _is_command_word(text: str, texts: Texts) -> bool:
+    """确认/修改/就这些…: words that steer the dialogue are never data."""
+    keys = ("confirm_words", "edit_words", "done_words", "skip_words", "cancel_words")
+    return any(matches_word(text, texts.words(f"intent.{k}")) for k in keys)
+
+
+@dataclass
+class FormState:
+    """Everything a scoring dialogue knows so far; JSON-able so it survives restarts."""
+
+    rule_set: str
+    stage: str = "collect"  # "profile" | "collect" | "confirm"
+    figures: dict[str, Any] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)
+    core: list[str] = field(default_factory=list)  # quick check: score as soon as these are known
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored form of the state."""
+        return {
+            "rule_set": self.rule_set,
+            "stage": self.stage,
+            "figures": dict(self.figures),
+            "skipped": list(self.skipped),
+            "asked": list(self.asked),
+            "core": list(self.core),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FormState:
+        """Rebuild a stored state (unknown keys ignored)."""
+        return cls(
+            rule_set=str(data["rule_set"]),
+            stage=str(data.get("stage", "collect")),
+            figures=dict(data.get("figures") or {}),
+            skipped=list(data.get("skipped") or []),
+            asked=list(data.get("asked") or []),
+            core=list(data.get("core") or []),
+        )
+
+
+@dataclass
+class Turn:
+    """What one message did to the dialogue and what the assistant should do next."""
+
+    state: FormState | None  # None: the dialogue is over (cancelled)
+    replies: list[Reply] = field(default_factory=list)
+    score: bool = False  # the user confirmed: evaluate now
+    profile: tuple[str | None, str | None] | None = None  # (region, industry) to save
+    question: str | None = None  # an off-topic question to answer, dialogue unchanged
+    figures_changed: tuple[str, ...] = ()  # field NAMES only (for logs)
+
+
+class ScoringDialogue(FormReplies):
+    """Pure dialogue logic: given a state and a message, the next state and replies (no I/O)."""
+
+    def __init__(self, scoring: ScoringPort, texts: Texts, forms: dict[str, FormSpec]) -> None:
+        self._scoring = scoring
+        self._texts = texts
+        self._forms = forms
+        self._vocab = load_vocab()
+
+    # --- entry points ------------------------------------------------------------------------
+
+    def start(
+        self,
+        rule_set: str,
+        text: str,
+        *,
+        needs_profile: bool,
+        carried: FormState | None = None,
+        known: dict[str, Any] | None = None,
+        core: tuple[str, ...] = (),
+    ) -> Turn:
+        """Open a dialogue over the firm profile (known), figures of a previous one and the message.
+
+        With core fields (a quick eligibility check) it asks only those and scores once they are known.
+        """
+        form = self._forms[rule_set]
+        state = FormState(rule_set=rule_set, core=list(core))
+        state.figures = dict(known or {})
+        if carried is not None:
+            state.figures.update(carried.figures)
+        if form.ask_profile and needs_profile and not core:
+            state.stage = "profile"
+        replies = [] if core else [Reply(text=self._texts.get(f"dialogue_start.{rule_set}"))]
+        if known:
+            items = [self._items({name: value}) for name, value in known.items()]
+            replies.append(Reply(text=self._vocab.used_profile(items)))
+        changed: tuple[str, ...] = ()
+        question = ""
+        if text.strip():
+            text, question = split_question(text, self._vocab, self._texts.words("intent.question_words"))
+        if text.strip():
+            accepted, notes = self._absorb(state, text)
+            if accepted:
+                try:
+                    self._scoring.check({**state.figures, **accepted})
+                    state.figures.update(accepted)
+                    changed = tuple(accepted)
+                    notes.insert(0, self._understood(accepted))
+                except FigureError as exc:
+                    notes.append(self._texts.get("figure_error", message=str(exc)))
+            if notes:
+                replies.append(Reply(text="\n".join(notes)))
+        replies.extend(self._advance(state))
+        return Turn(state=state, replies=replies, figures_changed=changed, score=state.stage == "ready",
+                    question=question or None)
+
+    def on_text(self, state: FormState, text: str) -> Turn:
+        """Handle one free-text message inside the dialogue."""
+        t = self._texts
+        if matches_word(text, t.words("intent.cancel_words")):
+            return Turn(state=None, replies=[Reply(text=t.get("cancelled"))])
+        if state.stage == "profile":
+            return self._on_profile(state, text)
+        if state.stage == "confirm":
+            if matches_word(text, t.words("intent.confirm_words")):
+                return Turn(state=state, score=True)
+            if matches_word(text, t.words("intent.edit_words")):
+                return Turn(state=state, replies=[Reply(text=t.get("edit_prompt"))])
+        if state.stage == "collect":
+            if matches_word(text, t.words("intent.skip_words")):
+                return self._skip(state)
+            if matches_word(text, t.words("intent.done_words")):
+                return self._finish_collecting(state)
+            chosen = self._match_choice_text(state, text)
+            if chosen is not None:
+                return self._set_figures(state, chosen, [])
+        statement, question = split_question(text, self._vocab, t.words("intent.question_words"))
+        accepted, notes = self._absorb(state, statement)
+        if not accepted:
+            if not notes and (question or is_question(text, t)):
+                return Turn(state=state, question=text)
+            notes = notes or [t.get("not_understood_plain")]
+            return Turn(state=state, replies=[Reply(text="\n".join(notes)), *self.prompt(state)])
+        turn = self._set_figures(state, accepted, notes)
+        if question:
+            turn.question = question
+        return turn
+
+    def on_callback(self, state: FormState, data: str) -> Turn:
+        """Handle a button press (data "f:confirm" / "f:edit" / "f:cancel" / "f:skip" / "f:set:…")."""
+        t = self._texts
+        action, _, rest = data.partition(":")[2].partition(":")
+        if action == "cancel":
+            return Turn(state=None, replies=[Reply(text=t.get("cancelled"))])
+        if action == "confirm" and state.stage == "confirm":
+            return Turn(state=state, score=True)
+        if action == "edit" and state.stage == "confirm":
+            return Turn(state=state, replies=[Reply(text=t.get("edit_prompt"))])
+        if action == "done" and state.stage == "collect":
+            return self._finish_collecting(state)
+        if action == "skip" and state.stage in ("collect", "profile"):
+            if state.stage == "profile":
+                state.stage = "collect"
+                return Turn(state=state, replies=self._advance(state))
+            return self._skip(state)
+        if action == "set":
+            name, _, raw = rest.partition(":")
+            spec = self._scoring.field(name)
+            if spec is not None and name in self._forms[state.rule_set].fields:
+                value: Any = raw == "1" if spec.kind == "bool" else raw
+                if spec.kind == "bool" or raw in dict(spec.choices):
+                    return self._set_figures(state, {name: value}, [])
+        return Turn(state=state, replies=self.prompt(state))
+
+    def prompt(self, state: FormState) -> list[Reply]:
+        """Re-ask what the dialogue is waiting for, without changing it."""
+        if state.stage == "profile":
+            return [self._profile_prompt()]
+        if state.stage == "confirm":
+            return [self._confirm_reply(state)]
+        if state.asked:
+            return [self._ask_reply(state.asked)]
+        return self._advance(state)
+
+    # --- steps ---------------------------------------------------------------------------------
+
+    def _on_profile(self, state: FormState, text: str) -> Turn:
+        t = self._texts
+        if matches_word(text, t.words("intent.skip_words")):
+            state.stage = "collect"
+            return Turn(state=state, replies=self._advance(state))
+        if is_question(text, t):
+            return Turn(state=state, question=text)
+        accepted, notes = self._absorb(state, text)
+        if accepted or notes or _COMMAND_LIKE.search(text) or _is_command_word(text, t):
+            # figures (or a command word) instead of a region: never stored as the profile
+            state.stage = "collect"
+            return self._set_figures(state, accepted, notes)
+        region, industry = read_profile(text)
+        state.stage = "collect"
+        where = load_places().describe(region) if region else None
+        shown = "，".join(w for w in (where, industry) if w)
+        replies = [Reply(text=t.get("profile_saved", profile=shown))] if shown else []
+        replies.extend(self._advance(state))
+        return Turn(state=state, replies=replies, profile=(region, industry))
+
+    def _finish_collecting(self, state: FormState) -> Turn:
+        """"就这些": skip every field not yet given and go straight to confirmation."""
+        for name in state.core or self._forms[state.rule_set].fields:
+            if name not in state.figures and name not in state.skipped:
+                state.skipped.append(name)
+        replies = self._advance(state)
+        return Turn(state=state, replies=replies, score=state.stage == "ready")
+
+    def _skip(self, state: FormState) -> Turn:
+        names = [n for n in state.asked if n not in state.figures]
+        for name in names:
+            if name not in state.skipped:
+                state.skipped.append(name)
+        replies = []
+        if names:
+            labels = "、".join(self._label(n) for n in names)
+            replies.append(Reply(text=self._texts.get("skipped", fields=labels)))
+        replies.extend(self._advance(state))
+        return Turn(state=state, replies=replies, score=state.stage == "ready")
+
+    def _set_figures(self, state: FormState, accepted: dict[str, Any], notes: list[str]) -> Turn:
+        """Check the merged figures first; on a contradiction keep the old state untouched."""
+        t = self._texts
+        try:
+            self._scoring.check({**state.figures, **accepted})
+        except FigureError as exc:
+            notes = [*notes, t.get("figure_error", message=str(exc))]
+            return Turn(state=state, replies=[Reply(text="\n".join(notes)), *self.prompt(state)])
+        state.figures.update(accepted)
+        state.skipped = [n for n in state.skipped if n not in accepted]
+        warnings = self._warnings(state.figures)
+        lines = [self._understood(accepted), *notes] if accepted else notes
+        lines += [self._vocab.get("ratio_warning", message=w) for w in warnings]
+        replies = [Reply(text="\n".join(lines))] if lines else []
+        if state.stage == "confirm":
+            replies.append(self._confirm_reply(state))
+        else:
+            replies.extend(self._advance(state))
+        return Turn(state=state, replies=replies, figures_changed=tuple(accepted),
+                    score=state.stage == "ready")
+
+    def _advance(self, state: FormState) -> list[Reply]:
+        """Ask for the next missing step, or move to confirmation when none is left."""
+        if state.stage == "profile":
+            return [self._profile_prompt()]
+        if state.core:
+            missing = [n for n in state.core if n not in state.figures and n not in state.skipped]
+            state.asked, state.stage = missing, ("collect" if missing else "ready")
+            return [self._ask_reply(missing)] if missing else []
+        for step in self._forms[state.rule_set].steps:
+            missing = [n for n in step if n not in state.figures and n not in state.skipped]
+            missing = [n for n in missing if self._scoring.field(n) is not None]
+            if missing:
+                state.asked = missing
+                state.stage = "collect"
+                return [self._ask_reply(missing)]
+        state.asked = []
+        state.stage = "confirm"
+        return [self._confirm_reply(state)]
+
+    # --- parsing -------------------------------------------------------------------------------
+
+    def _absorb(self, state: FormState, text: str) -> tuple[dict[str, Any], list[str]]:
+        """Figures in text (labelled, or bare numbers answering the question asked) + notes."""
+        t = self._texts
+        outcome = self._scoring.parse(text) if text.strip() else ParseOutcome()
+        items = list(outcome.understood)
+        problems = list(outcome.problems)
+        if not items and state.asked and state.stage != "profile":
+            items, problems = self._bare_numbers(state, text, problems)
+        accepted: dict[str, Any] = {}
+        notes: list[str] = []
+        for item in items:
+            spec = self._scoring.field(item.field)
+            if spec is None:
+                continue
+            note = unit_problem(spec, item, t)
+            if note:
+                notes.append(note)
+            else:
+                accepted[item.field] = item.value
+        if problems:
+            notes.append(t.get("not_understood", problems="；".join(problems)))
+        return accepted, notes
+
+    def _bare_numbers(
+        self, state: FormState, text: str, problems: list[str]
+    ) -> tuple[list[ParsedFigure], list[str]]:
+        """"3000万" or "3000 2800" answering the fields just asked, in order."""
+        targets = [n for n in state.asked if n not in state.figures]
+        parts = answer_parts(text)
+        if not targets or not parts or len(parts) > len(targets):
+            return [], problems
+        found: list[ParsedFigure] = []
+        for name, part in zip(targets, parts, strict=False):
+            spec = self._scoring.field(name)
+            if spec is None:
+                return [], problems
+            item = plain_number(spec, part)
+            if item is None:
+                labelled = self._scoring.parse(f"{spec.label}{part}")
+                item = next((i for i in labelled.understood if i.field == name), None)
+            if item is None:
+                return [], problems
+            found.append(item)
+        return found, []
+
+    def _match_choice_text(self, state: FormState, text: str) -> dict[str, Any] | None:
+        """A typed answer to a choice question ("省级", "是"), or "没有" for counts, shares, money."""
+        t = self._texts
+        zeroable = [self._scoring.field(n) for n in state.asked]
+        if state.asked and matches_word(text, t.words("intent.no_words")) and all(
+            s is not None and s.kind in _ZERO_KINDS for s in zeroable
+        ):
+            return {s.name: 0 for s in zeroable if s is not None}
+        if len(state.asked) != 1:
+            return None
+        spec = self._scoring.field(state.asked[0])
+        if spec is None:
+            return None
+        if spec.kind == "bool":
+            if matches_word(text, t.words("intent.yes_words")):
+                return {spec.name: True}
+            if matches_word(text, t.words("intent.no_words")):
+                return {spec.name: False}
+            return None
+        if spec.kind != "enum":
+            return None
+        typed = text.strip(" 。.")
+        for value, label in spec.choices:
+            if typed in (value, label):
+                return {spec.name: value}
+        if "none" in dict(spec.choices) and matches_word(text, t.words("intent.no_words")):
+            return {spec.name: "none"}  # "没有" / "无" / "否" for 资质、研发机构、标准
+        return None
+
+
+def read_profile(text: str) -> tuple[str | None, str | None]:
+    """(region, industry) from "泸州 白酒": the region is a gazetteer place wherever it stands."""
+    places = load_places()
+    words = [w for w in _PART_SPLIT.split(text.strip(" 。.")) if w]
+    region = next((r for w in words if (r := places.resolve(w)) is not None), None)
+    if region is None:
+        found = places.find(text)
+        region = found[0][1] if found else None
+    rest = [w for w in words if places.resolve(w) is None and not places.find(w)]
+    return region, " ".join(rest)[:50] or None

@@ -1,0 +1,197 @@
+"""ScoringPort over the real `scoring` package: its field specs, parser, validation, engine, chart."""
+
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import scoring
+from bot.core.estimate.batch import (
+    MAX_UNZIPPED_BYTES,
+    MAX_UPLOAD_ROWS,
+    TABLE_SUFFIXES,
+    BatchOutcome,
+)
+from bot.core.estimate.port import (
+    FieldKind,
+    FieldSpec,
+    FigureError,
+    ParsedFigure,
+    ParseOutcome,
+    ScoreOutcome,
+)
+from bot.core.workers import WorkerProcesses
+from scoring.assessment import Assessment
+
+__all__ = ["LibraryScoring"]
+
+log = logging.getLogger(__name__)
+
+
+class LibraryScoring:
+    """Adapts the scoring library's API and errors to what the core needs."""
+
+    def __init__(
+        self, extra_rule_dirs: Sequence[Path] = (), *, chart_workers: int = 0, table_workers: int = 0
+    ) -> None:
+        """chart_workers / table_workers > 0 draw charts / score uploaded tables in that many
+        worker processes (off this GIL); 0 does the work in the calling thread."""
+        self._extra = tuple(extra_rule_dirs)
+        self._specs: dict[str, FieldSpec] = {}
+        self._charts = WorkerProcesses(chart_workers, "chart", warm_up=_warm_up)
+        # an upload of thousands of rows runs at low priority: questions keep their CPU share
+        self._tables = WorkerProcesses(table_workers, "table", nice=10)
+
+    @property
+    def _chart_workers(self) -> int:
+        return self._charts.size
+
+    def prepare(self) -> None:
+        """Start the chart workers (once) and warm them while the user is still typing figures."""
+        self._charts.start()
+
+    def close(self) -> None:
+        """Stop the worker processes, if any."""
+        self._charts.close()
+        self._tables.close()
+
+    def field(self, name: str) -> FieldSpec | None:
+        if name not in self._specs:
+            spec = scoring.FIELDS.get(name)
+            if spec is None:
+                return None
+            self._specs[name] = FieldSpec(
+                name=name,
+                label=str(spec.label),
+                unit=str(spec.unit or ""),
+                kind=_kind(str(spec.kind), str(spec.unit or "")),
+                choices=tuple((str(k), str(v)) for k, v in dict(spec.choices or {}).items()),
+            )
+        return self._specs[name]
+
+    def parse(self, text: str) -> ParseOutcome:
+        try:
+            parsed = scoring.parse_figures(text)
+        except scoring.ScoringError:
+            return ParseOutcome()
+        understood = [
+            ParsedFigure(field=i.field, label=i.label, value=i.value, raw=i.raw)
+            for i in parsed.understood
+        ]
+        return ParseOutcome(
+            understood=understood, problems=list(parsed.problems), rejected=list(parsed.rejected)
+        )
+
+    def check(self, figures: dict[str, Any]) -> list[str]:
+        try:
+            _, warnings = scoring.prepare(figures)
+        except scoring.InputError as exc:
+            raise FigureError(exc.message) from None
+        return warnings
+
+    def lookup(self, word: str) -> FieldSpec | None:
+        spec = scoring.field_spec(word.strip())
+        return None if spec is None or spec.derived and not spec.aliases else self.field(spec.name)
+
+    def assess(self, figures: dict[str, Any], rule_set: str) -> Assessment:
+        try:
+            return scoring.assess(figures, rule_set, extra_dirs=self._extra)
+        except scoring.InputError as exc:
+            raise FigureError(exc.message) from None
+
+    def evaluate(self, figures: dict[str, Any], rule_set: str, *, chart: bool) -> ScoreOutcome:
+        assessment = self.assess(figures, rule_set)
+        result = assessment.result
+        png = self._chart(result) if chart else None
+        return ScoreOutcome(result=result.to_dict(), chart_png=png, assessment=assessment)
+
+    def chart(self, figures: dict[str, Any], rule_set: str) -> bytes:
+        return self._chart(self.assess(figures, rule_set).result)
+
+    def score_table(self, data: bytes, file_name: str, rule_set: str) -> BatchOutcome:
+        suffix = Path(file_name).suffix.lower()
+        if suffix not in TABLE_SUFFIXES:
+            raise FigureError("只支持 CSV 或 XLSX 表格。")
+        stem = Path(file_name).stem[:40] or "企业"
+        return self._tables.run(_score_table, data, suffix, stem, rule_set, self._extra)
+
+    def _chart(self, result: Any) -> bytes:
+        return self._charts.run(scoring.render_chart, result)
+
+
+def _score_table(
+    data: bytes, suffix: str, stem: str, rule_set: str, extra: tuple[Path, ...]
+) -> BatchOutcome:
+    """Score an uploaded table (runs in a worker process when there are table workers)."""
+    if suffix != ".csv":
+        _check_unzipped(data)
+    with tempfile.TemporaryDirectory(prefix="innobot-batch-") as tmp:
+        source = Path(tmp) / f"{_safe_name(stem)}{suffix}"  # errors name the user's file
+        source.write_bytes(data)
+        try:
+            result = scoring.score_table(
+                source, rule_set, extra_dirs=extra, max_rows=MAX_UPLOAD_ROWS
+            )
+            from scoring.sheet import read_firm_row  # pandas loads only for uploads
+
+            firm = read_firm_row(source) if len(result.table) == 1 and not result.errors else None
+            target = Path(tmp) / "result.xlsx"
+            result.write(target)
+            document = target.read_bytes()
+        except scoring.ScoringError as exc:
+            raise FigureError(exc.message) from None
+        except Exception as exc:  # a corrupt upload (bad zip, broken XML …) is the user's file
+            log.warning("uploaded table unreadable: %s", type(exc).__name__)
+            raise FigureError("文件已损坏或格式不对，请另存为 CSV 或 XLSX 后重试。") from None
+    skipped: dict[str, int] = {}
+    for _row, reason in result.report.skipped:
+        skipped[reason] = skipped.get(reason, 0) + 1
+    return BatchOutcome(
+        rule_set=rule_set,
+        rows=len(result.table),
+        errors=[(e.row, e.message) for e in result.errors],
+        document=document,
+        document_name=f"评分结果_{stem}.xlsx",
+        skipped=tuple(skipped.items()),
+        ignored=tuple(result.report.ignored),
+        firm=firm,
+    )
+
+
+def _warm_up() -> None:
+    """Load the font and draw once, so the first real chart is fast."""
+    scoring.render_chart(scoring.score({"revenue": 1000}))
+
+
+def _kind(kind: str, unit: str) -> FieldKind:
+    """The library's kinds (money/count/percent/enum/bool/number) in the core's finer terms."""
+    if kind == "count":
+        return "persons" if unit == "人" else "count"
+    if kind == "number":
+        return "years" if unit == "年" else "number"
+    if kind in ("money", "percent", "enum", "bool"):
+        return kind  # type: ignore[return-value]
+    return "number"
+
+
+def _check_unzipped(data: bytes) -> None:
+    """An .xlsx whose parts unzip past the limit is refused before openpyxl opens it."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise FigureError("文件已损坏或格式不对，请另存为 CSV 或 XLSX 后重试。") from None
+    if total > MAX_UNZIPPED_BYTES:
+        raise FigureError("表格文件解压后过大，请另存为 CSV 或删去无关工作表后重试。")
+
+
+def _safe_name(stem: str) -> str:
+    """The uploaded file's name, safe as a file name in the temporary directory."""
+    return re.sub(r"[^\w.-]", "_", stem).strip(".") or "表格"

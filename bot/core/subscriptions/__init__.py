@@ -1,0 +1,1 @@
+"""Subscriptions (订阅): commands, the step-by-step flow, free-text parsing, schedules and topics."""

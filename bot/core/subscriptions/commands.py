@@ -1,0 +1,385 @@
+"""Subscription commands (订阅): /subscribe (text or keyboard flow), /subs, /unsubscribe, /digest."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from bot.core.digests.compose import render_digest
+from bot.core.digests.fanout import DigestService
+from bot.core.pending import PendingPrompts, is_no, is_yes
+from bot.core.ports import Clock, SystemClock
+from bot.core.subscriptions.editor import SubscriptionEditor
+from bot.core.subscriptions.flow import SubscriptionFlow
+from bot.core.subscriptions.parser import (
+    ParsedRequest,
+    Vocabulary,
+    load_vocabulary,
+    parse_request,
+)
+from bot.core.subscriptions.render import (
+    next_delivery_text,
+    notes_lines,
+    subscription_label,
+    summary_lines,
+    unused_lines,
+)
+from bot.core.subscriptions.schedule import with_phase
+from bot.core.subscriptions.texts import SubscriptionTexts, load_subscription_texts
+from bot.core.subscriptions.types import (
+    DeliveryLog,
+    Subscription,
+    SubscriptionDraft,
+    SubscriptionRepository,
+)
+from bot.core.types import Choice, Incoming, Reply
+
+__all__ = ["SubscriptionService", "MAX_PER_USER"]
+
+log = logging.getLogger(__name__)
+
+MAX_PER_USER = 10
+_ALL_WORDS = {"all", "全部", "所有"}
+
+
+def _same(a: SubscriptionDraft, b: SubscriptionDraft) -> bool:
+    keys = ("topics", "regions", "frequency", "weekday", "hour", "minute", "month_day", "nth")
+    return all(getattr(a, k) == getattr(b, k) for k in keys)
+
+
+class SubscriptionService:
+    """Implements the core's SubscriptionHandler and Forgettable seams for subscriptions."""
+
+    def __init__(
+        self,
+        *,
+        store: SubscriptionRepository,
+        deliveries: DeliveryLog,
+        digests: DigestService | None = None,
+        clock: Clock | None = None,
+        wechat_template_configured: bool = False,
+        max_per_user: int = MAX_PER_USER,
+        timezone: str = "Asia/Shanghai",
+        vocab: Vocabulary | None = None,
+        texts: SubscriptionTexts | None = None,
+    ) -> None:
+        self.store = store
+        self.deliveries = deliveries
+        self.digests = digests
+        self.clock = clock or SystemClock()
+        self.wechat_template_configured = wechat_template_configured
+        self.max_per_user = max_per_user
+        self.timezone = timezone  # schedules users type are local times in this zone
+        self.vocab = vocab or load_vocabulary()
+        self.texts = texts or load_subscription_texts()
+        self._listeners: list[Callable[[], object]] = []
+        self.pending = PendingPrompts()
+        self.flow = SubscriptionFlow(vocab=self.vocab, texts=self.texts, pending=self.pending)
+        self.editor = SubscriptionEditor(
+            store=store,
+            clock=self.clock,
+            vocab=self.vocab,
+            texts=self.texts,
+            pending=self.pending,
+            changed=self._changed,
+            with_phase=with_phase,
+        )
+
+    def add_listener(self, listener: Callable[[], object]) -> None:
+        """Called after any change (the scheduler re-syncs its jobs)."""
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        for listener in self._listeners:
+            try:
+                listener()
+            except Exception:  # a scheduler hiccup must not fail the user's command
+                log.exception("subscription change listener failed")
+
+    async def handle(self, incoming: Incoming, command: str, args: str) -> list[Reply]:
+        """Route one subscription command; never raises, never shows internals to the user."""
+        try:
+            return await self._dispatch(incoming, command, (args or "").strip())
+        except Exception:
+            log.exception("subscription command %s failed", command)
+            return [Reply(text=self.texts.get("error"))]
+
+    async def _dispatch(self, incoming: Incoming, command: str, args: str) -> list[Reply]:
+        if command == "digest":
+            return await self.preview(incoming, args)
+        if command == "callback" and args.startswith("sub:pv:") and args[7:].isdigit():
+            return await self.preview(incoming, "", int(args[7:]))
+        # Everything else is a few quick store calls: one hop off the event loop for all of them.
+        return await asyncio.to_thread(self._dispatch_sync, incoming, command, args)
+
+    def _dispatch_sync(self, incoming: Incoming, command: str, args: str) -> list[Reply]:
+        if command == "subscribe":
+            return self.subscribe(incoming, args)
+        if command == "unsubscribe":
+            return self.unsubscribe(incoming, args)
+        if command == "callback":
+            return self.callback(incoming, args)
+        return self.list_subscriptions(incoming)
+
+    # --- /subscribe ------------------------------------------------------------------------
+    def subscribe(self, incoming: Incoming, args: str) -> list[Reply]:
+        """Free-text subscription, or the keyboard flow when nothing was named."""
+        args = re.sub(r"^订阅", "", args).strip()
+        parsed = parse_request(args, self.vocab)
+        if parsed.schedule_errors:
+            return [Reply(text=self._refusal(parsed))]
+        if not parsed.understood:
+            if not (parsed.unknown or parsed.foreign):
+                return self.flow.start(incoming.user_key)  # nothing named at all: ask step by step
+            lines = [
+                self.texts.get("nothing_understood"),
+                *unused_lines(parsed, self.texts),
+                self.texts.get("topics_hint", topics="、".join(self.vocab.topics)),
+            ]
+            [prompt] = self.flow.start(incoming.user_key)
+            return [Reply(text="\n".join(lines), choices=prompt.choices)]
+        return self._create(incoming, parsed)
+
+    def _refusal(self, parsed: ParsedRequest) -> str:
+        """Why the schedule cannot be kept, with the forms that can; nothing was stored."""
+        errors = "；".join(
+            self.texts.get(f"sched_{e.kind}", words=e.words) for e in parsed.schedule_errors
+        )
+        return "\n".join(
+            [self.texts.get("schedule_refused", errors=errors), *unused_lines(parsed, self.texts)]
+        )
+
+    def _create(self, incoming: Incoming, parsed: ParsedRequest) -> list[Reply]:
+        now = self.clock.now()
+        draft = with_phase(replace(parsed.draft, timezone=self.timezone), now)
+        existing = self.store.list_for_user(incoming.user_key)
+        for sub in existing:
+            if _same(sub, draft):
+                return [
+                    Reply(
+                        text=self.texts.get("duplicate", label=subscription_label(sub, self.texts))
+                    )
+                ]
+        if len(existing) >= self.max_per_user:
+            return [Reply(text=self.texts.get("limit", limit=self.max_per_user))]
+        sub = self.store.add(
+            draft,
+            user_key=incoming.user_key,
+            channel=incoming.channel,
+            user_id=incoming.user_id,
+            at=now,
+        )
+        self._changed()
+        summary = "\n".join(summary_lines(sub, self.vocab, self.texts, parsed))
+        lines = [
+            self.texts.get(
+                "created",
+                n=len(existing) + 1,
+                summary=summary,
+                next=next_delivery_text(sub, now),
+            )
+        ]
+        lines += notes_lines(sub, now, self.texts)
+        if "quiet_invalid" in parsed.problems:
+            lines.append(self.texts.get("quiet_invalid", start=sub.quiet_start, end=sub.quiet_end))
+        if "too_many" in parsed.problems:
+            lines.append(self.texts.get("too_many"))
+        lines += unused_lines(parsed, self.texts)
+        if incoming.channel == "wechat" and not self.wechat_template_configured:
+            lines.append(self.texts.get("wechat_note"))
+        buttons = (
+            (
+                Choice(self.texts.get("btn_preview"), f"sub:pv:{sub.id}"),
+                Choice(self.texts.get("btn_unsubscribe"), f"sub:del:{sub.id}"),
+            ),
+        )
+        return [Reply(text="\n".join(lines), choices=buttons)]
+
+    def _stale(self) -> list[Reply]:
+        return [Reply(text=self.texts.get("stale_button"))]
+
+    # --- /subs, /unsubscribe -------------------------------------------------------------------
+    def list_subscriptions(self, incoming: Incoming) -> list[Reply]:
+        """Numbered list with preview / cancel buttons."""
+        subs = self.store.list_for_user(incoming.user_key)
+        if not subs:
+            return [Reply(text=self.texts.get("list_empty"))]
+        now = self.clock.now()
+        lines = [self.texts.get("list_header")]
+        rows: list[tuple[Choice, ...]] = []
+        for n, sub in enumerate(subs, start=1):
+            paused = sub.not_before is not None and sub.not_before > now
+            lines.append(
+                self.texts.get(
+                    "list_item_paused" if paused else "list_item",
+                    n=n,
+                    label=subscription_label(sub, self.texts),
+                    next=next_delivery_text(sub, now),
+                )
+            )
+            rows.append(
+                (
+                    Choice(self.texts.get("btn_preview_n", n=n), f"sub:pv:{sub.id}"),
+                    Choice(self.texts.get("btn_unsubscribe_n", n=n), f"sub:del:{sub.id}"),
+                )
+            )
+        return [Reply(text="\n".join(lines), choices=tuple(rows))]
+
+    def unsubscribe(self, incoming: Incoming, args: str) -> list[Reply]:
+        """`/unsubscribe n`, `/unsubscribe all`, or a topic word; nothing → ask which."""
+        args = re.sub(r"^取消订阅", "", args).strip()
+        subs = self.store.list_for_user(incoming.user_key)
+        if not subs:
+            return [Reply(text=self.texts.get("list_empty"))]
+        if args.lower() in _ALL_WORDS:
+            return [self._confirm_all(incoming.user_key, subs)]
+        target: Subscription | None = None
+        if args.isdigit():
+            n = int(args)
+            target = subs[n - 1] if 1 <= n <= len(subs) else None
+            if target is None:
+                return [Reply(text=self.texts.get("not_found"))]
+        elif args:
+            words = set(re.split(r"[\s,，、]+", args)) - {""}
+            matches = [s for s in subs if words & {*s.topics, *s.regions}]
+            if len(matches) == 1:
+                target = matches[0]
+        elif len(subs) == 1:
+            target = subs[0]
+        if target is None:
+            rows = tuple(
+                (Choice(f"{n}. {subscription_label(s, self.texts)}"[:60], f"sub:del:{s.id}"),)
+                for n, s in enumerate(subs, start=1)
+            )
+            return [Reply(text=self.texts.get("remove_which"), choices=rows)]
+        return self._remove(incoming, target.id)
+
+    def _remove(self, incoming: Incoming, subscription_id: int) -> list[Reply]:
+        sub = self.store.get(subscription_id)
+        if sub is None or sub.user_key != incoming.user_key or not sub.active:
+            return [Reply(text=self.texts.get("not_found"))]
+        self.store.deactivate(sub.id, reason="unsubscribed", at=self.clock.now())
+        self._changed()
+        return [Reply(text=self.texts.get("removed", label=subscription_label(sub, self.texts)))]
+
+    # --- /digest preview ---------------------------------------------------------------------
+    async def preview(
+        self, incoming: Incoming, args: str, subscription_id: int | None = None
+    ) -> list[Reply]:
+        """What the next digest would contain now (nothing is recorded as sent)."""
+        if self.digests is None:
+            return [Reply(text=self.texts.get("error"))]
+        pairs = await asyncio.to_thread(self.digests.preview, incoming.user_key, self.clock.now())
+        if subscription_id is not None:
+            pairs = [p for p in pairs if p[0].id == subscription_id]
+            if not pairs:
+                return [Reply(text=self.texts.get("not_found"))]
+        if not pairs:
+            return [Reply(text=self.texts.get("preview_none"))]
+        if args.isdigit() and 1 <= int(args) <= len(pairs):
+            pairs = [pairs[int(args) - 1]]
+        return self._render_preview(pairs)
+
+    def _render_preview(self, pairs: list) -> list[Reply]:  # type: ignore[type-arg]
+        replies = [Reply(text=self.texts.get("preview_header"))]
+        for sub, digest in pairs:
+            label = subscription_label(sub, self.texts)
+            if digest.empty:
+                replies.append(Reply(text=self.texts.get("preview_empty", label=label)))
+            else:
+                replies.extend(render_digest(label, digest, texts=self.texts))
+        return replies
+
+    # --- callbacks ---------------------------------------------------------------------------
+    def callback(self, incoming: Incoming, data: str) -> list[Reply]:
+        """Button clicks: "sub:new", "sub:n:…", "sub:del:ID", "sub:delall[:yes|:no]"."""
+        user_key = incoming.user_key
+        if data in ("sub:new", "sub:n"):
+            return self.flow.start(user_key)
+        if data.startswith("sub:n:"):
+            result = self.flow.on_callback(user_key, data)
+            if result is None:
+                return self._stale()
+            return self._create(incoming, result.done) if result.done else result.replies
+        if data == "sub:list":
+            return self.list_subscriptions(incoming)
+        if data == "sub:delall":
+            return self.unsubscribe(incoming, "all")
+        if data in ("sub:delall:yes", "sub:delall:no"):
+            if self.pending.peek(user_key, "confirm_all") is None:
+                return self._stale()
+            return self._answer_all(incoming, data.endswith("yes"))
+        kind, _, ident = data.removeprefix("sub:").partition(":")
+        if kind == "del" and ident.isdigit():
+            return self._remove(incoming, int(ident))
+        return self._stale()
+
+    # --- typed answers and plain-word edits ----------------------------------------------------
+    async def answer_prompt(self, incoming: Incoming, text: str) -> list[Reply] | None:
+        """Text answering our open question (flow step, 确认/取消, which one); None otherwise."""
+        pending = self.pending.peek(incoming.user_key)
+        if pending is None:
+            return None
+        return await asyncio.to_thread(self._answer_prompt, incoming, text, pending.kind)
+
+    def _answer_prompt(self, incoming: Incoming, text: str, kind: str) -> list[Reply] | None:
+        if kind == "flow":
+            result = self.flow.on_text(incoming.user_key, text)
+            if result is None:
+                return None
+            return self._create(incoming, result.done) if result.done else result.replies
+        if kind == "which":
+            replies = self.editor.answer_which(incoming.user_key, text)
+        elif kind == "confirm_all" and (is_yes(text) or is_no(text)):
+            replies = self._answer_all(incoming, is_yes(text))
+        else:
+            replies = None
+        if replies is None:
+            self.pending.clear(incoming.user_key)  # the user moved on: route the text as usual
+        return replies
+
+    async def edit(self, incoming: Incoming, text: str) -> list[Reply] | None:
+        """A plain-word edit of a subscription; None when the text is not one."""
+        return await asyncio.to_thread(self.editor.on_text, incoming.user_key, text)
+
+    def leave(self, user_key: str) -> None:
+        """The user started something else: an open subscription question is dropped."""
+        self.pending.clear(user_key)
+
+    def count(self, user_key: str) -> int:
+        """How many active subscriptions the user has (for /forget's confirmation)."""
+        return len(self.store.list_for_user(user_key))
+
+    def _confirm_all(self, user_key: str, subs: list[Subscription]) -> Reply:
+        self.pending.ask(user_key, "confirm_all")
+        items = "\n".join(
+            f"{n}. {subscription_label(s, self.texts)}" for n, s in enumerate(subs, start=1)
+        )
+        buttons = (
+            (
+                Choice(self.texts.get("btn_confirm"), "sub:delall:yes"),
+                Choice(self.texts.get("btn_cancel"), "sub:delall:no"),
+            ),
+        )
+        return Reply(
+            text=self.texts.get("confirm_all", count=len(subs), items=items), choices=buttons
+        )
+
+    def _answer_all(self, incoming: Incoming, yes: bool) -> list[Reply]:
+        self.pending.clear(incoming.user_key)
+        if not yes:
+            return [Reply(text=self.texts.get("confirm_all_kept"))]
+        now = self.clock.now()
+        count = self.store.deactivate_user(incoming.user_key, reason="unsubscribed", at=now)
+        self._changed()
+        return [Reply(text=self.texts.get("removed_all", count=count))]
+
+    # --- /forget -------------------------------------------------------------------------------
+    def forget_user(self, user_key: str) -> int:
+        """Delete the user's subscriptions and delivery history."""
+        count = self.store.forget_user(user_key) + self.deliveries.forget_user(user_key)
+        self._changed()
+        return count
