@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.core.firm.record import FirmRecord
-from bot.core.subscription_types import SubscriptionDraft
+from bot.core.subscriptions.types import SubscriptionDraft
 from bot.storage import Database
 from bot.storage.deliveries import SqlDeliveryLog
 from bot.storage.profiles import SqlProfileStore
