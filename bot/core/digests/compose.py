@@ -12,16 +12,15 @@ from typing import Any
 
 from bot.core.subscriptions.parser import Vocabulary, load_vocabulary
 from bot.core.subscriptions.render import next_delivery_text, subscription_label
-from bot.core.subscriptions.texts import SubscriptionTexts, load_subscription_texts
+from bot.core.subscriptions.texts import load_subscription_texts
 from bot.core.subscriptions.types import Article, SubscriptionDraft
+from bot.core.texts import Texts
 from bot.core.types import Choice, Reply
 
 __all__ = [
     "ArticleIndex",
     "Digest",
     "DigestItem",
-    "SubscriptionTexts",
-    "load_subscription_texts",
     "next_delivery_text",
     "render_digest",
     "render_notice",
@@ -289,7 +288,7 @@ def render_digest(
     digest: Digest,
     *,
     subscription_id: int | None = None,
-    texts: SubscriptionTexts | None = None,
+    texts: Texts | None = None,
 ) -> list[Reply]:
     """Digest text split into replies under the channel limit; the last carries the buttons."""
     texts = texts or load_subscription_texts()
@@ -311,7 +310,7 @@ def render_digest(
 
 
 def render_notice(
-    label: str, *, subscription_id: int | None, texts: SubscriptionTexts | None = None
+    label: str, *, subscription_id: int | None, texts: Texts | None = None
 ) -> list[Reply]:
     """The optional "nothing new" notice."""
     texts = texts or load_subscription_texts()
@@ -319,7 +318,7 @@ def render_notice(
 
 
 def _pack(
-    blocks: Sequence[str], subscription_id: int | None, texts: SubscriptionTexts
+    blocks: Sequence[str], subscription_id: int | None, texts: Texts
 ) -> list[Reply]:
     chunks: list[str] = []
     current = ""
