@@ -35,12 +35,16 @@ from bot.core.intents import (
 from bot.core.late import LATE_IMAGE_TIMEOUT, resolve_in_place
 from bot.core.pending import PendingPrompts, is_no, is_yes
 from bot.core.policy import match_policies
-from bot.core.ports import Forgettable, ProfileStore, SubscriptionHandler
+from bot.core.ports import (
+    DialogueSessions,
+    Forgettable,
+    ProfileStore,
+    SubscriptionHandler,
+    UserProfiles,
+)
 from bot.core.render import render_answer, render_policies
 from bot.core.texts import Texts, load_texts
 from bot.core.types import Choice, Incoming, LateImage, Reply
-from bot.storage.sessions import SessionStore
-from bot.storage.users import UserStore
 from retrieval.errors import RetrievalError
 from retrieval.types import Answerer, Searcher
 from scoring.results import ScoreResult
@@ -64,8 +68,8 @@ class CoreAssistant:
     def __init__(
         self,
         *,
-        users: UserStore,
-        sessions: SessionStore,
+        users: UserProfiles,
+        sessions: DialogueSessions,
         scoring: ScoringPort | None,
         answerer: Answerer | None,
         searcher: Searcher | None = None,

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from functools import lru_cache
-from importlib import resources
-from typing import Any
-
-import yaml
+from types import MappingProxyType
 
 from bot.core.texts import Texts
 
@@ -17,13 +15,13 @@ __all__ = ["FirmVocab", "load_vocab"]
 class FirmVocab(Texts):
     """Texts plus the word tables the firm intents read."""
 
-    def __init__(self, data: dict[str, Any], zones: Mapping[str, str] | None = None) -> None:
-        super().__init__(data)
-        self._zones = dict(zones or {})  # zone rule-set id -> the built-in id it replaces
+    _zones: Mapping[str, str] = MappingProxyType({})  # zone rule-set id -> the built-in id it replaces
 
     def for_zones(self, zones: Mapping[str, str]) -> FirmVocab:
         """This vocabulary with zone rule sets standing in for the built-in ones they replace."""
-        return FirmVocab(self._data, zones)
+        twin = copy.copy(self)
+        twin._zones = MappingProxyType(dict(zones))
+        return twin
 
     def family(self, rule_set: str) -> str:
         """The built-in id whose words and texts a rule set uses (itself when built in)."""
@@ -60,5 +58,4 @@ class FirmVocab(Texts):
 @lru_cache(maxsize=1)
 def load_vocab() -> FirmVocab:
     """The bundled firm.yaml."""
-    text = resources.files("bot.core.firm").joinpath("firm.yaml").read_text(encoding="utf-8")
-    return FirmVocab(yaml.safe_load(text))
+    return FirmVocab.load("bot.core.firm", "firm.yaml")
