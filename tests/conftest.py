@@ -79,9 +79,14 @@ def database(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Dat
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeWeChatAPI]:
-    """The fake WeChat API on 127.0.0.1, stopped after the test (channel and security tests)."""
-    server = FakeWeChatAPI()
-    await server.start()
-    yield server
-    await server.stop()
+def fake() -> FakeWeChatAPI:
+    """The fake WeChat API, answering in process through `fake.client()` (channel and security tests)."""
+    return FakeWeChatAPI()
+
+
+@pytest.fixture
+async def fake_server(fake: FakeWeChatAPI) -> AsyncIterator[FakeWeChatAPI]:
+    """The same fake served on 127.0.0.1 (real processes, the HTTP path end to end)."""
+    await fake.start()
+    yield fake
+    await fake.stop()

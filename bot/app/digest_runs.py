@@ -125,6 +125,7 @@ def run_due_digests(settings: Settings, options: DigestRunOptions) -> RunReport:
         try:
             return await service.send_due(options.at)
         finally:
+            await service.aclose()
             for notifier in _distinct(notifiers):
                 close = getattr(notifier, "aclose", None)
                 if close is not None:

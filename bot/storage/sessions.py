@@ -9,22 +9,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Integer, String, Table, Text, delete, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.storage.db import Database, metadata
+from bot.storage.db import Database
+from bot.storage.schema import dialogue_sessions
 
-__all__ = ["SessionRecord", "SessionStore", "dialogue_sessions"]
-
-dialogue_sessions = Table(
-    "dialogue_sessions",
-    metadata,
-    Column("user_key", String(200), primary_key=True),
-    Column("kind", String(50), nullable=False),
-    Column("state", Text, nullable=False),  # JSON; holds the figures typed so far (never logged)
-    Column("version", Integer, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-)
+__all__ = ["SessionRecord", "SessionStore"]
 
 
 @dataclass(frozen=True)

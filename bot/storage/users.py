@@ -5,24 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, String, Table, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.storage.db import Database, metadata
+from bot.storage.db import Database
+from bot.storage.schema import users
 
-__all__ = ["UserProfile", "UserStore", "users"]
-
-users = Table(
-    "users",
-    metadata,
-    Column("user_key", String(200), primary_key=True),
-    Column("channel", String(32), nullable=False),
-    Column("display_name", String(200), nullable=True),
-    Column("region", String(100), nullable=True),
-    Column("industry", String(100), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-)
+__all__ = ["UserProfile", "UserStore"]
 
 
 @dataclass(frozen=True)

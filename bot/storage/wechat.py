@@ -10,13 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    Integer,
-    String,
     Table,
-    Text,
     delete,
     insert,
     select,
@@ -27,53 +21,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from bot.storage.db import Database, metadata
+from bot.storage.db import Database
+from bot.storage.schema import wechat_calls, wechat_messages, wechat_pending, wechat_users
 
-__all__ = [
-    "MessageStart",
-    "WeChatStore",
-    "wechat_calls",
-    "wechat_messages",
-    "wechat_pending",
-    "wechat_users",
-    "window_open",
-]
-
-wechat_users = Table(
-    "wechat_users",
-    metadata,
-    Column("openid", String(128), primary_key=True),
-    Column("last_message_at", DateTime(timezone=True), nullable=True),
-    Column("unsubscribed", Boolean, nullable=False, default=False),
-    Column("choices", Text, nullable=True),  # the channel's JSON menu of the options shown last
-)
-
-wechat_messages = Table(
-    "wechat_messages",
-    metadata,
-    Column("msg_key", String(200), primary_key=True),
-    Column("received_at", DateTime(timezone=True), nullable=False, index=True),
-    Column("reply_xml", Text, nullable=True),  # plaintext passive reply, served again on retry
-    Column("openid", String(128), nullable=True, index=True),  # whose message: /forget deletes it
-)
-
-wechat_calls = Table(
-    "wechat_calls",
-    metadata,
-    Column("nonce", String(64), primary_key=True),
-    Column("timestamp", String(16), primary_key=True),
-    Column("body_hash", String(64), nullable=False),  # sha256 of the body: never the body itself
-    Column("seen_at", DateTime(timezone=True), nullable=False, index=True),
-)
-
-wechat_pending = Table(
-    "wechat_pending",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("openid", String(128), nullable=False, index=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("payload", Text, nullable=False),  # JSON list of {"text", "image_b64"}
-)
+__all__ = ["MessageStart", "WeChatStore", "window_open"]
 
 
 @dataclass(frozen=True)
