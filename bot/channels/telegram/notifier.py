@@ -9,7 +9,8 @@ from datetime import timedelta
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.channels.telegram.render import TelegramTexts, send_replies
+from bot.channels.telegram.render import load_telegram_texts, send_replies
+from bot.core.texts import Texts
 from bot.core.types import DeliveryResult, DeliveryStatus, Reply
 
 __all__ = ["TelegramNotifier"]
@@ -34,9 +35,9 @@ class TelegramNotifier:
 
     channel = "telegram"
 
-    def __init__(self, bot: Bot, *, texts: TelegramTexts | None = None) -> None:
+    def __init__(self, bot: Bot, *, texts: Texts | None = None) -> None:
         self._bot = bot
-        self._texts = texts or TelegramTexts.load()
+        self._texts = texts or load_telegram_texts()
 
     async def send(self, user_id: str, replies: list[Reply]) -> DeliveryResult:
         """Deliver replies to one user; never raises for Telegram-side failures."""
