@@ -70,8 +70,8 @@ class DeliveryRow:
     status: str
     attempts: int
     detail: str | None
-    updated_at: object
-    sent_at: object
+    updated_at: datetime
+    sent_at: datetime | None
 
 
 def _catalog(articles: Path | None) -> ArticleSource | None:
@@ -179,8 +179,8 @@ def delivery_log(
             status=str(r["status"]),
             attempts=cast(int, r["attempts"]),
             detail=None if r["detail"] is None else str(r["detail"]),
-            updated_at=r["updated_at"],
-            sent_at=r["sent_at"],
+            updated_at=cast(datetime, r["updated_at"]),
+            sent_at=cast("datetime | None", r["sent_at"]),
         )
         for r in rows[::-1][: max(0, limit)]
     ]
