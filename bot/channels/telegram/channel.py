@@ -213,6 +213,7 @@ def build_application(
     if api_url:
         base = api_url.rstrip("/")
         builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+    # Replies are paced here, once; digest fan-out is paced by its own RateLimiter instead.
     if rate_limit:  # the builder mutates itself; its generic return type is not needed here
         builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
     application = builder.build()
