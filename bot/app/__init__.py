@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from bot.app.assistant import build_assistant
     from bot.app.digests import (
         DigestDelivery,
+        build_digest_delivery,
         build_digest_notifiers,
         build_digest_service,
         build_scheduler,
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
         build_retrieval_engine,
         build_searcher,
     )
-    from bot.app.serve import ChatProcess, build_chat_process, serve_channels, serve_telegram
+    from bot.app.serve import ChatProcess, Lifecycle, Listen, build_chat_process, serve
     from bot.app.telegram import (
         build_telegram_application,
         build_telegram_notifier,
@@ -45,12 +46,15 @@ if TYPE_CHECKING:
 __all__ = [
     "ChatProcess",
     "DigestDelivery",
+    "Lifecycle",
+    "Listen",
     "RetrievalEngines",
     "build_answerer",
     "build_assistant",
     "build_catalog",
     "build_chat_process",
     "build_database",
+    "build_digest_delivery",
     "build_digest_notifiers",
     "build_digest_service",
     "build_knowledge",
@@ -67,14 +71,14 @@ __all__ = [
     "build_wechat_server_config",
     "configure_logging",
     "load_settings",
-    "serve_channels",
-    "serve_telegram",
+    "serve",
     "start_digest_scheduler",
 ]
 
 _SOURCES = {
     "build_assistant": "bot.app.assistant",
     "DigestDelivery": "bot.app.digests",
+    "build_digest_delivery": "bot.app.digests",
     "build_digest_notifiers": "bot.app.digests",
     "build_digest_service": "bot.app.digests",
     "build_scheduler": "bot.app.digests",
@@ -91,8 +95,9 @@ _SOURCES = {
     "build_searcher": "bot.app.retrieval",
     "ChatProcess": "bot.app.serve",
     "build_chat_process": "bot.app.serve",
-    "serve_channels": "bot.app.serve",
-    "serve_telegram": "bot.app.serve",
+    "Lifecycle": "bot.app.serve",
+    "Listen": "bot.app.serve",
+    "serve": "bot.app.serve",
     "build_telegram_application": "bot.app.telegram",
     "build_telegram_notifier": "bot.app.telegram",
     "build_telegram_runner": "bot.app.telegram",

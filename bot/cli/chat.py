@@ -38,6 +38,4 @@ def register(app: typer.Typer) -> None:
         except KeyboardInterrupt:
             typer.echo("\n再见！")
         finally:
-            close = getattr(assistant, "close", None)
-            if close is not None:
-                close()
+            assistant.close()

@@ -5,12 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
 import typer
+
+if TYPE_CHECKING:
+    from bot.core.ports import Notifier
 
 __all__ = ["register"]
 
@@ -27,13 +31,13 @@ def _parse_at(value: str | None, zone: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=ZoneInfo(zone))
 
 
-def _values(notifiers: object) -> list[object]:
+def _values(notifiers: Mapping[str, Notifier]) -> list[Notifier]:
     """The notifier objects behind a mapping (AnyChannel has no keys: its one notifier)."""
     from bot.channels.console.notifier import AnyChannel
 
     if isinstance(notifiers, AnyChannel):
         return [notifiers["*"]]
-    return list(notifiers.values()) if isinstance(notifiers, dict) else []
+    return list(notifiers.values())
 
 
 @digest_app.command("run")
@@ -67,7 +71,7 @@ def run(
     from bot.channels.console.notifier import AnyChannel, ConsoleNotifier, OutboxNotifier
     from bot.core.digests.article_sources import load_articles_jsonl
     from bot.core.digests.fanout import RateLimiter, RunReport
-    from bot.core.ports import FixedClock, Notifier
+    from bot.core.ports import FixedClock
 
     settings = load_settings()
     when = _parse_at(at, settings.timezone)
@@ -94,10 +98,9 @@ def run(
         try:
             return await service.send_due(when)
         finally:
+            await service.aclose()
             for notifier in {id(n): n for n in _values(notifiers)}.values():
-                close = getattr(notifier, "aclose", None)
-                if close is not None:
-                    await close()
+                await notifier.aclose()
 
     try:
         report = asyncio.run(deliver())
