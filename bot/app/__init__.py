@@ -30,7 +30,7 @@ if TYPE_CHECKING:
         build_retrieval_engine,
         build_searcher,
     )
-    from bot.app.serve import ChatProcess, Lifecycle, Listen, build_chat_process, serve
+    from bot.app.serve import ChatProcess, Lifecycle, Listen, build_chat_process, serve_channels
     from bot.app.telegram import (
         build_telegram_application,
         build_telegram_notifier,
@@ -71,7 +71,7 @@ __all__ = [
     "build_wechat_server_config",
     "configure_logging",
     "load_settings",
-    "serve",
+    "serve_channels",
     "start_digest_scheduler",
 ]
 
@@ -97,7 +97,7 @@ _SOURCES = {
     "build_chat_process": "bot.app.serve",
     "Lifecycle": "bot.app.serve",
     "Listen": "bot.app.serve",
-    "serve": "bot.app.serve",
+    "serve_channels": "bot.app.serve",
     "build_telegram_application": "bot.app.telegram",
     "build_telegram_notifier": "bot.app.telegram",
     "build_telegram_runner": "bot.app.telegram",

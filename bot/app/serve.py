@@ -1,6 +1,6 @@
 """Long-running processes: one assistant, its channels and digest delivery in one event loop.
 
-`serve` is the one way to run them: every resource is owned (closed by its `aclose`) and every
+`serve_channels` is the one way to run them: every resource is owned (closed by its `aclose`) and every
 channel run (`start` now, `stop` on shutdown) through one AsyncExitStack, so a signal, a stop
 event or a failed start-up unwinds everything in reverse order: digests, channels, the WeChat
 client, the assistant (its threads and worker processes) and the retrieval engines, the database.
@@ -43,7 +43,7 @@ __all__ = [
     "Lifecycle",
     "Listen",
     "build_chat_process",
-    "serve",
+    "serve_channels",
 ]
 
 CHANNELS = ("telegram", "wechat", "web")
@@ -162,7 +162,7 @@ def _quiet_telegram_logs() -> None:
     logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLogger().level))
 
 
-async def serve(
+async def serve_channels(
     settings: Settings,
     channels: Sequence[str],
     *,

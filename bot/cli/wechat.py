@@ -84,7 +84,7 @@ def serve_process(
     digests: bool = True,
 ) -> None:
     """Run the channels in this process until Ctrl-C or SIGTERM (configuration errors in Chinese)."""
-    from bot.app import Listen, configure_logging, load_settings, serve
+    from bot.app import Listen, configure_logging, load_settings, serve_channels
 
     settings = load_settings()
     configure_logging(settings)
@@ -103,7 +103,7 @@ def serve_process(
             telegram_webhook_url=telegram_webhook_url,
             telegram_port=telegram_port,
         )
-        asyncio.run(serve(settings, channels, listen=listen, digests=digests))
+        asyncio.run(serve_channels(settings, channels, listen=listen, digests=digests))
     except ValueError as error:  # configuration problems only; the messages are ours
         typer.echo(f"配置有误：{error}", err=True)
         raise typer.Exit(2) from error

@@ -1,4 +1,4 @@
-"""`serve` as a whole: every channel started in order, everything stopped and closed in reverse.
+"""`serve_channels` as a whole: every channel started in order, everything stopped and closed in reverse.
 
 The real composition runs Telegram (against the Bot API emulator), the WeChat callback server
 (its API client against the fake WeChat API on loopback), the web pages and digest delivery on one
@@ -18,7 +18,7 @@ from typing import TypeVar
 import aiohttp
 import pytest
 
-from bot.app.serve import Lifecycle, Listen, serve
+from bot.app.serve import Lifecycle, Listen, serve_channels
 from bot.core.lifecycle import Channel, Closable
 from bot.settings import Settings
 from tests.conftest import REPO_ROOT
@@ -110,7 +110,7 @@ async def test_serve_starts_everything_and_closes_it_all_in_reverse(
     children_before = set(multiprocessing.active_children())
     stop = asyncio.Event()
     task = asyncio.create_task(
-        serve(settings, ["wechat", "web", "telegram"], listen=listen, stop=stop, lifecycle=recording)
+        serve_channels(settings, ["wechat", "web", "telegram"], listen=listen, stop=stop, lifecycle=recording)
     )
     try:
         reply = await _chat(listen.web_port or 0, "/score")  # a scoring dialogue starts the chart worker

@@ -84,12 +84,12 @@ def test_admin_stats_count_active_subscriptions_and_list_deliveries(sqlite_datab
 
 
 @pytest.mark.slow
-async def test_serve_runs_the_web_channel_until_stopped(tmp_path: Path) -> None:
+async def test_serve_channels_runs_the_web_channel_until_stopped(tmp_path: Path) -> None:
     import asyncio
 
     import aiohttp
 
-    from bot.app.serve import Listen, serve
+    from bot.app.serve import Listen, serve_channels
     from tests.web.conftest import free_port
 
     settings = Settings(  # type: ignore[call-arg]
@@ -99,7 +99,7 @@ async def test_serve_runs_the_web_channel_until_stopped(tmp_path: Path) -> None:
     settings.ensure_data_dir()  # as load_settings() does for the command line
     port, stop = free_port(), asyncio.Event()
     task = asyncio.create_task(
-        serve(settings, ["web"], listen=Listen(web_port=port), digests=False, stop=stop)
+        serve_channels(settings, ["web"], listen=Listen(web_port=port), digests=False, stop=stop)
     )
     jar = aiohttp.CookieJar(unsafe=True)
     async with aiohttp.ClientSession(cookie_jar=jar) as session:
