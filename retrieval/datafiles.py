@@ -15,18 +15,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 __all__ = ["data_file", "load_yaml"]
 
 log = logging.getLogger(__name__)
 
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # same safe schema, C speed
-
-
 def load_yaml(text: str) -> Any:
-    """Parse YAML text safely."""
-    return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+    """Parse YAML text safely, with libyaml when it is there (same safe schema, C speed)."""
+    import yaml  # imported on a cache miss only: loading the parser costs ~20 ms a process
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
 
 
 def data_file(name: str, package: str = "retrieval.data") -> Any:

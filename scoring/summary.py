@@ -1,4 +1,5 @@
-"""Short readable Chinese summaries of results (the CLI without --json, and chat replies)."""
+"""Short readable Chinese summaries of results: the renderer of the document family (`innobot score`
+without --json, the web self-assessment page and its PDF report); chat replies have their own."""
 
 from __future__ import annotations
 
@@ -43,12 +44,13 @@ def _high_tech(r: HighTechResult) -> list[str]:
 
 def summarize(result: ScoreResult | TechSmeResult | HighTechResult) -> str:
     """A few lines a manager can read at a glance, ending with warnings and the disclaimer."""
-    if isinstance(result, ScoreResult):
-        lines = _points(result)
-    elif isinstance(result, TechSmeResult):
-        lines = _tech_sme(result)
-    else:
-        lines = _high_tech(result)
+    match result:
+        case ScoreResult():
+            lines = _points(result)
+        case TechSmeResult():
+            lines = _tech_sme(result)
+        case HighTechResult():
+            lines = _high_tech(result)
     lines += [f"提示：{w}" for w in result.warnings]
     if result.disclaimer:
         lines.append(f"说明：{result.disclaimer}")

@@ -11,19 +11,16 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from bot.core.estimate.batch import (
-    MAX_UPLOAD_BYTES,
-    MAX_UPLOAD_ROWS,
-    TABLE_SUFFIXES,
-    batch_rule_set,
-    render_batch,
-)
+from bot.core.estimate.batch import MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS, render_batch
 from bot.core.estimate.dialogue import SESSION_KIND, FormState, ScoringDialogue, Turn
 from bot.core.estimate.forms import FormSpec, PolicySpec, load_forms, load_policy
-from bot.core.estimate.port import FigureError, ScoreOutcome, ScoringPort
+from bot.core.estimate.port import FigureError, Result, ScoreOutcome, ScoringPort
+from bot.core.estimate.rule_sets import load_rule_sets
 from bot.core.firm.desk import FirmDesk
 from bot.core.firm.intents import correction_text, whatif_text
 from bot.core.firm.profile_command import profile_command
+from bot.core.firm.verdict import render_points, render_result, weak_fields
+from bot.core.firm.vocab import load_vocab
 from bot.core.gate import UserGate
 from bot.core.intents import (
     Command,
@@ -38,21 +35,25 @@ from bot.core.intents import (
 from bot.core.late import LATE_IMAGE_TIMEOUT, resolve_in_place
 from bot.core.pending import PendingPrompts, is_no, is_yes
 from bot.core.policy import match_policies
-from bot.core.ports import Forgettable, ProfileStore, SubscriptionHandler
-from bot.core.render import render_answer, render_policies, render_result, weakest_fields
+from bot.core.ports import (
+    DialogueSessions,
+    Forgettable,
+    ProfileStore,
+    SubscriptionHandler,
+    UserProfiles,
+)
+from bot.core.render import render_answer, render_policies
 from bot.core.texts import Texts, load_texts
 from bot.core.types import Choice, Incoming, LateImage, Reply
-from bot.storage.sessions import SessionStore
-from bot.storage.users import UserStore
 from retrieval.errors import RetrievalError
 from retrieval.types import Answerer, Searcher
+from scoring.results import ScoreResult
 
 __all__ = ["CoreAssistant", "user_tag"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-RULE_SETS = {"score": "cn-ref-2024", "sme": "tech-sme-2022", "hightech": "high-tech-2016"}
 SUBSCRIPTION_COMMANDS = ("subscribe", "unsubscribe", "subs", "digest")
 
 
@@ -67,8 +68,8 @@ class CoreAssistant:
     def __init__(
         self,
         *,
-        users: UserStore,
-        sessions: SessionStore,
+        users: UserProfiles,
+        sessions: DialogueSessions,
         scoring: ScoringPort | None,
         answerer: Answerer | None,
         searcher: Searcher | None = None,
@@ -77,6 +78,7 @@ class CoreAssistant:
         forgettables: Sequence[Forgettable] = (),
         texts: Texts | None = None,
         forms: dict[str, FormSpec] | None = None,
+        default_rule_set: str | None = None,
         policy: PolicySpec | None = None,
         max_chars: int = 2000,
         max_pending_per_user: int = 20,
@@ -93,7 +95,12 @@ class CoreAssistant:
         self._searcher = searcher
         self._subscriptions = subscriptions
         self._texts = texts or load_texts()
-        self._forms = forms or load_forms()
+        # The checks offered (rule_sets.yaml); settings may make a zone's rule set the default.
+        rule_sets = load_rule_sets()
+        if default_rule_set and scoring is not None:
+            rule_sets = rule_sets.with_default(default_rule_set, scoring.kind)
+        self._rule_sets = rule_sets
+        self._forms = rule_sets.forms(forms or load_forms())
         self._policy = policy or load_policy()
         self._max_chars = max_chars
         self._gate = UserGate(max_pending_per_user, rate=per_user_rate, burst=per_user_burst)
@@ -115,7 +122,8 @@ class CoreAssistant:
             ScoringDialogue(scoring, self._texts, self._forms) if scoring is not None else None
         )
         self._desk = (
-            FirmDesk(profiles=profiles, scoring=scoring, texts=self._texts)
+            FirmDesk(profiles=profiles, scoring=scoring, texts=self._texts, default_check=rule_sets.default,
+                     vocab=load_vocab().for_zones({e.id: e.family for e in rule_sets if e.id != e.family}))
             if profiles is not None and scoring is not None else None
         )
 
@@ -221,10 +229,9 @@ class CoreAssistant:
                 return outcome.replies + await self._start(incoming, rule_set, opening, quick=True)
         if matches_word(text, t.words("intent.greetings")):
             return await self._welcome(incoming)
-        for command_name, words in (("score", "score_words"), ("sme", "sme_words"),
-                                    ("hightech", "hightech_words")):
-            if matches_word(text, t.words(f"intent.{words}")):
-                return await self._start(incoming, RULE_SETS[command_name], "")
+        for check in self._rule_sets:
+            if matches_word(text, check.start_words):
+                return await self._start(incoming, check.id, "")
         if is_bare_quantity(text):
             return [Reply(text=t.get("bare_number"))]
         if self._scoring is not None:
@@ -234,7 +241,8 @@ class CoreAssistant:
             # A named figure in the wrong unit ("研发人员3000万") starts the dialogue, which says why.
             if figures >= 2 or (statement and (figures == 1 or parsed.rejected)):
                 topic = await self._topic(incoming.user_key)
-                return await self._start(incoming, topic or RULE_SETS["score"], text, quick=topic is not None)
+                default = self._rule_sets.default
+                return await self._start(incoming, topic or default, text, quick=topic is not None)
         if self._desk is not None:
             await self._desk.note_topic(incoming.user_key, text)
         return await self._answer(text)
@@ -259,8 +267,9 @@ class CoreAssistant:
             if not command.args or not has_content(command.args):
                 return [Reply(text=t.get("ask_usage"))]
             return await self._answer(command.args)
-        if name in RULE_SETS:
-            return await self._start(incoming, RULE_SETS[name], command.args)
+        rule_set = self._rule_sets.for_command(name)
+        if rule_set is not None:
+            return await self._start(incoming, rule_set, command.args)
         if name in SUBSCRIPTION_COMMANDS:
             return await self._subscription(incoming, name, command.args)
         if name == "profile":
@@ -299,10 +308,8 @@ class CoreAssistant:
         t = self._texts
         await _run(self._users.ensure, incoming.user_key, incoming.channel, incoming.display_name)
         name = f"，{incoming.display_name}" if incoming.display_name else ""
-        menu = (
-            (Choice("积分测算", "cmd:score"), Choice("科小自评", "cmd:sme")),
-            (Choice("高企自查", "cmd:hightech"), Choice("全部命令", "cmd:help")),
-        )
+        buttons = [*(Choice(c.menu, f"cmd:{c.command}") for c in self._rule_sets), Choice("全部命令", "cmd:help")]
+        menu = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
         return [Reply(text=t.get("welcome", name=name), choices=menu)]
 
     async def _answer(self, question: str) -> list[Reply]:
@@ -320,12 +327,12 @@ class CoreAssistant:
         """An uploaded CSV/XLSX: score every row, send the ranked workbook back."""
         t = self._texts
         name = incoming.file_name or ""
-        if self._scoring is None or not incoming.file_bytes or not name.lower().endswith(TABLE_SUFFIXES):
+        if self._scoring is None or not incoming.file_bytes or not self._rule_sets.accepts_upload(name):
             return [Reply(text=t.get("batch_not_table"))]
         if len(incoming.file_bytes) > MAX_UPLOAD_BYTES:
             limit_mb = MAX_UPLOAD_BYTES // (1024 * 1024)
             return [Reply(text=t.get("batch_too_large", mb=limit_mb, rows=MAX_UPLOAD_ROWS))]
-        rule_set = batch_rule_set(incoming.text, t, RULE_SETS["score"])
+        rule_set = self._rule_sets.for_caption(incoming.text)
         score_table = functools.partial(
             self._scoring.score_table, incoming.file_bytes, name, rule_set
         )
@@ -337,7 +344,8 @@ class CoreAssistant:
             "user %s batch-scored %d rows with %s (%d errors)",
             user_tag(incoming.user_key), outcome.rows, rule_set, len(outcome.errors),
         )
-        replies = [render_batch(outcome, t)]
+        info = self._rule_sets.get(rule_set)
+        replies = [render_batch(outcome, t, info.name if info is not None else rule_set)]
         if outcome.firm and self._desk is not None:  # one firm: it is the manager's own
             await self._desk.remember(incoming.user_key, outcome.firm, "sheet")
             replies.append(Reply(text=self._desk.vocab.get("sheet_saved", count=len(outcome.firm))))
@@ -386,6 +394,7 @@ class CoreAssistant:
     async def _start(self, incoming: Incoming, rule_set: str, text: str, *, quick: bool = False) -> list[Reply]:
         if self._dialogue is None or self._scoring is None:
             return [Reply(text=self._texts.get("scoring_failed"))]
+        rule_set = self._rule_sets.offered(rule_set)  # a topic saved before a zone's rules took over
         profile = await _run(
             self._users.ensure, incoming.user_key, incoming.channel, incoming.display_name
         )
@@ -449,11 +458,10 @@ class CoreAssistant:
             outcome = await asyncio.get_running_loop().run_in_executor(self._scoring_pool, evaluate)
         except FigureError as exc:
             return [Reply(text=t.get("figure_error", message=str(exc))), *self._dialogue.prompt(state)]
-        result = outcome.result
         replies = await self._result_replies(incoming, state, outcome)
         if form.chart:
             replies.append(self._chart_later(incoming, dict(state.figures), state.rule_set))
-        policies = await self._policies(incoming, state.rule_set, result)
+        policies = await self._policies(incoming, state.rule_set, outcome.result)
         if policies is not None:
             replies.append(policies)
         await _run(self._sessions.delete, incoming.user_key)
@@ -475,24 +483,24 @@ class CoreAssistant:
     async def _result_replies(self, incoming: Incoming, state: FormState, outcome: ScoreOutcome) -> list[Reply]:
         """The verdict with gaps (and the profile's last check), or the plain result without a profile."""
         assert self._scoring is not None
-        points = render_result(state.rule_set, outcome.result, self._scoring.field, self._texts)
-        if self._desk is None or outcome.assessment is None:
-            return [Reply(text=points)]
-        keep_layout = state.rule_set == RULE_SETS["score"]  # the points estimate keeps its own layout
-        return await self._desk.after_dialogue(
-            incoming.user_key, dict(state.figures), outcome.assessment, points if keep_layout else None
-        )
+        if self._desk is None:
+            text = render_result(outcome.assessment, load_vocab(), self._texts, self._scoring.field)
+            return [Reply(text=text)]
+        result = outcome.result  # the points estimate keeps its indicator layout
+        points = render_points(result, self._scoring.field, self._texts) if isinstance(result, ScoreResult) else None
+        return await self._desk.after_dialogue(incoming.user_key, dict(state.figures), outcome.assessment, points)
 
-    async def _policies(self, incoming: Incoming, rule_set: str, result: dict[str, Any]) -> Reply | None:
+    async def _policies(self, incoming: Incoming, rule_set: str, result: Result) -> Reply | None:
         if self._searcher is None:
             return None
         profile = await _run(self._users.get, incoming.user_key)
         region = profile.region if profile else None
         industry = profile.industry if profile else None
-        weak = [str(i.get("field")) for i in weakest_fields(result)]
+        info = self._rule_sets.get(rule_set)
         try:
             hits = await _run(
-                match_policies, self._searcher, self._policy, rule_set, (region, industry), result, weak
+                match_policies, self._searcher, self._policy, info.policy_terms if info else "",
+                (region, industry), weak_fields(result),
             )
         except RetrievalError as exc:
             log.warning("policy matching failed: %s", type(exc).__name__)

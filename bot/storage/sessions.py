@@ -5,30 +5,21 @@ from __future__ import annotations
 import json
 import threading
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.core.ports import SessionRecord
 from bot.storage.db import Database
 from bot.storage.schema import dialogue_sessions
 
 __all__ = ["SessionRecord", "SessionStore"]
 
 
-@dataclass(frozen=True)
-class SessionRecord:
-    """One user's open dialogue: its kind and JSON-able state."""
-
-    kind: str
-    state: dict[str, Any]
-    version: int
-
-
 class SessionStore:
-    """At most one open dialogue per user; also Forgettable for /forget."""
+    """The core's DialogueSessions port over the shared database; also Forgettable for /forget."""
 
     def __init__(self, database: Database) -> None:
         self._engine = database.engine

@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.core.ports import UserProfile
 from bot.storage.db import Database
 from bot.storage.schema import users
 
 __all__ = ["UserProfile", "UserStore"]
 
 
-@dataclass(frozen=True)
-class UserProfile:
-    """What the assistant remembers about a firm between conversations."""
-
-    user_key: str
-    channel: str
-    display_name: str | None = None
-    region: str | None = None
-    industry: str | None = None
-
-
 class UserStore:
-    """Profiles in the shared database; also Forgettable for /forget."""
+    """The core's UserProfiles port over the shared database; also Forgettable for /forget."""
 
     def __init__(self, database: Database) -> None:
         self._engine = database.engine

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -24,12 +24,13 @@ from sqlalchemy.exc import IntegrityError
 from bot.storage.db import Database
 from bot.storage.schema import wechat_calls, wechat_messages, wechat_pending, wechat_users
 
-__all__ = ["MessageStart", "WeChatStore", "window_open"]
+__all__ = ["MessageStart", "WeChatStore"]
 
 
 @dataclass(frozen=True)
 class MessageStart:
-    """What begin_message found: first delivery or retry, and the user's saved state."""
+    """What begin_message found (bot.channels.wechat.state.MessageStart): first delivery or retry,
+    and the user's saved state."""
 
     first: bool
     saved_reply: str | None = None
@@ -55,7 +56,8 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 class WeChatStore:
-    """Small synchronous store; the webhook calls it through asyncio.to_thread."""
+    """The WeChat channel's WeChatState port (bot.channels.wechat.state) over the shared database;
+    synchronous, the channel calls it through asyncio.to_thread."""
 
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
@@ -376,10 +378,3 @@ class WeChatStore:
             )
         )
         return int(gone.rowcount or 0) + int(users.rowcount or 0) + int(messages.rowcount or 0)
-
-
-def window_open(last: datetime | None, now: datetime, hours: float = 48.0) -> bool:
-    """True while customer-service messages may still be sent (within 48 h of the last message)."""
-    if last is None:
-        return False
-    return now - last < timedelta(hours=hours)

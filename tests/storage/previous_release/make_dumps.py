@@ -7,7 +7,9 @@ schema), then, from that checkout, with a PostgreSQL bin dir on hand:
     PYTHONPATH=$PWD python tests/storage/previous_release/make_dumps.py OUT_DIR
 
 It writes sqlite.sql (sqlite3's iterdump) and postgresql.sql (pg_dump --inserts, psql
-meta-commands, the schema name and search_path stripped). Running it against newer code would not test an upgrade.
+meta-commands, the schema name and search_path stripped). Running it against newer code would
+not test an upgrade. (At e873b0e SubscriptionDraft lived in bot.core.subscription_types; the
+import below follows the later package move.)
 """
 
 from __future__ import annotations
