@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scoring.results import HighTechResult, ScoreResult, TechSmeResult
+from scoring.results import HighTechResult, Result, ScoreResult, TechSmeResult
 
 __all__ = ["summarize"]
 
@@ -41,14 +41,15 @@ def _high_tech(r: HighTechResult) -> list[str]:
     return lines
 
 
-def summarize(result: ScoreResult | TechSmeResult | HighTechResult) -> str:
+def summarize(result: Result) -> str:
     """A few lines a manager can read at a glance, ending with warnings and the disclaimer."""
-    if isinstance(result, ScoreResult):
-        lines = _points(result)
-    elif isinstance(result, TechSmeResult):
-        lines = _tech_sme(result)
-    else:
-        lines = _high_tech(result)
+    match result:
+        case ScoreResult():
+            lines = _points(result)
+        case TechSmeResult():
+            lines = _tech_sme(result)
+        case HighTechResult():
+            lines = _high_tech(result)
     lines += [f"提示：{w}" for w in result.warnings]
     if result.disclaimer:
         lines.append(f"说明：{result.disclaimer}")
