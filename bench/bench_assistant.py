@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import psutil  # noqa: E402
 
 from bench.benchutil import peak_rss_mb, percentile  # noqa: E402
+from bench.sidebyside import Comparison, load_average  # noqa: E402
 from bot.core.assistant import CoreAssistant  # noqa: E402
 from bot.core.late import resolve_late, split_late  # noqa: E402
 from bot.core.types import Incoming, Reply  # noqa: E402
@@ -50,6 +51,10 @@ BEFORE = {
     "chart": (14500.0, 28800.0),
 }
 TARGET_P95 = {"all": 1000.0, "question": 300.0, "score": 500.0, "chart": 3000.0}
+BEFORE_RSS_MIB = (320.0, 146.0)  # the bot, the chart worker process (stop 7)
+BEFORE_FLOOD_RATIO = 1.17  # stop 7; the upload ratio was first measured at stop 18: 1.07-1.81
+PREVIOUS_SOLO_CPU = {"question": 14.7, "step": 4.6, "score": 32.0}  # ms, stop 18 (issue 16 under way)
+SUMMARY = Comparison("bench_assistant: today beside the figures before issue 16 (ratio = today / before)")
 UPLOAD_ROWS = 10_000
 
 QUESTIONS = [
@@ -155,12 +160,14 @@ async def _chart_delivered(late: list[Reply], start: float, out: list[float]) ->
     out.append((time.perf_counter() - start) * 1000)
 
 
-def _vs_before(kind: str, values: list[float]) -> str:
+def _vs_before(kind: str, values: list[float], label: str = "") -> str:
     p50, p95 = percentile(values, 50), percentile(values, 95)
     was50, was95 = BEFORE.get(kind, (None, None))
-    before = f" (before: p50 {_ms(was50)} p95 {_ms(was95)})" if was95 else ""
+    before = f" (before: p50 {_ms(was50)} p95 {_ms(was95)}; p95 ×{p95 / was95:.2f})" if was95 else ""
     target = TARGET_P95.get(kind)
     verdict = f" target p95<={target:.0f}ms {'MET' if p95 <= target else 'MISSED'}" if target else ""
+    if label:
+        SUMMARY.add(f"{label} {kind} p95", p95, was95, target=target)
     return f"p50={p50:.1f}ms p95={p95:.1f}ms{before}{verdict}"
 
 
@@ -194,8 +201,27 @@ async def solo_cpu(assistant: CoreAssistant, rounds: int = 3) -> None:
                 await resolve_late(late)
                 costs.setdefault("chart", []).append((time.process_time() - start) * 1000)
     for kind, values in sorted(costs.items()):
-        print(f"  solo CPU {kind:8s} n={len(values):3d} median={percentile(values, 50):.1f}ms "
-              f"max={max(values):.1f}ms" + ("  (drawn in the chart process; this is the wait)" if kind == "chart" else ""))
+        median = percentile(values, 50)
+        was = PREVIOUS_SOLO_CPU.get(kind)
+        print(f"  solo CPU {kind:8s} n={len(values):3d} median={median:.1f}ms max={max(values):.1f}ms"
+              + (f" (stop 18: {was:.1f}ms)" if was else "")
+              + ("  (drawn in the chart process; this is the wait)" if kind == "chart" else ""))
+        if kind != "chart":
+            SUMMARY.add(f"CPU per {kind}, one user (vs stop 18)", median, was)
+
+
+def _cpu_seconds() -> tuple[float, float]:
+    """CPU seconds so far of this process (the bot) and of its live worker processes."""
+    me = psutil.Process()
+    own = me.cpu_times()
+    workers = 0.0
+    for child in me.children(recursive=True):
+        try:
+            t = child.cpu_times()
+            workers += t.user + t.system
+        except psutil.Error:
+            continue
+    return own.user + own.system, workers
 
 
 async def load_test(assistant: CoreAssistant, users: int, think: float) -> None:
@@ -208,6 +234,7 @@ async def load_test(assistant: CoreAssistant, users: int, think: float) -> None:
         else:
             scripts.append(list(DIALOGUE))
     start = time.perf_counter()
+    cpu_before = _cpu_seconds()
     await asyncio.gather(
         *(
             user_session(assistant, f"load{think}-{i}", s, samples, by_kind, think)
@@ -215,13 +242,19 @@ async def load_test(assistant: CoreAssistant, users: int, think: float) -> None:
         )
     )
     wall = time.perf_counter() - start
+    bot_cpu, worker_cpu = (b - a for a, b in zip(cpu_before, _cpu_seconds(), strict=True))
     print(
         f"load (think {think:g}s): {users} concurrent users, {len(samples)} messages in {wall:.1f}s "
         f"({len(samples) / wall:.0f} msg/s); peak RSS {peak_rss_mb():.0f} MiB; {machine()}"
     )
-    print(f"  {'all':8s} n={len(samples):4d} {_vs_before('all', samples)} max={max(samples):.1f}ms")
+    print(f"  CPU per message: {bot_cpu / len(samples) * 1000:.1f} ms in the bot + "
+          f"{worker_cpu / len(samples) * 1000:.1f} ms in worker processes "
+          f"({bot_cpu:.1f} s + {worker_cpu:.1f} s over {wall:.1f} s wall on {os.cpu_count()} cores)")
+    label = f"{users} users, think {think:g}s:"
+    print(f"  {'all':8s} n={len(samples):4d} {_vs_before('all', samples, label)} max={max(samples):.1f}ms")
     for kind, values in sorted(by_kind.items()):
-        print(f"  {kind:8s} n={len(values):4d} {_vs_before(kind, values)}")
+        print(f"  {kind:8s} n={len(values):4d} {_vs_before(kind, values, label)}")
+    SUMMARY.add(f"{label} CPU per message in the bot", bot_cpu / len(samples) * 1000, None)
 
 
 def upload_sheet(rows: int = UPLOAD_ROWS) -> bytes:
@@ -283,7 +316,7 @@ async def others_latency(
     p95 = percentile(samples, 95)
     extra = f"; flooder: {flooded[0]} handled, {flooded[1]} turned away" if flood else ""
     label = "with upload" if sheet is not None else ("with flood" if flood else "without flood")
-    print(f"{label}: others p50={percentile(samples, 50):.1f}ms p95={p95:.1f}ms{extra}")
+    print(f"{label}: others p50={percentile(samples, 50):.1f}ms p95={p95:.1f}ms{extra}; load {load_average()}")
     return p95
 
 
@@ -308,13 +341,18 @@ async def main_async(args: argparse.Namespace) -> None:
         base = await others_latency(assistant, "calm", flood=False)
         flooded = await others_latency(assistant, "busy", flood=True)
         print(f"flood impact: others' p95 ratio with/without flood = {flooded / base:.2f} (target <= 1.2)")
+        SUMMARY.add("flood ratio (others' p95 with ÷ without)", flooded / base, BEFORE_FLOOD_RATIO, "×", 1.2)
         base = await others_latency(assistant, "calm2", flood=False)
         uploading = await others_latency(assistant, "upl", flood=False, sheet=upload_sheet())
         print(f"upload impact: others' p95 ratio with/without a {UPLOAD_ROWS}-row upload = "
               f"{uploading / base:.2f} (target <= 1.2)")
+        SUMMARY.add(f"upload ratio ({UPLOAD_ROWS}-row sheet)", uploading / base, None, "×", 1.2)
         workers = sum(c.memory_info().rss for c in psutil.Process().children(recursive=True))
         print(f"memory: peak RSS {peak_rss_mb():.0f} MiB (bot) + {workers / 2**20:.0f} MiB (worker processes now); "
               f"{machine()}")
+        SUMMARY.add("peak RSS of the bot", peak_rss_mb(), BEFORE_RSS_MIB[0], "MiB", BEFORE_RSS_MIB[0] * 1.1)
+        SUMMARY.add("RSS of the worker processes", workers / 2**20, BEFORE_RSS_MIB[1], "MiB")
+        print(SUMMARY.render())
         assistant.close()
         database.dispose()
 

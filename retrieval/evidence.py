@@ -7,9 +7,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
-from retrieval.datafiles import load_yaml
+from retrieval.datafiles import data_file
 from retrieval.textutil import content_tokens, match_key, sentences, tokenize
 
 __all__ = [
@@ -66,9 +65,8 @@ class IdfTable:
 @lru_cache(maxsize=1)
 def synonyms() -> dict[str, tuple[str, ...]]:
     """Term -> equivalent terms (data file)."""
-    raw = resources.files("retrieval.data").joinpath("synonyms.yaml").read_text(encoding="utf-8")
     out: dict[str, tuple[str, ...]] = {}
-    for group in (load_yaml(raw) or {}).get("groups") or []:
+    for group in (data_file("synonyms.yaml") or {}).get("groups") or []:
         terms = tuple(match_key(str(t)) for t in group)
         for t in terms:
             out[t] = tuple(dict.fromkeys(out.get(t, ()) + tuple(x for x in terms if x != t)))

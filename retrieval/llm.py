@@ -10,11 +10,10 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from retrieval.answering import ExtractiveAnswerer
-from retrieval.datafiles import load_yaml
+from retrieval.datafiles import data_file
 from retrieval.errors import InvalidQueryError
 from retrieval.hybrid import HybridSearcher, prepare_query
 from retrieval.textutil import match_key
@@ -43,8 +42,7 @@ class LlmConfig:
 @lru_cache(maxsize=1)
 def prompt_template() -> dict[str, str]:
     """System and user prompt templates (data file)."""
-    raw = resources.files("retrieval.data").joinpath("llm_prompt.yaml").read_text(encoding="utf-8")
-    data = load_yaml(raw) or {}
+    data = data_file("llm_prompt.yaml") or {}
     return {"system": str(data["system"]), "user": str(data["user"])}
 
 

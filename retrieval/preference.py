@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-import yaml
-
+from retrieval.datafiles import data_file
 from retrieval.textutil import match_key
 
 __all__ = ["KindPreference", "kind_preference", "missing_measure"]
@@ -31,8 +29,7 @@ class KindPreference:
 
 @lru_cache(maxsize=1)
 def _words() -> dict[str, tuple[str, ...]]:
-    raw = resources.files("retrieval.data").joinpath("kinds.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(raw) or {}
+    data = data_file("kinds.yaml") or {}
     return {k: tuple(match_key(str(w)) for w in data.get(k) or []) for k in ("rule", "news", "measures")}
 
 

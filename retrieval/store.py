@@ -11,34 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from retrieval.store_migrations import migrate
 from retrieval.types import ArticleRecord
 
 __all__ = ["ChunkRow", "CorpusStore", "DocumentRow"]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
-    doc_key TEXT PRIMARY KEY, name TEXT NOT NULL, path TEXT, hash TEXT NOT NULL UNIQUE,
-    publication TEXT, issue TEXT, publisher TEXT, date TEXT, source TEXT,
-    origin TEXT NOT NULL, raw_text TEXT NOT NULL, added_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS articles (
-    doc_id TEXT PRIMARY KEY, doc_key TEXT NOT NULL REFERENCES documents(doc_key) ON DELETE CASCADE,
-    ordinal INTEGER NOT NULL, title TEXT NOT NULL, source TEXT, publication TEXT, issue TEXT,
-    publisher TEXT, date TEXT, regions TEXT NOT NULL, tags TEXT NOT NULL, text TEXT NOT NULL,
-    hash TEXT NOT NULL UNIQUE, ingested_at TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'briefing'
-);
-CREATE INDEX IF NOT EXISTS articles_ingested ON articles(ingested_at);
-CREATE TABLE IF NOT EXISTS chunks (
-    chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES articles(doc_id) ON DELETE CASCADE,
-    ordinal INTEGER NOT NULL, text TEXT NOT NULL, index_text TEXT NOT NULL, tokens TEXT NOT NULL,
-    hash TEXT NOT NULL UNIQUE
-);
-CREATE TABLE IF NOT EXISTS ingest_log (
-    hash TEXT PRIMARY KEY, first_ingested_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
-
 
 @dataclass(frozen=True)
 class DocumentRow:
@@ -95,15 +71,8 @@ class CorpusStore:
         self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA foreign_keys = ON")
         self._conn.execute("PRAGMA journal_mode = WAL")
-        self._conn.executescript(_SCHEMA)
-        self._migrate()
-
-    def _migrate(self) -> None:
-        """Add columns that stores created by older versions lack (kind: briefing | knowledge)."""
         with self._lock:
-            cols = {r[1] for r in self._conn.execute("PRAGMA table_info(articles)").fetchall()}
-            if "kind" not in cols:
-                self._conn.execute("ALTER TABLE articles ADD COLUMN kind TEXT NOT NULL DEFAULT 'briefing'")
+            migrate(self._conn)  # the tables come from retrieval.store_migrations only
 
     def close(self) -> None:
         """Close the connection."""

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from retrieval.datafiles import load_yaml
+from retrieval.datafiles import data_file
 from retrieval.evidence import IdfTable, synonyms
 from retrieval.tagging import gazetteer
 from retrieval.textutil import CJK, match_key, stopwords
@@ -52,8 +51,7 @@ class Rules:
 @lru_cache(maxsize=1)
 def target_rules() -> Rules:
     """Read targets.yaml once per process."""
-    raw = resources.files("retrieval.data").joinpath("targets.yaml").read_text(encoding="utf-8")
-    data = load_yaml(raw) or {}
+    data = data_file("targets.yaml") or {}
     targets = tuple(
         TargetRule(
             str(t["kind"]),

@@ -6,9 +6,8 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from retrieval.datafiles import load_yaml
+from retrieval.datafiles import data_file
 from retrieval.textutil import CJK
 
 __all__ = ["Correction", "QueryVariants", "domain_vocabulary", "variant_rules"]
@@ -28,8 +27,7 @@ class VariantRules:
 @lru_cache(maxsize=1)
 def variant_rules() -> VariantRules:
     """Read variants.yaml once per process."""
-    raw = resources.files("retrieval.data").joinpath("variants.yaml").read_text(encoding="utf-8")
-    data = load_yaml(raw) or {}
+    data = data_file("variants.yaml") or {}
     confusable: dict[str, set[str]] = {}
     for group in data.get("homophones") or []:
         chars = [str(c) for c in group]

@@ -1,4 +1,5 @@
-"""Short readable Chinese summaries of results (the CLI without --json, and chat replies)."""
+"""Short readable Chinese summaries of results: the renderer of the document family (`innobot score`
+without --json, the web self-assessment page and its PDF report); chat replies have their own."""
 
 from __future__ import annotations
 

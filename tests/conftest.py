@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bot.settings import Settings
 from bot.storage import Database
 from tests.fakes.wechat import FakeWeChatAPI
+
+if TYPE_CHECKING:
+    from tests.storage.postgres_server import PostgresServer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,27 +65,34 @@ def sqlite_database(settings: Settings) -> Iterator[Database]:
     db.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Database]:
-    """A fresh migrated database: SQLite in the test's data dir, or a new PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield request.getfixturevalue("sqlite_database")
-        return
-    server = request.getfixturevalue("postgres_server")
-    url = server.create_database()
+@pytest.fixture
+def postgresql_database(postgres_server: PostgresServer) -> Iterator[Database]:
+    """A fresh migrated database in a new schema of the session's PostgreSQL server."""
+    url = postgres_server.create_database()
     db = Database(url)
     try:
         db.migrate()
         yield db
     finally:
         db.dispose()
-        server.drop_database(url)
+        postgres_server.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest) -> Database:
+    """A fresh migrated database: SQLite in the test's data dir, or a new PostgreSQL schema."""
+    return request.getfixturevalue(f"{request.param}_database")  # type: ignore[no-any-return]
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeWeChatAPI]:
-    """The fake WeChat API on 127.0.0.1, stopped after the test (channel and security tests)."""
-    server = FakeWeChatAPI()
-    await server.start()
-    yield server
-    await server.stop()
+def fake() -> FakeWeChatAPI:
+    """The fake WeChat API, answering in process through `fake.client()` (channel and security tests)."""
+    return FakeWeChatAPI()
+
+
+@pytest.fixture
+async def fake_server(fake: FakeWeChatAPI) -> AsyncIterator[FakeWeChatAPI]:
+    """The same fake served on 127.0.0.1 (real processes, the HTTP path end to end)."""
+    await fake.start()
+    yield fake
+    await fake.stop()

@@ -154,8 +154,9 @@ class DigestDelivery:
     notifiers: dict[str, Notifier] = field(default_factory=dict)
 
     async def stop(self) -> None:
-        """Stop the scheduler, then close the notifiers' own clients."""
+        """Stop the scheduler and the fan-out's store thread, then close the notifiers' own clients."""
         self.scheduler.shutdown()
+        await self.scheduler.service.aclose()
         for notifier in self.notifiers.values():
             close = getattr(notifier, "aclose", None)
             if close is not None:

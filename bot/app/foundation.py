@@ -47,7 +47,7 @@ def configure_logging(settings: Settings, log_file: Path | None = None) -> None:
             # Our handlers keep their level even when a library lowers its logger's on import.
             handler.setLevel(level)
     # bm25s sets its own logger to DEBUG on import; the others are chatty at INFO.
-    for noisy in ("httpx", "chromadb", "jieba", "bm25s", "apscheduler.executors.default"):
+    for noisy in ("httpx", "httpcore", "chromadb", "jieba", "bm25s", "apscheduler.executors.default"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from bot.channels.wechat.push import UserPushes
     from bot.channels.wechat.server import WeChatServerConfig
 
+WECHAT_API_TIMEOUT = 10.0  # seconds a WeChat API call may take (connect, send, read)
+
 __all__ = [
     "build_wechat_api",
     "build_wechat_app",
@@ -26,7 +28,12 @@ __all__ = [
 
 
 def build_wechat_api(settings: Settings) -> WeChatAPI | None:
-    """The API client (customer-service messages, media), or None without AppID and AppSecret."""
+    """The API client (customer-service messages, media), or None without AppID and AppSecret.
+
+    It owns the `httpx.AsyncClient` built here: its `aclose` closes it.
+    """
+    import httpx
+
     from bot.channels.wechat.api import WeChatAPI
 
     if not (settings.wechat_app_id and settings.wechat_app_secret):
@@ -35,6 +42,7 @@ def build_wechat_api(settings: Settings) -> WeChatAPI | None:
         app_id=settings.wechat_app_id,
         app_secret=settings.wechat_app_secret,
         base_url=settings.wechat_api_url,
+        http=httpx.AsyncClient(timeout=WECHAT_API_TIMEOUT),
     )
 
 

@@ -8,7 +8,6 @@ from importlib import resources
 from typing import Any
 
 import typer
-import yaml
 
 __all__ = ["register", "serve_process"]
 
@@ -67,6 +66,8 @@ def menu(
 
 
 def _menu_definition() -> dict[str, Any]:
+    import yaml  # only this command reads YAML: `innobot ask` does not pay for the parser
+
     text = resources.files("bot.channels.wechat").joinpath("menu.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
     return {"button": data["button"]}

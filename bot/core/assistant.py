@@ -20,10 +20,12 @@ from bot.core.estimate.batch import (
 )
 from bot.core.estimate.dialogue import SESSION_KIND, FormState, ScoringDialogue, Turn
 from bot.core.estimate.forms import FormSpec, PolicySpec, load_forms, load_policy
-from bot.core.estimate.port import FigureError, ScoreOutcome, ScoringPort
+from bot.core.estimate.port import FigureError, Result, ScoreOutcome, ScoringPort
 from bot.core.firm.desk import FirmDesk
 from bot.core.firm.intents import correction_text, whatif_text
 from bot.core.firm.profile_command import profile_command
+from bot.core.firm.verdict import render_points, render_result, weak_fields
+from bot.core.firm.vocab import load_vocab
 from bot.core.gate import UserGate
 from bot.core.intents import (
     Command,
@@ -38,14 +40,19 @@ from bot.core.intents import (
 from bot.core.late import LATE_IMAGE_TIMEOUT, resolve_in_place
 from bot.core.pending import PendingPrompts, is_no, is_yes
 from bot.core.policy import match_policies
-from bot.core.ports import Forgettable, ProfileStore, SubscriptionHandler
-from bot.core.render import render_answer, render_policies, render_result, weakest_fields
+from bot.core.ports import (
+    DialogueSessions,
+    Forgettable,
+    ProfileStore,
+    SubscriptionHandler,
+    UserProfiles,
+)
+from bot.core.render import render_answer, render_policies
 from bot.core.texts import Texts, load_texts
 from bot.core.types import Choice, Incoming, LateImage, Reply
-from bot.storage.sessions import SessionStore
-from bot.storage.users import UserStore
 from retrieval.errors import RetrievalError
 from retrieval.types import Answerer, Searcher
+from scoring.results import ScoreResult
 
 __all__ = ["CoreAssistant", "user_tag"]
 
@@ -67,8 +74,8 @@ class CoreAssistant:
     def __init__(
         self,
         *,
-        users: UserStore,
-        sessions: SessionStore,
+        users: UserProfiles,
+        sessions: DialogueSessions,
         scoring: ScoringPort | None,
         answerer: Answerer | None,
         searcher: Searcher | None = None,
@@ -446,11 +453,10 @@ class CoreAssistant:
             outcome = await asyncio.get_running_loop().run_in_executor(self._scoring_pool, evaluate)
         except FigureError as exc:
             return [Reply(text=t.get("figure_error", message=str(exc))), *self._dialogue.prompt(state)]
-        result = outcome.result
         replies = await self._result_replies(incoming, state, outcome)
         if form.chart:
             replies.append(self._chart_later(incoming, dict(state.figures), state.rule_set))
-        policies = await self._policies(incoming, state.rule_set, result)
+        policies = await self._policies(incoming, state.rule_set, outcome.result)
         if policies is not None:
             replies.append(policies)
         await _run(self._sessions.delete, incoming.user_key)
@@ -472,24 +478,22 @@ class CoreAssistant:
     async def _result_replies(self, incoming: Incoming, state: FormState, outcome: ScoreOutcome) -> list[Reply]:
         """The verdict with gaps (and the profile's last check), or the plain result without a profile."""
         assert self._scoring is not None
-        points = render_result(state.rule_set, outcome.result, self._scoring.field, self._texts)
-        if self._desk is None or outcome.assessment is None:
-            return [Reply(text=points)]
-        keep_layout = state.rule_set == RULE_SETS["score"]  # the points estimate keeps its own layout
-        return await self._desk.after_dialogue(
-            incoming.user_key, dict(state.figures), outcome.assessment, points if keep_layout else None
-        )
+        if self._desk is None:
+            text = render_result(outcome.assessment, load_vocab(), self._texts, self._scoring.field)
+            return [Reply(text=text)]
+        result = outcome.result  # the points estimate keeps its indicator layout
+        points = render_points(result, self._scoring.field, self._texts) if isinstance(result, ScoreResult) else None
+        return await self._desk.after_dialogue(incoming.user_key, dict(state.figures), outcome.assessment, points)
 
-    async def _policies(self, incoming: Incoming, rule_set: str, result: dict[str, Any]) -> Reply | None:
+    async def _policies(self, incoming: Incoming, rule_set: str, result: Result) -> Reply | None:
         if self._searcher is None:
             return None
         profile = await _run(self._users.get, incoming.user_key)
         region = profile.region if profile else None
         industry = profile.industry if profile else None
-        weak = [str(i.get("field")) for i in weakest_fields(result)]
         try:
             hits = await _run(
-                match_policies, self._searcher, self._policy, rule_set, (region, industry), result, weak
+                match_policies, self._searcher, self._policy, rule_set, (region, industry), weak_fields(result)
             )
         except RetrievalError as exc:
             log.warning("policy matching failed: %s", type(exc).__name__)

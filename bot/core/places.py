@@ -49,10 +49,10 @@ class Places:
     def find(self, text: str) -> list[tuple[str, str]]:
         """(surface form as matched, canonical region) for every region named inside `text`."""
         out: list[tuple[str, str]] = []
-        for m in self.gazetteer.pattern.finditer(match_key(text)):
-            name = self.gazetteer.surface[m.group(0)]
+        for key in self.gazetteer.scan(match_key(text)):
+            name = self.gazetteer.surface[key]
             if not self.gazetteer.is_foreign(name):
-                out.append((m.group(0), name))
+                out.append((key, name))
         return out
 
     def is_foreign(self, word: str) -> bool:

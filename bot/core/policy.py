@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from bot.core.estimate.forms import PolicySpec
 from retrieval.types import Hit, Searcher, SearchFilters
@@ -34,7 +33,6 @@ def match_policies(
     spec: PolicySpec,
     rule_set: str,
     profile: tuple[str | None, str | None],
-    result: dict[str, Any],
     weak_fields: Sequence[str],
 ) -> list[Hit]:
     """Up to spec.max_items distinct briefings; those naming the firm's region come first.

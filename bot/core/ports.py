@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from bot.core.firm.record import FirmRecord
 from bot.core.types import DeliveryResult, Incoming, Reply
@@ -12,12 +13,16 @@ __all__ = [
     "Assistant",
     "Clock",
     "DeliveryLedger",
+    "DialogueSessions",
     "FixedClock",
     "Forgettable",
     "Notifier",
     "ProfileStore",
+    "SessionRecord",
     "SubscriptionHandler",
     "SystemClock",
+    "UserProfile",
+    "UserProfiles",
 ]
 
 
@@ -100,6 +105,68 @@ class ProfileStore(Protocol):
 
     def forget_user(self, user_key: str) -> int:
         """Delete the user's firm; how many records went."""
+        ...
+
+
+@dataclass(frozen=True)
+class UserProfile:
+    """What the assistant remembers about a firm between conversations."""
+
+    user_key: str
+    channel: str
+    display_name: str | None = None
+    region: str | None = None
+    industry: str | None = None
+
+
+class UserProfiles(Protocol):
+    """Every user seen, with the 地区 and 行业 that policy matching reads."""
+
+    def get(self, user_key: str) -> UserProfile | None:
+        """The stored profile, or None for a user never seen."""
+        ...
+
+    def ensure(self, user_key: str, channel: str, display_name: str | None = None) -> UserProfile:
+        """Create the user on first contact (keeping an existing profile) and return it."""
+        ...
+
+    def update_profile(
+        self, user_key: str, *, region: str | None = None, industry: str | None = None
+    ) -> None:
+        """Set region and/or industry (None leaves a field unchanged)."""
+        ...
+
+    def forget_user(self, user_key: str) -> int:
+        """Delete the profile; 1 when there was one."""
+        ...
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One user's open dialogue: its kind and JSON-able state."""
+
+    kind: str
+    state: dict[str, Any]
+    version: int
+
+
+class DialogueSessions(Protocol):
+    """At most one open dialogue (the scoring form in progress) per user, kept across restarts."""
+
+    def load(self, user_key: str) -> SessionRecord | None:
+        """The open dialogue of user_key, or None."""
+        ...
+
+    def save(self, user_key: str, kind: str, state: dict[str, Any]) -> None:
+        """Insert or replace the user's dialogue state."""
+        ...
+
+    def delete(self, user_key: str) -> None:
+        """Close the user's dialogue."""
+        ...
+
+    def forget_user(self, user_key: str) -> int:
+        """Delete the user's dialogue state; how many records went."""
         ...
 
 

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from bot.storage.db import Database
-from bot.storage.deliveries import deliveries_table
-from bot.storage.subscriptions import subscriptions_table
+from bot.storage.schema import deliveries_table, subscriptions_table
 
 __all__ = ["DeliveryRow", "SqlAdminStats"]
 

@@ -1,70 +1,15 @@
-"""Database handle and schema migrations shared by every store (SQLite default, PostgreSQL by URL)."""
+"""Database handle shared by every store (SQLite default, PostgreSQL by URL)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Sequence
 
-from sqlalchemy import (
-    Column,
-    DateTime,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    create_engine,
-    event,
-    inspect,
-    text,
-)
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
 
-__all__ = ["metadata", "Database", "Migration", "MIGRATIONS"]
+from bot.storage.migrations import MIGRATIONS, Migration, run
 
-metadata = MetaData()
-
-schema_version = Table(
-    "schema_version",
-    metadata,
-    Column("version", Integer, primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("applied_at", DateTime(timezone=True), nullable=False),
-)
-
-Migration = tuple[int, str, Callable[[Connection], None]]
-
-
-
-def _add_schedule_columns(conn: Connection) -> None:
-    """Subscriptions gain 每月/每两周 schedules and pauses (idempotent: create_all may have them)."""
-    have = {c["name"] for c in inspect(conn).get_columns("subscriptions")}
-    stamp = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
-    wanted = {
-        "month_day": "INTEGER",
-        "nth": "INTEGER",
-        "phase": "INTEGER NOT NULL DEFAULT 0",
-        "not_before": stamp,
-    }
-    for name, ddl in wanted.items():
-        if name not in have:
-            conn.execute(text(f"ALTER TABLE subscriptions ADD COLUMN {name} {ddl}"))
-
-
-def _wechat_messages_openid(conn: Connection) -> None:
-    """Cached WeChat replies name their user, so /forget can delete them (issue 9)."""
-    columns = {c["name"] for c in inspect(conn).get_columns("wechat_messages")}
-    if "openid" not in columns:
-        conn.execute(text("ALTER TABLE wechat_messages ADD COLUMN openid VARCHAR(128)"))
-    conn.execute(
-        text("CREATE INDEX IF NOT EXISTS ix_wechat_messages_openid ON wechat_messages (openid)")
-    )
-
-
-# Ordered schema changes after the initial `create_all`. Append, never edit an applied one.
-MIGRATIONS: list[Migration] = [
-    (1, "subscription schedules", _add_schedule_columns),
-    (2, "wechat_messages.openid", _wechat_messages_openid),
-]
+__all__ = ["Database"]
 
 
 class Database:
@@ -81,22 +26,9 @@ class Database:
         """'sqlite' or 'postgresql'."""
         return self.engine.dialect.name
 
-    def migrate(self) -> None:
-        """Create missing tables, then apply pending numbered migrations once each."""
-        import bot.storage.tables  # noqa: F401  (registers every table on `metadata`)
-
-        metadata.create_all(self.engine)
-        with self.engine.begin() as conn:
-            done = {row[0] for row in conn.execute(schema_version.select())}
-            for version, name, apply in MIGRATIONS:
-                if version in done:
-                    continue
-                apply(conn)
-                conn.execute(
-                    schema_version.insert().values(
-                        version=version, name=name, applied_at=datetime.now(UTC)
-                    )
-                )
+    def migrate(self, steps: Sequence[Migration] = MIGRATIONS) -> list[str]:
+        """Apply the numbered migrations this database has not recorded; returns their names."""
+        return run(self.engine, steps)
 
     def dispose(self) -> None:
         """Close pooled connections."""

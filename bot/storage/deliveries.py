@@ -6,12 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    Column,
-    Index,
-    Integer,
-    String,
-    Table,
-    UniqueConstraint,
     delete,
     func,
     insert,
@@ -22,41 +16,18 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.subscriptions.types import ClaimedDelivery, DeliveryState, UncertainDelivery
-from bot.storage.db import Database, metadata
-from bot.storage.leases import (
-    acquire_lease,
-    holder_is_dead,
-    lease_holder,
-    leases_table,
-    release_lease,
+from bot.storage.db import Database
+from bot.storage.leases import acquire_lease, holder_is_dead, lease_holder, release_lease
+from bot.storage.schema import (
+    UtcDateTime,
+    deliveries_table,
+    subscriptions_table,
 )
-from bot.storage.subscriptions import UtcDateTime, subscriptions_table
 
-__all__ = ["INTERRUPTED", "SqlDeliveryLog", "deliveries_table", "leases_table", "holder_is_dead"]
+__all__ = ["INTERRUPTED", "SqlDeliveryLog", "holder_is_dead"]
 
 INTERRUPTED = "interrupted"  # detail of an uncertain row not yet settled by a later run
 
-deliveries_table = Table(
-    "digest_deliveries",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("subscription_id", Integer, nullable=False, index=True),
-    Column("user_key", String(200), nullable=False, index=True),
-    Column("period_key", String(32), nullable=False, index=True),
-    Column("status", String(16), nullable=False, index=True),
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("claimed_by", String(200), nullable=True),
-    Column("next_attempt_at", UtcDateTime, nullable=True),
-    Column("article_count", Integer, nullable=False, default=0),
-    Column("watermark_to", UtcDateTime, nullable=True),
-    Column("detail", String(200), nullable=False, default=""),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("updated_at", UtcDateTime, nullable=False),
-    Column("sent_at", UtcDateTime, nullable=True),
-    UniqueConstraint("subscription_id", "period_key", name="uq_digest_delivery_period"),
-    Index("ix_digest_deliveries_watermark", "subscription_id", "status", "watermark_to"),
-    sqlite_autoincrement=True,
-)
 
 def _new_row(
     subscription_id: int,

@@ -8,11 +8,13 @@ from sqlalchemy import delete, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.storage.db import Database
-from bot.storage.deliveries import deliveries_table
-from bot.storage.profiles import firm_profiles
-from bot.storage.sessions import dialogue_sessions
-from bot.storage.subscriptions import subscriptions_table
-from bot.storage.users import users
+from bot.storage.schema import (
+    deliveries_table,
+    dialogue_sessions,
+    firm_profiles,
+    subscriptions_table,
+    users,
+)
 from bot.storage.wechat import WeChatStore
 
 __all__ = ["UserEraser"]

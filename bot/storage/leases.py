@@ -6,23 +6,13 @@ import os
 import socket
 from datetime import datetime, timedelta
 
-from sqlalchemy import Column, Integer, String, Table, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from bot.storage.db import metadata
-from bot.storage.subscriptions import UtcDateTime
+from bot.storage.schema import leases_table
 
-__all__ = ["acquire_lease", "holder_is_dead", "lease_holder", "leases_table", "release_lease"]
-
-leases_table = Table(
-    "digest_leases",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("holder", String(200), nullable=False),
-    Column("expires_at", UtcDateTime, nullable=False),
-    Column("version", Integer, nullable=False),
-)
+__all__ = ["acquire_lease", "holder_is_dead", "lease_holder", "release_lease"]
 
 
 def holder_is_dead(holder: str) -> bool:

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, String, Table, Text, delete, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.firm.record import FirmRecord
-from bot.storage.db import Database, metadata
+from bot.storage.db import Database
+from bot.storage.schema import firm_profiles
 
-__all__ = ["SqlProfileStore", "firm_profiles"]
-
-firm_profiles = Table(
-    "firm_profiles",
-    metadata,
-    Column("user_key", String(200), primary_key=True),
-    Column("data", Text, nullable=False),  # FirmRecord JSON (figures and conversation context)
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-)
+__all__ = ["SqlProfileStore"]
 
 
 class SqlProfileStore:

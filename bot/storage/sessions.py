@@ -5,39 +5,21 @@ from __future__ import annotations
 import json
 import threading
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Integer, String, Table, Text, delete, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.storage.db import Database, metadata
+from bot.core.ports import SessionRecord
+from bot.storage.db import Database
+from bot.storage.schema import dialogue_sessions
 
-__all__ = ["SessionRecord", "SessionStore", "dialogue_sessions"]
-
-dialogue_sessions = Table(
-    "dialogue_sessions",
-    metadata,
-    Column("user_key", String(200), primary_key=True),
-    Column("kind", String(50), nullable=False),
-    Column("state", Text, nullable=False),  # JSON; holds the figures typed so far (never logged)
-    Column("version", Integer, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-)
-
-
-@dataclass(frozen=True)
-class SessionRecord:
-    """One user's open dialogue: its kind and JSON-able state."""
-
-    kind: str
-    state: dict[str, Any]
-    version: int
+__all__ = ["SessionRecord", "SessionStore"]
 
 
 class SessionStore:
-    """At most one open dialogue per user; also Forgettable for /forget."""
+    """The core's DialogueSessions port over the shared database; also Forgettable for /forget."""
 
     def __init__(self, database: Database) -> None:
         self._engine = database.engine

@@ -3,80 +3,22 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    Integer,
-    String,
-    Table,
-    Text,
-    TypeDecorator,
     delete,
     select,
     update,
 )
-from sqlalchemy.engine import Dialect, RowMapping
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.core.subscriptions.types import Subscription, SubscriptionDraft
-from bot.storage.db import Database, metadata
+from bot.storage.db import Database
+from bot.storage.schema import subscriptions_table
 
-__all__ = ["SqlSubscriptionStore", "UtcDateTime", "subscriptions_table"]
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC datetimes on every backend (SQLite would otherwise hand back naive ones)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-subscriptions_table = Table(
-    "subscriptions",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("user_key", String(200), nullable=False, index=True),
-    Column("channel", String(32), nullable=False),
-    Column("user_id", String(160), nullable=False),
-    Column("topics", Text, nullable=False, default="[]"),
-    Column("regions", Text, nullable=False, default="[]"),
-    Column("frequency", String(16), nullable=False),
-    Column("weekday", Integer, nullable=True),
-    Column("hour", Integer, nullable=False),
-    Column("minute", Integer, nullable=False),
-    Column("timezone", String(64), nullable=False),
-    Column("quiet_start", String(5), nullable=True),
-    Column("quiet_end", String(5), nullable=True),
-    Column("notify_empty", Boolean, nullable=False, default=False),
-    Column("month_day", Integer, nullable=True),
-    Column("nth", Integer, nullable=True),
-    Column("phase", Integer, nullable=False, default=0),
-    Column("not_before", UtcDateTime, nullable=True),
-    Column("active", Boolean, nullable=False, default=True, index=True),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("deactivated_at", UtcDateTime, nullable=True),
-    Column("deactivated_reason", String(32), nullable=True),
-    sqlite_autoincrement=True,  # ids are never reused: the delivery log keys on them
-)
+__all__ = ["SqlSubscriptionStore"]
 
 
 def _row_to_subscription(row: RowMapping) -> Subscription:

@@ -2,42 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, String, Table, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.storage.db import Database, metadata
+from bot.core.ports import UserProfile
+from bot.storage.db import Database
+from bot.storage.schema import users
 
-__all__ = ["UserProfile", "UserStore", "users"]
-
-users = Table(
-    "users",
-    metadata,
-    Column("user_key", String(200), primary_key=True),
-    Column("channel", String(32), nullable=False),
-    Column("display_name", String(200), nullable=True),
-    Column("region", String(100), nullable=True),
-    Column("industry", String(100), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-)
-
-
-@dataclass(frozen=True)
-class UserProfile:
-    """What the assistant remembers about a firm between conversations."""
-
-    user_key: str
-    channel: str
-    display_name: str | None = None
-    region: str | None = None
-    industry: str | None = None
+__all__ = ["UserProfile", "UserStore"]
 
 
 class UserStore:
-    """Profiles in the shared database; also Forgettable for /forget."""
+    """The core's UserProfiles port over the shared database; also Forgettable for /forget."""
 
     def __init__(self, database: Database) -> None:
         self._engine = database.engine

@@ -6,17 +6,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    Integer,
-    String,
     Table,
-    Text,
     delete,
     insert,
     select,
@@ -27,58 +21,16 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from bot.storage.db import Database, metadata
+from bot.storage.db import Database
+from bot.storage.schema import wechat_calls, wechat_messages, wechat_pending, wechat_users
 
-__all__ = [
-    "MessageStart",
-    "WeChatStore",
-    "wechat_calls",
-    "wechat_messages",
-    "wechat_pending",
-    "wechat_users",
-    "window_open",
-]
-
-wechat_users = Table(
-    "wechat_users",
-    metadata,
-    Column("openid", String(128), primary_key=True),
-    Column("last_message_at", DateTime(timezone=True), nullable=True),
-    Column("unsubscribed", Boolean, nullable=False, default=False),
-    Column("choices", Text, nullable=True),  # the channel's JSON menu of the options shown last
-)
-
-wechat_messages = Table(
-    "wechat_messages",
-    metadata,
-    Column("msg_key", String(200), primary_key=True),
-    Column("received_at", DateTime(timezone=True), nullable=False, index=True),
-    Column("reply_xml", Text, nullable=True),  # plaintext passive reply, served again on retry
-    Column("openid", String(128), nullable=True, index=True),  # whose message: /forget deletes it
-)
-
-wechat_calls = Table(
-    "wechat_calls",
-    metadata,
-    Column("nonce", String(64), primary_key=True),
-    Column("timestamp", String(16), primary_key=True),
-    Column("body_hash", String(64), nullable=False),  # sha256 of the body: never the body itself
-    Column("seen_at", DateTime(timezone=True), nullable=False, index=True),
-)
-
-wechat_pending = Table(
-    "wechat_pending",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("openid", String(128), nullable=False, index=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("payload", Text, nullable=False),  # JSON list of {"text", "image_b64"}
-)
+__all__ = ["MessageStart", "WeChatStore"]
 
 
 @dataclass(frozen=True)
 class MessageStart:
-    """What begin_message found: first delivery or retry, and the user's saved state."""
+    """What begin_message found (bot.channels.wechat.state.MessageStart): first delivery or retry,
+    and the user's saved state."""
 
     first: bool
     saved_reply: str | None = None
@@ -104,7 +56,8 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 class WeChatStore:
-    """Small synchronous store; the webhook calls it through asyncio.to_thread."""
+    """The WeChat channel's WeChatState port (bot.channels.wechat.state) over the shared database;
+    synchronous, the channel calls it through asyncio.to_thread."""
 
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
@@ -425,10 +378,3 @@ class WeChatStore:
             )
         )
         return int(gone.rowcount or 0) + int(users.rowcount or 0) + int(messages.rowcount or 0)
-
-
-def window_open(last: datetime | None, now: datetime, hours: float = 48.0) -> bool:
-    """True while customer-service messages may still be sent (within 48 h of the last message)."""
-    if last is None:
-        return False
-    return now - last < timedelta(hours=hours)

@@ -29,6 +29,6 @@ async def http(emulator: Emulator) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 async def api(fake: FakeWeChatAPI) -> AsyncIterator[WeChatAPI]:
     """A WeChatAPI client talking to `fake` (test_wechat_api overrides it to run both token modes)."""
-    client = WeChatAPI(app_id=fake.app_id, app_secret=fake.app_secret, base_url=fake.base_url)
+    client = fake.client()
     yield client
     await client.aclose()

@@ -100,20 +100,18 @@ async def _talk_to_wechat(client: CallbackClient, fake: FakeWeChatAPI) -> None:
 
 
 async def test_wechat_command_serves_the_real_core_and_stops_cleanly(
-    tmp_path: Path, fake: FakeWeChatAPI, started: list[subprocess.Popen[bytes]]
+    tmp_path: Path, fake_server: FakeWeChatAPI, started: list[subprocess.Popen[bytes]]
 ) -> None:
     port = free_port()
-    process = _spawn(["wechat", "--port", str(port)], _env(tmp_path, fake), tmp_path)
+    process = _spawn(["wechat", "--port", str(port)], _env(tmp_path, fake_server), tmp_path)
     started.append(process)
-    client = CallbackClient(f"http://127.0.0.1:{port}", TOKEN, WeChatCrypto(TOKEN, AES_KEY, fake.app_id))
+    client = CallbackClient(f"http://127.0.0.1:{port}", TOKEN, WeChatCrypto(TOKEN, AES_KEY, fake_server.app_id))
     await _wait_ready(client, process)
-    await _talk_to_wechat(client, fake)
-    # the core's follow-up prompt went out by customer service through the fake API
-    deadline = time.monotonic() + 10
-    while not fake.texts_to("oCli") and time.monotonic() < deadline:
-        await asyncio.sleep(0.1)
-    assert fake.texts_to("oCli"), "expected customer-service messages"
-    assert fake.token_calls == 1
+    await _talk_to_wechat(client, fake_server)
+    # the core's follow-up prompt went out by customer service through the fake API on loopback
+    await fake_server.wait_sent(1, timeout=10)
+    assert fake_server.texts_to("oCli"), "expected customer-service messages"
+    assert fake_server.token_calls == 1
     code = await asyncio.to_thread(_stop, process)
     stderr = (tmp_path / "stderr.log").read_text("utf-8", errors="replace")
     assert code == 0, stderr
@@ -123,27 +121,27 @@ async def test_wechat_command_serves_the_real_core_and_stops_cleanly(
 
 async def test_serve_runs_telegram_and_wechat_in_one_process(
     tmp_path: Path,
-    fake: FakeWeChatAPI,
+    fake_server: FakeWeChatAPI,
     emulator: Emulator,
     started: list[subprocess.Popen[bytes]],
 ) -> None:
     port = free_port()
     bot_token = new_token()
     env = _env(
-        tmp_path, fake, INNOBOT_TELEGRAM_TOKEN=bot_token, INNOBOT_TELEGRAM_API_URL=emulator.url
+        tmp_path, fake_server, INNOBOT_TELEGRAM_TOKEN=bot_token, INNOBOT_TELEGRAM_API_URL=emulator.url
     )
     process = _spawn(
         ["serve", "--channels", "telegram,wechat", "--wechat-port", str(port)], env, tmp_path
     )
     started.append(process)
-    client = CallbackClient(f"http://127.0.0.1:{port}", TOKEN, WeChatCrypto(TOKEN, AES_KEY, fake.app_id))
+    client = CallbackClient(f"http://127.0.0.1:{port}", TOKEN, WeChatCrypto(TOKEN, AES_KEY, fake_server.app_id))
     await _wait_ready(client, process)
     async with httpx.AsyncClient(base_url=emulator.url, timeout=10) as http:
         user = EmulatorUser(http, bot_token, user_id=5151)
         await user.send("/start")
         replies = await user.replies(timeout=30)
         assert replies and "创新积分" in replies[0].body
-    await _talk_to_wechat(client, fake)
+    await _talk_to_wechat(client, fake_server)
     code = await asyncio.to_thread(_stop, process)
     stderr = (tmp_path / "stderr.log").read_text("utf-8", errors="replace")
     assert code == 0, stderr
@@ -203,14 +201,12 @@ async def test_composition_root_wiring(settings: Settings) -> None:
     notifier = build_wechat_notifier(full, database, api=shared)
     assert notifier is not None and notifier.api is shared and notifier.channel == "wechat"
     assert notifier.template_id == "TPL"
-    session = shared._http()  # the webhook has been using it
-    await notifier.aclose()  # a shared client is left to its owner …
-    assert not session.closed
+    await notifier.aclose()  # a shared client (the webhook uses it) is left to its owner …
+    assert not shared.closed
     await shared.aclose()  # … who closes it
-    assert session.closed
+    assert shared.closed
     own = build_wechat_notifier(full, database)
-    assert own is not None and own.api is not shared
-    own_session = own.api._http()  # type: ignore[union-attr]
+    assert own is not None and own.api is not shared and own.api is not None
     await own.aclose()
-    assert own_session.closed
+    assert own.api.closed
     database.dispose()

@@ -1,5 +1,5 @@
 """The /wechat callback server end to end on loopback: real aiohttp server, real API client
-against the fake WeChat API, real SQLite store; only the assistant is a readable fake."""
+answered in process by the fake WeChat API, real SQLite store; only the assistant is a fake."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import aiohttp
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from bot.channels.wechat.api import WeChatAPI
 from bot.channels.wechat.crypto import WeChatCrypto, sign
 from bot.channels.wechat.server import WeChatServerConfig, build_wechat_app, start_wechat_site
 from bot.channels.wechat.webhook import WeChatWebhook
@@ -44,10 +43,7 @@ class Harness:
     session: aiohttp.ClientSession
 
     async def wait_sent(self, count: int, timeout: float = 5.0) -> None:
-        deadline = time.monotonic() + timeout
-        while len(self.fake.sent) < count and time.monotonic() < deadline:
-            await asyncio.sleep(0.02)
-        assert len(self.fake.sent) >= count, self.fake.sent
+        await self.fake.wait_sent(count, timeout)
 
 
 @pytest.fixture
@@ -67,7 +63,7 @@ async def _harness(
     database: Database, fake: FakeWeChatAPI, assistant: EchoAssistant, max_body: int = 16 * 1024
 ) -> AsyncIterator[Harness]:
     store = WeChatStore(database)
-    api = WeChatAPI(app_id=fake.app_id, app_secret=fake.app_secret, base_url=fake.base_url)
+    api = fake.client()
     webhook = WeChatWebhook(
         assistant=assistant, store=store, api=api, reply_timeout=0.8, push_delay=0.0
     )
@@ -179,8 +175,7 @@ async def test_long_answer_first_part_passive_rest_by_customer_service(
         status, body = await h.client.post(h.session, text_xml(USER, "长", "4001"))
         passive = parse_xml(body)["Content"]
         assert len(passive.encode()) <= 2000
-        await h.wait_sent(1)
-        await asyncio.sleep(0.1)
+        await h.webhook.aclose()  # every background push has finished
         pushed = h.fake.texts_to(USER)
         assert all(len(t.encode()) <= 2048 for t in pushed)
         joined = (passive + "".join(pushed)).replace("\n", "")
@@ -250,7 +245,7 @@ async def test_a_failed_chart_sends_nothing_more(database: Database, fake_api: F
     async for h in _harness(database, fake_api, assistant):
         status, body = await h.client.post(h.session, text_xml(USER, "确认", "6004"))
         assert parse_xml(body)["Content"] == "测算结果：85 分"
-        await asyncio.sleep(0.5)
+        await h.webhook.aclose()  # the chart's push task has finished
         assert h.fake.sent == [] and h.fake.uploads == []
 
 

@@ -106,7 +106,7 @@ async def test_cancel_and_edit_in_confirmation(rig: Rig) -> None:
     assert "请确认" in replies[-1].text and "有效发明专利数：1 件" in replies[-1].text
     replies = await rig.say("确认")
     text = text_of(replies)
-    assert "✅ 拥有知识产权" in text and "❓ 创新能力评价" in text and "高新技术企业认定管理工作网" in text
+    assert "✅ 拥有知识产权" in text and "❓ 创新能力评价" in text and "高新技术企业认定管理办法" in text
     assert rig.scoring.evaluations[-1][1] == "high-tech-2016"
     await rig.say("/sme")
     replies = await rig.say("/cancel")
@@ -163,12 +163,12 @@ def test_policy_matching_puts_briefings_of_the_firms_region_first() -> None:
     from tests.fakes.core import FakeSearcher
 
     searcher = FakeSearcher()
-    hits = match_policies(searcher, load_policy(), "cn-ref-2024", ("四川省成都市高新区", None), {},
+    hits = match_policies(searcher, load_policy(), "cn-ref-2024", ("四川省成都市高新区", None),
                           ["invention_patents"])
     assert [h.doc_id for h in hits] == ["d2", "d1", "d3"]
     query = policy_query(load_policy(), "cn-ref-2024", "成都", "软件", ["invention_patents"])
     assert query.startswith("成都 软件") and "发明专利" in query
-    assert [h.doc_id for h in match_policies(searcher, load_policy(), "cn-ref-2024", (None, None), {}, [])] == [
+    assert [h.doc_id for h in match_policies(searcher, load_policy(), "cn-ref-2024", (None, None), [])] == [
         "d1", "d2", "d3"
     ]
 
@@ -184,7 +184,7 @@ def test_policy_matching_lists_briefings_not_policy_summaries() -> None:
     searcher = FakeSearcher()
     summaries = [replace(h, doc_id=f"k{i}", kind="knowledge") for i, h in enumerate(searcher.hits)]
     searcher.hits = summaries + searcher.hits  # the summaries rank first, as they do for R&D queries
-    hits = match_policies(searcher, load_policy(), "cn-ref-2024", (None, None), {}, [])
+    hits = match_policies(searcher, load_policy(), "cn-ref-2024", (None, None), [])
     assert [h.doc_id for h in hits] == ["d1", "d2", "d3"]
 
 

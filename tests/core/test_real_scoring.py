@@ -89,11 +89,11 @@ async def test_real_sme_and_hightech_results_render(assistant: CoreAssistant) ->
     await say(assistant, "跳过")
     await _skip_to_confirmation(assistant)
     text = text_of(await say(assistant, "确认"))
-    assert "科技型中小企业自评" in text and "科技型中小企业服务平台" in text
+    assert "科小自评：100 分" in text and "依据：《科技型中小企业评价办法》" in text  # the chat's one verdict
     await say(assistant, "/hightech 注册年限3年 营收5000万 研发投入300万 职工100人 研发人员20人 发明专利2件")
     await _skip_to_confirmation(assistant)
     text = text_of(await say(assistant, "确认"))
-    assert "高新技术企业门槛自查" in text and ("✅" in text or "❌" in text)
+    assert "高企硬性门槛自查" in text and ("✅" in text or "❌" in text)
 
 
 def test_charts_drawn_in_a_worker_process_equal_in_thread_ones() -> None:

@@ -56,6 +56,6 @@ async def test_digest_notifiers_share_the_wechat_client_when_given(
         if close is not None:
             await close()
     if api is not None:
-        assert not api._http().closed  # the owner (the webhook) closes a shared client
+        assert not api.closed  # the owner (the webhook) closes a shared client
         await api.aclose()
     database.dispose()

@@ -15,10 +15,22 @@ from bot.core.estimate.port import (
     FigureError,
     ParsedFigure,
     ParseOutcome,
+    Result,
     ScoreOutcome,
 )
 from bot.core.types import Incoming, Reply
 from retrieval.types import Answer, Citation, Hit, SearchFilters
+from scoring.assessment import Assessment
+from scoring.gaps import Gap
+from scoring.results import (
+    CheckResult,
+    ConditionResult,
+    HighTechResult,
+    IndicatorScore,
+    ScoreResult,
+    Suggestion,
+    TechSmeResult,
+)
 
 __all__ = [
     "FAKE_PNG",
@@ -125,32 +137,12 @@ class FakeScoring:
     def evaluate(self, figures: dict[str, Any], rule_set: str, *, chart: bool) -> ScoreOutcome:
         self.check(figures)
         self.evaluations.append((dict(figures), rule_set))
-        if rule_set == "tech-sme-2022":
-            score = min(100, 10 * figures.get("invention_patents", 0) + figures.get("rd_staff", 0))
-            result = {"score": score, "qualifies": score >= 60, "route": "score" if score >= 60 else None,
-                      "failed_conditions": [] if score >= 60 else ["评分未达 60 分"]}
-            return ScoreOutcome(result=result)
-        if rule_set == "high-tech-2016":
-            ok = figures.get("invention_patents", 0) > 0
-            checks = [{"id": "ip", "label": "拥有知识产权", "status": "pass" if ok else "fail"},
-                      {"id": "eval", "label": "创新能力评价", "status": "needs_judgement"}]
-            return ScoreOutcome(result={"checks": checks, "likely_meets": ok})
-        indicators = []
-        for name, weight, full in (("rd_expense", 8, 1000), ("invention_patents", 10, 5),
-                                   ("employees", 5, 100), ("revenue", 5, 10000)):
-            value = figures.get(name)
-            s = min(1.0, (value or 0) / full)
-            indicators.append({"field": name, "label": _FIELDS[name].label, "value": value, "s": s,
-                               "points": weight * s, "weight": weight, "missing": value is None})
-        total = round(sum(i["points"] for i in indicators), 2)
-        revenue = figures.get("revenue")
-        stage = "startup" if revenue is not None and revenue < 500 else "growth"
-        result = {"rule_set": rule_set, "total": total, "band": "待提升", "stage": stage,
-                  "vetoed": False, "veto_reasons": [], "base": total, "bonus": 0, "deductions": 0,
-                  "indicators": indicators,
-                  "suggestions": [{"field": "invention_patents", "from": figures.get("invention_patents", 0),
-                                   "to": figures.get("invention_patents", 0) + 1, "gain": 2.0}]}
-        return ScoreOutcome(result=result, chart_png=FAKE_PNG if chart else None)
+        result = _fake_result(figures, rule_set)
+        gaps = ()
+        if isinstance(result, HighTechResult):  # one gap a check, as the real assessment has
+            gaps = tuple(Gap(c.id, c.label, c.status, None, None, None, None, None, None, (), False, c.label)
+                         for c in result.checks)
+        return ScoreOutcome(Assessment(rule_set, result, gaps), chart_png=FAKE_PNG if chart else None)
 
     def chart(self, figures: dict[str, Any], rule_set: str) -> bytes:
         self.check(figures)
@@ -170,6 +162,40 @@ class FakeScoring:
                   if any(v.strip().startswith("-") for v in row.values())]
         return BatchOutcome(rule_set=rule_set, rows=len(rows), errors=errors, document=data,
                             document_name="评分结果.csv")
+
+
+def _fake_result(figures: dict[str, Any], rule_set: str) -> Result:
+    """The result of the rule set's kind, by simple visible formulas."""
+    head = {"rule_set": rule_set, "version": "fake", "title": "假的测算", "disclaimer": ""}
+    if rule_set == "tech-sme-2022":
+        score = min(100, 10 * figures.get("invention_patents", 0) + figures.get("rd_staff", 0))
+        ok = score >= 60
+        failed = [] if ok else [ConditionResult("score", "评分未达 60 分", "fail")]
+        return TechSmeResult(**head, score=score, qualifies=ok, route="score" if ok else None,
+                             route_label="评分达标" if ok else None, routes_met=["score"] if ok else [],
+                             parts=[], conditions=failed, failed_conditions=failed)
+    if rule_set == "high-tech-2016":
+        ok = figures.get("invention_patents", 0) > 0
+        checks = [CheckResult("ip", "拥有知识产权", "pass" if ok else "fail", "", []),
+                  CheckResult("eval", "创新能力评价", "needs_judgement", "", [])]
+        return HighTechResult(**head, checks=checks, likely_meets=ok)
+    indicators = []
+    for name, weight, full in (("rd_expense", 8, 1000), ("invention_patents", 10, 5),
+                               ("employees", 5, 100), ("revenue", 5, 10000)):
+        value = figures.get(name)
+        s = min(1.0, (value or 0) / full)
+        indicators.append(IndicatorScore(name, _FIELDS[name].label, "tech", value, s, weight * s, weight,
+                                         value is None))
+    total = round(sum(i.points for i in indicators), 2)
+    revenue = figures.get("revenue")
+    stage = "startup" if revenue is not None and revenue < 500 else "growth"
+    patents = figures.get("invention_patents", 0)
+    suggestion = Suggestion("invention_patents", "有效发明专利数", patents, patents + 1, 2.0,
+                            "invention_patents", patents, patents + 1, "")
+    return ScoreResult(**head, stage=stage, stage_label="", total=total, base=total, bonus=0, deductions=0,
+                       band="待提升", vetoed=False, veto_reasons=[], categories=[], indicators=indicators,
+                       bonus_items=[], deduction_items=[], suggestions=[suggestion], warnings=[],
+                       rectified_total=total, max_total=100)
 
 
 def _hit(doc_id: str, title: str, regions: tuple[str, ...]) -> Hit:

@@ -1,20 +1,25 @@
-"""A fake WeChat API server on 127.0.0.1 and scripted assistants for the WeChat channel tests.
+"""A fake WeChat API and scripted assistants for the WeChat channel tests.
 
 The fake speaks the real wire format of the endpoints the channel uses (token, customer-service
-send, media upload, subscription notice, menu) and records what it received.
+send, media upload, subscription notice, menu) and records what it received. `client()` gives a
+real `WeChatAPI` wired to it in process (`httpx.MockTransport`); `start()` serves the same handler
+on 127.0.0.1 for the tests that run the real HTTP path or real processes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 from aiohttp import web
 
+from bot.channels.wechat.api import WeChatAPI
 from bot.core.types import Choice, Incoming, Reply
 
 __all__ = [
@@ -34,9 +39,22 @@ class SentMessage:
     media_id: str = ""
 
 
+class _Refusal(Exception):
+    """An errcode the fake answers with (HTTP 200, as WeChat does)."""
+
+    def __init__(self, errcode: int, errmsg: str) -> None:
+        super().__init__(errmsg)
+        self.errcode = errcode
+        self.errmsg = errmsg
+
+
+def _ok(**payload: Any) -> httpx.Response:
+    return httpx.Response(200, json={"errcode": 0, "errmsg": "ok", **payload})
+
+
 @dataclass
 class FakeWeChatAPI:
-    """Loopback stand-in for api.weixin.qq.com; start() binds a free port on 127.0.0.1."""
+    """Stand-in for api.weixin.qq.com: `handle` answers one httpx request."""
 
     app_id: str = "wx-test-app"
     app_secret: str = "test-secret"
@@ -53,19 +71,41 @@ class FakeWeChatAPI:
     fail_next_sends: list[int] = field(default_factory=list)  # errcodes for the next sends
     notice_errcode: int = 0
     send_delay: float = 0.0
-    base_url: str = ""
+    base_url: str = ""  # set by start()
     _runner: web.AppRunner | None = None
     _counter: Any = field(default_factory=lambda: itertools.count(1))
+    _recorded: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def client(self, *, app_secret: str | None = None, **options: Any) -> WeChatAPI:
+        """A real WeChatAPI whose HTTP calls this fake answers in process."""
+        http = httpx.AsyncClient(transport=httpx.MockTransport(self.handle))
+        secret = self.app_secret if app_secret is None else app_secret
+        return WeChatAPI(app_id=self.app_id, app_secret=secret, http=http, **options)
+
+    async def handle(self, request: httpx.Request) -> httpx.Response:
+        """Route one request as WeChat would; errcodes come back with HTTP 200."""
+        routes: dict[str, Callable[[httpx.Request], Awaitable[httpx.Response]]] = {
+            "/cgi-bin/token": self._token,
+            "/cgi-bin/stable_token": self._stable_token,
+            "/cgi-bin/message/custom/send": self._custom_send,
+            "/cgi-bin/media/upload": self._upload,
+            "/cgi-bin/message/subscribe/bizsend": self._notice,
+            "/cgi-bin/menu/create": self._menu,
+        }
+        route = routes.get(request.url.path)
+        if route is None:
+            return httpx.Response(404, text="not found")
+        try:
+            return await route(request)
+        except _Refusal as refusal:
+            return httpx.Response(200, json={"errcode": refusal.errcode, "errmsg": refusal.errmsg})
+
+    # --- loopback (real processes, the one end-to-end test of the HTTP path) -------------------
 
     async def start(self) -> str:
-        """Serve on 127.0.0.1:<free port>; returns the base URL."""
+        """Serve `handle` on 127.0.0.1:<free port>; returns the base URL."""
         app = web.Application(client_max_size=4 * 1024 * 1024)
-        app.router.add_get("/cgi-bin/token", self._token)
-        app.router.add_post("/cgi-bin/stable_token", self._stable_token)
-        app.router.add_post("/cgi-bin/message/custom/send", self._custom_send)
-        app.router.add_post("/cgi-bin/media/upload", self._upload)
-        app.router.add_post("/cgi-bin/message/subscribe/bizsend", self._notice)
-        app.router.add_post("/cgi-bin/menu/create", self._menu)
+        app.router.add_route("*", "/{path:.*}", self._forward)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -78,6 +118,19 @@ class FakeWeChatAPI:
         if self._runner is not None:
             await self._runner.cleanup()
 
+    async def _forward(self, request: web.Request) -> web.Response:
+        headers = {"Content-Type": request.headers.get("Content-Type", "")}
+        body = await request.read()
+        answer = await self.handle(
+            httpx.Request(request.method, str(request.url), headers=headers, content=body)
+        )
+        content_type = answer.headers.get("Content-Type", "application/json")
+        return web.Response(
+            status=answer.status_code, body=answer.content, headers={"Content-Type": content_type}
+        )
+
+    # --- what the tests script and read ----------------------------------------------------------
+
     def expire_tokens(self, *, rotate_stable: bool = True) -> None:
         """Simulate WeChat invalidating every issued access token (errcode 40001 next).
 
@@ -88,109 +141,126 @@ class FakeWeChatAPI:
         if rotate_stable and self.stable_token is not None:
             self.stable_token = self._issue()
 
+    def texts_to(self, openid: str) -> list[str]:
+        return [m.content for m in self.sent if m.touser == openid and m.msgtype == "text"]
+
+    async def wait_sent(self, count: int, timeout: float = 5.0) -> None:
+        """Wait until at least `count` customer-service messages arrived (pushes run as tasks)."""
+
+        async def arrived() -> None:
+            while len(self.sent) < count:
+                self._recorded.clear()
+                await self._recorded.wait()
+
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(arrived(), timeout)
+        assert len(self.sent) >= count, self.sent
+
     def _issue(self) -> str:
         token = f"token-{next(self._counter)}"
         self.valid_tokens.add(token)
         return token
 
-    def texts_to(self, openid: str) -> list[str]:
-        return [m.content for m in self.sent if m.touser == openid and m.msgtype == "text"]
-
     # --- handlers ----------------------------------------------------------------------------
 
-    async def _token(self, request: web.Request) -> web.Response:
-        q = request.query
-        if q.get("grant_type") != "client_credential":
-            return web.json_response({"errcode": 40002, "errmsg": "invalid grant_type"})
-        if q.get("appid") != self.app_id or q.get("secret") != self.app_secret:
-            return web.json_response({"errcode": 40125, "errmsg": "invalid appsecret"})
+    def _check_credentials(self, grant_type: Any, app_id: Any, secret: Any) -> None:
+        if grant_type != "client_credential":
+            raise _Refusal(40002, "invalid grant_type")
+        if app_id != self.app_id or secret != self.app_secret:
+            raise _Refusal(40125, "invalid appsecret")
         self.token_calls += 1
-        return web.json_response({"access_token": self._issue(), "expires_in": self.expires_in})
 
-    async def _stable_token(self, request: web.Request) -> web.Response:
-        body = await self._json(request)
-        if body.get("grant_type") != "client_credential":
-            return web.json_response({"errcode": 40002, "errmsg": "invalid grant_type"})
-        if body.get("appid") != self.app_id or body.get("secret") != self.app_secret:
-            return web.json_response({"errcode": 40125, "errmsg": "invalid appsecret"})
-        self.token_calls += 1
+    async def _token(self, request: httpx.Request) -> httpx.Response:
+        q = request.url.params
+        self._check_credentials(q.get("grant_type"), q.get("appid"), q.get("secret"))
+        return httpx.Response(200, json={"access_token": self._issue(), "expires_in": self.expires_in})
+
+    async def _stable_token(self, request: httpx.Request) -> httpx.Response:
+        body = self._json(request)
+        self._check_credentials(body.get("grant_type"), body.get("appid"), body.get("secret"))
         if body.get("force_refresh"):
             self.force_refreshes += 1
         if self.stable_token is None or body.get("force_refresh"):
             self.stable_token = self._issue()
-        return web.json_response({"access_token": self.stable_token, "expires_in": self.expires_in})
+        return httpx.Response(
+            200, json={"access_token": self.stable_token, "expires_in": self.expires_in}
+        )
 
-    def _auth(self, request: web.Request) -> web.Response | None:
-        token = request.query.get("access_token", "")
-        if token not in self.valid_tokens:
-            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
-        return None
+    def _auth(self, request: httpx.Request) -> None:
+        if request.url.params.get("access_token", "") not in self.valid_tokens:
+            raise _Refusal(40001, "invalid credential")
 
-    async def _json(self, request: web.Request) -> Any:
+    @staticmethod
+    def _json(request: httpx.Request) -> Any:
         """The body as WeChat reads it: \\uXXXX escapes are refused (errcode 40033)."""
-        raw = await request.read()
-        if b"\\u" in raw:
-            raise web.HTTPOk(
-                text='{"errcode": 40033, "errmsg": "invalid charset"}',
-                content_type="application/json",
-            )
-        return json.loads(raw.decode("utf-8"))
+        if b"\\u" in request.content:
+            raise _Refusal(40033, "invalid charset")
+        return json.loads(request.content.decode("utf-8"))
 
-    async def _custom_send(self, request: web.Request) -> web.Response:
-        denied = self._auth(request)
-        if denied is not None:
-            return denied
-        body = await self._json(request)
+    async def _custom_send(self, request: httpx.Request) -> httpx.Response:
+        self._auth(request)
+        body = self._json(request)
         if self.send_delay:
             await asyncio.sleep(self.send_delay)
         touser = body.get("touser", "")
         if self.fail_next_sends:
             code = self.fail_next_sends.pop(0)
-            return web.json_response({"errcode": code, "errmsg": "scripted failure"})
+            if code:
+                raise _Refusal(code, "scripted failure")
+            return _ok()
         if touser in self.fail_users:
-            return web.json_response({"errcode": self.fail_users[touser], "errmsg": "scripted"})
+            raise _Refusal(self.fail_users[touser], "scripted")
         msgtype = body.get("msgtype", "")
         if msgtype == "text":
             content = body["text"]["content"]
             if len(content.encode("utf-8")) > 2048:
-                return web.json_response({"errcode": 45002, "errmsg": "content size out of limit"})
-            self.sent.append(SentMessage(touser, "text", content=content))
+                raise _Refusal(45002, "content size out of limit")
+            self._record(SentMessage(touser, "text", content=content))
         elif msgtype == "image":
-            self.sent.append(SentMessage(touser, "image", media_id=body["image"]["media_id"]))
+            self._record(SentMessage(touser, "image", media_id=body["image"]["media_id"]))
         else:
-            return web.json_response({"errcode": 40008, "errmsg": "invalid message type"})
-        return web.json_response({"errcode": 0, "errmsg": "ok"})
+            raise _Refusal(40008, "invalid message type")
+        return _ok()
 
-    async def _upload(self, request: web.Request) -> web.Response:
-        denied = self._auth(request)
-        if denied is not None:
-            return denied
-        if request.query.get("type") != "image":
-            return web.json_response({"errcode": 40004, "errmsg": "invalid media type"})
-        reader = await request.multipart()
-        part = await reader.next()
-        if part is None or getattr(part, "name", None) != "media":
-            return web.json_response({"errcode": 41005, "errmsg": "media data missing"})
-        data = await part.read()  # type: ignore[union-attr]
-        self.uploads.append(bytes(data))
-        media_id = f"media-{len(self.uploads)}"
-        return web.json_response({"type": "image", "media_id": media_id, "created_at": 1})
+    def _record(self, message: SentMessage) -> None:
+        self.sent.append(message)
+        self._recorded.set()
 
-    async def _notice(self, request: web.Request) -> web.Response:
-        denied = self._auth(request)
-        if denied is not None:
-            return denied
+    async def _upload(self, request: httpx.Request) -> httpx.Response:
+        self._auth(request)
+        if request.url.params.get("type") != "image":
+            raise _Refusal(40004, "invalid media type")
+        data = _form_field(request, "media")
+        if data is None:
+            raise _Refusal(41005, "media data missing")
+        self.uploads.append(data)
+        return httpx.Response(
+            200, json={"type": "image", "media_id": f"media-{len(self.uploads)}", "created_at": 1}
+        )
+
+    async def _notice(self, request: httpx.Request) -> httpx.Response:
+        self._auth(request)
         if self.notice_errcode:
-            return web.json_response({"errcode": self.notice_errcode, "errmsg": "scripted"})
-        self.notices.append(await self._json(request))
-        return web.json_response({"errcode": 0, "errmsg": "ok"})
+            raise _Refusal(self.notice_errcode, "scripted")
+        self.notices.append(self._json(request))
+        return _ok()
 
-    async def _menu(self, request: web.Request) -> web.Response:
-        denied = self._auth(request)
-        if denied is not None:
-            return denied
-        self.menus.append(await self._json(request))
-        return web.json_response({"errcode": 0, "errmsg": "ok"})
+    async def _menu(self, request: httpx.Request) -> httpx.Response:
+        self._auth(request)
+        self.menus.append(self._json(request))
+        return _ok()
+
+
+def _form_field(request: httpx.Request, name: str) -> bytes | None:
+    """One field of a multipart/form-data body, byte for byte."""
+    _, _, boundary = request.headers.get("Content-Type", "").partition("boundary=")
+    if not boundary:
+        return None
+    for part in request.content.split(b"--" + boundary.encode()):
+        head, _, data = part.partition(b"\r\n\r\n")
+        if f'name="{name}"'.encode() in head:
+            return data.removesuffix(b"\r\n")
+    return None
 
 
 class EchoAssistant:

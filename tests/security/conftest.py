@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import aiohttp
 import pytest
 
-from bot.channels.wechat.api import WeChatAPI
 from bot.channels.wechat.crypto import WeChatCrypto
 from bot.channels.wechat.server import WeChatServerConfig, build_wechat_app, start_wechat_site
 from bot.channels.wechat.webhook import WeChatWebhook
@@ -54,7 +53,7 @@ def serve(sqlite_database: Database, fake: FakeWeChatAPI) -> Callable[..., objec
     ) -> AsyncIterator[Server]:
         db = database or sqlite_database
         store = WeChatStore(db)
-        api = WeChatAPI(app_id=fake.app_id, app_secret=fake.app_secret, base_url=fake.base_url)
+        api = fake.client()
         webhook = WeChatWebhook(
             assistant=assistant or EchoAssistant(),
             store=store,

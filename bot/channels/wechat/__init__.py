@@ -1,9 +1,9 @@
-"""WeChat Official Account (公众号) channel: the public surface of the wechat_* modules.
+"""WeChat Official Account (公众号) channel: the public surface of its modules.
 
-wechat_crypto (signatures, AES safe mode) · wechat_xml (safe parsing, passive replies) ·
-wechat_api (HTTP client, access token) · wechat_render (replies → messages) ·
-wechat_webhook (5-second answers, retries, pushes) · wechat_server (aiohttp /wechat) ·
-wechat_notifier (digests within the 48-hour window).
+crypto (signatures, AES safe mode) · xml (safe parsing, passive replies) ·
+api (HTTP client over an injected httpx.AsyncClient, access token) · render (replies → messages) ·
+webhook (5-second answers, retries, pushes) · server (aiohttp /wechat) ·
+notifier (digests within the 48-hour window).
 """
 
 from bot.channels.wechat.api import WeChatAPI, WeChatAPIError

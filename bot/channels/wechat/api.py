@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import aiohttp
+import httpx
 
 __all__ = ["WeChatAPI", "WeChatAPIError", "TOKEN_ERRORS", "UNSUBSCRIBED_ERRORS"]
 
@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 TOKEN_ERRORS = frozenset({40001, 40014, 42001})  # invalid / malformed / expired access_token
 UNSUBSCRIBED_ERRORS = frozenset({43004, 43019})  # user unfollowed / blocked the account
 _REFRESH_MARGIN = 300.0  # refresh this many seconds before WeChat's expiry
+_Files = dict[str, tuple[str, bytes, str]]  # multipart field -> (filename, bytes, content type)
 
 
 class WeChatAPIError(Exception):
@@ -35,15 +36,15 @@ class WeChatAPIError(Exception):
 
 
 class WeChatAPI:
-    """One account's API client; the aiohttp session is created lazily inside the running loop."""
+    """One account's API client over an injected `httpx.AsyncClient` (owned from then on)."""
 
     def __init__(
         self,
         *,
         app_id: str,
         app_secret: str,
+        http: httpx.AsyncClient,
         base_url: str = "https://api.weixin.qq.com",
-        timeout: float = 10.0,
         token_mode: str = "stable",
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -53,25 +54,22 @@ class WeChatAPI:
         self.token_mode = token_mode
         self._secret = app_secret
         self.base_url = base_url.rstrip("/")
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._http = http
         self._monotonic = monotonic
-        self._session: aiohttp.ClientSession | None = None
         self._token: str | None = None
         self._token_expires = 0.0
         self._lock: asyncio.Lock | None = None
 
     # --- lifecycle --------------------------------------------------------------------------
 
-    def _http(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=self._timeout)
-        return self._session
-
     async def aclose(self) -> None:
-        """Close the HTTP session (call on shutdown)."""
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
-        self._session = None
+        """Close the HTTP client handed in (call once on shutdown)."""
+        await self._http.aclose()
+
+    @property
+    def closed(self) -> bool:
+        """True once aclose ran: shows who owns a client shared by webhook and notifier."""
+        return self._http.is_closed
 
     # --- access token -------------------------------------------------------------------------
 
@@ -156,22 +154,29 @@ class WeChatAPI:
         *,
         params: dict[str, str] | None = None,
         json_body: Any = None,
-        data: aiohttp.FormData | None = None,
+        files: _Files | None = None,
     ) -> dict[str, Any]:
         """One HTTP call; WeChatAPIError for transport failures and non-zero errcode."""
+        if self._http.is_closed:  # shutting down: a late push fails like a lost connection
+            raise WeChatAPIError(-1, "client closed")
         headers = None
-        body: Any = data
+        content = None
         if json_body is not None:  # WeChat rejects \uXXXX escapes (errcode 40033): send UTF-8
-            body = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
+            content = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
             headers = {"Content-Type": "application/json; charset=utf-8"}
         try:
-            async with self._http().request(
-                method, self.base_url + path, params=params, data=body, headers=headers
-            ) as resp:
-                if resp.status >= 500:
-                    raise WeChatAPIError(-1, f"http {resp.status}")
-                payload = await resp.json(content_type=None)
-        except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
+            resp = await self._http.request(
+                method,
+                self.base_url + path,
+                params=params,
+                content=content,
+                files=files,
+                headers=headers,
+            )
+            if resp.status_code >= 500:
+                raise WeChatAPIError(-1, f"http {resp.status_code}")
+            payload = resp.json()
+        except (TimeoutError, httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
             raise WeChatAPIError(-1, type(exc).__name__) from exc
         if not isinstance(payload, dict):
             raise WeChatAPIError(-1, "unexpected response")
@@ -190,7 +195,7 @@ class WeChatAPI:
         *,
         params: dict[str, str] | None = None,
         json_body: Any = None,
-        form: Callable[[], aiohttp.FormData] | None = None,
+        files: _Files | None = None,
     ) -> dict[str, Any]:
         """An authenticated call, retried once with a fresh token on 40001/42001."""
         stale: str | None = None
@@ -199,7 +204,7 @@ class WeChatAPI:
             query = {"access_token": token, **(params or {})}
             try:
                 return await self._request(
-                    method, path, params=query, json_body=json_body, data=form() if form else None
+                    method, path, params=query, json_body=json_body, files=files
                 )
             except WeChatAPIError as exc:
                 if exc.errcode in TOKEN_ERRORS and attempt == 0:
@@ -226,14 +231,11 @@ class WeChatAPI:
 
     async def upload_image(self, png: bytes, filename: str = "chart.png") -> str:
         """Upload a temporary image (kept 3 days by WeChat) and return its media_id."""
-
-        def form() -> aiohttp.FormData:
-            body = aiohttp.FormData()
-            body.add_field("media", png, filename=filename, content_type="image/png")
-            return body
-
         data = await self._call(
-            "POST", "/cgi-bin/media/upload", params={"type": "image"}, form=form
+            "POST",
+            "/cgi-bin/media/upload",
+            params={"type": "image"},
+            files={"media": (filename, png, "image/png")},
         )
         media_id = data.get("media_id")
         if not isinstance(media_id, str) or not media_id:

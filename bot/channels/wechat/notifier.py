@@ -21,10 +21,10 @@ from bot.channels.wechat.render import (
     parts_to_payload,
     render_replies,
 )
+from bot.channels.wechat.state import WeChatState, window_open
 from bot.channels.wechat.webhook import CHANNEL, send_parts
 from bot.core.ports import Clock, SystemClock
 from bot.core.types import DeliveryResult, DeliveryStatus, Reply
-from bot.storage.wechat import WeChatStore, window_open
 
 __all__ = ["WINDOW_HOURS", "WeChatNotifier"]
 
@@ -44,7 +44,7 @@ class WeChatNotifier:
         self,
         *,
         api: WeChatAPI | None,
-        store: WeChatStore,
+        store: WeChatState,
         template_id: str | None = None,
         clock: Clock | None = None,
         timezone: str = "Asia/Shanghai",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.channels.wechat.api import UNSUBSCRIBED_ERRORS, WeChatAPI, WeChatAPIError
 from bot.channels.wechat.render import OutPart
-from bot.storage.wechat import WeChatStore
+from bot.channels.wechat.state import WeChatState
 
 __all__ = ["CHANNEL", "PushFailure", "UserPushes", "send_part", "send_parts"]
 
@@ -68,7 +68,7 @@ class PushFailure:
 
 
 async def send_parts(
-    api: WeChatAPI | None, store: WeChatStore, openid: str, parts: list[OutPart]
+    api: WeChatAPI | None, store: WeChatState, openid: str, parts: list[OutPart]
 ) -> PushFailure | None:
     """Send the parts in order, stopping at the first error; an unfollow is recorded at once."""
     for index, part in enumerate(parts):

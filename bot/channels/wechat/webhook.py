@@ -25,11 +25,11 @@ from bot.channels.wechat.render import (
     parts_to_payload,
     render_replies,
 )
+from bot.channels.wechat.state import MessageStart, WeChatState
 from bot.channels.wechat.xml import WeChatMessage, build_image_reply, build_text_reply
 from bot.core.late import resolve_late, split_late
 from bot.core.ports import Assistant, Clock, SystemClock
 from bot.core.types import Incoming, Reply
-from bot.storage.wechat import MessageStart, WeChatStore
 
 __all__ = [
     "CHANNEL",
@@ -90,7 +90,7 @@ class WeChatWebhook:
         self,
         *,
         assistant: Assistant,
-        store: WeChatStore,
+        store: WeChatState,
         api: WeChatAPI | None = None,
         clock: Clock | None = None,
         reply_timeout: float = 4.5,

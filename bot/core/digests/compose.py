@@ -7,19 +7,21 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.core.subscriptions.parser import Vocabulary, load_vocabulary
 from bot.core.subscriptions.render import next_delivery_text, subscription_label
 from bot.core.subscriptions.texts import SubscriptionTexts, load_subscription_texts
-from bot.core.subscriptions.types import Article, SubscriptionDraft
+from bot.core.subscriptions.types import Article, Subscription, SubscriptionDraft
 from bot.core.types import Choice, Reply
 
 __all__ = [
+    "FIRST_DIGEST_LOOKBACK",
     "ArticleIndex",
     "Digest",
     "DigestItem",
+    "digest_since",
     "SubscriptionTexts",
     "load_subscription_texts",
     "next_delivery_text",
@@ -34,6 +36,17 @@ MAX_REPLY_CHARS = 3500
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；])|\n+")
 _BULLET = re.compile(r"^[\s\-*•★☆·#>\d.、]+")
 _BOILERPLATE = ("编辑", "电话", "邮箱", "地址", "邮编", "传真", "责任", "主办", "审核", "联系人")
+FIRST_DIGEST_LOOKBACK = timedelta(days=30)  # a new subscriber's first digest catches up this far
+
+
+def digest_since(sub: Subscription, marks: dict[int, datetime]) -> datetime | None:
+    """Where this subscription's next digest starts: its watermark, or for a first digest the
+    last FIRST_DIGEST_LOOKBACK before it subscribed (whole days, so digests can be shared)."""
+    mark = marks.get(sub.id)
+    if mark is not None or sub.created_at is None:
+        return mark
+    start = sub.created_at.astimezone(UTC) - FIRST_DIGEST_LOOKBACK
+    return start.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def to_article(record: Any) -> Article:

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
 import time
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from bot.core.blocking import OwnThread
 from bot.core.digests.compose import (
     MAX_ITEMS,
     ArticleIndex,
     Digest,
     SubscriptionTexts,
+    digest_since,
     load_subscription_texts,
     render_digest,
     render_notice,
@@ -25,6 +24,7 @@ from bot.core.digests.compose import (
 )
 from bot.core.digests.rate_limit import RateLimiter
 from bot.core.digests.recovery import delivery_key, settle_interrupted
+from bot.core.digests.report import RunReport, new_holder_id
 from bot.core.ports import Clock, DeliveryLedger, Notifier, SystemClock
 from bot.core.subscriptions.parser import Vocabulary, load_vocabulary
 from bot.core.subscriptions.schedule import Slot, due_slot
@@ -43,45 +43,6 @@ __all__ = ["DigestService", "RateLimiter", "RunReport", "delivery_key", "new_hol
 log = logging.getLogger(__name__)
 
 LEASE_NAME = "digest-fanout"
-FIRST_DIGEST_LOOKBACK = timedelta(days=30)  # a new subscriber's first digest catches up this far
-
-
-def new_holder_id() -> str:
-    """host:pid:random — names one fan-out process in leases and claims (storage parses it)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{os.urandom(4).hex()}"
-
-
-@dataclass
-class RunReport:
-    """What one `send_due` pass did (printed by `innobot digest run --json`)."""
-
-    at: str
-    holder: str
-    lease: str = "acquired"  # "acquired" | "held_by_other"
-    due: int = 0
-    delivered: int = 0
-    notices: int = 0
-    empty: int = 0
-    retry_scheduled: int = 0
-    retried: int = 0
-    failed: int = 0
-    blocked: int = 0
-    deferred: int = 0
-    flood_waits: int = 0
-    skipped_no_notifier: int = 0
-    already_taken: int = 0
-    recovered_uncertain: int = 0  # sends a crash cut off, found at the start of this run
-    confirmed_after_crash: int = 0  # … that the channel's record shows as delivered
-    resent_after_crash: int = 0  # … that demonstrably never went out: sent again this run
-    uncertain: int = 0  # … that nobody can confirm: left for `digest log`, never resent
-    stopped_early: bool = False
-    articles: int = 0
-    compose_seconds: float = 0.0
-    send_seconds: float = 0.0
-
-    def as_dict(self) -> dict[str, object]:
-        """Plain dict for JSON output."""
-        return asdict(self)
 
 
 class DigestService:
@@ -127,6 +88,12 @@ class DigestService:
         self.texts = texts or load_subscription_texts()
         self._lease_renewed = 0.0
         self._blocked: set[str] = set()  # users found blocked during the current run
+        self._db = OwnThread("innobot-digest-db")  # every store step of a run, off the loop
+
+    async def aclose(self) -> None:
+        """Let the store thread go; a run still in flight stops at its next store step, which the
+        next run settles like a crash (never a second send)."""
+        self._db.close()
 
     # --- composition -----------------------------------------------------------------------
     def _index(self, since: datetime | None, now: datetime) -> ArticleIndex:
@@ -138,21 +105,12 @@ class DigestService:
             max_items=self.max_items,
         )
 
-    def _since(self, sub: Subscription, marks: dict[int, datetime]) -> datetime | None:
-        """Where this subscription's next digest starts: its watermark, or for a first digest the
-        last FIRST_DIGEST_LOOKBACK before it subscribed (whole days, so digests can be shared)."""
-        mark = marks.get(sub.id)
-        if mark is not None or sub.created_at is None:
-            return mark
-        start = sub.created_at.astimezone(UTC) - FIRST_DIGEST_LOOKBACK
-        return start.replace(hour=0, minute=0, second=0, microsecond=0)
-
     def compose_for(
         self, subs: list[Subscription], now: datetime
     ) -> tuple[ArticleIndex, dict[int, Digest]]:
         """Digests for these subscriptions from one shared article batch (blocking; run in a thread)."""
         marks = self.deliveries.watermarks()
-        sinces = {s.id: self._since(s, marks) for s in subs}
+        sinces = {s.id: digest_since(s, marks) for s in subs}
         values = list(sinces.values())
         oldest = None if not values or None in values else min(v for v in values if v)
         index = self._index(oldest, now)
@@ -180,76 +138,129 @@ class DigestService:
         taken = self.deliveries.existing({slot.period_key for _, slot in candidates})
         return [(s, slot) for s, slot in candidates if (s.id, slot.period_key) not in taken]
 
-    def _renew_lease(self) -> bool:
+    async def _renew_lease(self) -> bool:
         now_wall = time.monotonic()
         if now_wall - self._lease_renewed < self.lease_seconds / 3:
             return True
         self._lease_renewed = now_wall
-        return self.deliveries.acquire_lease(
-            LEASE_NAME, self.holder, now=self.lease_clock.now(), ttl=self.lease_seconds
-        )
+        return await self._acquire_lease()
+
+    async def _acquire_lease(self) -> bool:
+        at, ttl = self.lease_clock.now(), self.lease_seconds
+        return await self._db.run(self.deliveries.acquire_lease, LEASE_NAME, self.holder, now=at, ttl=ttl)
 
     async def send_due(self, now: datetime | None = None) -> RunReport:
         """Deliver everything due at `now` (retries first); a second process sharing the DB backs off."""
         now = now or self.clock.now()
         report = RunReport(at=now.isoformat(), holder=self.holder)
-        if not self.deliveries.acquire_lease(
-            LEASE_NAME, self.holder, now=self.lease_clock.now(), ttl=self.lease_seconds
-        ):
+        if not await self._acquire_lease():
             report.lease = "held_by_other"
             return report
         self._lease_renewed = time.monotonic()
         try:
             await self._fan_out(now, report)
         finally:
-            self.deliveries.release_lease(LEASE_NAME, self.holder)
+            await self._db.run(self.deliveries.release_lease, LEASE_NAME, self.holder)
         return report
 
     async def _fan_out(self, now: datetime, report: RunReport) -> None:
         self._blocked = set()
-        report.recovered_uncertain = self.deliveries.recover_orphans(self.holder, now=now)
+        report.recovered_uncertain = await self._db.run(
+            self.deliveries.recover_orphans, self.holder, now=now
+        )
         await self._settle_interrupted(now, report)
-        retries = self.deliveries.due_retries(now=now)
-        due = self.due(now)
+        retries = await self._db.run(self.deliveries.due_retries, now=now)
+        due = await self._db.run(self.due, now)
         report.due = len(due) + len(retries)
         if not report.due:
             return
-        by_id = {s.id: s for s in self.subscriptions.list_active()}
+        by_id = {s.id: s for s in await self._db.run(self.subscriptions.list_active)}
         retry_subs = [by_id[c.subscription_id] for c in retries if c.subscription_id in by_id]
         started = time.perf_counter()
-        index, digests = await asyncio.to_thread(
-            self.compose_for, [*retry_subs, *(s for s, _ in due)], now
-        )
+        index, digests = await self._db.run(self.compose_for, [*retry_subs, *(s for s, _ in due)], now)
         report.articles = len(index)
         report.compose_seconds = round(time.perf_counter() - started, 3)
         started = time.perf_counter()
+        if not await self._retry(retries, by_id, digests, now, report):
+            return
+        work = await self._db.run(self._plan, due, digests, now, report)
+
+        async def worker() -> None:
+            while work and not report.stopped_early:
+                sub, slot, digest, replies, notifier = work.popleft()
+                if sub.user_key in self._blocked:
+                    continue
+                if not await self._renew_lease():
+                    report.stopped_early = True
+                    return
+                await self.limiter.wait(sub.user_key)
+                # Claimed when the send starts (after the rate limiter's wait): a crash can only cut
+                # the sends actually in flight, and the next run settles those.
+                claimed = await self._db.run(
+                    self.deliveries.claim,
+                    sub.id,
+                    sub.user_key,
+                    slot.period_key,
+                    holder=self.holder,
+                    now=now,
+                )
+                if claimed is None:
+                    report.already_taken += 1
+                    continue
+                await self._send(claimed, sub, replies, digest, notifier, now, report)
+
+        await asyncio.gather(*(worker() for _ in range(max(1, self.concurrency))))
+        report.send_seconds = round(time.perf_counter() - started, 3)
+
+    async def _retry(
+        self,
+        retries: list[ClaimedDelivery],
+        by_id: dict[int, Subscription],
+        digests: dict[int, Digest],
+        now: datetime,
+        report: RunReport,
+    ) -> bool:
+        """Periods due for another attempt, before the new ones; False when the lease was lost."""
         for row in retries:
             sub = by_id.get(row.subscription_id)
             notifier = self.notifiers.get(sub.channel) if sub else None
             if sub is not None and notifier is None:
                 continue  # stays due; retried once the channel is configured
-            if not self._renew_lease():
+            if not await self._renew_lease():
                 report.stopped_early = True
-                return
+                return False
             if sub is not None:
                 await self.limiter.wait(sub.user_key)  # before the claim: a crash here loses nothing
-            claimed = self.deliveries.claim_retry(row, holder=self.holder, now=now)
+            claimed = await self._db.run(self.deliveries.claim_retry, row, holder=self.holder, now=now)
             if claimed is None:
                 report.already_taken += 1
                 continue
             if sub is None or notifier is None:
-                self.deliveries.finish(claimed.id, DeliveryState.FAILED, now=now, detail="inactive")
+                await self._db.run(
+                    self.deliveries.finish, claimed.id, DeliveryState.FAILED, now=now, detail="inactive"
+                )
                 continue
             digest = digests[sub.id]
-            replies = self._replies(sub, digest, now)
+            replies = await self._db.run(self._replies, sub, digest, now)
             if replies is None:  # a later period already carried these articles
-                self.deliveries.finish(
-                    claimed.id, DeliveryState.EMPTY, now=now, detail="superseded"
+                await self._db.run(
+                    self.deliveries.finish, claimed.id, DeliveryState.EMPTY, now=now, detail="superseded"
                 )
                 continue
             report.retried += 1
             await self._send(claimed, sub, replies, digest, notifier, now, report)
-        empties: list[tuple[int, str, str]] = []  # closed in batches: nothing is sent for them
+        return True
+
+    def _plan(
+        self,
+        due: list[tuple[Subscription, Slot]],
+        digests: dict[int, Digest],
+        now: datetime,
+        report: RunReport,
+    ) -> deque[tuple[Subscription, Slot, Digest, list[Reply], Notifier]]:
+        """The sends of this run; periods with nothing to send are closed here in one batch
+        (blocking: run on the store thread)."""
+        empties: list[tuple[int, str, str]] = []
         work: deque[tuple[Subscription, Slot, Digest, list[Reply], Notifier]] = deque()
         for sub, slot in due:
             notifier = self.notifiers.get(sub.channel)
@@ -262,34 +273,23 @@ class DigestService:
             else:
                 work.append((sub, slot, digests[sub.id], replies, notifier))
         report.empty += self.deliveries.record_empty_many(empties, now=now)
-
-        async def worker() -> None:
-            while work and not report.stopped_early:
-                sub, slot, digest, replies, notifier = work.popleft()
-                if sub.user_key in self._blocked:
-                    continue
-                if not self._renew_lease():
-                    report.stopped_early = True
-                    return
-                await self.limiter.wait(sub.user_key)
-                # Claimed when the send starts (after the rate limiter's wait): a crash can only cut
-                # the sends actually in flight, and the next run settles those.
-                claimed = self.deliveries.claim(
-                    sub.id, sub.user_key, slot.period_key, holder=self.holder, now=now
-                )
-                if claimed is None:
-                    report.already_taken += 1
-                    continue
-                await self._send(claimed, sub, replies, digest, notifier, now, report)
-
-        await asyncio.gather(*(worker() for _ in range(max(1, self.concurrency))))
-        report.send_seconds = round(time.perf_counter() - started, 3)
+        return work
 
     async def _settle_interrupted(self, now: datetime, report: RunReport) -> None:
         """Rows a crash left uncertain: see bot.core.digests.recovery."""
-        settled = await settle_interrupted(
-            self.deliveries, self.subscriptions.list_active(), self.notifiers, now
-        )
+        rows = await self._db.run(self.deliveries.interrupted)
+        if not rows:
+            return
+        active = await self._db.run(self.subscriptions.list_active)
+        settled, verdicts = await settle_interrupted(rows, active, self.notifiers)
+        for verdict in verdicts:
+            await self._db.run(
+                self.deliveries.settle_interrupted,
+                verdict.row_id,
+                verdict.state,
+                now=now,
+                detail=verdict.detail,
+            )
         report.confirmed_after_crash += settled.confirmed
         report.resent_after_crash += settled.resent
         report.uncertain += settled.uncertain
@@ -326,7 +326,7 @@ class DigestService:
         attempts = claimed.attempts
         key = delivery_key(sub.id, claimed.period_key)
 
-        def finish(
+        async def finish(
             state: DeliveryState,
             *,
             handed_over: bool = False,
@@ -334,7 +334,8 @@ class DigestService:
             next_attempt_at: datetime | None = None,
         ) -> None:
             """Close the claimed row; a handed-over period records its articles and watermark."""
-            self.deliveries.finish(
+            await self._db.run(
+                self.deliveries.finish,
                 claimed.id,
                 state,
                 now=now,
@@ -359,26 +360,28 @@ class DigestService:
                 log.warning("digest send to subscription %s raised %s", sub.id, type(exc).__name__)
                 result = DeliveryResult(DeliveryStatus.RETRY, detail=type(exc).__name__)
             if result.status is DeliveryStatus.DELIVERED:
-                finish(DeliveryState.DELIVERED, handed_over=True)
+                await finish(DeliveryState.DELIVERED, handed_over=True)
                 if digest.empty:
                     report.notices += 1
                 else:
                     report.delivered += 1
                 return
             if result.status is DeliveryStatus.BLOCKED:
-                finish(DeliveryState.BLOCKED, detail=result.detail)
-                self.subscriptions.deactivate_user(sub.user_key, reason="blocked", at=now)
+                await finish(DeliveryState.BLOCKED, detail=result.detail)
+                await self._db.run(
+                    self.subscriptions.deactivate_user, sub.user_key, reason="blocked", at=now
+                )
                 self._blocked.add(sub.user_key)
                 report.blocked += 1
                 return
             if result.status is DeliveryStatus.DEFERRED:
                 # The channel took custody (WeChat queues it for the user's next message): the
                 # period is done and its articles count as handed over.
-                finish(DeliveryState.DEFERRED, handed_over=True, detail=result.detail)
+                await finish(DeliveryState.DEFERRED, handed_over=True, detail=result.detail)
                 report.deferred += 1
                 return
             if attempts >= self.max_attempts:
-                finish(DeliveryState.FAILED, detail=result.detail)
+                await finish(DeliveryState.FAILED, detail=result.detail)
                 report.failed += 1
                 return
             if result.retry_after is not None and result.retry_after <= self.max_flood_wait:
@@ -387,7 +390,7 @@ class DigestService:
                 attempts += 1
                 continue
             delay = max(self.backoff_base * 2 ** (attempts - 1), result.retry_after or 0.0)
-            finish(
+            await finish(
                 DeliveryState.RETRY,
                 next_attempt_at=now + timedelta(seconds=delay),
                 detail=result.detail,

@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
 from bot.core.ports import DeliveryLedger, Notifier
-from bot.core.subscriptions.types import DeliveryLog, DeliveryState, Subscription
+from bot.core.subscriptions.types import DeliveryState, Subscription, UncertainDelivery
 
-__all__ = ["Settled", "delivery_key", "settle_interrupted"]
+__all__ = ["Settled", "Verdict", "delivery_key", "settle_interrupted"]
 
 log = logging.getLogger(__name__)
 
@@ -29,19 +28,27 @@ class Settled:
     uncertain: int = 0  # nobody can tell: left for `digest log`, never resent
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """How one interrupted row is to be closed (the caller writes it to the delivery log)."""
+
+    row_id: int
+    state: DeliveryState
+    detail: str
+
+
 async def settle_interrupted(
-    deliveries: DeliveryLog,
+    rows: list[UncertainDelivery],
     active: list[Subscription],
     notifiers: Mapping[str, Notifier],
-    now: datetime,
-) -> Settled:
+) -> tuple[Settled, list[Verdict]]:
     """Delivered if the channel's record has the send, resent if it shows the send never went
-    out, else left uncertain — at least once to those who did not get it, never twice."""
-    rows = deliveries.interrupted()
-    if not rows:
-        return Settled()
+    out, else left uncertain — at least once to those who did not get it, never twice.
+
+    Only the channels are asked here; the caller writes the verdicts (off the event loop)."""
     by_id = {s.id: s for s in active}
     confirmed = resent = uncertain = 0
+    verdicts: list[Verdict] = []
     for row in rows:
         sub = by_id.get(row.subscription_id)
         notifier = notifiers.get(sub.channel) if sub is not None else None
@@ -58,5 +65,5 @@ async def settle_interrupted(
             state, detail = DeliveryState.UNCERTAIN, "interrupted; channel cannot confirm"
             uncertain += 1
             log.warning("digest %s of subscription %s left uncertain", row.period_key, row.subscription_id)
-        deliveries.settle_interrupted(row.id, state, now=now, detail=detail)
-    return Settled(confirmed, resent, uncertain)
+        verdicts.append(Verdict(row.id, state, detail))
+    return Settled(confirmed, resent, uncertain), verdicts

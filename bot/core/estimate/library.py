@@ -22,6 +22,7 @@ from bot.core.estimate.port import (
     FigureError,
     ParsedFigure,
     ParseOutcome,
+    Result,
     ScoreOutcome,
 )
 from bot.core.workers import WorkerProcesses
@@ -105,9 +106,8 @@ class LibraryScoring:
 
     def evaluate(self, figures: dict[str, Any], rule_set: str, *, chart: bool) -> ScoreOutcome:
         assessment = self.assess(figures, rule_set)
-        result = assessment.result
-        png = self._chart(result) if chart else None
-        return ScoreOutcome(result=result.to_dict(), chart_png=png, assessment=assessment)
+        png = self._chart(assessment.result) if chart else None
+        return ScoreOutcome(assessment=assessment, chart_png=png)
 
     def chart(self, figures: dict[str, Any], rule_set: str) -> bytes:
         return self._chart(self.assess(figures, rule_set).result)
@@ -119,7 +119,7 @@ class LibraryScoring:
         stem = Path(file_name).stem[:40] or "企业"
         return self._tables.run(_score_table, data, suffix, stem, rule_set, self._extra)
 
-    def _chart(self, result: Any) -> bytes:
+    def _chart(self, result: Result) -> bytes:
         return self._charts.run(scoring.render_chart, result)
 
 

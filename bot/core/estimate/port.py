@@ -7,6 +7,7 @@ from typing import Any, Literal, Protocol
 
 from bot.core.estimate.batch import BatchOutcome
 from scoring.assessment import Assessment
+from scoring.results import HighTechResult, ScoreResult, TechSmeResult
 
 __all__ = [
     "FieldKind",
@@ -14,10 +15,12 @@ __all__ = [
     "FigureError",
     "ParseOutcome",
     "ParsedFigure",
+    "Result",
     "ScoreOutcome",
     "ScoringPort",
 ]
 
+Result = ScoreResult | TechSmeResult | HighTechResult  # one per rule kind; renderers `match` on it
 FieldKind = Literal["money", "persons", "count", "percent", "years", "number", "enum", "bool"]
 
 
@@ -53,11 +56,15 @@ class ParseOutcome:
 
 @dataclass(frozen=True)
 class ScoreOutcome:
-    """A result as the plain dict of the score JSON contract, plus the chart when asked."""
+    """The typed result with where the firm stands against it, plus the chart when asked."""
 
-    result: dict[str, Any]
+    assessment: Assessment
     chart_png: bytes | None = None
-    assessment: Assessment | None = None  # the typed result with its gaps (real engine)
+
+    @property
+    def result(self) -> Result:
+        """The result of the rule set's kind (points, tech-SME or high-tech)."""
+        return self.assessment.result
 
 
 class FigureError(Exception):

@@ -107,24 +107,24 @@ def _difference(before: Assessment, after: Assessment, desk: FirmDesk) -> list[s
     v = desk.vocab
     was, now = verdict_line(before, v), verdict_line(after, v)
     lines = [v.get("verdict_same", verdict=now) if was == now else f"{was} → {now}"]
-    b, a = before.result, after.result
-    if isinstance(b, ScoreResult) and isinstance(a, ScoreResult):
-        lines = [f"创新积分：{b.rectified_total:g} → {a.rectified_total:g} 分（{b.band or '否决'} → {a.band or '否决'}）"]
-        moved = [
-            f"· {y.label} {x.points:.2f} → {y.points:.2f} 分"
-            for x, y in zip(b.indicators, a.indicators, strict=True)
-            if abs(x.points - y.points) > 0.005
-        ]
-        return lines + moved
-    if isinstance(b, TechSmeResult) and isinstance(a, TechSmeResult):
-        parts = [f"· {y.label} {x.points:g} → {y.points:g} 分" for x, y in zip(b.parts, a.parts, strict=True)
-                 if x.points != y.points]
-        return lines + parts
-    if isinstance(b, HighTechResult) and isinstance(a, HighTechResult):
-        marks = v.raw("marks")
-        for x, y in zip(before.gaps, after.gaps, strict=True):
-            if x.text != y.text:
-                lines.append(f"{marks.get(y.status, '·')} {y.text}")
+    match before.result, after.result:
+        case ScoreResult() as b, ScoreResult() as a:
+            lines = [f"创新积分：{b.rectified_total:g} → {a.rectified_total:g} 分（{b.band or '否决'} → {a.band or '否决'}）"]
+            moved = [
+                f"· {y.label} {x.points:.2f} → {y.points:.2f} 分"
+                for x, y in zip(b.indicators, a.indicators, strict=True)
+                if abs(x.points - y.points) > 0.005
+            ]
+            return lines + moved
+        case TechSmeResult() as b, TechSmeResult() as a:
+            parts = [f"· {y.label} {x.points:g} → {y.points:g} 分" for x, y in zip(b.parts, a.parts, strict=True)
+                     if x.points != y.points]
+            return lines + parts
+        case HighTechResult(), HighTechResult():
+            marks = v.raw("marks")
+            for x, y in zip(before.gaps, after.gaps, strict=True):
+                if x.text != y.text:
+                    lines.append(f"{marks.get(y.status, '·')} {y.text}")
     return lines
 
 

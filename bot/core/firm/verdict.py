@@ -1,26 +1,32 @@
-"""Verdicts that show where the firm stands: per condition its value, the threshold and the gap,
-the sub-scores and the official measure — the same detail for all three rule sets."""
+"""The chat's one renderer of results (结果): verdicts that show where the firm stands — per
+condition its value, the threshold and the gap, the sub-scores and the official measure — and the
+points estimate's indicator layout. Each renderer `match`es on the result type."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.core.estimate.port import FieldSpec
+from bot.core.estimate.port import FieldSpec, Result
 from bot.core.firm.vocab import FirmVocab
+from bot.core.texts import Texts
 from scoring.assessment import Assessment
 from scoring.fields import DERIVED, FIELDS
 from scoring.gaps import Gap, fmt_number
-from scoring.results import HighTechResult, ScoreResult, TechSmeResult
+from scoring.results import HighTechResult, IndicatorScore, ScoreResult, TechSmeResult
 
 __all__ = [
+    "is_pending",
     "points_gap_line",
     "render_focus",
     "render_gaps",
     "render_improve",
+    "render_points",
+    "render_result",
     "render_verdict",
-    "is_pending",
     "verdict_line",
     "warning_lines",
+    "weak_fields",
+    "weakest_indicators",
 ]
 
 FieldLookup = Callable[[str], FieldSpec | None]
@@ -28,22 +34,23 @@ FieldLookup = Callable[[str], FieldSpec | None]
 
 def verdict_line(a: Assessment, v: FirmVocab) -> str:
     """One line: the check's outcome (used alone in before → after comparisons)."""
-    r = a.result
-    if isinstance(r, HighTechResult):
-        if r.likely_meets:
-            return v.get("verdict.hightech_ok")
-        return v.get("verdict.hightech_pending" if is_pending(a) else "verdict.hightech_fail")
-    if isinstance(r, TechSmeResult):
-        if r.qualifies:
-            return v.get("verdict.sme_ok", score=fmt_number(r.score), route=r.route_label or "")
-        if is_pending(a):
-            route = _pending_route(r, a, v)
-            return v.get("verdict.sme_pending", score=fmt_number(r.score), route=route)
-        return v.get("verdict.sme_fail", score=fmt_number(r.score))
-    if r.vetoed:
-        return v.get("verdict.points_vetoed", reasons="、".join(r.veto_reasons),
-                     after=fmt_number(r.rectified_total))
-    return v.get("verdict.points", total=fmt_number(r.total or 0), band=r.band or "")
+    match a.result:
+        case HighTechResult() as r:
+            if r.likely_meets:
+                return v.get("verdict.hightech_ok")
+            return v.get("verdict.hightech_pending" if is_pending(a) else "verdict.hightech_fail")
+        case TechSmeResult() as r:
+            if r.qualifies:
+                return v.get("verdict.sme_ok", score=fmt_number(r.score), route=r.route_label or "")
+            if is_pending(a):
+                route = _pending_route(r, a, v)
+                return v.get("verdict.sme_pending", score=fmt_number(r.score), route=route)
+            return v.get("verdict.sme_fail", score=fmt_number(r.score))
+        case ScoreResult() as r if r.vetoed:
+            return v.get("verdict.points_vetoed", reasons="、".join(r.veto_reasons),
+                         after=fmt_number(r.rectified_total))
+        case ScoreResult() as r:
+            return v.get("verdict.points", total=fmt_number(r.total or 0), band=r.band or "")
 
 
 def is_pending(a: Assessment) -> bool:
@@ -101,21 +108,30 @@ def _sme_lines(r: TechSmeResult, a: Assessment, v: FirmVocab) -> list[str]:
 
 def render_verdict(a: Assessment, v: FirmVocab, warnings: list[str]) -> str:
     """The full verdict of one check, as a phone-sized reply."""
-    r = a.result
     lines = [verdict_line(a, v)]
-    if isinstance(r, TechSmeResult):
-        lines += _sme_lines(r, a, v)
-        lines += _gap_lines(a, v, only_open=True)
-        if not r.qualifies and not is_pending(a) and all(g.status != "fail" for g in a.gaps):
-            lines += _improve_sme(a, v)  # a failed condition (too large) is not fixed by more points
-            lines.append(v.get("sme_route"))
-    elif isinstance(r, HighTechResult):
-        lines += _gap_lines(a, v, only_open=False)
-    else:
-        lines += _points_lines(r, a, v)
+    match a.result:
+        case TechSmeResult() as r:
+            lines += _sme_lines(r, a, v)
+            lines += _gap_lines(a, v, only_open=True)
+            if not r.qualifies and not is_pending(a) and all(g.status != "fail" for g in a.gaps):
+                lines += _improve_sme(a, v)  # a failed condition (too large) is not fixed by more points
+                lines.append(v.get("sme_route"))
+        case HighTechResult():
+            lines += _gap_lines(a, v, only_open=False)
+        case ScoreResult() as r:
+            lines += _points_lines(r, a, v)
     lines += warning_lines(warnings, v)
     lines.append(v.lookup("basis", a.rule_set, ""))
     return "\n".join(line for line in lines if line)
+
+
+def render_result(a: Assessment, v: FirmVocab, texts: Texts, field: FieldLookup) -> str:
+    """A finished dialogue's result: the points estimate in its indicator layout, a check as its verdict."""
+    match a.result:
+        case ScoreResult() as r:
+            return render_points(r, field, texts)
+        case TechSmeResult() | HighTechResult():
+            return render_verdict(a, v, [])
 
 
 def points_gap_line(a: Assessment, v: FirmVocab) -> str:
@@ -160,17 +176,17 @@ def _improve_sme(a: Assessment, v: FirmVocab) -> list[str]:
 def render_gaps(a: Assessment, v: FirmVocab) -> str:
     """"差在哪 / 还差多少": only what is not yet met, with the amounts."""
     name = v.lookup("check_names", a.rule_set)
-    r = a.result
-    if isinstance(r, ScoreResult):
-        return "\n".join(_points_lines(r, a, v))
     lines = []
-    if isinstance(r, TechSmeResult):
-        lines += _sme_lines(r, a, v)
+    match a.result:
+        case ScoreResult() as r:
+            return "\n".join(_points_lines(r, a, v))
+        case TechSmeResult() as r:
+            lines += _sme_lines(r, a, v)
     open_ = _gap_lines(a, v, only_open=True)
     if not open_ and len(lines) <= 1:
         return v.get("gaps_none", name=name)
     lines = [v.get("gaps_header", name=name), *lines, *open_]
-    if isinstance(r, TechSmeResult) and a.plan is not None:
+    if isinstance(a.result, TechSmeResult) and a.plan is not None:
         lines.append(v.get("sme_plan", plan=a.plan.text))
     return "\n".join(lines)
 
@@ -178,13 +194,13 @@ def render_gaps(a: Assessment, v: FirmVocab) -> str:
 def render_improve(a: Assessment, v: FirmVocab) -> str:
     """"怎么提高": the changes that move the verdict, smallest first."""
     name = v.lookup("check_names", a.rule_set)
-    r = a.result
-    if isinstance(r, ScoreResult):
-        return "\n".join(_points_lines(r, a, v))
-    if isinstance(r, TechSmeResult):
-        lines = _improve_sme(a, v)
-    else:
-        lines = [f"{_mark(g, v)} {g.text}" for g in a.gaps if g.lever is not None or g.status == "missing"]
+    match a.result:
+        case ScoreResult() as r:
+            return "\n".join(_points_lines(r, a, v))
+        case TechSmeResult():
+            lines = _improve_sme(a, v)
+        case HighTechResult():
+            lines = [f"{_mark(g, v)} {g.text}" for g in a.gaps if g.lever is not None or g.status == "missing"]
     if not lines:
         return v.get("gaps_none", name=name)
     return "\n".join([v.get("improve_header", name=name), *lines])
@@ -209,3 +225,62 @@ def render_focus(a: Assessment, field: str, label: str, v: FirmVocab) -> str:
 def _operands(gap: Gap) -> tuple[str, ...]:
     d = DERIVED.get(gap.measure or "")
     return (d.num, d.den) if d else ()
+
+
+# --- the points estimate's layout after a dialogue ---------------------------------------------
+
+
+def weakest_indicators(r: ScoreResult, n: int = 3) -> list[IndicatorScore]:
+    """The n supplied indicators furthest from their maximum (missing ones only to fill up)."""
+    indicators = [i for i in r.indicators if i.weight > 0]
+    supplied = [i for i in indicators if not i.missing]
+    if len(supplied) >= n:
+        indicators = supplied
+    return sorted(indicators, key=lambda i: (i.points / i.weight, -i.weight))[:n]
+
+
+def weak_fields(result: Result) -> list[str]:
+    """The fields a policy search should look for help with: the points estimate's weakest."""
+    return [i.field for i in weakest_indicators(result)] if isinstance(result, ScoreResult) else []
+
+
+def render_points(r: ScoreResult, field: FieldLookup, texts: Texts) -> str:
+    """Total, band and stage, the three weakest indicators, suggestions and the disclaimer."""
+    stage = r.stage_label or texts.lookup("stages", r.stage)
+    if r.vetoed:
+        reasons = "、".join(r.veto_reasons)
+        lines = [texts.get("result_cn_ref_vetoed", reasons=reasons, after=_shown(r.base + r.bonus))]
+    else:
+        lines = [texts.get("result_cn_ref", total=_shown(r.total), band=r.band or "", stage=stage)]
+    if r.deductions > 0:
+        lines.append(texts.get("result_deductions", deductions=_shown(r.deductions)))
+    weakest = weakest_indicators(r)
+    if weakest:
+        lines.append(texts.get("weakest_header"))
+        lines += [texts.get("weakest_item", label=i.label or i.field, points=_shown(i.points),
+                            weight=_shown(i.weight), missing=texts.get("missing_mark") if i.missing else "")
+                  for i in weakest]
+    missing = [i for i in r.indicators if i.missing]
+    if missing and all(not i.missing for i in weakest):
+        points = _shown(sum(i.weight for i in missing))
+        lines.append(texts.get("missing_summary", count=len(missing), points=points))
+    if r.suggestions:
+        lines.append(texts.get("suggestions_header"))
+    for s in r.suggestions[:3]:
+        if s.text:
+            lines.append(f"· {s.text}")
+            continue
+        spec = field(s.field)
+        lines.append(texts.get("suggestion_item", label=spec.label if spec is not None else s.field,
+                               from_=_shown(s.from_value), to=_shown(s.to_value), gain=f"{s.gain:.2f}"))
+    lines.append(texts.get("disclaimer"))
+    return "\n".join(lines)
+
+
+def _shown(value: object) -> str:
+    """Numbers without trailing zeros ("72.5", "3000"); None as "—"; enum keys as they are."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return fmt_number(value)
