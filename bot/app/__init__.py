@@ -12,6 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.app.assistant import build_assistant
+    from bot.app.console import run_console_chat
+    from bot.app.digest_runs import (
+        DigestRunOptions,
+        delivery_log,
+        preview_digests,
+        run_due_digests,
+    )
     from bot.app.digests import (
         DigestDelivery,
         build_digest_notifiers,
@@ -21,6 +28,7 @@ if TYPE_CHECKING:
         start_digest_scheduler,
     )
     from bot.app.foundation import build_database, configure_logging, load_settings
+    from bot.app.menu import push_wechat_menu, wechat_menu
     from bot.app.retrieval import (
         RetrievalEngines,
         build_answerer,
@@ -45,6 +53,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ChatProcess",
     "DigestDelivery",
+    "DigestRunOptions",
     "RetrievalEngines",
     "build_answerer",
     "build_assistant",
@@ -66,14 +75,25 @@ __all__ = [
     "build_wechat_notifier",
     "build_wechat_server_config",
     "configure_logging",
+    "delivery_log",
     "load_settings",
+    "preview_digests",
+    "push_wechat_menu",
+    "run_console_chat",
+    "run_due_digests",
     "serve_channels",
     "serve_telegram",
     "start_digest_scheduler",
+    "wechat_menu",
 ]
 
 _SOURCES = {
     "build_assistant": "bot.app.assistant",
+    "run_console_chat": "bot.app.console",
+    "DigestRunOptions": "bot.app.digest_runs",
+    "delivery_log": "bot.app.digest_runs",
+    "preview_digests": "bot.app.digest_runs",
+    "run_due_digests": "bot.app.digest_runs",
     "DigestDelivery": "bot.app.digests",
     "build_digest_notifiers": "bot.app.digests",
     "build_digest_service": "bot.app.digests",
@@ -100,6 +120,8 @@ _SOURCES = {
     "build_wechat_app": "bot.app.wechat",
     "build_wechat_notifier": "bot.app.wechat",
     "build_wechat_server_config": "bot.app.wechat",
+    "push_wechat_menu": "bot.app.menu",
+    "wechat_menu": "bot.app.menu",
 }
 
 

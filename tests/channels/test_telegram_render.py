@@ -12,8 +12,8 @@ from telegram import Chat, Message, Update
 
 from bot.channels.telegram.channel import TelegramHandlers
 from bot.channels.telegram.render import (
-    TelegramTexts,
     build_keyboard,
+    load_telegram_texts,
     send_replies,
     telegram_chunks,
     utf16_len,
@@ -22,7 +22,7 @@ from bot.channels.telegram.updates import PerChatUpdateProcessor
 from bot.core.types import Choice, Reply
 from tests.fakes.telegram import RecordingBot, tiny_png
 
-TEXTS = TelegramTexts.load()
+TEXTS = load_telegram_texts()
 
 
 async def _render(*replies: Reply) -> RecordingBot:
@@ -32,9 +32,9 @@ async def _render(*replies: Reply) -> RecordingBot:
 
 
 def test_texts_file_is_complete_and_chinese() -> None:
-    assert "文字" in TEXTS.unsupported
-    assert "{limit_mb}" in TEXTS.file_too_large
-    assert "Error" not in TEXTS.error
+    assert "文字" in TEXTS.get("unsupported")
+    assert "{limit_mb}" in TEXTS.raw("file_too_large")
+    assert "Error" not in TEXTS.get("error")
 
 
 def test_emoji_count_double_and_chunks_stay_under_utf16_limit() -> None:
@@ -82,7 +82,7 @@ async def test_document_and_choice_only_replies() -> None:
     )
     assert bot.methods == ["send_document", "send_message"]
     assert bot.calls[0][1]["filename"] == "scores.csv"
-    assert bot.calls[1][1]["text"] == TEXTS.choose
+    assert bot.calls[1][1]["text"] == TEXTS.get("choose")
 
 
 def test_commands_addressed_to_this_bot_lose_the_suffix() -> None:

@@ -22,9 +22,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.telegram.render import TelegramTexts, send_replies
+from bot.channels.telegram.render import load_telegram_texts, send_replies
 from bot.channels.telegram.updates import PerChatUpdateProcessor
 from bot.core.ports import Assistant
+from bot.core.texts import Texts
 from bot.core.types import Incoming, Reply
 
 __all__ = [
@@ -53,11 +54,11 @@ class TelegramHandlers:
         self,
         assistant: Assistant,
         *,
-        texts: TelegramTexts | None = None,
+        texts: Texts | None = None,
         max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     ) -> None:
         self._assistant = assistant
-        self._texts = texts or TelegramTexts.load()
+        self._texts = texts or load_telegram_texts()
         self._max_file_bytes = max_file_bytes
 
     def register(self, application: Application) -> None:
@@ -73,9 +74,10 @@ class TelegramHandlers:
 
     async def publish_commands(self, application: Application) -> None:
         """Show the command menu in Telegram clients (cosmetic: failure is only logged)."""
-        if not self._texts.commands:
+        menu = self._texts.mapping("commands")
+        if not menu:
             return
-        commands = [BotCommand(name, description) for name, description in self._texts.commands]
+        commands = [BotCommand(name, description) for name, description in menu.items()]
         try:
             await application.bot.set_my_commands(commands)
         except TelegramError as error:
@@ -114,7 +116,7 @@ class TelegramHandlers:
             logger.debug("typing indicator failed: %s", type(error).__name__)
         replies = await self._assistant.handle(incoming, defer_images=True)
         if not replies and incoming.kind == "unsupported":
-            replies = [Reply(text=self._texts.unsupported)]
+            replies = [Reply(text=self._texts.get("unsupported"))]
         await send_replies(context.bot, chat.id, replies, self._texts)
 
     # --- handlers ------------------------------------------------------------------------
@@ -170,7 +172,7 @@ class TelegramHandlers:
         chat = update.effective_chat
         if chat is not None:
             limit_mb = max(1, self._max_file_bytes // (1024 * 1024))
-            text = self._texts.file_too_large.format(limit_mb=limit_mb)
+            text = self._texts.get("file_too_large", limit_mb=limit_mb)
             await context.bot.send_message(chat.id, text)
 
     async def on_unsupported(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -189,7 +191,7 @@ class TelegramHandlers:
         if not isinstance(update, Update) or update.effective_chat is None:
             return
         try:
-            await context.bot.send_message(update.effective_chat.id, self._texts.error)
+            await context.bot.send_message(update.effective_chat.id, self._texts.get("error"))
         except TelegramError as send_error:
             logger.warning("could not tell the user about the failure: %s", type(send_error).__name__)
 
@@ -199,7 +201,7 @@ def build_application(
     token: str,
     assistant: Assistant,
     api_url: str | None = None,
-    texts: TelegramTexts | None = None,
+    texts: Texts | None = None,
     rate_limit: bool = True,
     max_running: int = 32,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
@@ -211,6 +213,7 @@ def build_application(
     if api_url:
         base = api_url.rstrip("/")
         builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+    # Replies are paced here, once; digest fan-out is paced by its own RateLimiter instead.
     if rate_limit:  # the builder mutates itself; its generic return type is not needed here
         builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
     application = builder.build()

@@ -9,7 +9,8 @@ from datetime import timedelta
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.channels.telegram.render import TelegramTexts, send_replies
+from bot.channels.telegram.render import load_telegram_texts, send_replies
+from bot.core.texts import Texts
 from bot.core.types import DeliveryResult, DeliveryStatus, Reply
 
 __all__ = ["TelegramNotifier"]
@@ -28,15 +29,15 @@ class TelegramNotifier:
     """`Notifier` for channel "telegram": user_id is the Telegram user (= private chat) id.
 
     Forbidden (user blocked the bot) → BLOCKED; flood control → RETRY with Telegram's delay;
-    network trouble and timeouts → RETRY. Pass the application's bot so its rate limiter keeps
-    fan-out within Telegram's limits.
+    network trouble and timeouts → RETRY. Pacing is the fan-out's job (its RateLimiter), so the
+    bot given here should have no rate limiter of its own: each digest message is paced once.
     """
 
     channel = "telegram"
 
-    def __init__(self, bot: Bot, *, texts: TelegramTexts | None = None) -> None:
+    def __init__(self, bot: Bot, *, texts: Texts | None = None) -> None:
         self._bot = bot
-        self._texts = texts or TelegramTexts.load()
+        self._texts = texts or load_telegram_texts()
 
     async def send(self, user_id: str, replies: list[Reply]) -> DeliveryResult:
         """Deliver replies to one user; never raises for Telegram-side failures."""

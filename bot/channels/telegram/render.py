@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from importlib import resources
+from functools import lru_cache
 
-import yaml
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import TelegramError
 
 from bot.core.late import resolve_late, split_late
 from bot.core.split import split_text
+from bot.core.texts import Texts
 from bot.core.types import Choice, Reply
 
 __all__ = [
     "CALLBACK_DATA_LIMIT",
     "TELEGRAM_CAPTION_LIMIT",
+    "TELEGRAM_TEXT_KEYS",
     "TELEGRAM_TEXT_LIMIT",
-    "TelegramTexts",
     "build_keyboard",
+    "load_telegram_texts",
     "send_replies",
     "telegram_chunks",
     "utf16_len",
@@ -46,24 +46,13 @@ def telegram_chunks(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
     return chunks
 
 
-@dataclass(frozen=True)
-class TelegramTexts:
-    """The few sentences the channel itself says (everything else comes from the core)."""
+TELEGRAM_TEXT_KEYS = ("unsupported", "error", "file_too_large", "choose", "commands")
 
-    unsupported: str
-    error: str
-    file_too_large: str
-    choose: str
-    commands: tuple[tuple[str, str], ...] = ()  # the "/" menu: (command, description)
 
-    @classmethod
-    def load(cls) -> TelegramTexts:
-        """Read the bundled texts file, so wording changes are a data diff."""
-        raw = resources.files("bot.channels.telegram").joinpath("texts.yaml").read_text("utf-8")
-        data = yaml.safe_load(raw)
-        commands = tuple((str(k), str(v)) for k, v in (data.get("commands") or {}).items())
-        sentences = ("unsupported", "error", "file_too_large", "choose")
-        return cls(**{name: str(data[name]) for name in sentences}, commands=commands)
+@lru_cache(maxsize=1)
+def load_telegram_texts() -> Texts:
+    """The few sentences the channel itself says (texts.yaml), read once; the core writes the rest."""
+    return Texts.load("bot.channels.telegram", required=TELEGRAM_TEXT_KEYS)
 
 
 def build_keyboard(rows: Sequence[Sequence[Choice]]) -> InlineKeyboardMarkup | None:
@@ -80,7 +69,7 @@ def build_keyboard(rows: Sequence[Sequence[Choice]]) -> InlineKeyboardMarkup | N
     return InlineKeyboardMarkup(keyboard) if keyboard else None
 
 
-async def _send_reply(bot: Bot, chat_id: int, reply: Reply, texts: TelegramTexts) -> list[Message]:
+async def _send_reply(bot: Bot, chat_id: int, reply: Reply, texts: Texts) -> list[Message]:
     """One core reply as one or more messages; the keyboard goes on the last one."""
     markup = build_keyboard(reply.choices)
     text = reply.text.strip()
@@ -88,7 +77,7 @@ async def _send_reply(bot: Bot, chat_id: int, reply: Reply, texts: TelegramTexts
     caption: str | None = None
     chunks: list[str] = []
     if reply.image_png is None and reply.document is None:
-        chunks = telegram_chunks(text) if text else ([texts.choose] if markup is not None else [])
+        chunks = telegram_chunks(text) if text else ([texts.get("choose")] if markup is not None else [])
     elif text and utf16_len(text) <= TELEGRAM_CAPTION_LIMIT:
         caption = text
     elif text:
@@ -122,7 +111,7 @@ async def _send_reply(bot: Bot, chat_id: int, reply: Reply, texts: TelegramTexts
 
 
 async def send_replies(
-    bot: Bot, chat_id: int, replies: Sequence[Reply], texts: TelegramTexts
+    bot: Bot, chat_id: int, replies: Sequence[Reply], texts: Texts
 ) -> list[Message]:
     """Send the core's replies in order, images still being drawn after the rest; returns the
     messages Telegram accepted. A chart that fails, times out or is refused costs only itself."""

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
-import yaml
-
 from bot.channels.web.shelf import FileShelf
 from bot.core.ports import Assistant
+from bot.core.texts import Texts
 from retrieval.types import Answerer, Searcher
 
 __all__ = [
@@ -112,13 +110,10 @@ class WebServices:
 
 
 @cache
-def _texts() -> dict[str, dict[str, str]]:
-    raw = resources.files("bot.channels.web").joinpath("texts.yaml").read_text("utf-8")
-    return yaml.safe_load(raw)
+def _texts() -> Texts:
+    return Texts.load("bot.channels.web")
 
 
 def text(key: str, **values: object) -> str:
     """A Chinese sentence of the web channel ("errors.too_large"), formatted with values."""
-    section, _, name = key.partition(".")
-    template = _texts()[section][name]
-    return template.format(**values) if values else template
+    return _texts().get(key, **values)

@@ -15,7 +15,6 @@ from bot.channels.wechat.api import UNSUBSCRIBED_ERRORS, WeChatAPI, WeChatAPIErr
 from bot.channels.wechat.render import (
     ChoiceMenu,
     OutPart,
-    WeChatTexts,
     load_wechat_texts,
     merge_menus,
     parts_to_payload,
@@ -24,6 +23,7 @@ from bot.channels.wechat.render import (
 from bot.channels.wechat.state import WeChatState, window_open
 from bot.channels.wechat.webhook import CHANNEL, send_parts
 from bot.core.ports import Clock, SystemClock
+from bot.core.texts import Texts
 from bot.core.types import DeliveryResult, DeliveryStatus, Reply
 
 __all__ = ["WINDOW_HOURS", "WeChatNotifier"]
@@ -48,7 +48,7 @@ class WeChatNotifier:
         template_id: str | None = None,
         clock: Clock | None = None,
         timezone: str = "Asia/Shanghai",
-        texts: WeChatTexts | None = None,
+        texts: Texts | None = None,
         close_api: bool = True,
     ) -> None:
         self.api = api
@@ -135,11 +135,11 @@ class WeChatNotifier:
         """Template fields from the first line of the digest and today's date."""
         first = next((r.text.strip() for r in replies if r.text.strip()), "")
         title = first.splitlines()[0] if first else ""
-        limit = int(self.texts.raw("notice_title_limit"))
+        limit = self.texts.number("notice_title_limit")
         if len(title) > limit:
             title = title[: limit - 1] + "…"
         local = self.clock.now().astimezone(self.tz)
         values = {"title": title, "date": local.strftime("%Y-%m-%d %H:%M")}
-        fields = self.texts.raw("notice_fields")
-        return {str(key): str(template).format(**values) for key, template in fields.items()}
+        fields = self.texts.mapping("notice_fields")
+        return {key: template.format(**values) for key, template in fields.items()}
 

@@ -8,12 +8,9 @@ import html
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from typing import Any
-
-import yaml
 
 from bot.core.split import split_text
+from bot.core.texts import Texts
 from bot.core.types import Reply
 
 __all__ = [
@@ -23,7 +20,7 @@ __all__ = [
     "TEXT_MAX_CHARS",
     "OutPart",
     "RenderedReplies",
-    "WeChatTexts",
+    "WECHAT_TEXT_KEYS",
     "load_wechat_texts",
     "merge_menus",
     "parts_from_payload",
@@ -37,29 +34,26 @@ TEXT_MAX_CHARS = 600
 MAX_PARTS = 6  # one passive reply + a handful of customer-service messages per user message
 
 
-class WeChatTexts:
-    """The channel's own user-facing texts (texts.yaml)."""
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._data = data
-
-    def get(self, key: str, **values: Any) -> str:
-        """The template under key, filled with values."""
-        template = self._data[key]
-        if not isinstance(template, str):
-            raise KeyError(f"{key} is not a text")
-        return template.format(**values) if values else template
-
-    def raw(self, key: str) -> Any:
-        """The stored value under key (mapping, number or text)."""
-        return self._data[key]
+WECHAT_TEXT_KEYS = (
+    "greeting_fallback",
+    "unsupported",
+    "internal_error",
+    "choices_header",
+    "choice_item",
+    "push_choices_header",
+    "push_choice_item",
+    "document_unsupported",
+    "truncated",
+    "pending_header",
+    "notice_fields",
+    "notice_title_limit",
+)
 
 
 @lru_cache(maxsize=1)
-def load_wechat_texts() -> WeChatTexts:
-    """The bundled WeChat texts (read once per process)."""
-    text = resources.files("bot.channels.wechat").joinpath("texts.yaml").read_text("utf-8")
-    return WeChatTexts(yaml.safe_load(text))
+def load_wechat_texts() -> Texts:
+    """The channel's own texts (texts.yaml), read once; a missing key stops the start-up."""
+    return Texts.load("bot.channels.wechat", required=WECHAT_TEXT_KEYS)
 
 
 @dataclass(frozen=True)
@@ -149,7 +143,7 @@ def split_for_wechat(
 
 
 def render_replies(
-    replies: list[Reply], texts: WeChatTexts | None = None, *, numbers: bool = True
+    replies: list[Reply], texts: Texts | None = None, *, numbers: bool = True
 ) -> RenderedReplies:
     """Translate core replies; choices become tappable menu links (and numbers in a chat)."""
     texts = texts or load_wechat_texts()

@@ -18,7 +18,6 @@ from bot.channels.wechat.push import CHANNEL, PushFailure, UserPushes, send_part
 from bot.channels.wechat.render import (
     ChoiceMenu,
     OutPart,
-    WeChatTexts,
     load_wechat_texts,
     merge_menus,
     parts_from_payload,
@@ -29,6 +28,7 @@ from bot.channels.wechat.state import MessageStart, WeChatState
 from bot.channels.wechat.xml import WeChatMessage, build_image_reply, build_text_reply
 from bot.core.late import resolve_late, split_late
 from bot.core.ports import Assistant, Clock, SystemClock
+from bot.core.texts import Texts
 from bot.core.types import Incoming, Reply
 
 __all__ = [
@@ -96,7 +96,7 @@ class WeChatWebhook:
         reply_timeout: float = 4.5,
         push_delay: float = 0.3,
         late_timeout: float = 120.0,
-        texts: WeChatTexts | None = None,
+        texts: Texts | None = None,
         pushes: UserPushes | None = None,
     ) -> None:
         self.assistant = assistant

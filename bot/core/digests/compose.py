@@ -12,8 +12,9 @@ from typing import Any
 
 from bot.core.subscriptions.parser import Vocabulary, load_vocabulary
 from bot.core.subscriptions.render import next_delivery_text, subscription_label
-from bot.core.subscriptions.texts import SubscriptionTexts, load_subscription_texts
+from bot.core.subscriptions.texts import load_subscription_texts
 from bot.core.subscriptions.types import Article, Subscription, SubscriptionDraft
+from bot.core.texts import Texts
 from bot.core.types import Choice, Reply
 
 __all__ = [
@@ -22,8 +23,6 @@ __all__ = [
     "Digest",
     "DigestItem",
     "digest_since",
-    "SubscriptionTexts",
-    "load_subscription_texts",
     "next_delivery_text",
     "render_digest",
     "render_notice",
@@ -302,7 +301,7 @@ def render_digest(
     digest: Digest,
     *,
     subscription_id: int | None = None,
-    texts: SubscriptionTexts | None = None,
+    texts: Texts | None = None,
 ) -> list[Reply]:
     """Digest text split into replies under the channel limit; the last carries the buttons."""
     texts = texts or load_subscription_texts()
@@ -324,7 +323,7 @@ def render_digest(
 
 
 def render_notice(
-    label: str, *, subscription_id: int | None, texts: SubscriptionTexts | None = None
+    label: str, *, subscription_id: int | None, texts: Texts | None = None
 ) -> list[Reply]:
     """The optional "nothing new" notice."""
     texts = texts or load_subscription_texts()
@@ -332,7 +331,7 @@ def render_notice(
 
 
 def _pack(
-    blocks: Sequence[str], subscription_id: int | None, texts: SubscriptionTexts
+    blocks: Sequence[str], subscription_id: int | None, texts: Texts
 ) -> list[Reply]:
     chunks: list[str] = []
     current = ""

@@ -14,9 +14,7 @@ from bot.core.digests.compose import (
     MAX_ITEMS,
     ArticleIndex,
     Digest,
-    SubscriptionTexts,
     digest_since,
-    load_subscription_texts,
     render_digest,
     render_notice,
     subscription_label,
@@ -28,6 +26,7 @@ from bot.core.digests.report import RunReport, new_holder_id
 from bot.core.ports import Clock, DeliveryLedger, Notifier, SystemClock
 from bot.core.subscriptions.parser import Vocabulary, load_vocabulary
 from bot.core.subscriptions.schedule import Slot, due_slot
+from bot.core.subscriptions.texts import load_subscription_texts
 from bot.core.subscriptions.types import (
     ArticleSource,
     ClaimedDelivery,
@@ -36,6 +35,7 @@ from bot.core.subscriptions.types import (
     Subscription,
     SubscriptionRepository,
 )
+from bot.core.texts import Texts
 from bot.core.types import DeliveryResult, DeliveryStatus, Reply
 
 __all__ = ["DigestService", "RateLimiter", "RunReport", "delivery_key", "new_holder_id", "LEASE_NAME"]
@@ -66,7 +66,7 @@ class DigestService:
         max_items: int = MAX_ITEMS,
         concurrency: int = 1,
         vocab: Vocabulary | None = None,
-        texts: SubscriptionTexts | None = None,
+        texts: Texts | None = None,
     ) -> None:
         self.subscriptions = subscriptions
         self.deliveries = deliveries

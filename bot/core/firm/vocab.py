@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from bot.core.texts import Texts
 
@@ -35,5 +32,4 @@ class FirmVocab(Texts):
 @lru_cache(maxsize=1)
 def load_vocab() -> FirmVocab:
     """The bundled firm.yaml."""
-    text = resources.files("bot.core.firm").joinpath("firm.yaml").read_text(encoding="utf-8")
-    return FirmVocab(yaml.safe_load(text))
+    return FirmVocab.load("bot.core.firm", "firm.yaml")

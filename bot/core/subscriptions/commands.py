@@ -28,13 +28,14 @@ from bot.core.subscriptions.render import (
     unused_lines,
 )
 from bot.core.subscriptions.schedule import with_phase
-from bot.core.subscriptions.texts import SubscriptionTexts, load_subscription_texts
+from bot.core.subscriptions.texts import load_subscription_texts
 from bot.core.subscriptions.types import (
     DeliveryLog,
     Subscription,
     SubscriptionDraft,
     SubscriptionRepository,
 )
+from bot.core.texts import Texts
 from bot.core.types import Choice, Incoming, Reply
 
 __all__ = ["SubscriptionService", "MAX_PER_USER"]
@@ -64,7 +65,7 @@ class SubscriptionService:
         max_per_user: int = MAX_PER_USER,
         timezone: str = "Asia/Shanghai",
         vocab: Vocabulary | None = None,
-        texts: SubscriptionTexts | None = None,
+        texts: Texts | None = None,
     ) -> None:
         self.store = store
         self.deliveries = deliveries

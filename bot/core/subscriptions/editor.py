@@ -32,9 +32,8 @@ from bot.core.subscriptions.render import (
     unused_lines,
 )
 from bot.core.subscriptions.schedule_parser import parse_schedule
-from bot.core.subscriptions.texts import SubscriptionTexts
 from bot.core.subscriptions.types import Subscription, SubscriptionDraft, SubscriptionRepository
-from bot.core.texts import load_texts
+from bot.core.texts import Texts, load_texts
 from bot.core.types import Reply
 
 __all__ = ["SubscriptionEditor"]
@@ -42,7 +41,7 @@ __all__ = ["SubscriptionEditor"]
 _SEP = "\x1f"  # between the edit's fields in the open "which one?" prompt
 
 
-def _refusal(parsed: ParsedRequest, texts: SubscriptionTexts) -> str:
+def _refusal(parsed: ParsedRequest, texts: Texts) -> str:
     errors = "；".join(texts.get(f"sched_{e.kind}", words=e.words) for e in parsed.schedule_errors)
     return texts.get("edit_refused", errors=errors)
 
@@ -56,7 +55,7 @@ class SubscriptionEditor:
         store: SubscriptionRepository,
         clock: Clock,
         vocab: Vocabulary,
-        texts: SubscriptionTexts,
+        texts: Texts,
         pending: PendingPrompts,
         changed: Callable[[], None],
         with_phase: Callable[[SubscriptionDraft, datetime], SubscriptionDraft],

@@ -16,9 +16,8 @@ from bot.core.subscriptions.parser import (
     Vocabulary,
     parse_request,
 )
-from bot.core.subscriptions.texts import SubscriptionTexts
 from bot.core.subscriptions.types import SubscriptionDraft
-from bot.core.texts import load_texts
+from bot.core.texts import Texts, load_texts
 from bot.core.types import Choice, Reply
 
 __all__ = ["FlowResult", "SubscriptionFlow", "schedule_code"]
@@ -102,7 +101,7 @@ class SubscriptionFlow:
     """Asks for whatever the subscription still lacks; answers come by button or typed text."""
 
     def __init__(
-        self, *, vocab: Vocabulary, texts: SubscriptionTexts, pending: PendingPrompts
+        self, *, vocab: Vocabulary, texts: Texts, pending: PendingPrompts
     ) -> None:
         self.vocab = vocab
         self.texts = texts

@@ -6,8 +6,9 @@ from datetime import datetime
 
 from bot.core.subscriptions.parser import WEEKDAY_NAMES, ParsedRequest, Vocabulary
 from bot.core.subscriptions.schedule import in_quiet_hours, next_slot
-from bot.core.subscriptions.texts import SubscriptionTexts, load_subscription_texts
+from bot.core.subscriptions.texts import load_subscription_texts
 from bot.core.subscriptions.types import Subscription, SubscriptionDraft
+from bot.core.texts import Texts
 
 __all__ = [
     "next_delivery_text",
@@ -21,7 +22,7 @@ __all__ = [
 _CN_ORDINAL = {1: "一", 2: "二", 3: "三", 4: "四"}
 
 
-def _days(sub: SubscriptionDraft, texts: SubscriptionTexts) -> str:
+def _days(sub: SubscriptionDraft, texts: Texts) -> str:
     weekday = WEEKDAY_NAMES[sub.weekday or 0]
     if sub.frequency == "daily":
         return texts.get("daily")
@@ -40,13 +41,13 @@ def _days(sub: SubscriptionDraft, texts: SubscriptionTexts) -> str:
     return texts.get("weekly", weekday=weekday)
 
 
-def schedule_words(sub: SubscriptionDraft, texts: SubscriptionTexts | None = None) -> str:
+def schedule_words(sub: SubscriptionDraft, texts: Texts | None = None) -> str:
     """ "每月第一个周一 09:00", "工作日（周一至周五） 08:30"."""
     texts = texts or load_subscription_texts()
     return f"{_days(sub, texts)} {sub.hour:02d}:{sub.minute:02d}"
 
 
-def subscription_label(sub: SubscriptionDraft, texts: SubscriptionTexts | None = None) -> str:
+def subscription_label(sub: SubscriptionDraft, texts: Texts | None = None) -> str:
     """Human label, e.g. "积分贷 · 成都 · 每周一 09:00"."""
     texts = texts or load_subscription_texts()
     parts = [*sub.topics, *sub.regions] or [texts.get("label_all")]
@@ -63,7 +64,7 @@ def next_delivery_text(sub: SubscriptionDraft, now: datetime) -> str:
 def summary_lines(
     sub: SubscriptionDraft,
     vocab: Vocabulary,
-    texts: SubscriptionTexts,
+    texts: Texts,
     parsed: ParsedRequest | None = None,
 ) -> list[str]:
     """主题 / 地区 / 推送 lines: the subscription restated in words."""
@@ -93,7 +94,7 @@ def summary_lines(
     return lines
 
 
-def unused_lines(parsed: ParsedRequest, texts: SubscriptionTexts) -> list[str]:
+def unused_lines(parsed: ParsedRequest, texts: Texts) -> list[str]:
     """The words of the request that were not used, each named back."""
     lines = []
     if parsed.unknown:
@@ -103,7 +104,7 @@ def unused_lines(parsed: ParsedRequest, texts: SubscriptionTexts) -> list[str]:
     return lines
 
 
-def notes_lines(sub: Subscription, now: datetime, texts: SubscriptionTexts) -> list[str]:
+def notes_lines(sub: Subscription, now: datetime, texts: Texts) -> list[str]:
     """Quiet-hours shift and the "nothing new" notice, when they apply."""
     lines = []
     slot = next_slot(sub, now)

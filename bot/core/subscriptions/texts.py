@@ -3,30 +3,13 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
-from typing import Any
 
-import yaml
+from bot.core.texts import Texts
 
-__all__ = ["SubscriptionTexts", "load_subscription_texts"]
-
-
-class SubscriptionTexts:
-    """Templates from texts.yaml."""
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._data = data
-
-    def get(self, key: str, **values: Any) -> str:
-        """The template under key, filled with values."""
-        template = str(self._data[key])
-        return template.format(**values) if values else template
+__all__ = ["load_subscription_texts"]
 
 
 @lru_cache(maxsize=1)
-def load_subscription_texts() -> SubscriptionTexts:
+def load_subscription_texts() -> Texts:
     """Read the bundled texts once per process."""
-    raw = yaml.safe_load(
-        resources.files("bot.core.subscriptions").joinpath("texts.yaml").read_text("utf-8")
-    )
-    return SubscriptionTexts(raw)
+    return Texts.load("bot.core.subscriptions")
