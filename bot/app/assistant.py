@@ -68,4 +68,5 @@ def build_assistant(
         profiles=SqlProfileStore(database),
         forgettables=extra,
         per_user_rate=per_user_rate,
+        default_rule_set=settings.default_rule_set,
     )

@@ -101,6 +101,10 @@ class ScoringPort(Protocol):
         """The field a Chinese label or alias names ("营收", "资质"), or None."""
         ...
 
+    def kind(self, rule_set: str) -> str:
+        """The kind of a rule set (points / tech_sme / high_tech); FigureError when unknown."""
+        ...
+
     def assess(self, figures: dict[str, Any], rule_set: str) -> Assessment:
         """Score without a chart and say what it takes to pass each condition (FigureError)."""
         ...
