@@ -138,9 +138,12 @@ class CoreAssistant:
         if self._session is not None:
             self._session.close()
         self._uploads.close()
-        close = getattr(self._scoring, "close", None)
-        if close is not None:
-            close()
+        if self._scoring is not None:
+            self._scoring.close()
+
+    async def aclose(self) -> None:
+        """close() off the loop: waiting for the worker processes to exit blocks."""
+        await asyncio.to_thread(self.close)
 
     # --- dispatch --------------------------------------------------------------------------------
 

@@ -99,6 +99,7 @@ class FakeScoring:
     def __init__(self) -> None:
         self.evaluations: list[tuple[dict[str, Any], str]] = []
         self.prepared = False
+        self.closed = False
         self.charts_drawn = 0
         self.chart_failure: Exception | None = None  # set to make the next charts fail
         self.chart_delay = 0.0  # seconds a chart takes (a slow or stuck renderer)
@@ -108,6 +109,15 @@ class FakeScoring:
 
     def prepare(self) -> None:
         self.prepared = True
+
+    def close(self) -> None:
+        self.closed = True
+
+    def kind(self, rule_set: str) -> str:
+        kinds = {"cn-ref-2024": "points", "tech-sme-2022": "tech_sme", "high-tech-2016": "high_tech"}
+        if rule_set not in kinds:
+            raise FigureError(f"未知的规则集：{rule_set}")
+        return kinds[rule_set]
 
     def parse(self, text: str) -> ParseOutcome:
         found: list[ParsedFigure] = []
