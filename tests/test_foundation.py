@@ -46,4 +46,4 @@ def test_chart_workers_come_from_settings(settings: Settings) -> None:
     try:
         assert assistant._scoring._chart_workers == 3  # type: ignore[attr-defined]
     finally:
-        assistant.close()  # type: ignore[attr-defined]
+        assistant.close()

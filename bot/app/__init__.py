@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     )
     from bot.app.digests import (
         DigestDelivery,
+        build_digest_delivery,
         build_digest_notifiers,
         build_digest_service,
         build_scheduler,
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
         build_retrieval_engine,
         build_searcher,
     )
-    from bot.app.serve import ChatProcess, build_chat_process, serve_channels, serve_telegram
+    from bot.app.serve import ChatProcess, Lifecycle, Listen, build_chat_process, serve_channels
     from bot.app.telegram import (
         build_telegram_application,
         build_telegram_notifier,
@@ -54,12 +55,15 @@ __all__ = [
     "ChatProcess",
     "DigestDelivery",
     "DigestRunOptions",
+    "Lifecycle",
+    "Listen",
     "RetrievalEngines",
     "build_answerer",
     "build_assistant",
     "build_catalog",
     "build_chat_process",
     "build_database",
+    "build_digest_delivery",
     "build_digest_notifiers",
     "build_digest_service",
     "build_knowledge",
@@ -82,7 +86,6 @@ __all__ = [
     "run_console_chat",
     "run_due_digests",
     "serve_channels",
-    "serve_telegram",
     "start_digest_scheduler",
     "wechat_menu",
 ]
@@ -95,6 +98,7 @@ _SOURCES = {
     "preview_digests": "bot.app.digest_runs",
     "run_due_digests": "bot.app.digest_runs",
     "DigestDelivery": "bot.app.digests",
+    "build_digest_delivery": "bot.app.digests",
     "build_digest_notifiers": "bot.app.digests",
     "build_digest_service": "bot.app.digests",
     "build_scheduler": "bot.app.digests",
@@ -111,8 +115,9 @@ _SOURCES = {
     "build_searcher": "bot.app.retrieval",
     "ChatProcess": "bot.app.serve",
     "build_chat_process": "bot.app.serve",
+    "Lifecycle": "bot.app.serve",
+    "Listen": "bot.app.serve",
     "serve_channels": "bot.app.serve",
-    "serve_telegram": "bot.app.serve",
     "build_telegram_application": "bot.app.telegram",
     "build_telegram_notifier": "bot.app.telegram",
     "build_telegram_runner": "bot.app.telegram",

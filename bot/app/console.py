@@ -23,6 +23,4 @@ def run_console_chat(settings: Settings, user_id: str) -> None:
     try:
         asyncio.run(channel.run())
     finally:
-        close = getattr(assistant, "close", None)
-        if close is not None:
-            close()
+        assistant.close()

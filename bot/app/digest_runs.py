@@ -127,9 +127,7 @@ def run_due_digests(settings: Settings, options: DigestRunOptions) -> RunReport:
         finally:
             await service.aclose()
             for notifier in _distinct(notifiers):
-                close = getattr(notifier, "aclose", None)
-                if close is not None:
-                    await close()
+                await notifier.aclose()
 
     try:
         return asyncio.run(deliver())

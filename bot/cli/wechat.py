@@ -57,11 +57,13 @@ def serve_process(
     wechat_host: str | None = None,
     wechat_port: int | None = None,
     telegram_webhook_url: str | None = None,
+    telegram_port: int | None = None,
     web_host: str | None = None,
     web_port: int | None = None,
     digests: bool = True,
 ) -> None:
-    from bot.app import configure_logging, load_settings, serve_channels
+    """Run the channels in this process until Ctrl-C or SIGTERM (configuration errors in Chinese)."""
+    from bot.app import Listen, configure_logging, load_settings, serve_channels
 
     settings = load_settings()
     configure_logging(settings)
@@ -72,18 +74,15 @@ def serve_process(
         typer.echo("请先设置 INNOBOT_TELEGRAM_TOKEN（@BotFather 发给您的令牌）。", err=True)
         raise typer.Exit(2)
     try:
-        asyncio.run(
-            serve_channels(
-                settings,
-                channels,
-                wechat_host=wechat_host,
-                wechat_port=wechat_port,
-                telegram_webhook_url=telegram_webhook_url,
-                web_host=web_host,
-                web_port=web_port,
-                digests=digests,
-            )
+        listen = Listen(
+            wechat_host=wechat_host,
+            wechat_port=wechat_port,
+            web_host=web_host,
+            web_port=web_port,
+            telegram_webhook_url=telegram_webhook_url,
+            telegram_port=telegram_port,
         )
+        asyncio.run(serve_channels(settings, channels, listen=listen, digests=digests))
     except ValueError as error:  # configuration problems only; the messages are ours
         typer.echo(f"配置有误：{error}", err=True)
         raise typer.Exit(2) from error

@@ -158,9 +158,12 @@ class CoreAssistant:
         """Release the scoring threads and chart workers (the stores belong to the caller)."""
         for pool in (self._scoring_pool, self._chart_pool, self._table_pool):
             pool.shutdown(wait=False, cancel_futures=True)
-        close = getattr(self._scoring, "close", None)
-        if close is not None:
-            close()
+        if self._scoring is not None:
+            self._scoring.close()
+
+    async def aclose(self) -> None:
+        """close() off the loop: waiting for the worker processes to exit blocks."""
+        await asyncio.to_thread(self.close)
 
     # --- dispatch --------------------------------------------------------------------------------
 

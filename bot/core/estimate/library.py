@@ -56,7 +56,7 @@ class LibraryScoring:
         self._charts.start()
 
     def close(self) -> None:
-        """Stop the worker processes, if any."""
+        """Stop the worker processes, if any, and wait until they have exited."""
         self._charts.close()
         self._tables.close()
 

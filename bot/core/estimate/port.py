@@ -88,6 +88,10 @@ class ScoringPort(Protocol):
         """A dialogue has started: get ready to score soon (e.g. start chart workers)."""
         ...
 
+    def close(self) -> None:
+        """Stop what prepare started (worker processes) and wait until it has (blocking)."""
+        ...
+
     def parse(self, text: str) -> ParseOutcome:
         """Figures found in free Chinese text."""
         ...
