@@ -179,9 +179,10 @@ def _kind(kind: str, unit: str) -> FieldKind:
         return "persons" if unit == "人" else "count"
     if kind == "number":
         return "years" if unit == "年" else "number"
-    if kind in ("money", "percent", "enum", "bool"):
-        return kind  # type: ignore[return-value]
-    return "number"
+    return _SAME_KINDS.get(kind, "number")
+
+
+_SAME_KINDS: dict[str, FieldKind] = {"money": "money", "percent": "percent", "enum": "enum", "bool": "bool"}
 
 
 def _check_unzipped(data: bytes) -> None:
