@@ -7,10 +7,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.core.estimate.port import Figure
+
 __all__ = ["FieldEntry", "FirmContext", "FirmRecord", "Figure"]
 
-Figure = float | int | bool | str
-"""A field value as the engine takes it: number (万元, persons, %), yes/no or an enum key."""
 
 SOURCES = ("chat", "sheet", "edit", "whatif")
 
