@@ -40,6 +40,7 @@ def build_web_config(settings: Settings) -> WebConfig:
         ip_burst=settings.web_ip_burst,
         trust_forwarded=settings.web_trust_forwarded,
         rule_dirs=(settings.rules_dir,) if settings.rules_dir else (),
+        default_rule_set=settings.default_rule_set,
     )
 
 

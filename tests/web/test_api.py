@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 from aiohttp import FormData
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
 
 import scoring
+from bot.storage import Database
 from tests.fakes.scoring import generate_firms
-from tests.web.conftest import API_KEY
+from tests.web.conftest import API_KEY, build_rig
 
 FIRM = {"revenue": "3000", "rd_expense": "100", "employees": "50", "rd_staff": "3",
         "invention_patents": "1", "years_registered": "3", "high_tech_revenue": "2000"}
@@ -66,6 +68,14 @@ async def test_score_reads_free_text_and_reports_what_it_understood(client: Test
     assert response.status == 200
     assert {i["field"] for i in body["understood"]} == {"revenue", "rd_expense"}
     assert body["rule_set"] == "cn-ref-2024"
+
+
+async def test_score_without_a_rule_set_uses_the_configured_default(sqlite_database: Database, tmp_path: Path) -> None:
+    _, app = build_rig(sqlite_database, tmp_path / "data", default_rule_set="tech-sme-2022")
+    async with TestClient(TestServer(app)) as client:
+        response = await client.post("/api/v1/score", json={"figures": FIRM})
+        body = await response.json()
+    assert response.status == 200 and body["rule_set"] == "tech-sme-2022" and body["kind"] == "tech_sme"
 
 
 async def test_score_names_each_bad_field_in_chinese(client: TestClient) -> None:

@@ -154,7 +154,7 @@ async def _batch(request: web.Request) -> web.StreamResponse:
     name, data, fields = await read_upload(request)
     suffix = check_upload(name, data)
     config = request.app[CONFIG_KEY]
-    rule_set = fields.get("rule_set") or "cn-ref-2024"
+    rule_set = fields.get("rule_set") or config.default_rule_set
     run = await asyncio.to_thread(run_batch, data, suffix, rule_set, config.upload_dir, config.rule_dirs)
     key = request.app[ADMIN_KEY].shelf.put(OWNER, f"评分结果_{rule_set}.xlsx", run.workbook, XLSX)
     return _json({**ranked_view(run), "download": f"/admin/api/batch/{key}"})

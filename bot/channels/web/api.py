@@ -115,8 +115,8 @@ async def _score(request: web.Request) -> web.StreamResponse:
     if not isinstance(figures, dict):
         raise WebError(400, text("errors.figures_object"))
     free_text = data.get("text") if isinstance(data.get("text"), str) else None
-    rule_set = str(data.get("rule_set") or "cn-ref-2024")
     config = request.app[CONFIG_KEY]
+    rule_set = str(data.get("rule_set") or config.default_rule_set)
     scored = await asyncio.to_thread(
         score_firm, figures, rule_set, config.rule_dirs, free_text=free_text
     )
@@ -151,7 +151,7 @@ async def _batch(request: web.Request) -> web.StreamResponse:
     name, data, fields = await read_upload(request)
     suffix = check_upload(name, data)
     config = request.app[CONFIG_KEY]
-    rule_set = fields.get("rule_set") or "cn-ref-2024"
+    rule_set = fields.get("rule_set") or config.default_rule_set
     run = await asyncio.to_thread(run_batch, data, suffix, rule_set, config.upload_dir, config.rule_dirs)
     headers = {
         "Content-Disposition": 'attachment; filename="innobot-batch.xlsx"',

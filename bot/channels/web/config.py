@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Protocol
 
 from bot.channels.web.shelf import FileShelf
+from bot.core.estimate.rule_sets import load_rule_sets
 from bot.core.ports import Assistant
 from bot.core.texts import Texts
 from retrieval.types import Answerer, Searcher
@@ -43,6 +44,8 @@ class WebConfig:
     session_burst: int = 8
     trust_forwarded: bool = False
     rule_dirs: tuple[Path, ...] = ()
+    # the rule set of a score or batch request that names none (INNOBOT_DEFAULT_RULE_SET)
+    default_rule_set: str = field(default_factory=lambda: load_rule_sets().default)
     max_question: int = 500
 
     @property
