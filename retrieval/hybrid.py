@@ -6,12 +6,14 @@ import calendar
 import logging
 import re
 import threading
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from retrieval.chunktable import ChunkTable, saved_text
 from retrieval.errors import InvalidQueryError
 from retrieval.evidence import IdfTable, best_window, expand_tokens, profile_query
 from retrieval.lexical import Bm25Index
@@ -65,11 +67,13 @@ class HitTrace:
 
 @dataclass(frozen=True)
 class CatalogueView:
-    """The whole index as a lookup: every region tag and the text of every passage and title."""
+    """The whole index as a lookup: every region tag and the text of every passage and title.
+
+    The texts are match keys (`term in text_key`): a string, or the saved file mapped in place."""
 
     regions: frozenset[str]
-    text_key: str
-    briefing_key: str = ""  # briefing texts only: a policy summary covers a place by its titles
+    text_key: Container[str]
+    briefing_key: Container[str] = ""  # briefing texts only: a policy summary covers a place by its titles
 
     def has_place(self, place: str) -> bool:
         """True when some article is tagged with the place or a briefing names it."""
@@ -78,26 +82,6 @@ class CatalogueView:
     def has_text(self, term: str) -> bool:
         """True when some passage or title contains the term (width and case folded)."""
         return match_key(term) in self.text_key
-
-
-def _catalogue_text(directory: Path, generation: str, name: str, rows: list[ChunkRow]) -> str:
-    """These titles and passages as one match key, saved next to BM25 for this generation:
-    folding 100,000 passages costs seconds that no process start should pay again."""
-    path, stamp = directory / f"catalogue-{name}.txt", directory / f"catalogue-{name}.stamp"
-    try:
-        if stamp.read_text(encoding="utf-8") == generation:
-            return path.read_text(encoding="utf-8")
-    except OSError:
-        pass  # not saved yet (or unreadable): fold and save below
-    text = "\n".join(match_key(r.title + "\n" + r.text) for r in rows)
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        stamp.unlink(missing_ok=True)
-        path.write_text(text, encoding="utf-8")
-        stamp.write_text(generation, encoding="utf-8")
-    except OSError as exc:  # a read-only data dir: keep it in memory only
-        log.warning("catalogue text not saved: %s", type(exc).__name__)
-    return text
 
 
 def prepare_query(query: str) -> str:
@@ -144,9 +128,7 @@ class HybridSearcher:
         self._bm25_dir = bm25_dir
         self._lock = threading.RLock()
         self._generation: str | None = None
-        self._rows: list[ChunkRow] = []
-        self._pos: dict[str, int] = {}
-        self._ids: list[str] = []
+        self._table = ChunkTable(store, [], [], [])
         self._vectors: VectorTable | None = None
         self._bm25 = Bm25Index()
         self._idf = IdfTable({}, 0)
@@ -160,37 +142,37 @@ class HybridSearcher:
         with self._lock:
             if generation == self._generation:
                 return
-            rows = self.store.chunks()
+            rows = _Once(self.store.chunks)  # every row is read only when something saved is missing
+            table = ChunkTable.open(self.store, self._bm25_dir, generation, rows)
             bm25 = Bm25Index()
-            if not bm25.load(self._bm25_dir, generation) or bm25.size != len(rows):
+            if not bm25.load(self._bm25_dir, generation) or bm25.size != len(table):
                 bm25.build(self.store.chunk_tokens())
                 bm25.save(self._bm25_dir, generation)
-            ids = [r.chunk_id for r in rows]
-            vectors = self.dense.table(generation, ids) if self.dense is not None else None
+            vectors = self.dense.table(generation, table.ids) if self.dense is not None else None
             self._idf = IdfTable(bm25.df, bm25.size)
             self._variants = QueryVariants(domain_vocabulary(bm25.df.keys()))
             self._catalogue = CatalogueView(
-                frozenset(g for r in rows for g in r.regions),
-                _catalogue_text(self._bm25_dir, generation, "all", rows),
-                _catalogue_text(
-                    self._bm25_dir, generation, "briefings", [r for r in rows if r.kind != "knowledge"]
+                table.regions(),
+                saved_text(self._bm25_dir, generation, "all", lambda: _match_keys(rows())),
+                saved_text(
+                    self._bm25_dir, generation, "briefings",
+                    lambda: _match_keys(r for r in rows() if r.kind != "knowledge"),
                 ),
             )
-            self._rows, self._ids, self._vectors = rows, ids, vectors
+            self._table, self._vectors = table, vectors
             self._bm25, self._generation = bm25, generation
-            self._pos = {cid: i for i, cid in enumerate(ids)}
 
     @property
     def size(self) -> int:
         """Chunks searchable."""
         self.refresh()
-        return len(self._rows)
+        return len(self._table)
 
     def row(self, chunk_id: str) -> ChunkRow | None:
         """A chunk by id."""
         self.refresh()
-        pos = self._pos.get(chunk_id)
-        return self._rows[pos] if pos is not None else None
+        pos = self._table.position(chunk_id)
+        return self._table.rows([pos]).get(pos) if pos is not None else None
 
     # --- filters ----------------------------------------------------------------------------
     def _mask(self, filters: SearchFilters | None) -> np.ndarray | None:
@@ -201,8 +183,10 @@ class HybridSearcher:
         tags = {t.strip() for t in filters.tags if t.strip()}
         lo = date_bounds(filters.date_from, end=False)
         hi = date_bounds(filters.date_to, end=True)
-        mask = np.zeros(len(self._rows), dtype=np.float32)
-        for i, r in enumerate(self._rows):
+        table = self._table
+        mask = np.zeros(len(table), dtype=np.float32)
+        for i in range(len(table)):
+            r = table.article(i)
             if regions and not regions.intersection(r.regions):
                 continue
             if tags and not tags.intersection(r.tags):
@@ -232,10 +216,10 @@ class HybridSearcher:
 
     def rank_dense(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """(position, cosine similarity) best first."""
-        if self.dense is None or not self._rows:
+        if self.dense is None or not len(self._table):
             return []
         try:
-            return self.dense.rank(query, n, mask, self._vectors, self._ids, self._pos)
+            return self.dense.rank(query, n, mask, self._vectors, self._table.ids, self._table.positions)
         except Exception as exc:  # server down, corrupt collection: answer from BM25 alone
             log.warning("dense leg unavailable, using BM25 only: %s", type(exc).__name__)
             return []
@@ -257,9 +241,12 @@ class HybridSearcher:
         top = head[0][1] or 1.0
         profile = profile_query(query, self._idf)
         prefer = kind_preference(query, names_place=bool(gazetteer().mentions(query)))
+        rows = self._table.rows([pos for pos, _ in head])
         scored = []
         for pos, score in head:
-            row = self._rows[pos]
+            row = rows.get(pos)
+            if row is None:  # deleted since the table was read: not a candidate any more
+                continue
             window = best_window(profile, row.text, context=row.title)
             final = self.weights.rerank_fused * (score / top) + self.weights.rerank_evidence * window.score
             final += prefer.bonus(row.kind)
@@ -286,8 +273,8 @@ class HybridSearcher:
         self.refresh()
         return self._idf
 
-    def _hit(self, pos: int, score: float) -> Hit:
-        r = self._rows[pos]
+    @staticmethod
+    def _hit(r: ChunkRow, score: float) -> Hit:
         return Hit(
             doc_id=r.doc_id, chunk_id=r.chunk_id, title=r.title, source=r.source, date=r.date,
             text=r.text, score=score, regions=r.regions, tags=r.tags, kind=r.kind,
@@ -305,7 +292,7 @@ class HybridSearcher:
         text = self.variants.correct(prepare_query(query)).text
         k = max(1, min(int(k), 100))
         self.refresh()
-        if not self._rows:
+        if not len(self._table):
             return [], []
         mask = self._mask(filters)
         n = max(self.weights.candidates, k)
@@ -328,10 +315,30 @@ class HybridSearcher:
             {p: (i + 1, sc) for i, (p, sc) in enumerate(leg)} for leg in (lexical, dense)
         ]
         fused_at = dict(fused)
+        rows = self._table.rows([pos for pos, _ in top])
+        top = [(pos, score) for pos, score in top if pos in rows]
         traces = []
         for pos, score in top:
             lex_rank, lex_score = legs[0].get(pos, (None, None))
             den_rank, den_score = legs[1].get(pos, (None, None))
-            traces.append(HitTrace(self._rows[pos].chunk_id, lex_rank, lex_score, den_rank, den_score,
+            traces.append(HitTrace(self._table.ids[pos], lex_rank, lex_score, den_rank, den_score,
                                    fused_at.get(pos), score))
-        return [self._hit(pos, score) for pos, score in top], traces
+        return [self._hit(rows[pos], score) for pos, score in top], traces
+
+
+class _Once:
+    """A call made at most once (every chunk row is read only if a saved part is missing)."""
+
+    def __init__(self, fn: Callable[[], list[ChunkRow]]) -> None:
+        self._fn = fn
+        self._value: list[ChunkRow] | None = None
+
+    def __call__(self) -> list[ChunkRow]:
+        if self._value is None:
+            self._value = self._fn()
+        return self._value
+
+
+def _match_keys(rows: Iterable[ChunkRow]) -> Iterator[str]:
+    """Title and passage of each row as one match key (what the catalogue searches)."""
+    return (match_key(r.title + "\n" + r.text) for r in rows)

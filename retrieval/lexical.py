@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -46,9 +47,16 @@ class Bm25Index:
         """Persist with a stamp that says which store generation it indexes."""
         if self._bm25 is None:
             return
-        directory.mkdir(parents=True, exist_ok=True)
-        self._bm25.save(str(directory))  # type: ignore[attr-defined]
-        (directory / "df.json").write_text(json.dumps(self.df, ensure_ascii=False), encoding="utf-8")
+        # Written aside and moved in: a process that has the previous arrays mapped keeps
+        # reading them (overwriting a mapped file in place would crash it with SIGBUS).
+        staging = directory / f".saving-{os.getpid()}"
+        staging.mkdir(parents=True, exist_ok=True)
+        self._bm25.save(str(staging))  # type: ignore[attr-defined]
+        (staging / "df.json").write_text(json.dumps(self.df, ensure_ascii=False), encoding="utf-8")
+        (directory / "stamp.txt").unlink(missing_ok=True)
+        for part in staging.iterdir():
+            part.replace(directory / part.name)
+        staging.rmdir()
         (directory / "stamp.txt").write_text(f"{stamp}\n{self.size}", encoding="utf-8")
 
     def load(self, directory: Path, stamp: str) -> bool:

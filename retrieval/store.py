@@ -239,6 +239,17 @@ class CorpusStore:
             )
         return out
 
+    def chunk_texts(self, chunk_ids: list[str]) -> dict[str, str]:
+        """The passage text of each of these chunks that is still stored."""
+        if not chunk_ids:
+            return {}
+        marks = ",".join("?" * len(chunk_ids))
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT chunk_id, text FROM chunks WHERE chunk_id IN ({marks})", chunk_ids
+            ).fetchall()
+        return {str(r[0]): str(r[1]) for r in rows}
+
     def chunk_tokens(self, batch: int = 5000) -> Iterator[tuple[str, ...]]:
         """BM25 tokens of every chunk, in the same order as chunks(), streamed."""
         with self._lock:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -136,9 +136,10 @@ class DenseLeg:
         mask: np.ndarray | None,
         table: VectorTable | None,
         chunk_ids: Sequence[str],
-        positions: dict[str, int],
+        positions: Callable[[], Mapping[str, int]],
     ) -> list[tuple[int, float]]:
-        """(position, cosine similarity) best first, from the table when there is one."""
+        """(position, cosine similarity) best first, from the table when there is one
+        (`positions` maps a chunk id to its position; only a Chroma server's answer needs it)."""
         vector = self.embedder.encode([query])[0]
         if table is not None:
             return table.top(vector, n, mask)
@@ -146,4 +147,5 @@ class DenseLeg:
         if allowed is not None and not allowed:
             return []
         found = self.index.query(vector, n, allowed, size=len(chunk_ids))
-        return [(positions[cid], sim) for cid, sim in found if cid in positions]
+        at = positions()
+        return [(at[cid], sim) for cid, sim in found if cid in at]

