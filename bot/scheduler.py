@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -57,6 +58,7 @@ class DigestScheduler:
         self.sweep_minutes = sweep_minutes
         self.sync_minutes = sync_minutes
         self.on_report = on_report
+        self._runs: set[asyncio.Task[Any]] = set()  # fan-outs in flight, waited for by stop()
 
     def specs(self) -> set[CronSpec]:
         """Distinct firing times of all active subscriptions."""
@@ -116,17 +118,32 @@ class DigestScheduler:
         self.scheduler.start()
 
     def shutdown(self) -> None:
-        """Stop without waiting for running jobs (the delivery log makes that safe)."""
+        """Stop firing jobs without waiting for running ones (the delivery log makes that safe)."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop firing jobs; a fan-out in flight claims nothing more and gets `grace` seconds to
+        finish the sends it started before the shutdown cancels it (the next run settles those)."""
+        if self.scheduler.running:
+            self.scheduler.pause()
+        self.service.wind_down()
+        if self._runs:
+            await asyncio.wait(set(self._runs), timeout=grace)
+        self.shutdown()
+
     async def run_once(self) -> RunReport:
         """One fan-out pass at the current time (failures are logged; the next tick tries again)."""
+        task = asyncio.current_task()
+        mine: set[asyncio.Task[Any]] = {task} if task is not None else set()
+        self._runs |= mine
         try:
             report = await self.service.send_due()
         except Exception:
             log.exception("digest fan-out failed")
             raise
+        finally:
+            self._runs -= mine
         if report.delivered or report.failed or report.retry_scheduled or report.blocked:
             log.info(
                 "digests: due=%s delivered=%s retry=%s failed=%s blocked=%s",

@@ -8,15 +8,21 @@ from typing import TYPE_CHECKING
 
 from scoring.assessment import Assessment, assess
 from scoring.errors import InputError, ParseError, RuleSetError, ScoringError
-from scoring.fields import FIELDS, KEY_FIELDS, FieldSpec, field_spec, format_value
+from scoring.fields import FIELDS, KEY_FIELDS, FieldSpec, Value, field_spec, format_value
 from scoring.loader import available_rule_sets, load_rule_set
 from scoring.model import HighTechRuleSet, PointsRuleSet, RuleSet, TechSmeRuleSet
 from scoring.parser import ParsedFigures, ParsedItem, parse_answer, parse_figures
 from scoring.results import (
+    CategoryScore,
     CheckResult,
+    CheckStatus,
     ConditionResult,
+    ConditionStatus,
     HighTechResult,
     IndicatorScore,
+    ItemPoints,
+    PartScore,
+    Result,
     ScoreResult,
     Suggestion,
     TechSmeResult,
@@ -31,23 +37,30 @@ if TYPE_CHECKING:  # pandas and matplotlib load only when batch scoring or a cha
 
 __all__ = [
     "Assessment",
-    "FIELDS",
-    "KEY_FIELDS",
+    "CategoryScore",
     "CheckResult",
+    "CheckStatus",
     "ConditionResult",
+    "ConditionStatus",
+    "FIELDS",
     "FieldSpec",
     "HighTechResult",
     "IndicatorScore",
     "InputError",
+    "ItemPoints",
+    "KEY_FIELDS",
     "ParseError",
     "ParsedFigures",
     "ParsedItem",
+    "PartScore",
+    "Result",
     "RuleSet",
     "RuleSetError",
     "ScoreResult",
     "ScoringError",
     "Suggestion",
     "TechSmeResult",
+    "Value",
     "assess",
     "available_rule_sets",
     "field_spec",
@@ -62,8 +75,6 @@ __all__ = [
     "summarize",
     "validate",
 ]
-
-Result = ScoreResult | TechSmeResult | HighTechResult
 
 
 def score(

@@ -10,12 +10,28 @@ from pathlib import Path
 
 from scoring.engine import score_points
 from scoring.errors import InputError, RuleSetError
-from scoring.fields import FIELDS
-from scoring.gaps import Gap, Lever, condition_gap, given_and_values, lever_for, lever_phrase
+from scoring.fields import FIELDS, Value
+from scoring.gaps import (
+    Gap,
+    GapStatus,
+    Lever,
+    condition_gap,
+    given_and_values,
+    lever_for,
+    lever_phrase,
+)
 from scoring.loader import load_rule_set
-from scoring.model import Check, Condition, HighTechRuleSet, PointsRuleSet, Steps, TechSmeRuleSet
+from scoring.model import (
+    Check,
+    Condition,
+    HighTechRuleSet,
+    PointsRuleSet,
+    Steps,
+    TechSmeRuleSet,
+    leaves,
+)
 from scoring.qualification import score_high_tech, score_tech_sme
-from scoring.results import HighTechResult, ScoreResult, TechSmeResult
+from scoring.results import CheckStatus, Result, TechSmeResult
 
 __all__ = ["Assessment", "Option", "PartGap", "Plan", "assess"]
 
@@ -57,7 +73,7 @@ class Assessment:
     """A result and where the firm stands against it."""
 
     rule_set: str
-    result: ScoreResult | TechSmeResult | HighTechResult
+    result: Result
     gaps: tuple[Gap, ...] = ()
     parts: tuple[PartGap, ...] = ()
     points_needed: float | None = None  # to the pass score (科小) or the next band (积分)
@@ -102,7 +118,7 @@ def assess(
 
 
 def _high_tech(
-    rs: HighTechRuleSet, figures: Mapping[str, object], given: Mapping[str, object], values: Mapping[str, object]
+    rs: HighTechRuleSet, figures: Mapping[str, object], given: Mapping[str, Value], values: Mapping[str, Value]
 ) -> Assessment:
     result = score_high_tech(rs, figures)
     status = {c.id: c.status for c in result.checks}
@@ -110,7 +126,7 @@ def _high_tech(
     return Assessment(rs.id, result, gaps)
 
 
-def _check_gap(check: Check, status: str, values: Mapping[str, object], given: Mapping[str, object]) -> Gap:
+def _check_gap(check: Check, status: CheckStatus, values: Mapping[str, Value], given: Mapping[str, Value]) -> Gap:
     """One high-tech check as a gap: its main measure, or every way out of an any-of."""
     if check.judgement:
         return Gap(check.id, check.label, "needs_judgement", None, None, None, None, None, None, (), False,
@@ -138,7 +154,7 @@ def _check_gap(check: Check, status: str, values: Mapping[str, object], given: M
                main.lever, missing, assumed, text)
 
 
-def _with(gap: Gap, status: str, text: str, lever: Lever | None = None) -> Gap:
+def _with(gap: Gap, status: GapStatus, text: str, lever: Lever | None = None) -> Gap:
     return Gap(gap.id, gap.label, status, gap.measure, gap.value, gap.op, gap.threshold, gap.band,
                lever or gap.lever, gap.missing, gap.assumed, text)
 
@@ -146,19 +162,11 @@ def _with(gap: Gap, status: str, text: str, lever: Lever | None = None) -> Gap:
 # --- tech-SME -------------------------------------------------------------------------------
 
 
-def _leaves(rule: Mapping[str, object]) -> list[tuple[str, Steps]]:
-    """The (field, steps) tables of a sub-score's rule tree."""
-    for key in ("max_of", "first_of"):
-        if key in rule:
-            return [leaf for sub in rule[key] for leaf in _leaves(sub)]  # type: ignore[attr-defined]
-    return [(str(rule["field"]), rule["steps"])]  # type: ignore[list-item]
-
-
-def _ladder(field: str, steps: Steps, values: Mapping[str, object], given: Mapping[str, object]) -> list[Lever]:
+def _ladder(field: str, steps: Steps, values: Mapping[str, Value], given: Mapping[str, Value]) -> list[Lever]:
     """Successive step thresholds above the firm's value, each as a lever (at most MAX_LEVELS)."""
     ladder: list[Lever] = []
     start = values.get(field)
-    x = float(start) if start is not None else 0.0  # type: ignore[arg-type]
+    x = float(start) if start is not None else 0.0
     for _ in range(MAX_LEVELS):
         target = steps.next_x(x)
         if target is None or target <= x:
@@ -187,7 +195,7 @@ def _score_passes(rs: TechSmeRuleSet, result: TechSmeResult) -> bool:
 
 
 def _tech_sme(
-    rs: TechSmeRuleSet, figures: Mapping[str, object], given: Mapping[str, object], values: Mapping[str, object]
+    rs: TechSmeRuleSet, figures: Mapping[str, object], given: Mapping[str, Value], values: Mapping[str, Value]
 ) -> Assessment:
     result = score_tech_sme(rs, figures)
     gaps = tuple(condition_gap(cid, label, cond, values, given) for cid, label, cond in rs.conditions)
@@ -196,8 +204,8 @@ def _tech_sme(
     axes: list[list[Lever]] = []
     for part in rs.parts:
         options: list[Option] = []
-        for field, steps in _leaves(part.rule):
-            ladder = _ladder(field, steps, values, given)
+        for leaf in leaves(part.rule):
+            ladder = _ladder(leaf.field, leaf.steps, values, given)
             if not ladder:
                 continue
             axes.append(ladder)
@@ -207,7 +215,7 @@ def _tech_sme(
                 if gained > points[part.id].points:
                     text = f"{lever_phrase(ladder[0])}，{part.label} {points[part.id].points:g} → {gained:g} 分"
                     options.append(Option(ladder[0], gained, text))
-        measures = tuple(dict.fromkeys(field for field, _ in _leaves(part.rule)))
+        measures = tuple(dict.fromkeys(leaf.field for leaf in leaves(part.rule)))
         missing = () if any(values.get(f) is not None for f in measures) else measures
         parts.append(PartGap(part.id, part.label, points[part.id].points, part.max, tuple(options), missing))
     needed = max(0.0, rs.pass_score - result.score)

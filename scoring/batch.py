@@ -17,6 +17,7 @@ from scoring.batch_rank import known_stages, rank_in_stages, top_lists
 from scoring.batch_read import read_table
 from scoring.batch_values import Columns, complete_columns, has_figure, read_columns
 from scoring.errors import InputError, RuleSetError
+from scoring.fields import Value
 from scoring.loader import load_rule_set
 from scoring.model import (
     BonusItem,
@@ -149,11 +150,12 @@ def _item(item: BonusItem, x: np.ndarray) -> np.ndarray:
     return np.where(known & (x == when), item.points, 0.0)
 
 
-def _is(x: np.ndarray, when: object) -> np.ndarray:
+def _is(x: np.ndarray, when: Value) -> np.ndarray:
     if x.dtype == object:
         return np.array([v is not None and v == when for v in x])
-    target = 1.0 if when is True else 0.0 if when is False else float(when)  # type: ignore[arg-type]
-    return ~np.isnan(x) & (x == target)
+    target = float(when)  # a flag is 1.0 / 0.0 in a number column
+    hit: np.ndarray = ~np.isnan(x) & (x == target)
+    return hit
 
 
 def _score_points(rs: PointsRuleSet, cols: Columns, n: int) -> dict[str, np.ndarray]:
@@ -211,7 +213,8 @@ def _round2(values: np.ndarray) -> pd.arrays.FloatingArray:
         near_tie = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
     for i in np.flatnonzero(near_tie & ~np.isnan(values)):
         out[i] = round(float(values[i]), 2)
-    return pd.array(out, dtype="Float64")
+    rounded: pd.arrays.FloatingArray = pd.array(out, dtype="Float64")
+    return rounded
 
 
 def score_table(

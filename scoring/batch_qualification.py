@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import math
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from scoring.batch_values import Columns
-from scoring.model import Condition, HighTechRuleSet, Step, Steps, TechSmeRuleSet
+from scoring.model import (
+    Condition,
+    HighTechRuleSet,
+    MaxOf,
+    RuleTree,
+    Step,
+    StepRule,
+    TechSmeRuleSet,
+)
 
 __all__ = ["high_tech_columns", "tech_sme_columns"]
 
@@ -52,7 +61,7 @@ def _value(cond: Condition, cols: Columns) -> np.ndarray:
         filled = x.copy()
         filled[pd.isna(x)] = cond.missing_as
         return filled
-    fill = float(cond.missing_as)  # type: ignore[arg-type]
+    fill = float(cond.missing_as)
     return np.where(np.isnan(x), fill, x)
 
 
@@ -71,7 +80,8 @@ def condition_status(cond: Condition, cols: Columns, n: int) -> np.ndarray:
         present = ~pd.isna(x)
         series = pd.Series(x, dtype=object)
         if cond.op == "in":
-            ok = series.isin(list(cond.value)).to_numpy()  # type: ignore[call-overload]
+            allowed = cond.value if isinstance(cond.value, tuple) else (cond.value,)
+            ok = series.isin(list(allowed)).to_numpy()
         elif cond.op in ("eq", "ne"):
             ok = (series == cond.value).to_numpy()
             ok = ~ok if cond.op == "ne" else ok
@@ -81,30 +91,29 @@ def condition_status(cond: Condition, cols: Columns, n: int) -> np.ndarray:
         return status
     target = _threshold(cond, cols, n)
     if target is None:
-        value = cond.value
-        target = np.full(n, 1.0 if value is True else 0.0 if value is False else float(value))  # type: ignore[arg-type]
+        value = cond.value  # a number or a flag here (true = 1.0); no value cannot be decided
+        number = math.nan if value is None or isinstance(value, tuple) else float(value)
+        target = np.full(n, number)
     present = ~np.isnan(x) & ~np.isnan(target)
     ok = _compare(cond.op, x, target)
     status[present] = np.where(ok[present], PASS, FAIL)
     return status
 
 
-def _tree(rule: Mapping[str, Any], cols: Columns, n: int) -> np.ndarray:
+def _tree(rule: RuleTree, cols: Columns, n: int) -> np.ndarray:
     """tree_points element-wise (NaN = no line matched)."""
-    if "max_of" in rule:
-        parts = [_tree(r, cols, n) for r in rule["max_of"]]
+    if isinstance(rule, StepRule):
+        return _first_step(cols[rule.field], rule.steps.steps, n)
+    parts = [_tree(r, cols, n) for r in rule.rules]
+    if isinstance(rule, MaxOf):
         out = parts[0]
         for p in parts[1:]:
             out = np.fmax(out, p)
         return out
-    if "first_of" in rule:
-        out = np.full(n, np.nan)
-        for r in rule["first_of"]:
-            pts = _tree(r, cols, n)
-            out = np.where(np.isnan(out), pts, out)
-        return out
-    steps: Steps = rule["steps"]
-    return _first_step(cols[rule["field"]], steps.steps, n)
+    out = np.full(n, np.nan)
+    for pts in parts:
+        out = np.where(np.isnan(out), pts, out)
+    return out
 
 
 def _join(acc: np.ndarray, mask: np.ndarray, text: str) -> np.ndarray:

@@ -17,7 +17,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from scoring.fields import FIELDS
-from scoring.results import HighTechResult, IndicatorScore, ScoreResult, TechSmeResult
+from scoring.results import HighTechResult, IndicatorScore, Result, ScoreResult, TechSmeResult
 
 __all__ = ["WIDTH", "Bar", "cjk_font_path", "render_chart"]
 
@@ -267,7 +267,7 @@ def _high_tech_chart(result: HighTechResult) -> bytes:
     return canvas.png()
 
 
-def render_chart(result: ScoreResult | TechSmeResult | HighTechResult) -> bytes:
+def render_chart(result: Result) -> bytes:
     """A PNG of the result: indicator bars, sub-score bars or check statuses, labelled in Chinese."""
     with _lock:
         if isinstance(result, ScoreResult):

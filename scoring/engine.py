@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scoring.errors import InputError
-from scoring.fields import DERIVED, FIELDS, format_value
+from scoring.fields import DERIVED, FIELDS, Value, format_value
 from scoring.model import BonusItem, Curve, Levels, PointsRuleSet, Steps
 from scoring.results import CategoryScore, IndicatorScore, ItemPoints, ScoreResult, Suggestion
 from scoring.validation import coerce, complete
@@ -35,27 +35,28 @@ class Evaluation:
 
 
 def _item_points(
-    items: Sequence[BonusItem], values: Mapping[str, object], detail: bool
+    items: Sequence[BonusItem], values: Mapping[str, Value], detail: bool
 ) -> tuple[float, list[ItemPoints]]:
     """Bonus or deduction lines: their summed points and (with detail) the lines that applied."""
     total = 0.0
     applied: list[ItemPoints] = []
     for item in items:
-        pts = item.value(values.get(item.field))
+        value = values.get(item.field)
+        pts = item.value(value)
         total += pts
-        if pts and detail:
-            applied.append(ItemPoints(item.field, FIELDS[item.field].label, values.get(item.field), pts))
+        if pts and detail and value is not None:  # a line without a value scores 0
+            applied.append(ItemPoints(item.field, FIELDS[item.field].label, value, pts))
     return total, applied
 
 
-def evaluate(rs: PointsRuleSet, values: Mapping[str, object], *, detail: bool = True) -> Evaluation:
+def evaluate(rs: PointsRuleSet, values: Mapping[str, Value], *, detail: bool = True) -> Evaluation:
     """Score prepared figures (derived ratios filled in); batch scoring mirrors this step by step.
 
     ``detail=False`` (re-scoring for suggestions) skips building the per-line records only;
     every number is computed by the same statements.
     """
     revenue = values.get(rs.stage_field)
-    stage = rs.stage_for(None if revenue is None else float(revenue))  # type: ignore[arg-type]
+    stage = rs.stage_for(None if revenue is None else float(revenue))
     weights = rs.scaled_weights[stage.id]
     cat_points = {c.id: 0.0 for c in rs.categories}
     base = 0.0
@@ -65,7 +66,8 @@ def evaluate(rs: PointsRuleSet, values: Mapping[str, object], *, detail: bool = 
         if value is None:
             s, missing = 0.0, True
         else:
-            raw = ind.rule.value(value)  # type: ignore[arg-type]
+            rule = ind.rule
+            raw = rule.value(value) if isinstance(rule, Levels) else rule.value(float(value))
             s, missing = (0.0 if raw is None else raw), False
         points = weight * s
         cat_points[ind.category] += points
@@ -139,8 +141,8 @@ def _move(spec_kind: str, x: float, up: bool) -> float | int:
 
 
 def _candidate(
-    rs: PointsRuleSet, given: Mapping[str, object], ind_field: str, current: object, target: object
-) -> tuple[str, object, object] | None:
+    rs: PointsRuleSet, given: Mapping[str, Value], ind_field: str, current: Value, target: Value
+) -> tuple[str, Value, Value] | None:
     """Which input to change (field, from, to) so that the indicator reaches target."""
     if ind_field not in DERIVED or ind_field in given:
         spec = FIELDS[ind_field]
@@ -151,19 +153,19 @@ def _candidate(
     den = given.get(d.den)
     if d.num not in given or den is None:
         return None
-    t = float(target)  # type: ignore[arg-type]
-    need = t / 100 * float(den) if d.op == "ratio" else float(den) * (1 + t / 100)  # type: ignore[arg-type]
+    t = float(target)
+    need = t / 100 * float(den) if d.op == "ratio" else float(den) * (1 + t / 100)
     if not math.isfinite(need * 100):
         return None
-    up = t > float(current)  # type: ignore[arg-type]
+    up = t > float(current)
     return d.num, given[d.num], _move(FIELDS[d.num].kind, need, up)
 
 
-def _fmt_number(field: str, value: object) -> str:
+def _fmt_number(field: str, value: Value | None) -> str:
     spec = FIELDS[field]
-    if spec.kind in ("enum", "bool"):
+    if spec.kind in ("enum", "bool") or value is None:
         return format_value(field, value)
-    number = float(value)  # type: ignore[arg-type]
+    number = float(value)
     text = f"{number:.2f}".rstrip("0").rstrip(".")
     return text
 
@@ -173,17 +175,18 @@ def _unit(field: str) -> str:
     return "" if unit in ("", "人", "件", "次", "年") else (unit if unit == "%" else f" {unit}")
 
 
-def suggest(rs: PointsRuleSet, given: Mapping[str, object], ev: Evaluation) -> list[Suggestion]:
+def suggest(rs: PointsRuleSet, given: Mapping[str, Value], ev: Evaluation) -> list[Suggestion]:
     """Top changes by point gain, each found by re-scoring with one input at the next curve point."""
     found: list[tuple[float, int, Suggestion]] = []
     for order, (ind, rule_ind) in enumerate(zip(ev.indicators, rs.indicators, strict=True)):
-        if ind.missing:
+        if ind.missing or ind.value is None:
             continue
         rule = rule_ind.rule
+        target: Value | None
         if isinstance(rule, Levels):
-            target: object = rule.next_x(ind.value)
+            target = rule.next_x(ind.value)
         elif isinstance(rule, Curve | Steps):
-            target = rule.next_x(float(ind.value))  # type: ignore[arg-type]
+            target = rule.next_x(float(ind.value))
         else:  # pragma: no cover - the loader only builds these three
             continue
         if target is None:

@@ -22,6 +22,7 @@ __all__ = [
     "DerivedSpec",
     "FieldKind",
     "FieldSpec",
+    "Value",
     "enum_lookup",
     "field_spec",
     "format_value",
@@ -29,6 +30,9 @@ __all__ = [
 ]
 
 FieldKind = Literal["money", "count", "percent", "enum", "bool", "number"]
+
+Value = bool | int | float | str
+"""One checked figure: a flag, a number in the field's unit (万元, 人, %, 年) or an enum value."""
 
 
 def normalize_text(text: str) -> str:
@@ -60,11 +64,11 @@ class FieldSpec:
     min: float | None = None
     max: float | None = None
     share: bool = False
-    default: object = None
+    default: Value | None = None
     derived: bool = False
     prev: str | None = None
     aliases: tuple[Alias, ...] = ()
-    phrases: Mapping[str, object] = field(default_factory=dict)
+    phrases: Mapping[str, Value] = field(default_factory=dict)
 
     @property
     def short_label(self) -> str:

@@ -6,16 +6,17 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from scoring.errors import InputError
-from scoring.fields import DERIVED, FIELDS, format_value
-from scoring.model import Condition, HighTechRuleSet, PointsRuleSet, TechSmeRuleSet
+from scoring.fields import DERIVED, FIELDS, Value, format_value
+from scoring.model import Condition, Target
 from scoring.qualification import check_condition
-from scoring.results import HighTechResult, ScoreResult, TechSmeResult
 from scoring.validation import coerce, complete
 
 __all__ = [
     "Gap",
+    "GapStatus",
     "Lever",
     "condition_gap",
     "fmt_number",
@@ -26,8 +27,9 @@ __all__ = [
 
 _SYMBOL = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "eq": "=", "ne": "≠"}
 _PERSON_UNITS = ("人",)
-Result = ScoreResult | TechSmeResult | HighTechResult
-RuleSets = PointsRuleSet | TechSmeRuleSet | HighTechRuleSet
+
+GapStatus = Literal["pass", "fail", "missing", "needs_judgement"]
+"""A condition's or check's standing (a check is never 'missing': it needs judgement)."""
 
 
 @dataclass(frozen=True)
@@ -52,11 +54,11 @@ class Gap:
 
     id: str
     label: str
-    status: str  # pass | fail | missing | needs_judgement
+    status: GapStatus
     measure: str | None
-    value: object
+    value: Value | None
     op: str | None
-    threshold: object
+    threshold: Target | None
     band: str | None  # "营业收入 ≤5000 万元" when the threshold depends on a band
     lever: Lever | None
     missing: tuple[str, ...]  # fields to supply so the condition can be decided
@@ -70,12 +72,12 @@ def fmt_number(value: float | int) -> str:
     return text if text not in ("-0", "") else "0"
 
 
-def _shown(field: str, value: object) -> str:
+def _shown(field: str, value: Target | None) -> str:
     spec = FIELDS[field]
-    if spec.kind in ("bool", "enum") or value is None:
+    if spec.kind in ("bool", "enum") or value is None or isinstance(value, tuple):
         return format_value(field, value)
     unit = spec.unit
-    number = fmt_number(float(value))  # type: ignore[arg-type]
+    number = fmt_number(float(value))
     return f"{number}%" if unit == "%" else f"{number} {unit}".strip()
 
 
@@ -90,7 +92,7 @@ def _step(field: str) -> float:
     return 1.0 if FIELDS[field].kind == "count" else 0.01
 
 
-def _passes(cond: Condition, given: Mapping[str, object], changes: Mapping[str, object]) -> bool:
+def _passes(cond: Condition, given: Mapping[str, Value], changes: Mapping[str, Value]) -> bool:
     """Re-run validation and the condition on a copy with the changes applied."""
     trial = {**given, **changes}
     try:
@@ -100,23 +102,23 @@ def _passes(cond: Condition, given: Mapping[str, object], changes: Mapping[str, 
     return check_condition(cond, values) == "pass"
 
 
-def _solve(cond: Condition, values: Mapping[str, object], given: Mapping[str, object]) -> tuple[str, float] | None:
+def _solve(cond: Condition, values: Mapping[str, Value], given: Mapping[str, Value]) -> tuple[str, float] | None:
     """(input field, value it needs) for a numeric condition, from the derived definition."""
     target = cond.threshold(values)
-    if target is None or FIELDS[cond.field].kind in ("bool", "enum"):
+    if target is None or isinstance(target, tuple) or FIELDS[cond.field].kind in ("bool", "enum"):
         return None
-    t = float(target)  # type: ignore[arg-type]
+    t = float(target)
     if cond.field in DERIVED and cond.field not in given:
         d = DERIVED[cond.field]
         den = values.get(d.den)
-        if values.get(d.num) is None or den is None or float(den) <= 0:  # type: ignore[arg-type]
+        if values.get(d.num) is None or den is None or float(den) <= 0:
             return None
-        need = t / 100 * float(den) if d.op == "ratio" else float(den) * (1 + t / 100)  # type: ignore[arg-type]
+        need = t / 100 * float(den) if d.op == "ratio" else float(den) * (1 + t / 100)
         return d.num, need
     return cond.field, t
 
 
-def lever_for(cond: Condition, values: Mapping[str, object], given: Mapping[str, object]) -> Lever | None:
+def lever_for(cond: Condition, values: Mapping[str, Value], given: Mapping[str, Value]) -> Lever | None:
     """The smallest change of one input that makes cond pass, confirmed by the engine."""
     solved = _solve(cond, values, given)
     if solved is None:
@@ -131,16 +133,20 @@ def lever_for(cond: Condition, values: Mapping[str, object], given: Mapping[str,
     else:
         return None
     before = values.get(field)
-    return Lever(field, FIELDS[field].short_label, before, after, _hires(cond, values, given, field))  # type: ignore[arg-type]
+    number = before if isinstance(before, int | float) else None  # a solved field is numeric
+    return Lever(field, FIELDS[field].short_label, number, after, _hires(cond, values, given, field))
 
 
-def _hires(cond: Condition, values: Mapping[str, object], given: Mapping[str, object], field: str) -> int | None:
+def _hires(cond: Condition, values: Mapping[str, Value], given: Mapping[str, Value], field: str) -> int | None:
     """For a staff share: new hires that also raise the headcount (x ≥ (t·den − num)/(1 − t))."""
     d = DERIVED.get(cond.field)
     if d is None or d.num != field or FIELDS[d.den].unit not in _PERSON_UNITS or cond.op not in ("ge", "gt"):
         return None
-    t = float(cond.threshold(values)) / 100  # type: ignore[arg-type]
-    num, den = float(values[d.num]), float(values[d.den])  # type: ignore[arg-type]
+    threshold = cond.threshold(values)
+    if threshold is None or isinstance(threshold, tuple):
+        return None
+    t = float(threshold) / 100
+    num, den = float(values[d.num]), float(values[d.den])
     if t >= 1:
         return None
     x = max(0, math.ceil((t * den - num) / (1 - t) - 1e-9))
@@ -175,7 +181,7 @@ def lever_phrase(lever: Lever) -> str:
     return text
 
 
-def _band(cond: Condition, values: Mapping[str, object]) -> str | None:
+def _band(cond: Condition, values: Mapping[str, Value]) -> str | None:
     """'营业收入 ≤5000 万元' for a threshold picked by another field's band."""
     if cond.band_field is None:
         return None
@@ -185,7 +191,7 @@ def _band(cond: Condition, values: Mapping[str, object]) -> str | None:
     lower: float | None = None
     label = FIELDS[cond.band_field].short_label
     for band in cond.bands:
-        if band.op is None or (band.op in ("le", "lt") and float(x) <= band.threshold):  # type: ignore[arg-type]
+        if band.op is None or (band.op in ("le", "lt") and float(x) <= band.threshold):
             upper = band.threshold if band.op is not None else None
             lo = f"{_shown(cond.band_field, lower)}<" if lower is not None else ""
             hi = f" ≤{_shown(cond.band_field, upper)}" if upper is not None else ""
@@ -196,7 +202,7 @@ def _band(cond: Condition, values: Mapping[str, object]) -> str | None:
     return None
 
 
-def _missing_inputs(cond: Condition, values: Mapping[str, object]) -> tuple[str, ...]:
+def _missing_inputs(cond: Condition, values: Mapping[str, Value]) -> tuple[str, ...]:
     need: list[str] = []
     if values.get(cond.field) is None:
         d = DERIVED.get(cond.field)
@@ -207,7 +213,7 @@ def _missing_inputs(cond: Condition, values: Mapping[str, object]) -> tuple[str,
 
 
 def condition_gap(
-    cid: str, label: str, cond: Condition, values: Mapping[str, object], given: Mapping[str, object]
+    cid: str, label: str, cond: Condition, values: Mapping[str, Value], given: Mapping[str, Value]
 ) -> Gap:
     """The gap of one condition, with the firm's value, threshold, band and lever."""
     status = check_condition(cond, values)
@@ -237,7 +243,7 @@ def condition_gap(
     return Gap(cid, label, status, cond.field, value, cond.op, threshold, band, lever, missing, assumed, text)
 
 
-def given_and_values(figures: Mapping[str, object]) -> tuple[dict[str, object], dict[str, object]]:
+def given_and_values(figures: Mapping[str, object]) -> tuple[dict[str, Value], dict[str, Value]]:
     """(coerced figures as given, completed values with derived ratios and defaults)."""
     given = coerce(figures)
     values, _ = complete(given)

@@ -12,14 +12,21 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from scoring.errors import RuleSetError
 from scoring.fields import FIELDS
 from scoring.loader import available_rule_sets, load_rule_set
-from scoring.model import Condition, HighTechRuleSet, RuleSet, Step, TechSmeRuleSet
+from scoring.model import (
+    Condition,
+    HighTechRuleSet,
+    RuleSet,
+    RuleTree,
+    Step,
+    TechSmeRuleSet,
+    leaves,
+)
 
 __all__ = ["render_rule_article", "rule_articles"]
 
@@ -89,13 +96,9 @@ def _steps(field: str, steps: Sequence[Step], label: str = "") -> str:
     return "，".join(out)
 
 
-def _tree_values(prefix: str, tree: Mapping[str, Any], labels: Mapping[str, str], out: dict[str, str]) -> None:
-    for key in ("max_of", "first_of"):
-        for sub in tree.get(key) or []:
-            _tree_values(prefix, sub, labels, out)
-    if "field" in tree:
-        field = tree["field"]
-        out[f"{prefix}.{field}"] = _steps(field, tree["steps"].steps, str(labels.get(field, "")))
+def _tree_values(prefix: str, tree: RuleTree, labels: Mapping[str, str], out: dict[str, str]) -> None:
+    for leaf in leaves(tree):
+        out[f"{prefix}.{leaf.field}"] = _steps(leaf.field, leaf.steps.steps, str(labels.get(leaf.field, "")))
 
 
 def _condition_values(conds: Sequence[Condition], phrase: tuple[str, str], out: dict[str, str]) -> None:

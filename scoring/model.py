@@ -8,39 +8,52 @@ from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Literal
 
+from scoring.fields import Value
+
 __all__ = [
     "BonusItem",
     "Category",
     "Check",
     "Condition",
     "Curve",
+    "FirstOf",
     "HighTechRuleSet",
     "Indicator",
     "Levels",
+    "MaxOf",
     "Part",
     "PointsRuleSet",
     "Rule",
     "RuleSet",
+    "RuleTree",
     "Stage",
     "Step",
+    "StepRule",
     "Steps",
+    "Target",
     "TechSmeRuleSet",
     "Veto",
     "compare",
+    "leaves",
 ]
 
 Op = Literal["le", "lt", "ge", "gt", "eq", "ne", "in"]
 
+Target = Value | tuple[Value, ...]
+"""What a value is compared with: one value, or the values of an `in` comparison."""
 
-def compare(op: str, value: object, target: object) -> bool:
+
+def compare(op: str, value: Value, target: Target) -> bool:
     """One comparison of a condition or step, the same everywhere it is used."""
     if op == "eq":
         return value == target
     if op == "ne":
         return value != target
     if op == "in":
-        return value in target  # type: ignore[operator]
-    v, t = float(value), float(target)  # type: ignore[arg-type]
+        return value in target if isinstance(target, tuple) else value == target
+    if isinstance(target, tuple):  # only `in` compares with several values
+        return False
+    v, t = float(value), float(target)
     if op == "le":
         return v <= t
     if op == "lt":
@@ -119,11 +132,11 @@ class Levels:
 
     levels: Mapping[str, float]
 
-    def value(self, x: object) -> float:
+    def value(self, x: Value) -> float:
         """s of the level (an unknown level cannot happen: validation rejects it)."""
         return float(self.levels.get(str(x), 0.0))
 
-    def next_x(self, x: object) -> str | None:
+    def next_x(self, x: Value) -> str | None:
         """The level with the next higher s."""
         current = self.value(x)
         higher = sorted((s, k) for k, s in self.levels.items() if s > current)
@@ -167,19 +180,19 @@ class BonusItem:
 
     field: str
     levels: Mapping[str, float] = dc_field(default_factory=dict)
-    when: object = None
+    when: Value | None = None
     points: float = 0.0
     per_unit: float = 0.0
     max: float | None = None
 
-    def value(self, x: object) -> float:
+    def value(self, x: Value | None) -> float:
         """Points of this line for the field value x (None = not given = 0)."""
         if x is None:
             return 0.0
         if self.levels:
             return float(self.levels.get(str(x), 0.0))
         if self.per_unit:
-            pts = float(x) * self.per_unit  # type: ignore[arg-type]
+            pts = float(x) * self.per_unit
             return pts if self.max is None else min(pts, self.max)
         return self.points if x == self.when else 0.0
 
@@ -189,7 +202,7 @@ class Veto:
     """A one-vote veto (一票否决): the field equals `when`."""
 
     field: str
-    when: object
+    when: Value
     reason: str
 
 
@@ -248,12 +261,12 @@ class Condition:
 
     field: str
     op: str
-    value: object = None
-    missing_as: object = None
+    value: Target | None = None
+    missing_as: Value | None = None
     band_field: str | None = None
     bands: tuple[Step, ...] = ()
 
-    def threshold(self, values: Mapping[str, object]) -> object:
+    def threshold(self, values: Mapping[str, Value]) -> Target | None:
         """The threshold for this firm (band by band_field when given), None if undecidable."""
         if self.band_field is None:
             return self.value
@@ -267,13 +280,45 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class StepRule:
+    """A sub-score read from one field's step table."""
+
+    field: str
+    steps: Steps
+
+
+@dataclass(frozen=True)
+class MaxOf:
+    """The highest of several rules (研发投入: whichever ratio scores more)."""
+
+    rules: tuple[RuleTree, ...]
+
+
+@dataclass(frozen=True)
+class FirstOf:
+    """The first rule that matches (科技成果: Ⅰ类 first, then Ⅱ类)."""
+
+    rules: tuple[RuleTree, ...]
+
+
+RuleTree = StepRule | MaxOf | FirstOf
+
+
+def leaves(tree: RuleTree) -> list[StepRule]:
+    """The step tables of a rule tree, in file order."""
+    if isinstance(tree, StepRule):
+        return [tree]
+    return [leaf for sub in tree.rules for leaf in leaves(sub)]
+
+
+@dataclass(frozen=True)
 class Part:
     """A tech-SME sub-score: id, label, max and its rule tree."""
 
     id: str
     label: str
     max: float
-    rule: Mapping[str, object]
+    rule: RuleTree
 
 
 @dataclass(frozen=True)

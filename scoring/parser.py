@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from scoring.fields import DERIVED, FIELDS, Alias, format_value, normalize_text
+from scoring.fields import DERIVED, FIELDS, Alias, Value, format_value, normalize_text
 from scoring.units import PERSON_UNITS, convert, normalize, number_pattern, shorten, split_unit
 
 __all__ = ["ParsedFigures", "ParsedItem", "parse_answer", "parse_figures"]
@@ -30,7 +30,7 @@ class ParsedItem:
 
     field: str
     label: str
-    value: object
+    value: Value
     raw: str
 
     def describe(self) -> str:
@@ -42,7 +42,7 @@ class ParsedItem:
 class ParsedFigures:
     """What a message yielded: values by field, the items understood, problems in Chinese."""
 
-    values: dict[str, object] = field(default_factory=dict)
+    values: dict[str, Value] = field(default_factory=dict)
     understood: list[ParsedItem] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)  # fields named with an unusable figure
@@ -62,9 +62,9 @@ _NEGATION = re.compile(r"(不是|没有|无|未|非|不属于|不在)$")
 
 
 @cache
-def _vocabulary() -> tuple[re.Pattern[str], dict[str, Alias], dict[str, tuple[str, object]]]:
+def _vocabulary() -> tuple[re.Pattern[str], dict[str, Alias], dict[str, tuple[str, Value]]]:
     aliases: dict[str, Alias] = {}
-    phrases: dict[str, tuple[str, object]] = {}
+    phrases: dict[str, tuple[str, Value]] = {}
     for spec in FIELDS.values():
         for alias in spec.aliases:
             aliases.setdefault(alias.word, alias)
@@ -91,12 +91,12 @@ class _Token:
 class _Raw:
     field: str
     alias: Alias | None
-    value: object
+    value: Value
     raw: str
     when: str | int | None
 
 
-def _phrase_value(text: str, start: int, fld: str, value: object) -> object:
+def _phrase_value(text: str, start: int, fld: str, value: Value) -> Value:
     """Enum/bool phrase value, flipped to 'none'/False when a negation word precedes it."""
     if _NEGATION.search(text[max(0, start - 3) : start]):
         return False if FIELDS[fld].kind == "bool" else "none"
@@ -219,6 +219,8 @@ class _Reader:
             self.result.problems.append(problem)
             self.result.rejected.append(field_name)
             return
+        if value is None:  # convert names a problem whenever it reads no number
+            return
         self.raws.append(_Raw(field_name, Alias(alias.word, field_name, alias.negate, alias.part), value, span, when))
 
     def _registered_in(self, i: int, tok: _Token, alias: Alias) -> bool:
@@ -301,7 +303,7 @@ def _expected_answer(text: str, expect: str, data_year: int | None = None) -> Pa
     if spec.kind in ("bool", "enum"):
         from scoring.validation import FALSE_WORDS, TRUE_WORDS
 
-        value: object | None = None
+        value: Value | None = None
         if spec.kind == "bool":
             value = True if norm in TRUE_WORDS else False if norm in FALSE_WORDS else None
         else:
@@ -317,12 +319,12 @@ def _expected_answer(text: str, expect: str, data_year: int | None = None) -> Pa
     tokens = [m for m in pattern.finditer(norm) if m.lastgroup not in ("sep",)]
     if len(tokens) != 1 or tokens[0].lastgroup != "num":
         return None
-    value, problem = convert(expect, tokens[0].group(), negate=False, bare_money_in_wan=True)
+    number, problem = convert(expect, tokens[0].group(), negate=False, bare_money_in_wan=True)
     if problem:
         result.problems.append(problem)
-    else:
-        result.values[expect] = value
-        result.understood.append(ParsedItem(expect, spec.label, value, norm))
+    elif number is not None:
+        result.values[expect] = number
+        result.understood.append(ParsedItem(expect, spec.label, number, norm))
     return result
 
 
@@ -365,7 +367,7 @@ def _resolve(raws: list[_Raw], result: ParsedFigures) -> None:
                 continue
             value, raw_text = whole[0].value, whole[0].raw
         else:
-            value = sum(r.value for r in parts)  # type: ignore[misc]
+            value = sum(r.value for r in parts if isinstance(r.value, int | float))  # parts are numbers
             raw_text = "、".join(r.raw for r in parts)
         result.values[fld] = value
         result.understood.append(ParsedItem(fld, spec.label, value, raw_text))

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
-from scoring.fields import FIELDS, format_value
-from scoring.model import Condition, HighTechRuleSet, Steps, TechSmeRuleSet, compare
+from scoring.fields import FIELDS, Value, format_value
+from scoring.model import (
+    Condition,
+    HighTechRuleSet,
+    MaxOf,
+    RuleTree,
+    StepRule,
+    TechSmeRuleSet,
+    compare,
+)
 from scoring.results import (
     CheckResult,
+    CheckStatus,
     ConditionResult,
+    ConditionStatus,
     HighTechResult,
     PartScore,
     TechSmeResult,
@@ -19,7 +28,7 @@ from scoring.validation import prepare
 __all__ = ["check_condition", "score_high_tech", "score_tech_sme", "tree_points"]
 
 
-def check_condition(cond: Condition, values: Mapping[str, object]) -> str:
+def check_condition(cond: Condition, values: Mapping[str, Value]) -> ConditionStatus:
     """'pass', 'fail' or 'missing' (the data needed to decide was not given)."""
     value = values.get(cond.field, cond.missing_as)
     if value is None:
@@ -30,23 +39,16 @@ def check_condition(cond: Condition, values: Mapping[str, object]) -> str:
     return "pass" if compare(cond.op, value, target) else "fail"
 
 
-def tree_points(rule: Mapping[str, Any], values: Mapping[str, object]) -> float | None:
+def tree_points(rule: RuleTree, values: Mapping[str, Value]) -> float | None:
     """Points of a rule tree: steps on a field, max_of, first_of (None = no line matched)."""
-    if "max_of" in rule:
-        scores = [tree_points(r, values) for r in rule["max_of"]]
-        known = [s for s in scores if s is not None]
+    if isinstance(rule, StepRule):
+        value = values.get(rule.field)
+        return None if value is None else rule.steps.value(float(value))
+    scores = (tree_points(r, values) for r in rule.rules)
+    known = [s for s in scores if s is not None]
+    if isinstance(rule, MaxOf):
         return max(known) if known else None
-    if "first_of" in rule:
-        for r in rule["first_of"]:
-            pts = tree_points(r, values)
-            if pts is not None:
-                return pts
-        return None
-    value = values.get(rule["field"])
-    if value is None:
-        return None
-    steps: Steps = rule["steps"]
-    return steps.value(float(value))  # type: ignore[arg-type]
+    return known[0] if known else None  # first_of: the first rule that matches
 
 
 def score_tech_sme(rs: TechSmeRuleSet, figures: Mapping[str, object]) -> TechSmeResult:
@@ -104,7 +106,7 @@ def score_tech_sme(rs: TechSmeRuleSet, figures: Mapping[str, object]) -> TechSme
     )
 
 
-def _describe(cond: Condition, values: Mapping[str, object]) -> str:
+def _describe(cond: Condition, values: Mapping[str, Value]) -> str:
     spec = FIELDS[cond.field]
     value = values.get(cond.field, cond.missing_as)
     target = cond.threshold(values)
@@ -137,6 +139,7 @@ def score_high_tech(rs: HighTechRuleSet, figures: Mapping[str, object]) -> HighT
             c.band_field for c, s in zip(conds, statuses, strict=True)
             if s == "missing" and c.band_field and values.get(c.band_field) is None
         ]
+        status: CheckStatus
         if check.conditions:
             status = "fail" if "fail" in statuses else ("needs_judgement" if missing else "pass")
         else:

@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
+
+from scoring.fields import Value
 
 __all__ = [
     "CategoryScore",
     "CheckResult",
+    "CheckStatus",
     "ConditionResult",
+    "ConditionStatus",
     "HighTechResult",
     "IndicatorScore",
     "ItemPoints",
     "PartScore",
+    "Result",
     "ScoreResult",
     "Suggestion",
     "TechSmeResult",
 ]
 
 
-def _r(x: float | None, nd: int = 2) -> float | None:
-    return None if x is None else round(x, nd)
+ConditionStatus = Literal["pass", "fail", "missing"]
+"""A condition holds, does not, or cannot be decided because a figure was not given."""
+
+CheckStatus = Literal["pass", "fail", "needs_judgement"]
+"""A high-tech check passes, fails, or needs an expert (or figures that were not given)."""
 
 
 class _RuleSetResult(Protocol):
@@ -56,7 +64,7 @@ class IndicatorScore:
     field: str
     label: str
     category: str
-    value: object
+    value: Value | None  # None when not given (missing)
     s: float
     points: float
     weight: float
@@ -93,7 +101,7 @@ class ItemPoints:
 
     field: str
     label: str
-    value: object
+    value: Value
     points: float
 
     def to_dict(self) -> dict[str, Any]:
@@ -112,12 +120,12 @@ class Suggestion:
 
     field: str
     label: str
-    from_value: object
-    to_value: object
+    from_value: Value
+    to_value: Value
     gain: float
     indicator: str
-    indicator_from: object
-    indicator_to: object
+    indicator_from: Value | None
+    indicator_to: Value | None
     text: str
 
     def to_dict(self) -> dict[str, Any]:
@@ -135,7 +143,7 @@ class Suggestion:
         }
 
 
-def _round_any(x: object) -> object:
+def _round_any(x: Value | None) -> Value | None:
     return round(x, 4) if isinstance(x, float) else x
 
 
@@ -164,7 +172,7 @@ class ScoreResult:
     warnings: list[str]
     rectified_total: float
     max_total: float
-    kind: str = "points"
+    kind: Literal["points"] = "points"
 
     @property
     def missing(self) -> list[str]:
@@ -175,6 +183,13 @@ class ScoreResult:
     def missing_potential(self) -> float:
         """Points that supplying the missing indicators could add at most."""
         return sum(i.weight for i in self.indicators if i.missing)
+
+    def weakest(self, n: int = 3) -> list[IndicatorScore]:
+        """The n supplied indicators furthest from their maximum (missing ones only to fill up)."""
+        weighted = [i for i in self.indicators if i.weight > 0]
+        supplied = [i for i in weighted if not i.missing]
+        pool = supplied if len(supplied) >= n else weighted
+        return sorted(pool, key=lambda i: (i.s, -i.weight))[:n]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of spec §2.6 / the issue's CLI contract."""
@@ -211,7 +226,7 @@ class ConditionResult:
 
     id: str
     label: str
-    status: str
+    status: ConditionStatus
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -246,7 +261,7 @@ class TechSmeResult:
     failed_conditions: list[ConditionResult]
     warnings: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
-    kind: str = "tech_sme"
+    kind: Literal["tech_sme"] = "tech_sme"
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of `innobot score --rules tech-sme-2022`."""
@@ -272,7 +287,7 @@ class CheckResult:
 
     id: str
     label: str
-    status: str
+    status: CheckStatus
     detail: str
     missing: list[str]
 
@@ -298,7 +313,7 @@ class HighTechResult:
     checks: list[CheckResult]
     likely_meets: bool
     warnings: list[str] = field(default_factory=list)
-    kind: str = "high_tech"
+    kind: Literal["high_tech"] = "high_tech"
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of `innobot score --rules high-tech-2016`."""
@@ -308,3 +323,7 @@ class HighTechResult:
             "likely_meets": self.likely_meets,
             "warnings": list(self.warnings),
         }
+
+
+Result = ScoreResult | TechSmeResult | HighTechResult
+"""The result of any rule set; `match` on the type (or on `kind`)."""

@@ -13,15 +13,19 @@ from scoring.model import (
     Check,
     Condition,
     Curve,
+    FirstOf,
     HighTechRuleSet,
     Indicator,
     Levels,
+    MaxOf,
     Part,
     PointsRuleSet,
     Rule,
     RuleSet,
+    RuleTree,
     Stage,
     Step,
+    StepRule,
     Steps,
     TechSmeRuleSet,
     Veto,
@@ -135,11 +139,12 @@ def _named(conds: Sequence[NamedConditionFile]) -> tuple[tuple[str, str, Conditi
     return tuple((c.id, c.label, _condition(c)) for c in conds)
 
 
-def _tree(node: RuleNode) -> dict[str, object]:
-    for key, branches in (("max_of", node.max_of), ("first_of", node.first_of)):
-        if branches is not None:
-            return {key: [_tree(b) for b in branches]}
-    return {"field": node.field, "steps": Steps(_steps(node.steps or []))}
+def _tree(node: RuleNode) -> RuleTree:
+    if node.max_of is not None:
+        return MaxOf(tuple(_tree(b) for b in node.max_of))
+    if node.first_of is not None:
+        return FirstOf(tuple(_tree(b) for b in node.first_of))
+    return StepRule(node.field or "", Steps(_steps(node.steps or [])))
 
 
 def _tech_sme(file: TechSmeFile, source: Path) -> TechSmeRuleSet:

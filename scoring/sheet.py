@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import SupportsFloat
 
 import numpy as np
 import pandas as pd
@@ -13,12 +14,12 @@ from scoring.batch import read_table
 from scoring.batch_columns import classify_rows, map_columns
 from scoring.batch_values import complete_columns, has_figure, read_columns
 from scoring.errors import InputError
-from scoring.fields import FIELDS
+from scoring.fields import FIELDS, Value
 
 __all__ = ["read_firm_row"]
 
 
-def read_firm_row(path: Path) -> dict[str, object] | None:
+def read_firm_row(path: Path) -> dict[str, Value] | None:
     """The figures of a table holding exactly one firm; None for more (raises InputError)."""
     df = read_table(path).reset_index(drop=True)
     df.columns = [str(c) for c in df.columns]
@@ -32,7 +33,7 @@ def read_firm_row(path: Path) -> dict[str, object] | None:
     _, checked = complete_columns(one, errors[row : row + 1], 1)  # ranges and shares, as the batch
     if checked[0] is not None:
         raise InputError(None, str(checked[0]))
-    figures: dict[str, object] = {}
+    figures: dict[str, Value] = {}
     for name, values in one.items():
         value = values[0]
         if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -41,11 +42,11 @@ def read_firm_row(path: Path) -> dict[str, object] | None:
     return figures
 
 
-def _engine_value(name: str, value: object) -> object:
+def _engine_value(name: str, value: object) -> Value:
     kind = FIELDS[name].kind
     if kind == "bool":
         return bool(value)
-    if kind == "enum":
+    if kind == "enum" or not isinstance(value, SupportsFloat):  # a number column holds numbers
         return str(value)
-    number = round(float(value), 4)  # type: ignore[arg-type]
+    number = round(float(value), 4)
     return int(number) if kind == "count" or number.is_integer() else number

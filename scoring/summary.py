@@ -3,7 +3,7 @@ without --json, the web self-assessment page and its PDF report); chat replies h
 
 from __future__ import annotations
 
-from scoring.results import HighTechResult, ScoreResult, TechSmeResult
+from scoring.results import HighTechResult, Result, ScoreResult, TechSmeResult
 
 __all__ = ["summarize"]
 
@@ -42,7 +42,7 @@ def _high_tech(r: HighTechResult) -> list[str]:
     return lines
 
 
-def summarize(result: ScoreResult | TechSmeResult | HighTechResult) -> str:
+def summarize(result: Result) -> str:
     """A few lines a manager can read at a glance, ending with warnings and the disclaimer."""
     match result:
         case ScoreResult():

@@ -125,13 +125,13 @@ def shorten(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else f"{text[: limit - 8]}…{text[-6:]}"
 
 
-def _plain(number: Decimal) -> object:
+def _plain(number: Decimal) -> int | float:
     return int(number) if number == number.to_integral_value() else float(number)
 
 
 def convert(
     field_name: str, num_text: str, negate: bool, *, bare_money_in_wan: bool = False
-) -> tuple[object | None, str | None]:
+) -> tuple[int | float | None, str | None]:
     """(value, None) or (None, problem) for a number token paired with a field."""
     spec = FIELDS[field_name]
     minus = num_text[:1] in ("-", "负")
@@ -216,4 +216,4 @@ def read_cell(field_name: str, text: str) -> tuple[float | None, bool, str | Non
     value, problem = convert(field_name, norm, False, bare_money_in_wan=True)
     if problem is not None or value is None:
         return None, True, problem
-    return float(value), True, None  # type: ignore[arg-type]
+    return float(value), True, None

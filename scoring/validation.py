@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import SupportsFloat
 
 from scoring.errors import InputError
-from scoring.fields import DERIVED, FIELDS, FieldSpec, enum_lookup, field_spec, normalize_text
+from scoring.fields import (
+    DERIVED,
+    FIELDS,
+    FieldSpec,
+    Value,
+    enum_lookup,
+    field_spec,
+    normalize_text,
+)
 from scoring.units import read_cell
 
 __all__ = [
@@ -46,14 +55,16 @@ def _number(spec: FieldSpec, value: object) -> float | int | None:
         if number is None:
             return None
         return int(number) if number.is_integer() else number
+    if not isinstance(value, SupportsFloat):  # numpy scalars, Decimal
+        raise InputError(spec.name, f"{spec.label}应为数字")
     try:
-        number = float(value)  # type: ignore[arg-type]  # numpy scalars
+        number = float(value)
     except (TypeError, ValueError):
         raise InputError(spec.name, f"{spec.label}应为数字") from None
     return None if math.isnan(number) else number
 
 
-def _coerce_one(spec: FieldSpec, value: object) -> object:
+def _coerce_one(spec: FieldSpec, value: object) -> Value | None:
     if spec.kind == "bool":
         if isinstance(value, bool):
             return value
@@ -81,9 +92,9 @@ def _coerce_one(spec: FieldSpec, value: object) -> object:
     return number
 
 
-def coerce(figures: Mapping[str, object]) -> dict[str, object]:
+def coerce(figures: Mapping[str, object]) -> dict[str, Value]:
     """Field names or Chinese labels -> typed values; blanks dropped; bad values raise InputError."""
-    out: dict[str, object] = {}
+    out: dict[str, Value] = {}
     for key, value in figures.items():
         spec = field_spec(str(key))
         if spec is None:
@@ -123,29 +134,29 @@ def share_violation(name: str) -> InputError:
     return InputError(num.name, f"{num.label}不能大于{den.label}")
 
 
-def derive(values: Mapping[str, object]) -> dict[str, float]:
+def derive(values: Mapping[str, Value]) -> dict[str, float]:
     """Derived ratios from operands (both known, denominator > 0), else missing."""
     out: dict[str, float] = {}
     for name, d in DERIVED.items():
         num = values.get(d.num)
         den = values.get(d.den)
-        if num is None or den is None or not den > 0:  # type: ignore[operator]
-            continue
+        if not isinstance(num, int | float) or not isinstance(den, int | float) or not den > 0:
+            continue  # not given (operands are numbers once coerced)
         if d.op == "ratio":
-            out[name] = num / den * 100  # type: ignore[operator]
+            out[name] = num / den * 100
         else:
-            out[name] = (num / den - 1) * 100  # type: ignore[operator]
+            out[name] = (num / den - 1) * 100
     return out
 
 
-def prepare(figures: Mapping[str, object]) -> tuple[dict[str, object], list[str]]:
+def prepare(figures: Mapping[str, object]) -> tuple[dict[str, Value], list[str]]:
     """Coerced, validated figures with derived ratios filled in, plus warnings."""
     return complete(coerce(figures))
 
 
 def complete(
-    coerced: Mapping[str, object], *, changed: str | None = None
-) -> tuple[dict[str, object], list[str]]:
+    coerced: Mapping[str, Value], *, changed: str | None = None
+) -> tuple[dict[str, Value], list[str]]:
     """Range checks, derived ratios and defaults on already coerced figures.
 
     ``changed`` names the only field that differs from figures already checked (re-scoring for
@@ -158,7 +169,7 @@ def complete(
             continue
         spec = FIELDS[name]
         if spec.kind in ("money", "count", "percent", "number"):
-            _check_range(spec, float(value))  # type: ignore[arg-type]
+            _check_range(spec, float(value))
     computed = derive(values)
     for name, value in computed.items():
         if FIELDS[name].share and value > 100:
@@ -166,9 +177,9 @@ def complete(
         given = values.get(name)
         if given is None:
             values[name] = value
-        elif abs(float(given) - value) > 0.5:  # type: ignore[arg-type]
+        elif abs(float(given) - value) > 0.5:
             warnings.append(
-                f"{FIELDS[name].label}按您直接给出的 {float(given):g}% 计算"  # type: ignore[arg-type]
+                f"{FIELDS[name].label}按您直接给出的 {float(given):g}% 计算"
                 f"（由原始数据算得 {value:.2f}%）"
             )
     for name, spec in FIELDS.items():

@@ -15,8 +15,10 @@ def test_settings_default_database_is_sqlite_under_data_dir(settings: Settings) 
 
 
 def test_migrate_is_idempotent(database: Database) -> None:
-    database.migrate()
-    database.migrate()
+    from bot.storage.migrations import MIGRATIONS, applied
+
+    assert database.migrate() == []  # the fixture migrated it already
+    assert applied(database.engine) == [step.__name__ for step in MIGRATIONS]
 
 
 def test_cli_help_lists_commands() -> None:
@@ -44,4 +46,4 @@ def test_chart_workers_come_from_settings(settings: Settings) -> None:
     try:
         assert assistant._scoring._chart_workers == 3  # type: ignore[attr-defined]
     finally:
-        assistant.close()  # type: ignore[attr-defined]
+        assistant.close()

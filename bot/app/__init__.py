@@ -12,8 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.app.assistant import build_assistant
+    from bot.app.console import run_console_chat
+    from bot.app.digest_runs import (
+        DigestRunOptions,
+        delivery_log,
+        preview_digests,
+        run_due_digests,
+    )
     from bot.app.digests import (
         DigestDelivery,
+        build_digest_delivery,
         build_digest_notifiers,
         build_digest_service,
         build_scheduler,
@@ -21,6 +29,7 @@ if TYPE_CHECKING:
         start_digest_scheduler,
     )
     from bot.app.foundation import build_database, configure_logging, load_settings
+    from bot.app.menu import push_wechat_menu, wechat_menu
     from bot.app.retrieval import (
         RetrievalEngines,
         build_answerer,
@@ -29,7 +38,7 @@ if TYPE_CHECKING:
         build_retrieval_engine,
         build_searcher,
     )
-    from bot.app.serve import ChatProcess, build_chat_process, serve_channels, serve_telegram
+    from bot.app.serve import ChatProcess, Lifecycle, Listen, build_chat_process, serve_channels
     from bot.app.telegram import (
         build_telegram_application,
         build_telegram_notifier,
@@ -45,12 +54,16 @@ if TYPE_CHECKING:
 __all__ = [
     "ChatProcess",
     "DigestDelivery",
+    "DigestRunOptions",
+    "Lifecycle",
+    "Listen",
     "RetrievalEngines",
     "build_answerer",
     "build_assistant",
     "build_catalog",
     "build_chat_process",
     "build_database",
+    "build_digest_delivery",
     "build_digest_notifiers",
     "build_digest_service",
     "build_knowledge",
@@ -66,15 +79,26 @@ __all__ = [
     "build_wechat_notifier",
     "build_wechat_server_config",
     "configure_logging",
+    "delivery_log",
     "load_settings",
+    "preview_digests",
+    "push_wechat_menu",
+    "run_console_chat",
+    "run_due_digests",
     "serve_channels",
-    "serve_telegram",
     "start_digest_scheduler",
+    "wechat_menu",
 ]
 
 _SOURCES = {
     "build_assistant": "bot.app.assistant",
+    "run_console_chat": "bot.app.console",
+    "DigestRunOptions": "bot.app.digest_runs",
+    "delivery_log": "bot.app.digest_runs",
+    "preview_digests": "bot.app.digest_runs",
+    "run_due_digests": "bot.app.digest_runs",
     "DigestDelivery": "bot.app.digests",
+    "build_digest_delivery": "bot.app.digests",
     "build_digest_notifiers": "bot.app.digests",
     "build_digest_service": "bot.app.digests",
     "build_scheduler": "bot.app.digests",
@@ -91,8 +115,9 @@ _SOURCES = {
     "build_searcher": "bot.app.retrieval",
     "ChatProcess": "bot.app.serve",
     "build_chat_process": "bot.app.serve",
+    "Lifecycle": "bot.app.serve",
+    "Listen": "bot.app.serve",
     "serve_channels": "bot.app.serve",
-    "serve_telegram": "bot.app.serve",
     "build_telegram_application": "bot.app.telegram",
     "build_telegram_notifier": "bot.app.telegram",
     "build_telegram_runner": "bot.app.telegram",
@@ -100,6 +125,8 @@ _SOURCES = {
     "build_wechat_app": "bot.app.wechat",
     "build_wechat_notifier": "bot.app.wechat",
     "build_wechat_server_config": "bot.app.wechat",
+    "push_wechat_menu": "bot.app.menu",
+    "wechat_menu": "bot.app.menu",
 }
 
 

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 from bot.app.digests import build_subscriptions
 from bot.app.foundation import build_database
 from bot.app.retrieval import RetrievalEngines, build_knowledge
-from bot.core.ports import Assistant, Forgettable
+from bot.core.ports import Forgettable
 from bot.settings import Settings
 from bot.storage import Database
 
 if TYPE_CHECKING:
+    from bot.core.assistant import CoreAssistant
     from bot.core.subscriptions.commands import SubscriptionService
 
 __all__ = ["build_assistant"]
@@ -28,7 +29,7 @@ def build_assistant(
     per_user_rate: float | None = 1.0,
     subscriptions: SubscriptionService | None = None,
     engines: RetrievalEngines | None = None,
-) -> Assistant:
+) -> CoreAssistant:
     """The full assistant: stores, scoring, retrieval and subscriptions; channels add their stores.
 
     chart_workers: processes that draw score charts off the bot's GIL (0 = in a thread);
@@ -68,4 +69,5 @@ def build_assistant(
         profiles=SqlProfileStore(database),
         forgettables=extra,
         per_user_rate=per_user_rate,
+        default_rule_set=settings.default_rule_set,
     )

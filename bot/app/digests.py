@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DigestDelivery",
+    "build_digest_delivery",
     "build_digest_notifiers",
     "build_digest_service",
     "build_scheduler",
@@ -148,23 +149,41 @@ def build_scheduler(
 
 @dataclass
 class DigestDelivery:
-    """A running digest scheduler and the notifiers it owns; awaiting it (or .stop()) shuts both."""
+    """Digest delivery as a Channel: the scheduler, its fan-out and the notifiers it owns."""
 
     scheduler: DigestScheduler
     notifiers: dict[str, Notifier] = field(default_factory=dict)
 
+    async def start(self) -> None:
+        """Rebuild the jobs from the subscriptions table and start them (catching up at once)."""
+        self.scheduler.start()
+
     async def stop(self) -> None:
-        """Stop the scheduler and the fan-out's store thread, then close the notifiers' own clients."""
-        self.scheduler.shutdown()
+        """Stop the scheduler (a fan-out in flight finishes its sends), the fan-out's store thread,
+        then close the notifiers' clients."""
+        await self.scheduler.stop()
         await self.scheduler.service.aclose()
         for notifier in self.notifiers.values():
-            close = getattr(notifier, "aclose", None)
-            if close is not None:
-                await close()
+            await notifier.aclose()
 
-    async def __call__(self) -> None:
-        """The async stop callable start_digest_scheduler has always returned."""
-        await self.stop()
+
+def build_digest_delivery(
+    settings: Settings,
+    database: Database,
+    *,
+    wechat_api: WeChatAPI | None = None,
+    subscriptions: SubscriptionService | None = None,
+    engines: RetrievalEngines | None = None,
+) -> DigestDelivery:
+    """Digest delivery in this process through every configured channel (not started yet).
+
+    wechat_api: this process's WeChat client, shared with the notifier (one access token).
+    subscriptions: the assistant's service, so its changes reach the scheduler at once.
+    """
+    notifiers = build_digest_notifiers(settings, database, wechat_api=wechat_api)
+    service = build_digest_service(settings, database, notifiers, engines=engines)
+    scheduler = build_scheduler(settings, database, service, subscriptions=subscriptions)
+    return DigestDelivery(scheduler, notifiers)
 
 
 async def start_digest_scheduler(
@@ -175,13 +194,9 @@ async def start_digest_scheduler(
     subscriptions: SubscriptionService | None = None,
     engines: RetrievalEngines | None = None,
 ) -> DigestDelivery:
-    """Start digest delivery in this process (all configured channels); returns its async stop.
-
-    wechat_api: this process's WeChat client, shared with the notifier (one access token).
-    subscriptions: the assistant's service, so its changes reach the scheduler at once.
-    """
-    notifiers = build_digest_notifiers(settings, database, wechat_api=wechat_api)
-    service = build_digest_service(settings, database, notifiers, engines=engines)
-    scheduler = build_scheduler(settings, database, service, subscriptions=subscriptions)
-    scheduler.start()
-    return DigestDelivery(scheduler, notifiers)
+    """build_digest_delivery, started; `await delivery.stop()` ends it."""
+    delivery = build_digest_delivery(
+        settings, database, wechat_api=wechat_api, subscriptions=subscriptions, engines=engines
+    )
+    await delivery.start()
+    return delivery

@@ -5,6 +5,7 @@ Heavy imports stay inside the builders so `innobot score` never loads chromadb o
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Sequence
@@ -68,6 +69,13 @@ class RetrievalEngines:
                 )
                 self._engines[key] = engine
             return engine
+
+    async def aclose(self) -> None:
+        """Close every engine opened here (their store connections), off the loop."""
+        with self._lock:
+            engines, self._engines = list(self._engines.values()), {}
+        for engine in engines:
+            await asyncio.to_thread(engine.close)
 
 
 class _RuleArticles:

@@ -57,11 +57,14 @@ def build_telegram_runner(
 
 
 def build_telegram_notifier(settings: Settings) -> TelegramNotifier | None:
-    """Digest pushes through an own flood-limited bot that reports 429s instead of sleeping on them.
+    """Digest pushes through an own bot that reports 429s instead of sleeping on them.
 
+    Paced once, by the digest fan-out's RateLimiter (bot/core/digests/rate_limit.py: a global
+    rate, a gap per chat, every send waiting out a flood); the bot has no PTB rate limiter of its
+    own. Replies are paced by the PTB application's AIORateLimiter (build_telegram_application).
     None when INNOBOT_TELEGRAM_TOKEN is not set (the channel is not configured).
     """
-    from telegram.ext import AIORateLimiter, ExtBot
+    from telegram.ext import ExtBot
 
     from bot.channels.telegram.notifier import TelegramNotifier
 
@@ -69,9 +72,6 @@ def build_telegram_notifier(settings: Settings) -> TelegramNotifier | None:
         return None
     base = (settings.telegram_api_url or "https://api.telegram.org").rstrip("/")
     bot: ExtBot[None] = ExtBot(
-        _telegram_token(settings),
-        base_url=f"{base}/bot",
-        base_file_url=f"{base}/file/bot",
-        rate_limiter=AIORateLimiter(overall_max_rate=25, max_retries=0),  # type: ignore[arg-type]
+        _telegram_token(settings), base_url=f"{base}/bot", base_file_url=f"{base}/file/bot"
     )
     return TelegramNotifier(bot)

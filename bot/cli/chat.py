@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 
 import typer
@@ -18,26 +17,14 @@ def register(app: typer.Typer) -> None:
         user: str = typer.Option("demo", "--user", help="User id (console users are 'console:ID')."),
     ) -> None:
         """Chat with the assistant in the terminal; also reads piped stdin (one message per line)."""
-        from bot.app import build_assistant, configure_logging, load_settings
-        from bot.channels.console.channel import ChartArchive, ConsoleChannel
+        from bot.app import configure_logging, load_settings, run_console_chat
 
         settings = load_settings()
         # Log records go to a file: a chat (interactive or piped) shows only the conversation.
         configure_logging(settings, log_file=settings.data_dir / "logs" / "chat.log")
         if sys.stdin.isatty():
             typer.echo("正在加载知识库和评分规则…", err=True)
-        archive = ChartArchive(settings.data_dir / "charts")
-        assistant = build_assistant(
-            settings, forgettables=[archive], chart_workers=0, table_workers=0, per_user_rate=None
-        )
-        channel = ConsoleChannel(
-            assistant, user_id=user, charts_dir=settings.data_dir / "charts", archive=archive
-        )
         try:
-            asyncio.run(channel.run())
+            run_console_chat(settings, user)
         except KeyboardInterrupt:
             typer.echo("\n再见！")
-        finally:
-            close = getattr(assistant, "close", None)
-            if close is not None:
-                close()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -25,15 +23,6 @@ def _parse_at(value: str | None, zone: str) -> datetime | None:
     except ValueError:
         raise typer.BadParameter("时间格式应为 ISO 8601，例如 2026-11-23T09:00+08:00") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=ZoneInfo(zone))
-
-
-def _values(notifiers: object) -> list[object]:
-    """The notifier objects behind a mapping (AnyChannel has no keys: its one notifier)."""
-    from bot.channels.console.notifier import AnyChannel
-
-    if isinstance(notifiers, AnyChannel):
-        return [notifiers["*"]]
-    return list(notifiers.values()) if isinstance(notifiers, dict) else []
 
 
 @digest_app.command("run")
@@ -63,46 +52,19 @@ def run(
     send_delay: Annotated[float, typer.Option("--send-delay", hidden=True)] = 0.0,
 ) -> None:
     """Deliver every digest due at --at through the configured channels (exactly once per period)."""
-    from bot.app import build_database, build_digest_notifiers, build_digest_service, load_settings
-    from bot.channels.console.notifier import AnyChannel, ConsoleNotifier, OutboxNotifier
-    from bot.core.digests.article_sources import load_articles_jsonl
-    from bot.core.digests.fanout import RateLimiter, RunReport
-    from bot.core.ports import FixedClock, Notifier
+    from bot.app import DigestRunOptions, load_settings, run_due_digests
 
     settings = load_settings()
-    when = _parse_at(at, settings.timezone)
-    database = build_database(settings)
-    notifiers: dict[str, Notifier] | AnyChannel
-    if outbox is not None:
-        notifiers = AnyChannel(OutboxNotifier(outbox, delay=send_delay))
-    else:
-        notifiers = build_digest_notifiers(settings, database)
-        if as_json:  # keep stdout pure JSON: printed digests go to stderr
-            notifiers["console"] = ConsoleNotifier(stream=sys.stderr)
-    catalog = load_articles_jsonl(articles) if articles is not None else None
-    service = build_digest_service(
-        settings,
-        database,
-        notifiers,
-        catalog=catalog,
-        clock=FixedClock(when) if when else None,
-        limiter=RateLimiter(per_second=rate or None),
+    options = DigestRunOptions(
+        at=_parse_at(at, settings.timezone),
+        outbox=outbox,
+        articles=articles,
+        rate=rate,
         concurrency=concurrency,
+        send_delay=send_delay,
+        console_to_stderr=as_json,  # keep stdout pure JSON: printed digests go to stderr
     )
-
-    async def deliver() -> RunReport:
-        try:
-            return await service.send_due(when)
-        finally:
-            for notifier in {id(n): n for n in _values(notifiers)}.values():
-                close = getattr(notifier, "aclose", None)
-                if close is not None:
-                    await close()
-
-    try:
-        report = asyncio.run(deliver())
-    finally:
-        database.dispose()
+    report = run_due_digests(settings, options)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
         return
@@ -136,42 +98,33 @@ def preview(
     ] = None,
 ) -> None:
     """Show what each of a user's subscriptions would receive now; records nothing."""
-    from bot.app import build_database, build_digest_service, load_settings
-    from bot.core.digests.article_sources import load_articles_jsonl
-    from bot.core.digests.compose import render_digest, subscription_label
+    from bot.app import load_settings, preview_digests
 
     settings = load_settings()
     when = _parse_at(at, settings.timezone)
     user_key = user if ":" in user else f"console:{user}"
-    database = build_database(settings)
-    catalog = load_articles_jsonl(articles) if articles is not None else None
-    try:
-        service = build_digest_service(settings, database, {}, catalog=catalog)
-        pairs = service.preview(user_key, when)
-    finally:
-        database.dispose()
+    previews = preview_digests(settings, user_key, when, articles=articles)
     if as_json:
         payload = [
             {
-                "subscription_id": sub.id,
-                "label": subscription_label(sub),
-                "total": digest.total,
-                "items": [vars(item) for item in digest.items],
+                "subscription_id": p.subscription_id,
+                "label": p.label,
+                "total": p.total,
+                "items": [vars(item) for item in p.items],
             }
-            for sub, digest in pairs
+            for p in previews
         ]
         typer.echo(json.dumps(payload, ensure_ascii=False))
         return
-    if not pairs:
+    if not previews:
         typer.echo(f"{user_key} 没有有效的订阅。")
         return
-    for sub, digest in pairs:
-        label = subscription_label(sub)
-        if digest.empty:
-            typer.echo(f"【{label}】目前没有新的相关简报。\n")
+    for p in previews:
+        if p.empty:
+            typer.echo(f"【{p.label}】目前没有新的相关简报。\n")
             continue
-        for reply in render_digest(label, digest):
-            typer.echo(reply.text + "\n")
+        for text in p.texts:
+            typer.echo(text + "\n")
 
 
 @digest_app.command("log")
@@ -186,24 +139,17 @@ def delivery_log(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """Show the delivery log: what went out, what waits for a retry, what a crash left uncertain."""
-    from bot.app import build_database, load_settings
-    from bot.storage.deliveries import SqlDeliveryLog
+    from bot.app import delivery_log as read_log
+    from bot.app import load_settings
 
-    database = build_database(load_settings())
-    try:
-        rows = SqlDeliveryLog(database).rows()
-    finally:
-        database.dispose()
-    if status:
-        rows = [r for r in rows if r["status"] == status]
-    rows = rows[::-1][: max(0, limit)]
+    rows = read_log(load_settings(), status=status or None, limit=limit)
     keys = ("id", "subscription_id", "user_key", "period_key", "status", "attempts", "detail")
     if as_json:
         payload = [
             {
-                **{k: r[k] for k in keys},
-                "updated_at": str(r["updated_at"]),
-                "sent_at": str(r["sent_at"] or ""),
+                **{k: getattr(r, k) for k in keys},
+                "updated_at": str(r.updated_at),
+                "sent_at": str(r.sent_at or ""),
             }
             for r in rows
         ]
@@ -214,8 +160,8 @@ def delivery_log(
         return
     for r in rows:
         typer.echo(
-            f"#{r['id']} 订阅{r['subscription_id']} {r['user_key']} {r['period_key']} "
-            f"{r['status']} 尝试{r['attempts']}次 {r['detail'] or ''}".rstrip()
+            f"#{r.id} 订阅{r.subscription_id} {r.user_key} {r.period_key} "
+            f"{r.status} 尝试{r.attempts}次 {r.detail or ''}".rstrip()
         )
 
 

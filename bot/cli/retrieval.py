@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
-    from retrieval.engine import RetrievalEngine
+    from bot.app.corpus import IngestReport, KnowledgeBase
 
 __all__ = ["register"]
 
@@ -28,16 +27,11 @@ def _fail(message: str, code: int = EXIT_INVALID) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _settings() -> Settings:
+def _knowledge() -> KnowledgeBase:
     from bot.app import load_settings
+    from bot.app.corpus import KnowledgeBase
 
-    return load_settings()
-
-
-def _engine(settings: Settings) -> RetrievalEngine:
-    from bot.app import build_retrieval_engine
-
-    return build_retrieval_engine(settings)
+    return KnowledgeBase(load_settings())
 
 
 def _progress(total: int, desc: str) -> Any:
@@ -48,7 +42,7 @@ def _progress(total: int, desc: str) -> Any:
 
 def _guard(fn: Callable[[], None]) -> None:
     """Turn library errors into a short Chinese message and exit code; never a traceback."""
-    from retrieval.errors import (
+    from bot.app.corpus import (
         DocumentError,
         InvalidQueryError,
         RetrievalError,
@@ -63,10 +57,10 @@ def _guard(fn: Callable[[], None]) -> None:
         raise _fail(exc.user_message, EXIT_FAILED) from None
 
 
-def _ensure_index(engine: RetrievalEngine) -> None:
-    if engine.store.chunk_count() == 0:
+def _ensure_index(knowledge: KnowledgeBase) -> None:
+    if knowledge.chunk_count() == 0:
         typer.echo("首次使用：正在根据 corpus/ 建立索引…", err=True)
-        engine.ensure_built(_progress)
+        knowledge.ensure_built(_progress)
 
 
 def _read_batch(path: Path) -> list[str]:
@@ -74,10 +68,10 @@ def _read_batch(path: Path) -> list[str]:
         raw = path.read_bytes()
     except OSError:
         raise _fail(f"无法读取批量文件：{path}") from None
-    from retrieval.loaders import decode_bytes
+    from bot.app.corpus import decode_text
 
     try:
-        text = decode_bytes(raw, path.name)
+        text = decode_text(raw, path.name)
     except Exception:
         raise _fail(f"批量文件不是文本文件：{path.name}") from None
     return text.splitlines()
@@ -93,12 +87,10 @@ def index_build() -> None:
     """根据 corpus/ 建立索引（已是最新则跳过）。"""
 
     def run() -> None:
-        settings = _settings()
-        engine = _engine(settings)
-        report = engine.ingestor.build(engine.config.corpus_dir, _progress)
-        engine.save_search_indexes()  # BM25 and vectors saved now: no `ask` rebuilds them
+        knowledge = _knowledge()
+        report = knowledge.build(_progress)  # BM25 and vectors saved now: no `ask` rebuilds them
         if report is None:
-            typer.echo(f"索引已是最新：{engine.store.chunk_count()} 个段落。")
+            typer.echo(f"索引已是最新：{knowledge.chunk_count()} 个段落。")
             return
         _print_report(report, "索引已建立")
 
@@ -110,16 +102,13 @@ def index_rebuild() -> None:
     """清空并重建全部索引（保留已收录文档及其收录时间）。"""
 
     def run() -> None:
-        settings = _settings()
-        engine = _engine(settings)
-        report = engine.ingestor.rebuild(engine.config.corpus_dir, _progress)
-        engine.save_search_indexes()
+        report = _knowledge().rebuild(_progress)
         _print_report(report, "索引已重建")
 
     _guard(run)
 
 
-def _print_report(report: Any, title: str) -> None:
+def _print_report(report: IngestReport, title: str) -> None:
     typer.echo(
         f"{title}：新增文档 {len(report.added)} 篇，文章 {report.articles} 篇，段落 {report.chunks} 个"
         f"（{report.seconds:.1f} 秒）。"
@@ -138,10 +127,9 @@ def corpus_add(paths: Annotated[list[Path] | None, typer.Argument(help="文件�
         raise _fail("请给出要收录的文件路径，例如：innobot corpus add 简报.pdf")
 
     def run() -> None:
-        engine = _engine(_settings())
-        _ensure_index(engine)
-        report = engine.ingestor.add_paths(paths, progress=_progress)
-        engine.save_search_indexes()
+        knowledge = _knowledge()
+        _ensure_index(knowledge)
+        report = knowledge.add(paths, _progress)
         _print_report(report, "收录完成")
         if report.errors and not report.added and not report.duplicates:
             raise typer.Exit(EXIT_INVALID)
@@ -156,9 +144,7 @@ def corpus_remove(ident: Annotated[str, typer.Argument(help="文档编号或文�
         raise _fail("请给出文档编号，可用 innobot corpus list 查看。")
 
     def run() -> None:
-        engine = _engine(_settings())
-        removed = engine.ingestor.remove(ident)
-        engine.save_search_indexes()
+        removed = _knowledge().remove(ident)
         typer.echo(f"已删除 {ident}（{removed} 个段落）。")
 
     _guard(run)
@@ -169,31 +155,28 @@ def corpus_list(as_json: Annotated[bool, typer.Option("--json", help="输出 JSO
     """列出已收录的文档和文章。"""
 
     def run() -> None:
-        engine = _engine(_settings())
-        docs = engine.store.documents()
-        articles = engine.catalog.all_articles()
-        by_doc: dict[str, list[Any]] = {}
-        for a in articles:
-            by_doc.setdefault(a.doc_id.rsplit("-", 1)[0], []).append(a)
+        entries = _knowledge().entries()
         if as_json:
             _emit([
                 {
-                    "id": d.doc_key, "name": d.name, "source": d.source, "date": d.date,
-                    "origin": d.origin, "added_at": d.added_at,
+                    "id": e.document.doc_key, "name": e.document.name, "source": e.document.source,
+                    "date": e.document.date, "origin": e.document.origin,
+                    "added_at": e.document.added_at,
                     "articles": [
                         {"doc_id": a.doc_id, "title": a.title, "regions": list(a.regions),
                          "tags": list(a.tags), "ingested_at": a.ingested_at.isoformat()}
-                        for a in by_doc.get(d.doc_key, [])
+                        for a in e.articles
                     ],
                 }
-                for d in docs
+                for e in entries
             ])
             return
-        if not docs:
+        if not entries:
             typer.echo("尚未收录任何简报，请运行 innobot index build。")
-        for d in docs:
+        for e in entries:
+            d = e.document
             typer.echo(f"{d.doc_key}  {d.source}  {d.date}  {d.name}")
-            for a in by_doc.get(d.doc_key, []):
+            for a in e.articles:
                 typer.echo(f"    {a.doc_id}  {a.title}")
 
     _guard(run)
@@ -221,25 +204,24 @@ def search(
     date_to: Annotated[str | None, typer.Option("--date-to", help="截止日期 YYYY[-MM[-DD]]")] = None,
 ) -> None:
     """检索最相关的简报段落。"""
-    from retrieval.hybrid import date_bounds
-    from retrieval.types import SearchFilters
+    from bot.app.corpus import is_valid_date, search_filters
 
     if not 1 <= k <= 50:
         raise _fail("-k 须在 1 到 50 之间。")
     for value, name in ((date_from, "--date-from"), (date_to, "--date-to")):
-        if value and date_bounds(value, end=False) is None:
+        if value and not is_valid_date(value):
             raise _fail(f"{name} 日期格式不正确，应为 YYYY、YYYY-MM 或 YYYY-MM-DD。")
-    filters = SearchFilters(tuple(region or ()), date_from, date_to, tuple(tag or ()))
+    filters = search_filters(region or (), date_from, date_to, tag or ())
     items = list(_questions(question, batch))
 
     def run() -> None:
-        from retrieval.errors import InvalidQueryError
+        from bot.app.corpus import InvalidQueryError
 
-        engine = _engine(_settings())
-        _ensure_index(engine)
+        knowledge = _knowledge()
+        _ensure_index(knowledge)
         for q, batched in items:
             try:
-                hits = engine.searcher.search(q, k, filters)
+                hits = knowledge.search(q, k, filters)
             except InvalidQueryError as exc:
                 if not batched:
                     raise
@@ -269,22 +251,18 @@ def ask(
     items = list(_questions(question, batch))
 
     def run() -> None:
-        from bot.app import build_answerer
-
-        settings = _settings()
-        engine = _engine(settings)
-        _ensure_index(engine)
+        knowledge = _knowledge()
+        _ensure_index(knowledge)
         if explain:
             for q, batched in items:
-                ex = engine.answerer.explain(q)
+                ex = knowledge.explain(q)
                 if batched or as_json:
                     _emit(ex.to_dict())
                 else:
                     typer.echo(ex.render())
             return
-        answerer = build_answerer(settings)
         for q, batched in items:
-            ans = answerer.answer(q)
+            ans = knowledge.answer(q)
             if batched or as_json:
                 _emit(ans.to_dict())
             else:
@@ -305,18 +283,14 @@ def evaluate(
         raise _fail("请给出存在的评测文件，例如：innobot eval eval/dev_qa.jsonl")
 
     def run() -> None:
-        from bot.app import build_answerer
-        from retrieval.evaluation import evaluate as run_eval
-        from retrieval.evaluation import load_qa
+        from bot.app.corpus import load_eval_questions
 
-        items = load_qa(qa_file)
+        items = load_eval_questions(qa_file)
         if not items:
             raise _fail("评测文件中没有题目。")
-        settings = _settings()
-        engine = _engine(settings)
-        _ensure_index(engine)
-        answerer = build_answerer(settings)
-        report = run_eval(items, lambda q, n: engine.searcher.search(q, n), answerer.answer)
+        knowledge = _knowledge()
+        _ensure_index(knowledge)
+        report = knowledge.evaluate(items)
         if as_json:
             _emit(report.to_dict(with_details=details))
             return

@@ -6,12 +6,9 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
-
-if TYPE_CHECKING:
-    from bot.settings import Settings
 
 __all__ = ["register"]
 
@@ -21,11 +18,6 @@ log = logging.getLogger(__name__)
 def _fail(message: str, code: int = 2) -> typer.Exit:
     typer.echo(message, err=True)
     return typer.Exit(code)
-
-
-def scoring_rule_dirs(settings: Settings) -> tuple[Path, ...]:
-    """Extra rule-set directories (a zone's own rule files, INNOBOT_RULES_DIR)."""
-    return (settings.rules_dir,) if settings.rules_dir else ()
 
 
 def _split_set(items: list[str]) -> dict[str, Any]:
@@ -59,30 +51,29 @@ def score_command(
     chart: Annotated[Path | None, typer.Option("--chart", help="把结果图表写入此 PNG 文件")] = None,
 ) -> None:
     """估算一家企业的创新积分 / 科技型中小企业评分 / 高企条件自查。"""
-    import scoring
     from bot.app import load_settings
+    from bot.app.scoring import ScoringError, read_figures, score_figures, summarize, write_chart
 
     if not (sets or file or text):
         raise _fail("请用 --set、--file 或 --text 提供企业数据，例如：innobot score --set revenue=3000")
     try:
         settings = load_settings()
-        rule_set = rules or settings.default_rule_set
         figures: dict[str, Any] = {}
         parsed = None
         if file is not None:
             figures.update(_read_file(file))
         if text:
-            parsed = scoring.parse_figures(text)
+            parsed = read_figures(text)
             if parsed.problems:
                 raise _fail("以下数据没能识别：\n" + "\n".join(f"  - {p}" for p in parsed.problems))
             if not parsed.values:
                 raise _fail("没有从文字中识别出任何数据，请写成“营收1.2亿，研发投入800万”这样的形式")
             figures.update(parsed.values)
         figures.update(_split_set(sets or []))
-        result = scoring.score(figures, rule_set, extra_dirs=scoring_rule_dirs(settings))
+        result = score_figures(settings, figures, rules)
         if chart is not None:
-            chart.write_bytes(scoring.render_chart(result))
-    except scoring.ScoringError as exc:
+            write_chart(result, chart)
+    except ScoringError as exc:
         raise _fail(exc.message) from None
     if as_json:
         out = result.to_dict()
@@ -94,7 +85,7 @@ def score_command(
         return
     if parsed is not None:
         typer.echo("已识别：" + "；".join(i.describe() for i in parsed.understood))
-    typer.echo(scoring.summarize(result))
+    typer.echo(summarize(result))
 
 
 def score_batch_command(
@@ -105,8 +96,8 @@ def score_batch_command(
     year: Annotated[int | None, typer.Option("--year", help="数据年度（写入“说明”页），默认上一年")] = None,
 ) -> None:
     """批量评分并按生命周期阶段排名（园区管理员用）。列映射和跳过的行写到标准错误。"""
-    import scoring
     from bot.app import load_settings
+    from bot.app.scoring import ScoringError, score_table_file
 
     if output.suffix.lower() not in (".xlsx", ".csv"):
         raise _fail(f"不支持的输出格式：{output.suffix or '无扩展名'}（请用 .xlsx 或 .csv）")
@@ -114,16 +105,13 @@ def score_batch_command(
         raise _fail("结果文件不能覆盖输入文件，请换一个文件名")
     try:
         settings = load_settings()
-        result = scoring.score_table(
-            input_path, rules or settings.default_rule_set, extra_dirs=scoring_rule_dirs(settings),
-            data_year=year,
-        )
+        result = score_table_file(settings, input_path, rules, year=year)
         for line in result.report.lines():
             typer.echo(line, err=True)
         for err in result.errors:
             typer.echo(f"第 {err.row} 行：{err.message}", err=True)
         written = result.write(output, field_names=field_names)
-    except scoring.ScoringError as exc:
+    except ScoringError as exc:
         raise _fail(exc.message) from None
     except OSError:
         raise _fail(f"无法写入 {output}（目录不存在、文件被占用或没有权限）") from None
@@ -135,22 +123,20 @@ def score_batch_command(
 
 def score_rules_command() -> None:
     """列出可用的规则集（含园区规则目录），并逐个检查规则文件。"""
-    import scoring
     from bot.app import load_settings
+    from bot.app.scoring import ScoringError, check_rule_sets
 
     try:
-        dirs = scoring_rule_dirs(load_settings())
-        ids = scoring.available_rule_sets(dirs)
-    except scoring.ScoringError as exc:
+        checks = check_rule_sets(load_settings())
+    except ScoringError as exc:
         raise _fail(exc.message) from None
     broken = 0
-    for rule_id in ids:
-        try:
-            rs = scoring.load_rule_set(rule_id, dirs)
-        except scoring.RuleSetError as exc:
-            typer.echo(exc.message, err=True)
+    for check in checks:
+        if check.rule_set is None:
+            typer.echo(check.problem, err=True)
             broken += 1
             continue
+        rs = check.rule_set
         typer.echo(f"{rs.id}\t版本 {rs.version}\t{rs.title}")
     if broken:
         raise typer.Exit(2)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import typer
 
 __all__ = ["register"]
@@ -27,17 +25,6 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Run the Telegram bot (needs INNOBOT_TELEGRAM_TOKEN) until Ctrl-C or SIGTERM."""
-        from bot.app import configure_logging, load_settings, serve_telegram
+        from bot.cli.wechat import serve_process
 
-        settings = load_settings()
-        configure_logging(settings)
-        if not settings.telegram_token:
-            typer.echo("请先设置 INNOBOT_TELEGRAM_TOKEN（@BotFather 发给您的令牌）。", err=True)
-            raise typer.Exit(2)
-        try:
-            asyncio.run(serve_telegram(settings, webhook_url=webhook, port=port, digests=digests))
-        except ValueError as error:  # configuration problems only; messages are ours, not user data
-            typer.echo(f"配置有误：{error}", err=True)
-            raise typer.Exit(2) from error
-        except KeyboardInterrupt:
-            pass
+        serve_process(["telegram"], telegram_webhook_url=webhook, telegram_port=port, digests=digests)

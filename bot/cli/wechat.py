@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from importlib import resources
-from typing import Any
 
 import typer
 
@@ -36,41 +34,21 @@ def menu(
     apply: bool = typer.Option(False, "--apply", help="Push the menu to WeChat (default: print it)."),
 ) -> None:
     """Print (or with --apply, install) the custom menu defined in bot/channels/wechat/menu.yaml."""
-    from bot.app import build_wechat_api, configure_logging, load_settings
+    from bot.app import configure_logging, load_settings, push_wechat_menu, wechat_menu
 
-    definition = _menu_definition()
     if not apply:
-        typer.echo(json.dumps(definition, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(wechat_menu(), ensure_ascii=False, indent=2))
         return
     settings = load_settings()
     configure_logging(settings)
-    api = build_wechat_api(settings)
-    if api is None:
+    outcome = push_wechat_menu(settings)
+    if not outcome.configured:
         typer.echo("请先设置 INNOBOT_WECHAT_APP_ID 和 INNOBOT_WECHAT_APP_SECRET。", err=True)
         raise typer.Exit(2)
-
-    async def push() -> None:
-        try:
-            await api.create_menu(definition)
-        finally:
-            await api.aclose()
-
-    from bot.channels.wechat.api import WeChatAPIError
-
-    try:
-        asyncio.run(push())
-    except WeChatAPIError as error:
-        typer.echo(f"菜单设置失败（errcode {error.errcode}）。", err=True)
-        raise typer.Exit(1) from error
+    if outcome.errcode is not None:
+        typer.echo(f"菜单设置失败（errcode {outcome.errcode}）。", err=True)
+        raise typer.Exit(1)
     typer.echo("菜单已更新。")
-
-
-def _menu_definition() -> dict[str, Any]:
-    import yaml  # only this command reads YAML: `innobot ask` does not pay for the parser
-
-    text = resources.files("bot.channels.wechat").joinpath("menu.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
-    return {"button": data["button"]}
 
 
 def serve_process(
@@ -79,11 +57,13 @@ def serve_process(
     wechat_host: str | None = None,
     wechat_port: int | None = None,
     telegram_webhook_url: str | None = None,
+    telegram_port: int | None = None,
     web_host: str | None = None,
     web_port: int | None = None,
     digests: bool = True,
 ) -> None:
-    from bot.app import configure_logging, load_settings, serve_channels
+    """Run the channels in this process until Ctrl-C or SIGTERM (configuration errors in Chinese)."""
+    from bot.app import Listen, configure_logging, load_settings, serve_channels
 
     settings = load_settings()
     configure_logging(settings)
@@ -94,18 +74,15 @@ def serve_process(
         typer.echo("请先设置 INNOBOT_TELEGRAM_TOKEN（@BotFather 发给您的令牌）。", err=True)
         raise typer.Exit(2)
     try:
-        asyncio.run(
-            serve_channels(
-                settings,
-                channels,
-                wechat_host=wechat_host,
-                wechat_port=wechat_port,
-                telegram_webhook_url=telegram_webhook_url,
-                web_host=web_host,
-                web_port=web_port,
-                digests=digests,
-            )
+        listen = Listen(
+            wechat_host=wechat_host,
+            wechat_port=wechat_port,
+            web_host=web_host,
+            web_port=web_port,
+            telegram_webhook_url=telegram_webhook_url,
+            telegram_port=telegram_port,
         )
+        asyncio.run(serve_channels(settings, channels, listen=listen, digests=digests))
     except ValueError as error:  # configuration problems only; the messages are ours
         typer.echo(f"配置有误：{error}", err=True)
         raise typer.Exit(2) from error

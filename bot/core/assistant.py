@@ -11,16 +11,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from bot.core.estimate.batch import (
-    MAX_UPLOAD_BYTES,
-    MAX_UPLOAD_ROWS,
-    TABLE_SUFFIXES,
-    batch_rule_set,
-    render_batch,
-)
+from bot.core.estimate.batch import MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS, render_batch
 from bot.core.estimate.dialogue import SESSION_KIND, FormState, ScoringDialogue, Turn
 from bot.core.estimate.forms import FormSpec, PolicySpec, load_forms, load_policy
 from bot.core.estimate.port import FigureError, Result, ScoreOutcome, ScoringPort
+from bot.core.estimate.rule_sets import load_rule_sets
 from bot.core.firm.desk import FirmDesk
 from bot.core.firm.intents import correction_text, whatif_text
 from bot.core.firm.profile_command import profile_command
@@ -59,7 +54,6 @@ __all__ = ["CoreAssistant", "user_tag"]
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-RULE_SETS = {"score": "cn-ref-2024", "sme": "tech-sme-2022", "hightech": "high-tech-2016"}
 SUBSCRIPTION_COMMANDS = ("subscribe", "unsubscribe", "subs", "digest")
 
 
@@ -84,6 +78,7 @@ class CoreAssistant:
         forgettables: Sequence[Forgettable] = (),
         texts: Texts | None = None,
         forms: dict[str, FormSpec] | None = None,
+        default_rule_set: str | None = None,
         policy: PolicySpec | None = None,
         max_chars: int = 2000,
         max_pending_per_user: int = 20,
@@ -100,7 +95,12 @@ class CoreAssistant:
         self._searcher = searcher
         self._subscriptions = subscriptions
         self._texts = texts or load_texts()
-        self._forms = forms or load_forms()
+        # The checks offered (rule_sets.yaml); settings may make a zone's rule set the default.
+        rule_sets = load_rule_sets()
+        if default_rule_set and scoring is not None:
+            rule_sets = rule_sets.with_default(default_rule_set, scoring.kind)
+        self._rule_sets = rule_sets
+        self._forms = rule_sets.forms(forms or load_forms())
         self._policy = policy or load_policy()
         self._max_chars = max_chars
         self._gate = UserGate(max_pending_per_user, rate=per_user_rate, burst=per_user_burst)
@@ -122,7 +122,8 @@ class CoreAssistant:
             ScoringDialogue(scoring, self._texts, self._forms) if scoring is not None else None
         )
         self._desk = (
-            FirmDesk(profiles=profiles, scoring=scoring, texts=self._texts)
+            FirmDesk(profiles=profiles, scoring=scoring, texts=self._texts, default_check=rule_sets.default,
+                     vocab=load_vocab().for_zones({e.id: e.family for e in rule_sets if e.id != e.family}))
             if profiles is not None and scoring is not None else None
         )
 
@@ -157,9 +158,12 @@ class CoreAssistant:
         """Release the scoring threads and chart workers (the stores belong to the caller)."""
         for pool in (self._scoring_pool, self._chart_pool, self._table_pool):
             pool.shutdown(wait=False, cancel_futures=True)
-        close = getattr(self._scoring, "close", None)
-        if close is not None:
-            close()
+        if self._scoring is not None:
+            self._scoring.close()
+
+    async def aclose(self) -> None:
+        """close() off the loop: waiting for the worker processes to exit blocks."""
+        await asyncio.to_thread(self.close)
 
     # --- dispatch --------------------------------------------------------------------------------
 
@@ -225,10 +229,9 @@ class CoreAssistant:
                 return outcome.replies + await self._start(incoming, rule_set, opening, quick=True)
         if matches_word(text, t.words("intent.greetings")):
             return await self._welcome(incoming)
-        for command_name, words in (("score", "score_words"), ("sme", "sme_words"),
-                                    ("hightech", "hightech_words")):
-            if matches_word(text, t.words(f"intent.{words}")):
-                return await self._start(incoming, RULE_SETS[command_name], "")
+        for check in self._rule_sets:
+            if matches_word(text, check.start_words):
+                return await self._start(incoming, check.id, "")
         if is_bare_quantity(text):
             return [Reply(text=t.get("bare_number"))]
         if self._scoring is not None:
@@ -238,7 +241,8 @@ class CoreAssistant:
             # A named figure in the wrong unit ("研发人员3000万") starts the dialogue, which says why.
             if figures >= 2 or (statement and (figures == 1 or parsed.rejected)):
                 topic = await self._topic(incoming.user_key)
-                return await self._start(incoming, topic or RULE_SETS["score"], text, quick=topic is not None)
+                default = self._rule_sets.default
+                return await self._start(incoming, topic or default, text, quick=topic is not None)
         if self._desk is not None:
             await self._desk.note_topic(incoming.user_key, text)
         return await self._answer(text)
@@ -263,8 +267,9 @@ class CoreAssistant:
             if not command.args or not has_content(command.args):
                 return [Reply(text=t.get("ask_usage"))]
             return await self._answer(command.args)
-        if name in RULE_SETS:
-            return await self._start(incoming, RULE_SETS[name], command.args)
+        rule_set = self._rule_sets.for_command(name)
+        if rule_set is not None:
+            return await self._start(incoming, rule_set, command.args)
         if name in SUBSCRIPTION_COMMANDS:
             return await self._subscription(incoming, name, command.args)
         if name == "profile":
@@ -303,10 +308,8 @@ class CoreAssistant:
         t = self._texts
         await _run(self._users.ensure, incoming.user_key, incoming.channel, incoming.display_name)
         name = f"，{incoming.display_name}" if incoming.display_name else ""
-        menu = (
-            (Choice("积分测算", "cmd:score"), Choice("科小自评", "cmd:sme")),
-            (Choice("高企自查", "cmd:hightech"), Choice("全部命令", "cmd:help")),
-        )
+        buttons = [*(Choice(c.menu, f"cmd:{c.command}") for c in self._rule_sets), Choice("全部命令", "cmd:help")]
+        menu = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
         return [Reply(text=t.get("welcome", name=name), choices=menu)]
 
     async def _answer(self, question: str) -> list[Reply]:
@@ -324,12 +327,12 @@ class CoreAssistant:
         """An uploaded CSV/XLSX: score every row, send the ranked workbook back."""
         t = self._texts
         name = incoming.file_name or ""
-        if self._scoring is None or not incoming.file_bytes or not name.lower().endswith(TABLE_SUFFIXES):
+        if self._scoring is None or not incoming.file_bytes or not self._rule_sets.accepts_upload(name):
             return [Reply(text=t.get("batch_not_table"))]
         if len(incoming.file_bytes) > MAX_UPLOAD_BYTES:
             limit_mb = MAX_UPLOAD_BYTES // (1024 * 1024)
             return [Reply(text=t.get("batch_too_large", mb=limit_mb, rows=MAX_UPLOAD_ROWS))]
-        rule_set = batch_rule_set(incoming.text, t, RULE_SETS["score"])
+        rule_set = self._rule_sets.for_caption(incoming.text)
         score_table = functools.partial(
             self._scoring.score_table, incoming.file_bytes, name, rule_set
         )
@@ -341,7 +344,8 @@ class CoreAssistant:
             "user %s batch-scored %d rows with %s (%d errors)",
             user_tag(incoming.user_key), outcome.rows, rule_set, len(outcome.errors),
         )
-        replies = [render_batch(outcome, t)]
+        info = self._rule_sets.get(rule_set)
+        replies = [render_batch(outcome, t, info.name if info is not None else rule_set)]
         if outcome.firm and self._desk is not None:  # one firm: it is the manager's own
             await self._desk.remember(incoming.user_key, outcome.firm, "sheet")
             replies.append(Reply(text=self._desk.vocab.get("sheet_saved", count=len(outcome.firm))))
@@ -390,6 +394,7 @@ class CoreAssistant:
     async def _start(self, incoming: Incoming, rule_set: str, text: str, *, quick: bool = False) -> list[Reply]:
         if self._dialogue is None or self._scoring is None:
             return [Reply(text=self._texts.get("scoring_failed"))]
+        rule_set = self._rule_sets.offered(rule_set)  # a topic saved before a zone's rules took over
         profile = await _run(
             self._users.ensure, incoming.user_key, incoming.channel, incoming.display_name
         )
@@ -491,9 +496,11 @@ class CoreAssistant:
         profile = await _run(self._users.get, incoming.user_key)
         region = profile.region if profile else None
         industry = profile.industry if profile else None
+        info = self._rule_sets.get(rule_set)
         try:
             hits = await _run(
-                match_policies, self._searcher, self._policy, rule_set, (region, industry), weak_fields(result)
+                match_policies, self._searcher, self._policy, info.policy_terms if info else "",
+                (region, industry), weak_fields(result),
             )
         except RetrievalError as exc:
             log.warning("policy matching failed: %s", type(exc).__name__)

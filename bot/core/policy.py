@@ -9,21 +9,16 @@ from retrieval.types import Hit, Searcher, SearchFilters
 
 __all__ = ["match_policies", "policy_query"]
 
-_RULE_SET_TERMS = {
-    "tech-sme-2022": "科技型中小企业 评价 入库",
-    "high-tech-2016": "高新技术企业 认定 培育",
-}
-
-
 def policy_query(
     spec: PolicySpec,
-    rule_set: str,
+    check_terms: str,
     region: str | None,
     industry: str | None,
     weak_fields: Sequence[str],
 ) -> str:
-    """One search query from the profile and the fields where the firm scores worst."""
-    parts = [region or "", industry or "", spec.base_query, _RULE_SET_TERMS.get(rule_set, "")]
+    """One search query from the profile, the check's own terms (rule_sets.yaml) and the fields
+    where the firm scores worst."""
+    parts = [region or "", industry or "", spec.base_query, check_terms]
     parts += [spec.terms.get(name, "") for name in weak_fields]
     return " ".join(p for p in parts if p).strip()
 
@@ -31,7 +26,7 @@ def policy_query(
 def match_policies(
     searcher: Searcher,
     spec: PolicySpec,
-    rule_set: str,
+    check_terms: str,
     profile: tuple[str | None, str | None],
     weak_fields: Sequence[str],
 ) -> list[Hit]:
@@ -40,7 +35,7 @@ def match_policies(
     Policy summaries (政策摘要) are left out: the list is captioned as briefings, and digests skip
     summaries too."""
     region, industry = profile
-    query = policy_query(spec, rule_set, region, industry, weak_fields)
+    query = policy_query(spec, check_terms, region, industry, weak_fields)
     found: list[Hit] = []
     if region:
         try:

@@ -43,6 +43,10 @@ class Notifier(Protocol):
 
     async def send(self, user_id: str, replies: list[Reply]) -> DeliveryResult: ...
 
+    async def aclose(self) -> None:
+        """Release the notifier's own clients (digest delivery calls it on shutdown)."""
+        ...
+
 
 @runtime_checkable
 class DeliveryLedger(Protocol):

@@ -60,11 +60,11 @@ class WorkerProcesses:
         return fn(*args)
 
     def close(self) -> None:
-        """Stop the processes, if any."""
+        """Stop the processes, if any, and wait until they have exited (queued work is dropped)."""
         with self._lock:
-            if self._pool is not None:
-                self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool, self.size = None, 0
+            pool, self._pool, self.size = self._pool, None, 0
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _init_worker(nice: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 from sqlalchemy import create_engine, event
@@ -33,6 +34,10 @@ class Database:
     def dispose(self) -> None:
         """Close pooled connections."""
         self.engine.dispose()
+
+    async def aclose(self) -> None:
+        """dispose() off the event loop (a connection may be mid-wait on a lock)."""
+        await asyncio.to_thread(self.engine.dispose)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]

@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import socket
 from collections.abc import AsyncIterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from telegram.ext import AIORateLimiter, ExtBot
 
-from bot.app import build_telegram_notifier
+from bot.app import (
+    build_database,
+    build_digest_notifiers,
+    build_digest_service,
+    build_telegram_notifier,
+)
 from bot.channels.telegram.notifier import TelegramNotifier
+from bot.core.digests.article_sources import StaticArticles
+from bot.core.digests.rate_limit import RateLimiter
+from bot.core.ports import FixedClock
 from bot.core.types import DeliveryStatus, Reply
 from bot.settings import Settings
+from bot.storage.subscriptions import SqlSubscriptionStore
+from tests.fakes.digests import article, subscribe
 from tests.fakes.telegram import Emulator, EmulatorUser, new_token, tiny_png
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(60)]
@@ -120,3 +132,73 @@ async def test_composition_root_builds_the_notifier_from_settings(
     assert result.status is DeliveryStatus.DELIVERED
     (message,) = await EmulatorUser(http, token, user_id=3136).replies()
     assert message.body == "本周摘要"
+
+
+class CountingLimiter(RateLimiter):
+    """The fan-out's limiter on a fake clock: records every wait, never really sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.waits: list[str] = []
+        super().__init__(per_second=25.0, monotonic=lambda: self.now, sleep=self._advance)
+
+    async def _advance(self, seconds: float) -> None:
+        self.now += seconds
+
+    async def wait(self, chat: str) -> None:
+        self.waits.append(chat)
+        await super().wait(chat)
+
+
+async def test_digest_fanout_to_telegram_is_paced_once(
+    settings: Settings, emulator: Emulator, http: httpx.AsyncClient
+) -> None:
+    """One wait at the fan-out's limiter per digest; the digest bot has no PTB limiter besides."""
+    shanghai = ZoneInfo("Asia/Shanghai")
+    token = new_token()
+    configured = settings.model_copy(
+        update={"telegram_token": token, "telegram_api_url": emulator.url}
+    )
+    database = build_database(configured)
+    users = ("4101", "4102", "4103")
+    for user in users:
+        subscribe(
+            SqlSubscriptionStore(database), f"telegram:{user}", "积分贷",
+            at=datetime(2026, 11, 16, 10, tzinfo=shanghai),
+        )
+    notifiers = build_digest_notifiers(configured, database)
+    telegram = notifiers["telegram"]
+    assert isinstance(telegram, TelegramNotifier)
+    assert telegram._bot.rate_limiter is None  # type: ignore[attr-defined]  # not paced twice
+    limiter = CountingLimiter()
+    briefing = article(
+        "d1", "成都积分贷扩面", "成都积分贷扩面提质，惠及更多科技型企业。",
+        ingested_at=datetime(2026, 11, 20, 8, tzinfo=shanghai),
+    )
+    monday = datetime(2026, 11, 23, 9, tzinfo=shanghai)
+    service = build_digest_service(
+        configured, database, notifiers, catalog=StaticArticles([briefing]),
+        clock=FixedClock(monday), limiter=limiter, concurrency=1,
+    )
+    try:
+        report = await service.send_due(monday)
+    finally:
+        await service.aclose()
+        await telegram.aclose()
+        database.dispose()
+    assert report.delivered == 3
+    assert sorted(limiter.waits) == [f"telegram:{user}" for user in users]
+    assert limiter.slept == pytest.approx(2 / 25)  # the global spacing, on the fake clock only
+    for user in users:
+        (message, *_) = await EmulatorUser(http, token, user_id=int(user)).replies()
+        assert "成都积分贷扩面" in message.body
+
+
+def test_replies_are_paced_by_the_application_once(settings: Settings) -> None:
+    """The PTB application (replies) keeps PTB's AIORateLimiter: the one limiter replies meet."""
+    from bot.app import build_telegram_application
+    from tests.fakes.telegram import ScriptedAssistant
+
+    configured = settings.model_copy(update={"telegram_token": new_token()})
+    application = build_telegram_application(configured, ScriptedAssistant())
+    assert isinstance(application.bot.rate_limiter, AIORateLimiter)

@@ -4,6 +4,7 @@ the real API client against the fake WeChat API, and (when installed) the Telegr
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import subprocess
 import sys
@@ -210,3 +211,16 @@ async def test_composition_root_wiring(settings: Settings) -> None:
     await own.aclose()
     assert own.api.closed
     database.dispose()
+
+
+def test_menu_prints_the_yaml_menu_as_wechat_json() -> None:
+    """`innobot wechat menu` (no --apply) prints what would be installed, touching no network."""
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    result = CliRunner().invoke(app, ["wechat", "menu"])
+    assert result.exit_code == 0, result.output
+    menu = json.loads(result.stdout)
+    assert [b["name"] for b in menu["button"]][:2] == ["积分测算", "政策问答"]
+    assert result.stdout.startswith('{\n  "button": [\n    {\n      "type": "click",')

@@ -163,12 +163,12 @@ def test_policy_matching_puts_briefings_of_the_firms_region_first() -> None:
     from tests.fakes.core import FakeSearcher
 
     searcher = FakeSearcher()
-    hits = match_policies(searcher, load_policy(), "cn-ref-2024", ("四川省成都市高新区", None),
+    hits = match_policies(searcher, load_policy(), "", ("四川省成都市高新区", None),
                           ["invention_patents"])
     assert [h.doc_id for h in hits] == ["d2", "d1", "d3"]
-    query = policy_query(load_policy(), "cn-ref-2024", "成都", "软件", ["invention_patents"])
+    query = policy_query(load_policy(), "", "成都", "软件", ["invention_patents"])
     assert query.startswith("成都 软件") and "发明专利" in query
-    assert [h.doc_id for h in match_policies(searcher, load_policy(), "cn-ref-2024", (None, None), [])] == [
+    assert [h.doc_id for h in match_policies(searcher, load_policy(), "", (None, None), [])] == [
         "d1", "d2", "d3"
     ]
 
@@ -184,7 +184,7 @@ def test_policy_matching_lists_briefings_not_policy_summaries() -> None:
     searcher = FakeSearcher()
     summaries = [replace(h, doc_id=f"k{i}", kind="knowledge") for i, h in enumerate(searcher.hits)]
     searcher.hits = summaries + searcher.hits  # the summaries rank first, as they do for R&D queries
-    hits = match_policies(searcher, load_policy(), "cn-ref-2024", (None, None), [])
+    hits = match_policies(searcher, load_policy(), "", (None, None), [])
     assert [h.doc_id for h in hits] == ["d1", "d2", "d3"]
 
 

@@ -20,7 +20,7 @@ async def test_subscription_made_through_the_assistant_is_scheduled_at_once(
 ) -> None:
     settings.embedder = "hash"
     database = build_database(settings)
-    process = build_chat_process(settings, database)  # what serve_telegram / serve_channels build
+    process = build_chat_process(settings, database)  # what serve builds
     delivery = await process.start_digests()
     try:
         assert _cron_jobs(delivery.scheduler) == []
@@ -52,9 +52,7 @@ async def test_digest_notifiers_share_the_wechat_client_when_given(
     assert set(notifiers) == {"console", "wechat"}  # no telegram token: no telegram notifier
     assert (wechat.api is api) == shared  # type: ignore[attr-defined]
     for notifier in notifiers.values():
-        close = getattr(notifier, "aclose", None)
-        if close is not None:
-            await close()
+        await notifier.aclose()
     if api is not None:
         assert not api.closed  # the owner (the webhook) closes a shared client
         await api.aclose()

@@ -6,12 +6,14 @@ import asyncio
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.core.digests.article_sources import StaticArticles
 from bot.core.digests.fanout import DigestService
 from bot.core.ports import FixedClock
 from bot.core.subscriptions.types import SubscriptionDraft
+from bot.core.types import DeliveryResult, Reply
 from bot.scheduler import SWEEP_JOB_ID, SYNC_JOB_ID, DigestScheduler
 from bot.storage import Database
 from bot.storage.deliveries import SqlDeliveryLog
@@ -114,3 +116,39 @@ def test_new_schedule_forms_get_cron_jobs_that_fire_when_the_reply_said(
     }
     fires = {j.trigger.get_next_fire_time(None, CREATED) for j in jobs.values()}
     assert {next_slot(d, CREATED).effective for d in drafts} <= fires
+
+
+class GatedNotifier(RecordingNotifier):
+    """A RecordingNotifier whose sends wait at a gate; `held` is set while one waits there."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+        self.held = asyncio.Event()
+
+    async def send(self, user_id: str, replies: list[Reply]) -> DeliveryResult:
+        self.held.set()
+        await self.gate.wait()
+        return await super().send(user_id, replies)
+
+
+async def test_stop_lets_the_send_in_flight_finish_and_claims_nothing_more(
+    sqlite_database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    notifier = GatedNotifier()
+    now = datetime(2026, 11, 23, 9, 30, tzinfo=SH)
+    store, sched = _rig(sqlite_database, notifier, now)
+    for user in ("1", "2", "3"):
+        _add(store, user, SubscriptionDraft(topics=("积分贷",), frequency="weekly", weekday=0, hour=9))
+    sched.start()  # the sweep fires at once: one send at a time, the first held at the gate
+    await asyncio.wait_for(notifier.held.wait(), 10)
+    stopping = asyncio.create_task(sched.stop(grace=10))
+    await asyncio.sleep(0.05)
+    assert not stopping.done()  # waits for the send in flight …
+    notifier.gate.set()
+    await asyncio.wait_for(stopping, 10)
+    assert notifier.users() == ["1"]  # … which completes and is logged; nothing else was claimed
+    assert [row["status"] for row in SqlDeliveryLog(sqlite_database).rows()] == ["delivered"]
+    assert len(sched.service.due(now)) == 2  # the others stay due for the next start
+    assert not sched.scheduler.running
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

@@ -99,6 +99,7 @@ class FakeScoring:
     def __init__(self) -> None:
         self.evaluations: list[tuple[dict[str, Any], str]] = []
         self.prepared = False
+        self.closed = False
         self.charts_drawn = 0
         self.chart_failure: Exception | None = None  # set to make the next charts fail
         self.chart_delay = 0.0  # seconds a chart takes (a slow or stuck renderer)
@@ -108,6 +109,9 @@ class FakeScoring:
 
     def prepare(self) -> None:
         self.prepared = True
+
+    def close(self) -> None:
+        self.closed = True
 
     def parse(self, text: str) -> ParseOutcome:
         found: list[ParsedFigure] = []

@@ -53,3 +53,15 @@ def test_ask_builders_do_not_load_the_database_or_chat_libraries() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_help_loads_no_library_below_the_command_line() -> None:
+    """`innobot --help` stays cheap: commands import bot.app and the libraries only when run."""
+    code = (
+        "import sys, bot.cli;"
+        "heavy = [m for m in ('bot.app', 'bot.core', 'bot.channels', 'bot.storage', 'retrieval',"
+        " 'scoring', 'yaml', 'sqlalchemy', 'telegram', 'aiohttp', 'numpy', 'tqdm') if m in sys.modules];"
+        "print(heavy); sys.exit(1 if heavy else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -117,3 +117,28 @@ def test_corrupt_file_only_is_exit_2(cli: CliRunner, tmp_path: Path) -> None:
     bad.write_bytes(b"%PDF-1.4 broken")
     result = cli.invoke(app, ["corpus", "add", str(bad)])
     assert result.exit_code == 2 and "bad.pdf" in result.stderr
+
+
+def test_text_output_of_index_search_ask_list_and_eval(cli: CliRunner, tmp_path: Path) -> None:
+    """The plain-text layouts operators read (the JSON contracts are tested above)."""
+    import re
+
+    first = cli.invoke(app, ["index", "build"])
+    assert first.exit_code == 0 and first.stdout.startswith("索引已建立：新增文档 ")
+    assert re.fullmatch(r"索引已是最新：\d+ 个段落。\n", _ok(cli, "index", "build"))
+    lines = _ok(cli, "search", "宁科贷的余额", "-k", "2").splitlines()
+    assert re.fullmatch(r"1\. 《[^》]+》 .+ \d{4}-\d{2}  \(\d+\.\d{3}\)", lines[0])
+    assert lines[1].startswith("   ") and len(lines) == 4
+    answer = _ok(cli, "ask", "宁科贷的余额超过多少？").splitlines()
+    assert "367亿元" in answer[0] and answer[1].startswith("  出处：《")
+    listing = _ok(cli, "corpus", "list").splitlines()
+    assert re.fullmatch(r"[0-9a-f]{10}  .+  .+  .+", listing[0])
+    assert listing[1].startswith("    ") and listing[1].split()[0].startswith(listing[0][:10])
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text(
+        json.dumps({"id": "n1", "q": "宁科贷的余额超过多少？", "gold": ["367亿元"]}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    report = _ok(cli, "eval", str(qa)).splitlines()
+    assert report[0].startswith("题目 1（可回答 1）  hit@1 ") and "拒答准确率" in report[0]
+    assert report[1].startswith("无答案题拒答率 ")

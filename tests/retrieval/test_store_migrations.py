@@ -122,3 +122,28 @@ def test_a_failing_migration_changes_nothing(tmp_path: Path) -> None:
         assert "summary" not in {row[1] for row in conn.execute("PRAGMA table_info(articles)")}
     finally:
         conn.close()
+
+
+def test_stores_opened_together_migrate_once(tmp_path: Path) -> None:
+    """The bot and `innobot corpus add` opening a new store at once: one writes the base."""
+    import threading
+
+    path = tmp_path / "new" / "corpus.sqlite3"
+    path.parent.mkdir()
+    barrier = threading.Barrier(3)
+    errors: list[BaseException] = []
+
+    def open_store() -> None:
+        barrier.wait()
+        try:
+            CorpusStore(path).close()
+        except BaseException as exc:  # noqa: BLE001 (asserted below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert _applied(path) == ["m001_base_schema"]

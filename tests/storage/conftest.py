@@ -14,6 +14,18 @@ DUMPS = Path(__file__).parent / "previous_release"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a database with no tables at all (SQLite file or PostgreSQL schema)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    url = server.create_database()
+    yield url
+    server.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
 def previous_release(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """The previous release's database with its rows (tests/storage/previous_release/*.sql)."""
     dump = (DUMPS / f"{request.param}.sql").read_text(encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -154,3 +155,32 @@ def test_a_failing_migration_changes_nothing(database: Database) -> None:
     assert "half" not in names
     assert "note" not in {c["name"] for c in inspect(database.engine).get_columns("users")}
     assert applied(database.engine) == ["m001_base_schema"]
+
+
+def test_processes_starting_together_migrate_once(empty_database_url: str) -> None:
+    """The bot and a CLI command started at once: one applies the base, the other waits and
+    finds it done (SQLite's write lock, PostgreSQL's advisory lock)."""
+    handles = [Database(empty_database_url) for _ in range(3)]
+    results: list[list[str]] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(handles))
+
+    def start(db: Database) -> None:
+        barrier.wait()
+        try:
+            results.append(db.migrate())
+        except BaseException as exc:  # noqa: BLE001 (collected and asserted below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, args=(db,)) for db in handles]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    try:
+        assert errors == []
+        assert sorted(results) == [[], [], ["m001_base_schema"]]
+        assert applied(handles[0].engine) == ["m001_base_schema"]
+    finally:
+        for db in handles:
+            db.dispose()

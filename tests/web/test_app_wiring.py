@@ -89,7 +89,7 @@ async def test_serve_channels_runs_the_web_channel_until_stopped(tmp_path: Path)
 
     import aiohttp
 
-    from bot.app.serve import serve_channels
+    from bot.app.serve import Listen, serve_channels
     from tests.web.conftest import free_port
 
     settings = Settings(  # type: ignore[call-arg]
@@ -99,7 +99,7 @@ async def test_serve_channels_runs_the_web_channel_until_stopped(tmp_path: Path)
     settings.ensure_data_dir()  # as load_settings() does for the command line
     port, stop = free_port(), asyncio.Event()
     task = asyncio.create_task(
-        serve_channels(settings, ["web"], web_port=port, digests=False, stop=stop)
+        serve_channels(settings, ["web"], listen=Listen(web_port=port), digests=False, stop=stop)
     )
     jar = aiohttp.CookieJar(unsafe=True)
     async with aiohttp.ClientSession(cookie_jar=jar) as session:

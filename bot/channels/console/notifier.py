@@ -43,6 +43,9 @@ class ConsoleNotifier:
         print(_render(replies), file=self._stream, flush=True)
         return DeliveryResult(DeliveryStatus.DELIVERED)
 
+    async def aclose(self) -> None:
+        """Nothing to release: the stream belongs to the caller."""
+
 
 class OutboxNotifier:
     """Appends each send as one fsync'ed JSON line: a dry-run outbox and an audit trail.
@@ -85,6 +88,9 @@ class OutboxNotifier:
         if self._keys is not None and key:
             self._keys.add((user_id, key))
         return DeliveryResult(DeliveryStatus.DELIVERED)
+
+    async def aclose(self) -> None:
+        """Nothing to release: the file is opened for each send."""
 
     async def was_delivered(self, user_id: str, key: str) -> bool | None:
         """Whether the outbox holds this keyed send (it is the channel: its record is complete)."""

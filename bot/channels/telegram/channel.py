@@ -24,6 +24,7 @@ from telegram.ext import (
 
 from bot.channels.telegram.render import load_telegram_texts, send_replies
 from bot.channels.telegram.updates import PerChatUpdateProcessor
+from bot.core.estimate.rule_sets import UPLOAD_SUFFIXES
 from bot.core.ports import Assistant
 from bot.core.texts import Texts
 from bot.core.types import Incoming, Reply
@@ -43,7 +44,6 @@ logger = logging.getLogger(__name__)
 CHANNEL = "telegram"
 ALLOWED_UPDATES = ["message", "callback_query"]
 DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024
-TABLE_SUFFIXES = (".csv", ".xlsx")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
@@ -151,7 +151,7 @@ class TelegramHandlers:
         document = message.document
         name = document.file_name or ""
         caption = message.caption or ""
-        if PurePosixPath(name).suffix.lower() not in TABLE_SUFFIXES:
+        if PurePosixPath(name).suffix.lower() not in UPLOAD_SUFFIXES:
             incoming = self._incoming(update, kind="unsupported", text=caption, file_name=name)
             await self._answer(update, context, incoming)
             return
@@ -213,6 +213,7 @@ def build_application(
     if api_url:
         base = api_url.rstrip("/")
         builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+    # Replies are paced here, once; digest fan-out is paced by its own RateLimiter instead.
     if rate_limit:  # the builder mutates itself; its generic return type is not needed here
         builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
     application = builder.build()

@@ -29,8 +29,8 @@ class TelegramNotifier:
     """`Notifier` for channel "telegram": user_id is the Telegram user (= private chat) id.
 
     Forbidden (user blocked the bot) → BLOCKED; flood control → RETRY with Telegram's delay;
-    network trouble and timeouts → RETRY. Pass the application's bot so its rate limiter keeps
-    fan-out within Telegram's limits.
+    network trouble and timeouts → RETRY. Pacing is the fan-out's job (its RateLimiter), so the
+    bot given here should have no rate limiter of its own: each digest message is paced once.
     """
 
     channel = "telegram"

@@ -10,7 +10,7 @@ from bot.channels.web.config import (
     WebConfig,
     WebServices,
 )
-from bot.channels.web.server import build_web_app, start_web_site
+from bot.channels.web.server import build_web_app, start_web_site, web_site
 
 __all__ = [
     "AdminStats",
@@ -21,4 +21,5 @@ __all__ = [
     "WebServices",
     "build_web_app",
     "start_web_site",
+    "web_site",
 ]

@@ -13,6 +13,7 @@ import scoring
 from bot.channels.web.config import text
 from bot.channels.web.guard import WebError
 from bot.core.estimate.batch import MAX_UNZIPPED_BYTES, MAX_UPLOAD_ROWS
+from bot.core.estimate.rule_sets import UPLOAD_SUFFIXES
 
 __all__ = [
     "BatchRun",
@@ -25,8 +26,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-TABLE_SUFFIXES = (".csv", ".xlsx")
+TABLE_SUFFIXES = UPLOAD_SUFFIXES  # the same table types as the chat channels (rule_sets.yaml)
 _ZIP = b"PK\x03\x04"
+_ZIPPED = (".xlsx", ".xlsm", ".docx")
 _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"BM", b"RIFF", b"\x00\x00\x01\x00")
 
 
@@ -101,7 +103,7 @@ def check_upload(
     if not data:
         raise WebError(400, text("errors.no_file"))
     head = data[:8]
-    if suffix in (".xlsx", ".docx"):
+    if suffix in _ZIPPED:
         if not head.startswith(_ZIP):
             raise WebError(415, text("errors.file_mismatch"))
     elif suffix == ".pdf":
@@ -109,7 +111,7 @@ def check_upload(
             raise WebError(415, text("errors.file_mismatch"))
     elif head.startswith((_ZIP, *_BINARY_MAGIC)) or b"\x00" in data[:4096]:
         raise WebError(415, text("errors.file_mismatch"))
-    if suffix in (".xlsx", ".docx"):
+    if suffix in _ZIPPED:
         _refuse_zip_bomb(data)
     return suffix
 

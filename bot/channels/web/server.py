@@ -6,10 +6,9 @@ WeChat routes can share the port); the API documents itself in the README rather
 
 from __future__ import annotations
 
-import logging
-
 from aiohttp import web
 
+from bot.channels.site import AppSite
 from bot.channels.web.admin import add_admin_routes
 from bot.channels.web.api import add_api_routes
 from bot.channels.web.assess import add_assess_routes
@@ -19,9 +18,7 @@ from bot.channels.web.guard import install_guard
 from bot.channels.web.pages import STATIC_DIR
 from bot.channels.web.tokens import ChatCookies
 
-__all__ = ["build_web_app", "start_web_site"]
-
-log = logging.getLogger(__name__)
+__all__ = ["build_web_app", "start_web_site", "web_site"]
 
 
 async def _health(_request: web.Request) -> web.StreamResponse:
@@ -41,10 +38,14 @@ def build_web_app(config: WebConfig, services: WebServices) -> web.Application:
     return app
 
 
+def web_site(app: web.Application, host: str, port: int) -> AppSite:
+    """The pages and the API as a Channel (start listens, stop closes)."""
+    return AppSite(app, host, port, name="web pages")
+
+
 async def start_web_site(app: web.Application, host: str, port: int) -> web.AppRunner:
-    """Serve app on host:port inside the running loop (no access log: URLs can carry questions)."""
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, host, port).start()
-    log.info("web pages listening on http://%s:%s/", host, port)
-    return runner
+    """Serve app on host:port inside the running loop; call runner.cleanup() to stop."""
+    site = web_site(app, host, port)
+    await site.start()
+    assert site.runner is not None
+    return site.runner

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from bot.channels.site import AppSite
 from bot.channels.wechat.crypto import (
     InvalidSignatureError,
     WeChatCrypto,
@@ -37,7 +38,13 @@ from bot.channels.wechat.xml import (
 )
 from bot.core.ports import Clock, SystemClock
 
-__all__ = ["CALLBACK_PATH", "WeChatServerConfig", "build_wechat_app", "start_wechat_site"]
+__all__ = [
+    "CALLBACK_PATH",
+    "WeChatServerConfig",
+    "build_wechat_app",
+    "start_wechat_site",
+    "wechat_site",
+]
 
 log = logging.getLogger(__name__)
 
@@ -101,14 +108,17 @@ async def _prune_loop(webhook: WeChatWebhook, config: WeChatServerConfig, every:
         await asyncio.sleep(every)
 
 
+def wechat_site(app: web.Application, host: str, port: int) -> AppSite:
+    """The callback server as a Channel: start() listens, stop() drains the pushes in flight."""
+    return AppSite(app, host, port, name=f"wechat callback {app[_CONFIG_KEY].path}")
+
+
 async def start_wechat_site(app: web.Application, host: str, port: int) -> web.AppRunner:
     """Start serving app on host:port inside the running loop; call runner.cleanup() to stop."""
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, host, port)
+    site = wechat_site(app, host, port)
     await site.start()
-    log.info("wechat callback listening on http://%s:%s%s", host, port, app[_CONFIG_KEY].path)
-    return runner
+    assert site.runner is not None
+    return site.runner
 
 
 def _authentic(request: web.Request) -> CallbackQuery | web.Response:

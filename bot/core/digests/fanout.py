@@ -89,6 +89,11 @@ class DigestService:
         self._lease_renewed = 0.0
         self._blocked: set[str] = set()  # users found blocked during the current run
         self._db = OwnThread("innobot-digest-db")  # every store step of a run, off the loop
+        self._winding_down = False
+
+    def wind_down(self) -> None:
+        """Claim nothing more: a run in flight finishes the sends it started (the rest stays due)."""
+        self._winding_down = True
 
     async def aclose(self) -> None:
         """Let the store thread go; a run still in flight stops at its next store step, which the
@@ -139,6 +144,9 @@ class DigestService:
         return [(s, slot) for s, slot in candidates if (s.id, slot.period_key) not in taken]
 
     async def _renew_lease(self) -> bool:
+        """Whether the run may claim its next period: not winding down, and still the lease holder."""
+        if self._winding_down:
+            return False
         now_wall = time.monotonic()
         if now_wall - self._lease_renewed < self.lease_seconds / 3:
             return True
@@ -196,14 +204,8 @@ class DigestService:
                 await self.limiter.wait(sub.user_key)
                 # Claimed when the send starts (after the rate limiter's wait): a crash can only cut
                 # the sends actually in flight, and the next run settles those.
-                claimed = await self._db.run(
-                    self.deliveries.claim,
-                    sub.id,
-                    sub.user_key,
-                    slot.period_key,
-                    holder=self.holder,
-                    now=now,
-                )
+                key = (sub.id, sub.user_key, slot.period_key)
+                claimed = await self._db.run(self.deliveries.claim, *key, holder=self.holder, now=now)
                 if claimed is None:
                     report.already_taken += 1
                     continue
@@ -282,14 +284,12 @@ class DigestService:
             return
         active = await self._db.run(self.subscriptions.list_active)
         settled, verdicts = await settle_interrupted(rows, active, self.notifiers)
-        for verdict in verdicts:
-            await self._db.run(
-                self.deliveries.settle_interrupted,
-                verdict.row_id,
-                verdict.state,
-                now=now,
-                detail=verdict.detail,
-            )
+
+        def write() -> None:
+            for v in verdicts:
+                self.deliveries.settle_interrupted(v.row_id, v.state, now=now, detail=v.detail)
+
+        await self._db.run(write)
         report.confirmed_after_crash += settled.confirmed
         report.resent_after_crash += settled.resent
         report.uncertain += settled.uncertain

@@ -12,15 +12,12 @@ __all__ = [
     "MAX_UNZIPPED_BYTES",
     "MAX_UPLOAD_BYTES",
     "MAX_UPLOAD_ROWS",
-    "TABLE_SUFFIXES",
     "BatchOutcome",
-    "batch_rule_set",
     "render_batch",
 ]
 
 MAX_LISTED_COLUMNS = 5
 MAX_LISTED_ROWS = 3
-TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 # Uploads in chat: a park's list of firms fits easily; a 180k-row CSV took 55 s and 1.7 GB.
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_UPLOAD_ROWS = 5000
@@ -46,18 +43,10 @@ class BatchOutcome:
         return self.rows - len(self.errors)
 
 
-def batch_rule_set(caption: str, texts: Texts, default: str) -> str:
-    """The rule set a caption asks for ("/sme", "科小", "高企" …), else the default."""
-    for rule_set, key in (("tech-sme-2022", "sme_caption_words"),
-                          ("high-tech-2016", "hightech_caption_words")):
-        if any(word in caption for word in texts.words(f"intent.{key}")):
-            return rule_set
-    return default
+def render_batch(outcome: BatchOutcome, texts: Texts, rule: str) -> Reply:
+    """Three lines (scored, skipped, columns ignored) and the note; the workbook goes as a document.
 
-
-def render_batch(outcome: BatchOutcome, texts: Texts) -> Reply:
-    """Three lines (scored, skipped, columns ignored) and the note; the workbook goes as a document."""
-    rule = texts.lookup("rule_set_names", outcome.rule_set)
+    rule: the rule set's name ("创新积分参考模型")."""
     rows = "、".join(str(row) for row, _ in outcome.errors[:MAX_LISTED_ROWS])
     where = texts.get("batch_error_rows", rows=rows + ("…" if len(outcome.errors) > MAX_LISTED_ROWS else ""))
     lines = [texts.get("batch_done", rule=rule, scored=outcome.scored, failed=len(outcome.errors),

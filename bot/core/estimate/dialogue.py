@@ -110,7 +110,7 @@ class ScoringDialogue(FormReplies):
             state.figures.update(carried.figures)
         if form.ask_profile and needs_profile and not core:
             state.stage = "profile"
-        replies = [] if core else [Reply(text=self._texts.get(f"dialogue_start.{rule_set}"))]
+        replies = [] if core or not form.start else [Reply(text=form.start)]
         if known:
             items = [self._items({name: value}) for name, value in known.items()]
             replies.append(Reply(text=self._vocab.used_profile(items)))

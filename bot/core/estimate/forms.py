@@ -20,6 +20,7 @@ class FormSpec:
     steps: tuple[tuple[str, ...], ...]
     ask_profile: bool = True
     chart: bool = False
+    start: str = ""  # the line opening the dialogue (rule_sets.yaml)
 
     @property
     def fields(self) -> tuple[str, ...]:

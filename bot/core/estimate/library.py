@@ -13,7 +13,6 @@ import scoring
 from bot.core.estimate.batch import (
     MAX_UNZIPPED_BYTES,
     MAX_UPLOAD_ROWS,
-    TABLE_SUFFIXES,
     BatchOutcome,
 )
 from bot.core.estimate.port import (
@@ -25,6 +24,7 @@ from bot.core.estimate.port import (
     Result,
     ScoreOutcome,
 )
+from bot.core.estimate.rule_sets import UPLOAD_SUFFIXES
 from bot.core.workers import WorkerProcesses
 from scoring.assessment import Assessment
 
@@ -56,7 +56,7 @@ class LibraryScoring:
         self._charts.start()
 
     def close(self) -> None:
-        """Stop the worker processes, if any."""
+        """Stop the worker processes, if any, and wait until they have exited."""
         self._charts.close()
         self._tables.close()
 
@@ -98,6 +98,12 @@ class LibraryScoring:
         spec = scoring.field_spec(word.strip())
         return None if spec is None or spec.derived and not spec.aliases else self.field(spec.name)
 
+    def kind(self, rule_set: str) -> str:
+        try:
+            return scoring.load_rule_set(rule_set, self._extra).kind
+        except scoring.ScoringError as exc:
+            raise FigureError(exc.message) from None
+
     def assess(self, figures: dict[str, Any], rule_set: str) -> Assessment:
         try:
             return scoring.assess(figures, rule_set, extra_dirs=self._extra)
@@ -114,7 +120,7 @@ class LibraryScoring:
 
     def score_table(self, data: bytes, file_name: str, rule_set: str) -> BatchOutcome:
         suffix = Path(file_name).suffix.lower()
-        if suffix not in TABLE_SUFFIXES:
+        if suffix not in UPLOAD_SUFFIXES:
             raise FigureError("只支持 CSV 或 XLSX 表格。")
         stem = Path(file_name).stem[:40] or "企业"
         return self._tables.run(_score_table, data, suffix, stem, rule_set, self._extra)

@@ -88,6 +88,10 @@ class ScoringPort(Protocol):
         """A dialogue has started: get ready to score soon (e.g. start chart workers)."""
         ...
 
+    def close(self) -> None:
+        """Stop what prepare started (worker processes) and wait until it has (blocking)."""
+        ...
+
     def parse(self, text: str) -> ParseOutcome:
         """Figures found in free Chinese text."""
         ...
@@ -99,6 +103,10 @@ class ScoringPort(Protocol):
 
     def lookup(self, word: str) -> FieldSpec | None:
         """The field a Chinese label or alias names ("营收", "资质"), or None."""
+        ...
+
+    def kind(self, rule_set: str) -> str:
+        """The kind of a rule set (points / tech_sme / high_tech); FigureError when unknown."""
         ...
 
     def assess(self, figures: dict[str, Any], rule_set: str) -> Assessment:

@@ -41,7 +41,7 @@ async def apply_correction(desk: FirmDesk, key: str, record: FirmRecord, text: s
         return refused
     merged = {**record.figures, **reading.accepted}
     try:
-        await desk.assess(merged, record.context.last_check or "cn-ref-2024")
+        await desk.assess(merged, record.context.last_check or desk.default_check)
     except FigureError as exc:
         return [Reply(text="\n".join([str(exc), v.get("not_changed")]))]
     new = [desk.label(k) for k in reading.accepted if k not in record.fields]

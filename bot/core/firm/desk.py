@@ -40,7 +40,6 @@ from scoring.assessment import Assessment
 __all__ = ["DeskOutcome", "FirmDesk", "Reading"]
 
 T = TypeVar("T")
-GENERIC_CHECK = "cn-ref-2024"  # "积分" also names any check's score
 
 
 @dataclass(frozen=True)
@@ -64,11 +63,13 @@ class FirmDesk:
     """Profile-backed answers; every blocking call runs off the event loop."""
 
     def __init__(self, *, profiles: ProfileStore, scoring: ScoringPort, texts: Texts,
-                 vocab: FirmVocab | None = None) -> None:
+                 vocab: FirmVocab | None = None, default_check: str) -> None:
+        """default_check: the rule set a correction checks figures with before any result."""
         self._profiles = profiles
         self._scoring = scoring
         self._texts = texts
         self.vocab = vocab or load_vocab()
+        self.default_check = default_check
 
     # --- profile access ---------------------------------------------------------------------
 
@@ -97,7 +98,7 @@ class FirmDesk:
 
     def core_fields(self, rule_set: str) -> tuple[str, ...]:
         """What a quick check needs before it runs."""
-        return self.vocab.table("core").get(rule_set, ())
+        return self.vocab.table("core").get(self.vocab.family(rule_set), ())
 
     # --- reading figures --------------------------------------------------------------------
 
@@ -289,7 +290,7 @@ class FirmDesk:
 
     async def _followup(self, record: FirmRecord, intent: FirmIntent) -> list[Reply]:
         rule_set = intent.rule_set or record.context.last_check
-        if intent.rule_set == GENERIC_CHECK and record.context.last_check:
+        if self.vocab.is_generic(intent.rule_set) and record.context.last_check:
             rule_set = record.context.last_check  # "我们的积分" after a check means that check's score
         if rule_set is None or not record.fields:
             return [Reply(text=self.vocab.get("no_result"))]

@@ -41,7 +41,7 @@ class FirmIntent:
 
 
 def check_named(text: str, vocab: FirmVocab) -> str | None:
-    """The rule set a message names first ("能评高企吗，还有积分贷呢" -> high-tech-2016), or None."""
+    """The rule set a message names first ("能评高企吗，还有积分贷呢" -> the 高企 rule set), or None."""
     best: tuple[int, str] | None = None
     for word, rule_set in vocab.checks():  # longest first: a tie keeps the longer word
         at = text.find(word)
