@@ -9,11 +9,10 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from bot.core.estimate.dialogue import SESSION_KIND, FormState, ScoringDialogue, Turn
 from bot.core.estimate.forms import FormSpec, PolicySpec
-from bot.core.estimate.port import FigureError, Result, ScoreOutcome, ScoringPort
+from bot.core.estimate.port import Figure, FigureError, Result, ScoreOutcome, ScoringPort
 from bot.core.estimate.rule_sets import RuleSets
 from bot.core.firm.desk import FirmDesk
 from bot.core.firm.intents import correction_text, whatif_text
@@ -123,7 +122,7 @@ class ScoringSession:
             self._users.ensure, incoming.user_key, incoming.channel, incoming.display_name
         )
         carried = await self.load(incoming.user_key)
-        known: dict[str, Any] = {}
+        known: dict[str, Figure] = {}
         core: tuple[str, ...] = ()
         if self._desk is not None:
             known = (await self._desk.record(incoming.user_key)).figures
@@ -193,7 +192,7 @@ class ScoringSession:
         )
         return replies
 
-    def _chart_later(self, incoming: Incoming, figures: dict[str, Any], rule_set: str) -> Reply:
+    def _chart_later(self, incoming: Incoming, figures: dict[str, Figure], rule_set: str) -> Reply:
         """Start drawing the chart in the chart pool; the text does not wait for it."""
         draw = functools.partial(_draw_chart, self._scoring, figures, rule_set, user_tag(incoming.user_key))
         future = asyncio.get_running_loop().run_in_executor(self._chart_pool, draw)
@@ -226,7 +225,7 @@ class ScoringSession:
         return Reply(text=render_policies(hits, self._texts))
 
 
-def _draw_chart(scoring: ScoringPort, figures: dict[str, Any], rule_set: str, tag: str) -> bytes | None:
+def _draw_chart(scoring: ScoringPort, figures: dict[str, Figure], rule_set: str, tag: str) -> bytes | None:
     """A chart, or None when drawing fails: the text already went out, so never an error reply."""
     try:
         return scoring.chart(figures, rule_set)
