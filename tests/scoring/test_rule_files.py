@@ -161,3 +161,20 @@ def test_any_value_swapped_or_removed_loads_or_names_the_problem(rule_id: str, t
                 assert exc.message.startswith(f"规则文件 {rule_id}.yaml 有误："), exc.message
                 assert not ENGLISH.search(exc.message), exc.message
     assert tried > 100 and failed > tried // 2
+
+
+def test_every_key_of_the_schema_has_a_chinese_name() -> None:
+    """A new key in rule_schema needs its name in rules/rule_keys.yaml, or messages show it raw."""
+    from pydantic import BaseModel
+
+    from scoring import rule_parts, rule_schema
+
+    names = yaml.safe_load((builtin_rules_dir() / "rule_keys.yaml").read_text(encoding="utf-8"))["names"]
+    models = [
+        m for module in (rule_parts, rule_schema) for m in vars(module).values()
+        if isinstance(m, type) and issubclass(m, BaseModel) and m.__module__ == module.__name__
+    ]
+    comparisons = set(rule_parts.COMPARISONS)  # le/lt/… are read as themselves
+    keys = {info.alias or name for m in models for name, info in m.model_fields.items()}
+    assert len(models) > 15
+    assert sorted(keys - comparisons - set(names)) == []

@@ -87,8 +87,8 @@ def test_scoring_dialogue_reaches_the_chart(driver: Any, live_server: LiveServer
     chip(driver, "就这些，去确认").click()
     chip(driver, "确认").click()
     chart = wait(driver, lambda d: by_css(d, ".msg.bot img.chart"))[-1]
-    assert chart.get_attribute("src").startswith("data:image/png;base64,")
-    assert driver.execute_script("return arguments[0].naturalWidth", chart) > 200
+    assert "/chat/chart/" in chart.get_attribute("src")  # fetched after the score text
+    assert wait(driver, lambda d: d.execute_script("return arguments[0].naturalWidth", chart) > 200)
     assert any("分" in m.text for m in by_css(driver, ".msg.bot .text"))
 
 

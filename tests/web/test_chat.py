@@ -36,7 +36,12 @@ async def test_chips_send_their_data_and_the_dialogue_ends_in_a_chart(client: Te
     confirm = await _say(client, text="就这些")
     data = next(c["data"] for r in confirm for row in r["choices"] for c in row if c["label"] == "确认")
     replies = await _say(client, callback=data)
-    assert any(r.get("image", "").startswith("data:image/png;base64,") for r in replies)
+    assert "分" in replies[0]["text"] and "image_url" not in replies[0]  # the text first …
+    url = next(r["image_url"] for r in replies if r.get("image_url"))  # … then the chart, fetched
+    chart = await client.get(url)
+    assert chart.status == 200 and chart.content_type == "image/png"
+    assert (await chart.read()).startswith(b"\x89PNG")
+    assert (await client.get("/chat/chart/unknown")).status == 404
 
 
 async def test_subscribing_on_the_web_says_where_digests_can_go(client: TestClient) -> None:
@@ -76,3 +81,22 @@ async def test_a_spreadsheet_sent_in_the_chat_comes_back_ranked(client: TestClie
     image.add_field("file", b"\x89PNG\r\n\x1a\n" + bytes(64), filename="x.xlsx")
     refused = await client.post("/chat/upload", data=image, headers=XHR)
     assert refused.status == 415
+
+
+async def test_a_chart_being_drawn_is_kept_for_its_owner_only_and_forgotten() -> None:
+    import asyncio
+
+    from bot.channels.web.shelf import FileShelf
+    from bot.core.types import LateImage
+
+    shelf = FileShelf(later_limit=2)
+    drawn: asyncio.Future[bytes | None] = asyncio.get_running_loop().create_future()
+    key = shelf.put_later("u1", LateImage(drawn))
+    assert shelf.get_later(key, "u2") is None
+    later = shelf.get_later(key, "u1")
+    assert later is not None
+    drawn.set_result(b"\x89PNG")
+    assert await later.wait(1) == b"\x89PNG"
+    older = [shelf.put_later("u1", LateImage(drawn)) for _ in range(2)]
+    assert shelf.get_later(key, "u1") is None  # bounded: the oldest went first
+    assert shelf.forget_user("web:u1") == 2 and shelf.get_later(older[-1], "u1") is None

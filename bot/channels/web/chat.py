@@ -16,6 +16,7 @@ from bot.channels.web.guard import CONFIG_KEY, WebError
 from bot.channels.web.shelf import FileShelf
 from bot.channels.web.tokens import ChatCookies
 from bot.core.intents import parse_command, subscription_command
+from bot.core.late import LATE_IMAGE_TIMEOUT, split_late
 from bot.core.texts import Texts, load_texts
 from bot.core.types import Incoming, Reply
 
@@ -93,6 +94,8 @@ def reply_json(reply: Reply, state: ChatState, owner: str) -> dict[str, Any]:
     out["choices"] = [[{"label": c.label, "data": c.data} for c in row] for row in reply.choices]
     if reply.image_png:
         out["image"] = "data:image/png;base64," + base64.b64encode(reply.image_png).decode()
+    if reply.later is not None:  # still being drawn: the page fetches it after showing the text
+        out["image_url"] = f"/chat/chart/{state.shelf.put_later(owner, reply.later)}"
     if reply.document:
         name = reply.document_name or "innobot.bin"
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -126,8 +129,9 @@ async def _send(request: web.Request) -> web.StreamResponse:
         raise WebError(400, text("errors.bad_request"))
     if _asks_to_subscribe(incoming, state):
         replies = [Reply(text=text("chat.no_push"))]
-    else:
-        replies = await state.services.assistant.handle(incoming)
+    else:  # as the bots do: the score text goes back at once, its chart is fetched after it
+        now, late = split_late(await state.services.assistant.handle(incoming, defer_images=True))
+        replies = [*now, *late]
     return web.json_response(
         {"replies": [reply_json(r, state, user) for r in replies]},
         dumps=_dumps,
@@ -152,6 +156,16 @@ async def _upload(request: web.Request) -> web.StreamResponse:
     )
     replies = await state.services.assistant.handle(incoming)
     return web.json_response({"replies": [reply_json(r, state, user) for r in replies]}, dumps=_dumps)
+
+
+async def _chart(request: web.Request) -> web.StreamResponse:
+    """A chart that a reply announced, to its owner once drawn; 404 if it failed or expired."""
+    user = chat_user(request)
+    later = request.app[STATE_KEY].shelf.get_later(request.match_info["key"], user)
+    png = await later.wait(LATE_IMAGE_TIMEOUT) if later is not None else None
+    if png is None:
+        raise WebError(404, text("errors.chart_gone"))
+    return web.Response(body=png, content_type="image/png", headers={"Cache-Control": "private, max-age=600"})
 
 
 async def _file(request: web.Request) -> web.StreamResponse:
@@ -189,3 +203,4 @@ def add_chat_routes(app: web.Application, services: WebServices, cookies: ChatCo
     app.router.add_post("/chat/send", _send)
     app.router.add_post("/chat/upload", _upload)
     app.router.add_get("/chat/file/{key}", _file)
+    app.router.add_get("/chat/chart/{key}", _chart)

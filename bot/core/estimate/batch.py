@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from bot.core.texts import Texts
 from bot.core.types import Reply
+from scoring.fields import Value
 
 __all__ = [
     "MAX_UNZIPPED_BYTES",
@@ -35,7 +35,7 @@ class BatchOutcome:
     document_name: str = "评分结果.xlsx"
     skipped: tuple[tuple[str, int], ...] = ()  # (reason, rows) for rows that are not firms
     ignored: tuple[str, ...] = ()  # columns not used for any figure
-    firm: dict[str, Any] | None = None  # the figures of a one-row table (a manager's own firm)
+    firm: dict[str, Value] | None = None  # the figures of a one-row table (a manager's own firm)
 
     @property
     def scored(self) -> int:

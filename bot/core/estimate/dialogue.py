@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.core.estimate.figures import answer_parts, plain_number, unit_problem
 from bot.core.estimate.forms import FormSpec
-from bot.core.estimate.port import FigureError, ParsedFigure, ParseOutcome, ScoringPort
+from bot.core.estimate.port import Figure, FigureError, ParsedFigure, ParseOutcome, ScoringPort
 from bot.core.estimate.replies import FormReplies, format_value
 from bot.core.firm.intents import split_question
 from bot.core.firm.vocab import load_vocab
@@ -37,7 +37,7 @@ class FormState:
 
     rule_set: str
     stage: str = "collect"  # "profile" | "collect" | "confirm"
-    figures: dict[str, Any] = field(default_factory=dict)
+    figures: dict[str, Figure] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     asked: list[str] = field(default_factory=list)
     core: list[str] = field(default_factory=list)  # quick check: score as soon as these are known
@@ -96,7 +96,7 @@ class ScoringDialogue(FormReplies):
         *,
         needs_profile: bool,
         carried: FormState | None = None,
-        known: dict[str, Any] | None = None,
+        known: dict[str, Figure] | None = None,
         core: tuple[str, ...] = (),
     ) -> Turn:
         """Open a dialogue over the firm profile (known), figures of a previous one and the message.
@@ -244,7 +244,7 @@ class ScoringDialogue(FormReplies):
         replies.extend(self._advance(state))
         return Turn(state=state, replies=replies, score=state.stage == "ready")
 
-    def _set_figures(self, state: FormState, accepted: dict[str, Any], notes: list[str]) -> Turn:
+    def _set_figures(self, state: FormState, accepted: dict[str, Figure], notes: list[str]) -> Turn:
         """Check the merged figures first; on a contradiction keep the old state untouched."""
         t = self._texts
         try:
@@ -286,7 +286,7 @@ class ScoringDialogue(FormReplies):
 
     # --- parsing -------------------------------------------------------------------------------
 
-    def _absorb(self, state: FormState, text: str) -> tuple[dict[str, Any], list[str]]:
+    def _absorb(self, state: FormState, text: str) -> tuple[dict[str, Figure], list[str]]:
         """Figures in text (labelled, or bare numbers answering the question asked) + notes."""
         t = self._texts
         outcome = self._scoring.parse(text) if text.strip() else ParseOutcome()
@@ -294,7 +294,7 @@ class ScoringDialogue(FormReplies):
         problems = list(outcome.problems)
         if not items and state.asked and state.stage != "profile":
             items, problems = self._bare_numbers(state, text, problems)
-        accepted: dict[str, Any] = {}
+        accepted: dict[str, Figure] = {}
         notes: list[str] = []
         for item in items:
             spec = self._scoring.field(item.field)
@@ -303,7 +303,7 @@ class ScoringDialogue(FormReplies):
             note = unit_problem(spec, item, t)
             if note:
                 notes.append(note)
-            else:
+            elif item.value is not None:  # unit_problem names every unusable figure
                 accepted[item.field] = item.value
         if problems:
             notes.append(t.get("not_understood", problems="；".join(problems)))
@@ -331,7 +331,7 @@ class ScoringDialogue(FormReplies):
             found.append(item)
         return found, []
 
-    def _match_choice_text(self, state: FormState, text: str) -> dict[str, Any] | None:
+    def _match_choice_text(self, state: FormState, text: str) -> dict[str, Figure] | None:
         """A typed answer to a choice question ("省级", "是"), or "没有" for counts, shares, money."""
         t = self._texts
         zeroable = [self._scoring.field(n) for n in state.asked]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.core.estimate.port import FieldSpec, ParsedFigure
+from bot.core.estimate.port import FieldSpec, Figure, ParsedFigure
 from bot.core.texts import Texts
 from scoring import parse_answer
 
@@ -24,7 +24,7 @@ _THOUSANDS_WITH_UNIT = re.compile(r"(?<![\d.．])\d{1,3}(?:[,，]\d{3})+" + _UNI
 _LIMITS = {"money": 1e8, "persons": 1e6, "count": 1e6, "years": 200.0, "percent": 1e4}
 
 
-def _answer(spec: FieldSpec, text: str) -> tuple[object | None, str | None]:
+def _answer(spec: FieldSpec, text: str) -> tuple[Figure | None, str | None]:
     """(value, None) for a readable answer, (None, problem) for a figure that cannot be used."""
     parsed = parse_answer(text, spec.name)
     if parsed is None:

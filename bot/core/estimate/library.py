@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import scoring
 from bot.core.estimate.batch import (
@@ -18,6 +17,7 @@ from bot.core.estimate.batch import (
 from bot.core.estimate.port import (
     FieldKind,
     FieldSpec,
+    Figure,
     FigureError,
     ParsedFigure,
     ParseOutcome,
@@ -87,7 +87,7 @@ class LibraryScoring:
             understood=understood, problems=list(parsed.problems), rejected=list(parsed.rejected)
         )
 
-    def check(self, figures: dict[str, Any]) -> list[str]:
+    def check(self, figures: Mapping[str, Figure]) -> list[str]:
         try:
             _, warnings = scoring.prepare(figures)
         except scoring.InputError as exc:
@@ -104,18 +104,18 @@ class LibraryScoring:
         except scoring.ScoringError as exc:
             raise FigureError(exc.message) from None
 
-    def assess(self, figures: dict[str, Any], rule_set: str) -> Assessment:
+    def assess(self, figures: Mapping[str, Figure], rule_set: str) -> Assessment:
         try:
             return scoring.assess(figures, rule_set, extra_dirs=self._extra)
         except scoring.InputError as exc:
             raise FigureError(exc.message) from None
 
-    def evaluate(self, figures: dict[str, Any], rule_set: str, *, chart: bool) -> ScoreOutcome:
+    def evaluate(self, figures: Mapping[str, Figure], rule_set: str, *, chart: bool) -> ScoreOutcome:
         assessment = self.assess(figures, rule_set)
         png = self._chart(assessment.result) if chart else None
         return ScoreOutcome(assessment=assessment, chart_png=png)
 
-    def chart(self, figures: dict[str, Any], rule_set: str) -> bytes:
+    def chart(self, figures: Mapping[str, Figure], rule_set: str) -> bytes:
         return self._chart(self.assess(figures, rule_set).result)
 
     def score_table(self, data: bytes, file_name: str, rule_set: str) -> BatchOutcome:
@@ -179,9 +179,10 @@ def _kind(kind: str, unit: str) -> FieldKind:
         return "persons" if unit == "人" else "count"
     if kind == "number":
         return "years" if unit == "年" else "number"
-    if kind in ("money", "percent", "enum", "bool"):
-        return kind  # type: ignore[return-value]
-    return "number"
+    return _SAME_KINDS.get(kind, "number")
+
+
+_SAME_KINDS: dict[str, FieldKind] = {"money": "money", "percent": "percent", "enum": "enum", "bool": "bool"}
 
 
 def _check_unzipped(data: bytes) -> None:

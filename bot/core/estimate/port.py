@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from bot.core.estimate.batch import BatchOutcome
 from scoring.assessment import Assessment
+from scoring.fields import Value
 from scoring.results import HighTechResult, ScoreResult, TechSmeResult
 
 __all__ = [
     "FieldKind",
+    "Figure",
     "FieldSpec",
     "FigureError",
     "ParseOutcome",
@@ -20,6 +23,8 @@ __all__ = [
     "ScoringPort",
 ]
 
+Figure = Value
+"""A field value as the engine takes it: number (万元, persons, %), yes/no or an enum key."""
 Result = ScoreResult | TechSmeResult | HighTechResult  # one per rule kind; renderers `match` on it
 FieldKind = Literal["money", "persons", "count", "percent", "years", "number", "enum", "bool"]
 
@@ -41,7 +46,7 @@ class ParsedFigure:
 
     field: str
     label: str
-    value: Any
+    value: Figure | None  # None: one figure, but unusable as written (the core names why)
     raw: str
 
 
@@ -96,7 +101,7 @@ class ScoringPort(Protocol):
         """Figures found in free Chinese text."""
         ...
 
-    def check(self, figures: dict[str, Any]) -> list[str]:
+    def check(self, figures: Mapping[str, Figure]) -> list[str]:
         """Raise FigureError when the figures contradict each other or break a rule; else warnings
         (a typed ratio that the figures contradict)."""
         ...
@@ -109,15 +114,15 @@ class ScoringPort(Protocol):
         """The kind of a rule set (points / tech_sme / high_tech); FigureError when unknown."""
         ...
 
-    def assess(self, figures: dict[str, Any], rule_set: str) -> Assessment:
+    def assess(self, figures: Mapping[str, Figure], rule_set: str) -> Assessment:
         """Score without a chart and say what it takes to pass each condition (FigureError)."""
         ...
 
-    def evaluate(self, figures: dict[str, Any], rule_set: str, *, chart: bool) -> ScoreOutcome:
+    def evaluate(self, figures: Mapping[str, Figure], rule_set: str, *, chart: bool) -> ScoreOutcome:
         """Score with the rule set (raises FigureError on invalid input)."""
         ...
 
-    def chart(self, figures: dict[str, Any], rule_set: str) -> bytes:
+    def chart(self, figures: Mapping[str, Figure], rule_set: str) -> bytes:
         """The PNG chart of these figures' result, drawn apart from the text (FigureError if invalid)."""
         ...
 

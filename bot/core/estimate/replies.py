@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.estimate.forms import FormSpec
-from bot.core.estimate.port import FieldSpec, FigureError, ScoringPort
+from bot.core.estimate.port import FieldSpec, Figure, FigureError, ScoringPort
 from bot.core.firm.vocab import FirmVocab
 from bot.core.texts import Texts
 from bot.core.types import Choice, Reply
@@ -36,19 +36,19 @@ class FormReplies:
 
     # --- replies -------------------------------------------------------------------------------
 
-    def _understood(self, accepted: dict[str, Any]) -> str:
+    def _understood(self, accepted: dict[str, Figure]) -> str:
         items = "，".join(
             f"{self._label(n)} {format_value(self._scoring.field(n), v, self._texts)}"
             for n, v in accepted.items()
         )
         return self._texts.get("understood", items=items)
 
-    def _items(self, figures: dict[str, Any]) -> str:
+    def _items(self, figures: dict[str, Figure]) -> str:
         return "，".join(
             f"{self._label(n)} {format_value(self._scoring.field(n), v, self._texts)}" for n, v in figures.items()
         )
 
-    def _warnings(self, figures: dict[str, Any]) -> list[str]:
+    def _warnings(self, figures: dict[str, Figure]) -> list[str]:
         """A typed ratio the other figures contradict (the CLI prints the same warning)."""
         try:
             return list(self._scoring.check(figures) or [])

@@ -81,7 +81,7 @@ class FirmDesk:
         """Store the firm."""
         await _run(self._profiles.save, key, record)
 
-    async def remember(self, key: str, figures: dict[str, Any], source: str = "chat") -> None:
+    async def remember(self, key: str, figures: dict[str, Figure], source: str = "chat") -> None:
         """Add figures given in any flow to the profile (only the ones that changed)."""
         record = await self.record(key)
         changed = {k: v for k, v in figures.items() if k not in record.fields or record.fields[k].value != v}
@@ -113,8 +113,8 @@ class FirmDesk:
             if spec is None:
                 continue
             note = unit_problem(spec, item, self._texts)
-            if note:
-                notes.append(note)
+            if note or item.value is None:  # unit_problem names every unusable figure
+                notes += [note] if note else []
                 continue
             seen.setdefault(item.field, []).append(item.value)
             accepted[item.field] = item.value
@@ -156,13 +156,13 @@ class FirmDesk:
         """A value as the user reads it."""
         return format_value(self._scoring.field(name), value, self._texts)
 
-    def items(self, figures: dict[str, Any]) -> str:
+    def items(self, figures: dict[str, Figure]) -> str:
         """"营业收入 11,000 万元，研发人员 20 人"."""
         return "，".join(f"{self.label(k)} {self.shown(k, v)}" for k, v in figures.items())
 
     # --- checks -----------------------------------------------------------------------------
 
-    async def assess(self, figures: dict[str, Any], rule_set: str) -> tuple[Assessment, list[str]]:
+    async def assess(self, figures: dict[str, Figure], rule_set: str) -> tuple[Assessment, list[str]]:
         """The assessment and the contradiction warnings of a set of figures (FigureError)."""
         warnings = await _run(self._scoring.check, figures) or []
         return await _run(self._scoring.assess, figures, rule_set), list(warnings)
@@ -189,7 +189,7 @@ class FirmDesk:
         return self.vocab.get("unconfirmed_many", labels="、".join(names))
 
     async def after_dialogue(
-        self, key: str, figures: dict[str, Any], assessment: Assessment, points_text: str | None
+        self, key: str, figures: dict[str, Figure], assessment: Assessment, points_text: str | None
     ) -> list[Reply]:
         """A dialogue's result: remember its figures and the check; the points layout if given."""
         record = await self.record(key)

@@ -7,12 +7,19 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.core.estimate.port import Figure
+
 __all__ = ["FieldEntry", "FirmContext", "FirmRecord", "Figure"]
 
-Figure = float | int | bool | str
-"""A field value as the engine takes it: number (万元, persons, %), yes/no or an enum key."""
 
 SOURCES = ("chat", "sheet", "edit", "whatif")
+
+
+class _Unset:
+    """A context field not named in with_context (None is a value: "no last check")."""
+
+
+_UNSET = _Unset()
 
 
 @dataclass(frozen=True)
@@ -58,9 +65,22 @@ class FirmRecord:
         """A copy without the named fields."""
         return replace(self, fields={k: v for k, v in self.fields.items() if k not in names})
 
-    def with_context(self, **changes: object) -> FirmRecord:
-        """A copy with context fields changed."""
-        return replace(self, context=replace(self.context, **changes))  # type: ignore[arg-type]
+    def with_context(
+        self,
+        *,
+        last_check: str | None | _Unset = _UNSET,
+        topic: str | None | _Unset = _UNSET,
+        pending: tuple[str, ...] | _Unset = _UNSET,
+        scenario: tuple[tuple[str, Figure], ...] | _Unset = _UNSET,
+    ) -> FirmRecord:
+        """A copy with the named context fields changed (the others kept)."""
+        c = self.context
+        return replace(self, context=FirmContext(
+            last_check=c.last_check if isinstance(last_check, _Unset) else last_check,
+            topic=c.topic if isinstance(topic, _Unset) else topic,
+            pending=c.pending if isinstance(pending, _Unset) else pending,
+            scenario=c.scenario if isinstance(scenario, _Unset) else scenario,
+        ))
 
     def to_json(self) -> str:
         """The stored form."""

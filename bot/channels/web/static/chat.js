@@ -39,6 +39,12 @@
     if (r.text) parts.push(el("div", { class: "text", text: r.text }));
     parts.push(sources(r.sources || []));
     if (r.image) parts.push(el("img", { src: r.image, alt: "测算结果图表", class: "chart" }));
+    if (r.image_url) {  // drawn after the text: the browser fetches it; a failed chart just goes away
+      var chart = el("img", { src: r.image_url, alt: "测算结果图表", class: "chart" });
+      chart.addEventListener("error", function () { chart.remove(); });
+      chart.addEventListener("load", scroll);
+      parts.push(chart);
+    }
     if (r.file) parts.push(el("a", { href: r.file.url, class: "button secondary", text: "下载 " + r.file.name }));
     parts.push(chips(r.choices || []));
     add("bot", parts);

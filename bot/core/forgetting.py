@@ -1,0 +1,67 @@
+"""/forget (删除我的数据): it cannot be undone, so it names what goes and waits for 确认 or 取消."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from bot.core.pending import PendingPrompts, is_no, is_yes
+from bot.core.ports import Forgettable, SubscriptionHandler
+from bot.core.privacy import user_tag
+from bot.core.texts import Texts
+from bot.core.types import Choice, Incoming, Reply
+
+__all__ = ["Forgetting"]
+
+log = logging.getLogger(__name__)
+
+
+class Forgetting:
+    """Asks, then erases the user from every store that keeps them, in the given order."""
+
+    def __init__(
+        self, forgettables: Sequence[Forgettable], subscriptions: SubscriptionHandler | None, texts: Texts
+    ) -> None:
+        self._stores = list(forgettables)
+        self._subscriptions = subscriptions
+        self._texts = texts
+        self._pending = PendingPrompts()  # an open "/forget: 确认/取消?" per user
+
+    def drop_question(self, user_key: str) -> None:
+        """Another command came: the question is no longer open."""
+        self._pending.clear(user_key)
+
+    async def ask(self, incoming: Incoming) -> list[Reply]:
+        """Say what goes (and how many subscriptions) and wait for the answer."""
+        subs = 0
+        if self._subscriptions is not None:
+            subs = await asyncio.to_thread(self._subscriptions.count, incoming.user_key)
+        self._pending.ask(incoming.user_key, "forget")
+        buttons = ((Choice("确认删除", "forget:yes"), Choice("取消", "forget:no")),)
+        return [Reply(text=self._texts.get("forget_confirm", subs=subs), choices=buttons)]
+
+    async def answer_text(self, incoming: Incoming, text: str) -> list[Reply] | None:
+        """确认 / 取消 typed to an open question; None when none is open or the text is neither."""
+        if self._pending.peek(incoming.user_key, "forget") is None:
+            return None
+        self._pending.clear(incoming.user_key)
+        if is_yes(text):
+            return await self._forget(incoming)
+        return [Reply(text=self._texts.get("forget_kept"))] if is_no(text) else None
+
+    async def answer_button(self, incoming: Incoming, data: str) -> list[Reply]:
+        """The forget:yes / forget:no buttons; a stale one says so."""
+        if self._pending.peek(incoming.user_key, "forget") is None:
+            return [Reply(text=self._texts.get("stale_choice"))]
+        self._pending.clear(incoming.user_key)
+        return await self._forget(incoming) if data == "forget:yes" else [Reply(text=self._texts.get("forget_kept"))]
+
+    async def _forget(self, incoming: Incoming) -> list[Reply]:
+        total = 0
+        for store in self._stores:
+            total += await asyncio.to_thread(store.forget_user, incoming.user_key)
+        log.info("user %s forgotten (%d records)", user_tag(incoming.user_key), total)
+        if total == 0:
+            return [Reply(text=self._texts.get("forgotten_none"))]
+        return [Reply(text=self._texts.get("forgotten", count=total))]
