@@ -117,6 +117,11 @@ class DigestScheduler:
         self.install()
         self.scheduler.start()
 
+    async def astart(self) -> None:
+        """start(), reading the subscriptions table off the loop (channels may already be serving)."""
+        await asyncio.to_thread(self.install)
+        self.scheduler.start()
+
     def shutdown(self) -> None:
         """Stop firing jobs without waiting for running ones (the delivery log makes that safe)."""
         if self.scheduler.running:

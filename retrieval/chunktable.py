@@ -12,6 +12,8 @@ import json
 import logging
 import mmap
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,7 @@ __all__ = ["ArticleFields", "ChunkTable", "MappedText", "saved_text"]
 log = logging.getLogger(__name__)
 
 _FORMAT = 1
+_CACHED_TEXTS = 4096  # passages kept after a search reads them (popular ones come back often)
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class ChunkTable:
         self._article_of = article_of
         self._articles = articles
         self._positions: dict[str, int] | None = None
+        self._texts: OrderedDict[str, str] = OrderedDict()  # recently read passages, bounded
+        self._texts_lock = threading.Lock()
 
     @classmethod
     def open(
@@ -117,7 +122,7 @@ class ChunkTable:
         """The full rows at these positions, texts read from the store in one query; a chunk
         deleted since this table was made is left out."""
         wanted = {self.ids[p]: p for p in positions}
-        texts = self._store.chunk_texts(list(wanted))
+        texts = self._cached_texts(list(wanted))
         out: dict[int, ChunkRow] = {}
         for cid, pos in wanted.items():
             text = texts.get(cid)
@@ -126,6 +131,23 @@ class ChunkTable:
             a = self.article(pos)
             out[pos] = ChunkRow(cid, a.doc_id, a.title, a.source, a.date, text, "", (), a.regions, a.tags, a.kind)
         return out
+
+
+    def _cached_texts(self, chunk_ids: list[str]) -> dict[str, str]:
+        """Texts of these chunks: recently read ones from memory, the rest in one query."""
+        with self._texts_lock:
+            found = {cid: self._texts[cid] for cid in chunk_ids if cid in self._texts}
+            for cid in found:
+                self._texts.move_to_end(cid)
+        missing = [cid for cid in chunk_ids if cid not in found]
+        if missing:
+            read = self._store.chunk_texts(missing)
+            found.update(read)
+            with self._texts_lock:
+                self._texts.update(read)
+                while len(self._texts) > _CACHED_TEXTS:
+                    self._texts.popitem(last=False)
+        return found
 
 
 class MappedText:

@@ -156,7 +156,7 @@ class DigestDelivery:
 
     async def start(self) -> None:
         """Rebuild the jobs from the subscriptions table and start them (catching up at once)."""
-        self.scheduler.start()
+        await self.scheduler.astart()
 
     async def stop(self) -> None:
         """Stop the scheduler (a fan-out in flight finishes its sends), the fan-out's store thread,
