@@ -61,13 +61,18 @@ async def _save_and_rerun(desk: FirmDesk, key: str, record: FirmRecord, head: Re
     return [head, *await desk.run_check(key, last, record)]
 
 
+def _named_fields(desk: FirmDesk, text: str) -> list[str]:
+    """The inputs a message names by word ("研发费用翻倍" -> rd_expense)."""
+    return [name for name, words in desk.vocab.table("focus_fields").items() if any(w in text for w in words)]
+
+
 def _plus(value: Figure, delta: Figure) -> Figure:
     total = float(value) + float(delta)
     return int(total) if isinstance(value, int) and total.is_integer() else round(total, 4)
 
 
 async def apply_whatif(
-    desk: FirmDesk, key: str, record: FirmRecord, text: str, *, relative: bool = False
+    desk: FirmDesk, key: str, record: FirmRecord, text: str, *, relative: bool = False, factor: float | None = None
 ) -> list[Reply]:
     """"如果研发费用提到400万呢": re-score a copy and show before → after; the profile stays."""
     v = desk.vocab
@@ -75,6 +80,15 @@ async def apply_whatif(
     if rule_set is None or not record.fields:
         return [Reply(text=v.get("no_result_whatif"))]
     reading = desk.read(text)
+    if factor is not None:  # "研发费用翻倍": the named figures times the factor
+        named = _named_fields(desk, text)
+        if not named:
+            return [Reply(text=v.get("whatif_factor_nothing"))]
+        unknown = [k for k in named if not isinstance(record.figures.get(k), int | float)]
+        if unknown:
+            return [Reply(text=v.get("whatif_relative_missing", label=desk.label(unknown[0])))]
+        scaled = {k: _plus(record.figures[k], float(record.figures[k]) * (factor - 1)) for k in named}
+        reading, relative = replace(reading, accepted=scaled, notes=[], conflicts={}), False
     refused = _refusal(desk, reading, "whatif_nothing")
     if refused is not None:
         return refused

@@ -19,7 +19,8 @@ from bot.core.firm.intents import (
     correction_text,
     names_only_a_check,
     split_question,
-    whatif_is_relative,
+    whatif_factor,
+    whatif_mode,
     whatif_text,
 )
 from bot.core.firm.record import Figure, FirmRecord
@@ -237,9 +238,12 @@ class FirmDesk:
         if intent.kind == "keep":
             return DeskOutcome(await keep_scenario(self, key, record))
         if intent.kind == "whatif":
-            relative = whatif_is_relative(text, self.vocab)
+            mode = whatif_mode(text, self.vocab)
+            if mode == "mixed":  # a change or a new total? ask, never guess
+                return DeskOutcome([Reply(text=self.vocab.get("whatif_mixed"))])
             moved = whatif_text(text, self.vocab) or ""
-            return DeskOutcome(await apply_whatif(self, key, record, moved, relative=relative))
+            factor = whatif_factor(text, self.vocab)
+            return DeskOutcome(await apply_whatif(self, key, record, moved, relative=mode == "relative", factor=factor))
         return DeskOutcome(await apply_correction(self, key, record, correction_text(text, self.vocab) or ""))
 
     def leaves_dialogue(self, rule_set: str, core: list[str], text: str) -> bool:

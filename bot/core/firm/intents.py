@@ -17,7 +17,8 @@ __all__ = [
     "is_eligibility",
     "names_only_a_check",
     "split_question",
-    "whatif_is_relative",
+    "whatif_factor",
+    "whatif_mode",
     "whatif_text",
 ]
 
@@ -104,22 +105,57 @@ def correction_text(text: str, vocab: FirmVocab) -> str | None:
     return _strip(text, vocab.words("correction_fillers"), vocab.words("number_links")) or None
 
 
+_AMOUNT_START = r"(?=[-+\d零〇一二两三四五六七八九十])"  # not 万/亿: "3000多万" is a figure, not a change
+
+
+def _words_re(words: tuple[str, ...]) -> str:
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
+def _relative_at(vocab: FirmVocab) -> re.Pattern[str]:
+    return re.compile(f"(?:{_words_re(vocab.words('whatif_relative'))})(?:了)?" + _AMOUNT_START)
+
+
+def _moved(text: str, vocab: FirmVocab) -> bool:
+    return re.search(f"(?:{_words_re(vocab.words('whatif_moves'))})" + _NUMBER_START, text) is not None
+
+
+def whatif_factor(text: str, vocab: FirmVocab) -> float | None:
+    """"研发费用翻倍呢" -> 2.0: a multiplier word, or None."""
+    for word, factor in vocab.raw("whatif_factors").items():
+        if str(word) in text:
+            return float(factor)
+    return None
+
+
 def whatif_text(text: str, vocab: FirmVocab) -> str | None:
-    """"如果研发费用提到400万呢" -> "研发费用400万"; None when it is not a what-if."""
+    """"如果研发费用提到400万呢" -> "研发费用400万"; "研发人员再多5个" -> "研发人员5个"; None: no what-if."""
     stripped = _LEAD.sub("", text.strip(_TRIM))
     starts = stripped.startswith(vocab.words("whatif_starts"))
-    relative = _has(stripped, vocab.words("whatif_relative")) and stripped.endswith(("呢", "会怎样", "会怎么样"))
-    moves = "|".join(map(re.escape, vocab.words("whatif_moves")))
-    moved = re.search(f"(?:{moves})" + _NUMBER_START, stripped) is not None  # not "提到了多少"
-    if not (starts or relative or moved):
+    ends = stripped.endswith(vocab.words("whatif_ends"))
+    changed = _relative_at(vocab).search(stripped) is not None  # "营收再增加1000万": never a new total
+    relative = _has(stripped, vocab.words("whatif_relative")) and ends
+    factor = whatif_factor(stripped, vocab) is not None
+    if not (starts or changed or relative or factor or _moved(stripped, vocab)):
         return None
+    hires = _has(stripped, vocab.words("whatif_hires"))
+    stripped = _relative_at(vocab).sub(" ", stripped)
+    if hires:  # "多招5个研发" -> "5个研发人员"
+        for bare, label in vocab.raw("whatif_hire_labels").items():
+            if str(label) not in stripped:
+                stripped = stripped.replace(str(bare), str(label))
     return _strip(stripped, vocab.words("whatif_fillers")) or None
 
 
-def whatif_is_relative(text: str, vocab: FirmVocab) -> bool:
-    """"再加100万" / "多招5人": the number is a change, not the new value."""
-    moves = "|".join(map(re.escape, vocab.words("whatif_moves")))
-    return re.search(moves, text) is None and _has(text, vocab.words("whatif_relative"))
+def whatif_mode(text: str, vocab: FirmVocab) -> Literal["absolute", "relative", "mixed"]:
+    """"再加100万" / "多招5人": the number is a change; "提到400万": the new value; both: ask."""
+    moved = _moved(text, vocab)
+    changed = _relative_at(vocab).search(text) is not None
+    if moved and changed:
+        return "mixed"
+    if moved:
+        return "absolute"
+    return "relative" if changed or _has(text, vocab.words("whatif_relative")) else "absolute"
 
 
 def _followup(text: str, vocab: FirmVocab) -> FirmIntent | None:

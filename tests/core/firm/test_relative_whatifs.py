@@ -1,0 +1,66 @@
+"""What-ifs worded as a change ("研发人员再多5个呢"): a copy re-scored, never the profile overwritten."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.firm.intents import classify, whatif_mode
+from bot.core.firm.vocab import load_vocab
+from bot.storage.profiles import SqlProfileStore
+from tests.core.firm.conftest import Chat
+
+KEY = "console:boss"
+START = ("能认定高企吗", "营收3000万，研发投入200万，研发人员20人，职工100人，发明专利2件")
+SAVED = {"revenue": 3000, "rd_expense": 200, "rd_staff": 20, "invention_patents": 2}
+
+
+def _figures(profiles: SqlProfileStore) -> dict[str, object]:
+    record = profiles.load(KEY)
+    assert record is not None
+    return {k: record.figures[k] for k in SAVED}
+
+
+@pytest.mark.parametrize(
+    ("message", "before", "after"),
+    [
+        ("研发人员再多5个呢", "20 人", "25 人"),
+        ("营收再增加1000万", "3,000 万元", "4,000 万元"),
+        ("研发投入多100万的话", "200 万元", "300 万元"),
+        ("发明专利再多3件呢", "2 件", "5 件"),
+        ("要是再招5名研发人员呢", "20 人", "25 人"),
+        ("如果多招5个研发呢", "20 人", "25 人"),
+        ("研发费用翻倍呢", "200 万元", "400 万元"),
+    ],
+)
+async def test_a_change_is_a_whatif_on_a_copy(
+    chat: Chat, profiles: SqlProfileStore, message: str, before: str, after: str
+) -> None:
+    await chat(*START)
+    replies = await chat(message)
+    assert f"{before} → {after}" in replies[0] and "未改动档案" in replies[0] and "保留" in replies[0]
+    assert _figures(profiles) == SAVED
+    await chat("/profile")  # the next message: the profile still holds the old totals
+    assert _figures(profiles) == SAVED
+
+
+async def test_keeping_a_change_saves_the_new_totals(chat: Chat, profiles: SqlProfileStore) -> None:
+    await chat(*START)
+    await chat("研发人员再多5个呢")
+    await chat("保留")
+    assert _figures(profiles) == {**SAVED, "rd_staff": 25}
+    await chat("营收再增加1000万", "保留")
+    assert _figures(profiles) == {**SAVED, "rd_staff": 25, "revenue": 4000}
+
+
+async def test_a_change_and_a_new_total_together_is_asked_back(chat: Chat, profiles: SqlProfileStore) -> None:
+    await chat(*START)
+    replies = await chat("研发投入提到300万，再多招5人呢")
+    assert "没法确定" in replies[0] and "档案未改动" in replies[0]
+    assert _figures(profiles) == SAVED
+
+
+def test_a_rough_figure_is_not_a_change() -> None:
+    vocab = load_vocab()
+    assert classify("营收3000多万", vocab) is None  # "多万" is no change amount
+    assert whatif_mode("研发人员再多5个呢", vocab) == "relative"
+    assert whatif_mode("如果研发费用提到400万呢", vocab) == "absolute"
