@@ -166,6 +166,16 @@ async def test_edits_name_their_subscription_or_ask(chat: Chat, store: SqlSubscr
     assert labels(store) == ["积分贷 · 科技金融 · 成都", "知识产权 · 成都"]
 
 
+async def test_a_new_schedule_keeps_the_pause(chat: Chat, store: SqlSubscriptionStore) -> None:
+    [_, paused, changed, listing] = await chat(
+        "/subscribe 积分贷 成都 每周一 9点", "暂停两周", "把成都那个改成每周五下午3点", "/subs"
+    )
+    assert "到 12月11日 为止" in paused
+    # the pause ends 12月11日 at noon, so the first Friday slot is that afternoon, not 12月4日
+    assert "推送：每周五 15:00" in changed and "下次推送：12月11日 周五 15:00" in changed
+    assert "已暂停" in listing
+
+
 async def test_what_cannot_be_undone_is_confirmed(chat: Chat, store: SqlSubscriptionStore) -> None:
     asked, kept = (await chat("/subscribe 积分贷", "/unsubscribe all", "取消"))[1:]
     assert "确认取消全部 1 个订阅" in asked and "1. 积分贷" in asked and "[a] 确认" in asked

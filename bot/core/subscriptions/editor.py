@@ -184,7 +184,9 @@ class SubscriptionEditor:
         not_before = sub.not_before
         if edit.action == "change" and parsed.schedule.mentioned:
             draft, _ = apply_schedule(draft, parsed.schedule)
-            draft, not_before = self.with_phase(draft, now), now
+            # a new schedule starts now, but a pause the user set still holds
+            draft = self.with_phase(draft, now)
+            not_before = max(sub.not_before, now) if sub.not_before else now
         content = (draft.topics, draft.regions) != (sub.topics, sub.regions)
         if not content and not (edit.action == "change" and parsed.schedule.mentioned):
             return None, None

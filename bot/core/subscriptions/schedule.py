@@ -169,7 +169,7 @@ def due_slot(
     """The latest slot whose effective time has passed, if sending it now is allowed.
 
     Catches up one missed period (the bot was down at 09:00) but never sends inside quiet hours
-    and never a slot that became effective before `created_at` (creation, last edit or a pause).
+    and never a slot effective at or before `created_at` (creation, last edit or a pause).
     """
     zone = ZoneInfo(sub.timezone)
     local_now = now.astimezone(zone)
@@ -179,7 +179,7 @@ def due_slot(
     for _ in range(4):
         slot = slot_for(sub, start)
         if slot is not None and slot.effective <= local_now:
-            if created_at is not None and slot.effective < created_at:
+            if created_at is not None and slot.effective <= created_at:
                 return None
             return slot
         start = _prev_start(sub, start)
@@ -187,12 +187,12 @@ def due_slot(
 
 
 def next_slot(sub: SubscriptionDraft, now: datetime, *, not_before: datetime | None = None) -> Slot:
-    """The first slot effective after `now` (and not before `not_before`): "下次推送" in replies."""
+    """The first slot effective after `now` and after `not_before`, as due_slot sends it: "下次推送"."""
     zone = ZoneInfo(sub.timezone)
     start = _prev_start(sub, _period_start(sub, now.astimezone(zone).date()))
     for _ in range(_MAX_PERIODS):
         slot = slot_for(sub, start)
-        late_enough = slot is not None and (not_before is None or slot.effective >= not_before)
+        late_enough = slot is not None and (not_before is None or slot.effective > not_before)
         if slot is not None and late_enough and slot.effective > now:
             return slot
         start = _next_start(sub, start)
