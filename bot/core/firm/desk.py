@@ -4,6 +4,7 @@ eligibility, follow-ups, corrections, what-ifs, yes/no confirmations — from th
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -329,8 +330,11 @@ class FirmDesk:
         core = text.strip(" 。.!！,，")
         pending = list(record.context.pending)
         plain = len(core) <= 15 and not any(ch.isdigit() or ch in "?？吗么什怎" for ch in core)
-        if plain and core.startswith(self.vocab.words("none_words")):
-            answers: dict[str, Figure] = {name: False for name in pending}
+        named = self._named_pending(core, pending)
+        if named and not any(w in core for w in self.vocab.words("none_words")):
+            answers: dict[str, Figure] = {name: True for name in named}
+        elif plain and core.startswith(self.vocab.words("none_words")):
+            answers = {name: False for name in pending}
         elif core in self.vocab.words("some_words") or (plain and core.startswith(("有过", "发生过"))):
             if len(pending) > 1:
                 labels = "、".join(self.label(p) for p in pending)
@@ -338,12 +342,26 @@ class FirmDesk:
             answers = {pending[0]: True}
         else:
             return None
-        record = record.with_figures(answers, "chat").with_context(pending=())
+        left = tuple(p for p in pending if p not in answers)
+        record = record.with_figures(answers, "chat").with_context(pending=left)
         last = record.context.last_check
         if last is None:
             await self.save(key, record)
             return [Reply(text=self.vocab.get("correction_saved", items=self.items(answers)))]
         return await self.run_check(key, last, record)
+
+
+    def _named_pending(self, text: str, pending: list[str]) -> list[str]:
+        """Pending yes/no items the message names ("被列入经营异常名录"), matched on the rule's own labels."""
+        size = int(self.vocab.lookup("veto_match", "chars", "4"))
+        plain = re.sub(r"[\W_]", "", text)
+        named: list[str] = []
+        for name in pending:
+            chunks = [c for c in re.split(r"[\W_]|[或和及]", self.label(name)) if c]
+            grams = {c[i:i + size] for c in chunks for i in range(max(len(c) - size + 1, 0))}
+            if any(g in plain for g in grams):
+                named.append(name)
+        return named
 
 
 async def _run(fn: Callable[..., T], *args: Any) -> T:

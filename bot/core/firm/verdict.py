@@ -37,11 +37,11 @@ def verdict_line(a: Assessment, v: FirmVocab) -> str:
     match a.result:
         case HighTechResult() as r:
             if r.likely_meets:
-                return v.get("verdict.hightech_ok")
+                return _unless_unconfirmed(a, v, "verdict.hightech_ok")
             return v.get("verdict.hightech_pending" if is_pending(a) else "verdict.hightech_fail")
         case TechSmeResult() as r:
             if r.qualifies:
-                return v.get("verdict.sme_ok", score=fmt_number(r.score), route=r.route_label or "")
+                return _unless_unconfirmed(a, v, "verdict.sme_ok", score=fmt_number(r.score), route=r.route_label or "")
             if is_pending(a):
                 route = _pending_route(r, a, v)
                 return v.get("verdict.sme_pending", score=fmt_number(r.score), route=route)
@@ -51,6 +51,14 @@ def verdict_line(a: Assessment, v: FirmVocab) -> str:
                          after=fmt_number(r.rectified_total))
         case ScoreResult() as r:
             return v.get("verdict.points", total=fmt_number(r.total or 0), band=r.band or "")
+
+
+def _unless_unconfirmed(a: Assessment, v: FirmVocab, key: str, **values: str) -> str:
+    """A pass headline holds only if the veto items never confirmed are confirmed (spec §4): it names them."""
+    if not a.unconfirmed:
+        return v.get(key, **values)
+    labels = "、".join(FIELDS[f].short_label if f in FIELDS else f for f in a.unconfirmed)
+    return v.get(f"{key}_unconfirmed", labels=labels, **values)
 
 
 def is_pending(a: Assessment) -> bool:
