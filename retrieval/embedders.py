@@ -89,7 +89,8 @@ class UsemEmbedder:
         ]
         vecs = np.vstack(parts)
         norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-        return vecs / np.maximum(norms, 1e-12)
+        normed: np.ndarray = vecs / np.maximum(norms, 1e-12)
+        return normed
 
 
 @lru_cache(maxsize=1)
@@ -123,7 +124,8 @@ class HashEmbedder:
                 idx, sign = self._bucket(gram)
                 out[row, idx] += sign
         norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.maximum(norms, 1e-12)
+        normed: np.ndarray = out / np.maximum(norms, 1e-12)
+        return normed
 
 
 def make_embedder(kind: str, cache_dir: Path | None = None) -> Embedder:

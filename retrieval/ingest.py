@@ -19,7 +19,7 @@ from retrieval.extract import FileExtractor
 from retrieval.knowledge import is_knowledge, process_knowledge
 from retrieval.loaders import SUPPORTED_SUFFIXES, load_file
 from retrieval.pipeline import PIPELINE_VERSION, DocumentMeta, ProcessedDocument, process_document
-from retrieval.store import CorpusStore
+from retrieval.store import ChunkRow, CorpusStore
 from retrieval.textutil import tokenize
 
 if TYPE_CHECKING:
@@ -256,7 +256,7 @@ class Ingestor:
         if doc_keys:
             self._bump()
 
-    def _embed(self, rows: list, progress: ProgressFactory | None) -> None:
+    def _embed(self, rows: list[ChunkRow], progress: ProgressFactory | None) -> None:
         if self.dense is None or not rows:
             return
         bar = progress(len(rows), "向量化") if progress else None
