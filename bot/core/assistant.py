@@ -198,6 +198,9 @@ class CoreAssistant:
     async def _on_free_text(self, incoming: Incoming, text: str) -> list[Reply]:
         """Outside any dialogue: the firm desk, a greeting, a check's words, figures, else a question."""
         t = self._texts
+        if self._desk is not None and self._desk.asks_about_rules(text):  # "科小营收上限是1亿对吧"
+            await self._desk.note_topic(incoming.user_key, text)
+            return self._desk.rules_brief(text) + await self._answer(text)
         if self._desk is not None:
             outcome = await self._desk.handle(incoming.user_key, text)
             if outcome is not None:

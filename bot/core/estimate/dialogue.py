@@ -10,7 +10,7 @@ from bot.core.estimate.figures import answer_parts, plain_number, unit_problem
 from bot.core.estimate.forms import FormSpec
 from bot.core.estimate.port import Figure, FigureError, ParsedFigure, ParseOutcome, ScoringPort
 from bot.core.estimate.replies import FormReplies, format_value
-from bot.core.firm.intents import split_question
+from bot.core.firm.intents import asks_about_rules, split_question
 from bot.core.firm.vocab import load_vocab
 from bot.core.intents import is_question, matches_word
 from bot.core.places import load_places
@@ -139,6 +139,8 @@ class ScoringDialogue(FormReplies):
         t = self._texts
         if matches_word(text, t.words("intent.cancel_words")):
             return Turn(state=None, replies=[Reply(text=t.get("cancelled"))])
+        if asks_about_rules(text, self._vocab):  # "高企研发费用占比是不是要6%": not our figure
+            return Turn(state=state, question=text)
         if state.stage == "profile":
             return self._on_profile(state, text)
         if state.stage == "confirm":

@@ -62,8 +62,11 @@ async def _save_and_rerun(desk: FirmDesk, key: str, record: FirmRecord, head: Re
 
 
 def _named_fields(desk: FirmDesk, text: str) -> list[str]:
-    """The inputs a message names by word ("研发费用翻倍" -> rd_expense)."""
-    return [name for name, words in desk.vocab.table("focus_fields").items() if any(w in text for w in words)]
+    """The inputs a message names by word ("研发费用翻倍" -> rd_expense; "高新收入" is not also 收入)."""
+    hits = {name: [w for w in words if w in text] for name, words in desk.vocab.table("focus_fields").items()}
+    found = [w for words in hits.values() for w in words]
+    return [name for name, words in hits.items()
+            if any(not any(w != o and w in o for o in found) for w in words)]
 
 
 def _plus(value: Figure, delta: Figure) -> Figure:

@@ -14,6 +14,7 @@ from bot.core.estimate.replies import format_value
 from bot.core.firm.changes import apply_correction, apply_whatif, keep_scenario
 from bot.core.firm.intents import (
     FirmIntent,
+    asks_about_rules,
     check_named,
     classify,
     correction_text,
@@ -245,6 +246,18 @@ class FirmDesk:
             factor = whatif_factor(text, self.vocab)
             return DeskOutcome(await apply_whatif(self, key, record, moved, relative=mode == "relative", factor=factor))
         return DeskOutcome(await apply_correction(self, key, record, correction_text(text, self.vocab) or ""))
+
+    def asks_about_rules(self, text: str) -> bool:
+        """A question about a rule that quotes a number: answered from policy, the profile untouched."""
+        return asks_about_rules(text, self.vocab)
+
+    def rules_brief(self, text: str) -> list[Reply]:
+        """The named check's conditions and basis (firm.yaml), shown before the policy answer."""
+        rule_set = check_named(text, self.vocab)
+        if rule_set is None:
+            return []
+        lines = [self.vocab.lookup(table, rule_set, "") for table in ("conditions", "basis")]
+        return [Reply(text="\n".join(line for line in lines if line))] if any(lines) else []
 
     def leaves_dialogue(self, rule_set: str, core: list[str], text: str) -> bool:
         """A new eligibility question or a follow-up while a quick check waits for its figures, or a

@@ -11,6 +11,7 @@ from bot.core.firm.vocab import FirmVocab
 
 __all__ = [
     "FirmIntent",
+    "asks_about_rules",
     "check_named",
     "classify",
     "correction_text",
@@ -29,6 +30,7 @@ _YES_NO_TAIL = re.compile(r"(吗|么|不)[。.!！?？\s]*$")
 _QUESTION_TAIL = re.compile(r"(吗|呢|么)[。.!！?？\s]*$")
 _LEAD = re.compile(r"^(?:那么|那|好的|好|嗯)[，,\s]*")
 _NOT_BUT = re.compile(r"不是[^，,。；;]*[，,]\s*(?:而)?(?:应该)?是")
+_NUMBER = re.compile(r"[\d０-９]|[一二两三四五六七八九十百千]+[万亿%％人个件]")
 _NUMBER_START = r"(?=[-+\d零〇一二两三四五六七八九十百千万亿])"
 
 
@@ -72,6 +74,18 @@ def is_eligibility(text: str, vocab: FirmVocab) -> bool:
         return False
     general = ("rules_only", "other_subjects", "hypothetical")
     return ours or not any(_has(text, vocab.words(name)) for name in general)
+
+
+def asks_about_rules(text: str, vocab: FirmVocab) -> bool:
+    """"科小营收上限是1亿对吧": a number put to the rules, not the firm's own figure."""
+    if _has(text, vocab.words("firm_words")) or not _has(text, vocab.words("rule_words")):
+        return False
+    if not _NUMBER.search(text) or is_eligibility(text, vocab) or _followup(text, vocab) is not None:
+        return False  # no number: the usual routing already answers it; "能评上吗" stays a check
+    if _has(text, vocab.words("confirm_markers")):
+        return True
+    tails = vocab.words("confirm_tails")
+    return text.strip().endswith(tails) or text.strip(_TRIM).endswith(tails)
 
 
 def split_question(text: str, vocab: FirmVocab, question_words: tuple[str, ...]) -> tuple[str, str]:

@@ -64,3 +64,10 @@ def test_a_rough_figure_is_not_a_change() -> None:
     assert classify("营收3000多万", vocab) is None  # "多万" is no change amount
     assert whatif_mode("研发人员再多5个呢", vocab) == "relative"
     assert whatif_mode("如果研发费用提到400万呢", vocab) == "absolute"
+
+
+async def test_a_factor_moves_only_the_field_named(chat: Chat, profiles: SqlProfileStore) -> None:
+    await chat(*START, "高新技术产品收入1000万")
+    replies = await chat("高新收入翻倍呢")
+    assert "1,000 万元 → 2,000 万元" in replies[0] and "3,000 万元 → 6,000 万元" not in replies[0]
+    assert _figures(profiles) == SAVED
