@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 from functools import lru_cache
 from pathlib import Path
@@ -119,7 +120,7 @@ class HashEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             chars = [c for c in text if not c.isspace()]
-            grams = chars + [a + b for a, b in zip(chars, chars[1:], strict=False)]
+            grams = chars + [a + b for a, b in itertools.pairwise(chars)]
             for gram in grams:
                 idx, sign = self._bucket(gram)
                 out[row, idx] += sign

@@ -184,7 +184,7 @@ class Ingestor:
                 outcome = self._add_text(raw, path.name, str(path.resolve()), meta, origin, report)
                 if outcome:
                     pending.append(outcome)
-        self._finish(pending, report, progress)
+        self._finish(pending, progress)
         report.seconds = time.perf_counter() - start
         return report
 
@@ -248,7 +248,7 @@ class Ingestor:
                     )
                     report.chunks += 1
 
-    def _finish(self, doc_keys: list[str], report: IngestReport, progress: ProgressFactory | None) -> None:
+    def _finish(self, doc_keys: list[str], progress: ProgressFactory | None) -> None:
         """Embed the new chunks into Chroma and move the generation so searchers reload."""
         if doc_keys and self.dense is not None:
             rows = self.store.chunks(full=True, doc_keys=doc_keys)

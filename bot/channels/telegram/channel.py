@@ -34,8 +34,8 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]  # PTB's six paramete
 
 __all__ = [
     "ALLOWED_UPDATES",
-    "AnyApplication",
     "DEFAULT_MAX_FILE_BYTES",
+    "AnyApplication",
     "TelegramHandlers",
     "TelegramRunner",
     "WebhookConfig",

@@ -38,7 +38,7 @@ from bot.core.subscriptions.types import (
 from bot.core.texts import Texts
 from bot.core.types import DeliveryResult, DeliveryStatus, Reply
 
-__all__ = ["DigestService", "RateLimiter", "RunReport", "delivery_key", "new_holder_id", "LEASE_NAME"]
+__all__ = ["LEASE_NAME", "DigestService", "RateLimiter", "RunReport", "delivery_key", "new_holder_id"]
 
 log = logging.getLogger(__name__)
 
