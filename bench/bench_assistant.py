@@ -30,18 +30,18 @@ from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import psutil  # noqa: E402
+import psutil
 
-from bench.benchutil import peak_rss_mb, percentile  # noqa: E402
-from bench.sidebyside import Comparison, load_average  # noqa: E402
-from bot.core.assistant import CoreAssistant  # noqa: E402
-from bot.core.estimate.batch import MAX_UPLOAD_ROWS  # noqa: E402
-from bot.core.late import resolve_late, split_late  # noqa: E402
-from bot.core.types import Incoming, Reply  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.storage import Database  # noqa: E402
-from bot.storage.sessions import SessionStore  # noqa: E402
-from bot.storage.users import UserStore  # noqa: E402
+from bench.benchutil import peak_rss_mb, percentile
+from bench.sidebyside import Comparison, load_average
+from bot.core.assistant import CoreAssistant
+from bot.core.estimate.batch import MAX_UPLOAD_ROWS
+from bot.core.late import resolve_late, split_late
+from bot.core.types import Incoming, Reply
+from bot.settings import Settings
+from bot.storage import Database
+from bot.storage.sessions import SessionStore
+from bot.storage.users import UserStore
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import scoring  # noqa: E402
-from bench import chart_matplotlib  # noqa: E402
-from scoring.chart import render_chart  # noqa: E402
+import scoring
+from bench import chart_matplotlib
+from scoring.chart import render_chart
 
 FIRM = {
     "revenue": 3000, "revenue_prev": 2500, "rd_expense": 150, "rd_expense_prev": 120,

@@ -26,10 +26,10 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.core.subscriptions.types import SubscriptionDraft  # noqa: E402
-from bot.storage import Database  # noqa: E402
-from bot.storage.deliveries import SqlDeliveryLog  # noqa: E402
-from bot.storage.subscriptions import SqlSubscriptionStore  # noqa: E402
+from bot.core.subscriptions.types import SubscriptionDraft
+from bot.storage import Database
+from bot.storage.deliveries import SqlDeliveryLog
+from bot.storage.subscriptions import SqlSubscriptionStore
 
 SH = ZoneInfo("Asia/Shanghai")
 AT = "2026-11-23T09:00+08:00"

@@ -31,15 +31,15 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.core.digests.article_sources import StaticArticles  # noqa: E402
-from bot.core.digests.fanout import DigestService, RateLimiter  # noqa: E402
-from bot.core.ports import FixedClock  # noqa: E402
-from bot.core.subscriptions.parser import load_vocabulary  # noqa: E402
-from bot.core.subscriptions.types import Article, SubscriptionDraft  # noqa: E402
-from bot.core.types import DeliveryResult, DeliveryStatus, Reply  # noqa: E402
-from bot.storage import Database  # noqa: E402
-from bot.storage.deliveries import SqlDeliveryLog  # noqa: E402
-from bot.storage.subscriptions import SqlSubscriptionStore  # noqa: E402
+from bot.core.digests.article_sources import StaticArticles
+from bot.core.digests.fanout import DigestService, RateLimiter
+from bot.core.ports import FixedClock
+from bot.core.subscriptions.parser import load_vocabulary
+from bot.core.subscriptions.types import Article, SubscriptionDraft
+from bot.core.types import DeliveryResult, DeliveryStatus, Reply
+from bot.storage import Database
+from bot.storage.deliveries import SqlDeliveryLog
+from bot.storage.subscriptions import SqlSubscriptionStore
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=SH)

@@ -18,14 +18,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.benchutil import percentile  # noqa: E402
-from bot.core.assistant import CoreAssistant  # noqa: E402
-from bot.core.estimate.library import LibraryScoring  # noqa: E402
-from bot.core.types import Incoming  # noqa: E402
-from bot.storage import Database  # noqa: E402
-from bot.storage.profiles import SqlProfileStore  # noqa: E402
-from bot.storage.sessions import SessionStore  # noqa: E402
-from bot.storage.users import UserStore  # noqa: E402
+from bench.benchutil import percentile
+from bot.core.assistant import CoreAssistant
+from bot.core.estimate.library import LibraryScoring
+from bot.core.types import Incoming
+from bot.storage import Database
+from bot.storage.profiles import SqlProfileStore
+from bot.storage.sessions import SessionStore
+from bot.storage.users import UserStore
 
 OPENINGS = [
     ("能认定高企吗", "营收3000万，研发投入100万，研发人员6人，职工120人，发明专利1件"),

@@ -51,7 +51,7 @@ def dir_mb(path: Path) -> float:
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def generate(engine: RetrievalEngine, n: int, seed: int = 7) -> None:

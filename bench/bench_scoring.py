@@ -21,9 +21,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import scoring  # noqa: E402
-from scoring.batch import score_table  # noqa: E402
-from tests.fakes.scoring import generate_firms, row_figures  # noqa: E402
+import scoring
+from scoring.batch import score_table
+from tests.fakes.scoring import generate_firms, row_figures
 
 FIRM = {
     "revenue": 3000, "revenue_prev": 2500, "rd_expense": 150, "rd_expense_prev": 120, "employees": 80,

@@ -26,7 +26,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.benchutil import peak_rss_mb, report  # noqa: E402
+from bench.benchutil import peak_rss_mb, report
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = {

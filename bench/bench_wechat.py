@@ -27,19 +27,19 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.benchutil import peak_rss_mb, report  # noqa: E402
-from bot.channels.wechat.crypto import WeChatCrypto  # noqa: E402
-from bot.channels.wechat.server import (  # noqa: E402
+from bench.benchutil import peak_rss_mb, report
+from bot.channels.wechat.crypto import WeChatCrypto
+from bot.channels.wechat.server import (
     WeChatServerConfig,
     build_wechat_app,
     start_wechat_site,
 )
-from bot.channels.wechat.webhook import WeChatWebhook  # noqa: E402
-from bot.channels.wechat.xml import parse_xml  # noqa: E402
-from bot.core.types import Incoming, Reply  # noqa: E402
-from bot.storage import Database  # noqa: E402
-from bot.storage.wechat import WeChatStore  # noqa: E402
-from tests.fakes.wechat import CallbackClient, text_xml  # noqa: E402
+from bot.channels.wechat.webhook import WeChatWebhook
+from bot.channels.wechat.xml import parse_xml
+from bot.core.types import Incoming, Reply
+from bot.storage import Database
+from bot.storage.wechat import WeChatStore
+from tests.fakes.wechat import CallbackClient, text_xml
 
 REPO = Path(__file__).resolve().parent.parent
 TOKEN = "bench-token"

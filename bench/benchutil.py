@@ -7,7 +7,7 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 
-__all__ = ["percentile", "peak_rss_mb", "time_calls", "report"]
+__all__ = ["peak_rss_mb", "percentile", "report", "time_calls"]
 
 
 def percentile(samples: Sequence[float], pct: float) -> float:

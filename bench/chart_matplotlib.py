@@ -11,13 +11,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
-from scoring.fields import FIELDS  # noqa: E402
-from scoring.results import HighTechResult, ScoreResult, TechSmeResult  # noqa: E402
+from scoring.fields import FIELDS
+from scoring.results import HighTechResult, ScoreResult, TechSmeResult
 
 __all__ = ["cjk_font_path", "render_chart"]
 

@@ -18,7 +18,7 @@ from bot.core.digests.fanout import DigestService, RunReport
 from bot.core.subscriptions.schedule import CronSpec, cron_spec
 from bot.core.subscriptions.types import SubscriptionRepository
 
-__all__ = ["DigestScheduler", "SWEEP_JOB_ID", "SYNC_JOB_ID"]
+__all__ = ["SWEEP_JOB_ID", "SYNC_JOB_ID", "DigestScheduler"]
 
 log = logging.getLogger(__name__)
 

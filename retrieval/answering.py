@@ -215,7 +215,7 @@ class ExtractiveAnswerer:
         idf = self.searcher.idf
         local = self._local(text, ex.hits, ents)
         pool = local or ex.hits
-        ask = detect_targets(text, idf)
+        ask = detect_targets(text)
         ex.targets = ask.targets
         keep = (*ents.quoted, *ents.names, *rarest_terms(profile, idf, ents.places),
                 *[t for t in self._domain_terms(text) if t not in ents.places][:2])

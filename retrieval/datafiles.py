@@ -24,7 +24,7 @@ def load_yaml(text: str) -> Any:
     import yaml  # imported on a cache miss only: loading the parser costs ~20 ms a process
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    return yaml.load(text, Loader=loader)
 
 
 def data_file(name: str, package: str = "retrieval.data") -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 from functools import lru_cache
 from pathlib import Path
@@ -89,7 +90,8 @@ class UsemEmbedder:
         ]
         vecs = np.vstack(parts)
         norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-        return vecs / np.maximum(norms, 1e-12)
+        normed: np.ndarray = vecs / np.maximum(norms, 1e-12)
+        return normed
 
 
 @lru_cache(maxsize=1)
@@ -118,12 +120,13 @@ class HashEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             chars = [c for c in text if not c.isspace()]
-            grams = chars + [a + b for a, b in zip(chars, chars[1:], strict=False)]
+            grams = chars + [a + b for a, b in itertools.pairwise(chars)]
             for gram in grams:
                 idx, sign = self._bucket(gram)
                 out[row, idx] += sign
         norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.maximum(norms, 1e-12)
+        normed: np.ndarray = out / np.maximum(norms, 1e-12)
+        return normed
 
 
 def make_embedder(kind: str, cache_dir: Path | None = None) -> Embedder:

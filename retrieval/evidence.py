@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -124,7 +125,7 @@ def windows(text: str) -> list[str]:
     """Single sentences and pairs of neighbouring sentences of a passage."""
     sents = sentences(text)
     out = list(sents)
-    out.extend(a + b for a, b in zip(sents, sents[1:], strict=False))
+    out.extend(a + b for a, b in itertools.pairwise(sents))
     return out
 
 

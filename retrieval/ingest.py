@@ -19,7 +19,7 @@ from retrieval.extract import FileExtractor
 from retrieval.knowledge import is_knowledge, process_knowledge
 from retrieval.loaders import SUPPORTED_SUFFIXES, load_file
 from retrieval.pipeline import PIPELINE_VERSION, DocumentMeta, ProcessedDocument, process_document
-from retrieval.store import CorpusStore
+from retrieval.store import ChunkRow, CorpusStore
 from retrieval.textutil import tokenize
 
 if TYPE_CHECKING:
@@ -184,7 +184,7 @@ class Ingestor:
                 outcome = self._add_text(raw, path.name, str(path.resolve()), meta, origin, report)
                 if outcome:
                     pending.append(outcome)
-        self._finish(pending, report, progress)
+        self._finish(pending, progress)
         report.seconds = time.perf_counter() - start
         return report
 
@@ -248,7 +248,7 @@ class Ingestor:
                     )
                     report.chunks += 1
 
-    def _finish(self, doc_keys: list[str], report: IngestReport, progress: ProgressFactory | None) -> None:
+    def _finish(self, doc_keys: list[str], progress: ProgressFactory | None) -> None:
         """Embed the new chunks into Chroma and move the generation so searchers reload."""
         if doc_keys and self.dense is not None:
             rows = self.store.chunks(full=True, doc_keys=doc_keys)
@@ -256,7 +256,7 @@ class Ingestor:
         if doc_keys:
             self._bump()
 
-    def _embed(self, rows: list, progress: ProgressFactory | None) -> None:
+    def _embed(self, rows: list[ChunkRow], progress: ProgressFactory | None) -> None:
         if self.dense is None or not rows:
             return
         bar = progress(len(rows), "向量化") if progress else None

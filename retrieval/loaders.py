@@ -8,7 +8,7 @@ from pathlib import Path
 
 from retrieval.errors import DocumentError
 
-__all__ = ["SUPPORTED_SUFFIXES", "decode_bytes", "load_file", "load_bytes"]
+__all__ = ["SUPPORTED_SUFFIXES", "decode_bytes", "load_bytes", "load_file"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm")
 _MAX_BYTES = 50 * 1024 * 1024

@@ -120,7 +120,7 @@ class CorpusStore:
         """Every stored document, oldest first."""
         return self._documents("", ())
 
-    def _documents(self, where: str, args: tuple) -> list[DocumentRow]:
+    def _documents(self, where: str, args: tuple[object, ...]) -> list[DocumentRow]:
         sql = (
             "SELECT d.doc_key, d.name, d.path, d.hash, d.publication, d.issue, d.publisher, d.date,"
             " d.source, d.origin, d.raw_text, d.added_at,"
@@ -269,7 +269,7 @@ class CorpusStore:
             " ingested_at, kind FROM articles"
         )
         clauses: list[str] = []
-        args: tuple = ()
+        args: tuple[object, ...] = ()
         if since is not None:
             since = since if since.tzinfo else since.replace(tzinfo=UTC)
             # stored as UTC ISO strings of one format, so text order is time order

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from retrieval.datafiles import data_file
 from retrieval.textutil import match_key
@@ -12,7 +13,7 @@ from retrieval.textutil import match_key
 __all__ = ["Gazetteer", "TagRules", "gazetteer", "tag_rules"]
 
 
-def _load_yaml(name: str) -> dict:
+def _load_yaml(name: str) -> dict[str, Any]:
     data = data_file(name)
     return data if isinstance(data, dict) else {}
 
@@ -32,7 +33,7 @@ class Gazetteer:
     starts: re.Pattern[str]  # any first character of a name
 
     @classmethod
-    def from_data(cls, data: dict) -> Gazetteer:
+    def from_data(cls, data: dict[str, Any]) -> Gazetteer:
         """Build from the regions.yaml structure."""
         surface: dict[str, str] = {}
         parents: dict[str, tuple[str, ...]] = {}

@@ -159,7 +159,7 @@ def _noun_before(question: str, start: int, rules: Rules) -> list[str]:
             if tag.startswith(("uj",)) and out:
                 break
             continue  # trailing verbs, adverbs, 了, 有
-        if w == "的" or tag.startswith(("p", "uj", "ns")) or not nounish and tag.startswith(_STOP_TAGS):
+        if w == "的" or tag.startswith(("p", "uj", "ns")) or (not nounish and tag.startswith(_STOP_TAGS)):
             break
         if _useful(w, rules):
             out.append(w)
@@ -194,7 +194,7 @@ def _unit(question: str, rules: Rules) -> str | None:
     return None
 
 
-def detect_targets(question: str, idf: IdfTable | None = None) -> Ask:
+def detect_targets(question: str) -> Ask:
     """Classify the question's targets from its wording (rules in targets.yaml)."""
     rules = target_rules()
     places = {match_key(p) for p in gazetteer().mentions(question)}

@@ -108,7 +108,8 @@ def limit_blas_threads(threads: int) -> object | None:
     try:
         from threadpoolctl import ThreadpoolController
 
-        return ThreadpoolController().limit(limits=threads, user_api="blas")
+        limiter: object = ThreadpoolController().limit(limits=threads, user_api="blas")
+        return limiter
     except Exception:  # as the library does: without threadpoolctl, no BLAS limit
         return None
 

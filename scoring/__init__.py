@@ -36,19 +36,19 @@ if TYPE_CHECKING:  # pandas and matplotlib load only when batch scoring or a cha
     from scoring.batch import BatchResult
 
 __all__ = [
+    "FIELDS",
+    "KEY_FIELDS",
     "Assessment",
     "CategoryScore",
     "CheckResult",
     "CheckStatus",
     "ConditionResult",
     "ConditionStatus",
-    "FIELDS",
     "FieldSpec",
     "HighTechResult",
     "IndicatorScore",
     "InputError",
     "ItemPoints",
-    "KEY_FIELDS",
     "ParseError",
     "ParsedFigures",
     "ParsedItem",

@@ -122,7 +122,7 @@ def _wrap(text: str, size: int, width: float, max_lines: int = 3) -> list[str]:
         line += ch
     lines.append(line)
     if len(lines) > max_lines:
-        lines = lines[: max_lines - 1] + [_fit("".join(lines[max_lines - 1 :]), size, width)]
+        lines = [*lines[:max_lines - 1], _fit("".join(lines[max_lines - 1:]), size, width)]
     return lines
 
 

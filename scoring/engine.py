@@ -141,7 +141,7 @@ def _move(spec_kind: str, x: float, up: bool) -> float | int:
 
 
 def _candidate(
-    rs: PointsRuleSet, given: Mapping[str, Value], ind_field: str, current: Value, target: Value
+    given: Mapping[str, Value], ind_field: str, current: Value, target: Value
 ) -> tuple[str, Value, Value] | None:
     """Which input to change (field, from, to) so that the indicator reaches target."""
     if ind_field not in DERIVED or ind_field in given:
@@ -191,7 +191,7 @@ def suggest(rs: PointsRuleSet, given: Mapping[str, Value], ev: Evaluation) -> li
             continue
         if target is None:
             continue
-        change = _candidate(rs, given, ind.field, ind.value, target)
+        change = _candidate(given, ind.field, ind.value, target)
         if change is None:
             continue
         field, before, after = change

@@ -203,7 +203,7 @@ class _Reader:
         if paired is None:
             negated = tok.kind == "word" and _NONE_BEFORE.search(self.norm[max(0, tok.start - 3) : tok.start])
             spec = FIELDS[alias.field]
-            if negated and (spec.kind in ("count", "money") or spec.kind == "percent" and not spec.derived):
+            if negated and (spec.kind in ("count", "money") or (spec.kind == "percent" and not spec.derived)):
                 span = self.norm[max(0, tok.start - 2) : tok.end]  # '没有境外研发' → 0
                 self.raws.append(_Raw(alias.field, alias, 0, span, when))
             return
@@ -349,7 +349,7 @@ def _resolve(raws: list[_Raw], result: ParsedFigures) -> None:
         has_plain = any(r.when in (None, "now") for r in items)
         for r in items:
             target = base
-            if r.when == "prev" or r.when == "last" and has_plain or isinstance(r.when, int) and len(years) > 1 and r.when != years[-1]:
+            if r.when == "prev" or (r.when == "last" and has_plain) or (isinstance(r.when, int) and len(years) > 1 and r.when != years[-1]):
                 target = prev_field
             final.append(_Raw(target, r.alias, r.value, r.raw, r.when))
     grouped: dict[str, list[_Raw]] = {}

@@ -35,9 +35,9 @@ __all__ = [
     "ScalarOrList",
     "StepLine",
     "StepLines",
-    "ThresholdBy",
     "Strict",
     "Text",
+    "ThresholdBy",
     "check_choice",
     "problem",
 ]

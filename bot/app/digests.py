@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -45,7 +45,7 @@ def build_digest_notifiers(
     from bot.channels.console.notifier import ConsoleNotifier
 
     notifiers: dict[str, Notifier] = {"console": ConsoleNotifier()}
-    builders = {
+    builders: dict[str, Callable[[], Notifier | None]] = {
         "telegram": lambda: build_telegram_notifier(settings),
         "wechat": lambda: build_wechat_notifier(settings, database, api=wechat_api),
     }

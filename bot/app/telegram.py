@@ -9,9 +9,7 @@ from bot.core.ports import Assistant
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from telegram.ext import Application
-
-    from bot.channels.telegram.channel import TelegramRunner
+    from bot.channels.telegram.channel import AnyApplication, TelegramRunner
     from bot.channels.telegram.notifier import TelegramNotifier
 
 __all__ = ["build_telegram_application", "build_telegram_notifier", "build_telegram_runner"]
@@ -23,7 +21,7 @@ def _telegram_token(settings: Settings) -> str:
     return settings.telegram_token
 
 
-def build_telegram_application(settings: Settings, assistant: Assistant) -> Application:
+def build_telegram_application(settings: Settings, assistant: Assistant) -> AnyApplication:
     """The PTB application for the assistant (INNOBOT_TELEGRAM_API_URL may point elsewhere)."""
     from bot.channels.telegram.channel import build_application
 

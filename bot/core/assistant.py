@@ -261,10 +261,10 @@ class CoreAssistant:
             return [Reply(text=self._texts.get("unknown_command", command="/" + command.name))]
         return await handler(incoming, command.args)
 
-    async def _help(self, incoming: Incoming, args: str) -> list[Reply]:
+    async def _help(self, incoming: Incoming, args: str) -> list[Reply]:  # noqa: ARG002 - one signature for the command table
         return [Reply(text=self._texts.get("help"))]
 
-    async def _ask(self, incoming: Incoming, args: str) -> list[Reply]:
+    async def _ask(self, incoming: Incoming, args: str) -> list[Reply]:  # noqa: ARG002 - one signature for the command table
         if not args or not has_content(args):
             return [Reply(text=self._texts.get("ask_usage"))]
         return await self._answer(args)
@@ -274,7 +274,7 @@ class CoreAssistant:
             return [Reply(text=self._texts.get("scoring_failed"))]
         return await profile_command(self._desk, incoming.user_key, args)
 
-    async def _cancel(self, incoming: Incoming, args: str) -> list[Reply]:
+    async def _cancel(self, incoming: Incoming, args: str) -> list[Reply]:  # noqa: ARG002 - one signature for the command table
         if self._session is None or await self._session.load(incoming.user_key) is None:
             return [Reply(text=self._texts.get("nothing_to_cancel"))]
         await self._session.drop(incoming.user_key)

@@ -172,7 +172,7 @@ async def test_long_answer_first_part_passive_rest_by_customer_service(
     long_text = "\n\n".join(f"第{i}段：" + "创新积分制政策说明。" * 30 for i in range(4))
     assistant = EchoAssistant(script=lambda _: [Reply(text=long_text)])
     async for h in _harness(database, fake_api, assistant):
-        status, body = await h.client.post(h.session, text_xml(USER, "长", "4001"))
+        _status, body = await h.client.post(h.session, text_xml(USER, "长", "4001"))
         passive = parse_xml(body)["Content"]
         assert len(passive.encode()) <= 2000
         await h.webhook.aclose()  # every background push has finished
@@ -212,7 +212,7 @@ async def test_image_reply_uploaded_and_sent(database: Database, fake_api: FakeW
     png = b"\x89PNG\r\n\x1a\nfake-chart"
     assistant = EchoAssistant(script=lambda _: [Reply(text="测算结果：85 分", image_png=png)])
     async for h in _harness(database, fake_api, assistant):
-        status, body = await h.client.post(h.session, text_xml(USER, "测算", "6001"))
+        _status, body = await h.client.post(h.session, text_xml(USER, "测算", "6001"))
         assert parse_xml(body)["Content"] == "测算结果：85 分"
         await h.wait_sent(1)
         assert h.fake.uploads == [png]
@@ -233,7 +233,7 @@ async def test_score_text_is_the_passive_reply_and_the_chart_follows(
     assistant = EchoAssistant(script=lambda _: [Reply(text="测算结果：85 分"), _late_chart(png, 0.2)])
     async for h in _harness(database, fake_api, assistant):
         start = time.monotonic()
-        status, body = await h.client.post(h.session, text_xml(USER, "确认", "6003"))
+        _status, body = await h.client.post(h.session, text_xml(USER, "确认", "6003"))
         assert time.monotonic() - start < 0.2  # the text did not wait for the chart
         assert parse_xml(body)["Content"] == "测算结果：85 分"
         await h.wait_sent(2)  # its caption, then the image
@@ -243,7 +243,7 @@ async def test_score_text_is_the_passive_reply_and_the_chart_follows(
 async def test_a_failed_chart_sends_nothing_more(database: Database, fake_api: FakeWeChatAPI) -> None:
     assistant = EchoAssistant(script=lambda _: [Reply(text="测算结果：85 分"), _late_chart(None, 0.01)])
     async for h in _harness(database, fake_api, assistant):
-        status, body = await h.client.post(h.session, text_xml(USER, "确认", "6004"))
+        _status, body = await h.client.post(h.session, text_xml(USER, "确认", "6004"))
         assert parse_xml(body)["Content"] == "测算结果：85 分"
         await h.webhook.aclose()  # the chart's push task has finished
         assert h.fake.sent == [] and h.fake.uploads == []
@@ -252,7 +252,7 @@ async def test_a_failed_chart_sends_nothing_more(database: Database, fake_api: F
 async def test_image_only_answer_is_passive_image(database: Database, fake_api: FakeWeChatAPI) -> None:
     assistant = EchoAssistant(script=lambda _: [Reply(image_png=b"\x89PNGchart")])
     async for h in _harness(database, fake_api, assistant):
-        status, body = await h.client.post(h.session, text_xml(USER, "图", "6002"))
+        _status, body = await h.client.post(h.session, text_xml(USER, "图", "6002"))
         reply = parse_xml(body)
         assert reply["MsgType"] == "image"
         assert "media-1" in body
@@ -284,13 +284,13 @@ async def test_follow_click_and_unsubscribe_events(h: Harness) -> None:
 
 
 async def test_numbered_reply_maps_to_the_choice_shown(h: Harness) -> None:
-    status, body = await h.client.post(h.session, text_xml(USER, "选项", "7001"))
+    _, body = await h.client.post(h.session, text_xml(USER, "选项", "7001"))
     content = parse_xml(body)["Content"]
     assert "msgmenucontent=确认&msgmenuid=1" in content and ">取消</a>" in content
-    status, body = await h.client.post(h.session, text_xml(USER, "2", "7002"))
+    _, body = await h.client.post(h.session, text_xml(USER, "2", "7002"))
     assert parse_xml(body)["Content"] == "已选择：form:cancel"
     # choices are consumed: a later plain number is just text
-    status, body = await h.client.post(h.session, text_xml(USER, "2", "7003"))
+    _status, body = await h.client.post(h.session, text_xml(USER, "2", "7003"))
     assert parse_xml(body)["Content"] == "收到：2"
 
 
@@ -299,7 +299,7 @@ async def test_tapping_a_menu_link_picks_that_choice(h: Harness) -> None:
     tap = text_xml(USER, "确认", "7102").replace(
         "</xml>", "<bizmsgmenuid><![CDATA[1]]></bizmsgmenuid></xml>"
     )
-    status, body = await h.client.post(h.session, tap)
+    _status, body = await h.client.post(h.session, tap)
     assert parse_xml(body)["Content"] == "已选择：form:confirm"
 
 
@@ -358,7 +358,7 @@ async def test_unknown_kinds_get_polite_text(h: Harness, kind: str) -> None:
 
 
 async def test_assistant_crash_gives_friendly_text_without_detail(h: Harness) -> None:
-    status, body = await h.client.post(h.session, text_xml(USER, "boom", "9901"))
+    _status, body = await h.client.post(h.session, text_xml(USER, "boom", "9901"))
     content = parse_xml(body)["Content"]
     assert "稍后再试" in content and "secret" not in content and "Error" not in content
 
@@ -384,5 +384,5 @@ async def test_voice_with_recognition_is_treated_as_text(h: Harness) -> None:
         "<MediaId><![CDATA[m]]></MediaId><Format><![CDATA[amr]]></Format>"
         "<Recognition><![CDATA[积分怎么算]]></Recognition><MsgId>9902</MsgId></xml>"
     )
-    status, body = await h.client.post(h.session, xml)
+    _status, body = await h.client.post(h.session, xml)
     assert parse_xml(body)["Content"] == "收到：积分怎么算"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -75,5 +76,5 @@ def test_sweeps_deliver_each_period_once_outside_quiet_hours(
     gap = timedelta(days=1 if sub.frequency == "daily" else 7)
     assert all(
         b - a >= gap - timedelta(hours=23, minutes=59)
-        for a, b in zip(times, times[1:], strict=False)
+        for a, b in itertools.pairwise(times)
     )

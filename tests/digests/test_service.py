@@ -349,7 +349,7 @@ def test_a_retry_overtaken_by_the_next_period_is_closed_not_sent_twice(database:
     late = rig.run(MONDAY_9 + timedelta(days=1, hours=5))
     assert late.due == 1 and late.retried == 0
     assert rig.states() == ["empty", "delivered"]
-    assert [r["detail"] for r in rig.log.rows()][0] == "superseded"
+    assert next(r["detail"] for r in rig.log.rows()) == "superseded"
     assert len(rig.notifier.sent) == 1
 
 

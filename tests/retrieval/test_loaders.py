@@ -100,5 +100,5 @@ def test_bad_files_raise_one_clear_error(name: str, data: bytes, reason: str) ->
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(DocumentError, match="nope.txt"):
+    with pytest.raises(DocumentError, match=r"nope\.txt"):
         load_file(tmp_path / "nope.txt")

@@ -137,7 +137,7 @@ def test_stores_opened_together_migrate_once(tmp_path: Path) -> None:
         barrier.wait()
         try:
             CorpusStore(path).close()
-        except BaseException as exc:  # noqa: BLE001 (asserted below)
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=open_store) for _ in range(3)]

@@ -111,7 +111,7 @@ def test_other_problems_are_counted(tmp_path: Path) -> None:
 
 def test_top_level_not_a_mapping(tmp_path: Path) -> None:
     (tmp_path / "zone-list.yaml").write_text("- a\n- b\n", encoding="utf-8")
-    with pytest.raises(scoring.RuleSetError, match="zone-list.yaml 有误：顶层应为映射"):
+    with pytest.raises(scoring.RuleSetError, match=r"zone-list\.yaml 有误：顶层应为映射"):
         load_rule_file(tmp_path / "zone-list.yaml")
 
 

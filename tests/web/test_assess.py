@@ -71,7 +71,7 @@ async def test_the_report_is_one_page_with_the_preliminary_note(client: TestClie
 
 
 async def test_another_visitor_cannot_fetch_the_report(client: TestClient) -> None:
-    status, body = await _assess(client, "high-tech-2016", FIRM)
+    _status, body = await _assess(client, "high-tech-2016", FIRM)
     client.session.cookie_jar.clear()
     await chat_client_cookie(client)  # a new identity
     response = await client.get(body["report"])

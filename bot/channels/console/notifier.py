@@ -80,14 +80,18 @@ class OutboxNotifier:
             },
             ensure_ascii=False,
         )
-        with open(self.path, "a", encoding="utf-8") as fh:
-            fh.write(line + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
+        await asyncio.to_thread(self._append, line)
         self.sent += 1
         if self._keys is not None and key:
             self._keys.add((user_id, key))
         return DeliveryResult(DeliveryStatus.DELIVERED)
+
+    def _append(self, line: str) -> None:
+        """One durable line (fsynced), written off the event loop."""
+        with open(self.path, "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
 
     async def aclose(self) -> None:
         """Nothing to release: the file is opened for each send."""

@@ -8,6 +8,7 @@ import secrets
 import traceback
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
@@ -29,9 +30,12 @@ from bot.core.ports import Assistant
 from bot.core.texts import Texts
 from bot.core.types import Incoming, Reply
 
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]  # PTB's six parameters; we use defaults
+
 __all__ = [
     "ALLOWED_UPDATES",
     "DEFAULT_MAX_FILE_BYTES",
+    "AnyApplication",
     "TelegramHandlers",
     "TelegramRunner",
     "WebhookConfig",
@@ -61,7 +65,7 @@ class TelegramHandlers:
         self._texts = texts or load_telegram_texts()
         self._max_file_bytes = max_file_bytes
 
-    def register(self, application: Application) -> None:
+    def register(self, application: AnyApplication) -> None:
         """Attach the handlers and the one error handler to an application."""
         message = filters.UpdateType.MESSAGE
         application.add_handler(CallbackQueryHandler(self.on_callback))
@@ -72,7 +76,7 @@ class TelegramHandlers:
         )
         application.add_error_handler(self.on_error)
 
-    async def publish_commands(self, application: Application) -> None:
+    async def publish_commands(self, application: AnyApplication) -> None:
         """Show the command menu in Telegram clients (cosmetic: failure is only logged)."""
         menu = self._texts.mapping("commands")
         if not menu:
@@ -205,7 +209,7 @@ def build_application(
     rate_limit: bool = True,
     max_running: int = 32,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
-) -> Application:
+) -> AnyApplication:
     """A PTB application wired to the assistant (api_url points it at another Bot API server)."""
     handlers = TelegramHandlers(assistant, texts=texts, max_file_bytes=max_file_bytes)
     builder = ApplicationBuilder().token(token).job_queue(None).post_init(handlers.publish_commands)
@@ -215,7 +219,7 @@ def build_application(
         builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
     # Replies are paced here, once; digest fan-out is paced by its own RateLimiter instead.
     if rate_limit:  # the builder mutates itself; its generic return type is not needed here
-        builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
+        builder.rate_limiter(AIORateLimiter(max_retries=2))
     application = builder.build()
     handlers.register(application)
     return application
@@ -250,7 +254,7 @@ class TelegramRunner:
 
     def __init__(
         self,
-        application: Application,
+        application: AnyApplication,
         *,
         webhook: WebhookConfig | None = None,
         poll_timeout: int = 10,

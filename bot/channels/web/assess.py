@@ -32,7 +32,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @cache
 def _forms() -> dict[str, Any]:
     raw = resources.files("bot.channels.web").joinpath("assess_forms.yaml").read_text("utf-8")
-    return yaml.safe_load(raw)
+    forms: dict[str, Any] = yaml.safe_load(raw)
+    return forms
 
 
 def _field(name: str, required: bool) -> dict[str, Any]:

@@ -16,9 +16,9 @@ from bot.core.estimate.batch import MAX_UNZIPPED_BYTES, MAX_UPLOAD_ROWS
 from bot.core.estimate.rule_sets import UPLOAD_SUFFIXES
 
 __all__ = [
+    "TABLE_SUFFIXES",
     "BatchRun",
     "Scored",
-    "TABLE_SUFFIXES",
     "check_upload",
     "run_batch",
     "score_firm",

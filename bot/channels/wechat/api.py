@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-__all__ = ["WeChatAPI", "WeChatAPIError", "TOKEN_ERRORS", "UNSUBSCRIBED_ERRORS"]
+__all__ = ["TOKEN_ERRORS", "UNSUBSCRIBED_ERRORS", "WeChatAPI", "WeChatAPIError"]
 
 log = logging.getLogger(__name__)
 

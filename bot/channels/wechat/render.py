@@ -14,13 +14,13 @@ from bot.core.texts import Texts
 from bot.core.types import Reply
 
 __all__ = [
-    "ChoiceMenu",
     "MAX_PARTS",
     "TEXT_MAX_BYTES",
     "TEXT_MAX_CHARS",
+    "WECHAT_TEXT_KEYS",
+    "ChoiceMenu",
     "OutPart",
     "RenderedReplies",
-    "WECHAT_TEXT_KEYS",
     "load_wechat_texts",
     "merge_menus",
     "parts_from_payload",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.core.subscriptions.types import Article, ArticleSource
+from bot.core.subscriptions.types import Article, ArticleLike, ArticleSource
 
 __all__ = ["LazyArticles", "StaticArticles", "load_articles_jsonl"]
 
@@ -36,7 +36,7 @@ class LazyArticles:
         self._factory = factory
         self._source: ArticleSource | None = None
 
-    def articles_since(self, since: datetime | None) -> list:  # type: ignore[type-arg]
+    def articles_since(self, since: datetime | None) -> Sequence[ArticleLike]:
         """Delegate to the source, creating it once."""
         if self._source is None:
             self._source = self._factory()

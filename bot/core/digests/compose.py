@@ -8,12 +8,11 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from bot.core.subscriptions.parser import Vocabulary, load_vocabulary
 from bot.core.subscriptions.render import next_delivery_text, subscription_label
 from bot.core.subscriptions.texts import load_subscription_texts
-from bot.core.subscriptions.types import Article, Subscription, SubscriptionDraft
+from bot.core.subscriptions.types import Article, ArticleLike, Subscription, SubscriptionDraft
 from bot.core.texts import Texts
 from bot.core.types import Choice, Reply
 
@@ -48,7 +47,7 @@ def digest_since(sub: Subscription, marks: dict[int, datetime]) -> datetime | No
     return start.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def to_article(record: Any) -> Article:
+def to_article(record: ArticleLike) -> Article:
     """Adapt a retrieval ArticleRecord (or anything shaped like it) to the fields digests read."""
     ingested = record.ingested_at
     if ingested.tzinfo is None:

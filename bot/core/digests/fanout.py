@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
 from bot.core.blocking import OwnThread
@@ -23,7 +23,8 @@ from bot.core.digests.compose import (
 from bot.core.digests.rate_limit import RateLimiter
 from bot.core.digests.recovery import delivery_key, settle_interrupted
 from bot.core.digests.report import RunReport, new_holder_id
-from bot.core.ports import Clock, DeliveryLedger, Notifier, SystemClock
+from bot.core.digests.sending import attempt_send
+from bot.core.ports import Clock, Notifier, SystemClock
 from bot.core.subscriptions.parser import Vocabulary, load_vocabulary
 from bot.core.subscriptions.schedule import Slot, due_slot
 from bot.core.subscriptions.texts import load_subscription_texts
@@ -38,7 +39,7 @@ from bot.core.subscriptions.types import (
 from bot.core.texts import Texts
 from bot.core.types import DeliveryResult, DeliveryStatus, Reply
 
-__all__ = ["DigestService", "RateLimiter", "RunReport", "delivery_key", "new_holder_id", "LEASE_NAME"]
+__all__ = ["LEASE_NAME", "DigestService", "RateLimiter", "RunReport", "delivery_key", "new_holder_id"]
 
 log = logging.getLogger(__name__)
 
@@ -312,6 +313,39 @@ class DigestService:
                 return None
         return self._notice(sub)
 
+    async def _settled(
+        self,
+        result: DeliveryResult,
+        sub: Subscription,
+        digest: Digest,
+        now: datetime,
+        report: RunReport,
+        finish: Callable[..., Awaitable[None]],
+    ) -> bool:
+        """Record a final outcome (delivered, blocked, in the channel's custody); False to go on."""
+        if result.status is DeliveryStatus.DELIVERED:
+            await finish(DeliveryState.DELIVERED, handed_over=True)
+            if digest.empty:
+                report.notices += 1
+            else:
+                report.delivered += 1
+            return True
+        if result.status is DeliveryStatus.BLOCKED:
+            await finish(DeliveryState.BLOCKED, detail=result.detail)
+            await self._db.run(
+                self.subscriptions.deactivate_user, sub.user_key, reason="blocked", at=now
+            )
+            self._blocked.add(sub.user_key)
+            report.blocked += 1
+            return True
+        if result.status is DeliveryStatus.DEFERRED:
+            # The channel took custody (WeChat queues it for the user's next message): the
+            # period is done and its articles count as handed over.
+            await finish(DeliveryState.DEFERRED, handed_over=True, detail=result.detail)
+            report.deferred += 1
+            return True
+        return False
+
     async def _send(
         self,
         claimed: ClaimedDelivery,
@@ -335,50 +369,19 @@ class DigestService:
         ) -> None:
             """Close the claimed row; a handed-over period records its articles and watermark."""
             await self._db.run(
-                self.deliveries.finish,
-                claimed.id,
-                state,
-                now=now,
-                attempts=attempts,
+                self.deliveries.finish, claimed.id, state, now=now, attempts=attempts,
                 article_count=digest.total if handed_over else 0,
                 watermark_to=digest.watermark_to if handed_over else None,
-                next_attempt_at=next_attempt_at,
-                detail=detail,
-            )
+                next_attempt_at=next_attempt_at, detail=detail,
+            )  # fmt: skip
 
         first = True
         while True:
             if not first:  # the first wait happened before the claim
                 await self.limiter.wait(sub.user_key)
             first = False
-            try:
-                if isinstance(notifier, DeliveryLedger):
-                    result = await notifier.send_keyed(sub.user_id, replies, key)
-                else:
-                    result = await notifier.send(sub.user_id, replies)
-            except Exception as exc:  # a notifier bug must not stop the fan-out
-                log.warning("digest send to subscription %s raised %s", sub.id, type(exc).__name__)
-                result = DeliveryResult(DeliveryStatus.RETRY, detail=type(exc).__name__)
-            if result.status is DeliveryStatus.DELIVERED:
-                await finish(DeliveryState.DELIVERED, handed_over=True)
-                if digest.empty:
-                    report.notices += 1
-                else:
-                    report.delivered += 1
-                return
-            if result.status is DeliveryStatus.BLOCKED:
-                await finish(DeliveryState.BLOCKED, detail=result.detail)
-                await self._db.run(
-                    self.subscriptions.deactivate_user, sub.user_key, reason="blocked", at=now
-                )
-                self._blocked.add(sub.user_key)
-                report.blocked += 1
-                return
-            if result.status is DeliveryStatus.DEFERRED:
-                # The channel took custody (WeChat queues it for the user's next message): the
-                # period is done and its articles count as handed over.
-                await finish(DeliveryState.DEFERRED, handed_over=True, detail=result.detail)
-                report.deferred += 1
+            result = await attempt_send(notifier, sub.user_id, replies, key, sub.id)
+            if await self._settled(result, sub, digest, now, report, finish):
                 return
             if attempts >= self.max_attempts:
                 await finish(DeliveryState.FAILED, detail=result.detail)
@@ -390,10 +393,7 @@ class DigestService:
                 attempts += 1
                 continue
             delay = max(self.backoff_base * 2 ** (attempts - 1), result.retry_after or 0.0)
-            await finish(
-                DeliveryState.RETRY,
-                next_attempt_at=now + timedelta(seconds=delay),
-                detail=result.detail,
-            )
+            retry_at = now + timedelta(seconds=delay)
+            await finish(DeliveryState.RETRY, next_attempt_at=retry_at, detail=result.detail)
             report.retry_scheduled += 1
             return

@@ -96,7 +96,7 @@ class LibraryScoring:
 
     def lookup(self, word: str) -> FieldSpec | None:
         spec = scoring.field_spec(word.strip())
-        return None if spec is None or spec.derived and not spec.aliases else self.field(spec.name)
+        return None if spec is None or (spec.derived and not spec.aliases) else self.field(spec.name)
 
     def kind(self, rule_set: str) -> str:
         try:

@@ -13,8 +13,8 @@ from scoring.results import HighTechResult, ScoreResult, TechSmeResult
 
 __all__ = [
     "FieldKind",
-    "Figure",
     "FieldSpec",
+    "Figure",
     "FigureError",
     "ParseOutcome",
     "ParsedFigure",

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.core.estimate.port import Figure
 
-__all__ = ["FieldEntry", "FirmContext", "FirmRecord", "Figure"]
+__all__ = ["FieldEntry", "Figure", "FirmContext", "FirmRecord"]
 
 
 SOURCES = ("chat", "sheet", "edit", "whatif")
@@ -68,8 +68,8 @@ class FirmRecord:
     def with_context(
         self,
         *,
-        last_check: str | None | _Unset = _UNSET,
-        topic: str | None | _Unset = _UNSET,
+        last_check: str | _Unset | None = _UNSET,
+        topic: str | _Unset | None = _UNSET,
         pending: tuple[str, ...] | _Unset = _UNSET,
         scenario: tuple[tuple[str, Figure], ...] | _Unset = _UNSET,
     ) -> FirmRecord:

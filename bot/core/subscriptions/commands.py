@@ -38,7 +38,7 @@ from bot.core.subscriptions.types import (
 from bot.core.texts import Texts
 from bot.core.types import Choice, Incoming, Reply
 
-__all__ = ["SubscriptionService", "MAX_PER_USER"]
+__all__ = ["MAX_PER_USER", "SubscriptionService"]
 
 log = logging.getLogger(__name__)
 

@@ -89,7 +89,7 @@ class SubscriptionEditor:
             return [Reply(text=self.texts.get("edit_no_match", words=edit.target))]
         if len(found) > 1:
             return [self._ask_which(user_key, edit, found, subs)]
-        return self.apply(user_key, edit, found[0], subs)
+        return self.apply(edit, found[0], subs)
 
     def _about_subscriptions(self, edit: EditRequest) -> bool:
         """Only edits whose new content is subscription content are ours."""
@@ -129,11 +129,11 @@ class SubscriptionEditor:
         self.pending.clear(user_key)
         action, target, payload = data.split(_SEP)
         subs = self.store.list_for_user(user_key)
-        return self.apply(user_key, EditRequest(action, target, payload), sub, subs)
+        return self.apply(EditRequest(action, target, payload), sub, subs)
 
     # --- applying --------------------------------------------------------------------------
     def apply(
-        self, user_key: str, edit: EditRequest, sub: Subscription, subs: list[Subscription]
+        self, edit: EditRequest, sub: Subscription, subs: list[Subscription]
     ) -> list[Reply]:
         """Change `sub` as the edit says and restate it; nothing changes when it cannot be read."""
         now = self.clock.now()

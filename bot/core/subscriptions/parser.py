@@ -26,9 +26,9 @@ from bot.core.subscriptions.topics import TopicMatch, Topics, build_topics
 from bot.core.subscriptions.types import SubscriptionDraft
 
 __all__ = [
+    "WEEKDAY_NAMES",
     "ParsedRequest",
     "Vocabulary",
-    "WEEKDAY_NAMES",
     "apply_schedule",
     "load_vocabulary",
     "parse_request",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -93,10 +94,23 @@ class Article:
     tags: tuple[str, ...] = field(default_factory=tuple)
 
 
+class ArticleLike(Protocol):
+    """What every article record has (retrieval's ArticleRecord, a digest Article); the rest is optional."""
+
+    @property
+    def doc_id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def ingested_at(self) -> datetime: ...
+
+
 class ArticleSource(Protocol):
     """Where new briefings come from (retrieval.Catalog satisfies it)."""
 
-    def articles_since(self, since: datetime | None) -> list: ...  # list of ArticleRecord-likes
+    def articles_since(self, since: datetime | None) -> Sequence[ArticleLike]: ...
 
 
 class SubscriptionRepository(Protocol):
