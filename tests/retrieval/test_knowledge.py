@@ -109,6 +109,12 @@ def test_rules_questions_prefer_knowledge_and_news_questions_briefings() -> None
     assert kind_preference("最近有哪些创新积分的动态").prefer == "briefing"
 
 
+def test_how_much_a_qualification_asks_for_is_answered_from_the_summary(engine: RetrievalEngine) -> None:
+    assert kind_preference("高企要多少研发人员").prefer == "knowledge"
+    ans = ExtractiveAnswerer(engine.searcher).answer("高企要多少研发人员")
+    assert "10%" in ans.answer and ans.citations[0].kind == "knowledge"
+
+
 def test_a_rules_question_is_answered_from_the_summary_with_its_citation(engine: RetrievalEngine) -> None:
     ans = ExtractiveAnswerer(engine.searcher).answer("积分贷的再贷款利率是多少？")
     assert ans.grounded and "1.75%" in ans.answer
