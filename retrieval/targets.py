@@ -117,7 +117,7 @@ _NOUNISH = ("n", "vn", "j", "b", "eng", "ad", "an", "l", "i")
 _FIRM_CLASSES = frozenset({"企业", "公司"})
 _FIRM_NAME = r"有限公司|股份公司|集团|公司(?!账户)"
 _LOCATING = "(?:在|于|赴|到|落户|位于|落地|设在|放在)"
-_SUFFIXES = frozenset("人者员方商费额量券站卡")
+_SUFFIXES = frozenset("人者员方商费额量券站卡榜")
 _STOP_TAGS = ("p", "u", "r", "c", "y", "e", "o", "w", "x")
 
 
@@ -146,7 +146,8 @@ def _content(words: list[str], rules: Rules) -> list[str]:
 def _noun_before(question: str, start: int, rules: Rules) -> list[str]:
     """The noun phrase before the cue, closest word first ("余额超过多少" -> 余额; verbs skipped)."""
     # a trailing copula glues onto the noun when segmenting ("积分贷是" -> 贷是): cut it first
-    tagged = list(_tagged(re.sub(r"(?:是|为|有|在|叫)+$", "", _BOUNDARY.split(question[:start])[-1])))
+    # and so does a position word before a share ("领跑榜是前" + 百分之多少)
+    tagged = list(_tagged(re.sub(r"(?:是|为|有|在|叫)+(?:前|后)?$", "", _BOUNDARY.split(question[:start])[-1])))
     # a one-character noun suffix belongs to the word before it ("管理" + "人" -> 管理人)
     for i in range(len(tagged) - 1, 0, -1):
         if tagged[i][0] in _SUFFIXES and len(tagged[i - 1][0]) >= 2:
@@ -172,9 +173,12 @@ def _noun_after(question: str, end: int, rules: Rules) -> list[str]:
     """The noun phrase after the cue, head (its last noun) first: "多少个农业社会化科技服务站" -> 服务站."""
     run: list[tuple[str, str]] = []
     tail = _BOUNDARY.split(question[end:])[0]
-    if tail[:1] and tail[0] in rules.counters:
+    counted = bool(tail[:1]) and tail[0] in rules.counters
+    if counted:
         tail = tail[1:]  # the counter itself ("多少项是…" would segment as 项是)
     for w, tag in _tagged(tail):
+        if not run and counted and tag.startswith(("d", "p")):
+            break  # "多少分才算符合条件": the counter is the thing; what follows is another clause
         if not run and (tag.startswith(("q", "m", "v", "r", "d", "p")) or w in stopwords()):
             continue  # the counter, a copula or an adverb before the noun
         if tag.startswith(_STOP_TAGS) or len(run) == 4:
@@ -240,7 +244,9 @@ def _target(rule: TargetRule, question: str, m: re.Match[str], rules: Rules, pla
     # the thing asked: the noun after the cue ("多少科技创新专项资金"), else the one before it
     # a name question's thing is on both sides ("独角兽企业有哪几家上市了")
     whole_name = rule.kind == "name" and cls is None
-    words = (*before, *after) if whole_name else (after or before or cue_words)
+    # a share's thing comes before it ("领跑榜是前百分之多少的企业": 企业 is only who is counted)
+    first, second = (before, after) if rule.kind == "rate" else (after, before)
+    words = (*before, *after) if whole_name else (first or second or cue_words)
     asked = [w for w in words if match_key(w) not in places]
     return Target(rule.kind, cue, noun, tuple(dict.fromkeys(anchors)), unit, counter, cls, tuple(asked))
 

@@ -103,3 +103,29 @@ def test_a_validity_of_the_current_year_and_a_count_of_classes_answer_a_quantity
     assert validity is not None and holds(validity, "入库登记编号的有效期为当年（当年有效），第二年需重新填报。")
     classes = detect_targets("2.0版一级指标有几类").primary
     assert classes is not None and holds(classes, "2.0版是4类一级指标、9项定量指标加3项加分指标。")
+
+
+def test_a_share_asked_as_百分之多少_is_a_rate_about_the_thing_before_it() -> None:
+    share = detect_targets("温州龙湾的创新领跑榜是前百分之多少的企业？").primary
+    assert share is not None and share.kind == "rate" and share.asked[0] == "领跑榜"
+    assert holds(share, "每年在各阶段内发布三张榜单：前5%为“创新领跑榜”。")
+    deduct = detect_targets("研发费用加计扣除现在是百分之多少").primary
+    assert deduct is not None and deduct.kind == "rate"
+    assert holds(deduct, "研发费用加计扣除比例现在是100%。")
+
+
+def test_points_are_counted_in_分_and_a_count_of_classes_is_not_a_list() -> None:
+    points = detect_targets("科小研发费用占收入6%能拿几分").primary
+    assert points is not None and points.counter == "分"
+    assert holds(points, "研发费用占销售收入比例6%及以上得50分。")
+    assert not holds(points, "研发费用加计扣除比例为100%，其中研发费用1000万元。")
+    classes = detect_targets("2.0版本一级指标有几类")
+    assert [t.kind for t in classes.strict] == ["quantity"]
+    assert holds(classes.strict[0], "2.0版是4类一级指标、9项定量指标加3项加分指标。")
+
+
+def test_a_counted_figure_followed_by_a_condition_asks_for_the_figure() -> None:
+    pass_mark = detect_targets("科小评价得多少分才算符合条件？").primary
+    assert pass_mark is not None and pass_mark.counter == "分" and "条件" not in pass_mark.asked
+    full = detect_targets("创新积分制2.0版满分是多少分？").primary
+    assert full is not None and full.asked[0] == "满分"
