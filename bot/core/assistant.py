@@ -39,6 +39,7 @@ from bot.core.ports import (
 from bot.core.privacy import user_tag
 from bot.core.render import render_answer
 from bot.core.scoring_session import ScoringSession
+from bot.core.smalltalk import small_talk
 from bot.core.texts import Texts, load_texts
 from bot.core.types import Choice, Incoming, Reply
 from bot.core.uploads import UploadDesk
@@ -162,10 +163,16 @@ class CoreAssistant:
             return [Reply(text=t.get("empty_message"))]
         if not has_content(cleaned.text):
             return [Reply(text=t.get("only_symbols"))]
-        replies = await self._on_text(incoming, cleaned.text)
-        if cleaned.truncated:
-            replies.insert(0, Reply(text=t.get("too_long", limit=self._max_chars)))
-        return replies
+        if cleaned.truncated:  # one clear limit, nothing half-read; an open dialogue waits as it was
+            note = Reply(text=t.get("too_long", length=cleaned.length, limit=self._max_chars))
+            return [note, *await self._still_waiting(incoming)]
+        return await self._on_text(incoming, cleaned.text)
+
+    async def _still_waiting(self, incoming: Incoming) -> list[Reply]:
+        """The open dialogue's question again, after a message that changed nothing."""
+        if self._session is None:
+            return []
+        return await self._session.waiting(incoming.user_key)
 
     async def _on_text(self, incoming: Incoming, text: str) -> list[Reply]:
         """A command, an answer to an open question, a dialogue step, a firm message, or a question."""
@@ -210,6 +217,10 @@ class CoreAssistant:
                 return outcome.replies + await self._start(incoming, rule_set, opening, quick=True)
         if matches_word(text, t.words("intent.greetings")):
             return await self._welcome(incoming)
+        chat = small_talk(text, t)
+        if chat is not None:  # "谢谢" / "好的": polite, and the last result stays open for follow-ups
+            hint = await self._desk.after_small_talk(incoming.user_key) if self._desk else ""
+            return [Reply(text=t.get(f"smalltalk_in_dialogue.{chat}") + hint if hint else t.get(f"smalltalk.{chat}"))]
         for check in self._rule_sets:
             if matches_word(text, check.start_words):
                 return await self._start(incoming, check.id, "")
@@ -291,6 +302,10 @@ class CoreAssistant:
             state = await self._session.load(incoming.user_key)
             if state is not None:
                 return await self._session.on_button(incoming, state, data)
+        if data.startswith("f:") and self._desk is not None:  # "确认" on a finished dialogue's button
+            replies = await self._desk.stale_button(incoming.user_key)
+            if replies:
+                return replies
         return [Reply(text=self._texts.get("stale_choice"))]
 
     # --- features --------------------------------------------------------------------------------

@@ -278,7 +278,19 @@ class FirmDesk:
         intent = classify(text, self.vocab)
         return intent is not None and intent.kind == "followup"
 
+    async def after_small_talk(self, key: str) -> str:
+        """What a "好的" / "谢谢" leaves open: a what-if not yet kept is named, else nothing."""
+        record = await self.record(key)
+        return self.vocab.get("whatif_still_open") if record.context.scenario else ""
+
+    async def stale_button(self, key: str) -> list[Reply]:
+        """A button of a finished dialogue ("确认" after the result): what can follow, state kept."""
+        record = await self.record(key)
+        return self._stray(record, "") if record.context.last_check or record.context.scenario else []
+
     def _stray(self, record: FirmRecord, text: str) -> list[Reply]:
+        if record.context.scenario:  # "确认" after a what-if: keeping it is a separate word
+            return [Reply(text=self.vocab.get("whatif_still_open").strip())]
         last = record.context.last_check
         if last is not None:
             name = self.vocab.lookup("check_names", last)
