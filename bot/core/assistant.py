@@ -189,6 +189,10 @@ class CoreAssistant:
             answered = await self._subscriptions.answer_prompt(incoming, text)
             if answered is not None:
                 return answered
+        if self._subscriptions is not None:  # "取消成都那个", "把成都那个改成每周五下午3点", even mid-dialogue
+            edited = await self._subscriptions.edit(incoming, text)
+            if edited is not None:
+                return edited
         if self._session is not None:
             state = await self._session.load(incoming.user_key)
             if state is not None and self._desk is not None and self._desk.leaves_dialogue(state.rule_set, state.core, text):
@@ -196,10 +200,6 @@ class CoreAssistant:
                 state = None
             if state is not None:
                 return await self._session.on_text(incoming, state, text)
-        if self._subscriptions is not None:  # "把成都那个改成每周五下午3点"
-            edited = await self._subscriptions.edit(incoming, text)
-            if edited is not None:
-                return edited
         return await self._on_free_text(incoming, text)
 
     async def _on_free_text(self, incoming: Incoming, text: str) -> list[Reply]:
