@@ -129,9 +129,17 @@ async def test_pausing_and_resuming(chat: Chat, store: SqlSubscriptionStore) -> 
 async def test_changing_names_the_one_or_asks(chat: Chat, store: SqlSubscriptionStore) -> None:
     [_, changed] = await chat("/subscribe 积分贷 成都 每周一", "改成每周五")
     assert "已修改第 1 个订阅" in changed and "推送：每周五 09:00" in changed
-    assert "下次推送：11月27日 周五 09:00" not in changed and "下次推送：12月4日 周五 09:00" in changed
-    which, picked = (await chat("/subscribe 人才 重庆", "改成每天8点", "2"))[1:]
-    assert "要改哪一个" in which and "已修改第 2 个订阅" in picked and "每天 08:00" in picked
+    assert "下次推送：12月4日 周五 09:00" in changed
+    _, kept, moved, timed = await chat(
+        "/subscribe 人才 重庆", "确认", "改成每天8点", "把推送时间改成下午3点"
+    )
+    assert "好的，就这样：人才 · 重庆 · 每周一 09:00，下次推送 11月30日 周一 09:00" in kept
+    assert "已修改第 2 个订阅" in moved and "推送：每天 08:00" in moved  # the one just made
+    assert "已修改第 2 个订阅" in timed and "推送：每天 15:00" in timed
+    listing, which, picked = await chat("我订了哪些", "改成每周三", "1")
+    assert "1. 积分贷 · 成都 · 每周五 09:00" in listing
+    assert "您有 2 个订阅，要改哪一个" in which  # after the list, "that one" is no longer clear
+    assert "已修改第 1 个订阅" in picked and "推送：每周三 09:00" in picked
 
 
 async def test_requests_work_in_the_middle_of_a_scoring_dialogue(
