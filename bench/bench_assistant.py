@@ -418,8 +418,9 @@ async def nothing_remembered(settings: Settings, database: Database, args: argpa
 def report_memory() -> None:
     """Peak RSS of the bot process and the RSS of its worker processes now."""
     workers = sum(c.memory_info().rss for c in psutil.Process().children(recursive=True))
-    print(f"memory: peak RSS {peak_rss_mb():.0f} MiB (bot) + {workers / 2**20:.0f} MiB (worker processes now); "
-          f"{machine()}")
+    now = psutil.Process().memory_info().rss / 2**20
+    print(f"memory: peak RSS {peak_rss_mb():.0f} MiB (bot; the peak includes building this run's index), "
+          f"{now:.0f} MiB now, + {workers / 2**20:.0f} MiB (worker processes now); {machine()}")
     SUMMARY.add("peak RSS of the bot", peak_rss_mb(), BEFORE_RSS_MIB[0], "MiB", BEFORE_RSS_MIB[0] * 1.1)
     SUMMARY.add("RSS of the worker processes", workers / 2**20, BEFORE_RSS_MIB[1], "MiB")
 
