@@ -22,8 +22,8 @@ from scoring.parser_resolve import ParsedFigures, ParsedItem, Raw, resolve
 from scoring.parser_words import absent_value, denial, mark_headcount, phrase_stance, plain_words
 from scoring.units import (
     COUNT_UNITS,
-    answer_fillers,
     PERSON_UNITS,
+    answer_fillers,
     convert,
     normalize,
     number_pattern,
