@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import sys
@@ -34,6 +35,7 @@ import psutil
 
 from bench.benchutil import peak_rss_mb, percentile
 from bench.sidebyside import Comparison, load_average
+from bot.app.retrieval import RetrievalEngines
 from bot.core.assistant import CoreAssistant
 from bot.core.estimate.batch import MAX_UPLOAD_ROWS
 from bot.core.late import resolve_late, split_late
@@ -53,10 +55,12 @@ BEFORE = {
     "score": (14500.0, 28800.0),  # the score text arrived together with its chart
     "chart": (14500.0, 28800.0),
 }
+# The previous run (stop 19, think 1 s, load ~3, nothing remembered): p95 in ms.
+PREVIOUS_P95 = {"all": 1570.0, "question": 1310.0, "score": 974.0, "chart": 2030.0}
 TARGET_P95 = {"all": 1000.0, "question": 300.0, "score": 500.0, "chart": 3000.0}
 BEFORE_RSS_MIB = (320.0, 146.0)  # the bot, the chart worker process (stop 7)
 BEFORE_FLOOD_RATIO = 1.17  # stop 7; the upload ratio was first measured at stop 18: 1.07-1.81
-PREVIOUS_SOLO_CPU = {"question": 14.7, "step": 4.6, "score": 32.0}  # ms, stop 18 (issue 16 under way)
+PREVIOUS_SOLO_CPU = {"question": 10.0, "step": 2.8, "score": 31.0}  # ms, stop 19, nothing remembered yet
 SUMMARY = Comparison("bench_assistant: today beside the figures before issue 16 (ratio = today / before)")
 UPLOAD_ROWS = MAX_UPLOAD_ROWS  # the largest sheet the chat scores (10,000 rows are refused)
 
@@ -85,7 +89,9 @@ DIALOGUE = [
 ]
 
 
-def build(settings: Settings, database: Database, args: argparse.Namespace) -> tuple[CoreAssistant, str]:
+def build(
+    settings: Settings, database: Database, args: argparse.Namespace, engines: Any = None
+) -> tuple[CoreAssistant, str]:
     """The assistant over the real libraries when possible, fakes otherwise."""
     from tests.fakes.core import FakeAnswerer, FakeScoring, FakeSearcher
 
@@ -108,8 +114,8 @@ def build(settings: Settings, database: Database, args: argparse.Namespace) -> t
         except ImportError:
             pass
         try:
-            answerer, searcher = _real_retrieval(settings)
-            used.append("real retrieval")
+            searcher, answerer = _real_retrieval(settings, engines)
+            used.append(f"real retrieval (results remembered: {settings.retrieval_cache or 'none'})")
         except Exception as exc:  # the bench still runs on fakes, and says so
             print(f"(retrieval unavailable: {type(exc).__name__}: {exc})")
     assistant = CoreAssistant(
@@ -119,13 +125,27 @@ def build(settings: Settings, database: Database, args: argparse.Namespace) -> t
     return assistant, ", ".join(used) or "fakes only"
 
 
-def _real_retrieval(settings: Settings) -> tuple[Any, Any]:
+def _real_retrieval(settings: Settings, engines: Any) -> tuple[Any, Any]:
+    """The chats' searcher and answerer exactly as build_assistant composes them."""
     import bot.app as app
 
     build_index = getattr(app, "build_index", None)
     if build_index is not None:
         build_index(settings)
-    return app.build_answerer(settings), app.build_searcher(settings)  # type: ignore[attr-defined]
+    searcher, answerer = app.build_knowledge(settings, engines=engines)
+    if searcher is None or answerer is None:
+        raise RuntimeError("knowledge base unavailable")
+    return searcher, answerer
+
+
+def eval_questions() -> list[str]:
+    """Every distinct question of the repository's eval sets (the cache-off run asks these)."""
+    seen: dict[str, None] = {}
+    for path in sorted((REPO / "eval").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                seen[json.loads(line)["q"]] = None
+    return list(seen)
 
 
 async def user_session(
@@ -145,7 +165,7 @@ async def user_session(
         out.append(elapsed)
         now, late = split_late(replies)
         if by_kind is not None:
-            kind = "question" if text in QUESTIONS else ("score" if text == "确认" else "step")
+            kind = _kind(text)
             by_kind.setdefault(kind, []).append(elapsed)
             if late:
                 await _chart_delivered(late, start, by_kind.setdefault("chart", []))
@@ -167,6 +187,8 @@ def _vs_before(kind: str, values: list[float], label: str = "") -> str:
     p50, p95 = percentile(values, 50), percentile(values, 95)
     was50, was95 = BEFORE.get(kind, (None, None))
     before = f" (before: p50 {_ms(was50)} p95 {_ms(was95)}; p95 ×{p95 / was95:.2f})" if was95 else ""
+    previous = PREVIOUS_P95.get(kind)
+    before += f" (stop 19: p95 {_ms(previous)})" if previous else ""
     target = TARGET_P95.get(kind)
     verdict = f" target p95<={target:.0f}ms {'MET' if p95 <= target else 'MISSED'}" if target else ""
     if label:
@@ -185,15 +207,27 @@ def machine() -> str:
     return f"load average {one:.2f}/{five:.2f} on {os.cpu_count()} cores; bench CPU {cpu.user + cpu.system:.1f}s"
 
 
-async def solo_cpu(assistant: CoreAssistant, rounds: int = 3) -> None:
+def _kind(text: str) -> str:
+    """What a bench message is: the dialogue's last step is the score, its others steps."""
+    if text == DIALOGUE[-1]:
+        return "score"
+    return "step" if text in DIALOGUE else "question"
+
+
+async def solo_cpu(
+    assistant: CoreAssistant, questions: list[str], rounds: int = 3, label: str = "", was: dict[str, float] | None = None
+) -> None:
     """CPU milliseconds one message costs the bot process, by kind, one user at a time.
 
     A shared machine stretches wall latency by its load; CPU per message does not move much, so
-    it says what the design costs: 2 cores serve about 2000 / (CPU ms) messages a second."""
+    it says what the design costs: 2 cores serve about 2000 / (CPU ms) messages a second.
+    `questions` are asked in turn (six per round); the same ones again in later rounds when
+    there are few, so a remembering assistant answers those from memory."""
     costs: dict[str, list[float]] = {}
     for n in range(rounds):
-        for text in [*DIALOGUE, *QUESTIONS]:
-            kind = "question" if text in QUESTIONS else ("score" if text == "确认" else "step")
+        asked = [questions[(n * 6 + i) % len(questions)] for i in range(6)]
+        for text in [*DIALOGUE, *asked]:
+            kind = _kind(text)
             start = time.process_time()
             replies = await assistant.handle(Incoming(channel="bench", user_id=f"solo{n}", text=text),
                                              defer_images=True)
@@ -203,14 +237,15 @@ async def solo_cpu(assistant: CoreAssistant, rounds: int = 3) -> None:
                 start = time.process_time()
                 await resolve_late(late)
                 costs.setdefault("chart", []).append((time.process_time() - start) * 1000)
+    print(f"solo CPU, one user at a time{label}; {machine()}")
     for kind, values in sorted(costs.items()):
         median = percentile(values, 50)
-        was = PREVIOUS_SOLO_CPU.get(kind)
+        before = (was or {}).get(kind)
         print(f"  solo CPU {kind:8s} n={len(values):3d} median={median:.1f}ms max={max(values):.1f}ms"
-              + (f" (stop 18: {was:.1f}ms)" if was else "")
+              + (f" (before: {before:.1f}ms)" if before else "")
               + ("  (drawn in the chart process; this is the wait)" if kind == "chart" else ""))
         if kind != "chart":
-            SUMMARY.add(f"CPU per {kind}, one user (vs stop 18)", median, was)
+            SUMMARY.add(f"CPU per {kind}, one user{label}", median, before)
 
 
 def _cpu_seconds() -> tuple[float, float]:
@@ -227,33 +262,36 @@ def _cpu_seconds() -> tuple[float, float]:
     return own.user + own.system, workers
 
 
-async def load_test(assistant: CoreAssistant, users: int, think: float) -> None:
+async def load_test(
+    assistant: CoreAssistant, users: int, think: float, questions: list[str] = QUESTIONS, tag: str = ""
+) -> None:
+    """Half the users ask three questions each (drawn from `questions`), half score their firm."""
     samples: list[float] = []
     by_kind: dict[str, list[float]] = {}
     scripts = []
     for i in range(users):
         if i % 2:
-            scripts.append(random.sample(QUESTIONS, 3))
+            scripts.append(random.sample(questions, 3))
         else:
             scripts.append(list(DIALOGUE))
     start = time.perf_counter()
     cpu_before = _cpu_seconds()
     await asyncio.gather(
         *(
-            user_session(assistant, f"load{think}-{i}", s, samples, by_kind, think)
+            user_session(assistant, f"load{tag}{think}-{i}", s, samples, by_kind, think)
             for i, s in enumerate(scripts)
         )
     )
     wall = time.perf_counter() - start
     bot_cpu, worker_cpu = (b - a for a, b in zip(cpu_before, _cpu_seconds(), strict=True))
     print(
-        f"load (think {think:g}s): {users} concurrent users, {len(samples)} messages in {wall:.1f}s "
+        f"load (think {think:g}s{tag}): {users} concurrent users, {len(samples)} messages in {wall:.1f}s "
         f"({len(samples) / wall:.0f} msg/s); peak RSS {peak_rss_mb():.0f} MiB; {machine()}"
     )
     print(f"  CPU per message: {bot_cpu / len(samples) * 1000:.1f} ms in the bot + "
           f"{worker_cpu / len(samples) * 1000:.1f} ms in worker processes "
           f"({bot_cpu:.1f} s + {worker_cpu:.1f} s over {wall:.1f} s wall on {os.cpu_count()} cores)")
-    label = f"{users} users, think {think:g}s:"
+    label = f"{users} users, think {think:g}s{tag}:"
     print(f"  {'all':8s} n={len(samples):4d} {_vs_before('all', samples, label)} max={max(samples):.1f}ms")
     for kind, values in sorted(by_kind.items()):
         print(f"  {kind:8s} n={len(values):4d} {_vs_before(kind, values, label)}")
@@ -335,9 +373,10 @@ async def main_async(args: argparse.Namespace) -> None:
         if args.sync_normal and database.dialect == "sqlite":
             event.listen(database.engine, "connect", _synchronous_normal)
         database.migrate()
-        assistant, used = build(settings, database, args)
+        engines = RetrievalEngines()
+        assistant, used = build(settings, database, args, engines)
         print(f"bench_assistant: {used}; peak RSS after start {peak_rss_mb():.0f} MiB; {machine()}")
-        await solo_cpu(assistant)
+        await solo_cpu(assistant, QUESTIONS, label=" (six questions, remembered)", was=PREVIOUS_SOLO_CPU)
         if not args.skip_burst:
             await load_test(assistant, args.users, think=0.0)
         await load_test(assistant, args.users, think=args.think)
@@ -350,14 +389,47 @@ async def main_async(args: argparse.Namespace) -> None:
         print(f"upload impact: others' p95 ratio with/without a {UPLOAD_ROWS}-row upload = "
               f"{uploading / base:.2f} (target <= 1.2)")
         SUMMARY.add(f"upload ratio ({UPLOAD_ROWS}-row sheet)", uploading / base, None, "×", 1.2)
-        workers = sum(c.memory_info().rss for c in psutil.Process().children(recursive=True))
-        print(f"memory: peak RSS {peak_rss_mb():.0f} MiB (bot) + {workers / 2**20:.0f} MiB (worker processes now); "
-              f"{machine()}")
-        SUMMARY.add("peak RSS of the bot", peak_rss_mb(), BEFORE_RSS_MIB[0], "MiB", BEFORE_RSS_MIB[0] * 1.1)
-        SUMMARY.add("RSS of the worker processes", workers / 2**20, BEFORE_RSS_MIB[1], "MiB")
-        print(SUMMARY.render())
+        report_memory()
+        _print_stats(engines.knowledge(settings))
         assistant.close()
+        await engines.aclose()
+        if not args.fake and not args.remembered_only:
+            await nothing_remembered(settings, database, args)
+        print(SUMMARY.render())
         database.dispose()
+
+
+async def nothing_remembered(settings: Settings, database: Database, args: argparse.Namespace) -> None:
+    """The same load with no result remembered and the eval sets' 257 distinct questions: what the
+    bot costs when nobody asks what another already asked."""
+    settings = settings.model_copy(update={"retrieval_cache": 0})
+    engines = RetrievalEngines()
+    assistant, used = build(settings, database, args, engines)
+    print(f"\n-- nothing remembered, distinct questions: {used}; {machine()}")
+    questions = eval_questions()
+    random.shuffle(questions)
+    await solo_cpu(assistant, questions, label=" (distinct questions, nothing remembered)", was=PREVIOUS_SOLO_CPU)
+    await load_test(assistant, args.users, think=args.think, questions=questions, tag=", nothing remembered")
+    assistant.close()
+    await engines.aclose()
+
+
+def report_memory() -> None:
+    """Peak RSS of the bot process and the RSS of its worker processes now."""
+    workers = sum(c.memory_info().rss for c in psutil.Process().children(recursive=True))
+    print(f"memory: peak RSS {peak_rss_mb():.0f} MiB (bot) + {workers / 2**20:.0f} MiB (worker processes now); "
+          f"{machine()}")
+    SUMMARY.add("peak RSS of the bot", peak_rss_mb(), BEFORE_RSS_MIB[0], "MiB", BEFORE_RSS_MIB[0] * 1.1)
+    SUMMARY.add("RSS of the worker processes", workers / 2**20, BEFORE_RSS_MIB[1], "MiB")
+
+
+def _print_stats(knowledge: tuple[Any, Any]) -> None:
+    """How often the remembered answers and searches were used."""
+    for name, part in zip(("answers", "searches"), (knowledge[1], knowledge[0]), strict=True):
+        cache = getattr(part, "cache", None)
+        if cache is not None:
+            st = cache.stats()
+            print(f"  remembered {name}: {st.hits} hits, {st.misses} misses ({st.hit_rate:.0%}), {st.entries} kept")
 
 
 def _synchronous_normal(dbapi_conn: Any, _record: Any) -> None:
@@ -373,6 +445,8 @@ def main() -> None:
     parser.add_argument("--chart-workers", type=int, default=1, help="chart processes (0 = in-thread)")
     parser.add_argument("--table-workers", type=int, default=1, help="upload processes (0 = in-thread)")
     parser.add_argument("--skip-burst", action="store_true", help="only the run with think time")
+    parser.add_argument("--remembered-only", action="store_true",
+                        help="skip the run with nothing remembered and distinct questions")
     parser.add_argument("--sync-normal", action="store_true", help="SQLite synchronous=NORMAL")
     parser.add_argument("--database-url", default=None, help="e.g. a PostgreSQL URL (default SQLite)")
     args = parser.parse_args()

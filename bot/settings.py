@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: str | None = None
     llm_timeout: float = 20.0
+    retrieval_cache: int = Field(
+        default=512, ge=0, le=100_000,
+        description="Answers and searches remembered per index generation (0 = none).",
+    )
 
     # --- scoring -------------------------------------------------------------
     rules_dir: Path | None = Field(default=None, description="Extra rule-set files (zone rules).")

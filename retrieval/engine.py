@@ -34,6 +34,7 @@ class EngineConfig:
     chroma_url: str | None = None
     # (file name, text) of knowledge articles generated at index time (the rule sets' 政策摘要)
     generated: Callable[[], Sequence[tuple[str, str]]] | None = None
+    remembered_queries: int = 256  # query vectors kept by the searcher (0 = encode every search)
 
 
 class RetrievalEngine:
@@ -81,7 +82,9 @@ class RetrievalEngine:
                 from retrieval.vectors import DenseLeg
 
                 local = self.root / "vectors" if self.config.chroma_url is None else None
-                dense = DenseLeg(lambda: self.embedder, lambda: self.dense, local)
+                dense = DenseLeg(
+                    lambda: self.embedder, lambda: self.dense, local, self.config.remembered_queries
+                )
                 self._searcher = HybridSearcher(self.store, dense, self.root / "bm25")
             return self._searcher
 

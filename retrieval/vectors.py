@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from retrieval.embedders import Embedder
+from retrieval.memo import ResultCache
 
 if TYPE_CHECKING:
     from retrieval.dense import ChromaIndex
@@ -93,11 +94,15 @@ class DenseLeg:
         embedder: Callable[[], Embedder],
         index: Callable[[], ChromaIndex],
         vectors_dir: Path | None,
+        remembered: int = 256,
     ) -> None:
+        """remembered: query vectors kept (a score reply searches one query twice, with and
+        without its region filter; a vector depends on the text alone, not on the index)."""
         self._make_embedder = embedder
         self._make_index = index
         self._dir = vectors_dir
         self._embedder: Embedder | None = None
+        self._queries: ResultCache[np.ndarray] = ResultCache(remembered)
 
     @property
     def embedder(self) -> Embedder:
@@ -129,6 +134,15 @@ class DenseLeg:
         VectorTable.save(self._dir, generation, matrix)
         return VectorTable.load(self._dir, generation, len(chunk_ids))
 
+    def query_vector(self, query: str) -> np.ndarray:
+        """The encoder's vector of the query (remembered: the encoder is most of a search's CPU)."""
+        vector = self._queries.get("", query)
+        if vector is None:
+            vector = self.embedder.encode([query])[0]
+            vector.setflags(write=False)  # shared by later searches: nobody may change it
+            self._queries.put("", query, vector)
+        return vector
+
     def rank(
         self,
         query: str,
@@ -140,7 +154,7 @@ class DenseLeg:
     ) -> list[tuple[int, float]]:
         """(position, cosine similarity) best first, from the table when there is one
         (`positions` maps a chunk id to its position; only a Chroma server's answer needs it)."""
-        vector = self.embedder.encode([query])[0]
+        vector = self.query_vector(query)
         if table is not None:
             return table.top(vector, n, mask)
         allowed = [chunk_ids[int(i)] for i in np.flatnonzero(mask)] if mask is not None else None

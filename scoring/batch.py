@@ -15,6 +15,7 @@ from scoring.batch_output import NOTE, write_csv, write_xlsx
 from scoring.batch_qualification import high_tech_columns, tech_sme_columns
 from scoring.batch_rank import known_stages, rank_in_stages, top_lists
 from scoring.batch_read import read_table
+from scoring.batch_size import TOO_MANY_ROWS
 from scoring.batch_values import Columns, complete_columns, has_figure, read_columns
 from scoring.errors import InputError, RuleSetError
 from scoring.fields import Value
@@ -230,9 +231,11 @@ def score_table(
     Rows that are not firms (blank, 合计/平均, no figure at all) are left out and reported.
     max_rows: a table with more rows is refused (InputError) before any scoring.
     """
-    df = table if isinstance(table, pd.DataFrame) else read_table(Path(table))
+    df = table if isinstance(table, pd.DataFrame) else read_table(Path(table), max_rows)
     if max_rows is not None and len(df) > max_rows:
-        raise InputError(None, f"表格超过 {max_rows} 行，请拆分成多个文件后分别上传")
+        raise InputError(None, TOO_MANY_ROWS.format(rows=len(df), limit=max_rows))
+    if len(df) == 0 and not isinstance(table, pd.DataFrame):
+        raise InputError(None, "表格只有表头，没有企业数据：请在表头下面每行填一家企业")
     rs = load_rule_set(rule_set, extra_dirs) if isinstance(rule_set, str) else rule_set
     first_row = int(df.attrs.get("first_row", 2))
     df = df.reset_index(drop=True)

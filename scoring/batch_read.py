@@ -16,18 +16,21 @@ from typing import Any
 import pandas as pd
 
 from scoring.batch_columns import header_score
+from scoring.batch_size import HEADER_SCAN, csv_text, refuse_over, sheet_rows
 from scoring.errors import InputError
 
 __all__ = ["MAX_BYTES", "read_table", "table_from_rows"]
 
 MAX_BYTES = 50 * 2**20
 """A table of 100,000 firms is ~15 MB; anything much larger is not a firm list."""
-HEADER_SCAN = 10
 _UNREADABLE = "无法读取文件 {name}：请另存为 .xlsx 或 .csv（UTF-8 或 GBK 编码）后重试"
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """The firm table of a CSV or XLSX file; attrs['first_row'] is the sheet row of its first data row."""
+def read_table(path: Path, max_rows: int | None = None) -> pd.DataFrame:
+    """The firm table of a CSV or XLSX file; attrs['first_row'] is the sheet row of its first data row.
+
+    max_rows: a sheet with more rows under its header is refused (InputError) before its cells
+    are parsed."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xlsm"):
@@ -41,21 +44,13 @@ def read_table(path: Path) -> pd.DataFrame:
         raise InputError(None, f"文件 {path.name} 是空的")
     if suffix == ".csv":
         return _under_header(_csv_table(path))
-    return table_from_rows(_xlsx_rows(path))
+    return table_from_rows(_xlsx_rows(path, max_rows))
 
 
 def _csv_table(path: Path) -> pd.DataFrame:
     """All cells as text (pandas' C parser), no header yet; blanks stay ''."""
-    data = path.read_bytes()
-    if b"\x00" in data[:4096]:
-        raise InputError(None, _UNREADABLE.format(name=path.name))
-    for encoding in ("utf-8-sig", "gb18030"):  # GBK: a CSV saved by Excel on a Chinese Windows machine
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = csv_text(path.read_bytes())
+    if text is None:
         raise InputError(None, _UNREADABLE.format(name=path.name))
     try:
         delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t").delimiter
@@ -73,32 +68,41 @@ def _csv_table(path: Path) -> pd.DataFrame:
         return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
 
 
-def _xlsx_rows(path: Path) -> list[list[Any]]:
+def _xlsx_rows(path: Path, max_rows: int | None) -> list[list[Any]]:
+    """The cells of the first sheet whose first rows hold a header (else of the first sheet)."""
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise InputError(None, _UNREADABLE.format(name=path.name)) from None
-    except Exception:  # a broken workbook raises many lxml/openpyxl types: all mean "not readable"
+    except Exception:  # a broken workbook raises many zip/lxml/openpyxl types: all mean "not readable"
         raise InputError(None, _UNREADABLE.format(name=path.name)) from None
     try:
         names = [n for n in book.sheetnames if n != "说明"] or book.sheetnames
-        best: list[list[Any]] = []
+        chosen, header_at = names[0], None
         for name in names:
-            rows = [list(r) for r in book[name].iter_rows(min_row=1, values_only=True)]
-            if rows and max(header_score(r) for r in rows[:HEADER_SCAN]) > 0:
-                best = rows
-                _formulas_computed(path, name, rows)
+            scores = [header_score(list(r)) for r in book[name].iter_rows(max_row=HEADER_SCAN, values_only=True)]
+            if scores and max(scores) > 0:
+                chosen, header_at = name, _best(scores)
                 break
-            best = best or rows
-        return best
+        if max_rows is not None:
+            refuse_over(sheet_rows(path.read_bytes()).get(chosen, 0), header_at, max_rows)
+        sheet = book[chosen]
+        sheet.reset_dimensions()  # a wrong <dimension> tag must not cut rows off
+        rows = [list(r) for r in sheet.iter_rows(min_row=1, values_only=True)]
+        if header_at is not None:
+            _formulas_computed(path, chosen, rows)
+        return rows
     except InputError:
         raise
     except Exception:
         raise InputError(None, _UNREADABLE.format(name=path.name)) from None
     finally:
         book.close()
+
+
+def _best(scores: list[int]) -> int:
+    """The header row among the first rows: the one naming the most fields, the first on a tie."""
+    return max(range(len(scores)), key=lambda k: (scores[k], -k))
 
 
 def _formulas_computed(path: Path, sheet: str, values: list[list[Any]]) -> None:
@@ -148,9 +152,7 @@ def table_from_rows(rows: list[list[Any]]) -> pd.DataFrame:
         raise InputError(None, "表格是空的：没有找到表头和数据")
     width = max(len(r) for r in rows)
     rows = [list(r) + [None] * (width - len(r)) for r in rows]
-    scan = rows[:HEADER_SCAN]
-    scores = [header_score(r) for r in scan]
-    at = max(range(len(scan)), key=lambda k: (scores[k], -k))
+    at = _best([header_score(r) for r in rows[:HEADER_SCAN]])
     header = [_text(v) for v in rows[at]]
     if at > 0:
         above = [_text(v) for v in rows[at - 1]]

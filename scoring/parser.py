@@ -4,10 +4,9 @@ Rules worth knowing (documented for the chat dialogue):
 - Money needs a unit (元/万/亿/千万…); '营收3000' is reported as a problem, never guessed.
 - Counts accept 人/名/个/件/项/次 or no unit; a money unit on a count ('研发人员3000万') is a problem.
 - Percentages accept '15%', '百分之四点五', '4.5个百分点' or a bare number on a percent field.
-- Previous year: '前一年/前年/上上年' always mean the *_prev field (revenue_prev, rd_expense_prev).
-  '去年/上年/上年度' mean the spec's main field (its label is 上年度…) unless the same message
-  also gives an unqualified (or 今年/本年) figure for it, then they mean *_prev. With two calendar
-  years ('2023年营收1亿，2022年营收8000万') the later is the main field, the one before *_prev.
+- Year words have one reading (parser_resolve): '去年/上年/上年度' the main field (上年度…),
+  '前一年/前年/上上年' the *_prev field; a year-less or 今年 figure next to a 去年 one is named back.
+  With two calendar years ('2023年营收1亿，2022年营收8000万') the later is the main field.
 - The parser never raises on any text: everything it cannot use becomes a Chinese problem line.
 """
 
@@ -18,34 +17,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from scoring.fields import DERIVED, FIELDS, Alias, Value, format_value, normalize_text
-from scoring.units import PERSON_UNITS, convert, normalize, number_pattern, shorten, split_unit
+from scoring.fields import DERIVED, FIELDS, Alias, Value, normalize_text
+from scoring.parser_resolve import ParsedFigures, ParsedItem, Raw, resolve
+from scoring.parser_words import absent_value, denial, mark_headcount, plain_words
+from scoring.units import (
+    COUNT_UNITS,
+    PERSON_UNITS,
+    convert,
+    normalize,
+    number_pattern,
+    shorten,
+    split_unit,
+)
 
 __all__ = ["ParsedFigures", "ParsedItem", "parse_answer", "parse_figures"]
-
-
-@dataclass(frozen=True)
-class ParsedItem:
-    """One understood figure: field, its Chinese label, value in engine units, the text it came from."""
-
-    field: str
-    label: str
-    value: Value
-    raw: str
-
-    def describe(self) -> str:
-        """'上年度营业收入：12000 万元（营收1.2亿）' for echoing back to the user."""
-        return f"{self.label}：{format_value(self.field, self.value)}（{self.raw}）"
-
-
-@dataclass
-class ParsedFigures:
-    """What a message yielded: values by field, the items understood, problems in Chinese."""
-
-    values: dict[str, Value] = field(default_factory=dict)
-    understood: list[ParsedItem] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    rejected: list[str] = field(default_factory=list)  # fields named with an unusable figure
 
 
 MAX_CHARS = 5000
@@ -57,7 +42,7 @@ _YEAR = r"(?:19|20)\d{2}年度?"
 _PERIOD = r"近[0-9一二两三四五六七八九十]+年内?|过去[0-9一二两三四五六七八九十]+年|[0-9一二两三四五六七八九十]+年来"
 _SEP = r"[,;。；!?！？、\n]|以及|另外|还有|和|与|及"
 _GROWTH = r"增长率|增长了|增长|增速|增幅|上涨|提高了|下降了|下降|减少了|减少"
-_NONE_BEFORE = re.compile(r"(没有|暂无|尚无|还没有|无)$")
+_HEAD_UNITS = (*PERSON_UNITS, "个")  # '12个研发': a head count for a label that also names people
 _NEGATION = re.compile(r"(不是|没有|无|未|非|不属于|不在)$")
 
 
@@ -70,12 +55,20 @@ def _vocabulary() -> tuple[re.Pattern[str], dict[str, Alias], dict[str, tuple[st
             aliases.setdefault(alias.word, alias)
         for word, value in spec.phrases.items():
             phrases.setdefault(word, (spec.name, value))
-    words = sorted({*aliases, *phrases}, key=len, reverse=True)
+    plain = plain_words()
+    words = sorted({*aliases, *phrases, *plain.absent, *plain.unused}, key=len, reverse=True)
     pattern = re.compile(
         f"(?P<prev>{_PREV})|(?P<now>{_NOW})|(?P<last>{_LAST})|(?P<year>{_YEAR})|(?P<period>{_PERIOD})"
         f"|(?P<word>{'|'.join(map(re.escape, words))})|(?P<growth>{_GROWTH})|(?P<num>{number_pattern()})|(?P<sep>{_SEP})"
     )
     return pattern, aliases, phrases
+
+
+@cache
+def _labels() -> re.Pattern[str]:
+    """Any field's alias: a clause holding one already names its figure ('研发人员一共12人')."""
+    words = sorted({a.word for spec in FIELDS.values() for a in spec.aliases}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words)))
 
 
 @dataclass
@@ -85,15 +78,6 @@ class _Token:
     start: int
     end: int
     used: bool = False
-
-
-@dataclass
-class _Raw:
-    field: str
-    alias: Alias | None
-    value: Value
-    raw: str
-    when: str | int | None
 
 
 def _phrase_value(text: str, start: int, fld: str, value: Value) -> Value:
@@ -121,7 +105,7 @@ def parse_figures(text: str, expect: str | None = None, *, data_year: int | None
             return answer
     if len(text) > MAX_CHARS:
         result.problems.append(f"文字太长，只读取了前 {MAX_CHARS} 个字，请分几次发送")
-    norm = normalize(text[:MAX_CHARS])
+    norm = normalize(mark_headcount(text[:MAX_CHARS], _labels(), FIELDS["employees"].label))
     pattern = _vocabulary()[0]
     tokens = [
         _Token(next(k for k, v in m.groupdict().items() if v is not None), m.group(), m.start(), m.end())
@@ -130,7 +114,7 @@ def parse_figures(text: str, expect: str | None = None, *, data_year: int | None
     year = data_year if data_year is not None else date.today().year - 1
     raws = _Reader(norm, tokens, result, year).read()
     _report_strays(tokens, result)
-    _resolve(raws, result)
+    resolve(raws, result)
     result.problems = list(dict.fromkeys(result.problems))
     result.rejected = list(dict.fromkeys(result.rejected))
     return result
@@ -154,11 +138,11 @@ class _Reader:
     tokens: list[_Token]
     result: ParsedFigures
     data_year: int
-    raws: list[_Raw] = field(default_factory=list)
+    raws: list[Raw] = field(default_factory=list)
     pending: str | int | None = None
     last_field: str | None = None
 
-    def read(self) -> list[_Raw]:
+    def read(self) -> list[Raw]:
         """Raw figures in message order."""
         for i, tok in enumerate(self.tokens):
             if tok.kind == "sep":
@@ -184,15 +168,35 @@ class _Reader:
             return _growth_alias(self.last_field, tok.text)
         if tok.kind != "word":
             return None
+        self._plain_fact(i, tok)
+        if tok.text not in aliases and tok.text not in phrases:
+            return None
         if tok.text in phrases and tok.text not in aliases:
             fld, value = phrases[tok.text]
-            self.raws.append(_Raw(fld, None, _phrase_value(self.norm, tok.start, fld, value), tok.text, None))
+            self.raws.append(Raw(fld, None, _phrase_value(self.norm, tok.start, fld, value), tok.text, None))
             before = self.tokens[i - 1] if i > 0 else None
             if before is not None and before.kind == "num" and split_unit(before.text)[1] in ("个", "家", "项"):
                 before.used = True  # '有1个省级工程技术研究中心': the count belongs to the phrase
             return None
         self.last_field = aliases[tok.text].field
         return aliases[tok.text]
+
+    def _plain_fact(self, i: int, tok: _Token) -> None:
+        """A denied word ('没有专利' → 0) or a label no check uses ('固定资产500万', named back)."""
+        plain = plain_words()
+        denied = denial(self.norm, tok.start, tok.end) if tok.text in plain.absent else None
+        if denied is not None:
+            span = self.norm[max(0, tok.start - len(denied)) : tok.end + len(denied)].strip("、,;。 ")
+            for fld in plain.absent[tok.text]:
+                value = absent_value(fld)
+                if value is not None:
+                    self.raws.append(Raw(fld, None, value, span, None))
+        if tok.text in plain.unused:
+            paired = _pair(self.tokens, i, Alias(tok.text, ""), self.result)
+            if paired is not None:
+                paired[0].used = True
+                span = self.norm[min(tok.start, paired[0].start) : max(tok.end, paired[0].end)]
+                self.result.problems.append(f"“{span}”不是测算用到的数据，未记录")
 
     def _figure(self, i: int, tok: _Token, alias: Alias) -> None:
         """Pair the label at tokens[i] with its number and convert it (or note the problem)."""
@@ -201,17 +205,17 @@ class _Reader:
             return
         paired = _pair(self.tokens, i, alias, self.result)
         if paired is None:
-            negated = tok.kind == "word" and _NONE_BEFORE.search(self.norm[max(0, tok.start - 3) : tok.start])
-            spec = FIELDS[alias.field]
-            if negated and (spec.kind in ("count", "money") or (spec.kind == "percent" and not spec.derived)):
-                span = self.norm[max(0, tok.start - 2) : tok.end]  # '没有境外研发' → 0
-                self.raws.append(_Raw(alias.field, alias, 0, span, when))
+            denied = denial(self.norm, tok.start, tok.end) if tok.kind == "word" else None
+            zero = absent_value(alias.field) if denied is not None else None
+            if zero is not None and FIELDS[alias.field].kind not in ("bool", "enum"):
+                span = self.norm[max(0, tok.start - len(denied or "")) : tok.end + len(denied or "")]
+                self.raws.append(Raw(alias.field, alias, zero, span.strip("、,;。 "), when))  # '发明专利没有' → 0
             return
         number, paired_when = paired
         when = paired_when if paired_when is not None else when
         number.used = True
         field_name = alias.field
-        if alias.persons and split_unit(number.text.lstrip("-负"))[1] in PERSON_UNITS:
+        if alias.persons and split_unit(number.text.lstrip("-负"))[1] in _HEAD_UNITS:
             field_name = alias.persons
         value, problem = convert(field_name, number.text, alias.negate)
         span = self.norm[min(tok.start, number.start) : max(tok.end, number.end)].strip()
@@ -221,7 +225,7 @@ class _Reader:
             return
         if value is None:  # convert names a problem whenever it reads no number
             return
-        self.raws.append(_Raw(field_name, Alias(alias.word, field_name, alias.negate, alias.part), value, span, when))
+        self.raws.append(Raw(field_name, Alias(alias.word, field_name, alias.negate, alias.part), value, span, when))
 
     def _registered_in(self, i: int, tok: _Token, alias: Alias) -> bool:
         """'2015年注册的' / '成立于2015年': years registered up to the data year."""
@@ -239,7 +243,7 @@ class _Reader:
             self.result.rejected.append("years_registered")
             return True
         raw = f"{span}，按 {self.data_year} 年度计"
-        self.raws.append(_Raw("years_registered", alias, years, raw, None))
+        self.raws.append(Raw("years_registered", alias, years, raw, None))
         return True
 
 
@@ -258,6 +262,10 @@ def _pair(
 ) -> tuple[_Token, str | int | None] | None:
     """The number that belongs to the label at tokens[i] (after it, else right before it)."""
     when: str | int | None = None
+    before = tokens[i - 1] if i > 0 else None
+    adjacent = before is not None and before.kind == "num" and not before.used and before.end == tokens[i].start
+    if adjacent and before is not None and split_unit(before.text)[1] in COUNT_UNITS:
+        return before, None  # '12个研发 80人': the count right before its noun is its figure
     for nxt in tokens[i + 1 :]:
         if nxt.kind in ("sep", "word", "growth"):
             break
@@ -332,42 +340,3 @@ def _worth_reporting(text: str) -> bool:
     """Stray numbers with digits or a unit are reported; a lone '一' in running text is not."""
     body, unit, percent = split_unit(text)
     return bool(re.search(r"\d", body)) or bool(unit) or percent or len(body) >= 2
-
-
-def _resolve(raws: list[_Raw], result: ParsedFigures) -> None:
-    """Previous-year mapping, summing of parts, conflicts; fills values and understood."""
-    by_base: dict[str, list[_Raw]] = {}
-    for raw in raws:
-        by_base.setdefault(raw.field, []).append(raw)
-    final: list[_Raw] = []
-    for base, items in by_base.items():
-        prev_field = FIELDS[base].prev
-        if prev_field is None:
-            final.extend(items)
-            continue
-        years = sorted({r.when for r in items if isinstance(r.when, int)})
-        has_plain = any(r.when in (None, "now") for r in items)
-        for r in items:
-            target = base
-            if r.when == "prev" or (r.when == "last" and has_plain) or (isinstance(r.when, int) and len(years) > 1 and r.when != years[-1]):
-                target = prev_field
-            final.append(_Raw(target, r.alias, r.value, r.raw, r.when))
-    grouped: dict[str, list[_Raw]] = {}
-    for raw in final:
-        grouped.setdefault(raw.field, []).append(raw)
-    for fld, items in grouped.items():
-        spec = FIELDS[fld]
-        whole = [r for r in items if r.alias is None or not r.alias.part]
-        parts = [r for r in items if r.alias is not None and r.alias.part]
-        if whole:
-            distinct = {repr(r.value) for r in whole}
-            if len(distinct) > 1:
-                shown = "、".join(r.raw for r in whole)
-                result.problems.append(f"{spec.short_label}出现了不同的数值（{shown}），请确认以哪个为准")
-                continue
-            value, raw_text = whole[0].value, whole[0].raw
-        else:
-            value = sum(r.value for r in parts if isinstance(r.value, int | float))  # parts are numbers
-            raw_text = "、".join(r.raw for r in parts)
-        result.values[fld] = value
-        result.understood.append(ParsedItem(fld, spec.label, value, raw_text))

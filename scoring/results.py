@@ -185,8 +185,9 @@ class ScoreResult:
         return sum(i.weight for i in self.indicators if i.missing)
 
     def weakest(self, n: int = 3) -> list[IndicatorScore]:
-        """The n supplied indicators furthest from their maximum (missing ones only to fill up)."""
-        weighted = [i for i in self.indicators if i.weight > 0]
+        """The n supplied indicators furthest from their maximum (missing ones only to fill up), never
+        one already at full marks."""
+        weighted = [i for i in self.indicators if i.weight > 0 and (i.missing or i.s < 1)]
         supplied = [i for i in weighted if not i.missing]
         pool = supplied if len(supplied) >= n else weighted
         return sorted(pool, key=lambda i: (i.s, -i.weight))[:n]

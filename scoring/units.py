@@ -40,6 +40,7 @@ _NUMERAL = "0-9零〇一二两三四五六七八九十百千"
 class _Vocab:
     shorthand: dict[str, str]
     measure: tuple[str, ...]
+    person: tuple[str, ...]
     currencies: tuple[str, ...]
 
 
@@ -50,6 +51,7 @@ def _vocab() -> _Vocab:
     return _Vocab(
         shorthand={normalize_text(str(k)): str(v) for k, v in data["shorthand"].items()},
         measure=tuple(str(w) for w in data["measure_words"]),
+        person=tuple(str(w) for w in data.get("person_words") or []),
         currencies=tuple(sorted((normalize_text(str(w)) for w in data["foreign_currencies"]), key=len, reverse=True)),
     )
 
@@ -79,6 +81,9 @@ def _rewrites() -> list[tuple[re.Pattern[str], str]]:
     out: list[tuple[re.Pattern[str], str]] = []
     measure = "|".join(map(re.escape, _vocab().measure))
     out.append((re.compile(f"(?<=[{_NUMERAL}.])(?:{measure})(?=[万亿])"), ""))
+    if _vocab().person:
+        person = "|".join(map(re.escape, _vocab().person))
+        out.append((re.compile(f"(?<=[{_NUMERAL}])(?:{person})"), "人"))  # '80个人' -> '80人'
     for letter, magnitude in _vocab().shorthand.items():
         count_after = "|".join(map(re.escape, COUNT_UNITS))
         out.append((re.compile(f"(?<=\\d){re.escape(letter)}(?=\\s*(?:{count_after}))"), magnitude))

@@ -27,31 +27,28 @@ __all__ = [
     "build_searcher",
 ]
 
+_Key = tuple[str, str, str, str, str, str]
 _BUNDLED_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
 class RetrievalEngines:
-    """Engines keyed by (data dir, corpus dir, embedder, chroma url): one index opened once a process.
+    """Engines keyed by (data dir, corpus dir, embedder, chroma url, cache size): one index opened
+    once a process.
 
     A process that composes several parts (assistant, digests) passes one instance to all of them;
     builders called without one share the process default, as before.
     """
 
     def __init__(self) -> None:
-        self._engines: dict[tuple[str, str, str, str, str], RetrievalEngine] = {}
+        self._engines: dict[_Key, RetrievalEngine] = {}
+        self._knowledge: dict[_Key, tuple[Searcher, Answerer]] = {}
         self._lock = threading.Lock()
 
     def get(self, settings: Settings) -> RetrievalEngine:
         """The engine for these settings, opened on first use (thread-safe)."""
         from retrieval.engine import EngineConfig, RetrievalEngine
 
-        key = (
-            str(settings.data_dir.resolve()),
-            str(settings.corpus_dir.resolve()),
-            settings.embedder,
-            settings.chroma_url or "",
-            str(settings.rules_dir.resolve()) if settings.rules_dir else "",
-        )
+        key = _key(settings)
         corpus_dir = settings.corpus_dir
         if not corpus_dir.is_dir():  # run from another directory: use the repository's bundled corpus
             corpus_dir = _BUNDLED_CORPUS if _BUNDLED_CORPUS.is_dir() else corpus_dir
@@ -65,17 +62,60 @@ class RetrievalEngines:
                         embedder=settings.embedder,
                         chroma_url=settings.chroma_url,
                         generated=_RuleArticles(settings.rules_dir),
+                        remembered_queries=256 if settings.retrieval_cache else 0,
                     )
                 )
                 self._engines[key] = engine
             return engine
 
+    def knowledge(self, settings: Settings) -> tuple[Searcher, Answerer]:
+        """The searcher and answerer the chats share (the assistant and the web pages ask the
+        same index): results remembered per index generation in front of the engine's."""
+        key = _key(settings)
+        with self._lock:
+            known = self._knowledge.get(key)
+        if known is not None:
+            return known
+        searcher, answerer = build_searcher(settings, engines=self), build_answerer(settings, engines=self)
+        known = _remembering(self.get(settings), searcher, answerer, settings.retrieval_cache)
+        with self._lock:
+            return self._knowledge.setdefault(key, known)
+
     async def aclose(self) -> None:
         """Close every engine opened here (their store connections), off the loop."""
         with self._lock:
             engines, self._engines = list(self._engines.values()), {}
+            self._knowledge = {}
         for engine in engines:
             await asyncio.to_thread(engine.close)
+
+
+def _key(settings: Settings) -> _Key:
+    """What makes two settings share an engine (the same index, searched the same way)."""
+    return (
+        str(settings.data_dir.resolve()),
+        str(settings.corpus_dir.resolve()),
+        settings.embedder,
+        settings.chroma_url or "",
+        str(settings.rules_dir.resolve()) if settings.rules_dir else "",
+        str(settings.retrieval_cache),
+    )
+
+
+def _remembering(
+    engine: RetrievalEngine, searcher: Searcher, answerer: Answerer, size: int
+) -> tuple[Searcher, Answerer]:
+    """Searcher and answerer that remember results per index generation; an LLM answerer is
+    not remembered (its wording is not fixed by the index), its searches are."""
+    from retrieval.memo import CachedAnswerer, CachedSearcher
+
+    def generation() -> str:
+        return engine.store.get_meta("generation") or "0"
+
+    remembered: Answerer = answerer
+    if answerer is engine.answerer:
+        remembered = CachedAnswerer(answerer, generation, size)
+    return CachedSearcher(searcher, generation, size), remembered
 
 
 class _RuleArticles:
@@ -139,11 +179,12 @@ def build_catalog(settings: Settings, *, engines: RetrievalEngines | None = None
 def build_knowledge(
     settings: Settings, *, engines: RetrievalEngines | None = None
 ) -> tuple[Searcher | None, Answerer | None]:
-    """Searcher and answerer over the index; (None, None) when it cannot be opened or built."""
+    """The chats' searcher and answerer over the index (remembering results per index generation,
+    INNOBOT_RETRIEVAL_CACHE); (None, None) when it cannot be opened or built."""
     from retrieval.errors import RetrievalError
 
     try:
-        return build_searcher(settings, engines=engines), build_answerer(settings, engines=engines)
+        return (engines or _process_engines).knowledge(settings)
     except RetrievalError as exc:
         logging.getLogger(__name__).warning("knowledge base unavailable: %s", type(exc).__name__)
         return None, None

@@ -39,6 +39,7 @@ from bot.core.ports import (
 from bot.core.privacy import user_tag
 from bot.core.render import render_answer
 from bot.core.scoring_session import ScoringSession
+from bot.core.smalltalk import small_talk
 from bot.core.texts import Texts, load_texts
 from bot.core.types import Choice, Incoming, Reply
 from bot.core.uploads import UploadDesk
@@ -162,10 +163,16 @@ class CoreAssistant:
             return [Reply(text=t.get("empty_message"))]
         if not has_content(cleaned.text):
             return [Reply(text=t.get("only_symbols"))]
-        replies = await self._on_text(incoming, cleaned.text)
-        if cleaned.truncated:
-            replies.insert(0, Reply(text=t.get("too_long", limit=self._max_chars)))
-        return replies
+        if cleaned.truncated:  # one clear limit, nothing half-read; an open dialogue waits as it was
+            note = Reply(text=t.get("too_long", length=cleaned.length, limit=self._max_chars))
+            return [note, *await self._still_waiting(incoming)]
+        return await self._on_text(incoming, cleaned.text)
+
+    async def _still_waiting(self, incoming: Incoming) -> list[Reply]:
+        """The open dialogue's question again, after a message that changed nothing."""
+        if self._session is None:
+            return []
+        return await self._session.waiting(incoming.user_key)
 
     async def _on_text(self, incoming: Incoming, text: str) -> list[Reply]:
         """A command, an answer to an open question, a dialogue step, a firm message, or a question."""
@@ -182,6 +189,10 @@ class CoreAssistant:
             answered = await self._subscriptions.answer_prompt(incoming, text)
             if answered is not None:
                 return answered
+        if self._subscriptions is not None:  # "取消成都那个", "把成都那个改成每周五下午3点", even mid-dialogue
+            edited = await self._subscriptions.edit(incoming, text)
+            if edited is not None:
+                return edited
         if self._session is not None:
             state = await self._session.load(incoming.user_key)
             if state is not None and self._desk is not None and self._desk.leaves_dialogue(state.rule_set, state.core, text):
@@ -189,18 +200,17 @@ class CoreAssistant:
                 state = None
             if state is not None:
                 return await self._session.on_text(incoming, state, text)
-        if self._subscriptions is not None:  # "把成都那个改成每周五下午3点"
-            edited = await self._subscriptions.edit(incoming, text)
-            if edited is not None:
-                return edited
         return await self._on_free_text(incoming, text)
 
     async def _on_free_text(self, incoming: Incoming, text: str) -> list[Reply]:
         """Outside any dialogue: the firm desk, a greeting, a check's words, figures, else a question."""
         t = self._texts
+        whole = await self._desk.follow_question(incoming.user_key, text) if self._desk else None
+        if whole is not None:  # "那杭州呢" right after "成都的积分贷最高能贷多少": that question for 杭州
+            replies = await self._ask_noted(incoming, whole)
+            return [Reply(text=t.get("followup_read_as", question=whole)), *replies]
         if self._desk is not None and self._desk.asks_about_rules(text):  # "科小营收上限是1亿对吧"
-            await self._desk.note_topic(incoming.user_key, text)
-            return self._desk.rules_brief(text) + await self._answer(text)
+            return self._desk.rules_brief(text) + await self._ask_noted(incoming, text)
         if self._desk is not None:
             outcome = await self._desk.handle(incoming.user_key, text)
             if outcome is not None:
@@ -210,6 +220,10 @@ class CoreAssistant:
                 return outcome.replies + await self._start(incoming, rule_set, opening, quick=True)
         if matches_word(text, t.words("intent.greetings")):
             return await self._welcome(incoming)
+        chat = small_talk(text, t)
+        if chat is not None:  # "谢谢" / "好的": polite, and the last result stays open for follow-ups
+            hint = await self._desk.after_small_talk(incoming.user_key) if self._desk else ""
+            return [Reply(text=t.get(f"smalltalk_in_dialogue.{chat}") + hint if hint else t.get(f"smalltalk.{chat}"))]
         for check in self._rule_sets:
             if matches_word(text, check.start_words):
                 return await self._start(incoming, check.id, "")
@@ -224,9 +238,13 @@ class CoreAssistant:
                 topic = await self._topic(incoming.user_key)
                 default = self._rule_sets.default
                 return await self._start(incoming, topic or default, text, quick=topic is not None)
+        return await self._ask_noted(incoming, text)
+
+    async def _ask_noted(self, incoming: Incoming, question: str) -> list[Reply]:
+        """Answer a policy question and remember it: the next "那杭州呢" follows it up."""
         if self._desk is not None:
-            await self._desk.note_topic(incoming.user_key, text)
-        return await self._answer(text)
+            await self._desk.note_question(incoming.user_key, question)
+        return await self._answer(question)
 
     async def _topic(self, user_key: str) -> str | None:
         """The check the user last asked about: figures sent next go there."""
@@ -291,6 +309,10 @@ class CoreAssistant:
             state = await self._session.load(incoming.user_key)
             if state is not None:
                 return await self._session.on_button(incoming, state, data)
+        if data.startswith("f:") and self._desk is not None:  # "确认" on a finished dialogue's button
+            replies = await self._desk.stale_button(incoming.user_key)
+            if replies:
+                return replies
         return [Reply(text=self._texts.get("stale_choice"))]
 
     # --- features --------------------------------------------------------------------------------

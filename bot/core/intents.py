@@ -32,6 +32,7 @@ class Cleaned:
 
     text: str
     truncated: bool
+    length: int = 0  # characters before the cut
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def clean_text(raw: str, max_chars: int) -> Cleaned:
     lines = [_SPACES.sub(" ", line).strip() for line in "".join(kept).split("\n")]
     text = "\n".join(line for line in lines if line)
     truncated = len(text) > max_chars
-    return Cleaned(text=text[:max_chars], truncated=truncated)
+    return Cleaned(text=text[:max_chars], truncated=truncated, length=len(text))
 
 
 def has_content(text: str) -> bool:

@@ -93,6 +93,15 @@ class ScoringSession:
             await self.drop(user_key)
             return None
 
+    async def waiting(self, user_key: str) -> list[Reply]:
+        """The open dialogue's question, marked as still waiting (nothing when none is open)."""
+        state = await self.load(user_key)
+        prompt = self.dialogue.prompt(state) if state is not None else []
+        if not prompt:
+            return []
+        note = self._texts.get("dialogue_waiting", prompt=prompt[0].text)
+        return [Reply(text=note, choices=prompt[0].choices), *prompt[1:]]
+
     async def drop(self, user_key: str) -> None:
         """Close the user's dialogue."""
         await asyncio.to_thread(self._sessions.delete, user_key)

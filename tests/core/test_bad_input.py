@@ -27,10 +27,18 @@ async def test_odd_messages_get_a_clear_chinese_reply(rig: Rig, message: str, ex
     assert expected in text_of(replies)
 
 
-async def test_ten_thousand_characters_are_cut_and_answered(rig: Rig) -> None:
+async def test_ten_thousand_characters_get_one_limit_and_change_nothing(rig: Rig) -> None:
     replies = await rig.say("积分" * 5000)
-    assert "只处理了前 2000 个字" in replies[0].text
-    assert len(rig.answerer.questions[-1]) == 2000
+    assert len(replies) == 1 and "10000 字" in replies[0].text and "2000 字的上限" in replies[0].text
+    assert "200字" not in replies[0].text and not rig.answerer.questions  # never half-read
+
+
+async def test_an_overlong_message_in_a_dialogue_keeps_it_waiting(rig: Rig) -> None:
+    await rig.say("/score")
+    before = rig.sessions.load("console:u1")
+    replies = await rig.say("营收3000万，" * 400)
+    assert "2000 字的上限" in replies[0].text and "测算仍在进行中" in text_of(replies)
+    assert rig.sessions.load("console:u1") == before
 
 
 async def test_control_characters_inside_figures_are_removed(rig: Rig) -> None:

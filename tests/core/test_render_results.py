@@ -59,3 +59,27 @@ def test_weak_fields_come_from_points_results_only() -> None:
     assert isinstance(points, ScoreResult)
     assert weak_fields(points) == [i.field for i in weakest_indicators(points)] and len(weak_fields(points)) == 3
     assert weak_fields(scoring.assess(FIRM, "tech-sme-2022").result) == []
+
+
+def test_an_indicator_at_full_marks_is_never_among_those_to_improve() -> None:
+    result = scoring.assess({"revenue": 3000, "invention_patents": 10, "rd_expense": 300}, "cn-ref-2024").result
+    assert isinstance(result, ScoreResult)
+    full = [i for i in result.indicators if not i.missing and i.points == i.weight]
+    assert {i.field for i in full} == {"rd_intensity", "invention_patents"}  # 10%, 10 patents: the tops
+    text = render_points(result, LibraryScoring().field, load_texts())
+    listed = text.split("提分建议")[0]
+    assert all(i.label not in listed for i in full)
+    weakest = weakest_indicators(result)
+    assert [i.field for i in weakest[:2]] == ["rd_expense", "revenue"]  # what was given comes first
+    assert weakest[2].missing and all(i not in result.weakest() for i in full)
+
+
+def test_fewer_than_three_to_improve_says_the_rest_are_at_full_marks() -> None:
+    result = scoring.assess(FIRM, "cn-ref-2024").result
+    assert isinstance(result, ScoreResult)
+    open_ = {i.field for i in weakest_indicators(result)[:2]}
+    maxed = replace(result, indicators=[i if i.field in open_ else replace(i, missing=False, points=i.weight, s=1.0)
+                                        for i in result.indicators])
+    text = render_points(maxed, LibraryScoring().field, load_texts())
+    assert "可提升的只有 2 项（其余已满分）：" in text and "最需提升的三项" not in text
+    assert len(weakest_indicators(maxed)) == 2 and len(maxed.weakest()) == 2

@@ -103,6 +103,7 @@ class FakeScoring:
         self.charts_drawn = 0
         self.chart_failure: Exception | None = None  # set to make the next charts fail
         self.chart_delay = 0.0  # seconds a chart takes (a slow or stuck renderer)
+        self.table_delay = 0.0  # seconds an uploaded table takes (a large sheet, CPU-bound)
 
     def field(self, name: str) -> FieldSpec | None:
         return _FIELDS.get(name)
@@ -167,6 +168,8 @@ class FakeScoring:
         """CSV only: a row with a negative number is an error; the document echoes the input."""
         if not file_name.endswith(".csv"):
             raise FigureError("假的评分只读 CSV。")
+        if self.table_delay:
+            time.sleep(self.table_delay)
         rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
         errors = [(i + 2, "数值不能为负") for i, row in enumerate(rows)
                   if any(v.strip().startswith("-") for v in row.values())]

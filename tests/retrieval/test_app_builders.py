@@ -65,3 +65,27 @@ def test_help_loads_no_library_below_the_command_line() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_chats_share_one_remembering_searcher_and_answerer(settings: Settings) -> None:
+    from retrieval.memo import CachedAnswerer, CachedSearcher
+
+    settings.embedder = "hash"
+    engines = app.RetrievalEngines()
+    searcher, answerer = app.build_knowledge(settings, engines=engines)
+    assert isinstance(searcher, CachedSearcher) and isinstance(answerer, CachedAnswerer)
+    assert app.build_knowledge(settings, engines=engines) == (searcher, answerer)  # assistant and web
+    question = "宁科贷的余额超过多少？"
+    assert answerer.answer(question) == answerer.answer(question) == app.build_answerer(settings, engines=engines).answer(question)
+    assert answerer.cache.stats().hits == 1
+    settings.retrieval_cache = 0
+    plain = app.build_knowledge(settings, engines=engines)[1]
+    assert isinstance(plain, CachedAnswerer) and plain.cache.size == 0
+
+
+def test_an_llm_answer_is_not_remembered(settings: Settings) -> None:
+    settings.embedder = "hash"
+    settings.llm_base_url = "http://127.0.0.1:9/v1"
+    settings.llm_model = "qwen"
+    _, answerer = app.build_knowledge(settings, engines=app.RetrievalEngines())
+    assert isinstance(answerer, LlmAnswerer)

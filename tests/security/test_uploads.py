@@ -85,3 +85,49 @@ async def test_an_xlsx_zip_bomb_is_refused_before_opening(assistant: CoreAssista
     assert len(out.getvalue()) < MAX_UPLOAD_BYTES
     text = await _upload(assistant, out.getvalue(), "bomb.xlsx")
     assert "解压后过大" in text
+
+
+def _workbook(rows: list[list[object]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def test_a_10000_row_workbook_is_refused_well_under_a_second(assistant: CoreAssistant) -> None:
+    """Issue 16/20: the sheet used to be parsed whole (≈8 s) before its rows were counted."""
+    header = HEADER.strip().split(",")
+    data = _workbook([header] + [[f"企业{i}", 1200, 80, 120, 30] for i in range(10_000)])
+    assert len(data) < MAX_UPLOAD_BYTES
+    started = time.perf_counter()
+    text = await _upload(assistant, data, "园区企业.xlsx")
+    assert time.perf_counter() - started < 0.5
+    assert f"约有 10000 行数据，超过 {MAX_UPLOAD_ROWS} 行的上限" in text and "拆分" in text
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "expected"),
+    [
+        (_workbook([]), "空表.xlsx", "表格是空的"),
+        (_workbook([HEADER.strip().split(",")]), "只有表头.xlsx", "只有表头，没有企业数据"),
+        (_workbook([["a"]])[:2000], "截断.xlsx", "文件已损坏"),
+        (b"PK\x03\x04" + b"\x00" * 100, "坏包.xlsx", "文件已损坏"),
+        ("企业名称,营业收入\n甲,1\n".encode("utf-16"), "宽字符.csv", "UTF-8 或 GBK"),
+    ],
+)
+async def test_bad_tables_get_one_chinese_sentence(
+    assistant: CoreAssistant, data: bytes, name: str, expected: str
+) -> None:
+    text = await _upload(assistant, data, name)
+    assert text.startswith("这个表格无法测算") and expected in text
+    assert "Error" not in text and "Traceback" not in text
+
+
+async def test_a_gbk_csv_saved_by_excel_is_scored(assistant: CoreAssistant) -> None:
+    rows = "".join(f"企业{i},1200,80,120,30\n" for i in range(3))
+    text = await _upload(assistant, (HEADER + rows).encode("gbk"), "园区企业.csv")
+    assert "批量测算完成" in text and "已评分 3 家" in text

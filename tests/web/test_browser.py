@@ -83,7 +83,7 @@ def test_scoring_dialogue_reaches_the_chart(driver: Any, live_server: LiveServer
     chip(driver, "积分测算").click()
     chip(driver, "跳过").click()  # the region / industry question
     wait(driver, lambda d: "请提供" in by_css(d, ".msg.bot .text")[-1].text)
-    say(driver, "营收3000万，去年2500万，研发投入300万，去年200万，职工80人，研发人员20人，发明专利3件")
+    say(driver, "营收3000万，前年2500万，研发投入300万，前年200万，职工80人，研发人员20人，发明专利3件")
     chip(driver, "就这些，去确认").click()
     chip(driver, "确认").click()
     chart = wait(driver, lambda d: by_css(d, ".msg.bot img.chart"))[-1]

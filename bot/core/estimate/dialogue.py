@@ -14,6 +14,7 @@ from bot.core.firm.intents import asks_about_rules, split_question
 from bot.core.firm.vocab import load_vocab
 from bot.core.intents import is_question, matches_word
 from bot.core.places import load_places
+from bot.core.smalltalk import small_talk
 from bot.core.texts import Texts
 from bot.core.types import Reply
 
@@ -141,6 +142,9 @@ class ScoringDialogue(FormReplies):
             return Turn(state=None, replies=[Reply(text=t.get("cancelled"))])
         if asks_about_rules(text, self._vocab):  # "高企研发费用占比是不是要6%": not our figure
             return Turn(state=state, question=text)
+        chat = small_talk(text, t)
+        if chat is not None and not (state.stage == "confirm" and matches_word(text, t.words("intent.confirm_words"))):
+            return Turn(state=state, replies=[Reply(text=t.get(f"smalltalk_in_dialogue.{chat}")), *self.prompt(state)])
         if state.stage == "profile":
             return self._on_profile(state, text)
         if state.stage == "confirm":
@@ -214,8 +218,10 @@ class ScoringDialogue(FormReplies):
         if is_question(text, t):
             return Turn(state=state, question=text)
         accepted, notes = self._absorb(state, text)
-        if accepted or notes or _COMMAND_LIKE.search(text) or _is_command_word(text, t):
-            # figures (or a command word) instead of a region: never stored as the profile
+        if _is_command_word(text, t) and not accepted:  # "确认" is no region: ask again, never skip silently
+            return Turn(state=state, replies=[Reply(text=t.get("profile_needed")), self._profile_prompt()])
+        if accepted or notes or _COMMAND_LIKE.search(text):
+            # figures instead of a region: never stored as the profile
             state.stage = "collect"
             return self._set_figures(state, accepted, notes)
         region, industry = read_profile(text)

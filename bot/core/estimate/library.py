@@ -27,6 +27,7 @@ from bot.core.estimate.port import (
 from bot.core.estimate.rule_sets import UPLOAD_SUFFIXES
 from bot.core.workers import WorkerProcesses
 from scoring.assessment import Assessment
+from scoring.batch_size import refuse_large
 
 __all__ = ["LibraryScoring"]
 
@@ -123,6 +124,12 @@ class LibraryScoring:
         if suffix not in UPLOAD_SUFFIXES:
             raise FigureError("只支持 CSV 或 XLSX 表格。")
         stem = Path(file_name).stem[:40] or "企业"
+        if suffix != ".csv":
+            _check_unzipped(data)
+        try:  # counted here, in milliseconds: a sheet over the limit never waits for a worker
+            refuse_large(data, suffix, MAX_UPLOAD_ROWS)
+        except scoring.ScoringError as exc:
+            raise FigureError(exc.message) from None
         return self._tables.run(_score_table, data, suffix, stem, rule_set, self._extra)
 
     def _chart(self, result: Result) -> bytes:
@@ -133,8 +140,6 @@ def _score_table(
     data: bytes, suffix: str, stem: str, rule_set: str, extra: tuple[Path, ...]
 ) -> BatchOutcome:
     """Score an uploaded table (runs in a worker process when there are table workers)."""
-    if suffix != ".csv":
-        _check_unzipped(data)
     with tempfile.TemporaryDirectory(prefix="innobot-batch-") as tmp:
         source = Path(tmp) / f"{_safe_name(stem)}{suffix}"  # errors name the user's file
         source.write_bytes(data)

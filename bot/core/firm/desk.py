@@ -35,6 +35,7 @@ from bot.core.firm.verdict import (
     warning_lines,
 )
 from bot.core.firm.vocab import FirmVocab, load_vocab
+from bot.core.followup import load_followups
 from bot.core.ports import ProfileStore
 from bot.core.texts import Texts
 from bot.core.types import Reply
@@ -91,13 +92,20 @@ class FirmDesk:
         if changed:
             await self.save(key, record.with_figures(changed, source))
 
-    async def note_topic(self, key: str, text: str) -> None:
-        """A question naming a check ("科小的分数线") makes it the topic figures sent next go to."""
-        named = check_named(text, self.vocab)
-        if named is not None:
-            record = await self.record(key)
-            if record.context.topic != named:
-                await self.save(key, record.with_context(topic=named))
+    async def note_question(self, key: str, text: str) -> None:
+        """A policy question is what the next "那杭州呢" follows up; one naming a check ("科小的分数线")
+        also makes it the topic figures sent next go to."""
+        record = await self.record(key)
+        named = check_named(text, self.vocab) or record.context.topic
+        if (record.context.topic, record.context.question) != (named, text):
+            await self.save(key, record.with_context(topic=named, question=text))
+
+    async def follow_question(self, key: str, text: str) -> str | None:
+        """"那杭州呢" / "利率多少" right after a policy question: the whole question it stands for."""
+        record = await _run(self._profiles.load, key)
+        if record is None or record.context.question is None:
+            return None
+        return load_followups(tuple(w for w, _ in self.vocab.checks())).rewrite(record.context.question, text)
 
     def core_fields(self, rule_set: str) -> tuple[str, ...]:
         """What a quick check needs before it runs."""
@@ -176,7 +184,7 @@ class FirmDesk:
         text = render_verdict(assessment, v, warnings)
         pending = tuple(f for f in assessment.unconfirmed if f not in record.fields)
         record = record.with_context(last_check=assessment.rule_set, topic=assessment.rule_set,
-                                     pending=pending, scenario=())
+                                     pending=pending, scenario=(), question=None)
         replies = [Reply(text=text)]
         ask = self._confirm_question(pending)
         replies.append(Reply(text="\n".join(p for p in (ask, v.get("followup_hint")) if p)))
@@ -278,7 +286,19 @@ class FirmDesk:
         intent = classify(text, self.vocab)
         return intent is not None and intent.kind == "followup"
 
+    async def after_small_talk(self, key: str) -> str:
+        """What a "好的" / "谢谢" leaves open: a what-if not yet kept is named, else nothing."""
+        record = await self.record(key)
+        return self.vocab.get("whatif_still_open") if record.context.scenario else ""
+
+    async def stale_button(self, key: str) -> list[Reply]:
+        """A button of a finished dialogue ("确认" after the result): what can follow, state kept."""
+        record = await self.record(key)
+        return self._stray(record, "") if record.context.last_check or record.context.scenario else []
+
     def _stray(self, record: FirmRecord, text: str) -> list[Reply]:
+        if record.context.scenario:  # "确认" after a what-if: keeping it is a separate word
+            return [Reply(text=self.vocab.get("whatif_still_open").strip())]
         last = record.context.last_check
         if last is not None:
             name = self.vocab.lookup("check_names", last)

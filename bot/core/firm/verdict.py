@@ -239,12 +239,12 @@ def _operands(gap: Gap) -> tuple[str, ...]:
 
 
 def weakest_indicators(r: ScoreResult, n: int = 3) -> list[IndicatorScore]:
-    """The n supplied indicators furthest from their maximum (missing ones only to fill up)."""
-    indicators = [i for i in r.indicators if i.weight > 0]
-    supplied = [i for i in indicators if not i.missing]
-    if len(supplied) >= n:
-        indicators = supplied
-    return sorted(indicators, key=lambda i: (i.points / i.weight, -i.weight))[:n]
+    """The n supplied indicators furthest from their maximum (missing ones only to fill up); one
+    already at full marks has nothing to improve, so it is never listed."""
+    indicators = [i for i in r.indicators if i.weight > 0 and (i.missing or i.points < i.weight)]
+    supplied = sorted((i for i in indicators if not i.missing), key=lambda i: (i.points / i.weight, -i.weight))
+    missing = sorted((i for i in indicators if i.missing), key=lambda i: -i.weight)
+    return (supplied + missing)[:n]
 
 
 def weak_fields(result: Result) -> list[str]:
@@ -264,7 +264,8 @@ def render_points(r: ScoreResult, field: FieldLookup, texts: Texts) -> str:
         lines.append(texts.get("result_deductions", deductions=_shown(r.deductions)))
     weakest = weakest_indicators(r)
     if weakest:
-        lines.append(texts.get("weakest_header"))
+        few = len(weakest) < 3  # the rest are at full marks: say so, never pad the list
+        lines.append(texts.get("weakest_header_few", count=len(weakest)) if few else texts.get("weakest_header"))
         lines += [texts.get("weakest_item", label=i.label or i.field, points=_shown(i.points),
                             weight=_shown(i.weight), missing=texts.get("missing_mark") if i.missing else "")
                   for i in weakest]

@@ -10,6 +10,7 @@ from bot.core.intents import is_question
 from bot.core.pending import PendingPrompts
 from bot.core.ports import Clock
 from bot.core.subscriptions.edits import (
+    MAX_PAUSE_DAYS,
     EditRequest,
     find_targets,
     number_of,
@@ -77,6 +78,8 @@ class SubscriptionEditor:
         # A schedule, a pause or the word 订阅 can only mean a subscription; "把地区改成重庆"
         # may be the firm profile's business.
         ours = parsed.schedule.mentioned or "订阅" in text or edit.action in ("pause", "resume")
+        if not ours and any(ch.isdigit() for ch in edit.payload):
+            return None  # "加上研发人员12人": a figure for the scoring dialogue, not a topic
         subs = self.store.list_for_user(user_key)
         if not subs:
             return [Reply(text=self.texts.get("list_empty"))] if ours else None
@@ -194,22 +197,27 @@ class SubscriptionEditor:
 
     def _pause(self, sub: Subscription, number: int, edit: EditRequest, now: datetime) -> Reply:
         if edit.action == "resume":
-            updated = self.store.update(sub.id, sub, not_before=now)
-            self.changed()
-            return Reply(
-                text="\n".join(self._restated(updated or sub, number, now, None, "resumed"))
-            )
+            return self.resume(sub, number, now)
         days = pause_days(edit.payload)
         if days is None:
             return Reply(text=self.texts.get("pause_how_long"))
-        if days > 180:
-            return Reply(text=self.texts.get("pause_too_long", days=days))
-        until = now + timedelta(days=days)
+        return self.pause(sub, number, now + timedelta(days=days), now)
+
+    def pause(self, sub: Subscription, number: int, until: datetime, now: datetime) -> Reply:
+        """Hold `sub` back until `until` (at most 180 days) and restate it."""
+        if until - now > timedelta(days=MAX_PAUSE_DAYS):
+            return Reply(text=self.texts.get("pause_too_long", days=(until - now).days))
         updated = self.store.update(sub.id, sub, not_before=until)
         self.changed()
         return Reply(
             text="\n".join(self._restated(updated or sub, number, now, None, "paused", until))
         )
+
+    def resume(self, sub: Subscription, number: int, now: datetime) -> Reply:
+        """Send `sub` again from its next slot and restate it."""
+        updated = self.store.update(sub.id, sub, not_before=now)
+        self.changed()
+        return Reply(text="\n".join(self._restated(updated or sub, number, now, None, "resumed")))
 
     def _restated(
         self,
@@ -220,7 +228,9 @@ class SubscriptionEditor:
         how: str = "edited",
         until: datetime | None = None,
     ) -> list[str]:
-        head = self.texts.get(f"edit_{how}", n=number, until=f"{until:%-m月%-d日}" if until else "")
+        # a pause to 12月1日 0:00 ends on 11月30日
+        last = until - timedelta(seconds=1) if until else None
+        head = self.texts.get(f"edit_{how}", n=number, until=f"{last:%-m月%-d日}" if last else "")
         lines = [head, *summary_lines(sub, self.vocab, self.texts, parsed)]
         lines.append(self.texts.get("edit_next", next=next_delivery_text(sub, now)))
         if parsed is not None:

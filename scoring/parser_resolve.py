@@ -1,0 +1,104 @@
+"""Settling what a message's figures mean (数值归并): year words, summed parts, conflicts.
+
+One reading of the year words, the form's: the main field is 上年度 (last year), its *_prev
+field the year before. '去年/上年/上年度' always mean the main field and '前年/前一年/上上年' the
+*_prev field. A figure with no year (or '今年') beside a '去年' figure of the same field cannot
+be placed: it is named back, never shifted to another year. With two calendar years the later
+is the main field and the one before it *_prev.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from scoring.fields import FIELDS, Alias, Value, format_value
+
+__all__ = ["ParsedFigures", "ParsedItem", "Raw", "resolve"]
+
+
+@dataclass(frozen=True)
+class ParsedItem:
+    """One understood figure: field, its Chinese label, value in engine units, the text it came from."""
+
+    field: str
+    label: str
+    value: Value
+    raw: str
+
+    def describe(self) -> str:
+        """'上年度营业收入：12000 万元（营收1.2亿）' for echoing back to the user."""
+        return f"{self.label}：{format_value(self.field, self.value)}（{self.raw}）"
+
+
+@dataclass
+class ParsedFigures:
+    """What a message yielded: values by field, the items understood, problems in Chinese."""
+
+    values: dict[str, Value] = field(default_factory=dict)
+    understood: list[ParsedItem] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)  # fields named with an unusable figure
+
+
+@dataclass
+class Raw:
+    """One figure as read, before the year words and parts are settled."""
+
+    field: str
+    alias: Alias | None
+    value: Value
+    raw: str
+    when: str | int | None
+
+
+def _on_years(raws: list[Raw], result: ParsedFigures) -> list[Raw]:
+    """Each figure on its form year: 去年 → main field, 前年 → *_prev; a year-less one beside 去年 is named."""
+    main_of = {spec.prev: name for name, spec in FIELDS.items() if spec.prev}
+    by_base: dict[str, list[Raw]] = {}
+    for raw in raws:
+        base = main_of.get(raw.field, raw.field) if raw.when == "last" else raw.field
+        by_base.setdefault(base, []).append(raw)
+    final: list[Raw] = []
+    for base, items in by_base.items():
+        prev_field = FIELDS[base].prev
+        if prev_field is None:
+            final.extend(replace(r, field=base) for r in items)
+            continue
+        years = sorted({r.when for r in items if isinstance(r.when, int)})
+        last = [r for r in items if r.when == "last"]
+        for r in items:
+            if last and r.when in (None, "now"):  # '营收3500万，去年3000万': 3500 is not 上年度
+                if all(repr(r.value) != repr(x.value) for x in last):
+                    short = FIELDS[base].short_label
+                    result.problems.append(
+                        f"{short}：测算按“去年”（上年度）的数；“{r.raw}”没写年度或不是上年度，未使用"
+                        f"（前一年的数请写“前年{short}…”）"
+                    )
+                continue
+            older = isinstance(r.when, int) and len(years) > 1 and r.when != years[-1]
+            final.append(replace(r, field=prev_field if r.when == "prev" or older else base))
+    return final
+
+
+def resolve(raws: list[Raw], result: ParsedFigures) -> None:
+    """Year words, summing of parts, conflicts; fills values and understood."""
+    final = _on_years(raws, result)
+    grouped: dict[str, list[Raw]] = {}
+    for raw in final:
+        grouped.setdefault(raw.field, []).append(raw)
+    for fld, items in grouped.items():
+        spec = FIELDS[fld]
+        whole = [r for r in items if r.alias is None or not r.alias.part]
+        parts = [r for r in items if r.alias is not None and r.alias.part]
+        if whole:
+            distinct = {repr(r.value) for r in whole}
+            if len(distinct) > 1:
+                shown = "、".join(r.raw for r in whole)
+                result.problems.append(f"{spec.short_label}出现了不同的数值（{shown}），请确认以哪个为准")
+                continue
+            value, raw_text = whole[0].value, whole[0].raw
+        else:
+            value = sum(r.value for r in parts if isinstance(r.value, int | float))  # parts are numbers
+            raw_text = "、".join(r.raw for r in parts)
+        result.values[fld] = value
+        result.understood.append(ParsedItem(fld, spec.label, value, raw_text))

@@ -1,0 +1,103 @@
+"""Facts in plain words (不带数字的事实): denials ("没有专利", "发明专利没有"), the whole staff
+("总共80人") and labels no check uses ("固定资产") — word lists in rules/fields.yaml."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from scoring.fields import FIELDS, Value, normalize_text
+
+__all__ = ["PlainWords", "absent_value", "denial", "mark_headcount", "plain_words"]
+
+_NUMERAL = r"[0-9０-９零〇一二两三四五六七八九十百千]"
+_HEAD = r"(?:个人|人|名|位)"
+_BREAK = r"[,，、;；。!！?？\n]"
+
+
+@dataclass(frozen=True)
+class PlainWords:
+    """The word lists: denied words → fields, denial words, head-count words, unused labels."""
+
+    absent: dict[str, tuple[str, ...]]
+    deny_before: tuple[str, ...]
+    deny_after: tuple[str, ...]
+    headcount: tuple[str, ...]
+    unused: tuple[str, ...]
+
+
+@cache
+def plain_words() -> PlainWords:
+    """Read once from fields.yaml; an absent entry naming an unknown field is a packaging error."""
+    text = resources.files("scoring").joinpath("rules/fields.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    absent = {normalize_text(str(w)): tuple(str(f) for f in fields) for w, fields in (data.get("absent") or {}).items()}
+    unknown = [f for fields in absent.values() for f in fields if f not in FIELDS]
+    if unknown:
+        raise ValueError(f"fields.yaml absent: unknown fields {unknown}")
+
+    def words(key: str) -> tuple[str, ...]:
+        return tuple(sorted((normalize_text(str(w)) for w in data.get(key) or []), key=len, reverse=True))
+
+    return PlainWords(absent, words("deny_before"), words("deny_after"), words("headcount_words"),
+                      words("unused_labels"))
+
+
+def absent_value(field_name: str) -> Value | None:
+    """What a denied field is: 0, 否 or 无; None for a field a denial cannot set (a ratio)."""
+    spec = FIELDS[field_name]
+    if spec.kind == "bool":
+        return False
+    if spec.kind == "enum":
+        return "none" if "none" in spec.choices else None
+    if spec.kind in ("count", "money") or (spec.kind == "percent" and not spec.derived):
+        return 0
+    return None
+
+
+def denial(norm: str, start: int, end: int) -> str | None:
+    """The denial word around the word at norm[start:end] ("没有" in "没有专利"/"专利没有"), else None."""
+    words = plain_words()
+    before = norm[max(0, start - 6) : start]
+    for word in words.deny_before:
+        if before.endswith(word):
+            return word
+    after = norm[end:]
+    for word in words.deny_after:
+        if re.match(f"(?:{re.escape(word)})了?(?:$|{_BREAK}|\\s)", after):
+            return word
+    return None
+
+
+@cache
+def _headcount_pattern() -> re.Pattern[str] | None:
+    words = plain_words().headcount
+    if not words:
+        return None
+    joined = "|".join(map(re.escape, words))
+    return re.compile(f"({joined})\\s*(?={_NUMERAL}[0-9０-９.．零〇一二两三四五六七八九十百千万]*\\s*{_HEAD})")
+
+
+def mark_headcount(text: str, labels: re.Pattern[str], label: str) -> str:
+    """"总共80人" → "<label>80人", unless a label right before it names the figure ("研发人员一共12人").
+
+    A label that already has its own number before it ("12个研发 一共80人") does not count.
+    Runs on the raw message (before normalising), so the test sees what the user typed.
+    """
+    pattern = _headcount_pattern()
+    if pattern is None:
+        return text
+
+    def swap(m: re.Match[str]) -> str:
+        head = text[: m.start()].rstrip(" 的有是")
+        named = re.search(f"(?:{labels.pattern})$", head.lower()) if labels.pattern else None
+        if named is None:
+            return label
+        owned = re.search(f"{_NUMERAL}\\s*[个人名位件项]?\\s*$", head[: named.start()])
+        return label if owned else m.group()
+
+    return pattern.sub(swap, text)
