@@ -47,6 +47,7 @@ def test_a_regional_answer_names_its_region_unless_the_text_already_does() -> No
         ("在哪查积分", "hjrz.chinatorch.org.cn", "企业一般不需要"),
         ("我们公司能查到积分吗", "hjrz.chinatorch.org.cn", "中银创新积分贷"),
         ("创新积分用的是哪年的数据", "上一个完整会计年度", "区（市）县科技主管部门"),
+        ("积分贷利率多少", "没有全国统一", "驿站"),
     ],
 )
 def test_a_policy_question_gets_the_key_fact_not_a_neighbouring_topic(
