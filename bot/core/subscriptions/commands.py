@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from bot.core.digests.compose import render_digest
 from bot.core.digests.fanout import DigestService
-from bot.core.pending import PendingPrompts
+from bot.core.pending import PendingPrompts, is_yes
 from bot.core.ports import Clock, SystemClock
 from bot.core.subscriptions.editor import SubscriptionEditor
 from bot.core.subscriptions.flow import SubscriptionFlow
@@ -190,6 +190,7 @@ class SubscriptionService:
             at=now,
         )
         self._changed()
+        self.editor.touched(sub)
         summary = "\n".join(summary_lines(sub, self.vocab, self.texts, parsed))
         lines = [
             self.texts.get(
@@ -222,6 +223,8 @@ class SubscriptionService:
     def list_subscriptions(self, incoming: Incoming) -> list[Reply]:
         """Numbered list with preview / cancel buttons."""
         subs = self.store.list_for_user(incoming.user_key)
+        if self.pending.peek(incoming.user_key, "done"):
+            self.pending.clear(incoming.user_key)  # the whole list is in view: no "that one" now
         if not subs:
             return [Reply(text=self.texts.get("list_empty"))]
         now = self.clock.now()
@@ -343,6 +346,8 @@ class SubscriptionService:
             return self._create(incoming, result.done) if result.done else result.replies
         if kind == "which":
             replies = self.editor.answer_which(incoming.user_key, text)
+        elif kind == "done" and pending is not None:
+            replies = self._after_change(incoming, text, pending.data)
         elif kind in self.manager.PROMPTS and pending is not None:
             replies = self.manager.answer(incoming.user_key, kind, pending.data, text)
         else:
@@ -355,10 +360,21 @@ class SubscriptionService:
         """A request or edit in plain words ("取消成都那个", "改成每周五"); None when the text is not one."""
         return await asyncio.to_thread(self._plain, incoming, text)
 
-    def _plain(self, incoming: Incoming, text: str) -> list[Reply] | None:
+    def _after_change(self, incoming: Incoming, text: str, data: str) -> list[Reply] | None:
+        """ "确认" right after a change keeps it; "改成每周五" means the subscription just changed."""
+        sub = self.store.get(int(data)) if data.isdigit() else None
+        if sub is None or not sub.active:
+            return None
+        if is_yes(text):  # the context stays: "改成每周五" next still means this one
+            label = subscription_label(sub, self.texts)
+            when = next_delivery_text(sub, self.clock.now())
+            return [Reply(text=self.texts.get("kept", label=label, next=when))]
+        return self._plain(incoming, text, recent=sub.id)
+
+    def _plain(self, incoming: Incoming, text: str, recent: int | None = None) -> list[Reply] | None:
         request = read_request(text, self.vocab, self.words)
         if request is None:
-            return self.editor.on_text(incoming.user_key, text)
+            return self.editor.on_text(incoming.user_key, text, recent)
         if request.kind == "list":
             return self.list_subscriptions(incoming)
         if request.kind == "subscribe":

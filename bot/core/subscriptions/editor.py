@@ -69,8 +69,11 @@ class SubscriptionEditor:
         self.changed = changed
         self.with_phase = with_phase
 
-    def on_text(self, user_key: str, text: str) -> list[Reply] | None:
-        """Replies when the text edits a subscription; None when it is not an edit for us."""
+    def on_text(self, user_key: str, text: str, recent: int | None = None) -> list[Reply] | None:
+        """Replies when the text edits a subscription; None when it is not an edit for us.
+
+        `recent`: the subscription just created or changed, meant by an edit that names none.
+        """
         edit = parse_edit(text)
         if edit is None or is_question(text, load_texts()) or not self._about_subscriptions(edit):
             return None
@@ -86,6 +89,9 @@ class SubscriptionEditor:
         if edit.action == "change" and parsed.schedule_errors:
             return [Reply(text=_refusal(parsed, self.texts))]  # refused before asking which one
         found, named = find_targets(edit.target, subs, self.vocab)
+        if not named:  # "把推送时间改成…" names no subscription: the one just changed, or ask
+            edit = EditRequest(edit.action, "", edit.payload)
+            found = [s for s in found if s.id == recent] or found
         if named and not found:
             if number_of(edit.target) is None and not ours:
                 return None
@@ -156,6 +162,7 @@ class SubscriptionEditor:
         if updated is None:
             return [Reply(text=self.texts.get("not_found"))]
         self.changed()
+        self.touched(updated)
         shown = replace(parsed, defaulted=())  # the edit changed only what it named
         return [Reply(text="\n".join(self._restated(updated, number, now, shown)))]
 
@@ -209,6 +216,7 @@ class SubscriptionEditor:
             return Reply(text=self.texts.get("pause_too_long", days=(until - now).days))
         updated = self.store.update(sub.id, sub, not_before=until)
         self.changed()
+        self.touched(updated or sub)
         return Reply(
             text="\n".join(self._restated(updated or sub, number, now, None, "paused", until))
         )
@@ -217,7 +225,12 @@ class SubscriptionEditor:
         """Send `sub` again from its next slot and restate it."""
         updated = self.store.update(sub.id, sub, not_before=now)
         self.changed()
+        self.touched(updated or sub)
         return Reply(text="\n".join(self._restated(updated or sub, number, now, None, "resumed")))
+
+    def touched(self, sub: Subscription) -> None:
+        """Remember the subscription just changed: "确认" or "改成每周五" next means that one."""
+        self.pending.ask(sub.user_key, "done", str(sub.id))
 
     def _restated(
         self,

@@ -95,7 +95,7 @@ def find_targets(
         return ([subs[n - 1]] if n <= len(subs) else []), True
     terms = read_terms(target, vocab)
     regions, topics = set(terms.regions), set(terms.topics)
-    if not regions and not topics:
-        return [], True
+    if not regions and not topics:  # "把推送时间改成…" names none; "把火星那个改成…" names one we lack
+        return ([], True) if terms.unknown or terms.foreign else (subs, False)
     found = [s for s in subs if regions & set(s.regions) or topics & set(s.topics)]
     return found, True
