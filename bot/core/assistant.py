@@ -214,11 +214,13 @@ class CoreAssistant:
         if self._desk is not None:
             outcome = await self._desk.handle(incoming.user_key, text)
             if outcome is not None:
+                if outcome.ask is not None:  # "能贷多少": the firm's side first, then the knowledge base
+                    return outcome.replies + await self._answer(outcome.ask)
                 if outcome.start is None:
                     return outcome.replies
                 rule_set, opening = outcome.start
                 return outcome.replies + await self._start(incoming, rule_set, opening, quick=True)
-        if matches_word(text, t.words("intent.greetings")):
+        if matches_word(text, t.words("intent.greetings")) or (len(text) <= 16 and any(w in text for w in t.words("intent.about_words"))):
             return await self._welcome(incoming)
         chat = small_talk(text, t)
         if chat is not None:  # "谢谢" / "好的": polite, and the last result stays open for follow-ups
@@ -233,6 +235,9 @@ class CoreAssistant:
             parsed = await asyncio.to_thread(self._scoring.parse, text)
             figures = len(parsed.understood)
             statement = not is_question(text, t)
+            if statement and not figures and parsed.problems and await self._has_firm(incoming.user_key):
+                # "都是软件产品收入，大概2500万" after a result: the figure is named back, never dropped
+                return [Reply(text=t.get("not_understood", problems="；".join(parsed.problems)))]
             # A named figure in the wrong unit ("研发人员3000万") starts the dialogue, which says why.
             if figures >= 2 or (statement and (figures == 1 or parsed.rejected)):
                 topic = await self._topic(incoming.user_key)
@@ -245,6 +250,13 @@ class CoreAssistant:
         if self._desk is not None:
             await self._desk.note_question(incoming.user_key, question)
         return await self._answer(question)
+
+    async def _has_firm(self, user_key: str) -> bool:
+        """A saved profile or result: a figure sent now is about this firm."""
+        if self._desk is None:
+            return False
+        record = await self._desk.record(user_key)
+        return bool(record.fields) or record.context.last_check is not None
 
     async def _topic(self, user_key: str) -> str | None:
         """The check the user last asked about: figures sent next go there."""
