@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from bot.core.estimate.forms import FormSpec, PolicySpec, load_forms, load_policy
 from bot.core.estimate.port import ScoringPort
 from bot.core.estimate.rule_sets import RuleSets, load_rule_sets
+from bot.core.firm.asks import leave_note
 from bot.core.firm.desk import FirmDesk
 from bot.core.firm.profile_command import profile_command
 from bot.core.firm.vocab import load_vocab
@@ -197,7 +198,8 @@ class CoreAssistant:
             state = await self._session.load(incoming.user_key)
             if state is not None and self._desk is not None and self._desk.leaves_dialogue(state.rule_set, state.core, text):
                 await self._session.drop(incoming.user_key)  # "那科小呢" / "能评上科小吗" mid-dialogue
-                state = None
+                note = Reply(text=leave_note(self._desk.vocab, state.rule_set))  # never a silent loss
+                return [note, *await self._on_free_text(incoming, text)]
             if state is not None:
                 return await self._session.on_text(incoming, state, text)
         return await self._on_free_text(incoming, text)

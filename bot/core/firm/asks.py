@@ -15,6 +15,7 @@ from bot.core.firm.explain import explain, indicator_fields, measures_of, stage_
 from bot.core.firm.intents import check_named
 from bot.core.firm.record import Figure, FirmRecord
 from bot.core.firm.verdict import render_gaps, verdict_line
+from bot.core.firm.vocab import FirmVocab
 from bot.core.texts import Texts
 from bot.core.types import Reply
 from scoring.loader import load_rule_set
@@ -24,7 +25,7 @@ from scoring.results import ScoreResult
 if TYPE_CHECKING:
     from bot.core.firm.desk import FirmDesk
 
-__all__ = ["AskOutcome", "answer_ask", "load_asks", "score_request"]
+__all__ = ["AskOutcome", "answer_ask", "leave_note", "load_asks", "score_request"]
 
 _QUOTED = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 _ASKS = ("loan", "last_score", "stage", "next_steps", "why")
@@ -52,6 +53,11 @@ def _has(text: str, words: tuple[str, ...]) -> bool:
 def score_request(text: str, t: Texts) -> bool:
     """"帮我算算我们能得多少分" / "测一下科小": a request to be scored, not a question about a rule."""
     return _has(text, t.words("score_request")) and not _has(text, t.words("score_request_not"))
+
+
+def leave_note(vocab: FirmVocab, rule_set: str) -> str:
+    """"（高企先放下…说“高企那个呢”可以回到高企。）" when another check takes over a dialogue."""
+    return load_asks().get("leave_note", name=vocab.lookup("check_names", rule_set))
 
 
 def _kind(text: str, t: Texts) -> str | None:

@@ -67,13 +67,15 @@ def _curve_rule(rule: Curve | Steps | Levels, name: str, t: Texts) -> str:
     return "，".join(f"{k}→{fmt_number(v * 100)}%" for k, v in rule.levels.items())
 
 
-def _next_up(name: str, target: float | str | None, figures: Mapping[str, object]) -> str:
-    """"还需增加 8 名研发人员" to reach a measure's target, from the firm's own inputs."""
+def _next_up(name: str, target: float | str | None, figures: Mapping[str, object], *, full: bool = False) -> str:
+    """"到 25% 还需增加 5 名研发人员" / "满分（30%）还需增加 8 名研发人员", from the firm's own inputs."""
     if target is None or isinstance(target, str):
         return ""
     given, values = given_and_values(figures)
     lever = lever_for(Condition(name, "ge", target), values, given)
-    return "" if lever is None else f"{_value(name, target)}（{lever_phrase(lever)}）"
+    if lever is None:
+        return ""
+    return f"满分（{_value(name, target)}）{lever_phrase(lever)}" if full else f"到 {_value(name, target)} {lever_phrase(lever)}"
 
 
 def _points_line(i: IndicatorScore, rs: PointsRuleSet, figures: Mapping[str, object], t: Texts,
@@ -90,8 +92,9 @@ def _points_line(i: IndicatorScore, rs: PointsRuleSet, figures: Mapping[str, obj
         lines.append(t.get("indicator_full"))
     elif isinstance(rule, Curve | Steps) and isinstance(i.value, int | float):
         step = _next_up(i.field, rule.next_x(float(i.value)), figures)
-        top = _next_up(i.field, rule.xs[-1], figures) if isinstance(rule, Curve) else ""
-        ups = "；满分需 ".join(p for p in (step, top if top != step else "") if p)
+        top = _next_up(i.field, rule.xs[-1], figures, full=True) if isinstance(rule, Curve) else ""
+        at_top = rule.xs[-1] == rule.next_x(float(i.value)) if isinstance(rule, Curve) else False
+        ups = "；".join(p for p in (top if at_top else step, "" if at_top else top) if p)
         if ups:
             lines.append(t.get("indicator_next", next=ups))
     if quoted is not None and isinstance(rule, Curve | Steps):
@@ -123,8 +126,8 @@ def _sme_lines(a: Assessment, rs: TechSmeRuleSet, figures: Mapping[str, object],
                                  points=fmt_number(points or 0)))
             top = max((s.threshold for s in leaf.steps.steps if s.op is not None), default=None)
             if isinstance(value, int | float) and top is not None and value < top:
-                full = _next_up(leaf.field, top, figures)
-                details.append(t.get("part_next", text=f"满分需 {full}") if full else "")
+                full = _next_up(leaf.field, top, figures, full=True)
+                details.append(t.get("part_next", text=full) if full else "")
         gap = gaps.get(part.id)
         points = gap.points if gap else 0
         lines.append(t.get("part_line", label=part.label, points=fmt_number(points), max=fmt_number(part.max),
@@ -144,6 +147,8 @@ def explain(a: Assessment, figures: Mapping[str, object], focus: list[str], t: T
         if not focus:  # the whole result: the weakest supplied ones first, the missing ones counted
             shown = sorted((i for i in shown if not i.missing), key=lambda i: i.s)
         lines = [line for i in shown for line in _points_line(i, rs, figures, t, quoted)]
+        if not focus and r.missing:
+            lines.append(t.get("missing_many", count=len(r.missing), points=fmt_number(round(r.missing_potential, 2))))
         return [*lines, t.get("model_note")]
     if isinstance(r, TechSmeResult) and isinstance(rs, TechSmeRuleSet):
         return _sme_lines(a, rs, figures, focus, t)
