@@ -14,6 +14,7 @@ from bot.core.estimate.port import FieldSpec, FigureError, ScoringPort
 from bot.core.estimate.replies import format_value
 from bot.core.firm.asks import answer_ask, load_asks, score_request
 from bot.core.firm.changes import apply_correction, apply_whatif, keep_scenario
+from bot.core.firm.grades import render_grade_gap
 from bot.core.firm.intents import (
     FirmIntent,
     asks_about_rules,
@@ -249,7 +250,7 @@ class FirmDesk:
         if intent.kind == "eligibility":
             return await self._eligibility(key, record, intent, text)
         if intent.kind == "followup":
-            return DeskOutcome(await self._followup(record, intent))
+            return DeskOutcome(await self._followup(record, intent, text))
         if intent.kind == "keep":
             return DeskOutcome(await keep_scenario(self, key, record))
         if intent.kind == "whatif":
@@ -333,7 +334,7 @@ class FirmDesk:
             record = record.with_figures(dict(reading.accepted), "chat")
         return DeskOutcome(await self.run_check(key, rule_set, record))
 
-    async def _followup(self, record: FirmRecord, intent: FirmIntent) -> list[Reply]:
+    async def _followup(self, record: FirmRecord, intent: FirmIntent, text: str) -> list[Reply]:
         rule_set = intent.rule_set or record.context.last_check
         if self.vocab.is_generic(intent.rule_set) and record.context.last_check:
             rule_set = record.context.last_check  # "我们的积分" after a check means that check's score
@@ -344,8 +345,9 @@ class FirmDesk:
         except FigureError as exc:
             return [Reply(text=self._texts.get("figure_error", message=str(exc)))]
         focus = intent.focus or "gaps"
-        if focus == "gaps":
-            return [Reply(text=render_gaps(assessment, self.vocab))]
+        if focus == "gaps":  # "要到良好还差多少": that grade, not the next one
+            grade = render_grade_gap(assessment, text, self.vocab)
+            return [Reply(text=render_gaps(assessment, self.vocab, grade))]
         if focus == "improve":
             return [Reply(text=render_improve(assessment, self.vocab))]
         spec = self._scoring.field(focus)
