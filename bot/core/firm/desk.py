@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from bot.core.estimate.figures import unit_problem
 from bot.core.estimate.port import FieldSpec, FigureError, ScoringPort
-from bot.core.estimate.replies import format_value
+from bot.core.estimate.replies import changed_items, format_value, same_figure
 from bot.core.firm.changes import apply_correction, apply_whatif, keep_scenario
 from bot.core.firm.intents import (
     FirmIntent,
@@ -159,9 +159,9 @@ class FirmDesk:
         """A value as the user reads it."""
         return format_value(self._scoring.field(name), value, self._texts)
 
-    def items(self, figures: dict[str, Figure]) -> str:
-        """"营业收入 11,000 万元，研发人员 20 人"."""
-        return "，".join(f"{self.label(k)} {self.shown(k, v)}" for k, v in figures.items())
+    def items(self, figures: dict[str, Figure], before: dict[str, Figure] | None = None) -> str:
+        """"营业收入 11,000 万元，研发费用 350 万元 → 200 万元": with before, a replaced figure shows both."""
+        return changed_items(self._scoring, self._texts, figures, before)
 
     # --- checks -----------------------------------------------------------------------------
 
@@ -310,13 +310,18 @@ class FirmDesk:
             await self.save(key, record.with_context(topic=rule_set))
             intro = self.vocab.lookup("conditions", rule_set, "")
             return DeskOutcome([Reply(text=intro)] if intro else [], start=(rule_set, statement))
+        head: list[Reply] = []
         if reading.accepted:
             try:
                 await _run(self._scoring.check, {**record.figures, **reading.accepted})
             except FigureError as exc:
                 return DeskOutcome([Reply(text=self._texts.get("figure_error", message=str(exc)))])
+            before = record.figures
+            new = {k: x for k, x in reading.accepted.items() if k not in before or not same_figure(before[k], x)}
+            if new:  # "研发费用200万，能认定高企吗" over a saved 350: say what changed
+                head = [Reply(text=self.vocab.get("correction_saved", items=self.items(new, before)))]
             record = record.with_figures(dict(reading.accepted), "chat")
-        return DeskOutcome(await self.run_check(key, rule_set, record))
+        return DeskOutcome([*head, *await self.run_check(key, rule_set, record)])
 
     async def _followup(self, record: FirmRecord, intent: FirmIntent) -> list[Reply]:
         rule_set = intent.rule_set or record.context.last_check
