@@ -3,7 +3,7 @@ and, when a score decides, the smallest set of changes that reaches it — all b
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations, product
 from pathlib import Path
@@ -79,6 +79,7 @@ class Assessment:
     points_needed: float | None = None  # to the pass score (科小) or the next band (积分)
     target: str | None = None  # what points_needed reaches: "60 分", "良好（70 分）"
     plan: Plan | None = None
+    grades: tuple[tuple[str, float], ...] = ()  # the rule set's named grades (label, minimum), highest first
 
     @property
     def levers(self) -> list[Lever]:
@@ -224,28 +225,46 @@ def _tech_sme(
 
 
 def _plan(rs: TechSmeRuleSet, figures: Mapping[str, object], axes: list[list[Lever]]) -> Plan | None:
-    """Known inputs first, then fewest levers, fewest steps and the lowest passing score."""
-    best: tuple[tuple[int, int, int, float], tuple[Lever, ...], float] | None = None
-    for size in (1, 2):
+    """Known inputs first, then fewest levers, fewest steps and the lowest passing score; a shorter
+    route through inputs not given yet (one 发明专利 scores the whole 科技成果 part) follows as "或"."""
+    passing = list(_passing(rs, figures, axes))
+    best = min((p for p in passing if p[0][1] <= 2), key=lambda p: p[0], default=None)
+    if best is None:
+        return None
+    key, levers, score = best
+    fields = {lv.field for lv in levers}
+    others = [p for p in passing if p[1] != levers and (
+        _steps(p[0]) < _steps(key) or (p[0][1] <= key[1] and not fields & {lv.field for lv in p[1]}))]
+    text = f"{_route(levers)}，评分可达 {score:g} 分"
+    if others:
+        _, alt, alt_score = min(others, key=lambda p: (_steps(p[0]), *p[0][1:]))
+        text += f"；或{_route(alt)}，评分可达 {alt_score:g} 分"
+    return Plan(levers, score, text)
+
+
+def _steps(key: tuple[int, int, int, float]) -> int:
+    """Inputs changed plus the steps climbed on them: how far a route goes."""
+    return key[1] + key[2]
+
+
+def _passing(
+    rs: TechSmeRuleSet, figures: Mapping[str, object], axes: list[list[Lever]]
+) -> Iterator[tuple[tuple[int, int, int, float], tuple[Lever, ...], float]]:
+    """Every change of one to three inputs that passes, keyed (unknown inputs, inputs, steps, score)."""
+    for size in (1, 2, 3):
         for chosen in combinations(axes, size):
             if len({ladder[0].field for ladder in chosen}) < size:
                 continue  # two ratios of one input (研发费用) are one lever
             for levels in product(*(range(len(ladder)) for ladder in chosen)):
                 levers = tuple(ladder[i] for ladder, i in zip(chosen, levels, strict=True))
-                unknown = sum(lv.before is None for lv in levers)
-                if best is not None and (unknown, size) > best[0][:2]:
-                    continue
                 after = _sme_score(rs, figures, levers)
-                if after is None or not _score_passes(rs, after):
-                    continue
-                key = (unknown, size, sum(levels), after.score)
-                if best is None or key < best[0]:
-                    best = (key, levers, after.score)
-    if best is None:
-        return None
-    _, levers, score = best
-    text = "，".join(lever_phrase(lv).removeprefix("还需") for lv in levers)
-    return Plan(levers, score, f"{text}，评分可达 {score:g} 分")
+                if after is not None and _score_passes(rs, after):
+                    unknown = sum(lv.before is None for lv in levers)
+                    yield (unknown, size, sum(levels), after.score), levers, after.score
+
+
+def _route(levers: Sequence[Lever]) -> str:
+    return "，".join(lever_phrase(lv).removeprefix("还需") for lv in levers)
 
 
 # --- innovation points ------------------------------------------------------------------------
@@ -254,9 +273,11 @@ def _plan(rs: TechSmeRuleSet, figures: Mapping[str, object], axes: list[list[Lev
 def _points(rs: PointsRuleSet, figures: Mapping[str, object]) -> Assessment:
     result = score_points(rs, figures)
     total = result.total if result.total is not None else result.rectified_total
+    grades = tuple((label, m) for m, label in rs.bands if m is not None)
     higher = [(m, label) for m, label in rs.bands if m is not None and m > total]
     if not higher:
-        return Assessment(rs.id, result)
+        return Assessment(rs.id, result, grades=grades)
     minimum, label = min(higher)
-    return Assessment(rs.id, result, points_needed=round(minimum - total, 2), target=f"{label}（{minimum:g} 分）")
+    return Assessment(rs.id, result, points_needed=round(minimum - total, 2), target=f"{label}（{minimum:g} 分）",
+                      grades=grades)
 

@@ -28,6 +28,10 @@ def version() -> None:
     typer.echo(_version("innobot"))
 
 
-def main() -> None:
-    """Console-script entry point."""
-    app()
+def main(args: list[str] | None = None) -> None:
+    """Console-script entry point; usage errors are told in Chinese, with click's exit code."""
+    import sys
+
+    from bot.cli.usage import run
+
+    sys.exit(run(typer.main.get_command(app), args))

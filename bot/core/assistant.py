@@ -189,6 +189,10 @@ class CoreAssistant:
             answered = await self._subscriptions.answer_prompt(incoming, text)
             if answered is not None:
                 return answered
+        if self._subscriptions is not None:  # "取消成都那个", "把成都那个改成每周五下午3点", even mid-dialogue
+            edited = await self._subscriptions.edit(incoming, text)
+            if edited is not None:
+                return edited
         if self._session is not None:
             state = await self._session.load(incoming.user_key)
             if state is not None and self._desk is not None and self._desk.leaves_dialogue(state.rule_set, state.core, text):
@@ -196,18 +200,17 @@ class CoreAssistant:
                 state = None
             if state is not None:
                 return await self._session.on_text(incoming, state, text)
-        if self._subscriptions is not None:  # "把成都那个改成每周五下午3点"
-            edited = await self._subscriptions.edit(incoming, text)
-            if edited is not None:
-                return edited
         return await self._on_free_text(incoming, text)
 
     async def _on_free_text(self, incoming: Incoming, text: str) -> list[Reply]:
         """Outside any dialogue: the firm desk, a greeting, a check's words, figures, else a question."""
         t = self._texts
+        whole = await self._desk.follow_question(incoming.user_key, text) if self._desk else None
+        if whole is not None:  # "那杭州呢" right after "成都的积分贷最高能贷多少": that question for 杭州
+            replies = await self._ask_noted(incoming, whole)
+            return [Reply(text=t.get("followup_read_as", question=whole)), *replies]
         if self._desk is not None and self._desk.asks_about_rules(text):  # "科小营收上限是1亿对吧"
-            await self._desk.note_topic(incoming.user_key, text)
-            return self._desk.rules_brief(text) + await self._answer(text)
+            return self._desk.rules_brief(text) + await self._ask_noted(incoming, text)
         if self._desk is not None:
             outcome = await self._desk.handle(incoming.user_key, text)
             if outcome is not None:
@@ -235,9 +238,13 @@ class CoreAssistant:
                 topic = await self._topic(incoming.user_key)
                 default = self._rule_sets.default
                 return await self._start(incoming, topic or default, text, quick=topic is not None)
+        return await self._ask_noted(incoming, text)
+
+    async def _ask_noted(self, incoming: Incoming, question: str) -> list[Reply]:
+        """Answer a policy question and remember it: the next "那杭州呢" follows it up."""
         if self._desk is not None:
-            await self._desk.note_topic(incoming.user_key, text)
-        return await self._answer(text)
+            await self._desk.note_question(incoming.user_key, question)
+        return await self._answer(question)
 
     async def _topic(self, user_key: str) -> str | None:
         """The check the user last asked about: figures sent next go there."""

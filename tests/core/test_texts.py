@@ -22,6 +22,7 @@ ALL_TEXTS = (
     load_wechat_texts(),
     load_telegram_texts(),
     Texts.load("bot.channels.web"),
+    Texts.load("bot.core", "followup.yaml"),
 )
 # texts.get("key", …), self._texts.words("key"), v.raw("key") …: the names the code uses for texts
 _KEY_USE = re.compile(

@@ -153,9 +153,9 @@ def test_list_and_unsubscribe_by_number_word_and_all(service: SubscriptionServic
     [listing] = ask(service, "subs")
     assert "1. 积分贷 · 成都" in listing.text and "3. 成果转化 · 每周五 09:00" in listing.text
     assert "removed" not in listing.text
-    assert "已取消订阅：科技金融" in ask(service, "unsubscribe", "2")[0].text
+    assert "已取消第 2 个订阅：科技金融" in ask(service, "unsubscribe", "2")[0].text
     assert "没有找到" in ask(service, "unsubscribe", "9")[0].text
-    assert "已取消订阅：成果转化" in ask(service, "unsubscribe", "成果转化")[0].text
+    assert "已取消第 2 个订阅：成果转化" in ask(service, "unsubscribe", "成果转化")[0].text
     [which] = ask(service, "unsubscribe", "不存在的主题")
     assert "哪一个" in which.text and len(datas([which])) == 1
     [confirm] = ask(service, "unsubscribe", "all")  # cannot be undone: asks first

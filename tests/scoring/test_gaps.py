@@ -75,3 +75,22 @@ def test_a_lever_that_would_break_a_share_is_not_offered() -> None:
     # the share cannot exceed 100 %: with 10 staff of 10 employees nothing is left to propose
     a = assess({"employees": 10, "rd_staff": 10, "revenue": 100, "rd_expense": 1}, "tech-sme-2022")
     assert all(o.lever.after <= 10 for p in a.parts for o in p.options if o.lever.field == "rd_staff")
+
+
+def test_tech_sme_plan_names_the_single_patent_route_when_patents_were_not_given() -> None:
+    # staff 20 % → 12; intensity 4 % → 30; no IP given → 0: 42. One 发明专利 scores the whole 科技成果 part
+    # (30, spec §3), so it alone reaches 72 — the plan must say so beside the R&D spending route.
+    a = assess({"employees": 100, "rd_staff": 20, "revenue": 3000, "rd_expense": 120, "total_assets": 5000},
+               "tech-sme-2022")
+    assert a.plan is not None and a.result.score == 42  # type: ignore[union-attr]
+    assert "增加 60 万元研发费用，评分可达 62 分" in a.plan.text
+    assert "或有效发明专利需达到 1 件，评分可达 72 分" in a.plan.text
+
+
+def test_tech_sme_plan_offers_a_shorter_route_through_a_patent() -> None:
+    # staff 5 % → 0 (must be > 0), intensity 3.33 % → 20: two big levers, or three small ones with a patent
+    a = assess({"employees": 120, "rd_staff": 6, "revenue": 3000, "rd_expense": 100}, "tech-sme-2022")
+    assert a.plan is not None
+    best, _, alternative = a.plan.text.partition("；或")
+    assert "研发人员" in best and "发明专利" not in best
+    assert "有效发明专利需达到 1 件" in alternative and "增加 6 名研发人员" in alternative

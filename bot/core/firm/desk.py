@@ -13,6 +13,7 @@ from bot.core.estimate.figures import unit_problem
 from bot.core.estimate.port import FieldSpec, FigureError, ScoringPort
 from bot.core.estimate.replies import changed_items, format_value, same_figure
 from bot.core.firm.changes import apply_correction, apply_whatif, keep_scenario
+from bot.core.firm.grades import render_grade_gap
 from bot.core.firm.intents import (
     FirmIntent,
     asks_about_rules,
@@ -35,6 +36,7 @@ from bot.core.firm.verdict import (
     warning_lines,
 )
 from bot.core.firm.vocab import FirmVocab, load_vocab
+from bot.core.followup import load_followups
 from bot.core.ports import ProfileStore
 from bot.core.texts import Texts
 from bot.core.types import Reply
@@ -91,13 +93,20 @@ class FirmDesk:
         if changed:
             await self.save(key, record.with_figures(changed, source))
 
-    async def note_topic(self, key: str, text: str) -> None:
-        """A question naming a check ("科小的分数线") makes it the topic figures sent next go to."""
-        named = check_named(text, self.vocab)
-        if named is not None:
-            record = await self.record(key)
-            if record.context.topic != named:
-                await self.save(key, record.with_context(topic=named))
+    async def note_question(self, key: str, text: str) -> None:
+        """A policy question is what the next "那杭州呢" follows up; one naming a check ("科小的分数线")
+        also makes it the topic figures sent next go to."""
+        record = await self.record(key)
+        named = check_named(text, self.vocab) or record.context.topic
+        if (record.context.topic, record.context.question) != (named, text):
+            await self.save(key, record.with_context(topic=named, question=text))
+
+    async def follow_question(self, key: str, text: str) -> str | None:
+        """"那杭州呢" / "利率多少" right after a policy question: the whole question it stands for."""
+        record = await _run(self._profiles.load, key)
+        if record is None or record.context.question is None:
+            return None
+        return load_followups(tuple(w for w, _ in self.vocab.checks())).rewrite(record.context.question, text)
 
     def core_fields(self, rule_set: str) -> tuple[str, ...]:
         """What a quick check needs before it runs."""
@@ -176,7 +185,7 @@ class FirmDesk:
         text = render_verdict(assessment, v, warnings)
         pending = tuple(f for f in assessment.unconfirmed if f not in record.fields)
         record = record.with_context(last_check=assessment.rule_set, topic=assessment.rule_set,
-                                     pending=pending, scenario=())
+                                     pending=pending, scenario=(), question=None)
         replies = [Reply(text=text)]
         ask = self._confirm_question(pending)
         replies.append(Reply(text="\n".join(p for p in (ask, v.get("followup_hint")) if p)))
@@ -236,7 +245,7 @@ class FirmDesk:
         if intent.kind == "eligibility":
             return await self._eligibility(key, record, intent, text)
         if intent.kind == "followup":
-            return DeskOutcome(await self._followup(record, intent))
+            return DeskOutcome(await self._followup(record, intent, text))
         if intent.kind == "keep":
             return DeskOutcome(await keep_scenario(self, key, record))
         if intent.kind == "whatif":
@@ -323,7 +332,7 @@ class FirmDesk:
             record = record.with_figures(dict(reading.accepted), "chat")
         return DeskOutcome([*head, *await self.run_check(key, rule_set, record)])
 
-    async def _followup(self, record: FirmRecord, intent: FirmIntent) -> list[Reply]:
+    async def _followup(self, record: FirmRecord, intent: FirmIntent, text: str) -> list[Reply]:
         rule_set = intent.rule_set or record.context.last_check
         if self.vocab.is_generic(intent.rule_set) and record.context.last_check:
             rule_set = record.context.last_check  # "我们的积分" after a check means that check's score
@@ -334,8 +343,9 @@ class FirmDesk:
         except FigureError as exc:
             return [Reply(text=self._texts.get("figure_error", message=str(exc)))]
         focus = intent.focus or "gaps"
-        if focus == "gaps":
-            return [Reply(text=render_gaps(assessment, self.vocab))]
+        if focus == "gaps":  # "要到良好还差多少": that grade, not the next one
+            grade = render_grade_gap(assessment, text, self.vocab)
+            return [Reply(text=render_gaps(assessment, self.vocab, grade))]
         if focus == "improve":
             return [Reply(text=render_improve(assessment, self.vocab))]
         spec = self._scoring.field(focus)

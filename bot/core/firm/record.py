@@ -39,6 +39,7 @@ class FirmContext:
     topic: str | None = None  # rule-set id the user asked about (figures sent next go there)
     pending: tuple[str, ...] = ()  # yes/no fields the last verdict asked the user to confirm
     scenario: tuple[tuple[str, Figure], ...] = ()  # the last what-if, kept only on request
+    question: str | None = None  # the last policy question answered (追问 "那杭州呢" reads it)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class FirmRecord:
         topic: str | _Unset | None = _UNSET,
         pending: tuple[str, ...] | _Unset = _UNSET,
         scenario: tuple[tuple[str, Figure], ...] | _Unset = _UNSET,
+        question: str | _Unset | None = _UNSET,
     ) -> FirmRecord:
         """A copy with the named context fields changed (the others kept)."""
         c = self.context
@@ -80,6 +82,7 @@ class FirmRecord:
             topic=c.topic if isinstance(topic, _Unset) else topic,
             pending=c.pending if isinstance(pending, _Unset) else pending,
             scenario=c.scenario if isinstance(scenario, _Unset) else scenario,
+            question=c.question if isinstance(question, _Unset) else question,
         ))
 
     def to_json(self) -> str:
@@ -91,6 +94,7 @@ class FirmRecord:
                 "topic": self.context.topic,
                 "pending": list(self.context.pending),
                 "scenario": [list(item) for item in self.context.scenario],
+                "question": self.context.question,
             },
         }
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
@@ -120,6 +124,7 @@ class FirmRecord:
             topic=_opt_str(ctx.get("topic")),
             pending=tuple(str(p) for p in ctx.get("pending") or [] if isinstance(p, str)),
             scenario=scenario,
+            question=_opt_str(ctx.get("question")),
         )
         return cls(fields=fields, context=context)
 

@@ -181,13 +181,15 @@ def _improve_sme(a: Assessment, v: FirmVocab) -> list[str]:
     return lines
 
 
-def render_gaps(a: Assessment, v: FirmVocab) -> str:
-    """"差在哪 / 还差多少": only what is not yet met, with the amounts."""
+def render_gaps(a: Assessment, v: FirmVocab, grade_line: str | None = None) -> str:
+    """"差在哪 / 还差多少": only what is not yet met, with the amounts; grade_line: the gap to a
+    grade the manager named, in place of the gap to the next one."""
     name = v.lookup("check_names", a.rule_set)
     lines = []
     match a.result:
         case ScoreResult() as r:
-            return "\n".join(_points_lines(r, a, v))
+            points = _points_lines(r, a, v)
+            return "\n".join([grade_line, *points[1:]] if grade_line else points)
         case TechSmeResult() as r:
             lines += _sme_lines(r, a, v)
     open_ = _gap_lines(a, v, only_open=True)

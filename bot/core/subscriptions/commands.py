@@ -10,15 +10,22 @@ from dataclasses import replace
 
 from bot.core.digests.compose import render_digest
 from bot.core.digests.fanout import DigestService
-from bot.core.pending import PendingPrompts, is_no, is_yes
+from bot.core.pending import PendingPrompts, is_yes
 from bot.core.ports import Clock, SystemClock
 from bot.core.subscriptions.editor import SubscriptionEditor
 from bot.core.subscriptions.flow import SubscriptionFlow
+from bot.core.subscriptions.manage import PlainManager
 from bot.core.subscriptions.parser import (
     ParsedRequest,
     Vocabulary,
     load_vocabulary,
     parse_request,
+)
+from bot.core.subscriptions.plain import (
+    PlainRequest,
+    load_request_words,
+    read_request,
+    read_target,
 )
 from bot.core.subscriptions.render import (
     next_delivery_text,
@@ -31,7 +38,6 @@ from bot.core.subscriptions.schedule import with_phase
 from bot.core.subscriptions.texts import load_subscription_texts
 from bot.core.subscriptions.types import (
     DeliveryLog,
-    Subscription,
     SubscriptionDraft,
     SubscriptionRepository,
 )
@@ -87,6 +93,16 @@ class SubscriptionService:
             pending=self.pending,
             changed=self._changed,
             with_phase=with_phase,
+        )
+        self.words = load_request_words()
+        self.manager = PlainManager(
+            store=store,
+            clock=self.clock,
+            texts=self.texts,
+            pending=self.pending,
+            editor=self.editor,
+            changed=self._changed,
+            words=self.words,
         )
 
     def add_listener(self, listener: Callable[[], object]) -> None:
@@ -174,6 +190,7 @@ class SubscriptionService:
             at=now,
         )
         self._changed()
+        self.editor.touched(sub)
         summary = "\n".join(summary_lines(sub, self.vocab, self.texts, parsed))
         lines = [
             self.texts.get(
@@ -206,6 +223,8 @@ class SubscriptionService:
     def list_subscriptions(self, incoming: Incoming) -> list[Reply]:
         """Numbered list with preview / cancel buttons."""
         subs = self.store.list_for_user(incoming.user_key)
+        if self.pending.peek(incoming.user_key, "done"):
+            self.pending.clear(incoming.user_key)  # the whole list is in view: no "that one" now
         if not subs:
             return [Reply(text=self.texts.get("list_empty"))]
         now = self.clock.now()
@@ -236,27 +255,17 @@ class SubscriptionService:
         if not subs:
             return [Reply(text=self.texts.get("list_empty"))]
         if args.lower() in _ALL_WORDS:
-            return [self._confirm_all(incoming.user_key, subs)]
-        target: Subscription | None = None
-        if args.isdigit():
-            n = int(args)
-            target = subs[n - 1] if 1 <= n <= len(subs) else None
-            if target is None:
-                return [Reply(text=self.texts.get("not_found"))]
-        elif args:
-            words = set(re.split(r"[\s,，、]+", args)) - {""}
-            matches = [s for s in subs if words & {*s.topics, *s.regions}]
-            if len(matches) == 1:
-                target = matches[0]
-        elif len(subs) == 1:
-            target = subs[0]
-        if target is None:
-            rows = tuple(
-                (Choice(f"{n}. {subscription_label(s, self.texts)}"[:60], f"sub:del:{s.id}"),)
-                for n, s in enumerate(subs, start=1)
-            )
-            return [Reply(text=self.texts.get("remove_which"), choices=rows)]
-        return self._remove(incoming, target.id)
+            return [self.manager.confirm_cancel(incoming.user_key, subs, subs)]
+        target = read_target(args, self.vocab, self.words) if args else None
+        if target is not None and target.named:
+            return self.manager.act(incoming.user_key, PlainRequest("cancel", target=target)) or []
+        if len(subs) == 1 and not args:
+            return self._remove(incoming, subs[0].id)
+        rows = tuple(
+            (Choice(f"{n}. {subscription_label(s, self.texts)}"[:60], f"sub:del:{s.id}"),)
+            for n, s in enumerate(subs, start=1)
+        )
+        return [Reply(text=self.texts.get("remove_which"), choices=rows)]
 
     def _remove(self, incoming: Incoming, subscription_id: int) -> list[Reply]:
         sub = self.store.get(subscription_id)
@@ -310,9 +319,11 @@ class SubscriptionService:
         if data == "sub:delall":
             return self.unsubscribe(incoming, "all")
         if data in ("sub:delall:yes", "sub:delall:no"):
-            if self.pending.peek(user_key, "confirm_all") is None:
+            pending = self.pending.peek(user_key, "confirm_all")
+            if pending is None:
                 return self._stale()
-            return self._answer_all(incoming, data.endswith("yes"))
+            answer = "确认" if data.endswith("yes") else "取消"
+            return self.manager.answer(user_key, "confirm_all", pending.data, answer) or []
         kind, _, ident = data.removeprefix("sub:").partition(":")
         if kind == "del" and ident.isdigit():
             return self._remove(incoming, int(ident))
@@ -327,6 +338,7 @@ class SubscriptionService:
         return await asyncio.to_thread(self._answer_prompt, incoming, text, pending.kind)
 
     def _answer_prompt(self, incoming: Incoming, text: str, kind: str) -> list[Reply] | None:
+        pending = self.pending.peek(incoming.user_key)
         if kind == "flow":
             result = self.flow.on_text(incoming.user_key, text)
             if result is None:
@@ -334,8 +346,10 @@ class SubscriptionService:
             return self._create(incoming, result.done) if result.done else result.replies
         if kind == "which":
             replies = self.editor.answer_which(incoming.user_key, text)
-        elif kind == "confirm_all" and (is_yes(text) or is_no(text)):
-            replies = self._answer_all(incoming, is_yes(text))
+        elif kind == "done" and pending is not None:
+            replies = self._after_change(incoming, text, pending.data)
+        elif kind in self.manager.PROMPTS and pending is not None:
+            replies = self.manager.answer(incoming.user_key, kind, pending.data, text)
         else:
             replies = None
         if replies is None:
@@ -343,8 +357,29 @@ class SubscriptionService:
         return replies
 
     async def edit(self, incoming: Incoming, text: str) -> list[Reply] | None:
-        """A plain-word edit of a subscription; None when the text is not one."""
-        return await asyncio.to_thread(self.editor.on_text, incoming.user_key, text)
+        """A request or edit in plain words ("取消成都那个", "改成每周五"); None when the text is not one."""
+        return await asyncio.to_thread(self._plain, incoming, text)
+
+    def _after_change(self, incoming: Incoming, text: str, data: str) -> list[Reply] | None:
+        """ "确认" right after a change keeps it; "改成每周五" means the subscription just changed."""
+        sub = self.store.get(int(data)) if data.isdigit() else None
+        if sub is None or not sub.active:
+            return None
+        if is_yes(text):  # the context stays: "改成每周五" next still means this one
+            label = subscription_label(sub, self.texts)
+            when = next_delivery_text(sub, self.clock.now())
+            return [Reply(text=self.texts.get("kept", label=label, next=when))]
+        return self._plain(incoming, text, recent=sub.id)
+
+    def _plain(self, incoming: Incoming, text: str, recent: int | None = None) -> list[Reply] | None:
+        request = read_request(text, self.vocab, self.words)
+        if request is None:
+            return self.editor.on_text(incoming.user_key, text, recent)
+        if request.kind == "list":
+            return self.list_subscriptions(incoming)
+        if request.kind == "subscribe":
+            return self.subscribe(incoming, request.text)
+        return self.manager.act(incoming.user_key, request)
 
     def leave(self, user_key: str) -> None:
         """The user started something else: an open subscription question is dropped."""
@@ -353,30 +388,6 @@ class SubscriptionService:
     def count(self, user_key: str) -> int:
         """How many active subscriptions the user has (for /forget's confirmation)."""
         return len(self.store.list_for_user(user_key))
-
-    def _confirm_all(self, user_key: str, subs: list[Subscription]) -> Reply:
-        self.pending.ask(user_key, "confirm_all")
-        items = "\n".join(
-            f"{n}. {subscription_label(s, self.texts)}" for n, s in enumerate(subs, start=1)
-        )
-        buttons = (
-            (
-                Choice(self.texts.get("btn_confirm"), "sub:delall:yes"),
-                Choice(self.texts.get("btn_cancel"), "sub:delall:no"),
-            ),
-        )
-        return Reply(
-            text=self.texts.get("confirm_all", count=len(subs), items=items), choices=buttons
-        )
-
-    def _answer_all(self, incoming: Incoming, yes: bool) -> list[Reply]:
-        self.pending.clear(incoming.user_key)
-        if not yes:
-            return [Reply(text=self.texts.get("confirm_all_kept"))]
-        now = self.clock.now()
-        count = self.store.deactivate_user(incoming.user_key, reason="unsubscribed", at=now)
-        self._changed()
-        return [Reply(text=self.texts.get("removed_all", count=count))]
 
     # --- /forget -------------------------------------------------------------------------------
     def forget_user(self, user_key: str) -> int:

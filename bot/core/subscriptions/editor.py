@@ -10,6 +10,7 @@ from bot.core.intents import is_question
 from bot.core.pending import PendingPrompts
 from bot.core.ports import Clock
 from bot.core.subscriptions.edits import (
+    MAX_PAUSE_DAYS,
     EditRequest,
     find_targets,
     number_of,
@@ -68,8 +69,11 @@ class SubscriptionEditor:
         self.changed = changed
         self.with_phase = with_phase
 
-    def on_text(self, user_key: str, text: str) -> list[Reply] | None:
-        """Replies when the text edits a subscription; None when it is not an edit for us."""
+    def on_text(self, user_key: str, text: str, recent: int | None = None) -> list[Reply] | None:
+        """Replies when the text edits a subscription; None when it is not an edit for us.
+
+        `recent`: the subscription just created or changed, meant by an edit that names none.
+        """
         edit = parse_edit(text)
         if edit is None or is_question(text, load_texts()) or not self._about_subscriptions(edit):
             return None
@@ -77,12 +81,17 @@ class SubscriptionEditor:
         # A schedule, a pause or the word 订阅 can only mean a subscription; "把地区改成重庆"
         # may be the firm profile's business.
         ours = parsed.schedule.mentioned or "订阅" in text or edit.action in ("pause", "resume")
+        if not ours and any(ch.isdigit() for ch in edit.payload):
+            return None  # "加上研发人员12人": a figure for the scoring dialogue, not a topic
         subs = self.store.list_for_user(user_key)
         if not subs:
             return [Reply(text=self.texts.get("list_empty"))] if ours else None
         if edit.action == "change" and parsed.schedule_errors:
             return [Reply(text=_refusal(parsed, self.texts))]  # refused before asking which one
         found, named = find_targets(edit.target, subs, self.vocab)
+        if not named:  # "把推送时间改成…" names no subscription: the one just changed, or ask
+            edit = EditRequest(edit.action, "", edit.payload)
+            found = [s for s in found if s.id == recent] or found
         if named and not found:
             if number_of(edit.target) is None and not ours:
                 return None
@@ -153,6 +162,7 @@ class SubscriptionEditor:
         if updated is None:
             return [Reply(text=self.texts.get("not_found"))]
         self.changed()
+        self.touched(updated)
         shown = replace(parsed, defaulted=())  # the edit changed only what it named
         return [Reply(text="\n".join(self._restated(updated, number, now, shown)))]
 
@@ -194,22 +204,33 @@ class SubscriptionEditor:
 
     def _pause(self, sub: Subscription, number: int, edit: EditRequest, now: datetime) -> Reply:
         if edit.action == "resume":
-            updated = self.store.update(sub.id, sub, not_before=now)
-            self.changed()
-            return Reply(
-                text="\n".join(self._restated(updated or sub, number, now, None, "resumed"))
-            )
+            return self.resume(sub, number, now)
         days = pause_days(edit.payload)
         if days is None:
             return Reply(text=self.texts.get("pause_how_long"))
-        if days > 180:
-            return Reply(text=self.texts.get("pause_too_long", days=days))
-        until = now + timedelta(days=days)
+        return self.pause(sub, number, now + timedelta(days=days), now)
+
+    def pause(self, sub: Subscription, number: int, until: datetime, now: datetime) -> Reply:
+        """Hold `sub` back until `until` (at most 180 days) and restate it."""
+        if until - now > timedelta(days=MAX_PAUSE_DAYS):
+            return Reply(text=self.texts.get("pause_too_long", days=(until - now).days))
         updated = self.store.update(sub.id, sub, not_before=until)
         self.changed()
+        self.touched(updated or sub)
         return Reply(
             text="\n".join(self._restated(updated or sub, number, now, None, "paused", until))
         )
+
+    def resume(self, sub: Subscription, number: int, now: datetime) -> Reply:
+        """Send `sub` again from its next slot and restate it."""
+        updated = self.store.update(sub.id, sub, not_before=now)
+        self.changed()
+        self.touched(updated or sub)
+        return Reply(text="\n".join(self._restated(updated or sub, number, now, None, "resumed")))
+
+    def touched(self, sub: Subscription) -> None:
+        """Remember the subscription just changed: "确认" or "改成每周五" next means that one."""
+        self.pending.ask(sub.user_key, "done", str(sub.id))
 
     def _restated(
         self,
@@ -220,7 +241,9 @@ class SubscriptionEditor:
         how: str = "edited",
         until: datetime | None = None,
     ) -> list[str]:
-        head = self.texts.get(f"edit_{how}", n=number, until=f"{until:%-m月%-d日}" if until else "")
+        # a pause to 12月1日 0:00 ends on 11月30日
+        last = until - timedelta(seconds=1) if until else None
+        head = self.texts.get(f"edit_{how}", n=number, until=f"{last:%-m月%-d日}" if last else "")
         lines = [head, *summary_lines(sub, self.vocab, self.texts, parsed)]
         lines.append(self.texts.get("edit_next", next=next_delivery_text(sub, now)))
         if parsed is not None:

@@ -14,7 +14,7 @@ from bot.core.subscriptions.parser import Vocabulary, read_terms
 from bot.core.subscriptions.schedule_parser import cn_number
 from bot.core.subscriptions.types import Subscription
 
-__all__ = ["EditRequest", "find_targets", "parse_edit", "pause_days"]
+__all__ = ["MAX_PAUSE_DAYS", "EditRequest", "find_targets", "number_of", "parse_edit", "pause_days"]
 
 _LEAD = r"^(?:请|麻烦)?(?:帮我|给我)?(?:把|将)?"
 _NAMED = r"(?P<target>.*?)(?:的订阅|那个订阅|那条订阅|那个|那条|这个|订阅)?"
@@ -95,7 +95,7 @@ def find_targets(
         return ([subs[n - 1]] if n <= len(subs) else []), True
     terms = read_terms(target, vocab)
     regions, topics = set(terms.regions), set(terms.topics)
-    if not regions and not topics:
-        return [], True
+    if not regions and not topics:  # "把推送时间改成…" names none; "把火星那个改成…" names one we lack
+        return ([], True) if terms.unknown or terms.foreign else (subs, False)
     found = [s for s in subs if regions & set(s.regions) or topics & set(s.topics)]
     return found, True
