@@ -20,7 +20,11 @@ def labels(store: SqlSubscriptionStore) -> list[str]:
         ("退订重庆那条", "cancel", None, ("重庆",), False, None),
         ("把第二个删掉吧", "cancel", 2, (), False, None),  # weak: only if 2号 exists
         ("第二个不要了", "cancel", 2, (), False, None),
-        ("别再给我推了", None, None, (), False, None),
+        ("别再给我推了", "cancel", None, (), False, None),
+        ("2号取消掉", "cancel", 2, (), False, None),
+        ("取消掉成都那个订阅", "cancel", None, ("成都",), False, None),  # never a new 订阅
+        ("以后不要推送了", "cancel", None, (), False, None),
+        ("暂时别推了，过两周再说", "pause", None, (), False, 14),
         ("别再推了", "cancel", None, (), False, None),
         ("统统取消", "cancel", None, (), True, None),
         ("取消成都市那个", "cancel", None, ("成都",), False, None),

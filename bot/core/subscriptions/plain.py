@@ -136,10 +136,12 @@ def read_request(text: str, vocab: Vocabulary, words: RequestWords) -> PlainRequ
     masked = clean
     for look_alike in words.not_verbs:
         masked = masked.replace(look_alike, "\0" * len(look_alike))
+    managing = False  # a cancel / pause / resume verb was seen: no new subscription then
     for kind, verb, needs_name in words.verbs:
         at = masked.find(verb)
-        if at < 0:
+        if at < 0 or (kind == "subscribe" and managing):
             continue
+        managing = managing or kind != "subscribe"
         rest = clean[:at] + " " + clean[at + len(verb) :]
         found = _reading(kind, verb, needs_name, rest, vocab, words)
         if found is not None:
