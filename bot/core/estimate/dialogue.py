@@ -359,12 +359,10 @@ class ScoringDialogue(FormReplies):
             spec = self._scoring.field(name)
             if spec is None:
                 return [], problems
-            item = plain_number(spec, part)
-            if item is None:
-                labelled = self._scoring.parse(f"{spec.label}{part}")
-                item = next((i for i in labelled.understood if i.field == name), None)
-                if item is None and len(labelled.understood) == 1:
-                    item = labelled.understood[0]  # '去年3000万' answering 前一年: the year word decides
+            item = plain_number(spec, part)  # '成本1000万' is not a bare answer: never taken as the asked field
+            if item is None and part.startswith(self._texts.words("intent.year_words")):
+                labelled = self._scoring.parse(f"{spec.label}{part}")  # '去年3000万' answering 前一年: the year decides
+                item = labelled.understood[0] if len(labelled.understood) == 1 else None
             if item is None:
                 return [], problems
             found.append(item)
