@@ -224,10 +224,10 @@ def only_filler(text: str, words: RequestWords) -> bool:
 
 def pause_length(text: str, words: RequestWords) -> tuple[PauseLength | None, str]:
     """A pause length in `text` ("两周", "下个月", "到12月15号") and the text without it."""
-    if m := _NEXT_WEEKDAY.search(text):  # "到下周三": through next Wednesday
-        day = _WEEKDAYS.find(m.group(1)) if m.group(1) in _WEEKDAYS else 6
-        return PauseLength(until_next=f"w{day}", words=m.group(0)), _cut(text, m)
-    if m := _ON_DATE.search(text):  # "到12月15号", "到15号": through that day
+    if m := _NEXT_WEEKDAY.search(text):  # "到下周三": sends resume next Wednesday
+        weekday = _WEEKDAYS.find(m.group(1)) if m.group(1) in _WEEKDAYS else 6
+        return PauseLength(until_next=f"w{weekday}", words=m.group(0)), _cut(text, m)
+    if m := _ON_DATE.search(text):  # "到12月15号", "到15号": sends resume that day
         month, day = m.group(1) or m.group(3), m.group(2) or m.group(4)
         code = f"m{cn_number(month)}-{cn_number(day)}" if month else f"d{cn_number(day)}"
         return PauseLength(until_next=code, words=m.group(0)), _cut(text, m)
