@@ -9,7 +9,7 @@ from bot.core.intents import matches_word
 from bot.core.places import load_places
 from bot.core.texts import Texts
 
-__all__ = ["match_choice", "profile_in", "read_profile"]
+__all__ = ["choice_by_label", "industry_in", "match_choice", "profile_in", "read_profile"]
 
 _PART_SPLIT = re.compile(r"[，,、；;\s/]+")
 _ZERO_KINDS = ("count", "percent", "money")  # "没有" answering 专利数、境外研发占比、高新收入 is 0
@@ -72,3 +72,23 @@ def profile_in(text: str, texts: Texts) -> tuple[str | None, str | None]:
     regions = {name for _, name in load_places().find(text)}
     region = next(iter(regions)) if len(regions) == 1 else None
     return region, industry_in(text, texts)
+
+
+def choice_by_label(scoring: ScoringPort, vocab: Texts, text: str) -> dict[str, Figure]:
+    """"资质无" / "研发机构省级": an enum or yes/no field named, then one of its labels."""
+    core = text.strip(" 。.，,：:")
+    none_words, some_words = vocab.words("none_words"), vocab.words("some_words")
+    for cut in range(len(core) - 1, 0, -1):
+        spec = scoring.lookup(core[:cut])
+        if spec is None or spec.kind not in ("enum", "bool"):
+            continue
+        rest = core[cut:].strip(" ：:是为")
+        if spec.kind == "bool":
+            if rest in none_words:
+                return {spec.name: False}
+            if rest in some_words:
+                return {spec.name: True}
+        for value, label in spec.choices:
+            if rest in (value, label) or (value == "none" and rest in none_words):
+                return {spec.name: value}
+    return {}
