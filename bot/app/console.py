@@ -17,7 +17,8 @@ def run_console_chat(settings: Settings, user_id: str) -> None:
     charts = settings.data_dir / "charts"
     archive = ChartArchive(charts)
     assistant = build_assistant(
-        settings, forgettables=[archive], chart_workers=0, table_workers=0, per_user_rate=None
+        settings, forgettables=[archive], chart_workers=0, table_workers=0, retrieval_workers=0,
+        per_user_rate=None,
     )
     channel = ConsoleChannel(assistant, user_id=user_id, charts_dir=charts, archive=archive)
     try:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from bot.app.search_workers import RetrievalWorkers
     from retrieval import Answerer, Catalog, Searcher
     from retrieval.engine import RetrievalEngine
 
@@ -41,8 +42,10 @@ class RetrievalEngines:
 
     def __init__(self) -> None:
         self._engines: dict[_Key, RetrievalEngine] = {}
-        self._knowledge: dict[_Key, tuple[Searcher, Answerer]] = {}
+        self._knowledge: dict[tuple[_Key, int], tuple[Searcher, Answerer]] = {}
+        self._workers: list[RetrievalWorkers] = []
         self._lock = threading.Lock()
+        self._composing = threading.Lock()  # one pair (and one pool) per key, even when raced
 
     def get(self, settings: Settings) -> RetrievalEngine:
         """The engine for these settings, opened on first use (thread-safe)."""
@@ -68,24 +71,49 @@ class RetrievalEngines:
                 self._engines[key] = engine
             return engine
 
-    def knowledge(self, settings: Settings) -> tuple[Searcher, Answerer]:
+    def knowledge(self, settings: Settings, workers: int | None = None) -> tuple[Searcher, Answerer]:
         """The searcher and answerer the chats share (the assistant and the web pages ask the
-        same index): results remembered per index generation in front of the engine's."""
-        key = _key(settings)
-        with self._lock:
+        same index): results remembered per index generation, in front of `workers` retrieval
+        processes (None: INNOBOT_RETRIEVAL_WORKERS; 0: this process's engine)."""
+        size = settings.retrieval_workers if workers is None else workers
+        key = (_key(settings), size)
+        with self._composing:
             known = self._knowledge.get(key)
-        if known is not None:
+            if known is None:
+                known = self._compose(settings, size)
+                self._knowledge[key] = known
             return known
+
+    def _compose(self, settings: Settings, size: int) -> tuple[Searcher, Answerer]:
+        engine = self.get(settings)
         searcher, answerer = build_searcher(settings, engines=self), build_answerer(settings, engines=self)
-        known = _remembering(self.get(settings), searcher, answerer, settings.retrieval_cache)
+        extractive = answerer is engine.answerer  # an LLM answerer is neither pooled nor remembered
+        if size > 0:
+            from bot.app.search_workers import RetrievalWorkers
+
+            pool = RetrievalWorkers(engine, size)
+            with self._lock:
+                self._workers.append(pool)
+            searcher = pool.searcher
+            answerer = pool.answerer if extractive else answerer
+        return _remembering(engine, searcher, answerer, settings.retrieval_cache, extractive)
+
+    def start_workers(self) -> None:
+        """Start the retrieval processes composed so far, so they load the index now."""
         with self._lock:
-            return self._knowledge.setdefault(key, known)
+            pools = list(self._workers)
+        for pool in pools:
+            pool.start()
 
     async def aclose(self) -> None:
-        """Close every engine opened here (their store connections), off the loop."""
+        """Stop the retrieval processes and close every engine opened here, off the loop."""
         with self._lock:
             engines, self._engines = list(self._engines.values()), {}
+            pools, self._workers = self._workers, []
+        with self._composing:
             self._knowledge = {}
+        for pool in pools:
+            await asyncio.to_thread(pool.close)
         for engine in engines:
             await asyncio.to_thread(engine.close)
 
@@ -103,7 +131,7 @@ def _key(settings: Settings) -> _Key:
 
 
 def _remembering(
-    engine: RetrievalEngine, searcher: Searcher, answerer: Answerer, size: int
+    engine: RetrievalEngine, searcher: Searcher, answerer: Answerer, size: int, extractive: bool
 ) -> tuple[Searcher, Answerer]:
     """Searcher and answerer that remember results per index generation; an LLM answerer is
     not remembered (its wording is not fixed by the index), its searches are."""
@@ -113,7 +141,7 @@ def _remembering(
         return engine.store.get_meta("generation") or "0"
 
     remembered: Answerer = answerer
-    if answerer is engine.answerer:
+    if extractive:
         remembered = CachedAnswerer(answerer, generation, size)
     return CachedSearcher(searcher, generation, size), remembered
 
@@ -177,14 +205,15 @@ def build_catalog(settings: Settings, *, engines: RetrievalEngines | None = None
 
 
 def build_knowledge(
-    settings: Settings, *, engines: RetrievalEngines | None = None
+    settings: Settings, *, engines: RetrievalEngines | None = None, workers: int | None = None
 ) -> tuple[Searcher | None, Answerer | None]:
     """The chats' searcher and answerer over the index (remembering results per index generation,
-    INNOBOT_RETRIEVAL_CACHE); (None, None) when it cannot be opened or built."""
+    INNOBOT_RETRIEVAL_CACHE; searching in `workers` processes, None = INNOBOT_RETRIEVAL_WORKERS);
+    (None, None) when it cannot be opened or built."""
     from retrieval.errors import RetrievalError
 
     try:
-        return (engines or _process_engines).knowledge(settings)
+        return (engines or _process_engines).knowledge(settings, workers)
     except RetrievalError as exc:
         logging.getLogger(__name__).warning("knowledge base unavailable: %s", type(exc).__name__)
         return None, None

@@ -104,6 +104,7 @@ def build_chat_process(
         subscriptions=subscriptions,
         engines=engines,
     )
+    engines.start_workers()  # the retrieval processes load the index while the channels start
     return ChatProcess(settings, database, assistant, subscriptions, engines)
 
 

@@ -32,6 +32,7 @@ class Texts:
         if not isinstance(data, Mapping):
             raise MissingTextError(f"{source}: expected a mapping of texts")
         self._data = data
+        self._words: dict[str, tuple[str, ...]] = {}  # word lists are read on every message
         self.source = source
         missing = [key for key in required if not self.has(key)]
         if missing:
@@ -70,8 +71,11 @@ class Texts:
         return template.format(**values) if values else template
 
     def words(self, key: str) -> tuple[str, ...]:
-        """A word list (intent vocabulary) under key."""
-        return tuple(str(v) for v in self.raw(key))
+        """A word list (intent vocabulary) under key (read once: the file does not change)."""
+        words = self._words.get(key)
+        if words is None:
+            words = self._words[key] = tuple(str(v) for v in self.raw(key))
+        return words
 
     def mapping(self, key: str) -> dict[str, str]:
         """A small table of texts under key (template fields, command descriptions)."""

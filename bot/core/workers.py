@@ -46,8 +46,9 @@ class WorkerProcesses:
                 if self._warm_up is not None:
                     self._pool.submit(self._warm_up)
 
-    def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """fn(*args) in a worker process (blocking this thread), or here without workers."""
+    def run(self, fn: Callable[..., T], *args: Any, local: Callable[..., T] | None = None) -> T:
+        """fn(*args) in a worker process (blocking this thread), or here without workers
+        (local(*args) when given: the same work done with this process's own objects)."""
         self.start()
         pool = self._pool
         if pool is not None:
@@ -56,8 +57,10 @@ class WorkerProcesses:
             except (BrokenProcessPool, RuntimeError, OSError) as exc:  # a dead worker: work here
                 log.warning("%s worker failed (%s); working in-process", self._name, type(exc).__name__)
                 with self._lock:
-                    self._pool, self.size = None, 0
-        return fn(*args)
+                    if self._pool is pool:
+                        self._pool, self.size = None, 0
+                pool.shutdown(wait=False, cancel_futures=True)
+        return (local or fn)(*args)
 
     def close(self) -> None:
         """Stop the processes, if any, and wait until they have exited (queued work is dropped)."""

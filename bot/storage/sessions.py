@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.ports import SessionRecord
@@ -16,6 +16,20 @@ from bot.storage.db import Database
 from bot.storage.schema import dialogue_sessions
 
 __all__ = ["SessionRecord", "SessionStore"]
+
+# Built once: every dialogue step loads and saves its session, and building a statement costs
+# more CPU than SQLite takes to run it.
+_LOAD = select(dialogue_sessions).where(dialogue_sessions.c.user_key == bindparam("b_user"))
+_UPDATE = (
+    update(dialogue_sessions)
+    .where(dialogue_sessions.c.user_key == bindparam("b_user"))
+    .values(
+        kind=bindparam("b_kind"),
+        state=bindparam("b_state"),
+        version=dialogue_sessions.c.version + 1,
+        updated_at=bindparam("b_now"),
+    )
+)
 
 
 class SessionStore:
@@ -32,13 +46,7 @@ class SessionStore:
     def load(self, user_key: str) -> SessionRecord | None:
         """The open dialogue of user_key, or None."""
         with self._engine.connect() as conn:
-            row = (
-                conn.execute(
-                    select(dialogue_sessions).where(dialogue_sessions.c.user_key == user_key)
-                )
-                .mappings()
-                .first()
-            )
+            row = conn.execute(_LOAD, {"b_user": user_key}).mappings().first()
         if row is None:
             return None
         return SessionRecord(kind=row["kind"], state=json.loads(row["state"]), version=row["version"])
@@ -53,14 +61,7 @@ class SessionStore:
         now = datetime.now(UTC)
         with self._engine.begin() as conn:
             changed = conn.execute(
-                update(dialogue_sessions)
-                .where(dialogue_sessions.c.user_key == user_key)
-                .values(
-                    kind=kind,
-                    state=payload,
-                    version=dialogue_sessions.c.version + 1,
-                    updated_at=now,
-                )
+                _UPDATE, {"b_user": user_key, "b_kind": kind, "b_state": payload, "b_now": now}
             ).rowcount
             if changed:
                 return

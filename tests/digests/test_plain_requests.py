@@ -18,9 +18,13 @@ def labels(store: SqlSubscriptionStore) -> list[str]:
     ("text", "kind", "number", "regions", "every", "days"),
     [
         ("退订重庆那条", "cancel", None, ("重庆",), False, None),
-        ("把第二个删掉吧", None, None, (), False, None),  # 删掉 is no unsubscription verb
+        ("把第二个删掉吧", "cancel", 2, (), False, None),  # weak: only if 2号 exists
         ("第二个不要了", "cancel", 2, (), False, None),
-        ("别再给我推了", None, None, (), False, None),
+        ("别再给我推了", "cancel", None, (), False, None),
+        ("2号取消掉", "cancel", 2, (), False, None),
+        ("取消掉成都那个订阅", "cancel", None, ("成都",), False, None),  # never a new 订阅
+        ("以后不要推送了", "cancel", None, (), False, None),
+        ("暂时别推了，过两周再说", "pause", None, (), False, 14),
         ("别再推了", "cancel", None, (), False, None),
         ("统统取消", "cancel", None, (), True, None),
         ("取消成都市那个", "cancel", None, ("成都",), False, None),
@@ -32,7 +36,21 @@ def labels(store: SqlSubscriptionStore) -> list[str]:
         ("我都订了啥", "list", None, (), False, None),
         ("帮我订一下重庆的科技金融", "subscribe", None, (), False, None),
         ("以后每周五发我高企的消息", "subscribe", None, (), False, None),
+        ("能不能每天推送成都的积分贷给我", "subscribe", None, (), False, None),
+        ("帮我订阅一下杭州的专精特新", "subscribe", None, (), False, None),
+        ("把成都那个订阅取消了", "cancel", None, ("成都",), False, None),
+        ("不想收积分贷的简报了", "cancel", None, (), False, None),
+        ("删掉1号", "cancel", 1, (), False, None),
+        ("取消全部订阅", "cancel", None, (), True, None),
+        ("这周先别发了", "pause", None, (), False, None),
+        ("先暂停一周", "pause", None, (), False, 7),
+        ("继续给我推吧", "resume", None, (), False, None),
+        ("我有哪些订阅", "list", None, (), False, None),
+        ("我的订阅情况", "list", None, (), False, None),
         # questions and look-alikes stay questions
+        ("从2号删掉成都", None, None, (), False, None),  # an edit of 2号, for the editor
+        ("积分贷简报几点推送", None, None, (), False, None),
+        ("推送成都积分贷", None, None, (), False, None),
         ("最新一期简报讲了什么", None, None, (), False, None),
         ("简报多久推送一次", None, None, (), False, None),
         ("怎么取消订阅", None, None, (), False, None),
@@ -159,4 +177,8 @@ async def test_questions_about_briefings_are_still_answered(
     replies = await chat("积分贷简报里说了什么", "取消积分制的企业还能贷款吗", "简报多久推送一次")
     said = "\n".join(replies)
     assert said.count("画像") == 2 and "未在已收录" in said and "已取消" not in said
+    asked, kept, paid = await chat("取消订阅吗？", "取消", "订阅要钱吗")
+    assert "确认取消全部 1 个订阅吗" in asked and "没有取消" in kept  # a question: confirmed first
+    assert "没有订阅" not in paid and "未在已收录" in paid  # a question, not a subscription
+    assert labels(store) == ["积分贷 · 成都"]
     assert labels(store) == ["积分贷 · 成都"]  # nothing cancelled by a question

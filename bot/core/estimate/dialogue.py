@@ -330,10 +330,7 @@ class ScoringDialogue(FormReplies):
             spec = self._scoring.field(name)
             if spec is None:
                 return [], problems
-            item = plain_number(spec, part)
-            if item is None:
-                labelled = self._scoring.parse(f"{spec.label}{part}")
-                item = next((i for i in labelled.understood if i.field == name), None)
+            item = plain_number(spec, part)  # '成本1000万' is not a bare answer: never taken as the asked field
             if item is None:
                 return [], problems
             found.append(item)

@@ -92,6 +92,8 @@ class PlainManager:
             if not paused:
                 return [self._listed("plain_none_paused", found, subs)]
             found = paused
+        if request.kind == "cancel" and request.asked:
+            return [self.confirm_cancel(user_key, found, subs)]  # a question: confirm first
         if len(found) == 1 or (request.target.every and request.kind != "cancel"):
             return self._do(user_key, request.kind, found, subs, request.pause)
         if request.target.every:

@@ -120,6 +120,7 @@ class PlainRequest:
     target: Target = field(default_factory=Target)
     pause: PauseLength | None = None
     weak: bool = False  # a request only if it names a subscription the user has
+    asked: bool = False  # "取消订阅吗？": confirmed before anything is cancelled
 
 
 def read_request(text: str, vocab: Vocabulary, words: RequestWords) -> PlainRequest | None:
@@ -135,10 +136,12 @@ def read_request(text: str, vocab: Vocabulary, words: RequestWords) -> PlainRequ
     masked = clean
     for look_alike in words.not_verbs:
         masked = masked.replace(look_alike, "\0" * len(look_alike))
+    managing = False  # a cancel / pause / resume verb was seen: no new subscription then
     for kind, verb, needs_name in words.verbs:
         at = masked.find(verb)
-        if at < 0:
+        if at < 0 or (kind == "subscribe" and managing):
             continue
+        managing = managing or kind != "subscribe"
         rest = clean[:at] + " " + clean[at + len(verb) :]
         found = _reading(kind, verb, needs_name, rest, vocab, words)
         if found is not None:
@@ -160,7 +163,8 @@ def _reading(
     target = read_target(rest, vocab, words)
     if target is None or (needs_name and not target.named):
         return None
-    return PlainRequest(kind, target=target, pause=pause, weak=verb in words.weak_verbs)
+    asked = rest.rstrip().endswith(words.question_ends)
+    return PlainRequest(kind, target=target, pause=pause, weak=verb in words.weak_verbs, asked=asked)
 
 
 def _subscribe(
@@ -168,11 +172,12 @@ def _subscribe(
 ) -> PlainRequest | None:
     parsed = parse_request(rest, vocab)
     unknown = parsed.unknown or parsed.foreign
-    if unknown and (verb not in words.open_verbs or rest.rstrip().endswith(words.question_ends)):
+    open_verb = any(o in verb for o in words.open_verbs)
+    if unknown and (not open_verb or rest.rstrip().endswith(words.question_ends)):
         return None  # "订阅简报要钱吗" is a question
     if needs_name and not parsed.schedule.mentioned:
         return None  # "把这篇发给我" is no subscription; "每周一发给我积分贷" is
-    if verb not in words.open_verbs and not parsed.understood:
+    if not open_verb and not parsed.understood:
         return None
     return PlainRequest("subscribe", text=rest.strip())
 

@@ -1,0 +1,37 @@
+"""National or regional: a question that names no place is about the national rule, so one region's
+passage must not pass for it — national passages win near-ties, and a regional answer says whose it is."""
+
+from __future__ import annotations
+
+from retrieval.tagging import gazetteer
+from retrieval.textutil import match_key
+from retrieval.types import Hit
+
+__all__ = ["REGIONAL_COST", "other_places", "region_label", "regional_cost"]
+
+REGIONAL_COST = 0.1  # less than the kind preference (0.15): decides near-ties, never a far better passage
+
+
+def regional_cost(hit: Hit, names_subject: bool) -> float:
+    """What a passage about one region loses when the question names no place, product or firm."""
+    return REGIONAL_COST if hit.regions and not names_subject else 0.0
+
+
+def region_label(hit: Hit, text: str) -> str:
+    """The region a regional passage is about, when its answer text never names it ("" otherwise)."""
+    if not hit.regions:
+        return ""
+    key = match_key(text)
+    mentioned = {match_key(m) for m in gazetteer().mentions(text)}
+    for region in hit.regions:
+        if match_key(region) in key or match_key(region) in mentioned:
+            return ""
+    titled = [r for r in hit.regions if match_key(r) in match_key(hit.title)]
+    return (titled or list(hit.regions))[0]
+
+
+def other_places(text: str, asked: list[str]) -> list[str]:
+    """Places an answer text names that the question did not ask about (广州 in an answer about 深圳)."""
+    asked_keys = {match_key(p) for p in asked}
+    found = [m for m in gazetteer().mentions(text) if match_key(m) not in asked_keys]
+    return list(dict.fromkeys(found))

@@ -1,0 +1,81 @@
+"""Policy questions managers ask: the key fact from the right summary, one region's figure never passed
+off as national, and a plain "未收录" instead of another number."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.answering import ExtractiveAnswerer
+from retrieval.engine import RetrievalEngine
+from retrieval.scope import REGIONAL_COST, other_places, region_label, regional_cost
+from retrieval.types import Hit
+
+
+@pytest.fixture(scope="module")
+def answerer(knowledge_engine: RetrievalEngine) -> ExtractiveAnswerer:
+    """The extractive answerer over briefings and policy summaries."""
+    return ExtractiveAnswerer(knowledge_engine.searcher)
+
+
+def _hit(regions: tuple[str, ...], title: str = "某简报") -> Hit:
+    return Hit(chunk_id="c", doc_id="d", title=title, source="s", date="2024-01", text="正文", score=1.0,
+               regions=regions)
+
+
+def test_a_regional_passage_loses_a_near_tie_only_when_the_question_names_nothing() -> None:
+    assert regional_cost(_hit(("成都", "四川")), names_subject=False) == REGIONAL_COST
+    assert regional_cost(_hit(("成都",)), names_subject=True) == 0.0
+    assert regional_cost(_hit(()), names_subject=False) == 0.0
+
+
+def test_a_regional_answer_names_its_region_unless_the_text_already_does() -> None:
+    hit = _hit(("四川", "成都"), title="成都正式出台实施方案")
+    assert region_label(hit, "区县科技主管部门每年6月30日前提交上年度数据。") == "成都"
+    assert region_label(hit, "成都市各区县每年6月30日前提交数据。") == ""
+    assert region_label(_hit(()), "全国统一的规定。") == ""
+    assert other_places("广州高新区发放积分贷超过60亿元。", ["深圳"]) == ["广州"]
+    assert other_places("深圳的积分贷。", ["深圳"]) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "fact", "wrong"),
+    [
+        ("科小营收上限是多少", "2亿元", "担保"),
+        ("科小有什么好处", "加计扣除", "宿州"),
+        ("积分高了有啥好处", "积分贷", "高企是一项资质认定"),
+        ("创新积分制是谁管的", "火炬中心", "张家港"),
+        ("在哪查积分", "hjrz.chinatorch.org.cn", "企业一般不需要"),
+        ("我们公司能查到积分吗", "hjrz.chinatorch.org.cn", "中银创新积分贷"),
+        ("创新积分用的是哪年的数据", "上一个完整会计年度", "区（市）县科技主管部门"),
+        ("积分贷利率多少", "没有全国统一", "驿站"),
+    ],
+)
+def test_a_policy_question_gets_the_key_fact_not_a_neighbouring_topic(
+    answerer: ExtractiveAnswerer, question: str, fact: str, wrong: str
+) -> None:
+    ans = answerer.answer(question)
+    assert ans.grounded and fact in ans.answer and wrong not in ans.answer
+    assert ans.citations[0].kind == "knowledge"
+
+
+@pytest.mark.parametrize(
+    ("question", "wrong"),
+    [
+        ("申请高企需要缴纳多少费用", "15%"),
+        ("科小入库后地方奖励多少钱", "万元"),
+    ],
+)
+def test_a_figure_no_source_gives_is_said_unknown_without_another_number(
+    answerer: ExtractiveAnswerer, question: str, wrong: str
+) -> None:
+    ans = answerer.answer(question)
+    assert not ans.grounded and ans.answer.startswith("未收录") and wrong not in ans.answer
+
+
+def test_a_region_without_sources_is_said_first_and_other_regions_are_not_called_national(
+    answerer: ExtractiveAnswerer,
+) -> None:
+    ans = answerer.answer("深圳的积分贷额度多少")
+    assert not ans.grounded and ans.answer.startswith("未在已收录") and "深圳" in ans.answer[:20]
+    if "广州" in ans.answer:
+        assert "全国性规定" not in ans.answer and "其他地区只代表那个地区" in ans.answer
