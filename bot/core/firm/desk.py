@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from bot.core.estimate.figures import unit_problem
 from bot.core.estimate.port import FieldSpec, FigureError, ScoringPort
 from bot.core.estimate.replies import format_value
+from bot.core.firm.asks import answer_ask, load_asks, score_request
 from bot.core.firm.changes import apply_correction, apply_whatif, keep_scenario
 from bot.core.firm.grades import render_grade_gap
 from bot.core.firm.intents import (
@@ -53,6 +54,7 @@ class DeskOutcome:
 
     replies: list[Reply]
     start: tuple[str, str] | None = None
+    ask: str | None = None  # a question for the knowledge base, answered after the replies
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,9 @@ class FirmDesk:
             answered = await self._pending_answer(key, record, text)
             if answered is not None:
                 return DeskOutcome(answered)
+        asked = await answer_ask(self, key, record or FirmRecord(), text)  # "为什么是这个分", "能贷多少"
+        if asked is not None:
+            return DeskOutcome(asked.replies, asked.start, asked.ask)
         intent = classify(text, self.vocab)
         if intent is None:
             return None
@@ -273,6 +278,8 @@ class FirmDesk:
         """A new eligibility question or a follow-up while a quick check waits for its figures, or a
         question about another check ("能评上科小吗") in any dialogue: the figures given so far are
         already in the profile, so the new check starts from them."""
+        if score_request(text, load_asks()):  # "再算一遍积分" in the 高企 form: that check instead
+            return check_named(text, self.vocab) not in (None, rule_set)
         intent = classify(text, self.vocab)
         if intent is None:
             return False
