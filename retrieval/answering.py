@@ -20,7 +20,7 @@ from retrieval.evidence import IdfTable, QueryProfile, has_quantity, profile_que
 from retrieval.explain import Explanation
 from retrieval.hybrid import HybridSearcher, prepare_query
 from retrieval.preference import KNOWLEDGE, kind_preference
-from retrieval.scope import other_places, region_label, regional_cost
+from retrieval.scope import kind_bonus, other_places, region_label, regional_cost
 from retrieval.selection import Candidate, candidates, combine, rarest_terms, trim, with_subject
 from retrieval.spread import regional_spread
 from retrieval.targets import Ask, Target, detect_targets, is_subject_word, target_rules
@@ -227,7 +227,7 @@ class ExtractiveAnswerer:
         prefer = kind_preference(text, names_place=bool(ents.places))
         ranked = candidates(profile, ask, pool, idf, ents.places, tuple(dict.fromkeys(keep)))
         ex.candidates = sorted(
-            (replace(c, score=c.score + prefer.bonus(c.hit.kind) - regional_cost(c.hit, bool(ents.all)))
+            (replace(c, score=c.score + kind_bonus(prefer, c.hit, ents.places) - regional_cost(c.hit, bool(ents.all)))
              for c in ranked), key=lambda c: -c.score
         )
         top = max((c.coverage for c in ex.candidates), default=0.0)
@@ -263,9 +263,9 @@ class ExtractiveAnswerer:
         if ask.strict:
             bar = max(_HELD_COVERAGE, 0.55 * top)  # a held value far off the subject is no answer
             holding = [c for c in ex.candidates if c.holds and c.coverage >= bar]
-            # 研发费用超3亿元 holds "多少费用" but not "高企…费用": with no place or name to anchor it, the
-            # figure must sit with the question's subject, when the evidence uses that word at all
-            subject = "" if ents.all else _subject(profile, idf, ents, ask.strict[0])
+            # 研发费用超3亿元 holds "多少费用" but not "高企…费用": the value must sit with the question's
+            # named subject, when the evidence uses that word at all
+            subject = _subject(profile, idf, ents, ask.strict[0])
             if subject and any(_mentions(c, subject, profile) for c in ex.candidates):
                 holding = [c for c in holding if _mentions(c, subject, profile)]
             if not holding:

@@ -3,11 +3,13 @@ passage must not pass for it — national passages win near-ties, and a regional
 
 from __future__ import annotations
 
+from retrieval.entities import place_in_hits
+from retrieval.preference import BRIEFING, KNOWLEDGE, KindPreference
 from retrieval.tagging import gazetteer
 from retrieval.textutil import match_key
 from retrieval.types import Hit
 
-__all__ = ["REGIONAL_COST", "other_places", "region_label", "regional_cost"]
+__all__ = ["REGIONAL_COST", "kind_bonus", "other_places", "region_label", "regional_cost"]
 
 REGIONAL_COST = 0.1  # less than the kind preference (0.15): decides near-ties, never a far better passage
 
@@ -15,6 +17,16 @@ REGIONAL_COST = 0.1  # less than the kind preference (0.15): decides near-ties, 
 def regional_cost(hit: Hit, names_subject: bool) -> float:
     """What a passage about one region loses when the question names no place, product or firm."""
     return REGIONAL_COST if hit.regions and not names_subject else 0.0
+
+
+def kind_bonus(prefer: KindPreference, hit: Hit, places: tuple[str, ...]) -> float:
+    """The preferred kind's edge; a policy summary of the asked place's own section (各地做法：湖北省)
+    is about what that place did, so it keeps the edge briefings get for a question naming a place."""
+    if prefer.prefer == BRIEFING and places and hit.kind == KNOWLEDGE and all(
+        place_in_hits(p, [hit]) for p in places
+    ):
+        return prefer.weight
+    return prefer.bonus(hit.kind)
 
 
 def region_label(hit: Hit, text: str) -> str:

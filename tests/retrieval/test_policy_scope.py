@@ -7,7 +7,8 @@ import pytest
 
 from retrieval.answering import ExtractiveAnswerer
 from retrieval.engine import RetrievalEngine
-from retrieval.scope import REGIONAL_COST, other_places, region_label, regional_cost
+from retrieval.preference import kind_preference
+from retrieval.scope import REGIONAL_COST, kind_bonus, other_places, region_label, regional_cost
 from retrieval.types import Hit
 
 
@@ -17,9 +18,9 @@ def answerer(knowledge_engine: RetrievalEngine) -> ExtractiveAnswerer:
     return ExtractiveAnswerer(knowledge_engine.searcher)
 
 
-def _hit(regions: tuple[str, ...], title: str = "某简报") -> Hit:
+def _hit(regions: tuple[str, ...], title: str = "某简报", kind: str = "briefing") -> Hit:
     return Hit(chunk_id="c", doc_id="d", title=title, source="s", date="2024-01", text="正文", score=1.0,
-               regions=regions)
+               regions=regions, kind=kind)
 
 
 def test_a_regional_passage_loses_a_near_tie_only_when_the_question_names_nothing() -> None:
@@ -79,3 +80,29 @@ def test_a_region_without_sources_is_said_first_and_other_regions_are_not_called
     assert not ans.grounded and ans.answer.startswith("未在已收录") and "深圳" in ans.answer[:20]
     if "广州" in ans.answer:
         assert "全国性规定" not in ans.answer and "其他地区只代表那个地区" in ans.answer
+
+
+def test_a_summary_of_the_asked_place_keeps_the_edge_a_briefing_about_it_gets() -> None:
+    prefer = kind_preference("湖北积分平台叫什么", names_place=True)
+    own = _hit(("湖北",), title="各地创新积分制做法：湖北省", kind="knowledge")
+    national = _hit((), title="创新积分制是什么", kind="knowledge")
+    assert kind_bonus(prefer, own, ("湖北",)) == kind_bonus(prefer, _hit(("湖北",)), ("湖北",)) > 0
+    assert kind_bonus(prefer, national, ("湖北",)) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [("湖北积分平台叫啥", "湖北科创企业智慧大脑"), ("成都创新积分现在有多少项二级指标", "55项")],
+)
+def test_a_place_question_is_answered_from_that_place_s_summary(
+    answerer: ExtractiveAnswerer, question: str, fact: str
+) -> None:
+    ans = answerer.answer(question)
+    assert ans.grounded and fact in ans.answer
+
+
+def test_a_list_the_subject_never_has_is_not_answered_from_another_subject_s_list(
+    answerer: ExtractiveAnswerer,
+) -> None:
+    ans = answerer.answer("泰州市级实验室的认定条件有哪些？")  # 泰州 passages list 研发机构建设条件
+    assert not ans.grounded
