@@ -19,7 +19,14 @@ from functools import cache
 
 from scoring.fields import DERIVED, FIELDS, Alias, Value, normalize_text
 from scoring.parser_resolve import ParsedFigures, ParsedItem, Raw, resolve
-from scoring.parser_words import absent_value, denial, mark_headcount, phrase_stance, plain_words
+from scoring.parser_words import (
+    absent_value,
+    denial,
+    mark_headcount,
+    not_known,
+    phrase_stance,
+    plain_words,
+)
 from scoring.units import (
     COUNT_UNITS,
     PERSON_UNITS,
@@ -130,6 +137,7 @@ def parse_figures(text: str, expect: str | None = None, *, data_year: int | None
     resolve(raws, result)
     result.problems = list(dict.fromkeys(result.problems))
     result.rejected = list(dict.fromkeys(result.rejected))
+    result.unknown = [f for f in dict.fromkeys(result.unknown) if f not in result.values]
     return result
 
 
@@ -220,6 +228,10 @@ class _Reader:
             return
         paired = _pair(self.tokens, i, alias, self.result)
         if paired is None:
+            if tok.kind == "word" and not_known(self.norm, tok.start, tok.end):
+                prev = FIELDS[alias.field].prev
+                self.result.unknown.append(prev if when == "prev" and prev else alias.field)
+                return
             denied = denial(self.norm, tok.start, tok.end) if tok.kind == "word" else None
             zero = absent_value(alias.field) if denied is not None else None
             if zero is not None and FIELDS[alias.field].kind not in ("bool", "enum"):

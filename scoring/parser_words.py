@@ -12,7 +12,10 @@ import yaml
 
 from scoring.fields import FIELDS, Value, normalize_text
 
-__all__ = ["PhraseContext", "PlainWords", "absent_value", "denial", "mark_headcount", "phrase_stance", "plain_words"]
+__all__ = [
+    "PhraseContext", "PlainWords", "absent_value", "denial", "mark_headcount", "not_known", "phrase_stance",
+    "plain_words",
+]
 
 _NUMERAL = r"[0-9０-９零〇一二两三四五六七八九十百千]"
 _HEAD = r"(?:个人|人|名|位)"
@@ -28,6 +31,7 @@ class PlainWords:
     deny_after: tuple[str, ...]
     headcount: tuple[str, ...]
     unused: tuple[str, ...]
+    unknown: tuple[str, ...]
 
 
 @cache
@@ -44,7 +48,7 @@ def plain_words() -> PlainWords:
         return tuple(sorted((normalize_text(str(w)) for w in data.get(key) or []), key=len, reverse=True))
 
     return PlainWords(absent, words("deny_before"), words("deny_after"), words("headcount_words"),
-                      words("unused_labels"))
+                      words("unused_labels"), words("unknown_words"))
 
 
 def absent_value(field_name: str) -> Value | None:
@@ -71,6 +75,14 @@ def denial(norm: str, start: int, end: int) -> str | None:
         if re.match(f"(?:{re.escape(word)})了?(?:$|{_BREAK}|\\s)", after):
             return word
     return None
+
+
+def not_known(norm: str, start: int, end: int) -> bool:
+    """Whether the label at norm[start:end] is said to be unknown ("研发费用不清楚", "不知道研发费用")."""
+    words = plain_words().unknown
+    after = re.sub(r"^(?:我们|还|也|都|暂时|目前|的|是)+", "", norm[end : end + 12].lstrip())
+    before = norm[max(0, start - 8) : start].rstrip(" 的")
+    return any(after.startswith(w) or before.endswith(w) for w in words)
 
 
 @cache

@@ -188,7 +188,7 @@ def convert(
     value, problem = _in_unit(spec.kind, spec.unit, label, num_text, body, unit, percent, number,
                               bare_money_in_wan)
     if problem is not None or value is None:
-        return None, problem
+        return None, _with_twin(spec.twin, problem, num_text, body, unit, percent, number)
     if abs(value) > LARGEST:
         return None, f"{label}：“{num_text}”数值过大，请检查单位（金额以万元计）"
     if negate != minus:
@@ -230,6 +230,17 @@ def _in_unit(
     if number >= 1900:
         return None, f"{label}：“{num_text}”像是年份，请直接说注册满几年（如“成立5年”）"
     return number, None
+
+
+def _with_twin(
+    twin: str | None, problem: str | None, num_text: str, body: str, unit: str, percent: bool, number: Decimal
+) -> str | None:
+    """A wrong-unit problem, plus the same subject's field that reads the figure ("是研发费用吗？")."""
+    if twin is None or problem is None or (not unit and not any(ch in body for ch in "万亿")):
+        return problem
+    other = FIELDS[twin]
+    fits = _in_unit(other.kind, other.unit, other.short_label, num_text, body, unit, percent, number, False)[1] is None
+    return f"{problem}。是{other.short_label}吗？可发“{other.short_label}{num_text}”" if fits else problem
 
 
 def read_cell(field_name: str, text: str) -> tuple[float | None, bool, str | None]:

@@ -128,11 +128,11 @@ async def test_stop_everything_is_confirmed(chat: Chat, store: SqlSubscriptionSt
 async def test_pausing_and_resuming(chat: Chat, store: SqlSubscriptionStore) -> None:
     await chat("/subscribe 积分贷 成都 每周一", "/subscribe 人才 重庆 每天8点")
     [paused] = await chat("暂停1号两周")
-    assert "已暂停第 1 个订阅，到 12月11日 为止" in paused
+    assert "已暂停第 1 个订阅，12月11日 起恢复推送" in paused
     assert "下次推送：12月14日 周一 09:00" in paused
     which, length, picked = await chat("暂停一下", "下个月再说", "2")
     assert "要暂停哪一个？" in which and "好的，暂停到下个月" in length
-    assert "已暂停第 2 个订阅，到 11月30日 为止" in picked and "下次推送：12月1日 周二 08:00" in picked
+    assert "已暂停第 2 个订阅，12月1日 起恢复推送" in picked and "下次推送：12月1日 周二 08:00" in picked
     which, resumed = await chat("恢复推送", "1")
     assert "有 2 个订阅对得上，要恢复哪一个？" in which
     assert "已恢复第 1 个订阅" in resumed and "下次推送：11月30日 周一 09:00" in resumed
@@ -140,8 +140,14 @@ async def test_pausing_and_resuming(chat: Chat, store: SqlSubscriptionStore) -> 
     assert "已恢复第 2 个订阅" in resumed and "下次推送：11月28日 周六 08:00" in resumed
     [none] = await chat("恢复推送")
     assert "没有暂停的订阅" in none
+    dated, weekday = await chat("1号暂停到12月15号", "1号暂停到下周三")
+    assert "已暂停第 1 个订阅，12月15日 起恢复推送" in dated and "下次推送：12月21日 周一" in dated
+    assert "12月2日 起恢复推送" in weekday and "下次推送：12月7日 周一 09:00" in weekday
+    [too_long] = await chat("1号暂停一年")
+    assert "最长只能暂停 180 天" in too_long
+    await chat("恢复1号")
     asked, paused = await chat("重庆那个先停一下", "10天")
-    assert "暂停多久？" in asked and "已暂停第 2 个订阅，到 12月7日 为止" in paused
+    assert "暂停多久？" in asked and "已暂停第 2 个订阅，12月7日 起恢复推送" in paused
 
 
 async def test_changing_names_the_one_or_asks(chat: Chat, store: SqlSubscriptionStore) -> None:

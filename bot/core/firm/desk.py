@@ -9,9 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from bot.core.estimate.answers import choice_by_label
 from bot.core.estimate.figures import unit_problem
 from bot.core.estimate.port import FieldSpec, FigureError, ScoringPort
-from bot.core.estimate.replies import format_value
+from bot.core.estimate.replies import changed_items, format_value, same_figure
 from bot.core.firm.asks import answer_ask, load_asks, score_request
 from bot.core.firm.changes import apply_correction, apply_whatif, keep_scenario
 from bot.core.firm.grades import render_grade_gap
@@ -133,29 +134,11 @@ class FirmDesk:
             seen.setdefault(item.field, []).append(item.value)
             accepted[item.field] = item.value
         if not accepted and not outcome.problems:
-            accepted.update(self._choice_by_label(text))
+            accepted.update(choice_by_label(self._scoring, self.vocab, text))
         if outcome.problems:
             notes.append(self._texts.get("not_understood", problems="；".join(outcome.problems)))
         conflicts = {k: v for k, v in seen.items() if len(set(map(str, v))) > 1}
         return Reading(accepted, notes, conflicts)
-
-    def _choice_by_label(self, text: str) -> dict[str, Figure]:
-        """"资质无" / "研发机构省级": an enum or yes/no field named, then one of its labels."""
-        core = text.strip(" 。.，,：:")
-        for cut in range(len(core) - 1, 0, -1):
-            spec = self._scoring.lookup(core[:cut])
-            if spec is None or spec.kind not in ("enum", "bool"):
-                continue
-            rest = core[cut:].strip(" ：:是为")
-            if spec.kind == "bool":
-                if rest in self.vocab.words("none_words"):
-                    return {spec.name: False}
-                if rest in self.vocab.words("some_words"):
-                    return {spec.name: True}
-            for value, label in spec.choices:
-                if rest in (value, label) or (value == "none" and rest in self.vocab.words("none_words")):
-                    return {spec.name: value}
-        return {}
 
     def lookup(self, word: str) -> FieldSpec | None:
         """The field a Chinese word names."""
@@ -170,9 +153,14 @@ class FirmDesk:
         """A value as the user reads it."""
         return format_value(self._scoring.field(name), value, self._texts)
 
-    def items(self, figures: dict[str, Figure]) -> str:
-        """"营业收入 11,000 万元，研发人员 20 人"."""
-        return "，".join(f"{self.label(k)} {self.shown(k, v)}" for k, v in figures.items())
+    def items(self, figures: dict[str, Figure], before: dict[str, Figure] | None = None) -> str:
+        """"营业收入 11,000 万元，研发费用 350 万元 → 200 万元": with before, a replaced figure shows both."""
+        return changed_items(self._scoring, self._texts, figures, before)
+
+    def updated(self, before: dict[str, Figure], given: dict[str, Figure]) -> list[Reply]:
+        """"已更新企业档案：…" for the given figures that are new or differ from the saved ones."""
+        new = {k: x for k, x in given.items() if k not in before or not same_figure(before[k], x)}
+        return [Reply(text=self.vocab.get("correction_saved", items=self.items(new, before)))] if new else []
 
     # --- checks -----------------------------------------------------------------------------
 
@@ -326,13 +314,15 @@ class FirmDesk:
             await self.save(key, record.with_context(topic=rule_set))
             intro = self.vocab.lookup("conditions", rule_set, "")
             return DeskOutcome([Reply(text=intro)] if intro else [], start=(rule_set, statement))
+        head: list[Reply] = []
         if reading.accepted:
             try:
                 await _run(self._scoring.check, {**record.figures, **reading.accepted})
             except FigureError as exc:
                 return DeskOutcome([Reply(text=self._texts.get("figure_error", message=str(exc)))])
+            head = self.updated(record.figures, reading.accepted)  # "研发费用200万，能认定高企吗" over 350
             record = record.with_figures(dict(reading.accepted), "chat")
-        return DeskOutcome(await self.run_check(key, rule_set, record))
+        return DeskOutcome([*head, *await self.run_check(key, rule_set, record)])
 
     async def _followup(self, record: FirmRecord, intent: FirmIntent, text: str) -> list[Reply]:
         rule_set = intent.rule_set or record.context.last_check

@@ -39,7 +39,11 @@ _NUMBER = re.compile(
     r"|(\d{1,2})\s*(?:个|条)"
 )
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*$")
-_LENGTH = re.compile(r"(\d{1,3}|[一二两三四五六七八九十半]{1,3})\s*个?\s*(天|日|周|星期|礼拜|月)")
+_N = r"\d{1,3}|[一二两三四五六七八九十半]{1,3}"
+_LENGTH = re.compile(rf"({_N})\s*(?:个\s*(月)|个?\s*(天|日|周|星期|礼拜|年))")
+_ON_DATE = re.compile(rf"(?:到|至)\s*(?:({_N})\s*月\s*)?({_N})\s*[号日]|({_N})\s*月\s*({_N})\s*[号日]")
+_NEXT_WEEKDAY = re.compile(r"(?:到|至)?\s*下个?(?:周|星期|礼拜)([一二三四五六日天])")
+_WEEKDAYS = "一二三四五六"
 _RESIDUE = re.compile(r"[\w]", re.UNICODE)
 
 
@@ -219,7 +223,14 @@ def only_filler(text: str, words: RequestWords) -> bool:
 
 
 def pause_length(text: str, words: RequestWords) -> tuple[PauseLength | None, str]:
-    """A pause length in `text` ("两周", "下个月") and the text without it."""
+    """A pause length in `text` ("两周", "下个月", "到12月15号") and the text without it."""
+    if m := _NEXT_WEEKDAY.search(text):  # "到下周三": sends resume next Wednesday
+        weekday = _WEEKDAYS.find(m.group(1)) if m.group(1) in _WEEKDAYS else 6
+        return PauseLength(until_next=f"w{weekday}", words=m.group(0)), _cut(text, m)
+    if m := _ON_DATE.search(text):  # "到12月15号", "到15号": sends resume that day
+        month, day = m.group(1) or m.group(3), m.group(2) or m.group(4)
+        code = f"m{cn_number(month)}-{cn_number(day)}" if month else f"d{cn_number(day)}"
+        return PauseLength(until_next=code, words=m.group(0)), _cut(text, m)
     for word, unit in words.next_words.items():
         if word in text:
             return PauseLength(until_next=unit, words=word), text.replace(word, " ")
@@ -227,6 +238,9 @@ def pause_length(text: str, words: RequestWords) -> tuple[PauseLength | None, st
     if m is None:
         return None, text
     count = 0.5 if m.group(1) == "半" else cn_number(m.group(1))
-    days = int(count * words.units[m.group(2)]) if count > 0 else 0
-    rest = text[: m.start()] + " " + text[m.end() :]
-    return PauseLength(days=days or None, words=m.group(0)), rest
+    days = int(count * words.units[m.group(2) or m.group(3)]) if count > 0 else 0
+    return PauseLength(days=days or None, words=m.group(0)), _cut(text, m)
+
+
+def _cut(text: str, m: re.Match[str]) -> str:
+    return text[: m.start()] + " " + text[m.end() :]
