@@ -38,10 +38,20 @@ class Followups:
             return self._swap_subject(previous, core)
         if self.places.resolve(core) is not None:
             return self._swap_place(previous, core)
-        if self._only_attributes(core) and not self._subjects(core) and not self.places.find(core):
-            subject = self._subject_of(previous)
+        places = [s for s, _ in self.places.find(core) if s in core]
+        subjects = [w for _, w in self._subjects(core)]
+        if not places and not subjects:
+            subject = self._subject_of(previous) if self._only_attributes(core) else ""
             return subject + core if subject else None
-        return None
+        return self._fill(previous, core, places, subjects)
+
+    def _fill(self, previous: str, core: str, places: list[str], subjects: list[str]) -> str | None:
+        """"那杭州的利率呢" after a 成都积分贷 question: its subject (积分贷) from the previous one. A
+        subject named with no place ("那高企的条件呢") stands on its own: rules are mostly national."""
+        if len(places) != 1 or subjects or not self._only_attributes(core.replace(places[0], "", 1)):
+            return None
+        carried = "".join(w for _, w in self._subjects(previous))
+        return core.replace(places[0], places[0] + carried, 1) if carried else None
 
     def _core(self, text: str) -> str:
         """The message without lead words ("那"), tails ("的呢") and punctuation."""

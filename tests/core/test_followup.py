@@ -35,6 +35,8 @@ def followups() -> Followups:
         ("额度呢", "成都积分贷额度"),
         ("需要抵押吗", "成都积分贷需要抵押吗"),
         ("最高能贷多少？", "成都积分贷最高能贷多少"),
+        ("那杭州的利率呢", "杭州积分贷的利率"),
+        ("杭州利率多少", "杭州积分贷利率多少"),
     ],
 )
 def test_a_follow_up_stands_for_the_previous_question(followups: Followups, message: str, whole: str) -> None:
@@ -42,7 +44,8 @@ def test_a_follow_up_stands_for_the_previous_question(followups: Followups, mess
 
 
 @pytest.mark.parametrize("message", ["研发费用怎么算", "还差多少", "差在哪", "好的", "营收3000万", "我们能贷吗",
-                                     "杭州的科创贷和成都的积分贷利率分别是多少"])
+                                     "杭州的科创贷和成都的积分贷利率分别是多少", "杭州有什么政策",
+                                     "那高企的条件呢", "杭州的科创贷利率多少"])
 def test_a_message_with_its_own_subject_is_no_follow_up(followups: Followups, message: str) -> None:
     assert followups.rewrite(PREVIOUS, message) is None
 
