@@ -38,6 +38,7 @@ class ParsedFigures:
     understood: list[ParsedItem] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)  # fields named with an unusable figure
+    unknown: list[str] = field(default_factory=list)  # fields said to be not known ("研发费用不清楚")
 
 
 @dataclass

@@ -43,7 +43,9 @@ def unit_problem(spec: FieldSpec, item: ParsedFigure, texts: Texts) -> str | Non
             any(u in item.raw for u in ("万", "亿")) and not any(u in item.raw for u in _COUNT_UNITS)
         )
         if money_unit:
-            return texts.get("wrong_unit", label=spec.label, unit=spec.unit or "个数", raw=item.raw)
+            note = texts.get("wrong_unit", label=spec.label, unit=spec.unit or "个数", raw=item.raw)
+            twin = texts.get("wrong_unit_twin", twin=spec.twin, raw=item.raw) if spec.twin else ""
+            return note + twin
     if value is None:  # plain_number could not use it: say why, in the reader's words
         problem = _answer(spec, item.raw)[1]
         return problem or texts.get("implausible", label=spec.label, value=item.raw)
