@@ -20,7 +20,7 @@ from retrieval.evidence import IdfTable, QueryProfile, has_quantity, profile_que
 from retrieval.explain import Explanation
 from retrieval.hybrid import HybridSearcher, prepare_query
 from retrieval.preference import KNOWLEDGE, kind_preference
-from retrieval.scope import kind_bonus, other_places, region_label, regional_cost
+from retrieval.scope import asks_national, kind_bonus, other_places, region_label, regional_cost
 from retrieval.selection import Candidate, candidates, combine, rarest_terms, trim, with_subject
 from retrieval.spread import regional_spread
 from retrieval.targets import Ask, Target, detect_targets, is_subject_word, target_rules
@@ -225,9 +225,10 @@ class ExtractiveAnswerer:
                 *[t for t in self._domain_terms(text) if t not in ents.places][:2])
         # rules beat news for rules questions: the preferred kind wins near-ties, never far gaps
         prefer = kind_preference(text, names_place=bool(ents.places))
+        national = asks_national(text)
         ranked = candidates(profile, ask, pool, idf, ents.places, tuple(dict.fromkeys(keep)))
         ex.candidates = sorted(
-            (replace(c, score=c.score + kind_bonus(prefer, c.hit, ents.places) - regional_cost(c.hit, bool(ents.all)))
+            (replace(c, score=c.score + kind_bonus(prefer, c.hit, ents.places) - regional_cost(c.hit, bool(ents.all), national))
              for c in ranked), key=lambda c: -c.score
         )
         top = max((c.coverage for c in ex.candidates), default=0.0)

@@ -3,20 +3,37 @@ passage must not pass for it — national passages win near-ties, and a regional
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from retrieval.datafiles import data_file
 from retrieval.entities import place_in_hits
 from retrieval.preference import BRIEFING, KNOWLEDGE, KindPreference
 from retrieval.tagging import gazetteer
 from retrieval.textutil import match_key
 from retrieval.types import Hit
 
-__all__ = ["REGIONAL_COST", "kind_bonus", "other_places", "region_label", "regional_cost"]
+__all__ = ["NATIONAL_COST", "REGIONAL_COST", "asks_national", "kind_bonus", "other_places", "region_label", "regional_cost"]
 
 REGIONAL_COST = 0.1  # less than the kind preference (0.15): decides near-ties, never a far better passage
+NATIONAL_COST = 1.0  # the question says 全国: a region's passage answers only when nothing national does
 
 
-def regional_cost(hit: Hit, names_subject: bool) -> float:
+@lru_cache(maxsize=1)
+def _national_words() -> tuple[str, ...]:
+    return tuple(match_key(str(w)) for w in (data_file("kinds.yaml") or {}).get("national") or [])
+
+
+def asks_national(question: str) -> bool:
+    """The question asks for the national picture in so many words (全国有多少家…)."""
+    key = match_key(question)
+    return any(w in key for w in _national_words())
+
+
+def regional_cost(hit: Hit, names_subject: bool, national: bool = False) -> float:
     """What a passage about one region loses when the question names no place, product or firm."""
-    return REGIONAL_COST if hit.regions and not names_subject else 0.0
+    if not hit.regions or names_subject:
+        return 0.0
+    return NATIONAL_COST if national else REGIONAL_COST
 
 
 def kind_bonus(prefer: KindPreference, hit: Hit, places: tuple[str, ...]) -> float:

@@ -8,7 +8,14 @@ import pytest
 from retrieval.answering import ExtractiveAnswerer
 from retrieval.engine import RetrievalEngine
 from retrieval.preference import kind_preference
-from retrieval.scope import REGIONAL_COST, kind_bonus, other_places, region_label, regional_cost
+from retrieval.scope import (
+    REGIONAL_COST,
+    asks_national,
+    kind_bonus,
+    other_places,
+    region_label,
+    regional_cost,
+)
 from retrieval.types import Hit
 
 
@@ -27,6 +34,8 @@ def test_a_regional_passage_loses_a_near_tie_only_when_the_question_names_nothin
     assert regional_cost(_hit(("成都", "四川")), names_subject=False) == REGIONAL_COST
     assert regional_cost(_hit(("成都",)), names_subject=True) == 0.0
     assert regional_cost(_hit(()), names_subject=False) == 0.0
+    assert regional_cost(_hit(("成都",)), names_subject=False, national=True) > REGIONAL_COST
+    assert asks_national("全国有多少家企业参与了创新积分") and not asks_national("成都有多少家企业")
 
 
 def test_a_regional_answer_names_its_region_unless_the_text_already_does() -> None:
@@ -49,6 +58,9 @@ def test_a_regional_answer_names_its_region_unless_the_text_already_does() -> No
         ("我们公司能查到积分吗", "hjrz.chinatorch.org.cn", "中银创新积分贷"),
         ("创新积分用的是哪年的数据", "上一个完整会计年度", "区（市）县科技主管部门"),
         ("积分贷利率多少", "没有全国统一", "驿站"),
+        ("科技型中小企业收入上限多少", "2亿元", "担保额度"),
+        ("高企有什么好处", "15%", "积分贷"),
+        ("全国有多少家企业参与了创新积分", "万家", "重庆"),
     ],
 )
 def test_a_policy_question_gets_the_key_fact_not_a_neighbouring_topic(

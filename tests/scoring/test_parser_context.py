@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scoring import parse_answer, parse_figures
+from scoring import assess, parse_answer, parse_figures
 
 
 @pytest.mark.parametrize("text", ["下一步该干啥", "一样", "说一说", "想贷500万", "估值5亿", "成本1000万", "毛利500万"])
@@ -48,3 +48,20 @@ def test_cheng_in_other_words_is_not_a_share(text: str) -> None:
 ])
 def test_a_planned_or_asked_qualification_is_not_held(text: str, values: dict[str, str]) -> None:
     assert parse_figures(text).values == values
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("发明3个", {"invention_patents": 3}),
+    ("发明2 实新5", {"invention_patents": 2, "class2_ip": 5}),
+    ("国家技术发明奖", {"st_award": "national"}),
+])
+def test_short_names_of_patents(text: str, values: dict[str, int]) -> None:
+    assert parse_figures(text).values == values
+
+
+def test_a_share_just_under_its_threshold_never_reads_as_the_threshold() -> None:
+    figures = {"revenue": 20001, "rd_expense": 601, "high_tech_revenue": 12000, "employees": 100,
+               "rd_staff": 10, "years_registered": 3, "invention_patents": 1}
+    gap = next(g for g in assess(figures, "high-tech-2016").gaps if g.measure == "high_tech_revenue_ratio")
+    assert gap.status == "fail"
+    assert "59.997%（要求 ≥60%）" in gap.text

@@ -16,7 +16,8 @@ from bot.core.firm.intents import check_named
 from bot.core.firm.record import Figure, FirmRecord
 from bot.core.firm.verdict import render_gaps, verdict_line
 from bot.core.firm.vocab import FirmVocab
-from bot.core.texts import Texts
+from bot.core.intents import is_question
+from bot.core.texts import Texts, load_texts
 from bot.core.types import Reply
 from scoring.loader import load_rule_set
 from scoring.model import PointsRuleSet
@@ -148,8 +149,8 @@ async def _delete(desk: FirmDesk, key: str, record: FirmRecord, text: str, t: Te
 
 async def _veto_fact(desk: FirmDesk, key: str, record: FirmRecord, text: str, t: Texts) -> AskOutcome | None:
     """"我们去年发生过重大安全事故" after a result: the fact goes into the profile, the verdict is re-stated."""
-    if text.rstrip().endswith(("?", "？", "吗", "么")):
-        return None  # "被列入经营异常名录还能评科小吗" asks the rules
+    if is_question(text, load_texts()) or _has(text, desk.vocab.words("whatif_starts")):
+        return None  # "被列入经营异常名录还能评科小吗" / "要是出了安全事故呢" ask the rules
     facts: dict[str, Figure] = {}
     cleared = _has(text, t.words("veto_cleared"))
     for field, words in t.raw("veto_facts").items():

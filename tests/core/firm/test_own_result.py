@@ -46,6 +46,29 @@ async def test_why_this_score_uses_the_firms_numbers_and_the_curve(chat: Chat) -
     assert "科技型中小企业评价指标" not in whole  # never the 科小 method for a points result
 
 
+@pytest.mark.parametrize(("message", "expected"), [
+    ("我们是初创期吗", "属于成长期"),
+    ("后面我该怎么做", "补齐 13 项未填数据"),
+    ("能不能帮我打个分", "30.67"),
+    ("这分怎么这么低", "300 万元，得 4.4/8 分"),
+])
+async def test_other_wordings_about_the_result(chat: Chat, message: str, expected: str) -> None:
+    await chat(*SCORED)
+    reply = "\n".join(await chat(message))
+    assert expected in reply and _ours(reply)
+
+
+@pytest.mark.parametrize("message", ["发生安全事故会怎样", "要是出了安全事故呢"])
+async def test_a_question_or_a_what_if_about_an_accident_records_nothing(chat: Chat, message: str) -> None:
+    replies = await chat(*SCORED, message, "/profile")
+    assert "事故" not in replies[-1]
+
+
+async def test_who_are_you_mid_form_keeps_the_form(chat: Chat) -> None:
+    replies = await chat("/score", "你是谁", "跳过")
+    assert any("创新积分制助手" in r for r in replies) and "请提供" in replies[-1]
+
+
 async def test_stage_and_next_steps_come_from_the_result(chat: Chat) -> None:
     stage, steps = (await chat(*SCORED, "我们算什么阶段", "下一步该干啥"))[-2:]
     assert "5000 万元，属于成长期" in stage
