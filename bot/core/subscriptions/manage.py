@@ -113,12 +113,10 @@ class PlainManager:
             if not paused:
                 return [self._listed("plain_none_paused", found, subs)]
             found = paused
-        if request.kind == "cancel" and request.asked:
-            return [self.confirm_cancel(user_key, found, subs)]  # a question: confirm first
-        if len(found) == 1 or (request.target.every and request.kind != "cancel"):
+        if request.kind == "cancel" and (request.asked or request.target.every):
+            return [self.confirm_cancel(user_key, found, subs)]  # "都取消" / a question: confirm
+        if len(found) == 1 or request.target.every:
             return self._do(user_key, request.kind, found, subs, request.pause)
-        if request.target.every:
-            return [self.confirm_cancel(user_key, found, subs)]
         return [self._ask_pick(user_key, request.kind, found, subs, request.pause)]
 
     def _matching(self, target: Target, subs: list[Subscription]) -> list[Subscription]:
