@@ -28,6 +28,7 @@ from scoring.parser_words import (
     plain_words,
 )
 from scoring.units import (
+    APPROX,
     COUNT_UNITS,
     PERSON_UNITS,
     answer_fillers,
@@ -252,7 +253,10 @@ class _Reader:
             return
         if value is None:  # convert names a problem whenever it reads no number
             return
-        self.raws.append(Raw(field_name, Alias(alias.word, field_name, alias.negate, alias.part), value, span, when))
+        before, after = self.norm[max(0, number.start - 3) : number.start], self.norm[number.end : number.end + 3]
+        approx = before.rstrip()[-1:] == APPROX or after.lstrip()[:1] == APPROX  # '约3000万', '3000万左右'
+        self.raws.append(Raw(field_name, Alias(alias.word, field_name, alias.negate, alias.part), value, span, when,
+                             approx=approx))
 
     def _registered_in(self, i: int, tok: _Token, alias: Alias) -> bool:
         """'2015年注册的' / '成立于2015年': years registered up to the data year."""
@@ -359,7 +363,7 @@ def _expected_answer(text: str, expect: str, data_year: int | None = None) -> Pa
         result.problems.append(problem)
     elif number is not None:
         result.values[expect] = number
-        result.understood.append(ParsedItem(expect, spec.label, number, norm))
+        result.understood.append(ParsedItem(expect, spec.label, number, norm.replace(APPROX, "约"), APPROX in norm))
     return result
 
 
