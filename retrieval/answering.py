@@ -16,10 +16,11 @@ from retrieval.entities import (
     place_in_hits,
 )
 from retrieval.errors import InvalidQueryError
-from retrieval.evidence import IdfTable, QueryProfile, profile_query
+from retrieval.evidence import IdfTable, QueryProfile, has_quantity, profile_query
 from retrieval.explain import Explanation
 from retrieval.hybrid import HybridSearcher, prepare_query
 from retrieval.preference import KNOWLEDGE, kind_preference
+from retrieval.scope import asks_national, kind_bonus, other_places, region_label, regional_cost
 from retrieval.selection import Candidate, candidates, combine, rarest_terms, trim, with_subject
 from retrieval.spread import regional_spread
 from retrieval.targets import Ask, Target, detect_targets, is_subject_word, target_rules
@@ -32,6 +33,7 @@ _CJK_CHAR = re.compile(f"[{CJK}]")
 _HELD_COVERAGE = 0.2  # a sentence holding the asked value may share less of the question's wording
 _RARE_DF = 3  # a question word this rare that no passage about the subject uses: the subject lacks it
 _RULE_SHARE = 0.36  # a rules question's subject may be a common domain word (积分, 指标)
+_FIGURES = frozenset({"rate", "cap", "quantity", "change", "rank"})  # targets answered by a figure
 _COMMON_SHARE = 0.12  # a word in more than this share of passages (政策, 项目) asks nothing specific
 
 
@@ -152,7 +154,9 @@ class ExtractiveAnswerer:
         if not found.grounded or not found.citations:
             return None
         cite = found.citations[0]
-        text = messages()["region_general"].format(
+        # a national summary may quote one region's figure (广州): then it is labelled as such
+        key = "region_others" if other_places(found.answer, places) else "region_general"
+        text = messages()[key].format(
             what=what or "、".join(f"“{p}”" for p in places), answer=found.answer.rstrip("。…；;，,"), title=cite.title,
             source=cite.source,
         )
@@ -221,9 +225,11 @@ class ExtractiveAnswerer:
                 *[t for t in self._domain_terms(text) if t not in ents.places][:2])
         # rules beat news for rules questions: the preferred kind wins near-ties, never far gaps
         prefer = kind_preference(text, names_place=bool(ents.places))
+        national = asks_national(text)
         ranked = candidates(profile, ask, pool, idf, ents.places, tuple(dict.fromkeys(keep)))
         ex.candidates = sorted(
-            (replace(c, score=c.score + prefer.bonus(c.hit.kind)) for c in ranked), key=lambda c: -c.score
+            (replace(c, score=c.score + kind_bonus(prefer, c.hit, ents.places) - regional_cost(c.hit, bool(ents.all), national))
+             for c in ranked), key=lambda c: -c.score
         )
         top = max((c.coverage for c in ex.candidates), default=0.0)
         held = any(c.holds and c.coverage >= _HELD_COVERAGE for c in ex.candidates)
@@ -258,10 +264,14 @@ class ExtractiveAnswerer:
         if ask.strict:
             bar = max(_HELD_COVERAGE, 0.55 * top)  # a held value far off the subject is no answer
             holding = [c for c in ex.candidates if c.holds and c.coverage >= bar]
+            # 研发费用超3亿元 holds "多少费用" but not "高企…费用": the value must sit with the question's
+            # named subject, when the evidence uses that word at all
+            subject = _subject(profile, idf, ents, ask.strict[0])
+            if subject and any(_mentions(c, subject, profile) for c in ex.candidates):
+                holding = [c for c in holding if _mentions(c, subject, profile)]
             if not holding:
                 said = self._said(_about(ask.strict[0], ex.candidates, best), ents, profile)
-                what = _what(ask.strict[0])
-                text_ = messages()["partial"].format(said=said, what=what)
+                text_ = _not_given(said, ask.strict[0], ents)
                 return _decide(ex, f"target {ask.strict[0].kind} not in evidence", self._with_sources(text_, pool))
             best = holding[0]
             spread = regional_spread(ask, holding, ents.all, kind_preference(text).rules)
@@ -302,6 +312,9 @@ class ExtractiveAnswerer:
             text = "".join(trim(c.text, ask, idf, keep, limit, c.clauses, profile) for c in picked)
         if text.endswith(("；", ";", "，", ",", "：", ":")):
             text = text[:-1] + "。"
+        region = "" if ents.all else region_label(best.hit, text)
+        if region:  # one region's passage for a question that named none: say whose it is
+            text = messages()["regional"].format(region=region, answer=text)
         bar = max(self.min_coverage, 0.75 * best.coverage)
         cited = [p.hit for p in picked]
         for c in ranked:
@@ -316,6 +329,31 @@ def _rarest_word(profile: QueryProfile, idf: IdfTable, places: tuple[str, ...]) 
     """The question's rarest known word of two characters or more (any part of speech), not a place."""
     words = [t for t in profile.weights if len(t) >= 2 and idf.df(t) > 0 and not any(t in p for p in places)]
     return max(words, key=idf, default=None)
+
+
+def _not_given(said: str, target: Target, ents: KeyEntities) -> str:
+    """The asked value is not in the evidence: say so; quote what is said only when it holds no other
+    figure a reader could take for the answer (a 15% tax rate under "高企申请费用多少")."""
+    what = _what(target)
+    if target.kind not in _FIGURES or not has_quantity(said):
+        return messages()["partial"].format(said=said, what=what)
+    where = f"关于{'、'.join(ents.places)}" if ents.places else ""
+    return messages()["not_given"].format(where=where, what=what)
+
+
+def _subject(profile: QueryProfile, idf: IdfTable, ents: KeyEntities, target: Target) -> str:
+    """The named concept the question is about besides the asked thing (高企 in 高企申请要交多少费用):
+    its rarest subject noun that has equivalent terms (高企 = 高新技术企业), so a passage can be checked."""
+    asked = {*target.asked, *target.anchors[:1]}
+    words = [t for t in rarest_terms(profile, idf, ents.places, n=3)
+             if t in profile.alternatives and t not in asked and not any(t in a for a in asked)]
+    return words[0] if words else ""
+
+
+def _mentions(c: Candidate, word: str, profile: QueryProfile) -> bool:
+    """The sentence, or its passage's title, names the word or an equivalent term."""
+    key = c.text + c.hit.title
+    return any(a in key for a in (word, *profile.alternatives.get(word, ())))
 
 
 def _about(target: Target, ranked: list[Candidate], best: Candidate) -> Candidate:

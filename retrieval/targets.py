@@ -34,6 +34,7 @@ class TargetRule:
     value: str
     scope: str
     replaces: tuple[str, ...]
+    strong: re.Pattern[str] | None = None  # the value at its most concrete (a web address, not "平台")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ def target_rules() -> Rules:
             str(t.get("value") or ""),
             str(t.get("scope") or "sentence"),
             tuple(t.get("replaces") or ()),
+            re.compile(str(t["strong"])) if t.get("strong") else None,
         )
         for t in data.get("targets") or []
     )
@@ -342,6 +344,7 @@ def match(
         own = match_key(seg)
         fit = sum(match_key(a) in own for a in target.anchors) / max(len(target.anchors), 1)
         fit += 0.5 * any(match_key(a) in own for a in required[:1])  # the asked noun right at the value
+        fit += 0.5 * bool(rule.strong and rule.strong.search(seg))
         if best is None or fit > best[1]:
             best = (seg, fit)
     return best

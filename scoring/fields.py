@@ -67,6 +67,7 @@ class FieldSpec:
     default: Value | None = None
     derived: bool = False
     prev: str | None = None
+    twin: str | None = None  # the field of the same subject in the other unit (研发人员 ↔ 研发费用)
     aliases: tuple[Alias, ...] = ()
     phrases: Mapping[str, Value] = field(default_factory=dict)
 
@@ -118,6 +119,7 @@ def _spec(name: str, raw: Mapping[str, Any], *, derived: bool) -> FieldSpec:
         default=raw.get("default"),
         derived=derived,
         prev=raw.get("prev"),
+        twin=raw.get("twin"),
         aliases=_aliases(name, list(raw.get("aliases") or [])),
         phrases={normalize_text(str(k)): v for k, v in (raw.get("phrases") or {}).items()},
     )
@@ -134,6 +136,9 @@ def _load() -> tuple[dict[str, FieldSpec], dict[str, DerivedSpec], tuple[str, ..
     for name, raw in data["derived"].items():
         fields[name] = _spec(name, raw, derived=True)
         derived[name] = DerivedSpec(name, raw["op"], raw["num"], raw["den"])
+    for field_spec_ in fields.values():
+        if field_spec_.twin is not None and field_spec_.twin not in fields:
+            raise RuleSetError(f"fields.yaml: {field_spec_.name} 的 twin 引用了未知数据项")
     for spec in derived.values():
         if spec.num not in fields or spec.den not in fields:
             raise RuleSetError(f"fields.yaml: 派生项 {spec.name} 引用了未知数据项")

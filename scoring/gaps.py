@@ -81,6 +81,21 @@ def _shown(field: str, value: Target | None) -> str:
     return f"{number}%" if unit == "%" else f"{number} {unit}".strip()
 
 
+def _shown_beside(field: str, value: Value, threshold: Target | None) -> str:
+    """The firm's value, with as many decimals as it takes not to read as the threshold (59.997% ≠ 60%)."""
+    shown = _shown(field, value)
+    if not isinstance(value, int | float) or not isinstance(threshold, int | float) or value == threshold:
+        return shown
+    if shown != _shown(field, threshold):
+        return shown
+    for places in range(3, 7):
+        number = f"{float(value):.{places}f}".rstrip("0").rstrip(".")
+        if number != fmt_number(float(threshold)):
+            unit = FIELDS[field].unit
+            return f"{number}%" if unit == "%" else f"{number} {unit}".strip()
+    return shown
+
+
 def _round(field: str, x: float, up: bool) -> float | int:
     """Whole persons and counts; money and shares to 0.01."""
     if FIELDS[field].kind == "count":
@@ -229,7 +244,7 @@ def condition_gap(
         tail = "未确认" if assumed or status == "missing" else ("符合" if status == "pass" else "不符合")
         text = f"{head}：{tail}"
     else:
-        shown = "未提供" if value is None else _shown(cond.field, value)
+        shown = "未提供" if value is None else _shown_beside(cond.field, value, threshold)
         need = f"要求 {_SYMBOL.get(cond.op, cond.op)}{_shown(cond.field, threshold)}" if threshold is not None else ""
         note = "，".join(p for p in (band, need) if p)
         head = f"{spec.short_label} {shown}" + (f"（{note}）" if note else "")

@@ -19,10 +19,19 @@ from functools import cache
 
 from scoring.fields import DERIVED, FIELDS, Alias, Value, normalize_text
 from scoring.parser_resolve import ParsedFigures, ParsedItem, Raw, resolve
-from scoring.parser_words import absent_value, denial, mark_headcount, plain_words
+from scoring.parser_words import (
+    absent_value,
+    denial,
+    mark_headcount,
+    not_known,
+    phrase_stance,
+    plain_words,
+)
 from scoring.units import (
+    APPROX,
     COUNT_UNITS,
     PERSON_UNITS,
+    answer_fillers,
     convert,
     normalize,
     number_pattern,
@@ -80,11 +89,23 @@ class _Token:
     used: bool = False
 
 
-def _phrase_value(text: str, start: int, fld: str, value: Value) -> Value:
-    """Enum/bool phrase value, flipped to 'none'/False when a negation word precedes it."""
-    if _NEGATION.search(text[max(0, start - 3) : start]):
+_CLAUSE_END = re.compile(r"[,;。；!！\n、]")
+
+
+def _phrase_value(text: str, start: int, end: int, fld: str, value: Value) -> Value | None:
+    """Enum/bool phrase value: 'none'/False when negated or only planned, None when asked about."""
+    cut = [m.end() for m in _CLAUSE_END.finditer(text, 0, start)]
+    before = text[max(cut[-1] if cut else 0, start - _CLAUSE_REACH) : start]
+    nxt = _CLAUSE_END.search(text, end)
+    stance = phrase_stance(before, text[end : nxt.start() if nxt else len(text)])
+    if stance == "asked":
+        return None
+    if stance == "not" or _NEGATION.search(before[-3:]):
         return False if FIELDS[fld].kind == "bool" else "none"
     return value
+
+
+_CLAUSE_REACH = 8  # '我们还没有评上国家高新': the words that qualify a phrase stand close before it
 
 
 def parse_figures(text: str, expect: str | None = None, *, data_year: int | None = None) -> ParsedFigures:
@@ -117,6 +138,7 @@ def parse_figures(text: str, expect: str | None = None, *, data_year: int | None
     resolve(raws, result)
     result.problems = list(dict.fromkeys(result.problems))
     result.rejected = list(dict.fromkeys(result.rejected))
+    result.unknown = [f for f in dict.fromkeys(result.unknown) if f not in result.values]
     return result
 
 
@@ -173,7 +195,9 @@ class _Reader:
             return None
         if tok.text in phrases and tok.text not in aliases:
             fld, value = phrases[tok.text]
-            self.raws.append(Raw(fld, None, _phrase_value(self.norm, tok.start, fld, value), tok.text, None))
+            held = _phrase_value(self.norm, tok.start, tok.end, fld, value)
+            if held is not None:
+                self.raws.append(Raw(fld, None, held, tok.text, None))
             before = self.tokens[i - 1] if i > 0 else None
             if before is not None and before.kind == "num" and split_unit(before.text)[1] in ("个", "家", "项"):
                 before.used = True  # '有1个省级工程技术研究中心': the count belongs to the phrase
@@ -205,6 +229,10 @@ class _Reader:
             return
         paired = _pair(self.tokens, i, alias, self.result)
         if paired is None:
+            if tok.kind == "word" and not_known(self.norm, tok.start, tok.end):
+                prev = FIELDS[alias.field].prev
+                self.result.unknown.append(prev if when == "prev" and prev else alias.field)
+                return
             denied = denial(self.norm, tok.start, tok.end) if tok.kind == "word" else None
             zero = absent_value(alias.field) if denied is not None else None
             if zero is not None and FIELDS[alias.field].kind not in ("bool", "enum"):
@@ -225,7 +253,10 @@ class _Reader:
             return
         if value is None:  # convert names a problem whenever it reads no number
             return
-        self.raws.append(Raw(field_name, Alias(alias.word, field_name, alias.negate, alias.part), value, span, when))
+        before, after = self.norm[max(0, number.start - 3) : number.start], self.norm[number.end : number.end + 3]
+        approx = before.rstrip()[-1:] == APPROX or after.lstrip()[:1] == APPROX  # '约3000万', '3000万左右'
+        self.raws.append(Raw(field_name, Alias(alias.word, field_name, alias.negate, alias.part), value, span, when,
+                             approx=approx))
 
     def _registered_in(self, i: int, tok: _Token, alias: Alias) -> bool:
         """'2015年注册的' / '成立于2015年': years registered up to the data year."""
@@ -325,15 +356,27 @@ def _expected_answer(text: str, expect: str, data_year: int | None = None) -> Pa
         return result
     pattern = _vocabulary()[0]
     tokens = [m for m in pattern.finditer(norm) if m.lastgroup not in ("sep",)]
-    if len(tokens) != 1 or tokens[0].lastgroup != "num":
+    if len(tokens) != 1 or tokens[0].lastgroup != "num" or not _only_filler(norm, tokens[0]):
         return None
     number, problem = convert(expect, tokens[0].group(), negate=False, bare_money_in_wan=True)
     if problem:
         result.problems.append(problem)
     elif number is not None:
         result.values[expect] = number
-        result.understood.append(ParsedItem(expect, spec.label, number, norm))
+        result.understood.append(ParsedItem(expect, spec.label, number, norm.replace(APPROX, "约"), APPROX in norm))
     return result
+
+
+def _only_filler(norm: str, number: re.Match[str]) -> bool:
+    """A bare answer is the number and filler words ('大概3000万吧'); '下一步'/'成本1000万' are not answers."""
+    rest = norm[: number.start()] + " " + norm[number.end() :]
+    rest = _ANSWER_PUNCT.sub("", rest)
+    for word in answer_fillers():
+        rest = rest.replace(word, "")
+    return not rest
+
+
+_ANSWER_PUNCT = re.compile(r"[\s,.;:!?、。，；：！？~～…“”\"'()（）]+")
 
 
 def _worth_reporting(text: str) -> bool:

@@ -12,7 +12,10 @@ import yaml
 
 from scoring.fields import FIELDS, Value, normalize_text
 
-__all__ = ["PlainWords", "absent_value", "denial", "mark_headcount", "plain_words"]
+__all__ = [
+    "PhraseContext", "PlainWords", "absent_value", "denial", "mark_headcount", "not_known", "phrase_stance",
+    "plain_words",
+]
 
 _NUMERAL = r"[0-9０-９零〇一二两三四五六七八九十百千]"
 _HEAD = r"(?:个人|人|名|位)"
@@ -28,6 +31,7 @@ class PlainWords:
     deny_after: tuple[str, ...]
     headcount: tuple[str, ...]
     unused: tuple[str, ...]
+    unknown: tuple[str, ...]
 
 
 @cache
@@ -44,7 +48,7 @@ def plain_words() -> PlainWords:
         return tuple(sorted((normalize_text(str(w)) for w in data.get(key) or []), key=len, reverse=True))
 
     return PlainWords(absent, words("deny_before"), words("deny_after"), words("headcount_words"),
-                      words("unused_labels"))
+                      words("unused_labels"), words("unknown_words"))
 
 
 def absent_value(field_name: str) -> Value | None:
@@ -71,6 +75,14 @@ def denial(norm: str, start: int, end: int) -> str | None:
         if re.match(f"(?:{re.escape(word)})了?(?:$|{_BREAK}|\\s)", after):
             return word
     return None
+
+
+def not_known(norm: str, start: int, end: int) -> bool:
+    """Whether the label at norm[start:end] is said to be unknown ("研发费用不清楚", "不知道研发费用")."""
+    words = plain_words().unknown
+    after = re.sub(r"^(?:我们|还|也|都|暂时|目前|的|是)+", "", norm[end : end + 12].lstrip())
+    before = norm[max(0, start - 8) : start].rstrip(" 的")
+    return any(after.startswith(w) or before.endswith(w) for w in words)
 
 
 @cache
@@ -101,3 +113,35 @@ def mark_headcount(text: str, labels: re.Pattern[str], label: str) -> str:
         return label if owned else m.group()
 
     return pattern.sub(swap, text)
+
+
+@dataclass(frozen=True)
+class PhraseContext:
+    """Words in a phrase's clause that undo it: negations and plans (→ not held), questions (→ nothing)."""
+
+    negation: tuple[str, ...]
+    plan: tuple[str, ...]
+    question: tuple[str, ...]
+
+
+@cache
+def phrase_context() -> PhraseContext:
+    """Read once from fields.yaml (phrase_context)."""
+    text = resources.files("scoring").joinpath("rules/fields.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text).get("phrase_context") or {}
+
+    def words(key: str) -> tuple[str, ...]:
+        return tuple(normalize_text(str(w)) for w in data.get(key) or [])
+
+    return PhraseContext(words("negation"), words("plan"), words("question"))
+
+
+def phrase_stance(before: str, after: str) -> str:
+    """'held', 'not' or 'asked' for a phrase, from its clause ('还没评上高企' → not, '…高企吗' → asked)."""
+    words = phrase_context()
+    clause = before + after
+    if any(w in clause for w in words.question):
+        return "asked"
+    if any(w in before for w in (*words.negation, *words.plan)):
+        return "not"
+    return "held"

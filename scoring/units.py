@@ -18,7 +18,7 @@ from scoring.fields import FIELDS, normalize_text
 from scoring.numbers import VAGUE, parse_number
 
 __all__ = [
-    "COUNT_UNITS", "LARGEST", "PERSON_UNITS", "convert", "foreign_currency", "normalize", "number_pattern",
+    "APPROX", "COUNT_UNITS", "LARGEST", "PERSON_UNITS", "answer_fillers", "convert", "foreign_currency", "normalize", "number_pattern",
     "read_cell", "shorten", "split_unit",
 ]
 
@@ -29,7 +29,7 @@ PERSON_UNITS = ("人", "名", "位")
 COUNT_UNITS = ("人", "名", "位", "个", "件", "项", "次", "家")
 _PLAIN_UNITS = ("个百分点", "%", "元", "块", "人", "名", "位", "个", "件", "项", "次", "年", "家")
 _FILLERS = re.compile(
-    r"一共|总共|共计|合计|累计|一起|一些|一下|一直|一般|一定|一家|大约|大概|约为|左右|将近|接近|差不多|同比|"
+    r"一共|总共|共计|合计|累计|一起|一些|一下|一直|一般|一定|一家|同比|"
     r"统一|唯一|第一|万一|一年多|一百多|如下"
 )
 _THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d])")
@@ -41,7 +41,12 @@ class _Vocab:
     shorthand: dict[str, str]
     measure: tuple[str, ...]
     person: tuple[str, ...]
+    approx: tuple[str, ...]
     currencies: tuple[str, ...]
+    answer_fillers: tuple[str, ...]
+    tenths: str
+    tenths_not_before: str
+    points: tuple[str, ...]
 
 
 @cache
@@ -52,8 +57,29 @@ def _vocab() -> _Vocab:
         shorthand={normalize_text(str(k)): str(v) for k, v in data["shorthand"].items()},
         measure=tuple(str(w) for w in data["measure_words"]),
         person=tuple(str(w) for w in data.get("person_words") or []),
+        approx=tuple(sorted((str(w) for w in data.get("approx_words") or []), key=len, reverse=True)),
         currencies=tuple(sorted((normalize_text(str(w)) for w in data["foreign_currencies"]), key=len, reverse=True)),
+        answer_fillers=tuple(sorted((normalize_text(str(w)) for w in data["answer_fillers"]), key=len, reverse=True)),
+        tenths=str(data["tenths"]["word"]),
+        tenths_not_before="".join(str(w) for w in data["tenths"]["not_before"]),
+        points=tuple(str(w) for w in data["percent_points"]),
     )
+
+
+APPROX = "≈"
+"""What normalize leaves where an approximate word stood ('约3000万' → '≈3000万')."""
+
+
+@cache
+def _approx() -> re.Pattern[str]:
+    words = [w for w in _vocab().approx if w != "约"]
+    lone = f"|约(?=\\s*[{_NUMERAL}])" if "约" in _vocab().approx else ""
+    return re.compile("|".join(map(re.escape, words)) + lone)
+
+
+def answer_fillers() -> tuple[str, ...]:
+    """Words that may stand beside a bare answer ('大概3000万吧'), longest first."""
+    return _vocab().answer_fillers
 
 
 def _currencies() -> tuple[str, ...]:
@@ -96,6 +122,26 @@ def _rewrites() -> list[tuple[re.Pattern[str], str]]:
 _WIDE_THOUSANDS = re.compile(r"(?<![\d.．])\d{1,3}(?:，\d{3})+(?=\s*[万亿千元块人名件个项wWkKｗＷｋＫ])")
 
 
+@cache
+def _shares() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """'三成'/'两成半'/'5成' (tenths) and '6个点' (percentage points) as written shares."""
+    v = _vocab()
+    tenths = re.compile(
+        f"(\\d+(?:\\.\\d+)?|[零〇一二两三四五六七八九十]+){re.escape(v.tenths)}(半)?(?![{re.escape(v.tenths_not_before)}])"
+    )
+    points = re.compile(f"(\\d+(?:\\.\\d+)?)(?:{'|'.join(map(re.escape, v.points))})(?![0-9])")
+    return tenths, points
+
+
+def _as_percent(m: re.Match[str]) -> str:
+    """'三成' -> '30%', '两成半' -> '25%'; a numeral that reads as no number stays as typed."""
+    number = parse_number(m.group(1))
+    if number is None:
+        return m.group()
+    share = number * 10 + (5 if m.group(2) else 0)
+    return f"{_plain(share)}%"
+
+
 def normalize(text: str) -> str:
     """Full-width to half-width, thousands separators and unit gaps removed, fillers blanked.
 
@@ -108,7 +154,9 @@ def normalize(text: str) -> str:
     for pattern, repl in _rewrites():
         text = pattern.sub(repl, text)
     text = text.replace("万元元", "万元").replace("千元元", "千元")
-    return _FILLERS.sub(" ", text)
+    tenths, points = _shares()
+    text = points.sub(lambda m: m.group(1) + "%", tenths.sub(_as_percent, text))
+    return _FILLERS.sub(" ", _approx().sub(APPROX, text))
 
 
 def split_unit(text: str) -> tuple[str, str, bool]:
@@ -153,7 +201,7 @@ def convert(
     value, problem = _in_unit(spec.kind, spec.unit, label, num_text, body, unit, percent, number,
                               bare_money_in_wan)
     if problem is not None or value is None:
-        return None, problem
+        return None, _with_twin(spec.twin, problem, num_text, body, unit, percent, number)
     if abs(value) > LARGEST:
         return None, f"{label}：“{num_text}”数值过大，请检查单位（金额以万元计）"
     if negate != minus:
@@ -197,13 +245,24 @@ def _in_unit(
     return number, None
 
 
+def _with_twin(
+    twin: str | None, problem: str | None, num_text: str, body: str, unit: str, percent: bool, number: Decimal
+) -> str | None:
+    """A wrong-unit problem, plus the same subject's field that reads the figure ("是研发费用吗？")."""
+    if twin is None or problem is None or (not unit and not any(ch in body for ch in "万亿")):
+        return problem
+    other = FIELDS[twin]
+    fits = _in_unit(other.kind, other.unit, other.short_label, num_text, body, unit, percent, number, False)[1] is None
+    return f"{problem}。是{other.short_label}吗？可发“{other.short_label}{num_text}”" if fits else problem
+
+
 def read_cell(field_name: str, text: str) -> tuple[float | None, bool, str | None]:
     """One spreadsheet cell or --set value: (value, carries its own unit, problem).
 
     '1200' is a plain number in the column's unit (the caller scales it); '1.2亿', '600w',
     '1,200万元' or '12人' carry their own unit and are already in the engine unit.
     """
-    norm = normalize(text).strip()
+    norm = normalize(text).replace(APPROX, "").strip()  # '约3000万' in a cell: the figure said, as in chat
     label = FIELDS[field_name].label
     if not norm:
         return None, False, None

@@ -76,11 +76,12 @@ def run(
         f"无新内容 {report.empty}，待重试 {report.retry_scheduled}，失败 {report.failed}，"
         f"已停用 {report.blocked}，延后 {report.deferred}，无可用渠道 {report.skipped_no_notifier}"
     )
-    if report.recovered_uncertain or report.uncertain:
+    if report.recovered_uncertain or report.uncertain or report.superseded_after_crash:
         typer.echo(
             f"上次中断的发送：渠道确认已送达 {report.confirmed_after_crash}，"
             f"确认未发出并已补发 {report.resent_after_crash}，"
-            f"无法确认 {report.uncertain}（不重发，见 innobot digest log --status uncertain）"
+            f"无法确认、已补发并注明可能重复 {report.uncertain}，"
+            f"已由后续简报带到 {report.superseded_after_crash}"
         )
 
 

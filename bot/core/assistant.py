@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from bot.core.estimate.forms import FormSpec, PolicySpec, load_forms, load_policy
 from bot.core.estimate.port import ScoringPort
 from bot.core.estimate.rule_sets import RuleSets, load_rule_sets
+from bot.core.firm.asks import leave_note
 from bot.core.firm.desk import FirmDesk
 from bot.core.firm.profile_command import profile_command
 from bot.core.firm.vocab import load_vocab
@@ -197,7 +198,10 @@ class CoreAssistant:
             state = await self._session.load(incoming.user_key)
             if state is not None and self._desk is not None and self._desk.leaves_dialogue(state.rule_set, state.core, text):
                 await self._session.drop(incoming.user_key)  # "那科小呢" / "能评上科小吗" mid-dialogue
-                state = None
+                note = Reply(text=leave_note(self._desk.vocab, state.rule_set))  # never a silent loss
+                return [note, *await self._on_free_text(incoming, text)]
+            if state is not None and self._about_bot(text):  # "你是谁" mid-form: say it, the form waits
+                return [*await self._welcome(incoming), *await self._session.waiting(incoming.user_key)]
             if state is not None:
                 return await self._session.on_text(incoming, state, text)
         return await self._on_free_text(incoming, text)
@@ -214,11 +218,13 @@ class CoreAssistant:
         if self._desk is not None:
             outcome = await self._desk.handle(incoming.user_key, text)
             if outcome is not None:
+                if outcome.ask is not None:  # "能贷多少": the firm's side first, then the knowledge base
+                    return outcome.replies + await self._answer(outcome.ask)
                 if outcome.start is None:
                     return outcome.replies
                 rule_set, opening = outcome.start
                 return outcome.replies + await self._start(incoming, rule_set, opening, quick=True)
-        if matches_word(text, t.words("intent.greetings")):
+        if matches_word(text, t.words("intent.greetings")) or self._about_bot(text):
             return await self._welcome(incoming)
         chat = small_talk(text, t)
         if chat is not None:  # "谢谢" / "好的": polite, and the last result stays open for follow-ups
@@ -233,6 +239,9 @@ class CoreAssistant:
             parsed = await asyncio.to_thread(self._scoring.parse, text)
             figures = len(parsed.understood)
             statement = not is_question(text, t)
+            if statement and not figures and parsed.problems and await self._has_firm(incoming.user_key):
+                # "都是软件产品收入，大概2500万" after a result: the figure is named back, never dropped
+                return [Reply(text=t.get("not_understood", problems="；".join(parsed.problems)))]
             # A named figure in the wrong unit ("研发人员3000万") starts the dialogue, which says why.
             if figures >= 2 or (statement and (figures == 1 or parsed.rejected)):
                 topic = await self._topic(incoming.user_key)
@@ -245,6 +254,17 @@ class CoreAssistant:
         if self._desk is not None:
             await self._desk.note_question(incoming.user_key, question)
         return await self._answer(question)
+
+    def _about_bot(self, text: str) -> bool:
+        """"你是谁" / "你能干嘛": a short message asking what the bot is."""
+        return len(text) <= 16 and any(w in text for w in self._texts.words("intent.about_words"))
+
+    async def _has_firm(self, user_key: str) -> bool:
+        """A saved profile or result: a figure sent now is about this firm."""
+        if self._desk is None:
+            return False
+        record = await self._desk.record(user_key)
+        return bool(record.fields) or record.context.last_check is not None
 
     async def _topic(self, user_key: str) -> str | None:
         """The check the user last asked about: figures sent next go there."""

@@ -10,7 +10,7 @@ from functools import lru_cache
 from bot.core.places import Places, load_places
 from bot.core.texts import Texts
 
-__all__ = ["Followups", "load_followups"]
+__all__ = ["Followups", "load_followups", "question_place"]
 
 _PUNCT = re.compile(r"[\s,，。.!！?？~～、;；:：…]+")
 MAX_CHARS = 16  # a follow-up is short; anything longer stands on its own
@@ -38,10 +38,20 @@ class Followups:
             return self._swap_subject(previous, core)
         if self.places.resolve(core) is not None:
             return self._swap_place(previous, core)
-        if self._only_attributes(core) and not self._subjects(core) and not self.places.find(core):
-            subject = self._subject_of(previous)
+        places = [s for s, _ in self.places.find(core) if s in core]
+        subjects = [w for _, w in self._subjects(core)]
+        if not places and not subjects:
+            subject = self._subject_of(previous) if self._only_attributes(core) else ""
             return subject + core if subject else None
-        return None
+        return self._fill(previous, core, places, subjects)
+
+    def _fill(self, previous: str, core: str, places: list[str], subjects: list[str]) -> str | None:
+        """"那杭州的利率呢" after a 成都积分贷 question: its subject (积分贷) from the previous one. A
+        subject named with no place ("那高企的条件呢") stands on its own: rules are mostly national."""
+        if len(places) != 1 or subjects or not self._only_attributes(core.replace(places[0], "", 1)):
+            return None
+        carried = "".join(w for _, w in self._subjects(previous))
+        return core.replace(places[0], places[0] + carried, 1) if carried else None
 
     def _core(self, text: str) -> str:
         """The message without lead words ("那"), tails ("的呢") and punctuation."""
@@ -103,3 +113,9 @@ def load_followups(checks: tuple[str, ...]) -> Followups:
 def _by_length(words: tuple[str, ...]) -> tuple[str, ...]:
     """Longest first, so a word is never matched inside a longer one."""
     return tuple(sorted(words, key=len, reverse=True))
+
+
+def question_place(question: str | None) -> str | None:
+    """The region a question names first (canonical), or None."""
+    found = load_places().find(question) if question else []
+    return found[0][1] if found else None

@@ -102,6 +102,8 @@ def is_question(text: str, texts: Texts) -> bool:
 def subscription_command(text: str, texts: Texts) -> Command | None:
     """Free text like "订阅 积分贷 成都" / "取消订阅…" as a subscription command, else None."""
     stripped = text.strip()
+    if stripped.endswith(("?", "？", "吗")):  # "订阅要钱吗？" asks; plain-word requests read the rest
+        return None
     for prefix in texts.words("intent.subscribe_prefixes"):
         if stripped.startswith(prefix):
             name = "unsubscribe" if prefix.startswith("取消") else "subscribe"

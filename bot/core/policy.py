@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.core.estimate.forms import PolicySpec
+from bot.core.places import load_places
 from retrieval.types import Hit, Searcher, SearchFilters
 
 __all__ = ["match_policies", "policy_query"]
@@ -30,7 +31,8 @@ def match_policies(
     profile: tuple[str | None, str | None],
     weak_fields: Sequence[str],
 ) -> list[Hit]:
-    """Up to spec.max_items distinct briefings; those naming the firm's region come first.
+    """Up to spec.max_items distinct briefings. With the firm's region known: its own region's first,
+    then its province's, then national ones (no region); another region's never (诸暨 for a 成都 firm).
 
     Policy summaries (政策摘要) are left out: the list is captioned as briefings, and digests skip
     summaries too."""
@@ -45,22 +47,37 @@ def match_policies(
     # Summary sections crowd a rules-flavoured query, so ask for enough to keep max_items briefings.
     found += searcher.search(query, k=spec.max_items * 6)
     found = [hit for hit in found if hit.kind == "briefing"]
-
-    def local(hit: Hit) -> bool:
-        if not region:
-            return False
-        if any(r and (r == region or r in region) for r in hit.regions):
-            return True  # "四川省成都市高新区" is local to a briefing tagged 成都
-        return region in hit.title or region in hit.text
-
-    ranked = sorted(enumerate(found), key=lambda pair: (not local(pair[1]), pair[0]))
+    nearness = _nearness(region)
+    ranked = sorted(((nearness(hit), i, hit) for i, hit in enumerate(found)), key=lambda t: t[:2])
     picked: list[Hit] = []
     seen: set[str] = set()
-    for _, hit in ranked:
-        if hit.doc_id in seen:
+    for near, _, hit in ranked:
+        if near is _ELSEWHERE or hit.doc_id in seen:
             continue
         seen.add(hit.doc_id)
         picked.append(hit)
         if len(picked) == spec.max_items:
             break
     return picked
+
+
+_ELSEWHERE = 9  # another region's briefing: never listed for a firm whose region is known
+
+
+def _nearness(region: str | None) -> Callable[[Hit], int]:
+    """0 the firm's own region (or a place in it), 1 its province, 2 national, _ELSEWHERE the rest."""
+    if not region:
+        return lambda _hit: 0
+    places = load_places()
+    own = set(places.aliases(region))
+    above = set(places.parents(region))
+
+    def near(hit: Hit) -> int:
+        regions = [r for r in hit.regions if r]
+        if any(r in own or r in region for r in regions) or region in hit.title:
+            return 0  # "四川省成都市高新区" is local to a briefing tagged 成都
+        if any(r in above for r in regions) or region in hit.text:
+            return 1  # its province, or a briefing that speaks of the firm's region
+        return 2 if not regions else _ELSEWHERE
+
+    return near

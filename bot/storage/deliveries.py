@@ -15,7 +15,12 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from bot.core.subscriptions.types import ClaimedDelivery, DeliveryState, UncertainDelivery
+from bot.core.subscriptions.types import (
+    MAYBE_SENT,
+    ClaimedDelivery,
+    DeliveryState,
+    UncertainDelivery,
+)
 from bot.storage.db import Database
 from bot.storage.leases import acquire_lease, holder_is_dead, lease_holder, release_lease
 from bot.storage.schema import (
@@ -27,6 +32,9 @@ from bot.storage.schema import (
 __all__ = ["INTERRUPTED", "SqlDeliveryLog", "holder_is_dead"]
 
 INTERRUPTED = "interrupted"  # detail of an uncertain row not yet settled by a later run
+# Rows that older versions settled as uncertain for good: the next run settles them properly.
+_LEFT_UNCERTAIN = "interrupted; channel cannot confirm"
+_HANDED_OVER = (DeliveryState.DELIVERED.value, DeliveryState.DEFERRED.value)
 
 
 def _new_row(
@@ -92,21 +100,31 @@ class SqlDeliveryLog:
         return int(result.rowcount)
 
     def interrupted(self) -> list[UncertainDelivery]:
-        """Uncertain rows no later run has settled yet, oldest first."""
+        """Uncertain rows no later run has settled yet, oldest first; overtaken when a later
+        period of the same subscription was handed over since (it carried their articles)."""
         t = deliveries_table
+        later = t.alias("later")
+        overtaken = (
+            select(later.c.id)
+            .where(later.c.subscription_id == t.c.subscription_id, later.c.id > t.c.id,
+                   later.c.status.in_(_HANDED_OVER))
+            .exists()
+        )
         with self._engine.connect() as conn:
             rows = conn.execute(
-                select(t.c.id, t.c.subscription_id, t.c.user_key, t.c.period_key)
-                .where(t.c.status == DeliveryState.UNCERTAIN.value, t.c.detail == INTERRUPTED)
+                select(t.c.id, t.c.subscription_id, t.c.user_key, t.c.period_key, overtaken)
+                .where(t.c.status == DeliveryState.UNCERTAIN.value,
+                       t.c.detail.in_([INTERRUPTED, _LEFT_UNCERTAIN]))
                 .order_by(t.c.id)
             ).all()
-        return [UncertainDelivery(int(r[0]), int(r[1]), str(r[2]), str(r[3])) for r in rows]
+        return [UncertainDelivery(int(r[0]), int(r[1]), str(r[2]), str(r[3]), bool(r[4])) for r in rows]
 
     def settle_interrupted(
         self, delivery_id: int, outcome: DeliveryState, *, now: datetime, detail: str
     ) -> None:
-        """Settle an interrupted send: delivered (the channel has it), retry (it never went out:
-        due at once) or uncertain for good (nobody can tell; shown by `digest log`)."""
+        """Settle an interrupted send: delivered (the channel has it: the watermark its claim
+        recorded now counts), retry (due at once; MAYBE_SENT when nobody can tell) or empty
+        (a later digest carried its articles)."""
         t = deliveries_table
         values: dict[str, object] = {"status": outcome.value, "detail": detail, "updated_at": now}
         if outcome is DeliveryState.DELIVERED:
@@ -119,7 +137,7 @@ class SqlDeliveryLog:
                 .where(
                     t.c.id == delivery_id,
                     t.c.status == DeliveryState.UNCERTAIN.value,
-                    t.c.detail == INTERRUPTED,
+                    t.c.detail.in_([INTERRUPTED, _LEFT_UNCERTAIN]),
                 )
                 .values(**values)
             )
@@ -157,25 +175,23 @@ class SqlDeliveryLog:
         return out
 
     def claim(
-        self, subscription_id: int, user_key: str, period_key: str, *, holder: str, now: datetime
+        self, subscription_id: int, user_key: str, period_key: str, *, holder: str, now: datetime,
+        article_count: int = 0, watermark_to: datetime | None = None,
     ) -> ClaimedDelivery | None:
-        """Insert the row in state 'sending'; None when the period is already taken (by anyone)."""
+        """Insert the row in state 'sending'; None when the period is already taken (by anyone).
+
+        article_count / watermark_to: what the send hands over, kept on the row so a send a
+        crash cut off and the channel later confirms still advances the watermark."""
         try:
             with self._engine.begin() as conn:
                 if not _subscribed(conn, subscription_id):  # forgotten during the fan-out
                     return None
-                result = conn.execute(
-                    insert(deliveries_table).values(
-                        _new_row(
-                            subscription_id,
-                            user_key,
-                            period_key,
-                            DeliveryState.SENDING,
-                            now=now,
-                            claimed_by=holder,
-                        )
-                    )
+                row = _new_row(
+                    subscription_id, user_key, period_key, DeliveryState.SENDING, now=now,
+                    claimed_by=holder,
                 )
+                row.update(article_count=article_count, watermark_to=watermark_to)
+                result = conn.execute(insert(deliveries_table).values(row))
                 new_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
         except IntegrityError:
             return None
@@ -236,16 +252,18 @@ class SqlDeliveryLog:
         t = deliveries_table
         with self._engine.connect() as conn:
             rows = conn.execute(
-                select(t.c.id, t.c.subscription_id, t.c.period_key, t.c.attempts)
+                select(t.c.id, t.c.subscription_id, t.c.period_key, t.c.attempts, t.c.detail)
                 .where(t.c.status == DeliveryState.RETRY.value, t.c.next_attempt_at <= now)
                 .order_by(t.c.id)
             ).all()
-        return [ClaimedDelivery(int(r[0]), int(r[1]), str(r[2]), int(r[3])) for r in rows]
+        return [ClaimedDelivery(int(r[0]), int(r[1]), str(r[2]), int(r[3]), r[4] == MAYBE_SENT) for r in rows]
 
     def claim_retry(
-        self, row: ClaimedDelivery, *, holder: str, now: datetime
+        self, row: ClaimedDelivery, *, holder: str, now: datetime,
+        article_count: int = 0, watermark_to: datetime | None = None,
     ) -> ClaimedDelivery | None:
-        """Compare-and-set one retry row to 'sending' right before resending it; None if taken."""
+        """Compare-and-set one retry row to 'sending' right before resending it; None if taken.
+        article_count / watermark_to: as for claim."""
         t = deliveries_table
         with self._engine.begin() as conn:
             result = conn.execute(
@@ -260,11 +278,13 @@ class SqlDeliveryLog:
                     claimed_by=holder,
                     attempts=row.attempts + 1,
                     updated_at=now,
+                    article_count=article_count,
+                    watermark_to=watermark_to,
                 )
             )
         if result.rowcount != 1:
             return None
-        return ClaimedDelivery(row.id, row.subscription_id, row.period_key, row.attempts + 1)
+        return ClaimedDelivery(row.id, row.subscription_id, row.period_key, row.attempts + 1, row.maybe_sent)
 
     def finish(
         self,

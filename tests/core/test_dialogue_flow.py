@@ -48,7 +48,7 @@ async def test_full_dialogue_asks_only_missing_figures_confirms_and_scores(rig: 
     assert "官方平台" in text
     assert any(r.image_png == FAKE_PNG for r in replies)
     policies = replies[-1].text
-    assert policies.index("成都") < policies.index("南京")  # the firm's region first
+    assert "成都" in policies and "南京" not in policies  # the firm's region; never another one
     assert policies.count("成都正式出台") == 1  # one line per article
     figures, rule_set = rig.scoring.evaluations[-1]
     assert rule_set == "cn-ref-2024"
@@ -165,13 +165,35 @@ def test_policy_matching_puts_briefings_of_the_firms_region_first() -> None:
     searcher = FakeSearcher()
     hits = match_policies(searcher, load_policy(), "", ("四川省成都市高新区", None),
                           ["invention_patents"])
-    assert [h.doc_id for h in hits] == ["d2", "d1", "d3"]
+    assert [h.doc_id for h in hits] == ["d2"]  # 南京 and 宁夏 are other regions: never listed
     query = policy_query(load_policy(), "", "成都", "软件", ["invention_patents"])
     assert query.startswith("成都 软件") and "发明专利" in query
     assert [h.doc_id for h in match_policies(searcher, load_policy(), "", (None, None), [])] == [
         "d1", "d2", "d3"
     ]
 
+
+
+def test_policy_matching_keeps_own_region_then_province_then_national_and_drops_the_rest() -> None:
+    from dataclasses import replace
+
+    from bot.core.estimate.forms import load_policy
+    from bot.core.policy import match_policies
+    from tests.fakes.core import FakeSearcher
+
+    searcher = FakeSearcher()
+    zhuji, chengdu, nanjing = searcher.hits[0], searcher.hits[1], searcher.hits[0]
+    searcher.hits = [
+        replace(zhuji, doc_id="zhuji", title="诸暨：聚力加大研发投入", regions=("诸暨", "绍兴", "浙江")),
+        replace(nanjing, doc_id="national", title="科技部：创新积分制全国试行", regions=()),
+        replace(chengdu, doc_id="mianyang", title="绵阳：科技型企业培育", regions=("绵阳", "四川")),
+        replace(zhuji, doc_id="tongling", title="铜陵市以高水平科技创新壮大新质生产力", regions=("铜陵", "安徽")),
+        replace(chengdu, doc_id="chengdu", regions=("成都", "四川")),
+    ]
+    hits = match_policies(searcher, load_policy(), "", ("成都", None), ["rd_expense"])
+    assert [h.doc_id for h in hits] == ["chengdu", "mianyang", "national"]
+    anywhere = match_policies(searcher, load_policy(), "", (None, None), ["rd_expense"])
+    assert [h.doc_id for h in anywhere] == ["zhuji", "national", "mianyang"]  # no region known: as found
 
 
 def test_policy_matching_lists_briefings_not_policy_summaries() -> None:

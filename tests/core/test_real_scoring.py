@@ -121,3 +121,22 @@ async def test_bare_answers_read_with_the_one_numeral_reader(assistant: CoreAssi
     assert "请换算为人民币" in text_of(replies) and "已记录" not in text_of(replies)
     replies = await say(assistant, "800，600")  # two answers, never 800600
     assert "上年度研发费用 800 万元" in text_of(replies) and "前一年研发费用 600 万元" in text_of(replies)
+
+
+@pytest.mark.parametrize("text", ["下一步该干啥", "成本1000万", "想贷500万"])
+async def test_a_sentence_at_a_prompt_never_fills_the_asked_field(assistant: CoreAssistant, text: str) -> None:
+    await say(assistant, "/score")
+    await say(assistant, "跳过")
+    await say(assistant, "营收3000万")
+    replies = await say(assistant, text)
+    assert "前一年营业收入" in text_of(replies) and "已记录" not in text_of(replies)
+    replies = await say(assistant, "2800万")
+    assert "前一年营业收入 2,800 万元" in text_of(replies)
+
+
+async def test_a_plan_to_apply_does_not_make_the_firm_a_high_tech_enterprise(assistant: CoreAssistant) -> None:
+    await say(assistant, "/score")
+    await say(assistant, "跳过")
+    await say(assistant, "营收3000万")
+    replies = await say(assistant, "还没评上高企，打算明年申请")
+    assert "高新技术企业" not in text_of(replies)

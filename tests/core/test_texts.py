@@ -10,6 +10,7 @@ import pytest
 from bot.channels.telegram.render import load_telegram_texts
 from bot.channels.web.config import text as web_text
 from bot.channels.wechat.render import load_wechat_texts
+from bot.core.firm.asks import load_asks
 from bot.core.firm.vocab import load_vocab
 from bot.core.subscriptions.texts import load_subscription_texts
 from bot.core.texts import MissingTextError, Texts, load_texts
@@ -23,6 +24,7 @@ ALL_TEXTS = (
     load_telegram_texts(),
     Texts.load("bot.channels.web"),
     Texts.load("bot.core", "followup.yaml"),
+    load_asks(),
 )
 # texts.get("key", …), self._texts.words("key"), v.raw("key") …: the names the code uses for texts
 _KEY_USE = re.compile(

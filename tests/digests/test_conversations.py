@@ -102,7 +102,7 @@ async def test_edits_name_their_subscription_or_ask(chat: Chat, store: SqlSubscr
     [refused] = await chat("改成每周八")
     assert "没有修改" in refused and "每周八" in refused
     [paused, listing, resumed] = await chat("把2号暂停两周", "/subs", "2号恢复推送")
-    assert "已暂停第 2 个订阅，到 12月11日 为止" in paused and "下次推送：12月12日 周六 08:00" in paused
+    assert "已暂停第 2 个订阅，12月11日 起恢复推送" in paused and "下次推送：12月12日 周六 08:00" in paused
     assert "2. 知识产权 · 成都 · 每天 08:00（已暂停" in listing
     assert "已恢复第 2 个订阅" in resumed and "下次推送：11月28日 周六 08:00" in resumed
     [missing] = await chat("把9号改成每天")
@@ -118,7 +118,7 @@ async def test_a_new_schedule_keeps_the_pause(chat: Chat, store: SqlSubscription
     [_, paused, changed, listing] = await chat(
         "/subscribe 积分贷 成都 每周一 9点", "暂停两周", "把成都那个改成每周五下午3点", "/subs"
     )
-    assert "到 12月11日 为止" in paused
+    assert "12月11日 起恢复推送" in paused
     # the pause ends 12月11日 at noon, so the first Friday slot is that afternoon, not 12月4日
     assert "推送：每周五 15:00" in changed and "下次推送：12月11日 周五 15:00" in changed
     assert "已暂停" in listing

@@ -18,9 +18,13 @@ def labels(store: SqlSubscriptionStore) -> list[str]:
     ("text", "kind", "number", "regions", "every", "days"),
     [
         ("退订重庆那条", "cancel", None, ("重庆",), False, None),
-        ("把第二个删掉吧", None, None, (), False, None),  # 删掉 is no unsubscription verb
+        ("把第二个删掉吧", "cancel", 2, (), False, None),  # weak: only if 2号 exists
         ("第二个不要了", "cancel", 2, (), False, None),
-        ("别再给我推了", None, None, (), False, None),
+        ("别再给我推了", "cancel", None, (), False, None),
+        ("2号取消掉", "cancel", 2, (), False, None),
+        ("取消掉成都那个订阅", "cancel", None, ("成都",), False, None),  # never a new 订阅
+        ("以后不要推送了", "cancel", None, (), False, None),
+        ("暂时别推了，过两周再说", "pause", None, (), False, 14),
         ("别再推了", "cancel", None, (), False, None),
         ("统统取消", "cancel", None, (), True, None),
         ("取消成都市那个", "cancel", None, ("成都",), False, None),
@@ -32,7 +36,21 @@ def labels(store: SqlSubscriptionStore) -> list[str]:
         ("我都订了啥", "list", None, (), False, None),
         ("帮我订一下重庆的科技金融", "subscribe", None, (), False, None),
         ("以后每周五发我高企的消息", "subscribe", None, (), False, None),
+        ("能不能每天推送成都的积分贷给我", "subscribe", None, (), False, None),
+        ("帮我订阅一下杭州的专精特新", "subscribe", None, (), False, None),
+        ("把成都那个订阅取消了", "cancel", None, ("成都",), False, None),
+        ("不想收积分贷的简报了", "cancel", None, (), False, None),
+        ("删掉1号", "cancel", 1, (), False, None),
+        ("取消全部订阅", "cancel", None, (), True, None),
+        ("这周先别发了", "pause", None, (), False, None),
+        ("先暂停一周", "pause", None, (), False, 7),
+        ("继续给我推吧", "resume", None, (), False, None),
+        ("我有哪些订阅", "list", None, (), False, None),
+        ("我的订阅情况", "list", None, (), False, None),
         # questions and look-alikes stay questions
+        ("从2号删掉成都", None, None, (), False, None),  # an edit of 2号, for the editor
+        ("积分贷简报几点推送", None, None, (), False, None),
+        ("推送成都积分贷", None, None, (), False, None),
         ("最新一期简报讲了什么", None, None, (), False, None),
         ("简报多久推送一次", None, None, (), False, None),
         ("怎么取消订阅", None, None, (), False, None),
@@ -105,16 +123,26 @@ async def test_stop_everything_is_confirmed(chat: Chat, store: SqlSubscriptionSt
     assert "确认取消全部 2 个订阅吗" in asked and "已取消全部 2 个订阅" in done
     [single] = (await chat("/subscribe 积分贷 成都", "取消1号"))[1:]
     assert "已取消第 1 个订阅：积分贷 · 成都" in single
+    asked, done = (await chat("/subscribe 人才", "取消全部订阅", "确认"))[1:]  # all of one: confirmed
+    assert "确认取消全部 1 个订阅吗" in asked and "已取消全部 1 个订阅" in done
+
+
+async def test_a_second_one_like_the_first(chat: Chat, store: SqlSubscriptionStore) -> None:
+    first, second = await chat("订阅成都的积分贷简报每周三下午3点", "重庆的也订一个")
+    assert "推送：每周三 15:00" in first
+    assert "已订阅（第 2 个）" in second and "主题：积分贷" in second and "地区：重庆" in second
+    assert "推送：每周三 15:00" in second and "没说" not in second
+    assert labels(store) == ["积分贷 · 成都", "积分贷 · 重庆"]
 
 
 async def test_pausing_and_resuming(chat: Chat, store: SqlSubscriptionStore) -> None:
     await chat("/subscribe 积分贷 成都 每周一", "/subscribe 人才 重庆 每天8点")
     [paused] = await chat("暂停1号两周")
-    assert "已暂停第 1 个订阅，到 12月11日 为止" in paused
+    assert "已暂停第 1 个订阅，12月11日 起恢复推送" in paused
     assert "下次推送：12月14日 周一 09:00" in paused
     which, length, picked = await chat("暂停一下", "下个月再说", "2")
     assert "要暂停哪一个？" in which and "好的，暂停到下个月" in length
-    assert "已暂停第 2 个订阅，到 11月30日 为止" in picked and "下次推送：12月1日 周二 08:00" in picked
+    assert "已暂停第 2 个订阅，12月1日 起恢复推送" in picked and "下次推送：12月1日 周二 08:00" in picked
     which, resumed = await chat("恢复推送", "1")
     assert "有 2 个订阅对得上，要恢复哪一个？" in which
     assert "已恢复第 1 个订阅" in resumed and "下次推送：11月30日 周一 09:00" in resumed
@@ -122,8 +150,14 @@ async def test_pausing_and_resuming(chat: Chat, store: SqlSubscriptionStore) -> 
     assert "已恢复第 2 个订阅" in resumed and "下次推送：11月28日 周六 08:00" in resumed
     [none] = await chat("恢复推送")
     assert "没有暂停的订阅" in none
+    dated, weekday = await chat("1号暂停到12月15号", "1号暂停到下周三")
+    assert "已暂停第 1 个订阅，12月15日 起恢复推送" in dated and "下次推送：12月21日 周一" in dated
+    assert "12月2日 起恢复推送" in weekday and "下次推送：12月7日 周一 09:00" in weekday
+    [too_long] = await chat("1号暂停一年")
+    assert "最长只能暂停 180 天" in too_long
+    await chat("恢复1号")
     asked, paused = await chat("重庆那个先停一下", "10天")
-    assert "暂停多久？" in asked and "已暂停第 2 个订阅，到 12月7日 为止" in paused
+    assert "暂停多久？" in asked and "已暂停第 2 个订阅，12月7日 起恢复推送" in paused
 
 
 async def test_changing_names_the_one_or_asks(chat: Chat, store: SqlSubscriptionStore) -> None:
@@ -159,4 +193,8 @@ async def test_questions_about_briefings_are_still_answered(
     replies = await chat("积分贷简报里说了什么", "取消积分制的企业还能贷款吗", "简报多久推送一次")
     said = "\n".join(replies)
     assert said.count("画像") == 2 and "未在已收录" in said and "已取消" not in said
+    asked, kept, paid = await chat("取消订阅吗？", "取消", "订阅要钱吗")
+    assert "确认取消全部 1 个订阅吗" in asked and "没有取消" in kept  # a question: confirmed first
+    assert "没有订阅" not in paid and "未在已收录" in paid  # a question, not a subscription
+    assert labels(store) == ["积分贷 · 成都"]
     assert labels(store) == ["积分贷 · 成都"]  # nothing cancelled by a question

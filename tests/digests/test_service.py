@@ -300,7 +300,7 @@ def test_concurrent_services_on_one_database_send_each_digest_once(database: Dat
     assert ra.delivered + rb.delivered == 0
 
 
-def test_interrupted_claim_of_a_dead_process_is_not_resent(database: Database) -> None:
+def test_interrupted_claim_of_a_dead_process_is_resent_once_with_a_note(database: Database) -> None:
     rig = Rig(database, [CHENGDU])
     crashed = rig.subscribe("1")
     rig.subscribe("2")
@@ -308,11 +308,13 @@ def test_interrupted_claim_of_a_dead_process_is_not_resent(database: Database) -
         crashed.id, crashed.user_key, "W2026-48", holder="otherhost:99:dead", now=MONDAY_9
     )
     report = rig.run()
-    assert (report.recovered_uncertain, report.delivered) == (1, 1)
-    assert rig.notifier.users() == ["2"]
-    # The uncertain period is closed; its articles roll into the next digest (watermark unchanged).
+    assert (report.recovered_uncertain, report.uncertain, report.retried, report.delivered) == (1, 1, 1, 2)
+    assert sorted(rig.notifier.users()) == ["1", "2"]
+    noted = next(s for s in rig.notifier.sent if s.user_id == "1").replies[0].text
+    assert noted.startswith("（系统中断后补发") and "成都出台企业创新积分制实施方案" in noted
+    # The resent digest advanced the watermark: next week repeats nothing.
     rig.run(MONDAY_9 + timedelta(days=7))
-    assert rig.notifier.users() == ["2", "1"]
+    assert sorted(rig.notifier.users()) == ["1", "2"]
 
 
 def test_a_service_that_loses_its_lease_stops_sending(database: Database) -> None:

@@ -35,3 +35,18 @@ def fresh_engine(tmp_path: Path) -> Iterator[RetrievalEngine]:
     engine = make_engine(tmp_path / "engine")
     yield engine
     engine.close()
+
+
+@pytest.fixture(scope="session")
+def knowledge_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RetrievalEngine]:
+    """The bundled briefings, knowledge articles and the rule sets' summaries (as bot.app wires it)."""
+    from scoring.knowledge import rule_articles
+
+    config = EngineConfig(
+        data_dir=tmp_path_factory.mktemp("knowledge"), corpus_dir=CORPUS, embedder="hash",
+        generated=rule_articles,
+    )
+    engine = RetrievalEngine(config)
+    engine.ensure_built()
+    yield engine
+    engine.close()

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from retrieval.answering import ExtractiveAnswerer
-from retrieval.engine import EngineConfig, RetrievalEngine
+from retrieval.engine import RetrievalEngine
 from retrieval.errors import DocumentError
 from retrieval.knowledge import is_knowledge, process_knowledge
 from retrieval.preference import kind_preference
-from scoring.knowledge import rule_articles
 from tests.retrieval.conftest import CORPUS, make_engine
 
 ARTICLE = """---
@@ -35,16 +33,9 @@ sources:
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RetrievalEngine]:
-    """The bundled briefings, knowledge articles and the rule sets' summaries (as bot.app wires it)."""
-    config = EngineConfig(
-        data_dir=tmp_path_factory.mktemp("knowledge"), corpus_dir=CORPUS, embedder="hash",
-        generated=rule_articles,
-    )
-    e = RetrievalEngine(config)
-    e.ensure_built()
-    yield e
-    e.close()
+def engine(knowledge_engine: RetrievalEngine) -> RetrievalEngine:
+    """The shared engine over briefings, knowledge articles and the rule sets' summaries."""
+    return knowledge_engine
 
 
 def test_front_matter_sections_and_precise_sources() -> None:

@@ -121,7 +121,7 @@ def test_the_next_run_resends_what_never_went_out_and_confirms_what_did(
     assert set(states.values()) == {"delivered"}
 
 
-def test_a_channel_that_cannot_tell_leaves_the_row_uncertain_and_counted(
+def test_a_channel_that_cannot_tell_gets_the_digest_again_saying_it_may_repeat(
     sqlite_database: Database,
 ) -> None:
     _subscribe(sqlite_database, 2)
@@ -129,9 +129,11 @@ def test_a_channel_that_cannot_tell_leaves_the_row_uncertain_and_counted(
     notifier = RecordingNotifier()
     report = asyncio.run(_service(sqlite_database, notifier).send_due(MONDAY_9))
     assert (report.recovered_uncertain, report.uncertain) == (1, 1)
-    assert notifier.users() == ["1"]  # never resent: it may have arrived
+    assert sorted(notifier.users()) == ["0", "1"]  # resent: never skipped silently …
+    noted = next(s for s in notifier.sent if s.user_id == "0").replies[0].text
+    assert "可能已经发给您" in noted  # … and never twice without saying so
     rows = SqlDeliveryLog(sqlite_database).rows()
-    uncertain = [r for r in rows if r["status"] == "uncertain"]
-    assert len(uncertain) == 1 and "cannot confirm" in str(uncertain[0]["detail"])
+    assert {r["status"] for r in rows} == {"delivered"}
+    assert any("may" in str(r["detail"]) for r in rows)
     again = asyncio.run(_service(sqlite_database, notifier).send_due(MONDAY_9))
-    assert again.uncertain == 0 and notifier.users() == ["1"]  # reported once, not re-asked
+    assert again.uncertain == 0 and len(notifier.sent) == 2  # settled once, not re-asked

@@ -21,7 +21,7 @@ from bot.core.digests.compose import (
     to_article,
 )
 from bot.core.digests.rate_limit import RateLimiter
-from bot.core.digests.recovery import delivery_key, settle_interrupted
+from bot.core.digests.recovery import delivery_key, settle_after_crash, with_repeat_note
 from bot.core.digests.report import RunReport, new_holder_id
 from bot.core.digests.sending import attempt_send
 from bot.core.ports import Clock, Notifier, SystemClock
@@ -29,6 +29,7 @@ from bot.core.subscriptions.parser import Vocabulary, load_vocabulary
 from bot.core.subscriptions.schedule import Slot, due_slot
 from bot.core.subscriptions.texts import load_subscription_texts
 from bot.core.subscriptions.types import (
+    MAYBE_SENT,
     ArticleSource,
     ClaimedDelivery,
     DeliveryLog,
@@ -89,6 +90,7 @@ class DigestService:
         self.texts = texts or load_subscription_texts()
         self._lease_renewed = 0.0
         self._blocked: set[str] = set()  # users found blocked during the current run
+        self._handed: set[int] = set()  # subscriptions whose retry was handed over this run
         self._db = OwnThread("innobot-digest-db")  # every store step of a run, off the loop
         self._winding_down = False
 
@@ -173,11 +175,15 @@ class DigestService:
         return report
 
     async def _fan_out(self, now: datetime, report: RunReport) -> None:
-        self._blocked = set()
+        self._blocked, self._handed = set(), set()
         report.recovered_uncertain = await self._db.run(
             self.deliveries.recover_orphans, self.holder, now=now
         )
-        await self._settle_interrupted(now, report)
+        settled = await settle_after_crash(self._db, self.deliveries, self.subscriptions, self.notifiers, now)
+        report.confirmed_after_crash += settled.confirmed
+        report.resent_after_crash += settled.resent
+        report.uncertain += settled.uncertain
+        report.superseded_after_crash += settled.superseded
         retries = await self._db.run(self.deliveries.due_retries, now=now)
         due = await self._db.run(self.due, now)
         report.due = len(due) + len(retries)
@@ -206,7 +212,8 @@ class DigestService:
                 # Claimed when the send starts (after the rate limiter's wait): a crash can only cut
                 # the sends actually in flight, and the next run settles those.
                 key = (sub.id, sub.user_key, slot.period_key)
-                claimed = await self._db.run(self.deliveries.claim, *key, holder=self.holder, now=now)
+                claimed = await self._db.run(self.deliveries.claim, *key, holder=self.holder, now=now,
+                                             article_count=digest.total, watermark_to=digest.watermark_to)
                 if claimed is None:
                     report.already_taken += 1
                     continue
@@ -234,16 +241,18 @@ class DigestService:
                 return False
             if sub is not None:
                 await self.limiter.wait(sub.user_key)  # before the claim: a crash here loses nothing
-            claimed = await self._db.run(self.deliveries.claim_retry, row, holder=self.holder, now=now)
+            digest = digests[sub.id] if sub is not None else None
+            claimed = await self._db.run(self.deliveries.claim_retry, row, holder=self.holder, now=now,
+                                         article_count=digest.total if digest else 0,
+                                         watermark_to=digest.watermark_to if digest else None)
             if claimed is None:
                 report.already_taken += 1
                 continue
-            if sub is None or notifier is None:
+            if sub is None or notifier is None or digest is None:
                 await self._db.run(
                     self.deliveries.finish, claimed.id, DeliveryState.FAILED, now=now, detail="inactive"
                 )
                 continue
-            digest = digests[sub.id]
             replies = await self._db.run(self._replies, sub, digest, now)
             if replies is None:  # a later period already carried these articles
                 await self._db.run(
@@ -251,6 +260,8 @@ class DigestService:
                 )
                 continue
             report.retried += 1
+            if claimed.maybe_sent:
+                replies = with_repeat_note(replies, self.texts)
             await self._send(claimed, sub, replies, digest, notifier, now, report)
         return True
 
@@ -270,30 +281,14 @@ class DigestService:
             if notifier is None:
                 report.skipped_no_notifier += 1
                 continue
-            replies = self._replies(sub, digests[sub.id], now)
+            # a retry handed over this run carried everything up to now: the new period is empty
+            replies = None if sub.id in self._handed else self._replies(sub, digests[sub.id], now)
             if replies is None:
                 empties.append((sub.id, sub.user_key, slot.period_key))
             else:
                 work.append((sub, slot, digests[sub.id], replies, notifier))
         report.empty += self.deliveries.record_empty_many(empties, now=now)
         return work
-
-    async def _settle_interrupted(self, now: datetime, report: RunReport) -> None:
-        """Rows a crash left uncertain: see bot.core.digests.recovery."""
-        rows = await self._db.run(self.deliveries.interrupted)
-        if not rows:
-            return
-        active = await self._db.run(self.subscriptions.list_active)
-        settled, verdicts = await settle_interrupted(rows, active, self.notifiers)
-
-        def write() -> None:
-            for v in verdicts:
-                self.deliveries.settle_interrupted(v.row_id, v.state, now=now, detail=v.detail)
-
-        await self._db.run(write)
-        report.confirmed_after_crash += settled.confirmed
-        report.resent_after_crash += settled.resent
-        report.uncertain += settled.uncertain
 
     def _notice(self, sub: Subscription) -> list[Reply]:
         return render_notice(
@@ -323,6 +318,8 @@ class DigestService:
         finish: Callable[..., Awaitable[None]],
     ) -> bool:
         """Record a final outcome (delivered, blocked, in the channel's custody); False to go on."""
+        if result.status in (DeliveryStatus.DELIVERED, DeliveryStatus.DEFERRED):
+            self._handed.add(sub.id)
         if result.status is DeliveryStatus.DELIVERED:
             await finish(DeliveryState.DELIVERED, handed_over=True)
             if digest.empty:
@@ -372,7 +369,7 @@ class DigestService:
                 self.deliveries.finish, claimed.id, state, now=now, attempts=attempts,
                 article_count=digest.total if handed_over else 0,
                 watermark_to=digest.watermark_to if handed_over else None,
-                next_attempt_at=next_attempt_at, detail=detail,
+                next_attempt_at=next_attempt_at, detail=detail or (MAYBE_SENT if claimed.maybe_sent else ""),
             )  # fmt: skip
 
         first = True

@@ -36,7 +36,8 @@ class RunReport:
     recovered_uncertain: int = 0  # sends a crash cut off, found at the start of this run
     confirmed_after_crash: int = 0  # … that the channel's record shows as delivered
     resent_after_crash: int = 0  # … that demonstrably never went out: sent again this run
-    uncertain: int = 0  # … that nobody can confirm: left for `digest log`, never resent
+    uncertain: int = 0  # … that nobody can confirm: sent again with a note that it may repeat
+    superseded_after_crash: int = 0  # … whose articles a later digest already carried: closed
     stopped_early: bool = False
     articles: int = 0
     compose_seconds: float = 0.0

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.core.estimate.figures import answer_parts, plain_number, unit_problem
+from bot.core.estimate.answers import industry_in, match_choice, profile_in, read_profile
+from bot.core.estimate.figures import answer_parts, approx_note, plain_number, unit_problem
 from bot.core.estimate.forms import FormSpec
 from bot.core.estimate.port import Figure, FigureError, ParsedFigure, ParseOutcome, ScoringPort
 from bot.core.estimate.replies import FormReplies, format_value
@@ -18,11 +19,9 @@ from bot.core.smalltalk import small_talk
 from bot.core.texts import Texts
 from bot.core.types import Reply
 
-__all__ = ["SESSION_KIND", "FormState", "ScoringDialogue", "Turn", "format_value"]
+__all__ = ["SESSION_KIND", "FormState", "ScoringDialogue", "Turn", "format_value", "read_profile"]
 
 SESSION_KIND = "scoring"
-_PART_SPLIT = re.compile(r"[，,、；;\s/]+")
-_ZERO_KINDS = ("count", "percent", "money")  # "没有" answering 专利数、境外研发占比、高新收入 is 0
 _COMMAND_LIKE = re.compile(r"\d|^/")
 
 
@@ -117,23 +116,27 @@ class ScoringDialogue(FormReplies):
             replies.append(Reply(text=self._vocab.used_profile(items)))
         changed: tuple[str, ...] = ()
         question = ""
+        profile: tuple[str | None, str | None] | None = None
         if text.strip():
             text, question = split_question(text, self._vocab, self._texts.words("intent.question_words"))
         if text.strip():
             accepted, notes = self._absorb(state, text)
+            profile, noted = self._profile_noted(text)
+            if profile is not None and profile[0] and state.stage == "profile":
+                state.stage = "collect"  # "我们在成都…": the region question is answered
             if accepted:
                 try:
                     self._scoring.check({**state.figures, **accepted})
+                    notes.insert(0, self._understood(accepted, state.figures))
                     state.figures.update(accepted)
                     changed = tuple(accepted)
-                    notes.insert(0, self._understood(accepted))
                 except FigureError as exc:
                     notes.append(self._texts.get("figure_error", message=str(exc)))
-            if notes:
-                replies.append(Reply(text="\n".join(notes)))
+            if notes or noted:
+                replies.append(Reply(text="\n".join([*notes, *([noted] if noted else [])])))
         replies.extend(self._advance(state))
         return Turn(state=state, replies=replies, figures_changed=changed, score=state.stage == "ready",
-                    question=question or None)
+                    question=question or None, profile=profile)
 
     def on_text(self, state: FormState, text: str) -> Turn:
         """Handle one free-text message inside the dialogue."""
@@ -157,17 +160,24 @@ class ScoringDialogue(FormReplies):
                 return self._skip(state)
             if matches_word(text, t.words("intent.done_words")):
                 return self._finish_collecting(state)
-            chosen = self._match_choice_text(state, text)
+            chosen = match_choice(self._scoring, t, state.asked, text)
             if chosen is not None:
                 return self._set_figures(state, chosen, [])
         statement, question = split_question(text, self._vocab, t.words("intent.question_words"))
+        skipped = len(state.skipped)
         accepted, notes = self._absorb(state, statement)
+        profile, noted = self._profile_noted(statement)
+        notes += [noted] if noted else []
         if not accepted:
             if not notes and (question or is_question(text, t)):
                 return Turn(state=state, question=text)
+            moved = len(state.skipped) > skipped or noted  # "研发费用不清楚", "我们在成都": on to the next
             notes = notes or [t.get("not_understood_plain")]
-            return Turn(state=state, replies=[Reply(text="\n".join(notes)), *self.prompt(state)])
+            then = self._advance(state) if moved else self.prompt(state)
+            return Turn(state=state, replies=[Reply(text="\n".join(notes)), *then], profile=profile,
+                        score=state.stage == "ready")
         turn = self._set_figures(state, accepted, notes)
+        turn.profile = profile
         if question:
             turn.question = question
         return turn
@@ -208,6 +218,18 @@ class ScoringDialogue(FormReplies):
             return [self._ask_reply(state.asked)]
         return self._advance(state)
 
+    def _approx_item(self, name: str, value: Figure) -> str:
+        return f"{self._label(name)} 约 {format_value(self._scoring.field(name), value, self._texts)}"
+
+    def _profile_noted(self, text: str) -> tuple[tuple[str | None, str | None] | None, str | None]:
+        """Region and industry named beside figures ("成都的软件公司"): what to save and the echo line."""
+        region, industry = profile_in(text, self._texts)
+        if region is None and industry is None:
+            return None, None
+        where = load_places().describe(region) if region else None
+        shown = "，".join(w for w in (where, industry) if w)
+        return (region, industry), self._texts.get("profile_noted", profile=shown)
+
     # --- steps ---------------------------------------------------------------------------------
 
     def _on_profile(self, state: FormState, text: str) -> Turn:
@@ -225,6 +247,8 @@ class ScoringDialogue(FormReplies):
             state.stage = "collect"
             return self._set_figures(state, accepted, notes)
         region, industry = read_profile(text)
+        if region is not None and industry is None:
+            industry = industry_in(text, t)  # "成都的软件公司"
         state.stage = "collect"
         where = load_places().describe(region) if region else None
         shown = "，".join(w for w in (where, industry) if w)
@@ -260,10 +284,10 @@ class ScoringDialogue(FormReplies):
         except FigureError as exc:
             notes = [*notes, t.get("figure_error", message=str(exc))]
             return Turn(state=state, replies=[Reply(text="\n".join(notes)), *self.prompt(state)])
+        lines = [self._understood(accepted, state.figures), *notes] if accepted else notes
         state.figures.update(accepted)
         state.skipped = [n for n in state.skipped if n not in accepted]
         warnings = self._warnings(state.figures)
-        lines = [self._understood(accepted), *notes] if accepted else notes
         lines += [self._vocab.get("ratio_warning", message=w) for w in warnings]
         replies = [Reply(text="\n".join(lines))] if lines else []
         if state.stage == "confirm":
@@ -313,8 +337,18 @@ class ScoringDialogue(FormReplies):
                 notes.append(note)
             elif item.value is not None:  # unit_problem names every unusable figure
                 accepted[item.field] = item.value
+        approx = approx_note(items, accepted, t, self._approx_item)
+        notes += [approx] if approx else []
         if problems:
             notes.append(t.get("not_understood", problems="；".join(problems)))
+        asked_for = state.core or self._forms[state.rule_set].fields
+        unknown = [n for n in outcome.unknown if n in asked_for and n not in state.figures and n not in accepted]
+        state.skipped += [n for n in unknown if n not in state.skipped]  # "研发费用不清楚": skipped, never 0
+        if unknown:
+            notes.append(t.get("skipped", fields="、".join(self._label(n) for n in unknown)))
+        for name in (n for n in outcome.unknown if n in state.figures and n not in accepted):
+            value = format_value(self._scoring.field(name), state.figures[name], t)
+            notes.append(t.get("unknown_kept", label=self._label(name), value=value))
         return accepted, notes
 
     def _bare_numbers(
@@ -330,52 +364,11 @@ class ScoringDialogue(FormReplies):
             spec = self._scoring.field(name)
             if spec is None:
                 return [], problems
-            item = plain_number(spec, part)
-            if item is None:
-                labelled = self._scoring.parse(f"{spec.label}{part}")
-                item = next((i for i in labelled.understood if i.field == name), None)
+            item = plain_number(spec, part)  # '成本1000万' is not a bare answer: never taken as the asked field
+            if item is None and part.startswith(self._texts.words("intent.year_words")):
+                labelled = self._scoring.parse(f"{spec.label}{part}")  # '去年3000万' answering 前一年: the year decides
+                item = labelled.understood[0] if len(labelled.understood) == 1 else None
             if item is None:
                 return [], problems
             found.append(item)
         return found, []
-
-    def _match_choice_text(self, state: FormState, text: str) -> dict[str, Figure] | None:
-        """A typed answer to a choice question ("省级", "是"), or "没有" for counts, shares, money."""
-        t = self._texts
-        zeroable = [self._scoring.field(n) for n in state.asked]
-        if state.asked and matches_word(text, t.words("intent.no_words")) and all(
-            s is not None and s.kind in _ZERO_KINDS for s in zeroable
-        ):
-            return {s.name: 0 for s in zeroable if s is not None}
-        if len(state.asked) != 1:
-            return None
-        spec = self._scoring.field(state.asked[0])
-        if spec is None:
-            return None
-        if spec.kind == "bool":
-            if matches_word(text, t.words("intent.yes_words")):
-                return {spec.name: True}
-            if matches_word(text, t.words("intent.no_words")):
-                return {spec.name: False}
-            return None
-        if spec.kind != "enum":
-            return None
-        typed = text.strip(" 。.")
-        for value, label in spec.choices:
-            if typed in (value, label):
-                return {spec.name: value}
-        if "none" in dict(spec.choices) and matches_word(text, t.words("intent.no_words")):
-            return {spec.name: "none"}  # "没有" / "无" / "否" for 资质、研发机构、标准
-        return None
-
-
-def read_profile(text: str) -> tuple[str | None, str | None]:
-    """(region, industry) from "泸州 白酒": the region is a gazetteer place wherever it stands."""
-    places = load_places()
-    words = [w for w in _PART_SPLIT.split(text.strip(" 。.")) if w]
-    region = next((r for w in words if (r := places.resolve(w)) is not None), None)
-    if region is None:
-        found = places.find(text)
-        region = found[0][1] if found else None
-    rest = [w for w in words if places.resolve(w) is None and not places.find(w)]
-    return region, " ".join(rest)[:50] or None

@@ -72,6 +72,7 @@ class LibraryScoring:
                 unit=str(spec.unit or ""),
                 kind=_kind(str(spec.kind), str(spec.unit or "")),
                 choices=tuple((str(k), str(v)) for k, v in dict(spec.choices or {}).items()),
+                twin=scoring.FIELDS[spec.twin].short_label if spec.twin else "",
             )
         return self._specs[name]
 
@@ -81,11 +82,12 @@ class LibraryScoring:
         except scoring.ScoringError:
             return ParseOutcome()
         understood = [
-            ParsedFigure(field=i.field, label=i.label, value=i.value, raw=i.raw)
+            ParsedFigure(field=i.field, label=i.label, value=i.value, raw=i.raw, approx=i.approx)
             for i in parsed.understood
         ]
         return ParseOutcome(
-            understood=understood, problems=list(parsed.problems), rejected=list(parsed.rejected)
+            understood=understood, problems=list(parsed.problems), rejected=list(parsed.rejected),
+            unknown=list(parsed.unknown),
         )
 
     def check(self, figures: Mapping[str, Figure]) -> list[str]:

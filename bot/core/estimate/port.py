@@ -38,6 +38,7 @@ class FieldSpec:
     unit: str
     kind: FieldKind
     choices: tuple[tuple[str, str], ...] = ()
+    twin: str = ""  # the same subject's field in the other unit, as typed ("研发费用" for 研发人员)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class ParsedFigure:
     label: str
     value: Figure | None  # None: one figure, but unusable as written (the core names why)
     raw: str
+    approx: bool = False  # said as approximate ('约3000万'): recorded as said, echoed with 约
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class ParseOutcome:
     understood: list[ParsedFigure] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)  # fields named with an unusable figure
+    unknown: list[str] = field(default_factory=list)  # fields said to be not known: skipped, never 0
 
 
 @dataclass(frozen=True)

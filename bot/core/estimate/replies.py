@@ -10,7 +10,7 @@ from bot.core.firm.vocab import FirmVocab
 from bot.core.texts import Texts
 from bot.core.types import Choice, Reply
 
-__all__ = ["FormReplies", "format_value"]
+__all__ = ["FormReplies", "changed_items", "format_value", "same_figure"]
 
 
 def format_value(spec: FieldSpec | None, value: Any, texts: Texts) -> str:
@@ -23,7 +23,29 @@ def format_value(spec: FieldSpec | None, value: Any, texts: Texts) -> str:
         return str(value)
     number = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
     unit = spec.unit if spec is not None else ""
-    return f"{number} {unit}".strip()
+    return f"{number}{unit}" if unit == "%" else f"{number} {unit}".strip()  # '5%', '3,000 万元'
+
+
+def same_figure(a: Figure, b: Figure) -> bool:
+    """Equal as the user reads them: 350 and 350.0 are one figure, True and 1 are not."""
+    numbers = all(isinstance(x, int | float) and not isinstance(x, bool) for x in (a, b))
+    return float(a) == float(b) if numbers else (type(a) is type(b) and a == b)
+
+
+def changed_items(
+    scoring: ScoringPort, texts: Texts, figures: dict[str, Figure], before: dict[str, Figure] | None = None
+) -> str:
+    """"研发人员 12 人，上年度研发费用 350 万元 → 200 万元": each figure, with the one it replaces."""
+    parts = []
+    for name, value in figures.items():
+        spec = scoring.field(name)
+        label = spec.label if spec is not None else name
+        shown = format_value(spec, value, texts)
+        old = (before or {}).get(name)
+        if old is not None and not same_figure(old, value):
+            shown = f"{format_value(spec, old, texts)} → {shown}"
+        parts.append(f"{label} {shown}")
+    return "，".join(parts)
 
 
 class FormReplies:
@@ -36,12 +58,9 @@ class FormReplies:
 
     # --- replies -------------------------------------------------------------------------------
 
-    def _understood(self, accepted: dict[str, Figure]) -> str:
-        items = "，".join(
-            f"{self._label(n)} {format_value(self._scoring.field(n), v, self._texts)}"
-            for n, v in accepted.items()
-        )
-        return self._texts.get("understood", items=items)
+    def _understood(self, accepted: dict[str, Figure], before: dict[str, Figure] | None = None) -> str:
+        """"已记录：…" — a figure replacing a different saved one shows both ("350 万元 → 200 万元")."""
+        return self._texts.get("understood", items=changed_items(self._scoring, self._texts, accepted, before))
 
     def _items(self, figures: dict[str, Figure]) -> str:
         return "，".join(

@@ -45,7 +45,7 @@ async def apply_correction(desk: FirmDesk, key: str, record: FirmRecord, text: s
     except FigureError as exc:
         return [Reply(text="\n".join([str(exc), v.get("not_changed")]))]
     new = [desk.label(k) for k in reading.accepted if k not in record.fields]
-    lines = [v.get("correction_saved", items=desk.items(dict(reading.accepted))), *reading.notes]
+    lines = [v.get("correction_saved", items=desk.items(dict(reading.accepted), record.figures)), *reading.notes]
     if new:
         lines.append(v.get("correction_new", labels="、".join(new)))
     record = record.with_figures(dict(reading.accepted), "edit")

@@ -9,9 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from bot.core.estimate.figures import unit_problem
+from bot.core.estimate.answers import choice_by_label
+from bot.core.estimate.figures import approx_note, unit_problem
 from bot.core.estimate.port import FieldSpec, FigureError, ScoringPort
-from bot.core.estimate.replies import format_value
+from bot.core.estimate.replies import changed_items, format_value, same_figure
+from bot.core.firm.asks import answer_ask, load_asks, score_request
 from bot.core.firm.changes import apply_correction, apply_whatif, keep_scenario
 from bot.core.firm.grades import render_grade_gap
 from bot.core.firm.intents import (
@@ -53,6 +55,7 @@ class DeskOutcome:
 
     replies: list[Reply]
     start: tuple[str, str] | None = None
+    ask: str | None = None  # a question for the knowledge base, answered after the replies
 
 
 @dataclass(frozen=True)
@@ -131,29 +134,13 @@ class FirmDesk:
             seen.setdefault(item.field, []).append(item.value)
             accepted[item.field] = item.value
         if not accepted and not outcome.problems:
-            accepted.update(self._choice_by_label(text))
+            accepted.update(choice_by_label(self._scoring, self.vocab, text))
+        approx = approx_note(outcome.understood, accepted, self._texts, lambda k, x: f"{self.label(k)} 约 {self.shown(k, x)}")
+        notes += [approx] if approx else []
         if outcome.problems:
             notes.append(self._texts.get("not_understood", problems="；".join(outcome.problems)))
         conflicts = {k: v for k, v in seen.items() if len(set(map(str, v))) > 1}
         return Reading(accepted, notes, conflicts)
-
-    def _choice_by_label(self, text: str) -> dict[str, Figure]:
-        """"资质无" / "研发机构省级": an enum or yes/no field named, then one of its labels."""
-        core = text.strip(" 。.，,：:")
-        for cut in range(len(core) - 1, 0, -1):
-            spec = self._scoring.lookup(core[:cut])
-            if spec is None or spec.kind not in ("enum", "bool"):
-                continue
-            rest = core[cut:].strip(" ：:是为")
-            if spec.kind == "bool":
-                if rest in self.vocab.words("none_words"):
-                    return {spec.name: False}
-                if rest in self.vocab.words("some_words"):
-                    return {spec.name: True}
-            for value, label in spec.choices:
-                if rest in (value, label) or (value == "none" and rest in self.vocab.words("none_words")):
-                    return {spec.name: value}
-        return {}
 
     def lookup(self, word: str) -> FieldSpec | None:
         """The field a Chinese word names."""
@@ -168,9 +155,14 @@ class FirmDesk:
         """A value as the user reads it."""
         return format_value(self._scoring.field(name), value, self._texts)
 
-    def items(self, figures: dict[str, Figure]) -> str:
-        """"营业收入 11,000 万元，研发人员 20 人"."""
-        return "，".join(f"{self.label(k)} {self.shown(k, v)}" for k, v in figures.items())
+    def items(self, figures: dict[str, Figure], before: dict[str, Figure] | None = None) -> str:
+        """"营业收入 11,000 万元，研发费用 350 万元 → 200 万元": with before, a replaced figure shows both."""
+        return changed_items(self._scoring, self._texts, figures, before)
+
+    def updated(self, before: dict[str, Figure], given: dict[str, Figure]) -> list[Reply]:
+        """"已更新企业档案：…" for the given figures that are new or differ from the saved ones."""
+        new = {k: x for k, x in given.items() if k not in before or not same_figure(before[k], x)}
+        return [Reply(text=self.vocab.get("correction_saved", items=self.items(new, before)))] if new else []
 
     # --- checks -----------------------------------------------------------------------------
 
@@ -236,6 +228,9 @@ class FirmDesk:
             answered = await self._pending_answer(key, record, text)
             if answered is not None:
                 return DeskOutcome(answered)
+        asked = await answer_ask(self, key, record or FirmRecord(), text)  # "为什么是这个分", "能贷多少"
+        if asked is not None:
+            return DeskOutcome(asked.replies, asked.start, asked.ask)
         intent = classify(text, self.vocab)
         if intent is None:
             return None
@@ -273,6 +268,8 @@ class FirmDesk:
         """A new eligibility question or a follow-up while a quick check waits for its figures, or a
         question about another check ("能评上科小吗") in any dialogue: the figures given so far are
         already in the profile, so the new check starts from them."""
+        if score_request(text, load_asks()):  # "再算一遍积分" in the 高企 form: that check instead
+            return check_named(text, self.vocab) not in (None, rule_set)
         intent = classify(text, self.vocab)
         if intent is None:
             return False
@@ -319,13 +316,16 @@ class FirmDesk:
             await self.save(key, record.with_context(topic=rule_set))
             intro = self.vocab.lookup("conditions", rule_set, "")
             return DeskOutcome([Reply(text=intro)] if intro else [], start=(rule_set, statement))
+        head: list[Reply] = []
         if reading.accepted:
             try:
                 await _run(self._scoring.check, {**record.figures, **reading.accepted})
             except FigureError as exc:
                 return DeskOutcome([Reply(text=self._texts.get("figure_error", message=str(exc)))])
+            head = self.updated(record.figures, reading.accepted)  # "研发费用200万，能认定高企吗" over 350
+            head += [Reply(text="\n".join(reading.notes))] if reading.notes else []  # 约数, unread figures
             record = record.with_figures(dict(reading.accepted), "chat")
-        return DeskOutcome(await self.run_check(key, rule_set, record))
+        return DeskOutcome([*head, *await self.run_check(key, rule_set, record)])
 
     async def _followup(self, record: FirmRecord, intent: FirmIntent, text: str) -> list[Reply]:
         rule_set = intent.rule_set or record.context.last_check

@@ -200,7 +200,8 @@ def classify(text: str, vocab: FirmVocab) -> FirmIntent | None:
     named = check_named(text, vocab)
     if named and core.removesuffix("吧") in (w for w, _ in vocab.checks()):
         return FirmIntent("eligibility", named)  # "高企" answering "您想看哪一项？"
-    if named and len(core) <= 8 and core.startswith(vocab.words("switch")) and core.endswith("呢"):
+    switched = (core.startswith(vocab.words("switch")) and core.endswith("呢")) or core.endswith(vocab.words("switch_tails"))
+    if named and len(core) <= 8 and switched:  # "那科小呢" / "高企那个呢": the same firm, that check
         return FirmIntent("eligibility", named)
     followup = _followup(text, vocab)
     if followup is not None:

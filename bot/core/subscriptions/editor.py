@@ -241,9 +241,7 @@ class SubscriptionEditor:
         how: str = "edited",
         until: datetime | None = None,
     ) -> list[str]:
-        # a pause to 12月1日 0:00 ends on 11月30日
-        last = until - timedelta(seconds=1) if until else None
-        head = self.texts.get(f"edit_{how}", n=number, until=f"{last:%-m月%-d日}" if last else "")
+        head = self.texts.get(f"edit_{how}", n=number, until=f"{until:%-m月%-d日}" if until else "")
         lines = [head, *summary_lines(sub, self.vocab, self.texts, parsed)]
         lines.append(self.texts.get("edit_next", next=next_delivery_text(sub, now)))
         if parsed is not None:

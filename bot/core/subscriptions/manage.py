@@ -7,7 +7,7 @@ numbered and picks one (or "全部"); cancelling several at once is confirmed fi
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.pending import PendingPrompts, is_no, is_yes
@@ -52,6 +52,27 @@ def _decode(code: str) -> PauseLength | None:
     return None
 
 
+def _resume_day(code: str, today: date) -> date | None:
+    """The day sends come again: "month", "week", "w2" (next Wednesday), "m12-15" (12月15日),
+    "d15" (the next 15th); None for a day that does not exist."""
+    if code == "week":
+        return today + timedelta(days=7 - today.weekday())
+    if code == "month":
+        return (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+    if code[:1] == "w" and code[1:].isdigit():
+        return today + timedelta(days=7 - today.weekday() + int(code[1:]))
+    try:
+        if code[:1] == "m":
+            month, day = (int(x) for x in code[1:].split("-"))
+            on = date(today.year, month, day)
+            return on if on > today else date(today.year + 1, month, day)
+        day = int(code[1:])
+        on = today.replace(day=day)
+        return on if on > today else (today.replace(day=28) + timedelta(days=4)).replace(day=day)
+    except ValueError:
+        return None
+
+
 class PlainManager:
     """Cancels, pauses and resumes the subscription a request names; asks when it names several."""
 
@@ -92,10 +113,10 @@ class PlainManager:
             if not paused:
                 return [self._listed("plain_none_paused", found, subs)]
             found = paused
-        if len(found) == 1 or (request.target.every and request.kind != "cancel"):
+        if request.kind == "cancel" and (request.asked or request.target.every):
+            return [self.confirm_cancel(user_key, found, subs)]  # "都取消" / a question: confirm
+        if len(found) == 1 or request.target.every:
             return self._do(user_key, request.kind, found, subs, request.pause)
-        if request.target.every:
-            return [self.confirm_cancel(user_key, found, subs)]
         return [self._ask_pick(user_key, request.kind, found, subs, request.pause)]
 
     def _matching(self, target: Target, subs: list[Subscription]) -> list[Subscription]:
@@ -142,17 +163,14 @@ class PlainManager:
 
     @staticmethod
     def _until(pause: PauseLength | None, now: datetime, timezone: str) -> datetime | None:
-        """When a pause ends: after its days, or at the start of next month / next week."""
+        """When a pause ends: after its days, at next month / week, or after the day named."""
         if pause is None or (pause.days is None and pause.until_next is None):
             return None
         if pause.days is not None:
             return now + timedelta(days=pause.days)
-        today = now.astimezone(ZoneInfo(timezone)).date()
-        if pause.until_next == "week":
-            start = today + timedelta(days=7 - today.weekday())
-        else:
-            start = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
-        return datetime.combine(start, time(0, 0), tzinfo=ZoneInfo(timezone))
+        zone = ZoneInfo(timezone)
+        resume = _resume_day(pause.until_next or "", now.astimezone(zone).date())
+        return datetime.combine(resume, time(0, 0), tzinfo=zone) if resume else None
 
     # --- asking which ---------------------------------------------------------------------------
     def _ask_pick(

@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import yaml
 
-from bot.core.subscriptions.parser import Vocabulary, parse_request
+from bot.core.subscriptions.parser import ParsedRequest, Vocabulary, parse_request
 from bot.core.subscriptions.schedule_parser import cn_number
+from bot.core.subscriptions.types import SubscriptionDraft
 
 __all__ = [
     "PauseLength",
     "PlainRequest",
     "RequestWords",
     "Target",
+    "alike",
     "load_request_words",
     "only_filler",
     "pause_length",
@@ -39,7 +41,11 @@ _NUMBER = re.compile(
     r"|(\d{1,2})\s*(?:个|条)"
 )
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*$")
-_LENGTH = re.compile(r"(\d{1,3}|[一二两三四五六七八九十半]{1,3})\s*个?\s*(天|日|周|星期|礼拜|月)")
+_N = r"\d{1,3}|[一二两三四五六七八九十半]{1,3}"
+_LENGTH = re.compile(rf"({_N})\s*(?:个\s*(月)|个?\s*(天|日|周|星期|礼拜|年))")
+_ON_DATE = re.compile(rf"(?:到|至)\s*(?:({_N})\s*月\s*)?({_N})\s*[号日]|({_N})\s*月\s*({_N})\s*[号日]")
+_NEXT_WEEKDAY = re.compile(r"(?:到|至)?\s*下个?(?:周|星期|礼拜)([一二三四五六日天])")
+_WEEKDAYS = "一二三四五六"
 _RESIDUE = re.compile(r"[\w]", re.UNICODE)
 
 
@@ -52,6 +58,7 @@ class RequestWords:
     open_verbs: frozenset[str]
     weak_verbs: frozenset[str]
     question_ends: tuple[str, ...]
+    alike_words: tuple[str, ...]
     not_verbs: tuple[str, ...]
     filler: tuple[str, ...]  # longest first
     all_words: tuple[str, ...]
@@ -77,6 +84,7 @@ def load_request_words() -> RequestWords:
         open_verbs=frozenset(raw["open_verbs"]),
         weak_verbs=frozenset(raw["weak_verbs"]),
         question_ends=tuple(raw["question_ends"]),
+        alike_words=tuple(raw["alike_words"]),
         not_verbs=tuple(raw["not_verbs"]),
         filler=tuple(sorted(raw["filler"], key=len, reverse=True)),
         all_words=tuple(raw["all_words"]),
@@ -120,6 +128,8 @@ class PlainRequest:
     target: Target = field(default_factory=Target)
     pause: PauseLength | None = None
     weak: bool = False  # a request only if it names a subscription the user has
+    asked: bool = False  # "取消订阅吗？": confirmed before anything is cancelled
+    alike: bool = False  # "重庆的也订一个": like the subscription just made
 
 
 def read_request(text: str, vocab: Vocabulary, words: RequestWords) -> PlainRequest | None:
@@ -135,10 +145,12 @@ def read_request(text: str, vocab: Vocabulary, words: RequestWords) -> PlainRequ
     masked = clean
     for look_alike in words.not_verbs:
         masked = masked.replace(look_alike, "\0" * len(look_alike))
+    managing = False  # a cancel / pause / resume verb was seen: no new subscription then
     for kind, verb, needs_name in words.verbs:
         at = masked.find(verb)
-        if at < 0:
+        if at < 0 or (kind == "subscribe" and managing):
             continue
+        managing = managing or kind != "subscribe"
         rest = clean[:at] + " " + clean[at + len(verb) :]
         found = _reading(kind, verb, needs_name, rest, vocab, words)
         if found is not None:
@@ -160,7 +172,8 @@ def _reading(
     target = read_target(rest, vocab, words)
     if target is None or (needs_name and not target.named):
         return None
-    return PlainRequest(kind, target=target, pause=pause, weak=verb in words.weak_verbs)
+    asked = rest.rstrip().endswith(words.question_ends)
+    return PlainRequest(kind, target=target, pause=pause, weak=verb in words.weak_verbs, asked=asked)
 
 
 def _subscribe(
@@ -168,13 +181,31 @@ def _subscribe(
 ) -> PlainRequest | None:
     parsed = parse_request(rest, vocab)
     unknown = parsed.unknown or parsed.foreign
-    if unknown and (verb not in words.open_verbs or rest.rstrip().endswith(words.question_ends)):
+    open_verb = any(o in verb for o in words.open_verbs)
+    if unknown and (not open_verb or rest.rstrip().endswith(words.question_ends)):
         return None  # "订阅简报要钱吗" is a question
     if needs_name and not parsed.schedule.mentioned:
         return None  # "把这篇发给我" is no subscription; "每周一发给我积分贷" is
-    if verb not in words.open_verbs and not parsed.understood:
+    if not open_verb and not parsed.understood:
         return None
-    return PlainRequest("subscribe", text=rest.strip())
+    alike = any(w in rest for w in words.alike_words)
+    return PlainRequest("subscribe", text=rest.strip(), alike=alike)
+
+
+def alike(parsed: ParsedRequest, like: SubscriptionDraft) -> ParsedRequest:
+    """ "重庆的也订一个": the topic, region and schedule it leaves out come from `like`."""
+    draft = replace(
+        parsed.draft,
+        topics=parsed.draft.topics or like.topics,
+        regions=parsed.draft.regions or like.regions,
+    )
+    when = parsed.schedule
+    if when.frequency is None:
+        keys = ("frequency", "weekday", "month_day", "nth", "phase")
+        draft = replace(draft, **{k: getattr(like, k) for k in keys})
+    if when.hour is None:
+        draft = replace(draft, hour=like.hour, minute=like.minute)
+    return replace(parsed, draft=draft, defaulted=())
 
 
 def read_target(text: str, vocab: Vocabulary, words: RequestWords) -> Target | None:
@@ -214,7 +245,14 @@ def only_filler(text: str, words: RequestWords) -> bool:
 
 
 def pause_length(text: str, words: RequestWords) -> tuple[PauseLength | None, str]:
-    """A pause length in `text` ("两周", "下个月") and the text without it."""
+    """A pause length in `text` ("两周", "下个月", "到12月15号") and the text without it."""
+    if m := _NEXT_WEEKDAY.search(text):  # "到下周三": sends resume next Wednesday
+        weekday = _WEEKDAYS.find(m.group(1)) if m.group(1) in _WEEKDAYS else 6
+        return PauseLength(until_next=f"w{weekday}", words=m.group(0)), _cut(text, m)
+    if m := _ON_DATE.search(text):  # "到12月15号", "到15号": sends resume that day
+        month, day = m.group(1) or m.group(3), m.group(2) or m.group(4)
+        code = f"m{cn_number(month)}-{cn_number(day)}" if month else f"d{cn_number(day)}"
+        return PauseLength(until_next=code, words=m.group(0)), _cut(text, m)
     for word, unit in words.next_words.items():
         if word in text:
             return PauseLength(until_next=unit, words=word), text.replace(word, " ")
@@ -222,6 +260,9 @@ def pause_length(text: str, words: RequestWords) -> tuple[PauseLength | None, st
     if m is None:
         return None, text
     count = 0.5 if m.group(1) == "半" else cn_number(m.group(1))
-    days = int(count * words.units[m.group(2)]) if count > 0 else 0
-    rest = text[: m.start()] + " " + text[m.end() :]
-    return PauseLength(days=days or None, words=m.group(0)), rest
+    days = int(count * words.units[m.group(2) or m.group(3)]) if count > 0 else 0
+    return PauseLength(days=days or None, words=m.group(0)), _cut(text, m)
+
+
+def _cut(text: str, m: re.Match[str]) -> str:
+    return text[: m.start()] + " " + text[m.end() :]

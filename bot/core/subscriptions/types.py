@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Protocol
 
 __all__ = [
+    "MAYBE_SENT",
     "Article",
     "ArticleSource",
     "ClaimedDelivery",
@@ -78,6 +79,7 @@ class ClaimedDelivery:
     subscription_id: int
     period_key: str
     attempts: int
+    maybe_sent: bool = False  # a crash may have sent it already: resent with a note saying so
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,11 @@ class UncertainDelivery:
     subscription_id: int
     user_key: str
     period_key: str
+    overtaken: bool = False  # a later period of the subscription was handed over since
+
+
+MAYBE_SENT = "maybe sent before a crash; resent with a note"
+"""Detail of a retry row a crash left unconfirmed: its next send says it may repeat."""
 
 
 class DeliveryLog(Protocol):
@@ -167,7 +174,8 @@ class DeliveryLog(Protocol):
     def watermarks(self) -> dict[int, datetime]: ...
 
     def claim(
-        self, subscription_id: int, user_key: str, period_key: str, *, holder: str, now: datetime
+        self, subscription_id: int, user_key: str, period_key: str, *, holder: str, now: datetime,
+        article_count: int = 0, watermark_to: datetime | None = None,
     ) -> ClaimedDelivery | None: ...
 
     def record_empty(
@@ -179,7 +187,8 @@ class DeliveryLog(Protocol):
     def due_retries(self, *, now: datetime) -> list[ClaimedDelivery]: ...
 
     def claim_retry(
-        self, row: ClaimedDelivery, *, holder: str, now: datetime
+        self, row: ClaimedDelivery, *, holder: str, now: datetime,
+        article_count: int = 0, watermark_to: datetime | None = None,
     ) -> ClaimedDelivery | None: ...
 
     def finish(

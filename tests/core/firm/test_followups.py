@@ -19,7 +19,7 @@ async def test_relative_whatif_adds_to_the_profile_figure(chat: Chat, profiles: 
 async def test_whatif_led_by_na_and_a_not_but_correction(chat: Chat, profiles: SqlProfileStore) -> None:
     replies = await chat("能认定高企吗", FIRM, "那如果营收是2000万呢", "营收不是3000万，是2500万")
     assert "3,000 万元 → 2,000 万元" in replies[2]
-    assert "已更新企业档案：上年度营业收入 2,500 万元" in replies[3]
+    assert "已更新企业档案：上年度营业收入 3,000 万元 → 2,500 万元" in replies[3]
     record = profiles.load(KEY)
     assert record is not None and record.figures["revenue"] == 2500
 
@@ -91,7 +91,7 @@ async def test_a_sentence_answers_the_yes_no_question(chat: Chat, profiles: SqlP
 async def test_correction_with_the_number_in_a_clause_of_its_own(chat: Chat, profiles: SqlProfileStore) -> None:
     replies = await chat("能评上科小吗", "员工80 营收3000w 研发150w 研发人员12 软著5个", "营收说错了，是3500万",
                          "研发人员写错了，为15人")
-    assert "已更新企业档案：上年度营业收入 3,500 万元" in replies[-2]
-    assert "已更新企业档案：研发（科技）人员数 15 人" in replies[-1]
+    assert "已更新企业档案：上年度营业收入 3,000 万元 → 3,500 万元" in replies[-2]
+    assert "已更新企业档案：研发（科技）人员数 12 人 → 15 人" in replies[-1]
     record = profiles.load(KEY)
     assert record is not None and record.figures["revenue"] == 3500 and record.figures["rd_staff"] == 15

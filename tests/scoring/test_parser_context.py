@@ -1,0 +1,67 @@
+"""Figures read only where the words mean them: bare answers, shares in 成, plans and questions."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring import assess, parse_answer, parse_figures
+
+
+@pytest.mark.parametrize("text", ["下一步该干啥", "一样", "说一说", "想贷500万", "估值5亿", "成本1000万", "毛利500万"])
+def test_a_sentence_is_not_a_bare_answer_to_the_asked_field(text: str) -> None:
+    assert parse_answer(text, "revenue_prev") is None
+    assert "revenue_prev" not in parse_figures(text, "revenue_prev").values
+
+
+@pytest.mark.parametrize(("text", "value"), [("3000万", 3000), ("大概3000万吧", 3000), ("差不多两千万", 2000),
+                                             ("应该是2800万", 2800), ("一千五百万", 1500)])
+def test_a_bare_answer_with_filler_words_is_still_read(text: str, value: int) -> None:
+    parsed = parse_answer(text, "revenue_prev")
+    assert parsed is not None and parsed.values == {"revenue_prev": value}
+
+
+@pytest.mark.parametrize(("text", "field", "value"), [
+    ("科技人员占三成", "rd_staff_ratio", 30),
+    ("高新收入占八成", "high_tech_revenue_ratio", 80),
+    ("研发人员占两成半", "rd_staff_ratio", 25),
+    ("研发投入占比5成", "rd_intensity", 50),
+    ("研发占比6个点", "rd_intensity", 6),
+])
+def test_tenths_and_points_are_shares(text: str, field: str, value: int) -> None:
+    assert parse_figures(text).values == {field: value}
+
+
+@pytest.mark.parametrize("text", ["成都的公司营收3000万", "成立5年营收3000万"])
+def test_cheng_in_other_words_is_not_a_share(text: str) -> None:
+    assert parse_figures(text).values.get("revenue") == 3000
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("还没评上高企，打算明年申请", {"qualification": "none"}),
+    ("打算明年申请高企", {"qualification": "none"}),
+    ("正在准备申报省级研发中心", {"rd_platform_level": "none"}),
+    ("科小和高企有啥区别", {}),
+    ("我们算高企吗", {}),
+    ("我们是高企", {"qualification": "high_tech"}),
+    ("去年评上了高企", {"qualification": "high_tech"}),
+    ("有1个省级工程技术研究中心", {"rd_platform_level": "provincial"}),
+])
+def test_a_planned_or_asked_qualification_is_not_held(text: str, values: dict[str, str]) -> None:
+    assert parse_figures(text).values == values
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("发明3个", {"invention_patents": 3}),
+    ("发明2 实新5", {"invention_patents": 2, "class2_ip": 5}),
+    ("国家技术发明奖", {"st_award": "national"}),
+])
+def test_short_names_of_patents(text: str, values: dict[str, int]) -> None:
+    assert parse_figures(text).values == values
+
+
+def test_a_share_just_under_its_threshold_never_reads_as_the_threshold() -> None:
+    figures = {"revenue": 20001, "rd_expense": 601, "high_tech_revenue": 12000, "employees": 100,
+               "rd_staff": 10, "years_registered": 3, "invention_patents": 1}
+    gap = next(g for g in assess(figures, "high-tech-2016").gaps if g.measure == "high_tech_revenue_ratio")
+    assert gap.status == "fail"
+    assert "59.997%（要求 ≥60%）" in gap.text
