@@ -109,6 +109,9 @@ async def test_cancelling_names_the_one_or_asks(chat: Chat, store: SqlSubscripti
     assert "请回复上面列出的编号（1、2）" in wrong
     assert "已取消第 2 个订阅：科技金融 · 成都 · 每天 08:00" in picked
     assert labels(store) == ["积分贷 · 成都"]
+    which, named = (await chat("/subscribe 人才 成都", "取消成都的", "人才那个"))[1:]
+    assert "要取消哪一个？" in which and "已取消第 2 个订阅：人才 · 成都" in named
+    assert labels(store) == ["积分贷 · 成都"]
 
 
 async def test_stop_everything_is_confirmed(chat: Chat, store: SqlSubscriptionStore) -> None:

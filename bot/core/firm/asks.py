@@ -14,7 +14,7 @@ from bot.core.estimate.port import FigureError
 from bot.core.firm.explain import explain, indicator_fields, measures_of, stage_text
 from bot.core.firm.intents import check_named
 from bot.core.firm.record import Figure, FirmRecord
-from bot.core.firm.verdict import render_gaps, verdict_line
+from bot.core.firm.verdict import render_focus, render_gaps, verdict_line
 from bot.core.firm.vocab import FirmVocab
 from bot.core.intents import is_question
 from bot.core.texts import Texts, load_texts
@@ -103,8 +103,9 @@ async def answer_ask(desk: FirmDesk, key: str, record: FirmRecord, text: str) ->
     if kind != "loan" and _has(text, t.words("other_topics")):
         return None
     rule_set = _check_of(desk, record, text)
-    if kind == "loan":
-        return await _loan(desk, record, rule_set, t)
+    if kind == "loan":  # 积分贷 rests on the points estimate, whatever check ran last
+        generic = rule_set if desk.vocab.is_generic(rule_set) else desk.vocab.get("generic_check")
+        return await _loan(desk, record, generic, t)
     if kind == "last_score":
         return AskOutcome(await desk.run_check(key, rule_set, record))
     if kind == "stage":
@@ -199,7 +200,8 @@ async def _why(desk: FirmDesk, record: FirmRecord, rule_set: str, text: str, t: 
     except FigureError:  # figures the engine refuses: the usual routing names them
         return None
     scored = indicator_fields(assessment)
-    focus = [m for f in named_fields(desk, text) for m in measures_of(f, scored)]
+    inputs = named_fields(desk, text)
+    focus = [m for f in inputs for m in measures_of(f, scored)]
     if not focus and not _has(text, t.words("result_words")):
         return None  # "为什么要搞积分制": not about this firm's result
     if not focus and not isinstance(assessment.result, ScoreResult):  # "为啥没通过": what is still open
@@ -207,8 +209,8 @@ async def _why(desk: FirmDesk, record: FirmRecord, rule_set: str, text: str, t: 
     quoted_at = _QUOTED.search(text)
     quoted = float(quoted_at.group(1)) if quoted_at and focus else None
     lines = explain(assessment, record.figures, list(dict.fromkeys(focus)), t, quoted)
-    if not lines:
-        return None
+    if not lines:  # 高企: the conditions that move with the named input
+        return AskOutcome([Reply(text=render_focus(assessment, inputs[0], desk.label(inputs[0]), desk.vocab))])
     name = desk.vocab.lookup("check_names", rule_set)
     head = [t.get("why_header", name=name), verdict_line(assessment, desk.vocab)]
     rs = load_rule_set(assessment.rule_set)

@@ -103,6 +103,7 @@ class SubscriptionService:
             pending=self.pending,
             editor=self.editor,
             changed=self._changed,
+            vocab=self.vocab,
             words=self.words,
         )
 

@@ -14,6 +14,7 @@ from bot.core.pending import PendingPrompts, is_no, is_yes
 from bot.core.ports import Clock
 from bot.core.subscriptions.editor import SubscriptionEditor
 from bot.core.subscriptions.edits import number_of
+from bot.core.subscriptions.parser import Vocabulary
 from bot.core.subscriptions.plain import (
     PauseLength,
     PlainRequest,
@@ -22,6 +23,7 @@ from bot.core.subscriptions.plain import (
     load_request_words,
     only_filler,
     pause_length,
+    read_target,
 )
 from bot.core.subscriptions.render import next_delivery_text, subscription_label
 from bot.core.subscriptions.types import Subscription, SubscriptionRepository
@@ -87,8 +89,10 @@ class PlainManager:
         pending: PendingPrompts,
         editor: SubscriptionEditor,
         changed: Callable[[], None],
+        vocab: Vocabulary,
         words: RequestWords | None = None,
     ) -> None:
+        self.vocab = vocab
         self.store = store
         self.clock = clock
         self.texts = texts
@@ -123,6 +127,8 @@ class PlainManager:
         """The subscriptions a target names: every named topic and region must be in it."""
         if target.number is not None:
             return [subs[target.number - 1]] if target.number <= len(subs) else []
+        if target.every and not (target.topics or target.regions):
+            return subs
         return [
             s for s in subs
             if set(target.topics) <= set(s.topics) and set(target.regions) <= set(s.regions)
@@ -260,8 +266,11 @@ class PlainManager:
             return [
                 Reply(text=self.texts.get("plain_pick_length", how_long=how_long, numbers=numbers))
             ]
-        else:
-            return None
+        else:  # "积分贷那个": named among the ones listed
+            target = read_target(rest, self.vocab, self.words)
+            picked = self._matching(target, chosen) if target and target.named else []
+            if len(picked) != 1:
+                return None
         self.pending.clear(user_key)
         return self._do(user_key, action, picked, subs, _decode(code))
 

@@ -143,3 +143,9 @@ async def test_who_are_you_gets_the_self_introduction(chat: Chat, message: str) 
 async def test_a_policy_why_after_a_result_still_goes_to_the_knowledge_base(chat: Chat) -> None:
     replies = await chat(*SCORED, "为什么要搞积分制")
     assert "画像" in "\n".join(replies[-2:]) and "结果怎么来的" not in "\n".join(replies[-2:])
+
+
+async def test_why_a_high_tech_condition_fails_names_its_gap(chat: Chat) -> None:
+    form = ("/hightech", "跳过", "营收3000万 研发90万 员工100 研发人员8 注册3年 软著5个 高新产品收入2000万", "b", "确认")
+    reply = (await chat(*form, "为什么研发人员那项不行"))[-1]
+    assert "研发人员占比 8%" in reply and "还需增加 2 名研发人员" in reply
