@@ -63,24 +63,29 @@ BEFORE = {
     "score": (14500.0, 28800.0),  # the score text arrived together with its chart
     "chart": (14500.0, 28800.0),
 }
-# The previous run's p95 in ms by (think, run): stop 20, load 8-9 on 2 cores (other sessions
-# busy). Stop 19 (think 1 s, load ~3, nothing remembered, retrieval in the bot process): all 1.57 s,
-# question 1.31 s, score 974 ms, chart 2.03 s; the bot spent 11.4 s CPU in the 11.3 s burst.
+# The previous run's p95 in ms by (think, run): stop 20's last run (the landed code), load ~9.6 on
+# 2 cores (other sessions busy). Stop 19 (think 1 s, load ~3, nothing remembered, retrieval in the
+# bot process): all 1.57 s, question 1.31 s, score 974 ms, chart 2.03 s; the bot then spent 11.4 s
+# CPU in the 11.3 s burst (2.3 ms a message at stop 20).
 PREVIOUS_P95: dict[tuple[float, str], dict[str, float]] = {
-    (0.0, ""): {"all": 1140.0, "question": 837.0, "score": 1350.0, "chart": 5810.0, "step": 1110.0},
-    (1.0, ""): {"all": 469.0, "question": 252.0, "score": 222.0, "chart": 1880.0, "step": 504.0},
+    (0.0, ""): {"all": 1030.0, "question": 1060.0, "score": 1030.0, "chart": 3920.0, "step": 1040.0},
+    (1.0, ""): {"all": 412.0, "question": 296.0, "score": 72.0, "chart": 1280.0, "step": 417.0},
     (1.0, ", nothing remembered"): {
-        "all": 6040.0, "question": 5060.0, "score": 9020.0, "chart": 9030.0, "step": 5890.0,
+        "all": 3660.0, "question": 3480.0, "score": 2950.0, "chart": 2950.0, "step": 3670.0,
     },
 }
 TARGET_P95 = {"all": 1000.0, "question": 300.0, "score": 500.0, "chart": 3000.0}
 BEFORE_RSS_MIB = (320.0, 146.0)  # the bot, the chart worker process (stop 7)
 BEFORE_FLOOD_RATIO = 1.17  # stop 7; the upload ratio was first measured at stop 18: 1.07-1.81
 # CPU ms per message in the bot process, one user at a time. Stop 19 (everything in the bot,
-# nothing remembered): question 10.0, step 2.8, score 31.0. Stop 20 (load ~8):
-PREVIOUS_SOLO_CPU = {"question": 1.0, "step": 1.7, "score": 7.7}  # six questions, remembered
-PREVIOUS_SOLO_CPU_DISTINCT = {"question": 3.6, "step": 2.1, "score": 14.3}  # nothing remembered
-SUMMARY = Comparison("bench_assistant: today beside the figures before issue 16 (ratio = today / before)")
+# nothing remembered): question 10.0, step 2.8, score 31.0. Stop 20 (load ~9.6):
+PREVIOUS_SOLO_CPU = {"question": 1.1, "step": 2.6, "score": 7.8}  # six questions, remembered
+PREVIOUS_SOLO_CPU_DISTINCT = {"question": 2.2, "step": 1.9, "score": 13.9}  # nothing remembered
+SUMMARY = Comparison(
+    "bench_assistant: today beside earlier figures (latency: before issue 16; CPU per message: the "
+    "previous run) — ratio = today / before"
+)
+
 
 def build(
     settings: Settings, database: Database, args: argparse.Namespace, engines: Any = None
