@@ -18,6 +18,7 @@ from datetime import date
 from functools import cache
 
 from scoring.fields import DERIVED, FIELDS, Alias, Value, normalize_text
+from scoring.parser_affirm import affirmed_record, redate
 from scoring.parser_resolve import ParsedFigures, ParsedItem, Raw, resolve
 from scoring.parser_words import (
     absent_value,
@@ -135,7 +136,7 @@ def parse_figures(text: str, expect: str | None = None, *, data_year: int | None
     year = data_year if data_year is not None else date.today().year - 1
     raws = _Reader(norm, tokens, result, year).read()
     _report_strays(tokens, result)
-    resolve(raws, result)
+    resolve(redate(raws), result)
     result.problems = list(dict.fromkeys(result.problems))
     result.rejected = list(dict.fromkeys(result.rejected))
     result.unknown = [f for f in dict.fromkeys(result.unknown) if f not in result.values]
@@ -215,6 +216,11 @@ class _Reader:
                 value = absent_value(fld)
                 if value is not None:
                     self.raws.append(Raw(fld, None, value, span, None))
+        elif tok.text in plain.absent:
+            records, problem = affirmed_record(self.norm, tok.start, tok.end, plain.absent[tok.text])
+            self.raws.extend(records)
+            if problem is not None:
+                self.result.problems.append(problem)
         if tok.text in plain.unused:
             paired = _pair(self.tokens, i, Alias(tok.text, ""), self.result)
             if paired is not None:

@@ -172,7 +172,8 @@ class ScoringDialogue(FormReplies):
             if not notes and (question or is_question(text, t)):
                 return Turn(state=state, question=text)
             moved = len(state.skipped) > skipped or noted  # "研发费用不清楚", "我们在成都": on to the next
-            notes = notes or [t.get("not_understood_plain")]
+            fallback = "not_understood_confirm" if state.stage == "confirm" else "not_understood_plain"
+            notes = notes or [t.get(fallback)]
             then = self._advance(state) if moved else self.prompt(state)
             return Turn(state=state, replies=[Reply(text="\n".join(notes)), *then], profile=profile,
                         score=state.stage == "ready")
