@@ -42,6 +42,7 @@ _HELD_COVERAGE = 0.2  # a sentence holding the asked value may share less of the
 _RARE_DF = 3  # a question word this rare that no passage about the subject uses: the subject lacks it
 _RULE_SHARE = 0.36  # a rules question's subject may be a common domain word (积分, 指标)
 _COMMON_SHARE = 0.12  # a word in more than this share of passages (政策, 项目) asks nothing specific
+_WHOLE_SUMMARY = 2.6  # × max_chars: a policy summary's threshold table this short is shown whole, not cut
 
 
 @lru_cache(maxsize=1)
@@ -302,7 +303,7 @@ class ExtractiveAnswerer:
         idf = self.searcher.idf
         picked = combine(best, ranked, ask, int(self.max_chars * 1.4))
         keep = rarest_terms(profile, idf, ents.places)
-        if best.hit.kind == KNOWLEDGE and len(best.hit.text) <= 2 * self.max_chars:
+        if best.hit.kind == KNOWLEDGE and len(best.hit.text) <= _WHOLE_SUMMARY * self.max_chars:
             # a policy summary's paragraph is written to answer whole (all three revenue bands)
             picked, text = [best], best.hit.text
         elif len(picked) == 1:

@@ -144,18 +144,25 @@ def score_text(profile: QueryProfile, text: str, context: str = "") -> Window:
             got += 0.5 * w
     coverage = got / profile.total
     bonus = 0.0
-    if profile.quantity and _HAS_NUMBER.search(text):
+    if profile.quantity and has_quantity(text):
         bonus += 0.15
-    if profile.time and _HAS_DATE.search(text):
+    if profile.time and _has_date(text):
         bonus += 0.15
     # shorter windows that cover the same terms are more precise evidence
     length_penalty = 0.0008 * max(0, len(text) - 80)
     return Window(text, coverage, coverage + bonus - length_penalty)
 
 
+@lru_cache(maxsize=16384)
 def has_quantity(text: str) -> bool:
-    """True when the text states a figure with a unit (367亿元, 52家, 85.94%)."""
+    """True when the text states a figure with a unit (367亿元, 52家, 85.94%); remembered, as every
+    question scores the same passages' sentences again."""
     return bool(_HAS_NUMBER.search(text))
+
+
+@lru_cache(maxsize=16384)
+def _has_date(text: str) -> bool:
+    return bool(_HAS_DATE.search(text))
 
 
 def best_window(profile: QueryProfile, text: str, context: str = "") -> Window:

@@ -54,13 +54,19 @@ def normalize_query(text: str) -> str:
 
 def sentences(text: str) -> list[str]:
     """Split a paragraph into sentences at Chinese sentence ends (keeping closing quotes)."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=8192)
+def _sentences(text: str) -> tuple[str, ...]:
+    """The split, remembered: every question splits the same retrieved passages again."""
     out: list[str] = []
     for para in re.split(r"[\n\u3000]", text):
         for piece in _SENTENCE_END.split(para):
             piece = piece.strip()
             if piece:
                 out.append(piece)
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=1)

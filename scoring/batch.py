@@ -11,6 +11,13 @@ import numpy as np
 import pandas as pd
 
 from scoring.batch_columns import ColumnReport, classify_rows, map_columns
+from scoring.batch_gaps import (
+    absent_indicators,
+    gap_columns,
+    indicator_top,
+    missing_texts,
+    to_check,
+)
 from scoring.batch_output import NOTE, write_csv, write_xlsx
 from scoring.batch_qualification import high_tech_columns, tech_sme_columns
 from scoring.batch_rank import known_stages, rank_in_stages, top_lists
@@ -85,10 +92,14 @@ class BatchResult:
         if "note" in table.columns:  # one 错误/提示 column: the error, else the warning
             table = table.assign(error=np.where(table["error"] != "", table["error"], table["note"]))
             table = table.drop(columns=["note"])
+        if "missing" in table.columns:  # beside the gaps, before the errors
+            order = [c for c in table.columns if c not in ("missing", "error")]
+            table = table[[*order, "missing", *(["error"] if "error" in table.columns else [])]]
         if path.suffix.lower() == ".csv":
             return write_csv(path, table, self.top)
         fields = {u.column: u.field for u in self.report.used}
-        return write_xlsx(path, self.about(), table, self.top, field_names=field_names, fields=fields)
+        return write_xlsx(path, self.about(), table, self.top, field_names=field_names, fields=fields,
+                          checks=to_check(table, self.report.name_column))
 
 
 def _curve(rule: Curve, x: np.ndarray) -> np.ndarray:
@@ -171,6 +182,7 @@ def _score_points(rs: PointsRuleSet, cols: Columns, n: int) -> dict[str, np.ndar
     weights = np.array([rs.scaled_weights[s.id] for s in rs.stages])  # stages × indicators
     base = np.zeros(n)
     cats = {c.id: np.zeros(n) for c in rs.categories}
+    lost = np.zeros((len(rs.indicators), n))  # points each indicator still lacks
     for j, ind in enumerate(rs.indicators):
         x = cols[ind.field]
         if isinstance(ind.rule, Levels):
@@ -180,6 +192,7 @@ def _score_points(rs: PointsRuleSet, cols: Columns, n: int) -> dict[str, np.ndar
         else:
             s = _steps(ind.rule, x)
         points = weights[stage_idx, j] * s
+        lost[j] = weights[stage_idx, j] * indicator_top(ind.rule) - points
         cats[ind.category] += points
         base += points
     bonus_raw = np.zeros(n)
@@ -198,7 +211,8 @@ def _score_points(rs: PointsRuleSet, cols: Columns, n: int) -> dict[str, np.ndar
     unrounded = np.maximum(0.0, base + bonus - deductions)
     return {
         "stage_idx": stage_idx, "base": base, "bonus": bonus, "deductions": deductions,
-        "unrounded": unrounded, "vetoed": vetoed, "reasons": reasons, **{f"cat:{k}": v for k, v in cats.items()},
+        "unrounded": unrounded, "vetoed": vetoed, "reasons": reasons, "lost": lost,
+        **{f"cat:{k}": v for k, v in cats.items()},
     }
 
 
@@ -256,6 +270,9 @@ def score_table(
     added: dict[str, object] = {"sheet_row": rows, "rule_set": np.full(len(df), rs.id, dtype=object)}
     if isinstance(rs, PointsRuleSet):
         _points_columns(rs, df, added, cols, errors, bad, report)
+        added["missing"] = missing_texts(read, report.used, bad)
+        if absent := absent_indicators(rs, cols):
+            report.notes.append(f"表中没有这些指标的数据，各企业按 0 分计：{'、'.join(absent)}")
     else:
         _qualification_columns(rs, added, cols, errors, bad)
     kept = df.drop(columns=[c for c in added if c in df.columns])  # a re-read result: replaced
@@ -305,6 +322,7 @@ def _points_columns(
     out["rank_in_stage"] = pd.array(rank, dtype="Float64").astype("Int64")
     out["percentile_in_stage"] = pd.array(pct, dtype="Float64")
     out["list_label"] = labels
+    out.update(gap_columns(rs, total_list, res["lost"], vetoed, bad))
     out["error"] = np.where(bad, errors, "")
     note = np.full(n, "", dtype=object)
     note[unstaged] = [NO_STAGE.format(stage=label) for label in stage_labels[unstaged]]

@@ -30,7 +30,8 @@ __all__ = ["NOTE", "atomic_write", "output_headers", "write_csv", "write_xlsx"]
 NOTE = ("本结果依据公开门槛构建的参考模型批量估算，仅为初步自评估算，不是官方积分或认定结论；"
         "正式结果请以所在地主管部门及官方平台的评价为准。")
 _MAX_WIDTH = 40
-_POINTS = frozenset({"total", "base", "bonus", "deductions", "rectified_total", "score", "percentile_in_stage"})
+_POINTS = frozenset({"total", "base", "bonus", "deductions", "rectified_total", "score", "percentile_in_stage",
+                     "to_next_band"})
 
 
 @cache
@@ -144,10 +145,11 @@ def _width(text: str) -> int:
 
 def write_xlsx(
     path: Path, about: Sequence[tuple[str, str]], table: pd.DataFrame, top: dict[str, pd.DataFrame],
-    *, field_names: bool, fields: Mapping[str, str],
+    *, field_names: bool, fields: Mapping[str, str], checks: pd.DataFrame | None = None,
 ) -> list[Path]:
-    """The workbook: 说明, 评分结果, then one sheet per top-10 list; ``fields`` maps input columns to
-    field ids (for their number formats)."""
+    """The workbook: 说明, 评分结果, 需核对 (checks: rows with unread or blank cells, when any),
+    then one sheet per top-10 list; ``fields`` maps input columns to field ids (for their
+    number formats)."""
     import xlsxwriter
 
     def write(temps: Sequence[Path]) -> None:
@@ -167,6 +169,9 @@ def write_xlsx(
         for i, (key, value) in enumerate(about):
             info.write_row(i, 0, [key, value])
         _sheet(book, "评分结果", table, output_headers(list(map(str, table.columns)), field_names=field_names), formats, fields)
+        if checks is not None and len(checks):
+            _sheet(book, "需核对", checks, output_headers(list(map(str, checks.columns)), field_names=False),
+                   formats, {})
         for label, frame in top.items():
             headers = output_headers(list(map(str, frame.columns)), field_names=field_names)
             _sheet(book, f"{label}前十", frame, headers, formats, fields)

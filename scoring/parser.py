@@ -18,6 +18,7 @@ from datetime import date
 from functools import cache
 
 from scoring.fields import DERIVED, FIELDS, Alias, Value, normalize_text
+from scoring.parser_affirm import affirmed_record, redate
 from scoring.parser_resolve import ParsedFigures, ParsedItem, Raw, resolve
 from scoring.parser_words import (
     absent_value,
@@ -28,6 +29,7 @@ from scoring.parser_words import (
     plain_words,
 )
 from scoring.units import (
+    APPROX,
     COUNT_UNITS,
     PERSON_UNITS,
     answer_fillers,
@@ -134,7 +136,7 @@ def parse_figures(text: str, expect: str | None = None, *, data_year: int | None
     year = data_year if data_year is not None else date.today().year - 1
     raws = _Reader(norm, tokens, result, year).read()
     _report_strays(tokens, result)
-    resolve(raws, result)
+    resolve(redate(raws), result)
     result.problems = list(dict.fromkeys(result.problems))
     result.rejected = list(dict.fromkeys(result.rejected))
     result.unknown = [f for f in dict.fromkeys(result.unknown) if f not in result.values]
@@ -214,6 +216,11 @@ class _Reader:
                 value = absent_value(fld)
                 if value is not None:
                     self.raws.append(Raw(fld, None, value, span, None))
+        elif tok.text in plain.absent:
+            records, problem = affirmed_record(self.norm, tok.start, tok.end, plain.absent[tok.text])
+            self.raws.extend(records)
+            if problem is not None:
+                self.result.problems.append(problem)
         if tok.text in plain.unused:
             paired = _pair(self.tokens, i, Alias(tok.text, ""), self.result)
             if paired is not None:
@@ -252,7 +259,10 @@ class _Reader:
             return
         if value is None:  # convert names a problem whenever it reads no number
             return
-        self.raws.append(Raw(field_name, Alias(alias.word, field_name, alias.negate, alias.part), value, span, when))
+        before, after = self.norm[max(0, number.start - 3) : number.start], self.norm[number.end : number.end + 3]
+        approx = before.rstrip()[-1:] == APPROX or after.lstrip()[:1] == APPROX  # '约3000万', '3000万左右'
+        self.raws.append(Raw(field_name, Alias(alias.word, field_name, alias.negate, alias.part), value, span, when,
+                             approx=approx))
 
     def _registered_in(self, i: int, tok: _Token, alias: Alias) -> bool:
         """'2015年注册的' / '成立于2015年': years registered up to the data year."""
@@ -359,7 +369,7 @@ def _expected_answer(text: str, expect: str, data_year: int | None = None) -> Pa
         result.problems.append(problem)
     elif number is not None:
         result.values[expect] = number
-        result.understood.append(ParsedItem(expect, spec.label, number, norm))
+        result.understood.append(ParsedItem(expect, spec.label, number, norm.replace(APPROX, "约"), APPROX in norm))
     return result
 
 

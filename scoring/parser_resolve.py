@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from scoring.fields import FIELDS, Alias, Value, format_value
+from scoring.units import APPROX
 
 __all__ = ["ParsedFigures", "ParsedItem", "Raw", "resolve"]
 
@@ -24,6 +25,7 @@ class ParsedItem:
     label: str
     value: Value
     raw: str
+    approx: bool = False  # said as an approximate figure ('约3000万'): the echo says 约
 
     def describe(self) -> str:
         """'上年度营业收入：12000 万元（营收1.2亿）' for echoing back to the user."""
@@ -50,6 +52,7 @@ class Raw:
     value: Value
     raw: str
     when: str | int | None
+    approx: bool = False
 
 
 def _on_years(raws: list[Raw], result: ParsedFigures) -> list[Raw]:
@@ -102,4 +105,5 @@ def resolve(raws: list[Raw], result: ParsedFigures) -> None:
             value = sum(r.value for r in parts if isinstance(r.value, int | float))  # parts are numbers
             raw_text = "、".join(r.raw for r in parts)
         result.values[fld] = value
-        result.understood.append(ParsedItem(fld, spec.label, value, raw_text))
+        approx = any(r.approx for r in (whole or parts))
+        result.understood.append(ParsedItem(fld, spec.label, value, raw_text.replace(APPROX, "约"), approx))

@@ -13,7 +13,7 @@ import yaml
 from scoring.fields import FIELDS, Value, normalize_text
 
 __all__ = [
-    "PhraseContext", "PlainWords", "absent_value", "denial", "mark_headcount", "not_known", "phrase_stance",
+    "Affirmed", "PhraseContext", "PlainWords", "absent_value", "affirmed_words", "denial", "mark_headcount", "not_known", "phrase_stance",
     "plain_words",
 ]
 
@@ -145,3 +145,28 @@ def phrase_stance(before: str, after: str) -> str:
     if any(w in before for w in (*words.negation, *words.plan)):
         return "not"
     return "held"
+
+
+@dataclass(frozen=True)
+class Affirmed:
+    """How an affirmed yes/no record is read (fields.yaml affirmed)."""
+
+    affirm: tuple[str, ...]
+    undone_after: tuple[str, ...]
+    recent_words: tuple[str, ...]
+    recent_fields: tuple[str, ...]
+    dated: dict[str, str]
+
+
+@cache
+def affirmed_words() -> Affirmed:
+    """Read once from fields.yaml (affirmed)."""
+    text = resources.files("scoring").joinpath("rules/fields.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text).get("affirmed") or {}
+
+    def words(key: str) -> tuple[str, ...]:
+        return tuple(normalize_text(str(w)) for w in data.get(key) or [])
+
+    return Affirmed(words("affirm"), words("undone_after"), words("recent_words"),
+                    tuple(str(f) for f in data.get("recent_fields") or []),
+                    {str(k): str(v) for k, v in (data.get("dated") or {}).items()})

@@ -18,7 +18,7 @@ from scoring.fields import FIELDS, normalize_text
 from scoring.numbers import VAGUE, parse_number
 
 __all__ = [
-    "COUNT_UNITS", "LARGEST", "PERSON_UNITS", "answer_fillers", "convert", "foreign_currency", "normalize", "number_pattern",
+    "APPROX", "COUNT_UNITS", "LARGEST", "PERSON_UNITS", "answer_fillers", "convert", "foreign_currency", "normalize", "number_pattern",
     "read_cell", "shorten", "split_unit",
 ]
 
@@ -29,7 +29,7 @@ PERSON_UNITS = ("人", "名", "位")
 COUNT_UNITS = ("人", "名", "位", "个", "件", "项", "次", "家")
 _PLAIN_UNITS = ("个百分点", "%", "元", "块", "人", "名", "位", "个", "件", "项", "次", "年", "家")
 _FILLERS = re.compile(
-    r"一共|总共|共计|合计|累计|一起|一些|一下|一直|一般|一定|一家|大约|大概|约为|左右|将近|接近|差不多|同比|"
+    r"一共|总共|共计|合计|累计|一起|一些|一下|一直|一般|一定|一家|同比|"
     r"统一|唯一|第一|万一|一年多|一百多|如下"
 )
 _THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d])")
@@ -41,6 +41,7 @@ class _Vocab:
     shorthand: dict[str, str]
     measure: tuple[str, ...]
     person: tuple[str, ...]
+    approx: tuple[str, ...]
     currencies: tuple[str, ...]
     answer_fillers: tuple[str, ...]
     tenths: str
@@ -56,12 +57,24 @@ def _vocab() -> _Vocab:
         shorthand={normalize_text(str(k)): str(v) for k, v in data["shorthand"].items()},
         measure=tuple(str(w) for w in data["measure_words"]),
         person=tuple(str(w) for w in data.get("person_words") or []),
+        approx=tuple(sorted((str(w) for w in data.get("approx_words") or []), key=len, reverse=True)),
         currencies=tuple(sorted((normalize_text(str(w)) for w in data["foreign_currencies"]), key=len, reverse=True)),
         answer_fillers=tuple(sorted((normalize_text(str(w)) for w in data["answer_fillers"]), key=len, reverse=True)),
         tenths=str(data["tenths"]["word"]),
         tenths_not_before="".join(str(w) for w in data["tenths"]["not_before"]),
         points=tuple(str(w) for w in data["percent_points"]),
     )
+
+
+APPROX = "≈"
+"""What normalize leaves where an approximate word stood ('约3000万' → '≈3000万')."""
+
+
+@cache
+def _approx() -> re.Pattern[str]:
+    words = [w for w in _vocab().approx if w != "约"]
+    lone = f"|约(?=\\s*[{_NUMERAL}])" if "约" in _vocab().approx else ""
+    return re.compile("|".join(map(re.escape, words)) + lone)
 
 
 def answer_fillers() -> tuple[str, ...]:
@@ -143,7 +156,7 @@ def normalize(text: str) -> str:
     text = text.replace("万元元", "万元").replace("千元元", "千元")
     tenths, points = _shares()
     text = points.sub(lambda m: m.group(1) + "%", tenths.sub(_as_percent, text))
-    return _FILLERS.sub(" ", text)
+    return _FILLERS.sub(" ", _approx().sub(APPROX, text))
 
 
 def split_unit(text: str) -> tuple[str, str, bool]:
@@ -249,7 +262,7 @@ def read_cell(field_name: str, text: str) -> tuple[float | None, bool, str | Non
     '1200' is a plain number in the column's unit (the caller scales it); '1.2亿', '600w',
     '1,200万元' or '12人' carry their own unit and are already in the engine unit.
     """
-    norm = normalize(text).strip()
+    norm = normalize(text).replace(APPROX, "").strip()  # '约3000万' in a cell: the figure said, as in chat
     label = FIELDS[field_name].label
     if not norm:
         return None, False, None

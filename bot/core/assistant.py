@@ -200,6 +200,8 @@ class CoreAssistant:
                 await self._session.drop(incoming.user_key)  # "那科小呢" / "能评上科小吗" mid-dialogue
                 note = Reply(text=leave_note(self._desk.vocab, state.rule_set))  # never a silent loss
                 return [note, *await self._on_free_text(incoming, text)]
+            if state is not None and self._about_bot(text):  # "你是谁" mid-form: say it, the form waits
+                return [*await self._welcome(incoming), *await self._session.waiting(incoming.user_key)]
             if state is not None:
                 return await self._session.on_text(incoming, state, text)
         return await self._on_free_text(incoming, text)
@@ -222,7 +224,7 @@ class CoreAssistant:
                     return outcome.replies
                 rule_set, opening = outcome.start
                 return outcome.replies + await self._start(incoming, rule_set, opening, quick=True)
-        if matches_word(text, t.words("intent.greetings")) or (len(text) <= 16 and any(w in text for w in t.words("intent.about_words"))):
+        if matches_word(text, t.words("intent.greetings")) or self._about_bot(text):
             return await self._welcome(incoming)
         chat = small_talk(text, t)
         if chat is not None:  # "谢谢" / "好的": polite, and the last result stays open for follow-ups
@@ -252,6 +254,10 @@ class CoreAssistant:
         if self._desk is not None:
             await self._desk.note_question(incoming.user_key, question)
         return await self._answer(question)
+
+    def _about_bot(self, text: str) -> bool:
+        """"你是谁" / "你能干嘛": a short message asking what the bot is."""
+        return len(text) <= 16 and any(w in text for w in self._texts.words("intent.about_words"))
 
     async def _has_firm(self, user_key: str) -> bool:
         """A saved profile or result: a figure sent now is about this firm."""

@@ -10,7 +10,7 @@ from functools import lru_cache
 from bot.core.places import Places, load_places
 from bot.core.texts import Texts
 
-__all__ = ["Followups", "load_followups"]
+__all__ = ["Followups", "load_followups", "question_place"]
 
 _PUNCT = re.compile(r"[\s,，。.!！?？~～、;；:：…]+")
 MAX_CHARS = 16  # a follow-up is short; anything longer stands on its own
@@ -113,3 +113,9 @@ def load_followups(checks: tuple[str, ...]) -> Followups:
 def _by_length(words: tuple[str, ...]) -> tuple[str, ...]:
     """Longest first, so a word is never matched inside a longer one."""
     return tuple(sorted(words, key=len, reverse=True))
+
+
+def question_place(question: str | None) -> str | None:
+    """The region a question names first (canonical), or None."""
+    found = load_places().find(question) if question else []
+    return found[0][1] if found else None

@@ -18,6 +18,7 @@ from bot.core.firm.desk import FirmDesk
 from bot.core.firm.intents import correction_text, whatif_text
 from bot.core.firm.verdict import render_points, render_result, weak_fields
 from bot.core.firm.vocab import load_vocab
+from bot.core.followup import question_place
 from bot.core.policy import match_policies
 from bot.core.ports import DialogueSessions, UserProfiles
 from bot.core.privacy import user_tag
@@ -188,10 +189,11 @@ class ScoringSession:
             outcome = await asyncio.get_running_loop().run_in_executor(self._scoring_pool, evaluate)
         except FigureError as exc:
             return [Reply(text=t.get("figure_error", message=str(exc))), *self.dialogue.prompt(state)]
+        asked = await self._asked_place(incoming.user_key)  # read before the result ends the thread
         replies = await self._result_replies(incoming, state, outcome)
         if self._forms[state.rule_set].chart:
             replies.append(self._chart_later(incoming, dict(state.figures), state.rule_set))
-        policies = await self._policies(incoming, state.rule_set, outcome.result)
+        policies = await self._policies(incoming, state.rule_set, outcome.result, asked)
         if policies is not None:
             replies.append(policies)
         await self.drop(incoming.user_key)
@@ -216,11 +218,18 @@ class ScoringSession:
         points = render_points(result, self._scoring.field, self._texts) if isinstance(result, ScoreResult) else None
         return await self._desk.after_dialogue(incoming.user_key, dict(state.figures), outcome.assessment, points)
 
-    async def _policies(self, incoming: Incoming, rule_set: str, result: Result) -> Reply | None:
+    async def _asked_place(self, user_key: str) -> str | None:
+        """The place the user's last policy question named ("成都的积分贷…"), if any."""
+        if self._desk is None:
+            return None
+        return question_place((await self._desk.record(user_key)).context.question)
+
+    async def _policies(self, incoming: Incoming, rule_set: str, result: Result, asked: str | None) -> Reply | None:
+        """Briefings for the firm's region (the profile's, else the one its last question named)."""
         if self._searcher is None:
             return None
         profile = await asyncio.to_thread(self._users.get, incoming.user_key)
-        region = profile.region if profile else None
+        region = (profile.region if profile else None) or asked
         industry = profile.industry if profile else None
         info = self._rule_sets.get(rule_set)
         try:

@@ -75,3 +75,20 @@ async def test_the_chat_answers_the_whole_question_and_a_check_ends_the_thread(d
     asked = len(answerer.questions)
     reply = await say("那科小呢")  # after a result: the same firm, another check — not a question
     assert "科小自评" in reply and len(answerer.questions) == asked
+
+
+async def test_a_check_after_a_question_lists_briefings_of_the_place_it_named(database: Database) -> None:
+    from tests.fakes.core import FakeSearcher
+
+    assistant = CoreAssistant(users=UserStore(database), sessions=SessionStore(database), scoring=LibraryScoring(),
+                              answerer=FakeAnswerer(), searcher=FakeSearcher(), profiles=SqlProfileStore(database))
+
+    async def say(text: str) -> str:
+        replies = await assistant.handle(Incoming(channel="console", user_id="q", text=text))
+        return "\n".join(r.text for r in replies)
+
+    await say(PREVIOUS)  # no region in the profile: the question's 成都 stands for it
+    await say("能认定高企吗")
+    reply = await say("营收3000万，研发投入100万，研发人员6人，职工120人")
+    listed = reply.split("政策简报")[-1]
+    assert "成都正式出台" in listed and "南京" not in listed and "宁夏" not in listed

@@ -140,3 +140,14 @@ async def test_a_plan_to_apply_does_not_make_the_firm_a_high_tech_enterprise(ass
     await say(assistant, "营收3000万")
     replies = await say(assistant, "还没评上高企，打算明年申请")
     assert "高新技术企业" not in text_of(replies)
+
+
+async def test_a_firm_that_says_it_is_on_the_dishonest_list_is_vetoed(assistant: CoreAssistant) -> None:
+    await say(assistant, "/score")
+    await say(assistant, "跳过")
+    await say(assistant, "营收4000万 研发200万")
+    replies = await say(assistant, "我们被列为失信被执行人了")
+    assert "列入严重违法失信名单或失信被执行人 是" in text_of(replies)
+    await say(assistant, data="f:done")
+    replies = await say(assistant, data="f:confirm")
+    assert "存在否决项" in text_of(replies)

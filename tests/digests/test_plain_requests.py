@@ -109,6 +109,9 @@ async def test_cancelling_names_the_one_or_asks(chat: Chat, store: SqlSubscripti
     assert "请回复上面列出的编号（1、2）" in wrong
     assert "已取消第 2 个订阅：科技金融 · 成都 · 每天 08:00" in picked
     assert labels(store) == ["积分贷 · 成都"]
+    which, named = (await chat("/subscribe 人才 成都", "取消成都的", "人才那个"))[1:]
+    assert "要取消哪一个？" in which and "已取消第 2 个订阅：人才 · 成都" in named
+    assert labels(store) == ["积分贷 · 成都"]
 
 
 async def test_stop_everything_is_confirmed(chat: Chat, store: SqlSubscriptionStore) -> None:
@@ -123,6 +126,16 @@ async def test_stop_everything_is_confirmed(chat: Chat, store: SqlSubscriptionSt
     assert "确认取消全部 2 个订阅吗" in asked and "已取消全部 2 个订阅" in done
     [single] = (await chat("/subscribe 积分贷 成都", "取消1号"))[1:]
     assert "已取消第 1 个订阅：积分贷 · 成都" in single
+    asked, done = (await chat("/subscribe 人才", "取消全部订阅", "确认"))[1:]  # all of one: confirmed
+    assert "确认取消全部 1 个订阅吗" in asked and "已取消全部 1 个订阅" in done
+
+
+async def test_a_second_one_like_the_first(chat: Chat, store: SqlSubscriptionStore) -> None:
+    first, second = await chat("订阅成都的积分贷简报每周三下午3点", "重庆的也订一个")
+    assert "推送：每周三 15:00" in first
+    assert "已订阅（第 2 个）" in second and "主题：积分贷" in second and "地区：重庆" in second
+    assert "推送：每周三 15:00" in second and "没说" not in second
+    assert labels(store) == ["积分贷 · 成都", "积分贷 · 重庆"]
 
 
 async def test_pausing_and_resuming(chat: Chat, store: SqlSubscriptionStore) -> None:

@@ -65,3 +65,23 @@ def test_a_share_just_under_its_threshold_never_reads_as_the_threshold() -> None
     gap = next(g for g in assess(figures, "high-tech-2016").gaps if g.measure == "high_tech_revenue_ratio")
     assert gap.status == "fail"
     assert "59.997%（要求 ≥60%）" in gap.text
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("我们被列为失信被执行人了", {"dishonest_list": True}),
+    ("被列入经营异常名录", {"business_anomaly": True}),
+    ("去年上了经营异常名录，已经移出了", {"business_anomaly": False}),
+    ("去年有过一次重大安全事故", {"major_incident_recent": True}),
+    ("前年有过一次重大安全事故", {"safety_accidents_3y": 1}),
+    ("没有失信", {"dishonest_list": False}),
+    ("我们有失信记录吗", {}),
+])
+def test_affirmed_records_are_read_and_dated(text: str, values: dict[str, object]) -> None:
+    parsed = parse_figures(text)
+    assert parsed.values == values and not parsed.problems
+
+
+def test_an_undated_accident_is_named_back_not_guessed() -> None:
+    parsed = parse_figures("有过重大安全事故")
+    assert parsed.values == {}
+    assert parsed.problems and "哪一年" in parsed.problems[0]

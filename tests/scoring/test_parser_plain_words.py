@@ -82,3 +82,29 @@ def test_last_year_has_one_reading_the_forms_main_year() -> None:
     assert parse_figures("去年营收3000万，前年2800万").values == {"revenue": 3000, "revenue_prev": 2800}
     # '去年' even under the previous-year label (a bare answer to the 前一年 question) is 上年度
     assert parse_figures("前一年营业收入去年2800万").values == {"revenue": 2800}
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [("营收约3000万", "revenue", 3000), ("营收3000万左右", "revenue", 3000), ("大概12个研发", "rd_staff", 12),
+     ("研发投入差不多两百万", "rd_expense", 200)],
+)
+def test_an_approximate_figure_is_the_number_said_and_marked(text: str, field: str, value: float) -> None:
+    parsed = parse_figures(text)
+    assert parsed.values == {field: value} and parsed.problems == []
+    assert parsed.understood[0].approx
+
+
+def test_only_the_figure_next_to_the_approximate_word_is_marked() -> None:
+    parsed = parse_figures("营收3000万，研发人员约12人")
+    marks = {i.field: i.approx for i in parsed.understood}
+    assert marks == {"revenue": False, "rd_staff": True}
+    assert parse_figures("营收3000多万").values == {}  # vague, not approximate: named back
+
+
+@pytest.mark.parametrize("cell", ["约3000万", "3000万左右", "大约3000万元"])
+def test_an_approximate_sheet_cell_reads_as_in_chat(cell: str) -> None:
+    from scoring.units import read_cell
+
+    assert read_cell("revenue", cell) == (3000.0, True, None)
+    assert read_cell("revenue", "3000多万")[0] is None

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.estimate.answers import industry_in, match_choice, profile_in, read_profile
-from bot.core.estimate.figures import answer_parts, plain_number, unit_problem
+from bot.core.estimate.figures import answer_parts, approx_note, plain_number, unit_problem
 from bot.core.estimate.forms import FormSpec
 from bot.core.estimate.port import Figure, FigureError, ParsedFigure, ParseOutcome, ScoringPort
 from bot.core.estimate.replies import FormReplies, format_value
@@ -172,7 +172,8 @@ class ScoringDialogue(FormReplies):
             if not notes and (question or is_question(text, t)):
                 return Turn(state=state, question=text)
             moved = len(state.skipped) > skipped or noted  # "研发费用不清楚", "我们在成都": on to the next
-            notes = notes or [t.get("not_understood_plain")]
+            fallback = "not_understood_confirm" if state.stage == "confirm" else "not_understood_plain"
+            notes = notes or [t.get(fallback)]
             then = self._advance(state) if moved else self.prompt(state)
             return Turn(state=state, replies=[Reply(text="\n".join(notes)), *then], profile=profile,
                         score=state.stage == "ready")
@@ -217,6 +218,9 @@ class ScoringDialogue(FormReplies):
         if state.asked:
             return [self._ask_reply(state.asked)]
         return self._advance(state)
+
+    def _approx_item(self, name: str, value: Figure) -> str:
+        return f"{self._label(name)} 约 {format_value(self._scoring.field(name), value, self._texts)}"
 
     def _profile_noted(self, text: str) -> tuple[tuple[str | None, str | None] | None, str | None]:
         """Region and industry named beside figures ("成都的软件公司"): what to save and the echo line."""
@@ -334,6 +338,8 @@ class ScoringDialogue(FormReplies):
                 notes.append(note)
             elif item.value is not None:  # unit_problem names every unusable figure
                 accepted[item.field] = item.value
+        approx = approx_note(items, accepted, t, self._approx_item)
+        notes += [approx] if approx else []
         if problems:
             notes.append(t.get("not_understood", problems="；".join(problems)))
         asked_for = state.core or self._forms[state.rule_set].fields

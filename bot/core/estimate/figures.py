@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 
 from bot.core.estimate.port import FieldSpec, Figure, ParsedFigure
 from bot.core.texts import Texts
 from scoring import parse_answer
 
-__all__ = ["answer_parts", "plain_number", "unit_problem"]
+__all__ = ["answer_parts", "approx_note", "plain_number", "unit_problem"]
 
 _COUNTABLE = ("persons", "count", "years")
 _COUNT_UNITS = ("人", "名", "件", "个", "项", "年", "家", "次")
@@ -24,15 +25,15 @@ _THOUSANDS_WITH_UNIT = re.compile(r"(?<![\d.．])\d{1,3}(?:[,，]\d{3})+" + _UNI
 _LIMITS = {"money": 1e8, "persons": 1e6, "count": 1e6, "years": 200.0, "percent": 1e4}
 
 
-def _answer(spec: FieldSpec, text: str) -> tuple[Figure | None, str | None]:
-    """(value, None) for a readable answer, (None, problem) for a figure that cannot be used."""
+def _answer(spec: FieldSpec, text: str) -> tuple[Figure | None, str | None, bool]:
+    """(value, None, approx) for a readable answer, (None, problem, False) for an unusable figure."""
     parsed = parse_answer(text, spec.name)
     if parsed is None:
-        return None, None
+        return None, None, False
     item = next((i for i in parsed.understood if i.field == spec.name), None)
     if item is not None:
-        return item.value, None
-    return None, (parsed.problems[0] if parsed.problems else None)
+        return item.value, None, item.approx
+    return None, (parsed.problems[0] if parsed.problems else None), False
 
 
 def unit_problem(spec: FieldSpec, item: ParsedFigure, texts: Texts) -> str | None:
@@ -63,10 +64,10 @@ def plain_number(spec: FieldSpec, part: str) -> ParsedFigure | None:
     """
     if spec.kind in ("enum", "bool"):
         return None
-    value, problem = _answer(spec, part)
+    value, problem, approx = _answer(spec, part)
     if value is None and problem is None:
         return None
-    return ParsedFigure(field=spec.name, label=spec.label, value=value, raw=part)
+    return ParsedFigure(field=spec.name, label=spec.label, value=value, raw=part, approx=approx)
 
 
 def answer_parts(text: str) -> list[str]:
@@ -80,3 +81,10 @@ def answer_parts(text: str) -> list[str]:
     norm = unicodedata.normalize("NFKC", norm.replace("，", "、")).strip(" 。.")  # ASCII ',' kept
     norm = _THOUSANDS.sub(lambda m: m.group().replace(",", ""), norm)
     return [p for p in _PART_SPLIT.split(norm) if p]
+
+
+def approx_note(items: list[ParsedFigure], accepted: Mapping[str, Figure], texts: Texts,
+                shown: Callable[[str, Figure], str]) -> str | None:
+    """"按约数记录：上年度营业收入 约 3,000 万元…" for the accepted figures said as approximate."""
+    parts = [shown(i.field, accepted[i.field]) for i in items if i.approx and i.field in accepted]
+    return texts.get("approx_note", items="，".join(parts)) if parts else None

@@ -82,7 +82,7 @@ class LibraryScoring:
         except scoring.ScoringError:
             return ParseOutcome()
         understood = [
-            ParsedFigure(field=i.field, label=i.label, value=i.value, raw=i.raw)
+            ParsedFigure(field=i.field, label=i.label, value=i.value, raw=i.raw, approx=i.approx)
             for i in parsed.understood
         ]
         return ParseOutcome(

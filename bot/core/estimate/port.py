@@ -49,6 +49,7 @@ class ParsedFigure:
     label: str
     value: Figure | None  # None: one figure, but unusable as written (the core names why)
     raw: str
+    approx: bool = False  # said as approximate ('约3000万'): recorded as said, echoed with 约
 
 
 @dataclass(frozen=True)

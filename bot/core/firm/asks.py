@@ -14,9 +14,11 @@ from bot.core.estimate.port import FigureError
 from bot.core.firm.explain import explain, indicator_fields, measures_of, stage_text
 from bot.core.firm.intents import check_named
 from bot.core.firm.record import Figure, FirmRecord
-from bot.core.firm.verdict import render_gaps, verdict_line
+from bot.core.firm.verdict import render_focus, render_gaps, verdict_line
 from bot.core.firm.vocab import FirmVocab
-from bot.core.texts import Texts
+from bot.core.intents import is_question
+from bot.core.places import load_places
+from bot.core.texts import Texts, load_texts
 from bot.core.types import Reply
 from scoring.loader import load_rule_set
 from scoring.model import PointsRuleSet
@@ -102,8 +104,10 @@ async def answer_ask(desk: FirmDesk, key: str, record: FirmRecord, text: str) ->
     if kind != "loan" and _has(text, t.words("other_topics")):
         return None
     rule_set = _check_of(desk, record, text)
-    if kind == "loan":
-        return await _loan(desk, record, rule_set, t)
+    if kind == "loan":  # 积分贷 rests on the points estimate, whatever check ran last
+        generic = rule_set if desk.vocab.is_generic(rule_set) else desk.vocab.get("generic_check")
+        places = load_places().find(text)  # "我们在成都能贷多少": the knowledge base is asked about 成都
+        return await _loan(desk, record, generic, t, places[0][1] if places else "")
     if kind == "last_score":
         return AskOutcome(await desk.run_check(key, rule_set, record))
     if kind == "stage":
@@ -148,8 +152,8 @@ async def _delete(desk: FirmDesk, key: str, record: FirmRecord, text: str, t: Te
 
 async def _veto_fact(desk: FirmDesk, key: str, record: FirmRecord, text: str, t: Texts) -> AskOutcome | None:
     """"我们去年发生过重大安全事故" after a result: the fact goes into the profile, the verdict is re-stated."""
-    if text.rstrip().endswith(("?", "？", "吗", "么")):
-        return None  # "被列入经营异常名录还能评科小吗" asks the rules
+    if is_question(text, load_texts()) or _has(text, desk.vocab.words("whatif_starts")):
+        return None  # "被列入经营异常名录还能评科小吗" / "要是出了安全事故呢" ask the rules
     facts: dict[str, Figure] = {}
     cleared = _has(text, t.words("veto_cleared"))
     for field, words in t.raw("veto_facts").items():
@@ -166,7 +170,7 @@ async def _veto_fact(desk: FirmDesk, key: str, record: FirmRecord, text: str, t:
     return AskOutcome([note, *await desk.run_check(key, record.context.last_check or desk.default_check, record)])
 
 
-async def _loan(desk: FirmDesk, record: FirmRecord, rule_set: str, t: Texts) -> AskOutcome:
+async def _loan(desk: FirmDesk, record: FirmRecord, rule_set: str, t: Texts, place: str) -> AskOutcome:
     """No formula from a score to a loan: say so, the firm's result, whom to ask, then the knowledge base."""
     score = ""
     if record.fields:
@@ -176,7 +180,7 @@ async def _loan(desk: FirmDesk, record: FirmRecord, rule_set: str, t: Texts) -> 
                           verdict=verdict_line(assessment, desk.vocab))
         except FigureError:  # a figure the engine refuses only drops the score line
             score = ""
-    return AskOutcome([Reply(text=t.get("loan", score=score))], ask=t.get("loan_question"))
+    return AskOutcome([Reply(text=t.get("loan", score=score))], ask=place + t.get("loan_question"))
 
 
 async def _next_steps(desk: FirmDesk, record: FirmRecord, t: Texts) -> AskOutcome:
@@ -198,7 +202,8 @@ async def _why(desk: FirmDesk, record: FirmRecord, rule_set: str, text: str, t: 
     except FigureError:  # figures the engine refuses: the usual routing names them
         return None
     scored = indicator_fields(assessment)
-    focus = [m for f in named_fields(desk, text) for m in measures_of(f, scored)]
+    inputs = named_fields(desk, text)
+    focus = [m for f in inputs for m in measures_of(f, scored)]
     if not focus and not _has(text, t.words("result_words")):
         return None  # "为什么要搞积分制": not about this firm's result
     if not focus and not isinstance(assessment.result, ScoreResult):  # "为啥没通过": what is still open
@@ -206,8 +211,8 @@ async def _why(desk: FirmDesk, record: FirmRecord, rule_set: str, text: str, t: 
     quoted_at = _QUOTED.search(text)
     quoted = float(quoted_at.group(1)) if quoted_at and focus else None
     lines = explain(assessment, record.figures, list(dict.fromkeys(focus)), t, quoted)
-    if not lines:
-        return None
+    if not lines:  # 高企: the conditions that move with the named input
+        return AskOutcome([Reply(text=render_focus(assessment, inputs[0], desk.label(inputs[0]), desk.vocab))])
     name = desk.vocab.lookup("check_names", rule_set)
     head = [t.get("why_header", name=name), verdict_line(assessment, desk.vocab)]
     rs = load_rule_set(assessment.rule_set)

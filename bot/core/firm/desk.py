@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from bot.core.estimate.answers import choice_by_label
-from bot.core.estimate.figures import unit_problem
+from bot.core.estimate.figures import approx_note, unit_problem
 from bot.core.estimate.port import FieldSpec, FigureError, ScoringPort
 from bot.core.estimate.replies import changed_items, format_value, same_figure
 from bot.core.firm.asks import answer_ask, load_asks, score_request
@@ -135,6 +135,8 @@ class FirmDesk:
             accepted[item.field] = item.value
         if not accepted and not outcome.problems:
             accepted.update(choice_by_label(self._scoring, self.vocab, text))
+        approx = approx_note(outcome.understood, accepted, self._texts, lambda k, x: f"{self.label(k)} 约 {self.shown(k, x)}")
+        notes += [approx] if approx else []
         if outcome.problems:
             notes.append(self._texts.get("not_understood", problems="；".join(outcome.problems)))
         conflicts = {k: v for k, v in seen.items() if len(set(map(str, v))) > 1}
@@ -321,6 +323,7 @@ class FirmDesk:
             except FigureError as exc:
                 return DeskOutcome([Reply(text=self._texts.get("figure_error", message=str(exc)))])
             head = self.updated(record.figures, reading.accepted)  # "研发费用200万，能认定高企吗" over 350
+            head += [Reply(text="\n".join(reading.notes))] if reading.notes else []  # 约数, unread figures
             record = record.with_figures(dict(reading.accepted), "chat")
         return DeskOutcome([*head, *await self.run_check(key, rule_set, record)])
 

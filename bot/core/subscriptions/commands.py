@@ -23,6 +23,7 @@ from bot.core.subscriptions.parser import (
 )
 from bot.core.subscriptions.plain import (
     PlainRequest,
+    alike,
     load_request_words,
     read_request,
     read_target,
@@ -38,6 +39,7 @@ from bot.core.subscriptions.schedule import with_phase
 from bot.core.subscriptions.texts import load_subscription_texts
 from bot.core.subscriptions.types import (
     DeliveryLog,
+    Subscription,
     SubscriptionDraft,
     SubscriptionRepository,
 )
@@ -49,7 +51,6 @@ __all__ = ["MAX_PER_USER", "SubscriptionService"]
 log = logging.getLogger(__name__)
 
 MAX_PER_USER = 10
-_ALL_WORDS = {"all", "全部", "所有"}
 
 
 def _same(a: SubscriptionDraft, b: SubscriptionDraft) -> bool:
@@ -102,6 +103,7 @@ class SubscriptionService:
             pending=self.pending,
             editor=self.editor,
             changed=self._changed,
+            vocab=self.vocab,
             words=self.words,
         )
 
@@ -142,10 +144,10 @@ class SubscriptionService:
         return self.list_subscriptions(incoming)
 
     # --- /subscribe ------------------------------------------------------------------------
-    def subscribe(self, incoming: Incoming, args: str) -> list[Reply]:
+    def subscribe(self, incoming: Incoming, args: str, like: Subscription | None = None) -> list[Reply]:
         """Free-text subscription, or the keyboard flow when nothing was named."""
-        args = re.sub(r"^订阅", "", args).strip()
-        parsed = parse_request(args, self.vocab)
+        parsed = parse_request(re.sub(r"^订阅", "", args).strip(), self.vocab)
+        parsed = alike(parsed, like) if like is not None else parsed
         if parsed.schedule_errors:
             return [Reply(text=self._refusal(parsed))]
         if not parsed.understood:
@@ -254,9 +256,7 @@ class SubscriptionService:
         subs = self.store.list_for_user(incoming.user_key)
         if not subs:
             return [Reply(text=self.texts.get("list_empty"))]
-        if args.lower() in _ALL_WORDS:
-            return [self.manager.confirm_cancel(incoming.user_key, subs, subs)]
-        target = read_target(args, self.vocab, self.words) if args else None
+        target = read_target(args.lower(), self.vocab, self.words) if args else None
         if target is not None and target.named:
             return self.manager.act(incoming.user_key, PlainRequest("cancel", target=target)) or []
         if len(subs) == 1 and not args:
@@ -378,7 +378,8 @@ class SubscriptionService:
         if request.kind == "list":
             return self.list_subscriptions(incoming)
         if request.kind == "subscribe":
-            return self.subscribe(incoming, request.text)
+            like = self.store.get(recent) if request.alike and recent else None
+            return self.subscribe(incoming, request.text, like)
         return self.manager.act(incoming.user_key, request)
 
     def leave(self, user_key: str) -> None:

@@ -14,6 +14,7 @@ from bot.core.pending import PendingPrompts, is_no, is_yes
 from bot.core.ports import Clock
 from bot.core.subscriptions.editor import SubscriptionEditor
 from bot.core.subscriptions.edits import number_of
+from bot.core.subscriptions.parser import Vocabulary
 from bot.core.subscriptions.plain import (
     PauseLength,
     PlainRequest,
@@ -22,6 +23,7 @@ from bot.core.subscriptions.plain import (
     load_request_words,
     only_filler,
     pause_length,
+    read_target,
 )
 from bot.core.subscriptions.render import next_delivery_text, subscription_label
 from bot.core.subscriptions.types import Subscription, SubscriptionRepository
@@ -87,8 +89,10 @@ class PlainManager:
         pending: PendingPrompts,
         editor: SubscriptionEditor,
         changed: Callable[[], None],
+        vocab: Vocabulary,
         words: RequestWords | None = None,
     ) -> None:
+        self.vocab = vocab
         self.store = store
         self.clock = clock
         self.texts = texts
@@ -113,18 +117,18 @@ class PlainManager:
             if not paused:
                 return [self._listed("plain_none_paused", found, subs)]
             found = paused
-        if request.kind == "cancel" and request.asked:
-            return [self.confirm_cancel(user_key, found, subs)]  # a question: confirm first
-        if len(found) == 1 or (request.target.every and request.kind != "cancel"):
+        if request.kind == "cancel" and (request.asked or request.target.every):
+            return [self.confirm_cancel(user_key, found, subs)]  # "都取消" / a question: confirm
+        if len(found) == 1 or request.target.every:
             return self._do(user_key, request.kind, found, subs, request.pause)
-        if request.target.every:
-            return [self.confirm_cancel(user_key, found, subs)]
         return [self._ask_pick(user_key, request.kind, found, subs, request.pause)]
 
     def _matching(self, target: Target, subs: list[Subscription]) -> list[Subscription]:
         """The subscriptions a target names: every named topic and region must be in it."""
         if target.number is not None:
             return [subs[target.number - 1]] if target.number <= len(subs) else []
+        if target.every and not (target.topics or target.regions):
+            return subs
         return [
             s for s in subs
             if set(target.topics) <= set(s.topics) and set(target.regions) <= set(s.regions)
@@ -262,8 +266,11 @@ class PlainManager:
             return [
                 Reply(text=self.texts.get("plain_pick_length", how_long=how_long, numbers=numbers))
             ]
-        else:
-            return None
+        else:  # "积分贷那个": named among the ones listed
+            target = read_target(rest, self.vocab, self.words)
+            picked = self._matching(target, chosen) if target and target.named else []
+            if len(picked) != 1:
+                return None
         self.pending.clear(user_key)
         return self._do(user_key, action, picked, subs, _decode(code))
 

@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import yaml
 
-from bot.core.subscriptions.parser import Vocabulary, parse_request
+from bot.core.subscriptions.parser import ParsedRequest, Vocabulary, parse_request
 from bot.core.subscriptions.schedule_parser import cn_number
+from bot.core.subscriptions.types import SubscriptionDraft
 
 __all__ = [
     "PauseLength",
     "PlainRequest",
     "RequestWords",
     "Target",
+    "alike",
     "load_request_words",
     "only_filler",
     "pause_length",
@@ -56,6 +58,7 @@ class RequestWords:
     open_verbs: frozenset[str]
     weak_verbs: frozenset[str]
     question_ends: tuple[str, ...]
+    alike_words: tuple[str, ...]
     not_verbs: tuple[str, ...]
     filler: tuple[str, ...]  # longest first
     all_words: tuple[str, ...]
@@ -81,6 +84,7 @@ def load_request_words() -> RequestWords:
         open_verbs=frozenset(raw["open_verbs"]),
         weak_verbs=frozenset(raw["weak_verbs"]),
         question_ends=tuple(raw["question_ends"]),
+        alike_words=tuple(raw["alike_words"]),
         not_verbs=tuple(raw["not_verbs"]),
         filler=tuple(sorted(raw["filler"], key=len, reverse=True)),
         all_words=tuple(raw["all_words"]),
@@ -125,6 +129,7 @@ class PlainRequest:
     pause: PauseLength | None = None
     weak: bool = False  # a request only if it names a subscription the user has
     asked: bool = False  # "取消订阅吗？": confirmed before anything is cancelled
+    alike: bool = False  # "重庆的也订一个": like the subscription just made
 
 
 def read_request(text: str, vocab: Vocabulary, words: RequestWords) -> PlainRequest | None:
@@ -183,7 +188,24 @@ def _subscribe(
         return None  # "把这篇发给我" is no subscription; "每周一发给我积分贷" is
     if not open_verb and not parsed.understood:
         return None
-    return PlainRequest("subscribe", text=rest.strip())
+    alike = any(w in rest for w in words.alike_words)
+    return PlainRequest("subscribe", text=rest.strip(), alike=alike)
+
+
+def alike(parsed: ParsedRequest, like: SubscriptionDraft) -> ParsedRequest:
+    """ "重庆的也订一个": the topic, region and schedule it leaves out come from `like`."""
+    draft = replace(
+        parsed.draft,
+        topics=parsed.draft.topics or like.topics,
+        regions=parsed.draft.regions or like.regions,
+    )
+    when = parsed.schedule
+    if when.frequency is None:
+        keys = ("frequency", "weekday", "month_day", "nth", "phase")
+        draft = replace(draft, **{k: getattr(like, k) for k in keys})
+    if when.hour is None:
+        draft = replace(draft, hour=like.hour, minute=like.minute)
+    return replace(parsed, draft=draft, defaulted=())
 
 
 def read_target(text: str, vocab: Vocabulary, words: RequestWords) -> Target | None:

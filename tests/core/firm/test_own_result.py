@@ -46,6 +46,29 @@ async def test_why_this_score_uses_the_firms_numbers_and_the_curve(chat: Chat) -
     assert "科技型中小企业评价指标" not in whole  # never the 科小 method for a points result
 
 
+@pytest.mark.parametrize(("message", "expected"), [
+    ("我们是初创期吗", "属于成长期"),
+    ("后面我该怎么做", "补齐 13 项未填数据"),
+    ("能不能帮我打个分", "30.67"),
+    ("这分怎么这么低", "300 万元，得 4.4/8 分"),
+])
+async def test_other_wordings_about_the_result(chat: Chat, message: str, expected: str) -> None:
+    await chat(*SCORED)
+    reply = "\n".join(await chat(message))
+    assert expected in reply and _ours(reply)
+
+
+@pytest.mark.parametrize("message", ["发生安全事故会怎样", "要是出了安全事故呢"])
+async def test_a_question_or_a_what_if_about_an_accident_records_nothing(chat: Chat, message: str) -> None:
+    replies = await chat(*SCORED, message, "/profile")
+    assert "事故" not in replies[-1]
+
+
+async def test_who_are_you_mid_form_keeps_the_form(chat: Chat) -> None:
+    replies = await chat("/score", "你是谁", "跳过")
+    assert any("创新积分制助手" in r for r in replies) and "请提供" in replies[-1]
+
+
 async def test_stage_and_next_steps_come_from_the_result(chat: Chat) -> None:
     stage, steps = (await chat(*SCORED, "我们算什么阶段", "下一步该干啥"))[-2:]
     assert "5000 万元，属于成长期" in stage
@@ -120,3 +143,16 @@ async def test_who_are_you_gets_the_self_introduction(chat: Chat, message: str) 
 async def test_a_policy_why_after_a_result_still_goes_to_the_knowledge_base(chat: Chat) -> None:
     replies = await chat(*SCORED, "为什么要搞积分制")
     assert "画像" in "\n".join(replies[-2:]) and "结果怎么来的" not in "\n".join(replies[-2:])
+
+
+async def test_why_a_high_tech_condition_fails_names_its_gap(chat: Chat) -> None:
+    form = ("/hightech", "跳过", "营收3000万 研发90万 员工100 研发人员8 注册3年 软著5个 高新产品收入2000万", "b", "确认")
+    reply = (await chat(*form, "为什么研发人员那项不行"))[-1]
+    assert "研发人员占比 8%" in reply and "还需增加 2 名研发人员" in reply
+
+
+async def test_a_loan_question_naming_a_place_asks_the_knowledge_base_about_that_place(
+    chat: Chat, answerer_questions: list[str]
+) -> None:
+    await chat(*SCORED, "我们在成都能贷多少")
+    assert answerer_questions[-1].startswith("成都")

@@ -71,3 +71,10 @@ async def test_facts_in_the_high_tech_check_answer_its_conditions(chat: Chat) ->
     verdict = replies[-1] if "高企硬性门槛" in replies[-1] else replies[-2]
     assert "✅ 核心技术属于《国家重点支持的高新技术领域》" in verdict
     assert "✅ 申请认定前一年内未发生重大安全" in verdict
+
+
+async def test_an_approximate_figure_is_recorded_and_echoed_as_approximate(chat: Chat) -> None:
+    replies = await chat("/score", "跳过", "营收约3000万，研发人员12人", "大概2800万吧")
+    assert "上年度营业收入 3,000 万元" in replies[2] and "按约数记录：上年度营业收入 约 3,000 万元" in replies[2]
+    assert "研发（科技）人员数 约" not in replies[2]
+    assert "前一年营业收入 约 2,800 万元" in replies[3]

@@ -1,0 +1,58 @@
+"""Yes/no records said in plain words (被列为失信被执行人 / 去年发生过重大安全事故 → 是).
+
+A denial ("没有失信") is read by parser_words; this reads the affirmed form, which sets a
+veto or deduction record, so it is strict: a question records nothing, "已经移出了" undoes it,
+and a record bound to a period needs a recent year word in its clause or it is named back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from scoring.fields import FIELDS
+from scoring.parser_resolve import Raw
+from scoring.parser_words import affirmed_words, phrase_context
+
+__all__ = ["affirmed_record", "redate"]
+
+_CLAUSE_END = re.compile(r"[,;。；!！?？\n、]")
+_COUNTED = re.compile(r"[0-9一二两三四五六七八九十]+\s*[次起件]")  # '发生过一次': the count reading owns it
+_REACH = 10
+
+
+def affirmed_record(norm: str, start: int, end: int, fields: tuple[str, ...]) -> tuple[list[Raw], str | None]:
+    """(records, problem) for an absent-word at norm[start:end] that no denial stands beside."""
+    words = affirmed_words()
+    cut = [m.end() for m in _CLAUSE_END.finditer(norm, 0, start)]
+    clause_start = cut[-1] if cut else 0
+    before = norm[max(clause_start, start - _REACH) : start]
+    nxt = _CLAUSE_END.search(norm, end)
+    after = norm[end : nxt.start() if nxt else len(norm)]
+    if not any(w in before for w in words.affirm) or any(q in before + after for q in phrase_context().question):
+        return [], None
+    bools = [f for f in fields if FIELDS[f].kind == "bool"]
+    if not bools or _COUNTED.search(before + after):
+        return [], None
+    undone = any(w in norm[end : end + _REACH + 4] for w in words.undone_after)  # '…名录，已经移出了'
+
+    clause = norm[clause_start : nxt.start() if nxt else len(norm)]
+    span = (before + norm[start:end]).strip("、,;。 ")
+    dated = any(w in clause for w in words.recent_words)
+    if not undone and not dated and any(f in words.recent_fields for f in bools):
+        label = FIELDS[next(f for f in bools if f in words.recent_fields)].label
+        return [], f"“{span}”：请说明是哪一年（{label}会影响结果），如“去年发生过一次”或“没有”"
+    return [Raw(f, None, not undone, span, None) for f in bools], None
+
+
+def redate(raws: list[Raw]) -> list[Raw]:
+    """A count dated last year or this year ('去年有过一次重大安全事故') is the recent yes/no record."""
+    dated = affirmed_words().dated
+    out: list[Raw] = []
+    for raw in raws:
+        recent = dated.get(raw.field)
+        if recent is not None and raw.when in ("last", "now") and isinstance(raw.value, int | float):
+            out.append(replace(raw, field=recent, alias=None, value=raw.value > 0, when=None))
+        else:
+            out.append(raw)
+    return out

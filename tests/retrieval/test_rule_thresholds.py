@@ -1,0 +1,19 @@
+"""Questions about a rule set's thresholds get the rule's passage with its numbers, not a cut-off excerpt."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.answering import ExtractiveAnswerer
+from retrieval.engine import RetrievalEngine
+
+
+@pytest.mark.parametrize(("question", "wanted"), [
+    ("科小研发投入要占多少", ("6%及以上得50分", "30%及以上得50分")),
+])
+def test_a_threshold_table_is_shown_whole(
+    knowledge_engine: RetrievalEngine, question: str, wanted: tuple[str, ...]
+) -> None:
+    ans = ExtractiveAnswerer(knowledge_engine.searcher).answer(question)
+    assert all(w in ans.answer for w in wanted), ans.answer
+    assert "…" not in ans.answer and ans.citations[0].kind == "knowledge"
