@@ -118,3 +118,11 @@ def test_a_list_the_subject_never_has_is_not_answered_from_another_subject_s_lis
 ) -> None:
     ans = answerer.answer("泰州市级实验室的认定条件有哪些？")  # 泰州 passages list 研发机构建设条件
     assert not ans.grounded
+
+
+@pytest.mark.parametrize("question", ["利率多少", "额度多少", "申请要交多少钱"])
+def test_a_figure_asked_of_nothing_named_gets_a_request_to_be_specific(
+    answerer: ExtractiveAnswerer, question: str
+) -> None:
+    ans = answerer.answer(question)
+    assert not ans.grounded and "笼统" in ans.answer and not ans.citations
