@@ -270,7 +270,8 @@ class ExtractiveAnswerer:
             text_ = messages()["partial_term"].format(said=said, what=uncovered[0])
             return _decide(ex, f"subject found, '{uncovered[0]}' not said about it", self._with_sources(text_, pool))
         if ask.strict:
-            holding = _holding(ex.candidates, top, _subject(profile, idf, ents, ask.strict[0]), profile)
+            subject = _subject(profile, idf, ents, ask.strict[0])
+            holding = _holding(ex.candidates, top, subject, profile, national and not ents.all)
             if not holding:
                 said = self._said(_about(ask.strict[0], ex.candidates, best), ents, profile)
                 text_ = _not_given(said, ask.strict[0], ents)
@@ -343,10 +344,13 @@ def _not_given(said: str, target: Target, ents: KeyEntities) -> str:
     return messages()["not_given"].format(where=where, what=what)
 
 
-def _holding(ranked: list[Candidate], top: float, subject: str, profile: QueryProfile) -> list[Candidate]:
-    """Sentences that hold the asked value near the question's subject, best first."""
+def _holding(
+    ranked: list[Candidate], top: float, subject: str, profile: QueryProfile, national: bool
+) -> list[Candidate]:
+    """Sentences that hold the asked value near the question's subject, best first (national ones
+    only when the question says 全国: one region's figure is no answer to it)."""
     bar = max(_HELD_COVERAGE, 0.55 * top)  # a held value far off the subject is no answer
-    holding = [c for c in ranked if c.holds and c.coverage >= bar]
+    holding = [c for c in ranked if c.holds and c.coverage >= bar and not (national and c.hit.regions)]
     # 研发费用超3亿元 holds "多少费用" but not "高企…费用": the value must sit with the question's
     # named subject, when the evidence uses that word at all
     if subject and any(_mentions(c, subject, profile) for c in ranked):
