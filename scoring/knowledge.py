@@ -17,16 +17,19 @@ import yaml
 
 from scoring.errors import RuleSetError
 from scoring.fields import FIELDS
+from scoring.knowledge_points import indicator_values, points_values
 from scoring.loader import available_rule_sets, load_rule_set
 from scoring.model import (
     Condition,
     HighTechRuleSet,
+    PointsRuleSet,
     RuleSet,
     RuleTree,
     Step,
     TechSmeRuleSet,
     leaves,
 )
+from scoring.threshold_text import format_threshold, num
 
 __all__ = ["render_rule_article", "rule_articles"]
 
@@ -34,20 +37,6 @@ log = logging.getLogger(__name__)
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 _CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
-
-
-def _num(x: float) -> str:
-    return f"{x:.2f}".rstrip("0").rstrip(".")
-
-
-def format_threshold(field: str, value: object) -> str:
-    """A threshold as a manager reads it: 10%、500人、2亿元、5000万元、1件."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    unit = FIELDS[field].unit
-    if unit == "万元":
-        return f"{_num(value / 10000)}亿元" if value >= 10000 else f"{_num(value)}万元"
-    return f"{_num(value)}{unit}"
 
 
 def _bands(cond: Condition, phrase: str, joiner: str = "；") -> str:
@@ -80,7 +69,7 @@ def _steps(field: str, steps: Sequence[Step], label: str = "") -> str:
     last: float | None = None
     counted = FIELDS[field].unit == "件"
     for step in steps:
-        pts = f"得{_num(step.s)}分"
+        pts = f"得{num(step.s)}分"
         if step.op is None:
             below = f"不足{format_threshold(field, last)}" if last is not None else "其他情况"
             out.append(label + below + pts)
@@ -124,12 +113,14 @@ def _values(rule_set: RuleSet, phrase: tuple[str, str], labels: Mapping[str, str
             out[f"label.{cid}"] = label
         _condition_values([c for _, _, c in rule_set.conditions], phrase, out)
         for part in rule_set.parts:
-            out[f"{part.id}.max"] = _num(part.max)
+            out[f"{part.id}.max"] = num(part.max)
             out[f"label.{part.id}"] = part.label
             _tree_values(part.id, part.rule, labels, out)
-        out["total_max"] = _num(sum(p.max for p in rule_set.parts))
-        out["pass_score"] = _num(rule_set.pass_score)
+        out["total_max"] = num(sum(p.max for p in rule_set.parts))
+        out["pass_score"] = num(rule_set.pass_score)
         out["label.score_route"] = rule_set.score_route[1]
+    else:
+        out.update(points_values(rule_set))
     return out
 
 
@@ -142,6 +133,17 @@ def _fill(text: str, values: Mapping[str, str], where: str) -> str:
 
     joined = _CJK_GAP.sub("", " ".join(str(text).split()))  # folded YAML lines: no gaps in Chinese
     return _PLACEHOLDER.sub(sub, joined)
+
+
+def _section(sec: Mapping[str, object], values: Mapping[str, str], where: str) -> list[str]:
+    """One `## heading` section: basis line and filled paragraphs."""
+    lines = [f"## {_fill(str(sec.get('heading', '')), values, where)}"]
+    if sec.get("basis"):
+        lines.append(f"依据：{sec['basis']}")
+    paragraphs = sec.get("paragraphs")
+    for para in paragraphs if isinstance(paragraphs, list) else [sec.get("text", "")]:
+        lines.append(_fill(str(para), values, where))
+    return [*lines, ""]
 
 
 def render_rule_article(rule_set: RuleSet) -> tuple[str, str] | None:
@@ -163,13 +165,11 @@ def render_rule_article(rule_set: RuleSet) -> tuple[str, str] | None:
     }
     lines = ["---", yaml.safe_dump(front, allow_unicode=True, sort_keys=False).strip(), "---", ""]
     for i, sec in enumerate(block.get("sections") or []):
-        where = f"sections[{i}]"
-        lines.append(f"## {_fill(sec.get('heading', ''), values, where)}")
-        if sec.get("basis"):
-            lines.append(f"依据：{sec['basis']}")
-        for para in sec.get("paragraphs") or [sec.get("text", "")]:
-            lines.append(_fill(para, values, where))
-        lines.append("")
+        lines += _section(sec, values, f"sections[{i}]")
+    each = block.get("indicator_section")  # one section an indicator, from one template
+    if isinstance(each, Mapping) and isinstance(rule_set, PointsRuleSet):
+        for i in range(len(rule_set.indicators)):
+            lines += _section(each, {**values, **indicator_values(rule_set, i)}, f"indicator_section[{i}]")
     return f"{rule_set.id}.md", "\n".join(lines)
 
 

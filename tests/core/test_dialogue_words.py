@@ -27,3 +27,36 @@ async def test_confirm_screen_fallback_asks_for_confirmation_not_a_figure(rig: R
     assert "没能从这条消息中识别出数字" not in text
     assert "回复“确认”开始测算" in text
     assert not rig.scoring.evaluations
+
+
+@pytest.mark.parametrize("message", ["研发费用那项为啥只有这么点", "这个地区咋填", "b"])
+async def test_a_question_or_menu_letter_at_the_region_prompt_is_not_stored(rig: Rig, message: str) -> None:
+    assert "地区和行业" in text_of(await rig.say("/score 营收3000万，研发投入150万"))
+    text = text_of(await rig.say(message))
+    assert "已记录：" + message not in text
+    assert "地区和行业" in text  # the form is kept and the prompt asked again
+    profile = rig.users.get("console:u1")
+    assert profile is None or (profile.region, profile.industry) == (None, None)
+    await rig.say("成都 软件")
+    profile = rig.users.get("console:u1")
+    assert profile is not None and (profile.region, profile.industry) == ("成都", "软件")
+
+
+@pytest.mark.parametrize("answer", ["算了不删了", "取消", "等一下"])
+async def test_a_pending_forget_owns_the_next_message_and_the_form_resumes(rig: Rig, answer: str) -> None:
+    await rig.say("/score 营收3000万，研发投入150万")  # the form waits at the region prompt
+    assert "回复“确认”删除" in text_of(await rig.say("/forget"))
+    text = text_of(await rig.say(answer))
+    assert "已保留您的数据" in text
+    assert "已记录" not in text and "地区和行业" in text  # the form's prompt again, nothing stored
+    profile = rig.users.get("console:u1")
+    assert profile is None or (profile.region, profile.industry) == (None, None)
+    record = rig.sessions.load("console:u1")
+    assert record is not None and record.state["figures"]["revenue"] == 3000.0
+
+
+async def test_confirm_after_forget_still_erases(rig: Rig) -> None:
+    await rig.say("/score 营收3000万")
+    await rig.say("/forget")
+    assert "已删除" in text_of(await rig.say("确认"))
+    assert rig.sessions.load("console:u1") is None

@@ -65,5 +65,24 @@ def test_a_placeholder_without_a_threshold_is_an_error(tmp_path: Path) -> None:
 
 def test_rule_articles_skip_files_without_knowledge_and_broken_zone_files(tmp_path: Path) -> None:
     (tmp_path / "zone-broken.yaml").write_text("id: zone-broken\nversion: '1'\nkind: points\n", encoding="utf-8")
-    names = [name for name, _ in rule_articles([tmp_path])]
-    assert names == ["high-tech-2016.md", "tech-sme-2022.md"]  # cn-ref-2024 has no knowledge block
+    data = yaml.safe_load((builtin_rules_dir() / "cn-ref-2024.yaml").read_text(encoding="utf-8"))
+    data["id"] = "zone-plain"
+    del data["knowledge"]
+    (tmp_path / "zone-plain.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    names = sorted(name for name, _ in rule_articles([tmp_path]))
+    assert names == ["cn-ref-2024.md", "high-tech-2016.md", "tech-sme-2022.md"]  # zone-plain has no knowledge
+
+
+def test_the_reference_model_summary_reads_weights_and_curves_from_the_rule_file(tmp_path: Path) -> None:
+    text = render_rule_article(load_rule_set("cn-ref-2024"))[1]  # type: ignore[index]
+    assert "成长期（营业收入500万元至1亿元）技术创新55分、成长经营30分、辅助15分" in text
+    assert "1件得5分，2件得6分，5件得8.5分，10件及以上得满分10分" in text
+    assert "6%及以上得满分12分" in text and text.count("官方权重未公开") >= 18
+
+    def heavier_patents(data: dict[str, object]) -> None:
+        ind = next(i for i in data["indicators"] if i["field"] == "invention_patents")  # type: ignore[attr-defined]
+        ind["curve"] = [[0, 0], [3, 0.5], [10, 1]]
+
+    path = _copy(tmp_path, "cn-ref-2024", heavier_patents)
+    changed = render_rule_article(load_rule_file(path))[1]  # type: ignore[index]
+    assert "3件得5分，10件及以上得满分10分" in changed and "2件得6分" not in changed

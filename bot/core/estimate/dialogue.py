@@ -23,6 +23,7 @@ __all__ = ["SESSION_KIND", "FormState", "ScoringDialogue", "Turn", "format_value
 
 SESSION_KIND = "scoring"
 _COMMAND_LIKE = re.compile(r"\d|^/")
+_MENU_LETTER = re.compile(r"\s*\[?[a-zA-Z]\]?\s*")  # "b": a letter from an earlier menu, never a region
 
 
 def _is_command_word(text: str, texts: Texts) -> bool:
@@ -241,7 +242,8 @@ class ScoringDialogue(FormReplies):
         if is_question(text, t):
             return Turn(state=state, question=text)
         accepted, notes = self._absorb(state, text)
-        if _is_command_word(text, t) and not accepted:  # "确认" is no region: ask again, never skip silently
+        steering = _is_command_word(text, t) or _MENU_LETTER.fullmatch(text)
+        if steering and not accepted:  # "确认"/"b" is no region: ask again, never skip silently
             return Turn(state=state, replies=[Reply(text=t.get("profile_needed")), self._profile_prompt()])
         if accepted or notes or _COMMAND_LIKE.search(text):
             # figures instead of a region: never stored as the profile

@@ -17,6 +17,7 @@ from bot.core.firm.record import Figure, FirmRecord
 from bot.core.firm.verdict import render_focus, render_gaps, verdict_line
 from bot.core.firm.vocab import FirmVocab
 from bot.core.intents import is_question
+from bot.core.places import load_places
 from bot.core.texts import Texts, load_texts
 from bot.core.types import Reply
 from scoring.loader import load_rule_set
@@ -105,7 +106,8 @@ async def answer_ask(desk: FirmDesk, key: str, record: FirmRecord, text: str) ->
     rule_set = _check_of(desk, record, text)
     if kind == "loan":  # 积分贷 rests on the points estimate, whatever check ran last
         generic = rule_set if desk.vocab.is_generic(rule_set) else desk.vocab.get("generic_check")
-        return await _loan(desk, record, generic, t)
+        places = load_places().find(text)  # "我们在成都能贷多少": the knowledge base is asked about 成都
+        return await _loan(desk, record, generic, t, places[0][1] if places else "")
     if kind == "last_score":
         return AskOutcome(await desk.run_check(key, rule_set, record))
     if kind == "stage":
@@ -168,7 +170,7 @@ async def _veto_fact(desk: FirmDesk, key: str, record: FirmRecord, text: str, t:
     return AskOutcome([note, *await desk.run_check(key, record.context.last_check or desk.default_check, record)])
 
 
-async def _loan(desk: FirmDesk, record: FirmRecord, rule_set: str, t: Texts) -> AskOutcome:
+async def _loan(desk: FirmDesk, record: FirmRecord, rule_set: str, t: Texts, place: str) -> AskOutcome:
     """No formula from a score to a loan: say so, the firm's result, whom to ask, then the knowledge base."""
     score = ""
     if record.fields:
@@ -178,7 +180,7 @@ async def _loan(desk: FirmDesk, record: FirmRecord, rule_set: str, t: Texts) -> 
                           verdict=verdict_line(assessment, desk.vocab))
         except FigureError:  # a figure the engine refuses only drops the score line
             score = ""
-    return AskOutcome([Reply(text=t.get("loan", score=score))], ask=t.get("loan_question"))
+    return AskOutcome([Reply(text=t.get("loan", score=score))], ask=place + t.get("loan_question"))
 
 
 async def _next_steps(desk: FirmDesk, record: FirmRecord, t: Texts) -> AskOutcome:

@@ -26,11 +26,22 @@ def profiles(sqlite_database: Database) -> SqlProfileStore:
 
 
 @pytest.fixture
-def chat(sqlite_database: Database, profiles: SqlProfileStore, tmp_path: Path) -> Chat:
+def fake_answerer() -> FakeAnswerer:
+    return FakeAnswerer()
+
+
+@pytest.fixture
+def answerer_questions(fake_answerer: FakeAnswerer) -> list[str]:
+    """The questions the chat put to the knowledge base, in order."""
+    return fake_answerer.questions
+
+
+@pytest.fixture
+def chat(sqlite_database: Database, profiles: SqlProfileStore, tmp_path: Path, fake_answerer: FakeAnswerer) -> Chat:
     """Pipe lines into the console as a manager types them; one reply block per line."""
     assistant = CoreAssistant(
         users=UserStore(sqlite_database), sessions=SessionStore(sqlite_database), scoring=LibraryScoring(),
-        answerer=FakeAnswerer(), profiles=profiles,
+        answerer=fake_answerer, profiles=profiles,
     )
 
     async def run(*lines: str, user: str = "boss") -> list[str]:

@@ -149,3 +149,10 @@ async def test_why_a_high_tech_condition_fails_names_its_gap(chat: Chat) -> None
     form = ("/hightech", "跳过", "营收3000万 研发90万 员工100 研发人员8 注册3年 软著5个 高新产品收入2000万", "b", "确认")
     reply = (await chat(*form, "为什么研发人员那项不行"))[-1]
     assert "研发人员占比 8%" in reply and "还需增加 2 名研发人员" in reply
+
+
+async def test_a_loan_question_naming_a_place_asks_the_knowledge_base_about_that_place(
+    chat: Chat, answerer_questions: list[str]
+) -> None:
+    await chat(*SCORED, "我们在成都能贷多少")
+    assert answerer_questions[-1].startswith("成都")

@@ -1,0 +1,21 @@
+"""Questions about a rule set's thresholds get the rule's passage with its numbers, not a cut-off excerpt."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.answering import ExtractiveAnswerer
+from retrieval.engine import RetrievalEngine
+
+
+@pytest.mark.parametrize(("question", "wanted"), [
+    ("科小研发投入要占多少", ("6%及以上得50分", "30%及以上得50分")),
+    ("成长期技术创新占多少分", ("官方权重未公开", "成长期（营业收入500万元至1亿元）技术创新55分")),
+    ("创新积分里发明专利怎么算分", ("官方权重未公开", "1件得5分", "10件及以上得满分10分")),
+])
+def test_a_threshold_table_is_shown_whole(
+    knowledge_engine: RetrievalEngine, question: str, wanted: tuple[str, ...]
+) -> None:
+    ans = ExtractiveAnswerer(knowledge_engine.searcher).answer(question)
+    assert all(w in ans.answer for w in wanted), ans.answer
+    assert "…" not in ans.answer and ans.citations[0].kind == "knowledge"
