@@ -20,7 +20,15 @@ from retrieval.evidence import IdfTable, QueryProfile, has_quantity, profile_que
 from retrieval.explain import Explanation
 from retrieval.hybrid import HybridSearcher, prepare_query
 from retrieval.preference import KNOWLEDGE, kind_preference
-from retrieval.scope import asks_national, kind_bonus, other_places, region_label, regional_cost
+from retrieval.scope import (
+    FIGURE_KINDS,
+    asks_national,
+    figure_of_nothing,
+    kind_bonus,
+    other_places,
+    region_label,
+    regional_cost,
+)
 from retrieval.selection import Candidate, candidates, combine, rarest_terms, trim, with_subject
 from retrieval.spread import regional_spread
 from retrieval.targets import Ask, Target, detect_targets, is_subject_word, target_rules
@@ -33,7 +41,6 @@ _CJK_CHAR = re.compile(f"[{CJK}]")
 _HELD_COVERAGE = 0.2  # a sentence holding the asked value may share less of the question's wording
 _RARE_DF = 3  # a question word this rare that no passage about the subject uses: the subject lacks it
 _RULE_SHARE = 0.36  # a rules question's subject may be a common domain word (积分, 指标)
-_FIGURES = frozenset({"rate", "cap", "quantity", "change", "rank"})  # targets answered by a figure
 _COMMON_SHARE = 0.12  # a word in more than this share of passages (政策, 项目) asks nothing specific
 _WHOLE_SUMMARY = 2.6  # × max_chars: a policy summary's threshold table this short is shown whole, not cut
 
@@ -130,7 +137,7 @@ class ExtractiveAnswerer:
         if not ex.hits:
             return _decide(ex, "empty index", Answer(messages()["empty_index"], False, []))
         ents = key_entities(corr.text)
-        if not self._informative(profile, ents):
+        if not self._informative(profile, ents) or (not ents.all and figure_of_nothing(profile, detect_targets(corr.text))):
             return _decide(ex, "bad input: too vague", self._vague(ents))
         missing = missing_entities(ents, self.searcher.catalogue, self.searcher.variants)
         if missing:
@@ -267,13 +274,8 @@ class ExtractiveAnswerer:
             text_ = messages()["partial_term"].format(said=said, what=uncovered[0])
             return _decide(ex, f"subject found, '{uncovered[0]}' not said about it", self._with_sources(text_, pool))
         if ask.strict:
-            bar = max(_HELD_COVERAGE, 0.55 * top)  # a held value far off the subject is no answer
-            holding = [c for c in ex.candidates if c.holds and c.coverage >= bar]
-            # 研发费用超3亿元 holds "多少费用" but not "高企…费用": the value must sit with the question's
-            # named subject, when the evidence uses that word at all
             subject = _subject(profile, idf, ents, ask.strict[0])
-            if subject and any(_mentions(c, subject, profile) for c in ex.candidates):
-                holding = [c for c in holding if _mentions(c, subject, profile)]
+            holding = _holding(ex.candidates, top, subject, profile, national and not ents.all)
             if not holding:
                 said = self._said(_about(ask.strict[0], ex.candidates, best), ents, profile)
                 text_ = _not_given(said, ask.strict[0], ents)
@@ -340,10 +342,24 @@ def _not_given(said: str, target: Target, ents: KeyEntities) -> str:
     """The asked value is not in the evidence: say so; quote what is said only when it holds no other
     figure a reader could take for the answer (a 15% tax rate under "高企申请费用多少")."""
     what = _what(target)
-    if target.kind not in _FIGURES or not has_quantity(said):
+    if target.kind not in FIGURE_KINDS or not has_quantity(said):
         return messages()["partial"].format(said=said, what=what)
     where = f"关于{'、'.join(ents.places)}" if ents.places else ""
     return messages()["not_given"].format(where=where, what=what)
+
+
+def _holding(
+    ranked: list[Candidate], top: float, subject: str, profile: QueryProfile, national: bool
+) -> list[Candidate]:
+    """Sentences that hold the asked value near the question's subject, best first (national ones
+    only when the question says 全国: one region's figure is no answer to it)."""
+    bar = max(_HELD_COVERAGE, 0.55 * top)  # a held value far off the subject is no answer
+    holding = [c for c in ranked if c.holds and c.coverage >= bar and not (national and c.hit.regions)]
+    # 研发费用超3亿元 holds "多少费用" but not "高企…费用": the value must sit with the question's
+    # named subject, when the evidence uses that word at all
+    if subject and any(_mentions(c, subject, profile) for c in ranked):
+        holding = [c for c in holding if _mentions(c, subject, profile)]
+    return holding
 
 
 def _subject(profile: QueryProfile, idf: IdfTable, ents: KeyEntities, target: Target) -> str:

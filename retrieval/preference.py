@@ -8,7 +8,7 @@ from functools import lru_cache
 from retrieval.datafiles import data_file
 from retrieval.textutil import match_key
 
-__all__ = ["KindPreference", "kind_preference", "missing_measure"]
+__all__ = ["KindPreference", "kind_preference", "measure_words", "missing_measure"]
 
 KNOWLEDGE = "knowledge"
 BRIEFING = "briefing"
@@ -48,6 +48,11 @@ def kind_preference(question: str, names_place: bool = False) -> KindPreference:
     if names_place or (is_news and not is_rule):
         return KindPreference(BRIEFING, rules=is_rule)
     return KindPreference("" if is_rule else BRIEFING, weight=0.0 if is_rule else 0.15, rules=is_rule)
+
+
+def measure_words() -> tuple[str, ...]:
+    """The measures a figure question names (利率, 额度, 期限…; kinds.yaml)."""
+    return _words()["measures"]
 
 
 def missing_measure(question: str, answer: str, alternatives: dict[str, tuple[str, ...]]) -> str | None:

@@ -7,14 +7,18 @@ from functools import lru_cache
 
 from retrieval.datafiles import data_file
 from retrieval.entities import place_in_hits
-from retrieval.preference import BRIEFING, KNOWLEDGE, KindPreference
+from retrieval.evidence import QueryProfile
+from retrieval.preference import BRIEFING, KNOWLEDGE, KindPreference, measure_words
 from retrieval.tagging import gazetteer
+from retrieval.targets import Ask, is_subject_word, target_rules
 from retrieval.textutil import match_key
 from retrieval.types import Hit
+from retrieval.variants import variant_rules
 
-__all__ = ["NATIONAL_COST", "REGIONAL_COST", "asks_national", "kind_bonus", "other_places", "region_label", "regional_cost"]
+__all__ = ["FIGURE_KINDS", "NATIONAL_COST", "REGIONAL_COST", "asks_national", "figure_of_nothing", "kind_bonus", "other_places", "region_label", "regional_cost"]
 
 REGIONAL_COST = 0.1  # less than the kind preference (0.15): decides near-ties, never a far better passage
+FIGURE_KINDS = frozenset({"rate", "cap", "quantity", "change", "rank"})  # targets answered by a figure
 NATIONAL_COST = 1.0  # the question says 全国: a region's passage answers only when nothing national does
 
 
@@ -64,3 +68,16 @@ def other_places(text: str, asked: list[str]) -> list[str]:
     asked_keys = {match_key(p) for p in asked}
     found = [m for m in gazetteer().mentions(text) if match_key(m) not in asked_keys]
     return list(dict.fromkeys(found))
+
+
+def figure_of_nothing(profile: QueryProfile, ask: Ask) -> bool:
+    """A figure asked of nothing named ("利率多少", "申请要交多少钱"): any passage's figure would
+    be a guess at what was meant, so the question is too vague to answer."""
+    if not any(t.kind in FIGURE_KINDS for t in ask.strict):
+        return False
+    skip = set(measure_words()) | target_rules().generic
+    domain = variant_rules().domain_terms  # 积分 (tagged as an adverb), 高企, 贷款…
+    return not any(
+        len(t) >= 2 and t not in skip and (t in domain or is_subject_word(t, profile.text))
+        for t in profile.weights
+    )

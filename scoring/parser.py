@@ -49,7 +49,9 @@ _PREV = r"前一年度?|前年|上上年度?|再前一年"
 _LAST = r"去年|上一年度?|上年度?|最近一年"
 _NOW = r"今年|本年度?|当年"
 _YEAR = r"(?:19|20)\d{2}年度?"
-_PERIOD = r"近[0-9一二两三四五六七八九十]+年内?|过去[0-9一二两三四五六七八九十]+年|[0-9一二两三四五六七八九十]+年来"
+_PERIOD = r"近[0-9一二两三四五六七八九十]+年内?|过去[0-9一二两三四五六七八九十]+年|[0-9一二两三四五六七八九十]+年来|[两三四五]年合计"
+_PARTIAL = (r"上半年|下半年|前三季度|前两个?季度|第?[一二三四1-4]季度|截至目前|截止目前|目前为止|年初至今|今年以来"
+            r"|[1-9一二三四五六七八九十]{1,2}\s*[-到至~]\s*[1-9一二三四五六七八九十]{1,3}月份?")
 _SEP = r"[,;。；!?！？、\n]|以及|另外|还有|和|与|及"
 _GROWTH = r"增长率|增长了|增长|增速|增幅|上涨|提高了|下降了|下降|减少了|减少"
 _HEAD_UNITS = (*PERSON_UNITS, "个")  # '12个研发': a head count for a label that also names people
@@ -68,7 +70,7 @@ def _vocabulary() -> tuple[re.Pattern[str], dict[str, Alias], dict[str, tuple[st
     plain = plain_words()
     words = sorted({*aliases, *phrases, *plain.absent, *plain.unused}, key=len, reverse=True)
     pattern = re.compile(
-        f"(?P<prev>{_PREV})|(?P<now>{_NOW})|(?P<last>{_LAST})|(?P<year>{_YEAR})|(?P<period>{_PERIOD})"
+        f"(?P<partial>{_PARTIAL})|(?P<prev>{_PREV})|(?P<now>{_NOW})|(?P<last>{_LAST})|(?P<year>{_YEAR})|(?P<period>{_PERIOD})"
         f"|(?P<word>{'|'.join(map(re.escape, words))})|(?P<growth>{_GROWTH})|(?P<num>{number_pattern()})|(?P<sep>{_SEP})"
     )
     return pattern, aliases, phrases
@@ -179,6 +181,9 @@ class _Reader:
     def _alias(self, i: int, tok: _Token) -> Alias | None:
         """The field this token labels (None for tokens that label nothing)."""
         _, aliases, phrases = _vocabulary()
+        if tok.kind in ("period", "partial"):  # '近三年…合计' / '上半年': not one full year
+            self.pending = tok.kind
+            return None
         if tok.kind in ("prev", "last", "now", "year"):
             self.pending = int(tok.text[:4]) if tok.kind == "year" else tok.kind
             nxt = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
@@ -306,7 +311,7 @@ def _pair(
     for nxt in tokens[i + 1 :]:
         if nxt.kind in ("sep", "word", "growth"):
             break
-        if nxt.kind in ("prev", "last", "now"):
+        if nxt.kind in ("prev", "last", "now", "period", "partial"):
             when = nxt.kind
         elif nxt.kind == "year":
             if alias.field == "years_registered":

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from scoring.fields import FIELDS, Alias, Value, format_value
+from scoring.parser_words import yearly_fields
 from scoring.units import APPROX
 
 __all__ = ["ParsedFigures", "ParsedItem", "Raw", "resolve"]
@@ -84,9 +85,23 @@ def _on_years(raws: list[Raw], result: ParsedFigures) -> list[Raw]:
     return final
 
 
+def _one_full_year(raws: list[Raw], result: ParsedFigures) -> list[Raw]:
+    """A yearly figure must be one full year: 今年/上半年/近三年合计 are named back, never stored as 上年度."""
+    kept: list[Raw] = []
+    for raw in raws:
+        if raw.when in ("now", "partial", "period") and raw.field in yearly_fields():
+            short = FIELDS[raw.field].short_label
+            why = "是多年合计" if raw.when == "period" else "不是完整的上一年度"
+            result.problems.append(f"{short}：“{raw.raw}”{why}，未使用；测算按上年度（去年全年）的数，请写“去年{short}…”")
+            result.rejected.append(raw.field)
+            continue
+        kept.append(raw)
+    return kept
+
+
 def resolve(raws: list[Raw], result: ParsedFigures) -> None:
     """Year words, summing of parts, conflicts; fills values and understood."""
-    final = _on_years(raws, result)
+    final = _on_years(_one_full_year(raws, result), result)
     grouped: dict[str, list[Raw]] = {}
     for raw in final:
         grouped.setdefault(raw.field, []).append(raw)

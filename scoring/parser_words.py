@@ -14,7 +14,7 @@ from scoring.fields import FIELDS, Value, normalize_text
 
 __all__ = [
     "Affirmed", "PhraseContext", "PlainWords", "absent_value", "affirmed_words", "denial", "mark_headcount", "not_known", "phrase_stance",
-    "plain_words",
+    "plain_words", "yearly_fields",
 ]
 
 _NUMERAL = r"[0-9０-９零〇一二两三四五六七八九十百千]"
@@ -170,3 +170,14 @@ def affirmed_words() -> Affirmed:
     return Affirmed(words("affirm"), words("undone_after"), words("recent_words"),
                     tuple(str(f) for f in data.get("recent_fields") or []),
                     {str(k): str(v) for k, v in (data.get("dated") or {}).items()})
+
+
+@cache
+def yearly_fields() -> frozenset[str]:
+    """Figures of one year (营收, 研发费用…): a part year or several years' total is not theirs."""
+    text = resources.files("scoring").joinpath("rules/fields.yaml").read_text(encoding="utf-8")
+    names = frozenset(str(f) for f in yaml.safe_load(text).get("yearly_fields") or [])
+    unknown = names - FIELDS.keys()
+    if unknown:
+        raise ValueError(f"fields.yaml yearly_fields: unknown fields {sorted(unknown)}")
+    return names

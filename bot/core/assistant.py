@@ -184,8 +184,8 @@ class CoreAssistant:
         if sub is not None:
             return await self._subscription(incoming, sub.name, sub.args)
         answered = await self._forgetting.answer_text(incoming, text)
-        if answered is not None:
-            return answered
+        if answered is not None:  # an open form resumes after "取消"
+            return [*answered, *await self._still_waiting(incoming)]
         if self._subscriptions is not None:  # "重庆" typed at the subscription flow's 地区 prompt
             answered = await self._subscriptions.answer_prompt(incoming, text)
             if answered is not None:

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
-from bot.core.pending import PendingPrompts, is_no, is_yes
+from bot.core.pending import PendingPrompts, is_yes
 from bot.core.ports import Forgettable, SubscriptionHandler
 from bot.core.privacy import user_tag
 from bot.core.texts import Texts
@@ -42,13 +42,13 @@ class Forgetting:
         return [Reply(text=self._texts.get("forget_confirm", subs=subs), choices=buttons)]
 
     async def answer_text(self, incoming: Incoming, text: str) -> list[Reply] | None:
-        """确认 / 取消 typed to an open question; None when none is open or the text is neither."""
+        """The open question owns the next message: only 确认 erases, anything else keeps; None when none is open."""
         if self._pending.peek(incoming.user_key, "forget") is None:
             return None
         self._pending.clear(incoming.user_key)
         if is_yes(text):
             return await self._forget(incoming)
-        return [Reply(text=self._texts.get("forget_kept"))] if is_no(text) else None
+        return [Reply(text=self._texts.get("forget_kept"))]  # "算了不删了": never data for an open form
 
     async def answer_button(self, incoming: Incoming, data: str) -> list[Reply]:
         """The forget:yes / forget:no buttons; a stale one says so."""

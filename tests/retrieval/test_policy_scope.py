@@ -60,7 +60,6 @@ def test_a_regional_answer_names_its_region_unless_the_text_already_does() -> No
         ("积分贷利率多少", "没有全国统一", "驿站"),
         ("科技型中小企业收入上限多少", "2亿元", "担保额度"),
         ("高企有什么好处", "15%", "积分贷"),
-        ("全国有多少家企业参与了创新积分", "万家", "重庆"),
     ],
 )
 def test_a_policy_question_gets_the_key_fact_not_a_neighbouring_topic(
@@ -118,3 +117,17 @@ def test_a_list_the_subject_never_has_is_not_answered_from_another_subject_s_lis
 ) -> None:
     ans = answerer.answer("泰州市级实验室的认定条件有哪些？")  # 泰州 passages list 研发机构建设条件
     assert not ans.grounded
+
+
+@pytest.mark.parametrize("question", ["利率多少", "额度多少", "申请要交多少钱"])
+def test_a_figure_asked_of_nothing_named_gets_a_request_to_be_specific(
+    answerer: ExtractiveAnswerer, question: str
+) -> None:
+    ans = answerer.answer(question)
+    assert not ans.grounded and "笼统" in ans.answer and not ans.citations
+
+
+def test_a_national_figure_question_never_gets_one_region_s_figure(answerer: ExtractiveAnswerer) -> None:
+    ans = answerer.answer("全国有多少家企业参与了创新积分")
+    assert "重庆" not in ans.answer.split("最接近的来源")[0]
+    assert ans.grounded == ("万家" in ans.answer)  # the national count, or a plain "未收录"

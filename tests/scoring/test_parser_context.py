@@ -85,3 +85,19 @@ def test_an_undated_accident_is_named_back_not_guessed() -> None:
     parsed = parse_figures("有过重大安全事故")
     assert parsed.values == {}
     assert parsed.problems and "哪一年" in parsed.problems[0]
+
+
+@pytest.mark.parametrize("text", ["近三年研发费用合计600万", "今年营收预计4000万", "今年上半年营收2000万", "1-9月营收2000万",
+                                  "过去三年营收1亿"])
+def test_a_part_year_or_several_years_total_is_never_last_years_figure(text: str) -> None:
+    parsed = parse_figures(text)
+    assert parsed.values == {}
+    assert "未使用" in parsed.problems[0] and "上年度" in parsed.problems[0]
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("近三年融资3000万", {"equity_financing_3y": 3000}),
+    ("今年有发明专利5件", {"invention_patents": 5}),
+])
+def test_stocks_and_multi_year_fields_keep_their_period_words(text: str, values: dict[str, int]) -> None:
+    assert parse_figures(text).values == values

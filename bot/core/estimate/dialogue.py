@@ -9,6 +9,7 @@ from typing import Any
 from bot.core.estimate.answers import industry_in, match_choice, profile_in, read_profile
 from bot.core.estimate.figures import answer_parts, approx_note, plain_number, unit_problem
 from bot.core.estimate.forms import FormSpec
+from bot.core.estimate.parts import add_new_kinds
 from bot.core.estimate.port import Figure, FigureError, ParsedFigure, ParseOutcome, ScoringPort
 from bot.core.estimate.replies import FormReplies, format_value
 from bot.core.firm.intents import asks_about_rules, split_question
@@ -42,6 +43,7 @@ class FormState:
     skipped: list[str] = field(default_factory=list)
     asked: list[str] = field(default_factory=list)
     core: list[str] = field(default_factory=list)  # quick check: score as soon as these are known
+    kinds: dict[str, list[str]] = field(default_factory=dict)  # Ⅱ类: which kinds are counted so far
 
     def to_dict(self) -> dict[str, Any]:
         """The stored form of the state."""
@@ -52,6 +54,7 @@ class FormState:
             "skipped": list(self.skipped),
             "asked": list(self.asked),
             "core": list(self.core),
+            "kinds": dict(self.kinds),
         }
 
     @classmethod
@@ -64,6 +67,7 @@ class FormState:
             skipped=list(data.get("skipped") or []),
             asked=list(data.get("asked") or []),
             core=list(data.get("core") or []),
+            kinds=dict(data.get("kinds") or {}),
         )
 
 
@@ -340,6 +344,7 @@ class ScoringDialogue(FormReplies):
                 notes.append(note)
             elif item.value is not None:  # unit_problem names every unusable figure
                 accepted[item.field] = item.value
+        notes += add_new_kinds(state.kinds, state.figures, items, accepted, t)
         approx = approx_note(items, accepted, t, self._approx_item)
         notes += [approx] if approx else []
         if problems:

@@ -142,6 +142,15 @@ def whatif_factor(text: str, vocab: FirmVocab) -> float | None:
     return None
 
 
+def _supposed(text: str, vocab: FirmVocab) -> bool:
+    """"那发明专利有1个呢" / "研发费用400万的话": a figure supposed, not reported."""
+    core = text.strip(_TRIM)
+    if _NUMBER.search(core) is None:
+        return False
+    led = core.startswith(vocab.words("whatif_suppose_leads")) and core.endswith(vocab.words("whatif_led_ends"))
+    return led or core.endswith(vocab.words("whatif_suppose_ends"))
+
+
 def whatif_text(text: str, vocab: FirmVocab) -> str | None:
     """"如果研发费用提到400万呢" -> "研发费用400万"; "研发人员再多5个" -> "研发人员5个"; None: no what-if."""
     stripped = _LEAD.sub("", text.strip(_TRIM))
@@ -150,7 +159,7 @@ def whatif_text(text: str, vocab: FirmVocab) -> str | None:
     changed = _relative_at(vocab).search(stripped) is not None  # "营收再增加1000万": never a new total
     relative = _has(stripped, vocab.words("whatif_relative")) and ends
     factor = whatif_factor(stripped, vocab) is not None
-    if not (starts or changed or relative or factor or _moved(stripped, vocab)):
+    if not (starts or changed or relative or factor or _moved(stripped, vocab) or _supposed(text, vocab)):
         return None
     hires = _has(stripped, vocab.words("whatif_hires"))
     stripped = _relative_at(vocab).sub(" ", stripped)
