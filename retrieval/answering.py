@@ -130,10 +130,6 @@ class ExtractiveAnswerer:
         if unknown and not key_entities(corr.text).places:
             return _decide(ex, "bad input: no known word", Answer(messages()["bad_input"], False, []))
         ex.hits, ex.traces = self.searcher.search_traced(corr.text, self.k)
-        if asks_national(corr.text):  # 全国…: a national passage a little further down may hold the figure
-            seen = {h.chunk_id for h in ex.hits}
-            deeper = self.searcher.search(corr.text, 2 * self.k)
-            ex.hits += [h for h in deeper if not h.regions and h.chunk_id not in seen]
         if not ex.hits:
             return _decide(ex, "empty index", Answer(messages()["empty_index"], False, []))
         ents = key_entities(corr.text)
