@@ -122,6 +122,8 @@ class PhraseContext:
     negation: tuple[str, ...]
     plan: tuple[str, ...]
     question: tuple[str, ...]
+    lapsed: tuple[str, ...]
+    check: tuple[str, ...]
 
 
 @cache
@@ -133,16 +135,16 @@ def phrase_context() -> PhraseContext:
     def words(key: str) -> tuple[str, ...]:
         return tuple(normalize_text(str(w)) for w in data.get(key) or [])
 
-    return PhraseContext(words("negation"), words("plan"), words("question"))
+    return PhraseContext(words("negation"), words("plan"), words("question"), words("lapsed"), words("check"))
 
 
 def phrase_stance(before: str, after: str) -> str:
     """'held', 'not' or 'asked' for a phrase, from its clause ('还没评上高企' → not, '…高企吗' → asked)."""
     words = phrase_context()
     clause = before + after
-    if any(w in clause for w in words.question):
+    if any(w in clause for w in words.question) or any(w in before for w in words.check):
         return "asked"
-    if any(w in before for w in (*words.negation, *words.plan)):
+    if any(w in before for w in (*words.negation, *words.plan)) or any(w in after for w in words.lapsed):
         return "not"
     return "held"
 

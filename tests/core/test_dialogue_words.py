@@ -32,6 +32,14 @@ async def test_confirm_screen_fallback_asks_for_confirmation_not_a_figure(rig: R
     assert not rig.scoring.evaluations
 
 
+async def test_no_at_the_region_prompt_skips_it_and_stores_nothing(rig: Rig) -> None:
+    await rig.say("/score 营收3000万，研发投入150万")
+    text = text_of(await rig.say("都没有"))
+    assert "已记录：都没有" not in text and "地区和行业" not in text
+    profile = rig.users.get("console:u1")
+    assert profile is None or (profile.region, profile.industry) == (None, None)
+
+
 @pytest.mark.parametrize("message", ["研发费用那项为啥只有这么点", "这个地区咋填", "b"])
 async def test_a_question_or_menu_letter_at_the_region_prompt_is_not_stored(rig: Rig, message: str) -> None:
     assert "地区和行业" in text_of(await rig.say("/score 营收3000万，研发投入150万"))

@@ -101,3 +101,14 @@ def test_a_part_year_or_several_years_total_is_never_last_years_figure(text: str
 ])
 def test_stocks_and_multi_year_fields_keep_their_period_words(text: str, values: dict[str, int]) -> None:
     assert parse_figures(text).values == values
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("高企证书去年到期了", {"qualification": "none"}),
+    ("高企资格被取消了", {"qualification": "none"}),
+    ("再测一次高企", {}),
+    ("帮我看看科小", {}),
+    ("我们是科小", {"qualification": "tech_sme"}),
+])
+def test_a_lapsed_or_checked_qualification_is_not_held(text: str, values: dict[str, str]) -> None:
+    assert parse_figures(text).values == values

@@ -240,7 +240,7 @@ class ScoringDialogue(FormReplies):
 
     def _on_profile(self, state: FormState, text: str) -> Turn:
         t = self._texts
-        if matches_word(text, t.words("intent.skip_words")):
+        if matches_word(text, t.words("intent.skip_words")) or matches_word(text, t.words("intent.profile_none_words")):
             state.stage = "collect"
             return Turn(state=state, replies=self._advance(state))
         if is_question(text, t):

@@ -45,7 +45,7 @@ def verdict_line(a: Assessment, v: FirmVocab) -> str:
             if is_pending(a):
                 route = _pending_route(r, a, v)
                 return v.get("verdict.sme_pending", score=fmt_number(r.score), route=route)
-            return v.get("verdict.sme_fail", score=fmt_number(r.score))
+            return v.get("verdict.sme_fail", score=fmt_number(r.score), reasons="；".join(r.reasons) or "未满足评价条件")
         case ScoreResult() as r if r.vetoed:
             return v.get("verdict.points_vetoed", reasons="、".join(r.veto_reasons),
                          after=fmt_number(r.rectified_total))

@@ -85,3 +85,11 @@ async def test_a_whatif_in_a_wrong_unit_names_the_problem_once(chat: Chat) -> No
     replies = await chat("能认定高企吗", "营收3000万，研发投入100万，研发人员6人，职工120人", "如果研发人员提到1100万呢")
     assert "单位不对" in replies[-1] and "没有改动档案" in replies[-1]
     assert "没看懂要假设哪项" not in replies[-1]
+
+
+
+async def test_a_failed_tech_sme_headline_names_why(chat: Chat) -> None:
+    """80 分 yet 暂不符合 must say why: the 科技人员 part scored 0 (spec §3)."""
+    replies = await chat("能评上科小吗", "营收1000万 研发100万 员工50 研发人员4 发明专利1个 总资产800万", "都没有")
+    said = "\n".join(replies)
+    assert "科小自评：80 分，暂不符合（科技人员指标得分为 0" in said
