@@ -93,3 +93,11 @@ async def test_a_failed_tech_sme_headline_names_why(chat: Chat) -> None:
     replies = await chat("能评上科小吗", "营收1000万 研发100万 员工50 研发人员4 发明专利1个 总资产800万", "都没有")
     said = "\n".join(replies)
     assert "科小自评：80 分，暂不符合（科技人员指标得分为 0" in said
+
+
+async def test_a_threshold_question_in_a_form_is_not_the_firms_figure(chat: Chat) -> None:
+    """'研发人员占比要10%对吧' asks the rule; recording 10% would pass the 高企 condition on a question."""
+    replies = await chat("/hightech", "跳过", "营收3000万 研发200万", "研发人员占比要10%对吧")
+    assert "已记录" not in replies[-1] or "研发（科技）人员占职工总数比例" not in replies[-1]
+    replies = await chat("发明专利要10个才满分？")
+    assert "有效发明专利等Ⅰ类知识产权数 10" not in "\n".join(replies)
