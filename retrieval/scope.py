@@ -77,6 +77,8 @@ def figure_of_nothing(profile: QueryProfile, ask: Ask) -> bool:
         return False
     skip = set(measure_words()) | target_rules().generic
     domain = variant_rules().domain_terms  # 积分 (tagged as an adverb), 高企, 贷款…
+    if any(d in profile.text for d in domain - skip):
+        return False  # 高企要注册几年: a domain term the tokenizer glued to a particle (高企要) still names it
     return not any(
         len(t) >= 2 and t not in skip and (t in domain or is_subject_word(t, profile.text))
         for t in profile.weights

@@ -12,6 +12,8 @@ from retrieval.engine import RetrievalEngine
     ("科小研发投入要占多少", ("6%及以上得50分", "30%及以上得50分")),
     ("成长期技术创新占多少分", ("官方权重未公开", "成长期（营业收入500万元至1亿元）技术创新55分")),
     ("创新积分里发明专利怎么算分", ("官方权重未公开", "1件得5分", "10件及以上得满分10分")),
+    ("高企要注册几年", ("注册成立1年以上",)),
+    ("成立不到一年能评高企吗", ("注册成立1年以上",)),
 ])
 def test_a_threshold_table_is_shown_whole(
     knowledge_engine: RetrievalEngine, question: str, wanted: tuple[str, ...]
