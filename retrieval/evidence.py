@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from retrieval.datafiles import data_file
-from retrieval.textutil import content_tokens, match_key, sentences, tokenize
+from retrieval.textutil import content_tokens, match_key, sentences, tokenize, unglue
 
 __all__ = [
     "IdfTable",
@@ -92,7 +92,7 @@ class QueryProfile:
 
 def profile_query(question: str, idf: IdfTable | None) -> QueryProfile:
     """Weigh the question's content tokens by idf (tokens the corpus never uses count half)."""
-    tokens = content_tokens(tokenize(question))
+    tokens = content_tokens(unglue(tokenize(question)))
     if idf is not None:  # "项目里六特" segments as 里六特: drop the glued function character
         tokens = [t[1:] if len(t) >= 3 and t[0] in _GLUED and idf.df(t) == 0 and idf.df(t[1:]) > 0 else t
                   for t in tokens]

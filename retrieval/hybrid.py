@@ -20,7 +20,7 @@ from retrieval.lexical import Bm25Index
 from retrieval.preference import kind_preference
 from retrieval.store import ChunkRow, CorpusStore
 from retrieval.tagging import gazetteer
-from retrieval.textutil import content_tokens, match_key, normalize_query, tokenize
+from retrieval.textutil import content_tokens, match_key, normalize_query, tokenize, unglue
 from retrieval.types import Hit, SearchFilters
 from retrieval.variants import QueryVariants, domain_vocabulary
 
@@ -203,7 +203,7 @@ class HybridSearcher:
     # --- legs -----------------------------------------------------------------------------------
     def rank_lexical(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """(position, BM25 score) best first; only positive scores."""
-        tokens = expand_tokens(content_tokens(tokenize(query)))
+        tokens = expand_tokens(content_tokens(unglue(tokenize(query))))
         scores = self._bm25.scores(tokens, mask)
         if mask is not None:
             scores = scores * mask

@@ -20,7 +20,7 @@ from retrieval.knowledge import is_knowledge, process_knowledge
 from retrieval.loaders import SUPPORTED_SUFFIXES, load_file
 from retrieval.pipeline import PIPELINE_VERSION, DocumentMeta, ProcessedDocument, process_document
 from retrieval.store import ChunkRow, CorpusStore
-from retrieval.textutil import tokenize
+from retrieval.textutil import tokenize, unglue
 
 if TYPE_CHECKING:
     from retrieval.dense import ChromaIndex
@@ -244,7 +244,7 @@ class Ingestor:
                         "INSERT INTO chunks(chunk_id, doc_id, ordinal, text, index_text, tokens, hash)"
                         " VALUES (?,?,?,?,?,?,?)",
                         (f"{doc_id}-c{ch.ordinal:03d}", doc_id, ch.ordinal, ch.text, ch.index_text,
-                         " ".join(tokenize(ch.index_text)), ch.hash),
+                         " ".join(unglue(tokenize(ch.index_text))), ch.hash),
                     )
                     report.chunks += 1
 

@@ -84,6 +84,15 @@ def tokenize(text: str) -> list[str]:
     return [t for t in rjieba.cut_for_search(norm) if t.strip() and not _PUNCT_TOKEN.match(t)]
 
 
+_COPULA = frozenset("是")
+
+
+def unglue(tokens: Iterable[str]) -> list[str]:
+    """A noun glued to the copula ('积分贷是什么' cuts as 积分/贷是/什么) loses it, as '什么是积分贷' reads."""
+    stop = stopwords()
+    return [t[0] if len(t) == 2 and t[1] in _COPULA and t not in stop else t for t in tokens]
+
+
 def content_tokens(tokens: Iterable[str]) -> list[str]:
     """Tokens minus stopwords, order kept, duplicates removed."""
     stop = stopwords()

@@ -137,3 +137,20 @@ def test_most_and_highest_are_the_same_question(answerer: ExtractiveAnswerer) ->
     """'最多贷多少' is answered by '最高可贷1000万元' without a hedge that the briefing lacks '最多'."""
     answer = answerer.answer("成都积分贷最多贷多少")
     assert "1000万" in answer.answer and "没有讲到" not in answer.answer
+
+
+@pytest.mark.parametrize(("question", "key"), [("积分贷是什么", "纯信用"), ("积分贷是啥", "纯信用"),
+                                               ("什么是积分贷", "纯信用")])
+def test_word_order_of_a_definition_question_does_not_matter(
+    answerer: ExtractiveAnswerer, question: str, key: str
+) -> None:
+    """'积分贷是什么' cuts as 积分/贷是/什么: the copula glued to the noun must not lose the answer."""
+    answer = answerer.answer(question)
+    assert answer.grounded and key in answer.answer
+
+
+def test_a_noun_glued_to_the_copula_is_unglued() -> None:
+    from retrieval.textutil import tokenize, unglue
+
+    assert unglue(tokenize("积分贷是什么")) == unglue(["积分", "贷", "什么"])
+    assert "制" in unglue(tokenize("创新积分制是一种政策工具"))
