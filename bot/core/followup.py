@@ -34,8 +34,8 @@ class Followups:
         core = self._core(text)
         if not core:
             return None
-        if core in self.checks or core in self.topics:
-            return self._swap_subject(previous, core)
+        if core in self.checks or core in self.topics:  # "那高企呢" swaps; a bare "高企" switches topic
+            return self._swap_subject(previous, core) if core != _PUNCT.sub("", text) else None
         if self.places.resolve(core) is not None:
             return self._swap_place(previous, core)
         places = [s for s, _ in self.places.find(core) if s in core]

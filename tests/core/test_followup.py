@@ -92,3 +92,9 @@ async def test_a_check_after_a_question_lists_briefings_of_the_place_it_named(da
     reply = await say("营收3000万，研发投入100万，研发人员6人，职工120人")
     listed = reply.split("政策简报")[-1]
     assert "成都正式出台" in listed and "南京" not in listed and "宁夏" not in listed
+
+
+@pytest.mark.parametrize("message", ["高企", "积分贷", "科小。"])
+def test_a_bare_subject_switches_topic_rather_than_following_up(followups: Followups, message: str) -> None:
+    assert followups.rewrite(PREVIOUS, message) is None
+    assert followups.rewrite(PREVIOUS, "那" + message.rstrip("。") + "呢") is not None

@@ -131,3 +131,9 @@ def test_a_national_figure_question_never_gets_one_region_s_figure(answerer: Ext
     ans = answerer.answer("全国有多少家企业参与了创新积分")
     assert "重庆" not in ans.answer.split("最接近的来源")[0]
     assert ans.grounded == ("万家" in ans.answer)  # the national count, or a plain "未收录"
+
+
+def test_most_and_highest_are_the_same_question(answerer: ExtractiveAnswerer) -> None:
+    """'最多贷多少' is answered by '最高可贷1000万元' without a hedge that the briefing lacks '最多'."""
+    answer = answerer.answer("成都积分贷最多贷多少")
+    assert "1000万" in answer.answer and "没有讲到" not in answer.answer
