@@ -73,6 +73,8 @@ async def user_session(
     think: float = 0.0,
 ) -> None:
     """One simulated user: sends its messages one after another, like a person."""
+    if think:  # people arrive over the first think interval, not all in one millisecond (the burst run does that)
+        await asyncio.sleep(random.uniform(0, think))
     for text in script:
         start = time.perf_counter()
         incoming = Incoming(channel="bench", user_id=user, text=text)
