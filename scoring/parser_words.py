@@ -35,17 +35,36 @@ class PlainWords:
 
 
 @cache
-def plain_words() -> PlainWords:
-    """Read once from fields.yaml; an absent entry naming an unknown field is a packaging error."""
+def _fields_yaml() -> dict[str, object]:
+    """fields.yaml parsed once: every word list below is one of its sections."""
     text = resources.files("scoring").joinpath("rules/fields.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
-    absent = {normalize_text(str(w)): tuple(str(f) for f in fields) for w, fields in (data.get("absent") or {}).items()}
+    return data if isinstance(data, dict) else {}
+
+
+def _section(name: str) -> dict[str, object]:
+    value = _fields_yaml().get(name)
+    return value if isinstance(value, dict) else {}
+
+
+def _words(section: dict[str, object], key: str) -> tuple[str, ...]:
+    """A word list, normalised, in file order."""
+    value = section.get(key)
+    return tuple(normalize_text(str(w)) for w in value) if isinstance(value, list) else ()
+
+
+@cache
+def plain_words() -> PlainWords:
+    """Read once from fields.yaml; an absent entry naming an unknown field is a packaging error."""
+    data = _fields_yaml()
+    absent = {normalize_text(str(w)): tuple(str(f) for f in fields) if isinstance(fields, list) else ()
+              for w, fields in _section("absent").items()}
     unknown = [f for fields in absent.values() for f in fields if f not in FIELDS]
     if unknown:
         raise ValueError(f"fields.yaml absent: unknown fields {unknown}")
 
     def words(key: str) -> tuple[str, ...]:
-        return tuple(sorted((normalize_text(str(w)) for w in data.get(key) or []), key=len, reverse=True))
+        return tuple(sorted(_words(data, key), key=len, reverse=True))
 
     return PlainWords(absent, words("deny_before"), words("deny_after"), words("headcount_words"),
                       words("unused_labels"), words("unknown_words"))
@@ -129,13 +148,8 @@ class PhraseContext:
 @cache
 def phrase_context() -> PhraseContext:
     """Read once from fields.yaml (phrase_context)."""
-    text = resources.files("scoring").joinpath("rules/fields.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text).get("phrase_context") or {}
-
-    def words(key: str) -> tuple[str, ...]:
-        return tuple(normalize_text(str(w)) for w in data.get(key) or [])
-
-    return PhraseContext(words("negation"), words("plan"), words("question"), words("lapsed"), words("check"))
+    data = _section("phrase_context")
+    return PhraseContext(*(_words(data, k) for k in ("negation", "plan", "question", "lapsed", "check")))
 
 
 def phrase_stance(before: str, after: str) -> str:
@@ -163,22 +177,17 @@ class Affirmed:
 @cache
 def affirmed_words() -> Affirmed:
     """Read once from fields.yaml (affirmed)."""
-    text = resources.files("scoring").joinpath("rules/fields.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text).get("affirmed") or {}
-
-    def words(key: str) -> tuple[str, ...]:
-        return tuple(normalize_text(str(w)) for w in data.get(key) or [])
-
-    return Affirmed(words("affirm"), words("undone_after"), words("recent_words"),
-                    tuple(str(f) for f in data.get("recent_fields") or []),
-                    {str(k): str(v) for k, v in (data.get("dated") or {}).items()})
+    data = _section("affirmed")
+    dated = data.get("dated")
+    return Affirmed(_words(data, "affirm"), _words(data, "undone_after"), _words(data, "recent_words"),
+                    _words(data, "recent_fields"),
+                    {str(k): str(v) for k, v in dated.items()} if isinstance(dated, dict) else {})
 
 
 @cache
 def yearly_fields() -> frozenset[str]:
     """Figures of one year (营收, 研发费用…): a part year or several years' total is not theirs."""
-    text = resources.files("scoring").joinpath("rules/fields.yaml").read_text(encoding="utf-8")
-    names = frozenset(str(f) for f in yaml.safe_load(text).get("yearly_fields") or [])
+    names = frozenset(_words(_fields_yaml(), "yearly_fields"))
     unknown = names - FIELDS.keys()
     if unknown:
         raise ValueError(f"fields.yaml yearly_fields: unknown fields {sorted(unknown)}")
