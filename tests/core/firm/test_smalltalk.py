@@ -38,3 +38,9 @@ async def test_confirm_after_a_whatif_names_the_open_whatif(chat: Chat, profiles
     assert record is not None and record.figures["rd_expense"] == 150  # not kept by "确认"
     kept = await chat("保留")
     assert "已把假设存入企业档案" in kept[0]
+
+
+async def test_small_talk_words_run_together_or_with_particles(chat: Chat) -> None:
+    replies = await chat("好的谢谢", "谢谢啦", "收到了哈", "好的我还想问下积分贷")
+    assert "不客气" in replies[0] and "不客气" in replies[1] and "好的" in replies[2]
+    assert "不客气" not in replies[3]
