@@ -63,3 +63,10 @@ def test_bad_input_never_raises() -> None:
     assert "too_many" in many.problems and len(many.draft.regions) == 5
     for junk in ["\x00\x01", "😀" * 300, "点点点", "每周八", "9:99", "a" * 10000, "免打扰99-1"]:
         parse_request(junk)
+
+
+@pytest.mark.parametrize("text", ["科小 全国", "科小 全国范围", "科小 全国各地的"])
+def test_national_means_no_region_filter_and_is_not_ignored(text: str) -> None:
+    parsed = parse_request(text)
+    assert parsed.draft.topics == ("科技型中小企业",) and parsed.draft.regions == ()
+    assert not parsed.unknown
