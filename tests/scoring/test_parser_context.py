@@ -14,7 +14,7 @@ def test_a_sentence_is_not_a_bare_answer_to_the_asked_field(text: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "value"), [("3000万", 3000), ("大概3000万吧", 3000), ("差不多两千万", 2000),
-                                             ("应该是2800万", 2800), ("一千五百万", 1500)])
+                                             ("应该是2800万", 2800), ("一千五百万", 1500), ("3000万，谢谢", 3000)])
 def test_a_bare_answer_with_filler_words_is_still_read(text: str, value: int) -> None:
     parsed = parse_answer(text, "revenue_prev")
     assert parsed is not None and parsed.values == {"revenue_prev": value}
