@@ -112,3 +112,7 @@ def test_stocks_and_multi_year_fields_keep_their_period_words(text: str, values:
 ])
 def test_a_lapsed_or_checked_qualification_is_not_held(text: str, values: dict[str, str]) -> None:
     assert parse_figures(text).values == values
+
+
+def test_a_certificate_expiring_later_is_still_held() -> None:
+    assert parse_figures("高企证书明年到期").values == {"qualification": "high_tech"}
