@@ -310,7 +310,9 @@ class CoreAssistant:
     async def _profile(self, incoming: Incoming, args: str) -> list[Reply]:
         if self._desk is None:
             return [Reply(text=self._texts.get("scoring_failed"))]
-        return await profile_command(self._desk, incoming.user_key, args)
+        user = await asyncio.to_thread(self._users.get, incoming.user_key)
+        place = "，".join(p for p in (user.region, user.industry) if p) if user is not None else ""
+        return await profile_command(self._desk, incoming.user_key, args, place or None)
 
     async def _cancel(self, incoming: Incoming, args: str) -> list[Reply]:  # noqa: ARG002 - one signature for the command table
         if self._session is None or await self._session.load(incoming.user_key) is None:

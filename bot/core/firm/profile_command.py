@@ -16,15 +16,16 @@ __all__ = ["profile_command"]
 _SPLIT = re.compile(r"[，,、；;\s]+")
 
 
-async def profile_command(desk: FirmDesk, key: str, args: str) -> list[Reply]:
-    """Show (no args), delete ("删除 营收") or edit ("营收 1.1亿") the profile."""
+async def profile_command(desk: FirmDesk, key: str, args: str, place: str | None = None) -> list[Reply]:
+    """Show (no args), delete ("删除 营收") or edit ("营收 1.1亿") the profile; place is the saved 地区/行业."""
     v = desk.vocab
     record = await desk.record(key)
     words = args.strip()
     if not words:
+        where = [v.get("profile_place", place=place)] if place else []
         if not record.fields:
-            return [Reply(text=v.get("profile_empty"))]
-        lines = [v.get("profile_header", count=len(record.fields))]
+            return [Reply(text="\n".join([v.get("profile_empty"), *where]))]
+        lines = [v.get("profile_header", count=len(record.fields)), *where]
         for name, entry in record.fields.items():
             source = v.lookup("sources", entry.source)
             at = entry.at[5:16].replace("T", " ")

@@ -44,3 +44,8 @@ async def test_small_talk_words_run_together_or_with_particles(chat: Chat) -> No
     replies = await chat("好的谢谢", "谢谢啦", "收到了哈", "好的我还想问下积分贷")
     assert "不客气" in replies[0] and "不客气" in replies[1] and "好的" in replies[2]
     assert "不客气" not in replies[3]
+
+
+async def test_profile_shows_the_region_and_industry_the_form_recorded(chat: Chat) -> None:
+    replies = await chat("/score", "成都 软件", "营收1.2亿，研发投入八百万", "/cancel", "/profile")
+    assert "地区/行业：成都，软件" in replies[-1] and "上年度营业收入" in replies[-1]
