@@ -154,3 +154,9 @@ def test_a_noun_glued_to_the_copula_is_unglued() -> None:
 
     assert unglue(tokenize("积分贷是什么")) == unglue(["积分", "贷", "什么"])
     assert "制" in unglue(tokenize("创新积分制是一种政策工具"))
+
+
+def test_a_how_long_question_needs_a_length_of_time(answerer: ExtractiveAnswerer) -> None:
+    """'积分贷最长贷几年' must not be answered by '近几年来…' (a phrase, not a term of years)."""
+    assert "近几年来" not in answerer.answer("积分贷最长贷几年").answer
+    assert "1年以上" in answerer.answer("高企要注册几年").answer
