@@ -24,6 +24,8 @@ __all__ = ["SESSION_KIND", "FormState", "ScoringDialogue", "Turn", "format_value
 
 SESSION_KIND = "scoring"
 _COMMAND_LIKE = re.compile(r"\d|^/")
+_NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _MENU_LETTER = re.compile(r"\s*\[?[a-zA-Z]\]?\s*")  # "b": a letter from an earlier menu, never a region
 
 
@@ -254,6 +256,8 @@ class ScoringDialogue(FormReplies):
             state.stage = "collect"
             return self._set_figures(state, accepted, notes)
         region, industry = read_profile(text)
+        if region is None and not (industry and _CJK.search(industry)):  # "hello": no place, no trade named
+            return Turn(state=state, replies=[Reply(text=t.get("profile_needed")), self._profile_prompt()])
         if region is not None and industry is None:
             industry = industry_in(text, t)  # "成都的软件公司"
         state.stage = "collect"
@@ -364,7 +368,7 @@ class ScoringDialogue(FormReplies):
     ) -> tuple[list[ParsedFigure], list[str]]:
         """"3000万" or "3000 2800" answering the fields just asked, in order."""
         targets = [n for n in state.asked if n not in state.figures]
-        parts = answer_parts(text)
+        parts = [p for p in answer_parts(text) if _NUMERAL.search(p)]  # "3000万，谢谢": the courtesy is no answer
         if not targets or not parts or len(parts) > len(targets):
             return [], problems
         found: list[ParsedFigure] = []

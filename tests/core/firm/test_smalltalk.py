@@ -49,3 +49,14 @@ async def test_small_talk_words_run_together_or_with_particles(chat: Chat) -> No
 async def test_profile_shows_the_region_and_industry_the_form_recorded(chat: Chat) -> None:
     replies = await chat("/score", "成都 软件", "营收1.2亿，研发投入八百万", "/cancel", "/profile")
     assert "地区/行业：成都，软件" in replies[-1] and "上年度营业收入" in replies[-1]
+
+
+async def test_a_courtesy_beside_a_bare_answer_is_not_an_answer(chat: Chat) -> None:
+    replies = await chat("/score", "跳过", "3000万，谢谢", "对，2800万")
+    assert "上年度营业收入 3,000 万元" in replies[2] and "前一年营业收入 2,800 万元" in replies[3]
+
+
+async def test_latin_text_at_the_region_prompt_is_asked_again(chat: Chat) -> None:
+    replies = await chat("/score", "hello", "成都 软件")
+    assert "已记录：hello" not in replies[1] and "地区和行业" in replies[1]
+    assert "已记录：成都" in replies[2]
