@@ -60,3 +60,8 @@ async def test_latin_text_at_the_region_prompt_is_asked_again(chat: Chat) -> Non
     replies = await chat("/score", "hello", "成都 软件")
     assert "已记录：hello" not in replies[1] and "地区和行业" in replies[1]
     assert "已记录：成都" in replies[2]
+
+
+async def test_a_bare_no_with_nothing_asked_is_acknowledged_not_searched(chat: Chat) -> None:
+    replies = await chat("都没有", "没有")
+    assert all(r.startswith("好的") for r in replies)
