@@ -226,7 +226,7 @@ class CoreAssistant:
                 return outcome.replies + await self._start(incoming, rule_set, opening, quick=True)
         if matches_word(text, t.words("intent.greetings")) or self._about_bot(text):
             return await self._welcome(incoming)
-        chat = small_talk(text, t)
+        chat = "ack" if matches_word(text, t.words("intent.bare_no_words")) else small_talk(text, t)
         if chat is not None:  # "谢谢" / "好的": polite, and the last result stays open for follow-ups
             hint = await self._desk.after_small_talk(incoming.user_key) if self._desk else ""
             return [Reply(text=t.get(f"smalltalk_in_dialogue.{chat}") + hint if hint else t.get(f"smalltalk.{chat}"))]
