@@ -22,6 +22,7 @@ from scoring.parser_affirm import affirmed_record, redate
 from scoring.parser_resolve import ParsedFigures, ParsedItem, Raw, resolve
 from scoring.parser_words import (
     absent_value,
+    clause_bounds,
     denial,
     mark_headcount,
     not_known,
@@ -92,15 +93,11 @@ class _Token:
     used: bool = False
 
 
-_CLAUSE_END = re.compile(r"[,;。；!！\n、]")
-
-
 def _phrase_value(text: str, start: int, end: int, fld: str, value: Value) -> Value | None:
     """Enum/bool phrase value: 'none'/False when negated or only planned, None when asked about."""
-    cut = [m.end() for m in _CLAUSE_END.finditer(text, 0, start)]
-    before = text[max(cut[-1] if cut else 0, start - _CLAUSE_REACH) : start]
-    nxt = _CLAUSE_END.search(text, end)
-    stance = phrase_stance(before, text[end : nxt.start() if nxt else len(text)])
+    first, last = clause_bounds(text, start, end)
+    before = text[max(first, start - _CLAUSE_REACH) : start]
+    stance = phrase_stance(before, text[end:last])
     if stance == "asked":
         return None
     if stance == "not" or _NEGATION.search(before[-3:]):

@@ -12,11 +12,10 @@ from dataclasses import replace
 
 from scoring.fields import FIELDS
 from scoring.parser_resolve import Raw
-from scoring.parser_words import affirmed_words, phrase_context
+from scoring.parser_words import affirmed_words, clause_bounds, phrase_context
 
 __all__ = ["affirmed_record", "redate"]
 
-_CLAUSE_END = re.compile(r"[,;。；!！?？\n、]")
 _COUNTED = re.compile(r"[0-9一二两三四五六七八九十]+\s*[次起件]")  # '发生过一次': the count reading owns it
 _REACH = 10
 
@@ -24,11 +23,9 @@ _REACH = 10
 def affirmed_record(norm: str, start: int, end: int, fields: tuple[str, ...]) -> tuple[list[Raw], str | None]:
     """(records, problem) for an absent-word at norm[start:end] that no denial stands beside."""
     words = affirmed_words()
-    cut = [m.end() for m in _CLAUSE_END.finditer(norm, 0, start)]
-    clause_start = cut[-1] if cut else 0
+    clause_start, clause_end = clause_bounds(norm, start, end)
     before = norm[max(clause_start, start - _REACH) : start]
-    nxt = _CLAUSE_END.search(norm, end)
-    after = norm[end : nxt.start() if nxt else len(norm)]
+    after = norm[end:clause_end]
     if not any(w in before for w in words.affirm) or any(q in before + after for q in phrase_context().question):
         return [], None
     bools = [f for f in fields if FIELDS[f].kind == "bool"]
@@ -36,7 +33,7 @@ def affirmed_record(norm: str, start: int, end: int, fields: tuple[str, ...]) ->
         return [], None
     undone = any(w in norm[end : end + _REACH + 4] for w in words.undone_after)  # '…名录，已经移出了'
 
-    clause = norm[clause_start : nxt.start() if nxt else len(norm)]
+    clause = norm[clause_start:clause_end]
     span = (before + norm[start:end]).strip("、,;。 ")
     dated = any(w in clause for w in words.recent_words)
     if not undone and not dated and any(f in words.recent_fields for f in bools):

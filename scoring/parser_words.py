@@ -13,7 +13,7 @@ import yaml
 from scoring.fields import FIELDS, Value, normalize_text
 
 __all__ = [
-    "Affirmed", "PhraseContext", "PlainWords", "absent_value", "affirmed_words", "denial", "mark_headcount", "not_known", "phrase_stance",
+    "Affirmed", "PhraseContext", "PlainWords", "absent_value", "affirmed_words", "clause_bounds", "denial", "mark_headcount", "not_known", "phrase_stance",
     "plain_words", "yearly_fields",
 ]
 
@@ -192,3 +192,13 @@ def yearly_fields() -> frozenset[str]:
     if unknown:
         raise ValueError(f"fields.yaml yearly_fields: unknown fields {sorted(unknown)}")
     return names
+
+
+_CLAUSE_END = re.compile(r"[,;。；!！\n、]")  # not ?/？: a question mark belongs to its clause, which it makes a question
+
+
+def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the clause holding text[start:end] begins and ends ('…，还没评上高企，…')."""
+    cut = [m.end() for m in _CLAUSE_END.finditer(text, 0, start)]
+    nxt = _CLAUSE_END.search(text, end)
+    return (cut[-1] if cut else 0), (nxt.start() if nxt else len(text))

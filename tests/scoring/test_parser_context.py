@@ -116,3 +116,7 @@ def test_a_lapsed_or_checked_qualification_is_not_held(text: str, values: dict[s
 
 def test_a_certificate_expiring_later_is_still_held() -> None:
     assert parse_figures("高企证书明年到期").values == {"qualification": "high_tech"}
+
+
+def test_an_affirmed_record_asked_with_a_question_mark_records_nothing() -> None:
+    assert parse_figures("我们被列为失信被执行人了？").values == {}
