@@ -6,7 +6,8 @@ Rules worth knowing (documented for the chat dialogue):
 - Percentages accept '15%', '百分之四点五', '4.5个百分点' or a bare number on a percent field.
 - Year words have one reading (parser_resolve): '去年/上年/上年度' the main field (上年度…),
   '前一年/前年/上上年' the *_prev field; a year-less or 今年 figure next to a 去年 one is named back.
-  With two calendar years ('2023年营收1亿，2022年营收8000万') the later is the main field.
+  A calendar year is read against ``data_year`` (the last full fiscal year): with data year
+  2025, '2025年营收' is 上年度, '2024年营收' 前一年, '2023年'/'2026年' are named back.
 - The parser never raises on any text: everything it cannot use becomes a Chinese problem line.
 """
 
@@ -55,7 +56,7 @@ def parse_figures(text: str, expect: str | None = None, *, data_year: int | None
     year = data_year if data_year is not None else date.today().year - 1
     raws = Reader(norm, tokens, result, year).read()
     _report_strays(tokens, result)
-    resolve(redate(raws), result)
+    resolve(redate(raws), result, year)
     result.problems = list(dict.fromkeys(result.problems))
     result.rejected = list(dict.fromkeys(result.rejected))
     result.unknown = [f for f in dict.fromkeys(result.unknown) if f not in result.values]

@@ -26,6 +26,7 @@ SESSION_KIND = "scoring"
 _COMMAND_LIKE = re.compile(r"\d|^/")
 _NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_CALENDAR_YEAR = re.compile(r"(?:19|20)\d{2}年")  # '2024年3000万' answering 营业收入: the year decides
 _MENU_LETTER = re.compile(r"\s*\[?[a-zA-Z]\]?\s*")  # "b": a letter from an earlier menu, never a region
 
 
@@ -377,7 +378,8 @@ class ScoringDialogue(FormReplies):
             if spec is None:
                 return [], problems
             item = plain_number(spec, part)  # '成本1000万' is not a bare answer: never taken as the asked field
-            if item is None and part.startswith(self._texts.words("intent.year_words")):
+            dated = part.startswith(self._texts.words("intent.year_words")) or _CALENDAR_YEAR.match(part)
+            if item is None and dated:
                 labelled = self._scoring.parse(f"{spec.label}{part}")  # '去年3000万' answering 前一年: the year decides
                 item = labelled.understood[0] if len(labelled.understood) == 1 else None
             if item is None:
