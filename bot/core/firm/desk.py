@@ -4,7 +4,6 @@ eligibility, follow-ups, corrections, what-ifs, yes/no confirmations — from th
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -29,8 +28,10 @@ from bot.core.firm.intents import (
     whatif_text,
 )
 from bot.core.firm.record import Figure, FirmRecord
+from bot.core.firm.records import read_record_answer, record_question
 from bot.core.firm.verdict import (
     points_gap_line,
+    records_line,
     render_focus,
     render_gaps,
     render_improve,
@@ -190,7 +191,7 @@ class FirmDesk:
             return ""
         if len(names) == 1:
             return self.vocab.get("unconfirmed_one", label=f"是否{names[0]}")
-        return self.vocab.get("unconfirmed_many", labels="、".join(names))
+        return record_question(list(pending), self._scoring, self.vocab)
 
     async def after_dialogue(
         self, key: str, figures: dict[str, Figure], assessment: Assessment, points_text: str | None
@@ -202,7 +203,8 @@ class FirmDesk:
         warnings = list(await _run(self._scoring.check, figures) or [])
         replies, record = self.verdict(record, assessment, warnings)
         if points_text is not None:
-            extra = [points_gap_line(assessment, self.vocab), *warning_lines(warnings, self.vocab)]
+            extra = [records_line(assessment, self.vocab), points_gap_line(assessment, self.vocab),
+                     *warning_lines(warnings, self.vocab)]
             replies[0] = Reply(text="\n".join(line for line in (points_text, *extra) if line))
         await self.save(key, record)
         return replies
@@ -348,22 +350,17 @@ class FirmDesk:
         return [Reply(text=render_focus(assessment, focus, label, self.vocab))]
 
     async def _pending_answer(self, key: str, record: FirmRecord, text: str) -> list[Reply] | None:
-        """"没有" / "有" answering the yes/no question the last verdict asked."""
-        core = text.strip(" 。.!！,，")
+        """"没有" / "有" answering the yes/no question the last verdict asked (read as a form's records)."""
         pending = list(record.context.pending)
-        plain = len(core) <= 15 and not any(ch.isdigit() or ch in "?？吗么什怎" for ch in core)
-        named = self._named_pending(core, pending)
-        if named and not any(w in core for w in self.vocab.words("none_words")):
-            answers: dict[str, Figure] = {name: True for name in named}
-        elif plain and core.startswith(self.vocab.words("none_words")):
-            answers = {name: False for name in pending}
-        elif core in self.vocab.words("some_words") or (plain and core.startswith(("有过", "发生过"))):
-            if len(pending) > 1:
-                labels = "、".join(self.label(p) for p in pending)
-                return [Reply(text=self.vocab.get("unconfirmed_which", labels=labels))]
-            answers = {pending[0]: True}
-        else:
+        if self._scoring.parse(text).understood:  # "我们去年发生过重大安全事故": a fact, read as one
             return None
+        answer = read_record_answer(text, pending, self._scoring, self.vocab, self._texts)
+        if answer is None:
+            return None
+        if answer.which:
+            labels = "、".join(self.label(p) for p in pending)
+            return [Reply(text=self.vocab.get("unconfirmed_which", labels=labels))]
+        answers = answer.values
         left = tuple(p for p in pending if p not in answers)
         record = record.with_figures(answers, "chat").with_context(pending=left)
         last = record.context.last_check
@@ -371,19 +368,6 @@ class FirmDesk:
             await self.save(key, record)
             return [Reply(text=self.vocab.get("correction_saved", items=self.items(answers)))]
         return await self.run_check(key, last, record)
-
-
-    def _named_pending(self, text: str, pending: list[str]) -> list[str]:
-        """Pending yes/no items the message names ("被列入经营异常名录"), matched on the rule's own labels."""
-        size = int(self.vocab.lookup("veto_match", "chars", "4"))
-        plain = re.sub(r"[\W_]", "", text)
-        named: list[str] = []
-        for name in pending:
-            chunks = [c for c in re.split(r"[\W_]|[或和及]", self.label(name)) if c]
-            grams = {c[i:i + size] for c in chunks for i in range(max(len(c) - size + 1, 0))}
-            if any(g in plain for g in grams):
-                named.append(name)
-        return named
 
 
 async def _run(fn: Callable[..., T], *args: Any) -> T:
