@@ -162,8 +162,9 @@ class CoreAssistant:
         cleaned = clean_text(incoming.text, self._max_chars)
         if not cleaned.text:
             return [Reply(text=t.get("empty_message"))]
-        if not has_content(cleaned.text):
-            return [Reply(text=t.get("only_symbols"))]
+        if not has_content(cleaned.text):  # "！！！" / "？？" mid-form: the pending question again
+            waiting = await self._still_waiting(incoming)
+            return [Reply(text=t.get("only_symbols_waiting" if waiting else "only_symbols")), *waiting]
         if cleaned.truncated:  # one clear limit, nothing half-read; an open dialogue waits as it was
             note = Reply(text=t.get("too_long", length=cleaned.length, limit=self._max_chars))
             return [note, *await self._still_waiting(incoming)]
