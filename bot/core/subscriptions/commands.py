@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from bot.core.digests.compose import render_digest
 from bot.core.digests.fanout import DigestService
-from bot.core.pending import PendingPrompts, is_yes
+from bot.core.pending import PendingPrompts, PromptStore, is_yes
 from bot.core.ports import Clock, SystemClock
 from bot.core.subscriptions.editor import SubscriptionEditor
 from bot.core.subscriptions.flow import SubscriptionFlow
@@ -73,6 +73,7 @@ class SubscriptionService:
         timezone: str = "Asia/Shanghai",
         vocab: Vocabulary | None = None,
         texts: Texts | None = None,
+        prompts: PromptStore | None = None,
     ) -> None:
         self.store = store
         self.deliveries = deliveries
@@ -84,7 +85,8 @@ class SubscriptionService:
         self.vocab = vocab or load_vocabulary()
         self.texts = texts or load_subscription_texts()
         self._listeners: list[Callable[[], object]] = []
-        self.pending = PendingPrompts()
+        # "哪一个？", 确认/取消, "暂停多久？": in the database when given, so any worker reads the answer
+        self.pending = PendingPrompts(prompts, scope="subscriptions", clock=self.clock)
         self.flow = SubscriptionFlow(vocab=self.vocab, texts=self.texts, pending=self.pending)
         self.editor = SubscriptionEditor(
             store=store,
@@ -332,13 +334,13 @@ class SubscriptionService:
     # --- typed answers and plain-word edits ----------------------------------------------------
     async def answer_prompt(self, incoming: Incoming, text: str) -> list[Reply] | None:
         """Text answering our open question (flow step, 确认/取消, which one); None otherwise."""
-        pending = self.pending.peek(incoming.user_key)
+        return await asyncio.to_thread(self._answer_prompt, incoming, text)
+
+    def _answer_prompt(self, incoming: Incoming, text: str) -> list[Reply] | None:
+        pending = self.pending.peek(incoming.user_key)  # the store may be the database: off the loop
         if pending is None:
             return None
-        return await asyncio.to_thread(self._answer_prompt, incoming, text, pending.kind)
-
-    def _answer_prompt(self, incoming: Incoming, text: str, kind: str) -> list[Reply] | None:
-        pending = self.pending.peek(incoming.user_key)
+        kind = pending.kind
         if kind == "flow":
             result = self.flow.on_text(incoming.user_key, text)
             if result is None:
@@ -346,9 +348,9 @@ class SubscriptionService:
             return self._create(incoming, result.done) if result.done else result.replies
         if kind == "which":
             replies = self.editor.answer_which(incoming.user_key, text)
-        elif kind == "done" and pending is not None:
+        elif kind == "done":
             replies = self._after_change(incoming, text, pending.data)
-        elif kind in self.manager.PROMPTS and pending is not None:
+        elif kind in self.manager.PROMPTS:
             replies = self.manager.answer(incoming.user_key, kind, pending.data, text)
         else:
             replies = None
@@ -392,7 +394,8 @@ class SubscriptionService:
 
     # --- /forget -------------------------------------------------------------------------------
     def forget_user(self, user_key: str) -> int:
-        """Delete the user's subscriptions and delivery history."""
+        """Delete the user's subscriptions, delivery history and open subscription questions."""
         count = self.store.forget_user(user_key) + self.deliveries.forget_user(user_key)
+        count += self.pending.forget_user(user_key)
         self._changed()
         return count
