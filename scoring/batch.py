@@ -276,8 +276,10 @@ def score_table(
     kept = df.drop(columns=[c for c in added if c in df.columns])  # a re-read result: replaced
     out = pd.concat([kept, pd.DataFrame(added, index=df.index)], axis=1)  # one block, not 25 inserts
     top = top_lists(out, rs, _id_columns(df, report)) if isinstance(rs, PointsRuleSet) else {}
-    return BatchResult(rs.id, out, row_errors, top, report, rs.title,
-                       data_year if data_year is not None else date.today().year - 1, issues)
+    if data_year is not None and report.year is not None and report.year != data_year:
+        report.notes.append(f"表头写的是 {report.year} 年的数据，与指定的数据年度 {data_year} 年不同，请核对")
+    year = data_year if data_year is not None else report.year or date.today().year - 1
+    return BatchResult(rs.id, out, row_errors, top, report, rs.title, year, issues)
 
 
 def _id_columns(df: pd.DataFrame, report: ColumnReport) -> list[str]:

@@ -9,7 +9,7 @@ silently: every column is either used (with its unit conversion) or listed as ig
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from scoring.batch_periods import Dated, dated, resolve_years
 from scoring.errors import InputError
 from scoring.fields import FIELDS, field_spec, normalize_text
 
@@ -56,6 +57,7 @@ class ColumnReport:
     stage_column: str | None = None
     notes: list[str] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
+    year: int | None = None  # the latest year a header names ('2025年营收'), if any
 
     def lines(self) -> list[str]:
         """The report in short Chinese lines (stderr, chat, the 说明 sheet)."""
@@ -145,14 +147,33 @@ def _use(header: str) -> ColumnUse | None:
     return None
 
 
+def _column_uses(columns: list[str]) -> tuple[dict[str, ColumnUse | None], list[str], int | None]:
+    """Each column's use; a header with a year or 上年/前年 is the field of its period (batch_periods)."""
+    uses: dict[str, ColumnUse | None] = {}
+    found: list[tuple[str, ColumnUse, Dated]] = []
+    for col in columns:
+        use = _use(col)
+        period = dated(_key(col)) if use is None else None
+        base = _use(period.base) if period is not None else None
+        if period is not None and base is not None:
+            found.append((col, base, period))
+        uses[col] = use
+    targets, notes, year = resolve_years([(col, base.field, period) for col, base, period in found])
+    for col, base, _ in found:
+        if col in targets:
+            fld, note = targets[col]
+            uses[col] = replace(base, column=col, field=fld, unit_note="，".join(n for n in (base.unit_note, note) if n))
+    return uses, notes, year
+
+
 def map_columns(df: pd.DataFrame) -> ColumnReport:
     """Every column used for a field, or ignored; a clear error when no column is recognised."""
     report = ColumnReport()
     vocab = _vocab()
     whole: dict[str, str] = {}
     parts: list[ColumnUse] = []
-    for col in map(str, df.columns):
-        use = _use(col)
+    uses, report.notes, report.year = _column_uses(list(map(str, df.columns)))
+    for col, use in uses.items():
         if use is None:
             key = _key(col)
             if report.name_column is None and key in vocab.names:
@@ -238,7 +259,8 @@ def header_score(row: list[object]) -> int:
         if not isinstance(cell, str) or not cell.strip() or len(cell) > 60:
             continue
         try:
-            found = _use(cell.strip()) is not None
+            period = dated(_key(cell))
+            found = _use(cell.strip()) is not None or (period is not None and _use(period.base) is not None)
         except InputError:
             found = True  # a field in the wrong unit is still a header cell
         score += found or _key(cell) in _vocab().names

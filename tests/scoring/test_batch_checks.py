@@ -86,3 +86,26 @@ def test_names_given_twice_or_not_at_all_are_named(tmp_path: Path) -> None:
     dup = check[check["问题"].str.contains("重复")]
     assert sorted(dup["原表行号"]) == [2, 3] and "第 3 行" in dup.iloc[0]["问题"]
     assert any(check[check["原表行号"] == 4]["问题"].str.contains("没有企业名称"))
+
+
+def test_headers_with_years_are_the_year_and_the_year_before() -> None:
+    df = pd.DataFrame({"企业名称": ["甲"], "2025年营收": ["3300"], "营业收入（2024年）": [3000], "2023年营收": [2500],
+                       "2025年度研发费用(元)": [1_500_000], "前年研发费用": [120], "研发人员数": [12], "职工总数": [80]})
+    result = score_table(df)
+    expected = scoring.score({"revenue": 3300, "revenue_prev": 3000, "rd_expense": 150, "rd_expense_prev": 120,
+                              "rd_staff": 12, "employees": 80}).total
+    assert result.table["total"][0] == expected
+    lines = "\n".join(result.report.lines())
+    assert "“2025年营收”（2025年） → 上年度营业收入" in lines and "“营业收入（2024年）”（2024年） → 前一年营业收入" in lines
+    assert "“2023年营收”是 2023 年的数据" in lines and "2023年营收" in result.report.ignored
+    assert result.data_year == 2025  # the sheet says which year it is
+    other = score_table(df, data_year=2026)
+    assert any("2025 年" in note and "2026 年" in note for note in other.report.notes)
+
+
+def test_a_header_of_dated_columns_is_found_under_a_title(tmp_path: Path) -> None:
+    source = tmp_path / "年报.csv"
+    source.write_text("2025年度园区企业汇总表,,\n说明：金额单位万元,,\n企业名称,2025年营收,2024年营收\n甲,3300,3000\n",
+                      encoding="gbk")
+    result = score_table(source)
+    assert result.table["total"][0] == scoring.score({"revenue": 3300, "revenue_prev": 3000}).total
