@@ -4,7 +4,6 @@ eligibility, follow-ups, corrections, what-ifs, yes/no confirmations — from th
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -15,6 +14,7 @@ from bot.core.estimate.port import FieldSpec, FigureError, ScoringPort
 from bot.core.estimate.replies import changed_items, format_value, same_figure
 from bot.core.firm.asks import answer_ask, load_asks, score_request
 from bot.core.firm.changes import apply_correction, apply_whatif, keep_scenario
+from bot.core.firm.confirm import pending_answer
 from bot.core.firm.grades import render_grade_gap
 from bot.core.firm.intents import (
     FirmIntent,
@@ -225,7 +225,7 @@ class FirmDesk:
         """Answer a firm message outside a dialogue, or None when it is not one."""
         record = await _run(self._profiles.load, key)
         if record is not None and record.context.pending:
-            answered = await self._pending_answer(key, record, text)
+            answered = await pending_answer(self, key, record, text)
             if answered is not None:
                 return DeskOutcome(answered)
         asked = await answer_ask(self, key, record or FirmRecord(), text)  # "为什么是这个分", "能贷多少"
@@ -346,44 +346,6 @@ class FirmDesk:
         spec = self._scoring.field(focus)
         label = spec.label if spec is not None else focus
         return [Reply(text=render_focus(assessment, focus, label, self.vocab))]
-
-    async def _pending_answer(self, key: str, record: FirmRecord, text: str) -> list[Reply] | None:
-        """"没有" / "有" answering the yes/no question the last verdict asked."""
-        core = text.strip(" 。.!！,，")
-        pending = list(record.context.pending)
-        plain = len(core) <= 15 and not any(ch.isdigit() or ch in "?？吗么什怎" for ch in core)
-        named = self._named_pending(core, pending)
-        if named and not any(w in core for w in self.vocab.words("none_words")):
-            answers: dict[str, Figure] = {name: True for name in named}
-        elif plain and core.startswith(self.vocab.words("none_words")):
-            answers = {name: False for name in pending}
-        elif core in self.vocab.words("some_words") or (plain and core.startswith(("有过", "发生过"))):
-            if len(pending) > 1:
-                labels = "、".join(self.label(p) for p in pending)
-                return [Reply(text=self.vocab.get("unconfirmed_which", labels=labels))]
-            answers = {pending[0]: True}
-        else:
-            return None
-        left = tuple(p for p in pending if p not in answers)
-        record = record.with_figures(answers, "chat").with_context(pending=left)
-        last = record.context.last_check
-        if last is None:
-            await self.save(key, record)
-            return [Reply(text=self.vocab.get("correction_saved", items=self.items(answers)))]
-        return await self.run_check(key, last, record)
-
-
-    def _named_pending(self, text: str, pending: list[str]) -> list[str]:
-        """Pending yes/no items the message names ("被列入经营异常名录"), matched on the rule's own labels."""
-        size = int(self.vocab.lookup("veto_match", "chars", "4"))
-        plain = re.sub(r"[\W_]", "", text)
-        named: list[str] = []
-        for name in pending:
-            chunks = [c for c in re.split(r"[\W_]|[或和及]", self.label(name)) if c]
-            grams = {c[i:i + size] for c in chunks for i in range(max(len(c) - size + 1, 0))}
-            if any(g in plain for g in grams):
-                named.append(name)
-        return named
 
 
 async def _run(fn: Callable[..., T], *args: Any) -> T:
