@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
-from typing import Any
+from datetime import date
 
-from retrieval.datafiles import data_file
+from retrieval.answer_texts import messages, not_given
+from retrieval.aspects import asked_aspects, aspect_fit
 from retrieval.entities import (
     KeyEntities,
     in_hits,
@@ -16,12 +17,21 @@ from retrieval.entities import (
     place_in_hits,
 )
 from retrieval.errors import InvalidQueryError
-from retrieval.evidence import IdfTable, QueryProfile, has_quantity, profile_query
+from retrieval.evidence import QueryProfile, profile_query
 from retrieval.explain import Explanation
+from retrieval.holding import (
+    HELD_COVERAGE,
+    about,
+    decide,
+    distinct,
+    holding,
+    rarest_word,
+    subject_of,
+)
 from retrieval.hybrid import HybridSearcher, prepare_query
 from retrieval.preference import KNOWLEDGE, kind_preference
+from retrieval.recent import asks_whats_new, whats_new
 from retrieval.scope import (
-    FIGURE_KINDS,
     asks_national,
     figure_of_nothing,
     kind_bonus,
@@ -31,39 +41,17 @@ from retrieval.scope import (
 )
 from retrieval.selection import Candidate, candidates, combine, rarest_terms, trim, with_subject
 from retrieval.spread import regional_spread
-from retrieval.targets import Ask, Target, detect_targets, is_subject_word, target_rules
+from retrieval.targets import Ask, detect_targets, is_subject_word, target_rules
 from retrieval.textutil import CJK, normalize_query
 from retrieval.types import Answer, Citation, Hit, SearchFilters
 
 __all__ = ["ExtractiveAnswerer", "KeyEntities", "key_entities", "messages"]
 
 _CJK_CHAR = re.compile(f"[{CJK}]")
-_HELD_COVERAGE = 0.2  # a sentence holding the asked value may share less of the question's wording
 _RARE_DF = 3  # a question word this rare that no passage about the subject uses: the subject lacks it
 _RULE_SHARE = 0.36  # a rules question's subject may be a common domain word (积分, 指标)
 _COMMON_SHARE = 0.12  # a word in more than this share of passages (政策, 项目) asks nothing specific
 _WHOLE_SUMMARY = 2.6  # × max_chars: a policy summary's threshold table this short is shown whole, not cut
-
-
-@lru_cache(maxsize=1)
-def _texts() -> dict[str, Any]:
-    return data_file("messages.yaml") or {}
-
-
-def messages() -> dict[str, str]:
-    """User-facing answer texts (data file)."""
-    return {str(k): str(v) for k, v in _texts().items() if not isinstance(v, dict)}
-
-
-def _what(target: Target) -> str:
-    """How a partial answer names what the briefings do not give ("投资的具体金额")."""
-    what = {str(k): str(v) for k, v in (_texts().get("what") or {}).items()}
-    key = target.kind
-    if key == "quantity":
-        key = {"money": "money", "area": "area", "people": "people"}.get(target.unit or "", "")
-        key = key or ("count" if target.counter else "quantity")
-    head = target.anchors[0] if target.anchors else target.noun or "相关"
-    return what.get(key, what["quantity"]).format(cue=target.cue, head=head, noun=target.noun)
 
 
 class ExtractiveAnswerer:
@@ -77,8 +65,10 @@ class ExtractiveAnswerer:
         min_coverage: float = 0.29,
         max_citations: int = 3,
         max_question_chars: int = 200,
+        today: Callable[[], date] = date.today,
     ) -> None:
         self.searcher = searcher
+        self.today = today  # the clock seam: what is "最近" and "今年" (tests pass a fixed day)
         self.k = k
         self.max_chars = max_chars
         self.min_coverage = min_coverage
@@ -99,7 +89,7 @@ class ExtractiveAnswerer:
         return self._with_sources(text, hits)
 
     def _with_sources(self, text: str, hits: list[Hit]) -> Answer:
-        nearest = _distinct(hits)[:2]
+        nearest = distinct(hits)[:2]
         if nearest:
             text += messages()["nearest_sources"].format(
                 sources="；".join(f"《{h.title}》（{h.source}）" for h in nearest)
@@ -117,30 +107,32 @@ class ExtractiveAnswerer:
         try:
             q = prepare_query(question)
         except InvalidQueryError:
-            return _decide(ex, "empty question", Answer(messages()["empty_question"], False, []))
+            return decide(ex, "empty question", Answer(messages()["empty_question"], False, []))
         bad = self._bad_input(question, q)
         if bad:
             key = "too_long" if bad == "too long" else "bad_input"
-            return _decide(ex, f"bad input: {bad}", Answer(messages()[key], False, []))
+            return decide(ex, f"bad input: {bad}", Answer(messages()[key], False, []))
         corr = self.searcher.variants.correct(q)
         ex.corrected, ex.fixes = corr.text, corr.fixes
+        if asks_whats_new(corr.text):
+            return decide(ex, "what's new: briefings by their dates", whats_new(corr.text, self.searcher.store, self.today()))
         idf = self.searcher.idf
         profile = profile_query(corr.text, idf)
         unknown = not profile.weights or all(idf.df(t) == 0 for t in profile.weights)
         if unknown and not key_entities(corr.text).places:
-            return _decide(ex, "bad input: no known word", Answer(messages()["bad_input"], False, []))
+            return decide(ex, "bad input: no known word", Answer(messages()["bad_input"], False, []))
         ex.hits, ex.traces = self.searcher.search_traced(corr.text, self.k)
         if not ex.hits:
-            return _decide(ex, "empty index", Answer(messages()["empty_index"], False, []))
+            return decide(ex, "empty index", Answer(messages()["empty_index"], False, []))
         ents = key_entities(corr.text)
         if not self._informative(profile, ents) or (not ents.all and figure_of_nothing(profile, detect_targets(corr.text))):
-            return _decide(ex, "bad input: too vague", self._vague(ents))
+            return decide(ex, "bad input: too vague", self._vague(ents))
         missing = missing_entities(ents, self.searcher.catalogue, self.searcher.variants)
         if missing:
             general = self._general_rule(corr.text, missing) if set(missing) <= set(ents.places) else None
             if general is not None:
-                return _decide(ex, f"place not covered, national rule: {'、'.join(missing)}", general)
-            return _decide(ex, f"entity not in catalogue: {'、'.join(missing)}", self.abstain(ex.hits, missing))
+                return decide(ex, f"place not covered, national rule: {'、'.join(missing)}", general)
+            return decide(ex, f"entity not in catalogue: {'、'.join(missing)}", self.abstain(ex.hits, missing))
         return self._from_evidence(ex, corr.text, profile, ents)
 
     def _general_rule(self, question: str, places: list[str], what: str = "") -> Answer | None:
@@ -204,10 +196,10 @@ class ExtractiveAnswerer:
         msg = messages()
         for place in ents.places:
             hits = self.searcher.search(place, 8, SearchFilters(regions=(place,)))
-            titles = "、".join(f"《{h.title}》" for h in _distinct(hits)[:3])
+            titles = "、".join(f"《{h.title}》" for h in distinct(hits)[:3])
             if titles:
                 return Answer(msg["vague_place"].format(place=place, titles=titles), False,
-                              [Citation.from_hit(h) for h in _distinct(hits)[:3]])
+                              [Citation.from_hit(h) for h in distinct(hits)[:3]])
         return Answer(msg["vague"], False, [])
 
     def _local(self, text: str, hits: list[Hit], ents: KeyEntities) -> list[Hit]:
@@ -235,14 +227,16 @@ class ExtractiveAnswerer:
         prefer = kind_preference(text, names_place=bool(ents.places))
         national = asks_national(text)
         ranked = candidates(profile, ask, pool, idf, ents.places, tuple(dict.fromkeys(keep)))
+        asked = asked_aspects(text)  # conditions, procedure, validity…: the section about it wins near-ties
         ex.candidates = sorted(
-            (replace(c, score=c.score + kind_bonus(prefer, c.hit, ents.places) - regional_cost(c.hit, bool(ents.all), national))
+            (replace(c, score=c.score + kind_bonus(prefer, c.hit, ents.places) + aspect_fit(asked, c.hit.title, c.hit.kind)
+                     - regional_cost(c.hit, bool(ents.all), national))
              for c in ranked), key=lambda c: -c.score
         )
         top = max((c.coverage for c in ex.candidates), default=0.0)
-        held = any(c.holds and c.coverage >= _HELD_COVERAGE for c in ex.candidates)
+        held = any(c.holds and c.coverage >= HELD_COVERAGE for c in ex.candidates)
         if not ex.candidates or (top < self.min_coverage and not held):
-            return _decide(ex, "low coverage: no sentence shares enough of the question", self.abstain(pool, []))
+            return decide(ex, "low coverage: no sentence shares enough of the question", self.abstain(pool, []))
         best = ex.candidates[0]
         uncovered = [
             t for t in rarest_terms(profile, idf, ents.places, n=3)
@@ -253,34 +247,34 @@ class ExtractiveAnswerer:
         unseen = [t for t in profile.weights if len(t) >= 4 and idf.df(t) == 0 and is_subject_word(t, text)]
         # a place's passages share little with the question and never name its rarest word (宁波 +
         # 贴息): that place's detail is not known; the national rule is, and is said to be only that
-        topic = _rarest_word(profile, idf, ents.places)
+        topic = rarest_word(profile, idf, ents.places)
         if ents.places and local and topic and not uncovered and best.coverage < 0.5 and not any(
             in_hits(a, local, loose=True) for a in (topic, *profile.alternatives.get(topic, ()))
         ):
             what = "、".join(ents.places) + f"的“{topic}”"
             general = self._general_rule(text, list(ents.places), what)
             if general is not None:
-                return _decide(ex, f"place found, '{topic}' not said about it: national rule", general)
+                return decide(ex, f"place found, '{topic}' not said about it: national rule", general)
             uncovered = [topic]
         if unseen and prefer.rules and not uncovered:
             text_ = messages()["partial_term"].format(said=self._said(best, ents, profile), what=unseen[0])
-            return _decide(ex, f"rules question about '{unseen[0]}', never said", self._with_sources(text_, pool))
+            return decide(ex, f"rules question about '{unseen[0]}', never said", self._with_sources(text_, pool))
         if uncovered and ents.all:
             said = self._said(best, ents, profile)
             text_ = messages()["partial_term"].format(said=said, what=uncovered[0])
-            return _decide(ex, f"subject found, '{uncovered[0]}' not said about it", self._with_sources(text_, pool))
+            return decide(ex, f"subject found, '{uncovered[0]}' not said about it", self._with_sources(text_, pool))
         if ask.strict:
-            subject = _subject(profile, idf, ents, ask.strict[0])
-            holding = _holding(ex.candidates, top, subject, profile, national and not ents.all)
-            if not holding:
-                said = self._said(_about(ask.strict[0], ex.candidates, best), ents, profile)
-                text_ = _not_given(said, ask.strict[0], ents)
-                return _decide(ex, f"target {ask.strict[0].kind} not in evidence", self._with_sources(text_, pool))
-            best = holding[0]
-            spread = regional_spread(ask, holding, ents.all, kind_preference(text).rules)
+            subject = subject_of(profile, idf, ents, ask.strict[0])
+            holders = holding(ex.candidates, top, subject, profile, national and not ents.all)
+            if not holders:
+                said = self._said(about(ask.strict[0], ex.candidates, best), ents, profile)
+                text_ = not_given(said, ask.strict[0], ents)
+                return decide(ex, f"target {ask.strict[0].kind} not in evidence", self._with_sources(text_, pool))
+            best = holders[0]
+            spread = regional_spread(ask, holders, ents.all, kind_preference(text).rules)
             if spread:
-                return _decide(ex, "answered: figure varies by region", self._spread(spread, ask, profile, ents))
-        return _decide(ex, "answered: " + ("target held" if ask.strict else "best coverage"),
+                return decide(ex, "answered: figure varies by region", self._spread(spread, ask, profile, ents))
+        return decide(ex, "answered: " + ("target held" if ask.strict else "best coverage"),
                        self._grounded(best, ex.candidates, ask, profile, ents))
 
     def _spread(self, shown: list[Candidate], ask: Ask, profile: QueryProfile, ents: KeyEntities) -> Answer:
@@ -290,7 +284,7 @@ class ExtractiveAnswerer:
         text = "".join(trim(c.text, ask, idf, keep, limit, c.clauses, profile) for c in shown).rstrip("；;，,：:")
         text = text if text.endswith(("。", "…", "”")) else text + "。"
         answer = messages()["varies_by_region"].format(answer=text)
-        return Answer(answer, True, [Citation.from_hit(h) for h in _distinct([c.hit for c in shown])])
+        return Answer(answer, True, [Citation.from_hit(h) for h in distinct([c.hit for c in shown])])
 
     def _said(self, best: Candidate, ents: KeyEntities, profile: QueryProfile) -> str:
         """What the briefings do say about the subject, short (the first half of a partial answer)."""
@@ -325,74 +319,4 @@ class ExtractiveAnswerer:
             filler = c.hit.kind == KNOWLEDGE and any(h.kind == KNOWLEDGE for h in cited)
             if c.coverage >= bar and c.hit.doc_id not in {h.doc_id for h in cited} and not filler:
                 cited.append(c.hit)
-        return Answer(text, True, [Citation.from_hit(h) for h in _distinct(cited)[: self.max_citations]])
-
-
-def _rarest_word(profile: QueryProfile, idf: IdfTable, places: tuple[str, ...]) -> str | None:
-    """The question's rarest known word of two characters or more (any part of speech), not a place."""
-    words = [t for t in profile.weights if len(t) >= 2 and idf.df(t) > 0 and not any(t in p for p in places)]
-    return max(words, key=idf, default=None)
-
-
-def _not_given(said: str, target: Target, ents: KeyEntities) -> str:
-    """The asked value is not in the evidence: say so; quote what is said only when it holds no other
-    figure a reader could take for the answer (a 15% tax rate under "高企申请费用多少")."""
-    what = _what(target)
-    if target.kind not in FIGURE_KINDS or not has_quantity(said):
-        return messages()["partial"].format(said=said, what=what)
-    where = f"关于{'、'.join(ents.places)}" if ents.places else ""
-    return messages()["not_given"].format(where=where, what=what)
-
-
-def _holding(
-    ranked: list[Candidate], top: float, subject: str, profile: QueryProfile, national: bool
-) -> list[Candidate]:
-    """Sentences that hold the asked value near the question's subject, best first (national ones
-    only when the question says 全国: one region's figure is no answer to it)."""
-    bar = max(_HELD_COVERAGE, 0.55 * top)  # a held value far off the subject is no answer
-    holding = [c for c in ranked if c.holds and c.coverage >= bar and not (national and c.hit.regions)]
-    # 研发费用超3亿元 holds "多少费用" but not "高企…费用": the value must sit with the question's
-    # named subject, when the evidence uses that word at all
-    if subject and any(_mentions(c, subject, profile) for c in ranked):
-        holding = [c for c in holding if _mentions(c, subject, profile)]
-    return holding
-
-
-def _subject(profile: QueryProfile, idf: IdfTable, ents: KeyEntities, target: Target) -> str:
-    """The named concept the question is about besides the asked thing (高企 in 高企申请要交多少费用):
-    its rarest subject noun that has equivalent terms (高企 = 高新技术企业), so a passage can be checked."""
-    asked = {*target.asked, *target.anchors[:1]}
-    words = [t for t in rarest_terms(profile, idf, ents.places, n=3)
-             if t in profile.alternatives and t not in asked and not any(t in a for a in asked)]
-    return words[0] if words else ""
-
-
-def _mentions(c: Candidate, word: str, profile: QueryProfile) -> bool:
-    """The sentence, or its passage's title, names the word or an equivalent term."""
-    key = c.text + c.hit.title
-    return any(a in key for a in (word, *profile.alternatives.get(word, ())))
-
-
-def _about(target: Target, ranked: list[Candidate], best: Candidate) -> Candidate:
-    """The best sentence that names the asked thing (创新券), for what the briefings do say."""
-    for c in ranked[:15]:
-        if c.coverage >= 0.5 * best.coverage and any(a in c.text for a in target.asked[:1]):
-            return c
-    return best
-
-
-def _decide(ex: Explanation, decision: str, answer: Answer) -> Explanation:
-    ex.decision, ex.answer = decision, answer
-    return ex
-
-
-def _distinct(hits: list[Hit]) -> list[Hit]:
-    seen: set[str] = set()
-    out: list[Hit] = []
-    for h in hits:
-        if h.doc_id not in seen:
-            seen.add(h.doc_id)
-            out.append(h)
-    return out
-
-
+        return Answer(text, True, [Citation.from_hit(h) for h in distinct(cited)[: self.max_citations]])

@@ -1,7 +1,8 @@
 """The assistant core (助手核心): one Incoming in, short Chinese replies out, whatever the channel.
 
 This module routes: commands by a table, buttons by prefix, free text by what it looks like. The
-features live beside it — the scoring dialogue (scoring_session), uploads, /forget, the firm desk."""
+features live beside it — the scoring dialogue (scoring_session), free text outside it (free_text), uploads,
+/forget, the firm desk."""
 
 from __future__ import annotations
 
@@ -18,14 +19,12 @@ from bot.core.firm.desk import FirmDesk
 from bot.core.firm.profile_command import profile_command
 from bot.core.firm.vocab import load_vocab
 from bot.core.forgetting import Forgetting
+from bot.core.free_text import FreeText
 from bot.core.gate import UserGate
 from bot.core.intents import (
     Command,
     clean_text,
     has_content,
-    is_bare_quantity,
-    is_question,
-    matches_word,
     parse_command,
     subscription_command,
 )
@@ -40,7 +39,6 @@ from bot.core.ports import (
 from bot.core.privacy import user_tag
 from bot.core.render import render_answer
 from bot.core.scoring_session import ScoringSession
-from bot.core.smalltalk import small_talk
 from bot.core.texts import Texts, load_texts
 from bot.core.types import Choice, Incoming, Reply
 from bot.core.uploads import UploadDesk
@@ -98,6 +96,8 @@ class CoreAssistant:
             searcher=searcher, policy=policy or load_policy(), answer=self._answer,
             scoring_threads=scoring_threads, chart_threads=chart_threads,
         )
+        self._free = FreeText(desk=self._desk, scoring=scoring, texts=self._texts, rule_sets=self._rule_sets,
+                              answer=self._answer, start=self._start, welcome=self._welcome)
         self._uploads = UploadDesk(scoring=scoring, rule_sets=self._rule_sets, texts=self._texts, desk=self._desk)
         # In the given order (the composition puts its one-transaction eraser first), then the
         # core's own stores if the caller did not pass them.
@@ -162,8 +162,9 @@ class CoreAssistant:
         cleaned = clean_text(incoming.text, self._max_chars)
         if not cleaned.text:
             return [Reply(text=t.get("empty_message"))]
-        if not has_content(cleaned.text):
-            return [Reply(text=t.get("only_symbols"))]
+        if not has_content(cleaned.text):  # "！！！" / "？？" mid-form: the pending question again
+            waiting = await self._still_waiting(incoming)
+            return [Reply(text=t.get("only_symbols_waiting" if waiting else "only_symbols")), *waiting]
         if cleaned.truncated:  # one clear limit, nothing half-read; an open dialogue waits as it was
             note = Reply(text=t.get("too_long", length=cleaned.length, limit=self._max_chars))
             return [note, *await self._still_waiting(incoming)]
@@ -199,78 +200,12 @@ class CoreAssistant:
             if state is not None and self._desk is not None and self._desk.leaves_dialogue(state.rule_set, state.core, text):
                 await self._session.drop(incoming.user_key)  # "那科小呢" / "能评上科小吗" mid-dialogue
                 note = Reply(text=leave_note(self._desk.vocab, state.rule_set))  # never a silent loss
-                return [note, *await self._on_free_text(incoming, text)]
-            if state is not None and self._about_bot(text):  # "你是谁" mid-form: say it, the form waits
+                return [note, *await self._free.handle(incoming, text)]
+            if state is not None and self._free.about_bot(text):  # "你是谁" mid-form: say it, the form waits
                 return [*await self._welcome(incoming), *await self._session.waiting(incoming.user_key)]
             if state is not None:
                 return await self._session.on_text(incoming, state, text)
-        return await self._on_free_text(incoming, text)
-
-    async def _on_free_text(self, incoming: Incoming, text: str) -> list[Reply]:
-        """Outside any dialogue: the firm desk, a greeting, a check's words, figures, else a question."""
-        t = self._texts
-        whole = await self._desk.follow_question(incoming.user_key, text) if self._desk else None
-        if whole is not None:  # "那杭州呢" right after "成都的积分贷最高能贷多少": that question for 杭州
-            replies = await self._ask_noted(incoming, whole)
-            return [Reply(text=t.get("followup_read_as", question=whole)), *replies]
-        if self._desk is not None and self._desk.asks_about_rules(text):  # "科小营收上限是1亿对吧"
-            return self._desk.rules_brief(text) + await self._ask_noted(incoming, text)
-        if self._desk is not None:
-            outcome = await self._desk.handle(incoming.user_key, text)
-            if outcome is not None:
-                if outcome.ask is not None:  # "能贷多少": the firm's side first, then the knowledge base
-                    return outcome.replies + await self._answer(outcome.ask)
-                if outcome.start is None:
-                    return outcome.replies
-                rule_set, opening = outcome.start
-                return outcome.replies + await self._start(incoming, rule_set, opening, quick=True)
-        if matches_word(text, t.words("intent.greetings")) or self._about_bot(text):
-            return await self._welcome(incoming)
-        chat = "ack" if matches_word(text, t.words("intent.bare_no_words")) else small_talk(text, t)
-        if chat is not None:  # "谢谢" / "好的": polite, and the last result stays open for follow-ups
-            hint = await self._desk.after_small_talk(incoming.user_key) if self._desk else ""
-            return [Reply(text=t.get(f"smalltalk_in_dialogue.{chat}") + hint if hint else t.get(f"smalltalk.{chat}"))]
-        for check in self._rule_sets:
-            if matches_word(text, check.start_words):
-                return await self._start(incoming, check.id, "")
-        if is_bare_quantity(text):
-            return [Reply(text=t.get("bare_number"))]
-        if self._scoring is not None:
-            parsed = await asyncio.to_thread(self._scoring.parse, text)
-            figures = len(parsed.understood)
-            statement = not is_question(text, t)
-            if statement and not figures and parsed.problems and await self._has_firm(incoming.user_key):
-                # "都是软件产品收入，大概2500万" after a result: the figure is named back, never dropped
-                return [Reply(text=t.get("not_understood", problems="；".join(parsed.problems)))]
-            # A named figure in the wrong unit ("研发人员3000万") starts the dialogue, which says why.
-            if figures >= 2 or (statement and (figures == 1 or parsed.rejected)):
-                topic = await self._topic(incoming.user_key)
-                default = self._rule_sets.default
-                return await self._start(incoming, topic or default, text, quick=topic is not None)
-        return await self._ask_noted(incoming, text)
-
-    async def _ask_noted(self, incoming: Incoming, question: str) -> list[Reply]:
-        """Answer a policy question and remember it: the next "那杭州呢" follows it up."""
-        if self._desk is not None:
-            await self._desk.note_question(incoming.user_key, question)
-        return await self._answer(question)
-
-    def _about_bot(self, text: str) -> bool:
-        """"你是谁" / "你能干嘛": a short message asking what the bot is."""
-        return len(text) <= 16 and any(w in text for w in self._texts.words("intent.about_words"))
-
-    async def _has_firm(self, user_key: str) -> bool:
-        """A saved profile or result: a figure sent now is about this firm."""
-        if self._desk is None:
-            return False
-        record = await self._desk.record(user_key)
-        return bool(record.fields) or record.context.last_check is not None
-
-    async def _topic(self, user_key: str) -> str | None:
-        """The check the user last asked about: figures sent next go there."""
-        if self._desk is None:
-            return None
-        return (await self._desk.record(user_key)).context.topic
+        return await self._free.handle(incoming, text)
 
     # --- commands and buttons --------------------------------------------------------------------
 

@@ -53,8 +53,18 @@ def _has(text: str, words: tuple[str, ...]) -> bool:
 
 
 def score_request(text: str, t: Texts) -> bool:
-    """"帮我算算我们能得多少分" / "测一下科小": a request to be scored, not a question about a rule."""
-    return _has(text, t.words("score_request")) and not _has(text, t.words("score_request_not"))
+    """"帮我算算我们能得多少分" / "测一下科小" / "再测一次高企": a request to be scored, not a question
+    about a rule or another topic."""
+    if _has(text, t.words("score_request_not")) or _has(text, t.words("other_topics")):
+        return False
+    return _has(text, t.words("score_request")) or _rerun(t).search(text) is not None
+
+
+@lru_cache(maxsize=2)
+def _rerun(t: Texts) -> re.Pattern[str]:
+    """"再测一次" / "重新评一下" / "重新自查": a lead word then a scoring verb (asks.yaml rerun_*)."""
+    leads, verbs = (sorted(t.words(k), key=len, reverse=True) for k in ("rerun_leads", "rerun_verbs"))
+    return re.compile(f"(?:{'|'.join(map(re.escape, leads))})(?:{'|'.join(map(re.escape, verbs))})")
 
 
 def leave_note(vocab: FirmVocab, rule_set: str) -> str:
@@ -135,7 +145,8 @@ async def _score_request(desk: FirmDesk, key: str, record: FirmRecord, text: str
     if all(f in record.fields for f in desk.core_fields(rule_set)):
         return AskOutcome(await desk.run_check(key, rule_set, record))
     await desk.save(key, record.with_context(topic=rule_set))
-    return AskOutcome([], start=(rule_set, ""))
+    intro = desk.vocab.lookup("conditions", rule_set, "")  # which check the form is for, before its question
+    return AskOutcome([Reply(text=intro)] if intro else [], start=(rule_set, ""))
 
 
 async def _delete(desk: FirmDesk, key: str, record: FirmRecord, text: str, t: Texts) -> AskOutcome | None:

@@ -14,6 +14,7 @@ from bot.core.estimate.port import FieldSpec, FigureError, ScoringPort
 from bot.core.estimate.replies import changed_items, format_value, same_figure
 from bot.core.firm.asks import answer_ask, load_asks, score_request
 from bot.core.firm.changes import apply_correction, apply_whatif, keep_scenario
+from bot.core.firm.confirm import pending_answer
 from bot.core.firm.grades import render_grade_gap
 from bot.core.firm.intents import (
     FirmIntent,
@@ -28,7 +29,7 @@ from bot.core.firm.intents import (
     whatif_text,
 )
 from bot.core.firm.record import Figure, FirmRecord
-from bot.core.firm.records import read_record_answer, record_question
+from bot.core.firm.records import record_question
 from bot.core.firm.verdict import (
     points_gap_line,
     records_line,
@@ -79,6 +80,16 @@ class FirmDesk:
         self._texts = texts
         self.vocab = vocab or load_vocab()
         self.default_check = default_check
+
+    @property
+    def scoring(self) -> ScoringPort:
+        """The scoring port (field specs, parser) the desk reads figures with."""
+        return self._scoring
+
+    @property
+    def texts(self) -> Texts:
+        """The core texts (intent words, replies)."""
+        return self._texts
 
     # --- profile access ---------------------------------------------------------------------
 
@@ -227,7 +238,7 @@ class FirmDesk:
         """Answer a firm message outside a dialogue, or None when it is not one."""
         record = await _run(self._profiles.load, key)
         if record is not None and record.context.pending:
-            answered = await self._pending_answer(key, record, text)
+            answered = await pending_answer(self, key, record, text)
             if answered is not None:
                 return DeskOutcome(answered)
         asked = await answer_ask(self, key, record or FirmRecord(), text)  # "为什么是这个分", "能贷多少"
@@ -348,26 +359,6 @@ class FirmDesk:
         spec = self._scoring.field(focus)
         label = spec.label if spec is not None else focus
         return [Reply(text=render_focus(assessment, focus, label, self.vocab))]
-
-    async def _pending_answer(self, key: str, record: FirmRecord, text: str) -> list[Reply] | None:
-        """"没有" / "有" answering the yes/no question the last verdict asked (read as a form's records)."""
-        pending = list(record.context.pending)
-        if self._scoring.parse(text).understood:  # "我们去年发生过重大安全事故": a fact, read as one
-            return None
-        answer = read_record_answer(text, pending, self._scoring, self.vocab, self._texts)
-        if answer is None:
-            return None
-        if answer.which:
-            labels = "、".join(self.label(p) for p in pending)
-            return [Reply(text=self.vocab.get("unconfirmed_which", labels=labels))]
-        answers = answer.values
-        left = tuple(p for p in pending if p not in answers)
-        record = record.with_figures(answers, "chat").with_context(pending=left)
-        last = record.context.last_check
-        if last is None:
-            await self.save(key, record)
-            return [Reply(text=self.vocab.get("correction_saved", items=self.items(answers)))]
-        return await self.run_check(key, last, record)
 
 
 async def _run(fn: Callable[..., T], *args: Any) -> T:
