@@ -21,7 +21,7 @@ import yaml
 from aiohttp import web
 
 from bot.channels.web.api import SERVICES_KEY, read_json, read_upload
-from bot.channels.web.chat import file_response, require_xhr
+from bot.channels.web.chat import require_xhr, shelf_download
 from bot.channels.web.config import WebConfig, text
 from bot.channels.web.guard import CONFIG_KEY, WebError, client_address
 from bot.channels.web.pages import page_response
@@ -162,10 +162,7 @@ async def _batch(request: web.Request) -> web.StreamResponse:
 
 async def _download(request: web.Request) -> web.StreamResponse:
     _session(request, change=False)
-    found = request.app[ADMIN_KEY].shelf.get(request.match_info["key"], OWNER)
-    if found is None:
-        raise WebError(404, text("errors.result_gone"))
-    return file_response(found.data, found.name, found.media_type)
+    return shelf_download(request.app[ADMIN_KEY].shelf, request.match_info["key"], OWNER)
 
 
 async def _briefings(request: web.Request) -> web.StreamResponse:

@@ -170,8 +170,12 @@ async def _chart(request: web.Request) -> web.StreamResponse:
 
 async def _file(request: web.Request) -> web.StreamResponse:
     """A file a reply offered, to the user it was made for."""
-    user = chat_user(request)
-    found = request.app[STATE_KEY].shelf.get(request.match_info["key"], user)
+    return shelf_download(request.app[STATE_KEY].shelf, request.match_info["key"], chat_user(request))
+
+
+def shelf_download(shelf: FileShelf, key: str, owner: str) -> web.Response:
+    """A shelved file as a download for its owner; expired or another's is a 404 in Chinese."""
+    found = shelf.get(key, owner)
     if found is None:
         raise WebError(404, text("errors.result_gone"))
     return file_response(found.data, found.name, found.media_type)
