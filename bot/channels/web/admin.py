@@ -20,12 +20,12 @@ from typing import Any
 import yaml
 from aiohttp import web
 
-from bot.channels.web.api import SERVICES_KEY, read_json, read_upload
+from bot.channels.web.api import SERVICES_KEY, batch_upload, read_json, read_upload
 from bot.channels.web.chat import require_xhr, shelf_download
 from bot.channels.web.config import WebConfig, text
 from bot.channels.web.guard import CONFIG_KEY, WebError, client_address
 from bot.channels.web.pages import page_response
-from bot.channels.web.scoring_calls import BatchRun, check_upload, run_batch
+from bot.channels.web.scoring_calls import BatchRun, check_upload
 from bot.channels.web.shelf import FileShelf
 from bot.channels.web.tokens import AdminSession, AdminSessions, LoginThrottle, csrf_ok
 
@@ -151,11 +151,7 @@ async def _state(request: web.Request) -> web.StreamResponse:
 async def _batch(request: web.Request) -> web.StreamResponse:
     """Multipart file (+ rule_set) → the ranked table and a workbook link."""
     _session(request, change=True)
-    name, data, fields = await read_upload(request)
-    suffix = check_upload(name, data)
-    config = request.app[CONFIG_KEY]
-    rule_set = fields.get("rule_set") or config.default_rule_set
-    run = await asyncio.to_thread(run_batch, data, suffix, rule_set, config.upload_dir, config.rule_dirs)
+    run, rule_set = await batch_upload(request)
     key = request.app[ADMIN_KEY].shelf.put(OWNER, f"评分结果_{rule_set}.xlsx", run.workbook, XLSX)
     return _json({**ranked_view(run), "download": f"/admin/api/batch/{key}"})
 
