@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 
 from retrieval.answer_texts import messages, not_given
+from retrieval.aspects import asked_aspects, aspect_fit
 from retrieval.entities import (
     KeyEntities,
     in_hits,
@@ -219,8 +220,10 @@ class ExtractiveAnswerer:
         prefer = kind_preference(text, names_place=bool(ents.places))
         national = asks_national(text)
         ranked = candidates(profile, ask, pool, idf, ents.places, tuple(dict.fromkeys(keep)))
+        asked = asked_aspects(text)  # conditions, procedure, validity…: the section about it wins near-ties
         ex.candidates = sorted(
-            (replace(c, score=c.score + kind_bonus(prefer, c.hit, ents.places) - regional_cost(c.hit, bool(ents.all), national))
+            (replace(c, score=c.score + kind_bonus(prefer, c.hit, ents.places) + aspect_fit(asked, c.hit.title, c.hit.kind)
+                     - regional_cost(c.hit, bool(ents.all), national))
              for c in ranked), key=lambda c: -c.score
         )
         top = max((c.coverage for c in ex.candidates), default=0.0)

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from retrieval.textutil import CJK, compact, strip_controls
+from retrieval.textutil import CJK, compact, segmenter, strip_controls
 
 __all__ = ["Paragraph", "ParsedBulletin", "parse_bulletin", "strip_trailing_names"]
 
@@ -176,13 +176,11 @@ def _is_boilerplate(text: str) -> bool:
 
 def _word_crosses(a: str, b: str) -> bool:
     """True when a word runs across the break ("…分院有" / "限公司…"): the line was cut mid-word."""
-    import rjieba
-
     left, right = a[-4:], b[:4]
     if not (re.match(rf"[{CJK}]", left[-1:]) and re.match(rf"[{CJK}]", right[:1])):
         return False
     pos = 0
-    for token in rjieba.cut(left + right):
+    for token in segmenter().cut(left + right):
         if pos < len(left) < pos + len(token):
             return True
         pos += len(token)

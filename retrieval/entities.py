@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from retrieval.hybrid import CatalogueView
 from retrieval.tagging import gazetteer
-from retrieval.textutil import match_key, stopwords
+from retrieval.textutil import match_key, segmenter, stopwords
 from retrieval.types import Hit
 from retrieval.variants import QueryVariants
 
@@ -36,14 +36,12 @@ class KeyEntities:
 
 def key_entities(question: str) -> KeyEntities:
     """Places from the gazetteer, quoted terms, and proper-noun tokens (never question words: 哪些项目)."""
-    import rjieba
-
     places = tuple(gazetteer().mentions(question))
     quoted = tuple(m.group(1).strip() for m in _QUOTED.finditer(question))
     place_keys = {match_key(p) for p in places}
     stop = stopwords()
     names: list[str] = []
-    for word, tag in rjieba.tag(question):
+    for word, tag in segmenter().tag(question):
         w = word.strip()
         is_name = (tag in _NAME_TAGS and len(w) >= 2) or (tag == "j" and len(w) >= 3)
         is_name = is_name and w not in stop and not _QUESTION_WORD.search(w)

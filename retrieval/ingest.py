@@ -20,7 +20,7 @@ from retrieval.knowledge import is_knowledge, process_knowledge
 from retrieval.loaders import SUPPORTED_SUFFIXES, load_file
 from retrieval.pipeline import PIPELINE_VERSION, DocumentMeta, ProcessedDocument, process_document
 from retrieval.store import ChunkRow, CorpusStore
-from retrieval.textutil import tokenize, unglue
+from retrieval.textutil import segmenter_words, tokenize, unglue
 
 if TYPE_CHECKING:
     from retrieval.dense import ChromaIndex
@@ -314,8 +314,8 @@ class Ingestor:
 
     # --- building ----------------------------------------------------------------------------
     def fingerprint(self, corpus_dir: Path) -> str:
-        """What the index was built from: pipeline version, embedder, bundled files' contents."""
-        h = hashlib.sha256(f"{PIPELINE_VERSION}|{self.embedder_name}".encode())
+        """What the index was built from: pipeline version, embedder, segmenter words, bundled files' contents."""
+        h = hashlib.sha256(f"{PIPELINE_VERSION}|{self.embedder_name}|{segmenter_words()}".encode())
         for p in corpus_files(corpus_dir) + knowledge_files(corpus_dir) + [corpus_dir / "manifest.json"]:
             if p.is_file():
                 h.update(p.name.encode())

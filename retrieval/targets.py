@@ -9,7 +9,7 @@ from functools import lru_cache
 from retrieval.datafiles import data_file
 from retrieval.evidence import IdfTable, synonyms
 from retrieval.tagging import gazetteer
-from retrieval.textutil import CJK, match_key, stopwords
+from retrieval.textutil import CJK, match_key, segmenter, stopwords
 from retrieval.variants import variant_rules
 
 __all__ = ["Ask", "Target", "detect_targets", "holds", "is_subject_word", "match", "target_rules"]
@@ -47,6 +47,7 @@ class Rules:
     generic: frozenset[str]
     subjectless: tuple[str, ...] = ()
     loose_rates: frozenset[str] = frozenset()
+    measures: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -72,6 +73,7 @@ def target_rules() -> Rules:
         targets, units, str(data.get("counters") or ""), frozenset(data.get("generic_nouns") or ()),
         tuple(str(w) for w in data.get("subjectless") or ()),
         frozenset(str(w) for w in data.get("loose_rates") or ()),
+        frozenset(str(w) for w in data.get("measure_nouns") or ()),
     )
 
 
@@ -87,6 +89,7 @@ class Target:
     counter: str | None = None
     cls: str | None = None
     asked: tuple[str, ...] = ()
+    measure: str = ""  # 额度 in 再贷款额度多大: the word that names the figure ("额度5000亿元")
 
     def to_dict(self) -> dict[str, object]:
         """JSON shape for `ask --explain`."""
@@ -125,9 +128,7 @@ _STOP_TAGS = ("p", "u", "r", "c", "y", "e", "o", "w", "x")
 
 @lru_cache(maxsize=4096)
 def _tagged(text: str) -> tuple[tuple[str, str], ...]:
-    import rjieba
-
-    return tuple((w, t) for w, t in rjieba.tag(text) if w.strip())
+    return tuple((w, t) for w, t in segmenter().tag(text) if w.strip())
 
 
 def _words(text: str) -> list[str]:
@@ -250,7 +251,8 @@ def _target(rule: TargetRule, question: str, m: re.Match[str], rules: Rules, pla
     first, second = (before, after) if rule.kind == "rate" else (after, before)
     words = (*before, *after) if whole_name else (first or second or cue_words)
     asked = [w for w in words if match_key(w) not in places]
-    return Target(rule.kind, cue, noun, tuple(dict.fromkeys(anchors)), unit, counter, cls, tuple(asked))
+    measure = next((w for w in _words(_BOUNDARY.split(question[: m.start()])[-1])[-3:] if w in rules.measures), "")
+    return Target(rule.kind, cue, noun, tuple(dict.fromkeys(anchors)), unit, counter, cls, tuple(asked), measure)
 
 
 def _required(target: Target, idf: IdfTable | None) -> tuple[str, ...]:
@@ -342,12 +344,19 @@ def match(
         ):
             continue  # 利率, 覆盖率: the named measure itself, not any percentage
         own = match_key(seg)
-        fit = sum(match_key(a) in own for a in target.anchors) / max(len(target.anchors), 1)
-        fit += 0.5 * any(match_key(a) in own for a in required[:1])  # the asked noun right at the value
+        # "再贷款，额度5000亿元": the asked measure names the figure; its noun is in the sentence before
+        named = bool(target.measure) and bool(re.search(rf"{re.escape(target.measure)}[^，,。；;\d]{{0,3}}\d", own))
+        fit = max(_share(target.anchors, own), _share(target.anchors, key) if named else 0.0)
+        fit += 0.5 * (named or any(match_key(a) in own for a in required[:1]))  # the asked noun right at the value
         fit += 0.5 * bool(rule.strong and rule.strong.search(seg))
         if best is None or fit > best[1]:
             best = (seg, fit)
     return best
+
+
+def _share(words: tuple[str, ...], key: str) -> float:
+    """How many of the words the (match-keyed) text holds, as a share."""
+    return sum(match_key(w) in key for w in words) / max(len(words), 1)
 
 
 def holds(target: Target, text: str, idf: IdfTable | None = None, question_places: tuple[str, ...] = ()) -> bool:

@@ -7,6 +7,12 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
+
+from retrieval.datafiles import data_file
+
+if TYPE_CHECKING:
+    from rjieba import Jieba
 
 __all__ = [
     "CJK",
@@ -14,6 +20,8 @@ __all__ = [
     "content_tokens",
     "match_key",
     "normalize_query",
+    "segmenter",
+    "segmenter_words",
     "sentences",
     "stopwords",
     "strip_controls",
@@ -76,12 +84,35 @@ def stopwords() -> frozenset[str]:
     return frozenset(w.strip() for w in raw.splitlines() if w.strip() and not w.startswith("#"))
 
 
-def tokenize(text: str) -> list[str]:
-    """Search tokens for BM25: rjieba search-mode cut of the NFKC lower-cased text, no punctuation."""
+@lru_cache(maxsize=1)
+def segmenter_words() -> tuple[tuple[str, int, str], ...]:
+    """Domain words the segmenter keeps whole: (word, frequency, part of speech) (data file; in the
+    index fingerprint, since the index holds the tokens they make)."""
+    data = data_file("segmenter.yaml") or {}
+    freq, tag = int(data.get("default_freq") or 2000), str(data.get("default_tag") or "n")
+    out: list[tuple[str, int, str]] = []
+    for item in data.get("words") or []:
+        entry = {"word": item} if isinstance(item, str) else dict(item)
+        word = unicodedata.normalize("NFKC", str(entry["word"])).lower()
+        out.append((word, int(entry.get("freq", freq)), str(entry.get("tag", tag))))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def segmenter() -> Jieba:
+    """rjieba's segmenter with the domain words added, once a process (every cut goes through it)."""
     import rjieba
 
+    jieba: Jieba = rjieba._DEFAULT_JIEBA
+    for word, freq, tag in segmenter_words():
+        jieba.add_word(word, freq, tag)
+    return jieba
+
+
+def tokenize(text: str) -> list[str]:
+    """Search tokens for BM25: search-mode cut of the NFKC lower-cased text, no punctuation."""
     norm = unicodedata.normalize("NFKC", text).lower()
-    return [t for t in rjieba.cut_for_search(norm) if t.strip() and not _PUNCT_TOKEN.match(t)]
+    return [t for t in segmenter().cut_for_search(norm) if t.strip() and not _PUNCT_TOKEN.match(t)]
 
 
 _COPULA = frozenset("是")

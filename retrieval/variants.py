@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from retrieval.datafiles import data_file
-from retrieval.textutil import CJK
+from retrieval.textutil import CJK, segmenter
 
 __all__ = ["Correction", "QueryVariants", "domain_vocabulary", "variant_rules"]
 
@@ -63,9 +63,7 @@ class Correction:
 
 
 def _is_word(text: str) -> bool:
-    import rjieba
-
-    return bool(rjieba.has_word(text))
+    return bool(segmenter().has_word(text))
 
 
 class QueryVariants:

@@ -11,19 +11,14 @@ import numpy as np
 import pandas as pd
 
 from scoring.batch_columns import ColumnReport, classify_rows, map_columns
-from scoring.batch_gaps import (
-    absent_indicators,
-    gap_columns,
-    indicator_top,
-    missing_texts,
-    to_check,
-)
+from scoring.batch_gaps import absent_indicators, gap_columns, indicator_top, missing_texts
+from scoring.batch_issues import CellIssues, to_check
 from scoring.batch_output import NOTE, write_csv, write_xlsx
 from scoring.batch_qualification import high_tech_columns, tech_sme_columns
 from scoring.batch_rank import known_stages, rank_in_stages, top_lists
 from scoring.batch_read import read_table
 from scoring.batch_size import TOO_MANY_ROWS
-from scoring.batch_values import Columns, complete_columns, has_figure, read_columns
+from scoring.batch_values import Columns, complete_columns, has_figure, read_noted
 from scoring.errors import InputError, RuleSetError
 from scoring.fields import Value
 from scoring.loader import load_rule_set
@@ -62,6 +57,7 @@ class BatchResult:
     report: ColumnReport = field(default_factory=ColumnReport)
     title: str = ""
     data_year: int | None = None
+    issues: CellIssues | None = None
 
     @property
     def scored(self) -> int:
@@ -89,6 +85,7 @@ class BatchResult:
         """XLSX (说明 sheet, Chinese headers, top lists as sheets) or CSV (field ids, sibling files)."""
         path = Path(path)
         table = self.table
+        checks = to_check(table, self.report.name_column, self.issues)
         if "note" in table.columns:  # one 错误/提示 column: the error, else the warning
             table = table.assign(error=np.where(table["error"] != "", table["error"], table["note"]))
             table = table.drop(columns=["note"])
@@ -99,7 +96,7 @@ class BatchResult:
             return write_csv(path, table, self.top)
         fields = {u.column: u.field for u in self.report.used}
         return write_xlsx(path, self.about(), table, self.top, field_names=field_names, fields=fields,
-                          checks=to_check(table, self.report.name_column))
+                          checks=checks)
 
 
 def _curve(rule: Curve, x: np.ndarray) -> np.ndarray:
@@ -255,7 +252,7 @@ def score_table(
     df = df.reset_index(drop=True)
     df.columns = [str(c) for c in df.columns]
     report = map_columns(df)
-    read, errors = read_columns(df, report.used)
+    read, errors, issues = read_noted(df, report.used)
     reasons = classify_rows(df, report, has_figure(read) | pd.notna(errors))
     firm = pd.isna(reasons)
     sheet_rows = np.arange(len(df)) + first_row
@@ -263,6 +260,7 @@ def score_table(
     if not firm.all():
         df = df[firm].reset_index(drop=True)
         read, errors = {k: v[firm] for k, v in read.items()}, errors[firm]
+        issues = issues.take(firm)
     rows = sheet_rows[firm]
     cols, errors = complete_columns(read, errors, len(df))
     bad = pd.notna(errors)
@@ -270,7 +268,7 @@ def score_table(
     added: dict[str, object] = {"sheet_row": rows, "rule_set": np.full(len(df), rs.id, dtype=object)}
     if isinstance(rs, PointsRuleSet):
         _points_columns(rs, df, added, cols, errors, bad, report)
-        added["missing"] = missing_texts(read, report.used, bad)
+        added["missing"] = missing_texts(read, cols, report.used, bad, issues)
         if absent := absent_indicators(rs, cols):
             report.notes.append(f"表中没有这些指标的数据，各企业按 0 分计：{'、'.join(absent)}")
     else:
@@ -278,8 +276,10 @@ def score_table(
     kept = df.drop(columns=[c for c in added if c in df.columns])  # a re-read result: replaced
     out = pd.concat([kept, pd.DataFrame(added, index=df.index)], axis=1)  # one block, not 25 inserts
     top = top_lists(out, rs, _id_columns(df, report)) if isinstance(rs, PointsRuleSet) else {}
-    return BatchResult(rs.id, out, row_errors, top, report, rs.title,
-                       data_year if data_year is not None else date.today().year - 1)
+    if data_year is not None and report.year is not None and report.year != data_year:
+        report.notes.append(f"表头写的是 {report.year} 年的数据，与指定的数据年度 {data_year} 年不同，请核对")
+    year = data_year if data_year is not None else report.year or date.today().year - 1
+    return BatchResult(rs.id, out, row_errors, top, report, rs.title, year, issues)
 
 
 def _id_columns(df: pd.DataFrame, report: ColumnReport) -> list[str]:

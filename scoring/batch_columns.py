@@ -9,7 +9,7 @@ silently: every column is either used (with its unit conversion) or listed as ig
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from scoring.batch_periods import Dated, dated, resolve_years
 from scoring.errors import InputError
 from scoring.fields import FIELDS, field_spec, normalize_text
 
-__all__ = ["ColumnReport", "ColumnUse", "Scale", "classify_rows", "header_score", "map_columns"]
+__all__ = ["ColumnReport", "ColumnUse", "Scale", "blank_cell", "classify_rows", "header_score", "map_columns"]
 
 Scale = tuple[str, float]
 """How a column's unit converts into the engine unit: ('mul', k) or ('div', k)."""
@@ -56,6 +57,7 @@ class ColumnReport:
     stage_column: str | None = None
     notes: list[str] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
+    year: int | None = None  # the latest year a header names ('2025年营收'), if any
 
     def lines(self) -> list[str]:
         """The report in short Chinese lines (stderr, chat, the 说明 sheet)."""
@@ -89,6 +91,7 @@ class _Vocab:
     names: frozenset[str]
     stages: frozenset[str]
     not_firms: frozenset[str]
+    blanks: frozenset[str]
 
 
 def _key(text: str) -> str:
@@ -102,7 +105,12 @@ def _vocab() -> _Vocab:
     words = {_key(w): f for f, ws in data["fields"].items() for w in ws}
     parts = {_key(w): f for f, ws in data["parts"].items() for w in ws}
     return _Vocab(words, parts, frozenset(map(_key, data["name"])), frozenset(map(_key, data["stage"])),
-                  frozenset(map(_key, data["not_firms"])))
+                  frozenset(map(_key, data["not_firms"])), frozenset(map(_key, data["blank_cells"])))
+
+
+def blank_cell(text: str) -> bool:
+    """A cell that says there is no figure ('—', 'N/A', '不详', '暂无'): blank, not a number."""
+    return _key(text) in _vocab().blanks
 
 
 def _field_of(base: str) -> tuple[str, bool] | None:
@@ -139,14 +147,33 @@ def _use(header: str) -> ColumnUse | None:
     return None
 
 
+def _column_uses(columns: list[str]) -> tuple[dict[str, ColumnUse | None], list[str], int | None]:
+    """Each column's use; a header with a year or 上年/前年 is the field of its period (batch_periods)."""
+    uses: dict[str, ColumnUse | None] = {}
+    found: list[tuple[str, ColumnUse, Dated]] = []
+    for col in columns:
+        use = _use(col)
+        period = dated(_key(col)) if use is None else None
+        base = _use(period.base) if period is not None else None
+        if period is not None and base is not None:
+            found.append((col, base, period))
+        uses[col] = use
+    targets, notes, year = resolve_years([(col, base.field, period) for col, base, period in found])
+    for col, base, _ in found:
+        if col in targets:
+            fld, note = targets[col]
+            uses[col] = replace(base, column=col, field=fld, unit_note="，".join(n for n in (base.unit_note, note) if n))
+    return uses, notes, year
+
+
 def map_columns(df: pd.DataFrame) -> ColumnReport:
     """Every column used for a field, or ignored; a clear error when no column is recognised."""
     report = ColumnReport()
     vocab = _vocab()
     whole: dict[str, str] = {}
     parts: list[ColumnUse] = []
-    for col in map(str, df.columns):
-        use = _use(col)
+    uses, report.notes, report.year = _column_uses(list(map(str, df.columns)))
+    for col, use in uses.items():
         if use is None:
             key = _key(col)
             if report.name_column is None and key in vocab.names:
@@ -197,7 +224,8 @@ def classify_rows(df: pd.DataFrame, report: ColumnReport, has_figure: np.ndarray
     reasons = np.full(n, None, dtype=object)
     if n == 0:
         return reasons
-    label_cols = [report.name_column] if report.name_column else list(map(str, df.columns[:2]))
+    used = {u.column for u in report.used}
+    label_cols = [c for c in map(str, df.columns) if c not in used]  # 合计 may sit in 序号, not in 名称
     for col in label_cols:
         reasons[_summary_rows(df[col]) & pd.isna(reasons)] = "合计/平均等汇总行"
     idx = np.flatnonzero(~has_figure & pd.isna(reasons))
@@ -209,20 +237,19 @@ def classify_rows(df: pd.DataFrame, report: ColumnReport, has_figure: np.ndarray
 
 
 @cache
-def _summary_cells() -> frozenset[str]:
-    """合计 / 合 计 / ' 合计：' / Total …: the spellings of a not-firm label cell."""
-    out: set[str] = set()
-    for word in _vocab().not_firms:
-        for inner in (word, " ".join(word), "\u3000".join(word)):
-            for cased in {inner, inner.upper(), inner.title()}:
-                for end in ("", ":", "：", " ", "\u3000"):
-                    out.update({cased + end, " " + cased + end, "\u3000" + cased + end})
-    return frozenset(out)
+def _summary_pattern() -> re.Pattern[str]:
+    """合计 / 合 计 / ' 合计：' / '合计（58家）' / Total …: a not-firm label cell, never '合计科技'."""
+    words = sorted(_vocab().not_firms, key=len, reverse=True)
+    spaced = "|".join(r"\s*".join(map(re.escape, word)) for word in words)
+    return re.compile(rf"\s*(?:{spaced})\s*(?:[:：]|[(（\[【].*)?\s*", re.IGNORECASE)
 
 
 def _summary_rows(col: pd.Series) -> np.ndarray:
-    """Rows whose label cell says 合计/总计/小计/平均… (a hashed lookup, fast on 100,000 rows)."""
-    return col.isin(_summary_cells()).to_numpy(dtype=bool)
+    """Rows whose label cell says 合计/总计/小计/平均… (each distinct cell tested once)."""
+    codes, uniques = pd.factorize(col.astype(object), use_na_sentinel=True)
+    pattern = _summary_pattern()
+    hit = np.array([isinstance(u, str) and pattern.fullmatch(u) is not None for u in uniques] + [False])
+    return hit[codes]
 
 
 def header_score(row: list[object]) -> int:
@@ -232,7 +259,8 @@ def header_score(row: list[object]) -> int:
         if not isinstance(cell, str) or not cell.strip() or len(cell) > 60:
             continue
         try:
-            found = _use(cell.strip()) is not None
+            period = dated(_key(cell))
+            found = _use(cell.strip()) is not None or (period is not None and _use(period.base) is not None)
         except InputError:
             found = True  # a field in the wrong unit is still a header cell
         score += found or _key(cell) in _vocab().names

@@ -9,11 +9,12 @@ import numpy as np
 import pandas as pd
 
 from scoring.batch_columns import ColumnUse
+from scoring.batch_issues import CellIssues
 from scoring.batch_values import Columns
 from scoring.fields import FIELDS
 from scoring.model import Curve, Levels, PointsRuleSet, Rule
 
-__all__ = ["TOP_BAND", "absent_indicators", "gap_columns", "indicator_top", "missing_texts", "to_check"]
+__all__ = ["TOP_BAND", "absent_indicators", "gap_columns", "indicator_top", "missing_texts"]
 
 LEVERS = 2  # indicators named per firm
 TOP_BAND = "已在最高档"
@@ -29,16 +30,24 @@ def indicator_top(rule: Rule) -> float:
     return float(max((step.s for step in rule.steps), default=0.0))
 
 
-def missing_texts(read: Columns, uses: Sequence[ColumnUse], hide: np.ndarray) -> np.ndarray:
+def missing_texts(
+    read: Columns, cols: Columns, uses: Sequence[ColumnUse], hide: np.ndarray, issues: CellIssues | None = None
+) -> np.ndarray:
     """Per row, the sheet's columns left blank there (their figure counts as missing: 0 points),
-    named as the sheet names them; '' where none, or where the row has an error."""
+    named as the sheet names them; '' where none, or where the row has an error. A blank ratio
+    column computed from its parts, or a cell already named in 需核对, is not listed."""
     headers: dict[str, list[str]] = {}
     for use in uses:
         headers.setdefault(use.field, []).append(use.column)
     shown = [" + ".join(f"“{c}”" for c in headers.get(fld, [fld])) for fld in read]
     blanks = np.zeros((len(read), len(hide)), dtype=bool)
-    for j, x in enumerate(read.values()):
-        blanks[j] = (pd.isna(x) if x.dtype == object else np.isnan(x)) & ~hide
+    for j, (fld, x) in enumerate(read.items()):
+        done = cols.get(fld, x)
+        still = pd.isna(done) if done.dtype == object else np.isnan(done)
+        blanks[j] = (pd.isna(x) if x.dtype == object else np.isnan(x)) & still & ~hide
+        for column in headers.get(fld, []):
+            if issues is not None and column in issues.notes:
+                blanks[j] &= pd.isna(issues.notes[column])
     return _joined(blanks, shown)
 
 
@@ -100,20 +109,3 @@ def gap_columns(
         "to_next_band": np.where(show, np.round(to_next, 2), np.nan),
         "levers": np.where(show, levers, ""),
     }
-
-
-def to_check(table: pd.DataFrame, name_column: str | None) -> pd.DataFrame:
-    """The 需核对 sheet: each row with a cell that could not be read (no score) or left blank
-    (scored without it), by its sheet row and firm name."""
-    error = table["error"].astype(str) if "error" in table.columns else pd.Series("", index=table.index)
-    blank = table["missing"].astype(str) if "missing" in table.columns else pd.Series("", index=table.index)
-    scored = "total" if "total" in table.columns else "score"
-    problem = np.where(error != "", error, np.where(blank != "", "未填：" + blank + "（按缺项计，结果可能偏低）", ""))
-    rows = problem != ""
-    out = pd.DataFrame({"sheet_row": table["sheet_row"][rows]})
-    if name_column and name_column in table.columns:
-        out[name_column] = table[name_column][rows]
-    if scored in table.columns:
-        out["是否评分"] = np.where(error[rows] != "", "否（未评分）", "是")
-    out["问题"] = problem[rows]
-    return out.reset_index(drop=True)

@@ -27,6 +27,7 @@ __all__ = [
     "field_spec",
     "format_value",
     "normalize_text",
+    "with_unit",
 ]
 
 FieldKind = Literal["money", "count", "percent", "enum", "bool", "number"]
@@ -203,6 +204,9 @@ def format_value(name: str, value: object) -> str:
     if spec.kind == "enum":
         return str(spec.choices.get(str(value), value))
     text = f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
-    if spec.unit == "%":
-        return f"{text}%"
-    return f"{text} {spec.unit}".strip()
+    return with_unit(text, spec.unit)
+
+
+def with_unit(number: str, unit: str) -> str:
+    """'4.5%' sticks to its number, '12000 万元' takes a space: one spelling for every shown figure."""
+    return f"{number}%" if unit == "%" else f"{number} {unit}".strip()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from scoring.errors import InputError
-from scoring.fields import DERIVED, FIELDS, Value, format_value
+from scoring.fields import DERIVED, FIELDS, Value, format_value, with_unit
 from scoring.model import Condition, Target
 from scoring.qualification import check_condition
 from scoring.validation import coerce, complete
@@ -76,9 +76,7 @@ def _shown(field: str, value: Target | None) -> str:
     spec = FIELDS[field]
     if spec.kind in ("bool", "enum") or value is None or isinstance(value, tuple):
         return format_value(field, value)
-    unit = spec.unit
-    number = fmt_number(float(value))
-    return f"{number}%" if unit == "%" else f"{number} {unit}".strip()
+    return with_unit(fmt_number(float(value)), spec.unit)
 
 
 def _shown_beside(field: str, value: Value, threshold: Target | None) -> str:
@@ -91,8 +89,7 @@ def _shown_beside(field: str, value: Value, threshold: Target | None) -> str:
     for places in range(3, 7):
         number = f"{float(value):.{places}f}".rstrip("0").rstrip(".")
         if number != fmt_number(float(threshold)):
-            unit = FIELDS[field].unit
-            return f"{number}%" if unit == "%" else f"{number} {unit}".strip()
+            return with_unit(number, FIELDS[field].unit)
     return shown
 
 

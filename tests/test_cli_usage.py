@@ -70,3 +70,22 @@ def test_the_console_entry_point_prints_chinese() -> None:
     )
     assert done.returncode == 2
     assert "没有这个选项：--nope" in done.stderr and "╭" not in done.stderr
+
+
+def test_a_named_command_is_built_alone_and_answers_as_the_full_app_does(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import typer
+
+    from bot.cli import _only, app
+    from bot.cli.usage import run as run_command
+
+    ask = typer.main.get_command(_only("ask"))  # type: ignore[arg-type]
+    assert list(ask.commands) == ["ask"]  # type: ignore[attr-defined]
+    assert list(typer.main.get_command(_only("digest")).commands) == ["digest"]  # type: ignore[arg-type,attr-defined]
+    assert _only("scor") is None and _only("--help") is None
+    for args in (["score", "--text", "营收1000万", "--json"], ["score-rules"], ["score", "--rule", "x"]):
+        slim_code, slim_out, slim_err = run(args, capsys)
+        full_code = run_command(typer.main.get_command(app), args)
+        full_out, full_err = capsys.readouterr()
+        assert (slim_code, slim_out, slim_err) == (full_code, full_out, full_err)

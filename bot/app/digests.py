@@ -112,6 +112,7 @@ def build_subscriptions(
     """The SubscriptionHandler (+ Forgettable) the core routes /subscribe, /subs, /digest … to."""
     from bot.core.subscriptions.commands import SubscriptionService
     from bot.storage.deliveries import SqlDeliveryLog
+    from bot.storage.prompts import SqlPromptStore
     from bot.storage.subscriptions import SqlSubscriptionStore
 
     if digests is None:  # previews only: nothing is pushed through this service
@@ -122,6 +123,7 @@ def build_subscriptions(
         digests=digests,
         wechat_template_configured=bool(settings.wechat_template_id),
         timezone=settings.timezone,
+        prompts=SqlPromptStore(database),
     )
 
 

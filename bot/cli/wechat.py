@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import typer
@@ -82,6 +81,8 @@ def serve_process(
             telegram_webhook_url=telegram_webhook_url,
             telegram_port=telegram_port,
         )
+        import asyncio  # here, not at import: every `innobot` command would pay for it
+
         asyncio.run(serve_channels(settings, channels, listen=listen, digests=digests))
     except ValueError as error:  # configuration problems only; the messages are ours
         typer.echo(f"配置有误：{error}", err=True)

@@ -12,6 +12,7 @@ from bot.storage.schema import (
     deliveries_table,
     dialogue_sessions,
     firm_profiles,
+    open_prompts,
     subscriptions_table,
     users,
 )
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 class UserEraser:
-    """Forgettable over the shared database: profile, firm figures, dialogue, subscriptions, delivery log and
+    """Forgettable over the shared database: profile, firm figures, dialogue, open questions, subscriptions, delivery log and
     the WeChat channel's queue, window and cached replies go in one commit or not at all."""
 
     def __init__(self, database: Database) -> None:
@@ -33,7 +34,14 @@ class UserEraser:
         """Delete every row about user_key; returns how many went."""
         count = 0
         with self._engine.begin() as conn:
-            tables = (users, firm_profiles, dialogue_sessions, subscriptions_table, deliveries_table)
+            tables = (
+                users,
+                firm_profiles,
+                dialogue_sessions,
+                open_prompts,
+                subscriptions_table,
+                deliveries_table,
+            )
             for table in tables:
                 done = conn.execute(delete(table).where(table.c.user_key == user_key))
                 count += int(done.rowcount or 0)

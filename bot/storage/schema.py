@@ -31,6 +31,7 @@ __all__ = [
     "firm_profiles",
     "leases_table",
     "metadata",
+    "open_prompts",
     "subscriptions_table",
     "users",
     "wechat_calls",
@@ -94,6 +95,16 @@ firm_profiles = Table(
     Column("user_key", String(200), primary_key=True),
     Column("data", Text, nullable=False),  # FirmRecord JSON (figures and conversation context)
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+open_prompts = Table(
+    "open_prompts",
+    metadata,
+    Column("user_key", String(200), primary_key=True),
+    Column("scope", String(32), primary_key=True),  # who asked: "subscriptions", …
+    Column("kind", String(32), nullable=False),  # "which", "confirm_all", "how_long", "flow", …
+    Column("data", Text, nullable=False),  # the asker's own encoding (ids, choices so far)
+    Column("expires_at", UtcDateTime, nullable=False, index=True),
 )
 
 # --- digests: subscriptions, delivery log, fan-out lease -----------------------------------

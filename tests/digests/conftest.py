@@ -18,6 +18,7 @@ from bot.core.ports import FixedClock
 from bot.core.subscriptions.commands import SubscriptionService
 from bot.storage import Database
 from bot.storage.deliveries import SqlDeliveryLog
+from bot.storage.prompts import SqlPromptStore
 from bot.storage.sessions import SessionStore
 from bot.storage.subscriptions import SqlSubscriptionStore
 from bot.storage.users import UserStore
@@ -36,27 +37,39 @@ def store(sqlite_database: Database) -> SqlSubscriptionStore:
 
 
 @pytest.fixture
-def chat(sqlite_database: Database, store: SqlSubscriptionStore, tmp_path: Path) -> Chat:
-    """Pipe lines into the console; one reply block per line."""
-    clock = FixedClock(NOW)
-    log = SqlDeliveryLog(sqlite_database)
-    digests = DigestService(
-        subscriptions=store, deliveries=log, catalog=StaticArticles([]),
-        notifiers={"console": RecordingNotifier("console")}, clock=clock,
-    )
-    subs = SubscriptionService(store=store, deliveries=log, digests=digests, clock=clock)
-    assistant = CoreAssistant(
-        users=UserStore(sqlite_database), sessions=SessionStore(sqlite_database),
-        scoring=FakeScoring(), answerer=FakeAnswerer(), subscriptions=subs, forgettables=[subs],
-    )
+def new_chat(sqlite_database: Database, store: SqlSubscriptionStore, tmp_path: Path) -> Callable[[FixedClock], Chat]:
+    """A fresh assistant over the same database each call, as after a restart or in another worker."""
 
-    async def run(*lines: str) -> list[str]:
-        out = io.StringIO()
-        channel = ConsoleChannel(
-            assistant, user_id="boss", charts_dir=tmp_path / "charts",
-            stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out, interactive=False,
+    def build(clock: FixedClock) -> Chat:
+        log = SqlDeliveryLog(sqlite_database)
+        digests = DigestService(
+            subscriptions=store, deliveries=log, catalog=StaticArticles([]),
+            notifiers={"console": RecordingNotifier("console")}, clock=clock,
         )
-        await channel.run()
-        return [block for block in out.getvalue().split("\n\n") if block.strip()]
+        subs = SubscriptionService(
+            store=store, deliveries=log, digests=digests, clock=clock,
+            prompts=SqlPromptStore(sqlite_database),
+        )
+        assistant = CoreAssistant(
+            users=UserStore(sqlite_database), sessions=SessionStore(sqlite_database),
+            scoring=FakeScoring(), answerer=FakeAnswerer(), subscriptions=subs, forgettables=[subs],
+        )
 
-    return run
+        async def run(*lines: str) -> list[str]:
+            out = io.StringIO()
+            channel = ConsoleChannel(
+                assistant, user_id="boss", charts_dir=tmp_path / "charts",
+                stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out, interactive=False,
+            )
+            await channel.run()
+            return [block for block in out.getvalue().split("\n\n") if block.strip()]
+
+        return run
+
+    return build
+
+
+@pytest.fixture
+def chat(new_chat: Callable[[FixedClock], Chat]) -> Chat:
+    """Pipe lines into the console; one reply block per line."""
+    return new_chat(FixedClock(NOW))

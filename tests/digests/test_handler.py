@@ -197,8 +197,10 @@ def test_forget_user_and_change_listener(service: SubscriptionService) -> None:
     ask(service, "subscribe", "积分贷")
     ask(service, "subscribe", "科技金融")
     assert len(calls) == 2
-    assert service.forget_user("telegram:42") == 2
+    assert service.pending.peek("telegram:42", "done") is not None  # "改成每周五" would mean the last one
+    assert service.forget_user("telegram:42") == 3  # two subscriptions and that open question
     assert service.store.list_for_user("telegram:42") == []
+    assert service.pending.peek("telegram:42") is None
 
 
 def test_per_user_limit(service: SubscriptionService) -> None:

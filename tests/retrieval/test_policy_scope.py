@@ -150,9 +150,13 @@ def test_word_order_of_a_definition_question_does_not_matter(
 
 
 def test_a_noun_glued_to_the_copula_is_unglued() -> None:
-    from retrieval.textutil import tokenize, unglue
+    from retrieval.textutil import content_tokens, tokenize, unglue
 
-    assert unglue(tokenize("积分贷是什么")) == unglue(["积分", "贷", "什么"])
+    def words(text: str) -> list[str]:
+        return content_tokens(unglue(tokenize(text)))
+
+    assert words("积分贷是什么") == words("什么是积分贷")  # no 贷是
+    assert "贷是" not in unglue(tokenize("人才贷是什么"))
     assert "制" in unglue(tokenize("创新积分制是一种政策工具"))
 
 

@@ -132,3 +132,16 @@ def test_a_counted_figure_followed_by_a_condition_asks_for_the_figure() -> None:
     assert pass_mark is not None and pass_mark.counter == "分" and "条件" not in pass_mark.asked
     full = detect_targets("创新积分制2.0版满分是多少分？").primary
     assert full is not None and full.asked[0] == "满分"
+
+
+def test_a_measure_word_at_the_figure_states_the_asked_value_for_the_sentence_noun() -> None:
+    """再贷款额度多大: "再贷款，额度5000亿元" states it as well as "再贷款中有1000亿元" (one of its parts)."""
+    from retrieval.targets import match
+
+    target = detect_targets("再贷款额度一共多大").primary
+    assert target is not None and target.measure == "额度"
+    quota = match(target, "人民银行设立科技创新和技术改造再贷款，额度5000亿元，利率1.75%。")
+    part = match(target, "三是人民银行科技创新和技术改造再贷款中有1000亿元专门支持首贷。")
+    assert quota is not None and part is not None and quota[1] >= part[1]
+    # the measure of another thing (担保额度) in a sentence without the asked noun is no answer
+    assert match(target, "单户科技型中小企业的担保额度上限提高到3000万元。") is None

@@ -18,6 +18,7 @@ from bot.core.types import Reply
 from bot.storage import Database
 from bot.storage.deliveries import SqlDeliveryLog
 from bot.storage.erase import UserEraser
+from bot.storage.prompts import SqlPromptStore
 from bot.storage.sessions import SessionStore
 from bot.storage.subscriptions import SqlSubscriptionStore
 from bot.storage.users import UserStore
@@ -44,7 +45,9 @@ def build_assistant(database: Database, extra: Sequence[Forgettable] = ()) -> Co
     digests = DigestService(
         subscriptions=store, deliveries=log, catalog=StaticArticles([]), notifiers={}
     )
-    subscriptions = SubscriptionService(store=store, deliveries=log, digests=digests)
+    subscriptions = SubscriptionService(
+        store=store, deliveries=log, digests=digests, prompts=SqlPromptStore(database)
+    )
     return CoreAssistant(
         users=UserStore(database),
         sessions=SessionStore(database),

@@ -40,7 +40,8 @@ async def test_console_forget_leaves_no_row_and_no_chart(
     charts = tmp_path / "data" / "charts"
     archive = ChartArchive(charts)
     assistant = build_assistant(sqlite_database, [archive])
-    lines = [*SCORE_LINES, "a", "/subscribe 积分贷 成都", "/forget", "a", "确认"]
+    lines = [*SCORE_LINES, "a", "/subscribe 积分贷 成都", "/subscribe 人才 成都", "取消成都那个"]
+    lines += ["/forget", "a", "确认"]
     channel = ConsoleChannel(
         assistant,
         user_id="alice",
@@ -65,6 +66,7 @@ async def test_console_chart_and_rows_exist_before_forget(
     archive = ChartArchive(charts)
     assistant = build_assistant(sqlite_database, [archive])
     lines = [*SCORE_LINES, "a", "/subscribe 积分贷 成都", "/score 营收9876.54万"]
+    lines += ["/subscribe 人才 成都", "取消成都那个"]  # "要取消哪一个？" stays open
     channel = ConsoleChannel(
         assistant, user_id="alice", charts_dir=charts, archive=archive,
         stdin=io.StringIO("\n".join(lines) + "\n"), stdout=io.StringIO(), interactive=False,
@@ -74,12 +76,14 @@ async def test_console_chart_and_rows_exist_before_forget(
     found = traces(sqlite_database, ("console:alice", *FIGURE_MARKS))
     assert any(f.startswith("dialogue_sessions") for f in found)
     assert any(f.startswith("subscriptions") for f in found)
+    assert any(f.startswith("open_prompts") for f in found)
 
 
 async def test_telegram_forget_leaves_no_row(sqlite_database: Database, tmp_path: Path) -> None:
     assistant = build_assistant(sqlite_database)
-    await _talk(assistant, "telegram", "4242", ("/subscribe 积分贷", "/score 营收9876.54万"))
-    assert traces(sqlite_database, ("telegram:4242", *FIGURE_MARKS))
+    lines = ("/subscribe 积分贷", "/score 营收9876.54万", "/subscribe 人才", "都不要了")
+    await _talk(assistant, "telegram", "4242", lines)
+    assert any(f.startswith("open_prompts") for f in traces(sqlite_database, ("telegram:4242",)))
     await _forget(assistant, "telegram", "4242")
     assert traces(sqlite_database, ("telegram:4242", *FIGURE_MARKS), tmp_path / "data") == []
 

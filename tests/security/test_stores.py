@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.core.pending import Pending
 from bot.core.subscriptions.types import SubscriptionDraft
 from bot.storage import Database
 from bot.storage.deliveries import SqlDeliveryLog
 from bot.storage.erase import UserEraser
+from bot.storage.prompts import SqlPromptStore
 from bot.storage.subscriptions import SqlSubscriptionStore
 from bot.storage.users import UserStore
 from bot.storage.wechat import WeChatStore
@@ -45,7 +47,10 @@ def test_the_eraser_removes_every_row_of_a_wechat_user_at_once(database: Databas
     store.begin_message("e:o_b:1:click:x", "o_b", NOW)
     store.add_pending("o_b", [{"text": "9,876.54 万元"}], NOW)
     store.begin_message("m:3", "o_other", NOW)
-    assert UserEraser(database).forget_user("wechat:o_b") == 7
+    prompts = SqlPromptStore(database)
+    prompts.put("wechat:o_b", "subscriptions", Pending("confirm_all", "1", NOW + timedelta(minutes=9)), NOW)
+    assert UserEraser(database).forget_user("wechat:o_b") == 8
+    assert prompts.get("wechat:o_b", "subscriptions") is None
     assert store.count_pending("o_b") == 0 and store.last_message_at("o_b") is None
     assert store.claim_message("m:2", NOW) and not store.claim_message("m:3", NOW)
     assert SqlDeliveryLog(database).rows() == [] and subs.list_for_user("wechat:o_b") == []

@@ -19,6 +19,7 @@ from sqlalchemy import Column, DateTime, MetaData, String, Table, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from bot.storage.migrations.base import m001_base_schema
+from bot.storage.migrations.prompts import m002_open_prompts
 
 __all__ = ["MIGRATIONS", "Migration", "applied", "run"]
 
@@ -27,6 +28,7 @@ Migration = Callable[[Connection], None]
 # Append only; the function's name is what the database records.
 MIGRATIONS: list[Migration] = [
     m001_base_schema,
+    m002_open_prompts,
 ]
 
 _ADVISORY_LOCK = 0x1E70B07  # PostgreSQL: one migrator at a time (any constant shared by all)
