@@ -1,0 +1,90 @@
+"""Reading figures inside the scoring dialogue (表单读数): labelled figures or bare numbers answering the
+question asked, region and industry named beside them, and figures named back under another field."""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.estimate.answers import profile_in
+from bot.core.estimate.figures import answer_parts, approx_note, plain_number, unit_problem
+from bot.core.estimate.parts import add_new_kinds
+from bot.core.estimate.port import Figure, ParsedFigure, ParseOutcome
+from bot.core.estimate.replies import FormReplies, format_value
+from bot.core.estimate.state import FormState
+from bot.core.places import load_places
+
+__all__ = ["FormReading"]
+
+_NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
+
+
+class FormReading(FormReplies):
+    """The dialogue's figure readers, over the same scoring port, texts and forms."""
+
+    def _approx_item(self, name: str, value: Figure) -> str:
+        return f"{self._label(name)} 约 {format_value(self._scoring.field(name), value, self._texts)}"
+
+    def _profile_noted(self, text: str) -> tuple[tuple[str | None, str | None] | None, str | None]:
+        """Region and industry named beside figures ("成都的软件公司"): what to save and the echo line."""
+        region, industry = profile_in(text, self._texts)
+        if region is None and industry is None:
+            return None, None
+        where = load_places().describe(region) if region else None
+        shown = "，".join(w for w in (where, industry) if w)
+        return (region, industry), self._texts.get("profile_noted", profile=shown)
+
+    def _absorb(self, state: FormState, text: str) -> tuple[dict[str, Figure], list[str]]:
+        """Figures in text (labelled, or bare numbers answering the question asked) + notes."""
+        t = self._texts
+        outcome = self._scoring.parse(text) if text.strip() else ParseOutcome()
+        items = list(outcome.understood)
+        problems = list(outcome.problems)
+        if not items and state.asked and state.stage != "profile":
+            items, problems = self._bare_numbers(state, text, problems)
+        accepted: dict[str, Figure] = {}
+        notes: list[str] = []
+        for item in items:
+            spec = self._scoring.field(item.field)
+            if spec is None:
+                continue
+            note = unit_problem(spec, item, t)
+            if note:
+                notes.append(note)
+            elif item.value is not None:  # unit_problem names every unusable figure
+                accepted[item.field] = item.value
+        notes += add_new_kinds(state.kinds, state.figures, items, accepted, t)
+        approx = approx_note(items, accepted, t, self._approx_item)
+        notes += [approx] if approx else []
+        if problems:
+            notes.append(t.get("not_understood", problems="；".join(problems)))
+        asked_for = state.core or self._forms[state.rule_set].fields
+        unknown = [n for n in outcome.unknown if n in asked_for and n not in state.figures and n not in accepted]
+        state.skipped += [n for n in unknown if n not in state.skipped]  # "研发费用不清楚": skipped, never 0
+        if unknown:
+            notes.append(t.get("skipped", fields="、".join(self._label(n) for n in unknown)))
+        for name in (n for n in outcome.unknown if n in state.figures and n not in accepted):
+            value = format_value(self._scoring.field(name), state.figures[name], t)
+            notes.append(t.get("unknown_kept", label=self._label(name), value=value))
+        return accepted, notes
+
+    def _bare_numbers(
+        self, state: FormState, text: str, problems: list[str]
+    ) -> tuple[list[ParsedFigure], list[str]]:
+        """"3000万" or "3000 2800" answering the fields just asked, in order."""
+        targets = [n for n in state.asked if n not in state.figures]
+        parts = [p for p in answer_parts(text) if _NUMERAL.search(p)]  # "3000万，谢谢": the courtesy is no answer
+        if not targets or not parts or len(parts) > len(targets):
+            return [], problems
+        found: list[ParsedFigure] = []
+        for name, part in zip(targets, parts, strict=False):
+            spec = self._scoring.field(name)
+            if spec is None:
+                return [], problems
+            item = plain_number(spec, part)  # '成本1000万' is not a bare answer: never taken as the asked field
+            if item is None and part.startswith(self._texts.words("intent.year_words")):
+                labelled = self._scoring.parse(f"{spec.label}{part}")  # '去年3000万' answering 前一年: the year decides
+                item = labelled.understood[0] if len(labelled.understood) == 1 else None
+            if item is None:
+                return [], problems
+            found.append(item)
+        return found, []
