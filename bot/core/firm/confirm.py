@@ -1,18 +1,19 @@
-"""A yes/no answer (确认) to the question the last verdict asked: "没有" / "有" / "被列入经营异常名录"
-record the open veto and deduction items, then the verdict is re-stated."""
+"""Yes/no answers (确认) outside a dialogue: to the question the last verdict asked ("没有" / "有" /
+"被列入经营异常名录" record the open veto items) and to a figure named back ("是研发费用吗？" — "是的")."""
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
 
+from bot.core.estimate.offers import offer_reply
 from bot.core.firm.record import Figure, FirmRecord
 from bot.core.types import Reply
 
 if TYPE_CHECKING:
     from bot.core.firm.desk import FirmDesk
 
-__all__ = ["pending_answer"]
+__all__ = ["offer_answer", "pending_answer"]
 
 
 async def pending_answer(desk: FirmDesk, key: str, record: FirmRecord, text: str) -> list[Reply] | None:
@@ -52,3 +53,24 @@ def _named_pending(desk: FirmDesk, text: str, pending: list[str]) -> list[str]:
         if any(g in plain for g in grams):
             named.append(name)
     return named
+
+
+async def offer_answer(desk: FirmDesk, key: str, record: FirmRecord, text: str) -> list[Reply] | None:
+    """"是的" / "我说的是研发费用" after a figure named back ("是研发费用吗？"): record it and re-state the
+    last result; "不是": drop it; anything else: drop it and read the message as usual (None)."""
+    offered = dict(record.context.offer)
+    record = record.with_context(offer=())
+    answer = offer_reply(desk.scoring, desk.texts, offered, text)
+    if answer == "other":
+        await desk.save(key, record)
+        return None
+    if answer == "no":
+        await desk.save(key, record)
+        return [Reply(text=desk.texts.get("offer_dropped", items=desk.items(offered)))]
+    saved = desk.updated(record.figures, offered) or [Reply(text=desk.texts.get("offer_same", items=desk.items(offered)))]
+    record = record.with_figures(offered, "chat")
+    last = record.context.last_check
+    if last is None:
+        await desk.save(key, record)
+        return saved
+    return [*saved, *await desk.run_check(key, last, record)]
