@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 
 from retrieval.answer_texts import messages, not_given
+from retrieval.aspects import asked_aspects, aspect_fit
 from retrieval.entities import (
     KeyEntities,
     in_hits,
@@ -27,6 +30,7 @@ from retrieval.holding import (
 )
 from retrieval.hybrid import HybridSearcher, prepare_query
 from retrieval.preference import KNOWLEDGE, kind_preference
+from retrieval.recent import asks_whats_new, whats_new
 from retrieval.scope import (
     asks_national,
     figure_of_nothing,
@@ -61,8 +65,10 @@ class ExtractiveAnswerer:
         min_coverage: float = 0.29,
         max_citations: int = 3,
         max_question_chars: int = 200,
+        today: Callable[[], date] = date.today,
     ) -> None:
         self.searcher = searcher
+        self.today = today  # the clock seam: what is "最近" and "今年" (tests pass a fixed day)
         self.k = k
         self.max_chars = max_chars
         self.min_coverage = min_coverage
@@ -108,6 +114,8 @@ class ExtractiveAnswerer:
             return decide(ex, f"bad input: {bad}", Answer(messages()[key], False, []))
         corr = self.searcher.variants.correct(q)
         ex.corrected, ex.fixes = corr.text, corr.fixes
+        if asks_whats_new(corr.text):
+            return decide(ex, "what's new: briefings by their dates", whats_new(corr.text, self.searcher.store, self.today()))
         idf = self.searcher.idf
         profile = profile_query(corr.text, idf)
         unknown = not profile.weights or all(idf.df(t) == 0 for t in profile.weights)
@@ -219,8 +227,10 @@ class ExtractiveAnswerer:
         prefer = kind_preference(text, names_place=bool(ents.places))
         national = asks_national(text)
         ranked = candidates(profile, ask, pool, idf, ents.places, tuple(dict.fromkeys(keep)))
+        asked = asked_aspects(text)  # conditions, procedure, validity…: the section about it wins near-ties
         ex.candidates = sorted(
-            (replace(c, score=c.score + kind_bonus(prefer, c.hit, ents.places) - regional_cost(c.hit, bool(ents.all), national))
+            (replace(c, score=c.score + kind_bonus(prefer, c.hit, ents.places) + aspect_fit(asked, c.hit.title, c.hit.kind)
+                     - regional_cost(c.hit, bool(ents.all), national))
              for c in ranked), key=lambda c: -c.score
         )
         top = max((c.coverage for c in ex.candidates), default=0.0)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from retrieval.aspects import asked_aspects, aspect_fit
 from retrieval.chunktable import ChunkTable, saved_text
 from retrieval.errors import InvalidQueryError
 from retrieval.evidence import IdfTable, best_window, expand_tokens, profile_query
@@ -241,6 +242,7 @@ class HybridSearcher:
         top = head[0][1] or 1.0
         profile = profile_query(query, self._idf)
         prefer = kind_preference(query, names_place=bool(gazetteer().mentions(query)))
+        asked = asked_aspects(query)
         rows = self._table.rows([pos for pos, _ in head])
         scored = []
         for pos, score in head:
@@ -249,7 +251,7 @@ class HybridSearcher:
                 continue
             window = best_window(profile, row.text, context=row.title)
             final = self.weights.rerank_fused * (score / top) + self.weights.rerank_evidence * window.score
-            final += prefer.bonus(row.kind)
+            final += prefer.bonus(row.kind) + aspect_fit(asked, row.title, row.kind)
             scored.append((pos, final))
         scored.sort(key=lambda kv: (-kv[1], kv[0]))
         floor = scored[-1][1] if scored else 0.0

@@ -6,30 +6,21 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import datetime
 
 from bot.core.blocking import OwnThread
-from bot.core.digests.compose import (
-    MAX_ITEMS,
-    ArticleIndex,
-    Digest,
-    digest_since,
-    render_digest,
-    render_notice,
-    subscription_label,
-    to_article,
-)
+from bot.core.digests.compose import MAX_ITEMS, ArticleIndex, Digest
+from bot.core.digests.contents import DigestContents
 from bot.core.digests.rate_limit import RateLimiter
 from bot.core.digests.recovery import delivery_key, settle_after_crash, with_repeat_note
 from bot.core.digests.report import RunReport, new_holder_id
-from bot.core.digests.sending import attempt_send
+from bot.core.digests.sending import DigestSender, RetryPolicy, RunMarks
 from bot.core.ports import Clock, Notifier, SystemClock
 from bot.core.subscriptions.parser import Vocabulary, load_vocabulary
 from bot.core.subscriptions.schedule import Slot, due_slot
 from bot.core.subscriptions.texts import load_subscription_texts
 from bot.core.subscriptions.types import (
-    MAYBE_SENT,
     ArticleSource,
     ClaimedDelivery,
     DeliveryLog,
@@ -38,7 +29,7 @@ from bot.core.subscriptions.types import (
     SubscriptionRepository,
 )
 from bot.core.texts import Texts
-from bot.core.types import DeliveryResult, DeliveryStatus, Reply
+from bot.core.types import Reply
 
 __all__ = ["LEASE_NAME", "DigestService", "RateLimiter", "RunReport", "delivery_key", "new_holder_id"]
 
@@ -79,19 +70,22 @@ class DigestService:
         self.holder = holder or new_holder_id()
         self.lease_seconds = lease_seconds
         self.limiter = limiter or RateLimiter()
-        self.max_attempts = max_attempts
-        self.backoff_base = backoff_base
-        self.max_flood_wait = max_flood_wait
-        self.max_items = max_items
         # Sends in flight at once (HTTP latency, not CPU, bounds a channel); a kill -9 can leave at
         # most this many periods "uncertain" (settled by the next run; see _settle_interrupted).
         self.concurrency = concurrency
         self.vocab = vocab or load_vocabulary()
         self.texts = texts or load_subscription_texts()
+        self.contents = DigestContents(
+            catalog=catalog, deliveries=deliveries, vocab=self.vocab, texts=self.texts,
+            max_items=max_items,
+        )  # fmt: skip
         self._lease_renewed = 0.0
-        self._blocked: set[str] = set()  # users found blocked during the current run
-        self._handed: set[int] = set()  # subscriptions whose retry was handed over this run
+        self._marks = RunMarks()  # users found blocked, retries handed over: this run's
         self._db = OwnThread("innobot-digest-db")  # every store step of a run, off the loop
+        self._sender = DigestSender(
+            db=self._db, deliveries=deliveries, subscriptions=subscriptions, limiter=self.limiter,
+            policy=RetryPolicy(max_attempts, backoff_base, max_flood_wait),
+        )  # fmt: skip
         self._winding_down = False
 
     def wind_down(self) -> None:
@@ -104,25 +98,11 @@ class DigestService:
         self._db.close()
 
     # --- composition -----------------------------------------------------------------------
-    def _index(self, since: datetime | None, now: datetime) -> ArticleIndex:
-        records = self.catalog.articles_since(since)
-        articles = [to_article(r) for r in records]
-        return ArticleIndex(
-            (a for a in articles if a.ingested_at <= now),
-            vocab=self.vocab,
-            max_items=self.max_items,
-        )
-
     def compose_for(
         self, subs: list[Subscription], now: datetime
     ) -> tuple[ArticleIndex, dict[int, Digest]]:
         """Digests for these subscriptions from one shared article batch (blocking; run in a thread)."""
-        marks = self.deliveries.watermarks()
-        sinces = {s.id: digest_since(s, marks) for s in subs}
-        values = list(sinces.values())
-        oldest = None if not values or None in values else min(v for v in values if v)
-        index = self._index(oldest, now)
-        return index, {s.id: index.compose(s, sinces[s.id]) for s in subs}
+        return self.contents.compose_for(subs, now)
 
     def preview(
         self, user_key: str, now: datetime | None = None
@@ -175,7 +155,7 @@ class DigestService:
         return report
 
     async def _fan_out(self, now: datetime, report: RunReport) -> None:
-        self._blocked, self._handed = set(), set()
+        self._marks = RunMarks()
         report.recovered_uncertain = await self._db.run(
             self.deliveries.recover_orphans, self.holder, now=now
         )
@@ -203,7 +183,7 @@ class DigestService:
         async def worker() -> None:
             while work and not report.stopped_early:
                 sub, slot, digest, replies, notifier = work.popleft()
-                if sub.user_key in self._blocked:
+                if sub.user_key in self._marks.blocked:
                     continue
                 if not await self._renew_lease():
                     report.stopped_early = True
@@ -217,7 +197,7 @@ class DigestService:
                 if claimed is None:
                     report.already_taken += 1
                     continue
-                await self._send(claimed, sub, replies, digest, notifier, now, report)
+                await self._sender.send(claimed, sub, replies, digest, notifier, now, report, self._marks)
 
         await asyncio.gather(*(worker() for _ in range(max(1, self.concurrency))))
         report.send_seconds = round(time.perf_counter() - started, 3)
@@ -253,7 +233,7 @@ class DigestService:
                     self.deliveries.finish, claimed.id, DeliveryState.FAILED, now=now, detail="inactive"
                 )
                 continue
-            replies = await self._db.run(self._replies, sub, digest, now)
+            replies = await self._db.run(self.contents.replies, sub, digest, now)
             if replies is None:  # a later period already carried these articles
                 await self._db.run(
                     self.deliveries.finish, claimed.id, DeliveryState.EMPTY, now=now, detail="superseded"
@@ -262,7 +242,7 @@ class DigestService:
             report.retried += 1
             if claimed.maybe_sent:
                 replies = with_repeat_note(replies, self.texts)
-            await self._send(claimed, sub, replies, digest, notifier, now, report)
+            await self._sender.send(claimed, sub, replies, digest, notifier, now, report, self._marks)
         return True
 
     def _plan(
@@ -282,115 +262,11 @@ class DigestService:
                 report.skipped_no_notifier += 1
                 continue
             # a retry handed over this run carried everything up to now: the new period is empty
-            replies = None if sub.id in self._handed else self._replies(sub, digests[sub.id], now)
+            handed = sub.id in self._marks.handed
+            replies = None if handed else self.contents.replies(sub, digests[sub.id], now)
             if replies is None:
                 empties.append((sub.id, sub.user_key, slot.period_key))
             else:
                 work.append((sub, slot, digests[sub.id], replies, notifier))
         report.empty += self.deliveries.record_empty_many(empties, now=now)
         return work
-
-    def _notice(self, sub: Subscription) -> list[Reply]:
-        return render_notice(
-            subscription_label(sub, self.texts), subscription_id=sub.id, texts=self.texts
-        )
-
-    def _replies(self, sub: Subscription, digest: Digest, now: datetime) -> list[Reply] | None:
-        """Digest replies, the "nothing new" notice, or None when the period closes silently."""
-        label = subscription_label(sub, self.texts)
-        if not digest.empty:
-            return render_digest(label, digest, subscription_id=sub.id, texts=self.texts)
-        if not sub.notify_empty:
-            return None
-        if sub.frequency == "daily":
-            last = self.deliveries.last_message_at(sub.id)
-            if last is not None and now - last < timedelta(days=7):
-                return None
-        return self._notice(sub)
-
-    async def _settled(
-        self,
-        result: DeliveryResult,
-        sub: Subscription,
-        digest: Digest,
-        now: datetime,
-        report: RunReport,
-        finish: Callable[..., Awaitable[None]],
-    ) -> bool:
-        """Record a final outcome (delivered, blocked, in the channel's custody); False to go on."""
-        if result.status in (DeliveryStatus.DELIVERED, DeliveryStatus.DEFERRED):
-            self._handed.add(sub.id)
-        if result.status is DeliveryStatus.DELIVERED:
-            await finish(DeliveryState.DELIVERED, handed_over=True)
-            if digest.empty:
-                report.notices += 1
-            else:
-                report.delivered += 1
-            return True
-        if result.status is DeliveryStatus.BLOCKED:
-            await finish(DeliveryState.BLOCKED, detail=result.detail)
-            await self._db.run(
-                self.subscriptions.deactivate_user, sub.user_key, reason="blocked", at=now
-            )
-            self._blocked.add(sub.user_key)
-            report.blocked += 1
-            return True
-        if result.status is DeliveryStatus.DEFERRED:
-            # The channel took custody (WeChat queues it for the user's next message): the
-            # period is done and its articles count as handed over.
-            await finish(DeliveryState.DEFERRED, handed_over=True, detail=result.detail)
-            report.deferred += 1
-            return True
-        return False
-
-    async def _send(
-        self,
-        claimed: ClaimedDelivery,
-        sub: Subscription,
-        replies: list[Reply],
-        digest: Digest,
-        notifier: Notifier,
-        now: datetime,
-        report: RunReport,
-    ) -> None:
-        """Send one claimed digest and record the outcome; flood waits retry in place."""
-        attempts = claimed.attempts
-        key = delivery_key(sub.id, claimed.period_key)
-
-        async def finish(
-            state: DeliveryState,
-            *,
-            handed_over: bool = False,
-            detail: str = "",
-            next_attempt_at: datetime | None = None,
-        ) -> None:
-            """Close the claimed row; a handed-over period records its articles and watermark."""
-            await self._db.run(
-                self.deliveries.finish, claimed.id, state, now=now, attempts=attempts,
-                article_count=digest.total if handed_over else 0,
-                watermark_to=digest.watermark_to if handed_over else None,
-                next_attempt_at=next_attempt_at, detail=detail or (MAYBE_SENT if claimed.maybe_sent else ""),
-            )  # fmt: skip
-
-        first = True
-        while True:
-            if not first:  # the first wait happened before the claim
-                await self.limiter.wait(sub.user_key)
-            first = False
-            result = await attempt_send(notifier, sub.user_id, replies, key, sub.id)
-            if await self._settled(result, sub, digest, now, report, finish):
-                return
-            if attempts >= self.max_attempts:
-                await finish(DeliveryState.FAILED, detail=result.detail)
-                report.failed += 1
-                return
-            if result.retry_after is not None and result.retry_after <= self.max_flood_wait:
-                report.flood_waits += 1
-                await self.limiter.pause(result.retry_after)
-                attempts += 1
-                continue
-            delay = max(self.backoff_base * 2 ** (attempts - 1), result.retry_after or 0.0)
-            retry_at = now + timedelta(seconds=delay)
-            await finish(DeliveryState.RETRY, next_attempt_at=retry_at, detail=result.detail)
-            report.retry_scheduled += 1
-            return

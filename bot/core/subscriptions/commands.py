@@ -8,10 +8,10 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from bot.core.digests.compose import render_digest
 from bot.core.digests.fanout import DigestService
-from bot.core.pending import PendingPrompts, PromptStore, is_yes
+from bot.core.pending import PendingPrompts, PromptStore
 from bot.core.ports import Clock, SystemClock
+from bot.core.subscriptions.answers import SubscriptionAnswers
 from bot.core.subscriptions.editor import SubscriptionEditor
 from bot.core.subscriptions.flow import SubscriptionFlow
 from bot.core.subscriptions.manage import PlainManager
@@ -21,19 +21,14 @@ from bot.core.subscriptions.parser import (
     load_vocabulary,
     parse_request,
 )
-from bot.core.subscriptions.plain import (
-    PlainRequest,
-    alike,
-    load_request_words,
-    read_request,
-    read_target,
-)
-from bot.core.subscriptions.render import (
-    next_delivery_text,
-    notes_lines,
-    subscription_label,
-    summary_lines,
-    unused_lines,
+from bot.core.subscriptions.plain import PlainRequest, alike, load_request_words, read_target
+from bot.core.subscriptions.render import subscription_label, unused_lines
+from bot.core.subscriptions.replies import (
+    created_reply,
+    list_reply,
+    preview_replies,
+    refusal_text,
+    remove_which_reply,
 )
 from bot.core.subscriptions.schedule import with_phase
 from bot.core.subscriptions.texts import load_subscription_texts
@@ -44,7 +39,7 @@ from bot.core.subscriptions.types import (
     SubscriptionRepository,
 )
 from bot.core.texts import Texts
-from bot.core.types import Choice, Incoming, Reply
+from bot.core.types import Incoming, Reply
 
 __all__ = ["MAX_PER_USER", "SubscriptionService"]
 
@@ -108,6 +103,18 @@ class SubscriptionService:
             vocab=self.vocab,
             words=self.words,
         )
+        self.answers = SubscriptionAnswers(
+            commands=self,
+            store=store,
+            clock=self.clock,
+            texts=self.texts,
+            vocab=self.vocab,
+            words=self.words,
+            pending=self.pending,
+            flow=self.flow,
+            editor=self.editor,
+            manager=self.manager,
+        )
 
     def add_listener(self, listener: Callable[[], object]) -> None:
         """Called after any change (the scheduler re-syncs its jobs)."""
@@ -151,7 +158,7 @@ class SubscriptionService:
         parsed = parse_request(re.sub(r"^订阅", "", args).strip(), self.vocab)
         parsed = alike(parsed, like) if like is not None else parsed
         if parsed.schedule_errors:
-            return [Reply(text=self._refusal(parsed))]
+            return [Reply(text=refusal_text(parsed, self.texts))]
         if not parsed.understood:
             if not (parsed.unknown or parsed.foreign):
                 return self.flow.start(incoming.user_key)  # nothing named at all: ask step by step
@@ -162,18 +169,10 @@ class SubscriptionService:
             ]
             [prompt] = self.flow.start(incoming.user_key)
             return [Reply(text="\n".join(lines), choices=prompt.choices)]
-        return self._create(incoming, parsed)
+        return self.create(incoming, parsed)
 
-    def _refusal(self, parsed: ParsedRequest) -> str:
-        """Why the schedule cannot be kept, with the forms that can; nothing was stored."""
-        errors = "；".join(
-            self.texts.get(f"sched_{e.kind}", words=e.words) for e in parsed.schedule_errors
-        )
-        return "\n".join(
-            [self.texts.get("schedule_refused", errors=errors), *unused_lines(parsed, self.texts)]
-        )
-
-    def _create(self, incoming: Incoming, parsed: ParsedRequest) -> list[Reply]:
+    def create(self, incoming: Incoming, parsed: ParsedRequest) -> list[Reply]:
+        """Store the understood request (unless a twin exists or the limit is reached) and say so."""
         now = self.clock.now()
         draft = with_phase(replace(parsed.draft, timezone=self.timezone), now)
         existing = self.store.list_for_user(incoming.user_key)
@@ -195,30 +194,12 @@ class SubscriptionService:
         )
         self._changed()
         self.editor.touched(sub)
-        summary = "\n".join(summary_lines(sub, self.vocab, self.texts, parsed))
-        lines = [
-            self.texts.get(
-                "created",
-                n=len(existing) + 1,
-                summary=summary,
-                next=next_delivery_text(sub, now),
-            )
-        ]
-        lines += notes_lines(sub, now, self.texts)
-        if "quiet_invalid" in parsed.problems:
-            lines.append(self.texts.get("quiet_invalid", start=sub.quiet_start, end=sub.quiet_end))
-        if "too_many" in parsed.problems:
-            lines.append(self.texts.get("too_many"))
-        lines += unused_lines(parsed, self.texts)
-        if incoming.channel == "wechat" and not self.wechat_template_configured:
-            lines.append(self.texts.get("wechat_note"))
-        buttons = (
-            (
-                Choice(self.texts.get("btn_preview"), f"sub:pv:{sub.id}"),
-                Choice(self.texts.get("btn_unsubscribe"), f"sub:del:{sub.id}"),
-            ),
-        )
-        return [Reply(text="\n".join(lines), choices=buttons)]
+        wechat_note = incoming.channel == "wechat" and not self.wechat_template_configured
+        reply = created_reply(
+            sub, parsed, number=len(existing) + 1, now=now, vocab=self.vocab, texts=self.texts,
+            wechat_note=wechat_note,
+        )  # fmt: skip
+        return [reply]
 
     def _stale(self) -> list[Reply]:
         return [Reply(text=self.texts.get("stale_button"))]
@@ -229,28 +210,7 @@ class SubscriptionService:
         subs = self.store.list_for_user(incoming.user_key)
         if self.pending.peek(incoming.user_key, "done"):
             self.pending.clear(incoming.user_key)  # the whole list is in view: no "that one" now
-        if not subs:
-            return [Reply(text=self.texts.get("list_empty"))]
-        now = self.clock.now()
-        lines = [self.texts.get("list_header")]
-        rows: list[tuple[Choice, ...]] = []
-        for n, sub in enumerate(subs, start=1):
-            paused = sub.not_before is not None and sub.not_before > now
-            lines.append(
-                self.texts.get(
-                    "list_item_paused" if paused else "list_item",
-                    n=n,
-                    label=subscription_label(sub, self.texts),
-                    next=next_delivery_text(sub, now),
-                )
-            )
-            rows.append(
-                (
-                    Choice(self.texts.get("btn_preview_n", n=n), f"sub:pv:{sub.id}"),
-                    Choice(self.texts.get("btn_unsubscribe_n", n=n), f"sub:del:{sub.id}"),
-                )
-            )
-        return [Reply(text="\n".join(lines), choices=tuple(rows))]
+        return [list_reply(subs, self.clock.now(), self.texts)]
 
     def unsubscribe(self, incoming: Incoming, args: str) -> list[Reply]:
         """`/unsubscribe n`, `/unsubscribe all`, or a topic word; nothing → ask which."""
@@ -263,11 +223,7 @@ class SubscriptionService:
             return self.manager.act(incoming.user_key, PlainRequest("cancel", target=target)) or []
         if len(subs) == 1 and not args:
             return self._remove(incoming, subs[0].id)
-        rows = tuple(
-            (Choice(f"{n}. {subscription_label(s, self.texts)}"[:60], f"sub:del:{s.id}"),)
-            for n, s in enumerate(subs, start=1)
-        )
-        return [Reply(text=self.texts.get("remove_which"), choices=rows)]
+        return [remove_which_reply(subs, self.texts)]
 
     def _remove(self, incoming: Incoming, subscription_id: int) -> list[Reply]:
         sub = self.store.get(subscription_id)
@@ -293,17 +249,7 @@ class SubscriptionService:
             return [Reply(text=self.texts.get("preview_none"))]
         if args.isdigit() and 1 <= int(args) <= len(pairs):
             pairs = [pairs[int(args) - 1]]
-        return self._render_preview(pairs)
-
-    def _render_preview(self, pairs: list) -> list[Reply]:  # type: ignore[type-arg]
-        replies = [Reply(text=self.texts.get("preview_header"))]
-        for sub, digest in pairs:
-            label = subscription_label(sub, self.texts)
-            if digest.empty:
-                replies.append(Reply(text=self.texts.get("preview_empty", label=label)))
-            else:
-                replies.extend(render_digest(label, digest, texts=self.texts))
-        return replies
+        return preview_replies(pairs, self.texts)
 
     # --- callbacks ---------------------------------------------------------------------------
     def callback(self, incoming: Incoming, data: str) -> list[Reply]:
@@ -315,7 +261,7 @@ class SubscriptionService:
             result = self.flow.on_callback(user_key, data)
             if result is None:
                 return self._stale()
-            return self._create(incoming, result.done) if result.done else result.replies
+            return self.create(incoming, result.done) if result.done else result.replies
         if data == "sub:list":
             return self.list_subscriptions(incoming)
         if data == "sub:delall":
@@ -331,58 +277,14 @@ class SubscriptionService:
             return self._remove(incoming, int(ident))
         return self._stale()
 
-    # --- typed answers and plain-word edits ----------------------------------------------------
+    # --- typed answers and plain-word edits (answers.py) ----------------------------------
     async def answer_prompt(self, incoming: Incoming, text: str) -> list[Reply] | None:
         """Text answering our open question (flow step, 确认/取消, which one); None otherwise."""
-        return await asyncio.to_thread(self._answer_prompt, incoming, text)
-
-    def _answer_prompt(self, incoming: Incoming, text: str) -> list[Reply] | None:
-        pending = self.pending.peek(incoming.user_key)  # the store may be the database: off the loop
-        if pending is None:
-            return None
-        kind = pending.kind
-        if kind == "flow":
-            result = self.flow.on_text(incoming.user_key, text)
-            if result is None:
-                return None
-            return self._create(incoming, result.done) if result.done else result.replies
-        if kind == "which":
-            replies = self.editor.answer_which(incoming.user_key, text)
-        elif kind == "done":
-            replies = self._after_change(incoming, text, pending.data)
-        elif kind in self.manager.PROMPTS:
-            replies = self.manager.answer(incoming.user_key, kind, pending.data, text)
-        else:
-            replies = None
-        if replies is None:
-            self.pending.clear(incoming.user_key)  # the user moved on: route the text as usual
-        return replies
+        return await asyncio.to_thread(self.answers.answer_prompt, incoming, text)
 
     async def edit(self, incoming: Incoming, text: str) -> list[Reply] | None:
         """A request or edit in plain words ("取消成都那个", "改成每周五"); None when the text is not one."""
-        return await asyncio.to_thread(self._plain, incoming, text)
-
-    def _after_change(self, incoming: Incoming, text: str, data: str) -> list[Reply] | None:
-        """ "确认" right after a change keeps it; "改成每周五" means the subscription just changed."""
-        sub = self.store.get(int(data)) if data.isdigit() else None
-        if sub is None or not sub.active:
-            return None
-        if is_yes(text):  # the context stays: "改成每周五" next still means this one
-            label = subscription_label(sub, self.texts)
-            when = next_delivery_text(sub, self.clock.now())
-            return [Reply(text=self.texts.get("kept", label=label, next=when))]
-        return self._plain(incoming, text, recent=sub.id)
-
-    def _plain(self, incoming: Incoming, text: str, recent: int | None = None) -> list[Reply] | None:
-        request = read_request(text, self.vocab, self.words)
-        if request is None:
-            return self.editor.on_text(incoming.user_key, text, recent)
-        if request.kind == "list":
-            return self.list_subscriptions(incoming)
-        if request.kind == "subscribe":
-            like = self.store.get(recent) if request.alike and recent else None
-            return self.subscribe(incoming, request.text, like)
-        return self.manager.act(incoming.user_key, request)
+        return await asyncio.to_thread(self.answers.plain, incoming, text)
 
     def leave(self, user_key: str) -> None:
         """The user started something else: an open subscription question is dropped."""

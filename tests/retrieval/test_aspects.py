@@ -1,0 +1,60 @@
+"""Conditions, procedure, validity, definition: the part of a rule a question asks about picks the
+summary section about that part, not one whose text names the asked word in passing."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.answering import ExtractiveAnswerer
+from retrieval.aspects import ASPECT_COST, ASPECT_GAIN, asked_aspects, aspect_fit, section_aspects
+from retrieval.engine import RetrievalEngine
+
+
+@pytest.fixture(scope="module")
+def answerer(knowledge_engine: RetrievalEngine) -> ExtractiveAnswerer:
+    """The extractive answerer over briefings and policy summaries."""
+    return ExtractiveAnswerer(knowledge_engine.searcher)
+
+
+def test_the_question_words_say_which_part_is_asked() -> None:
+    assert asked_aspects("高企认定条件").names == {"conditions"}
+    assert asked_aspects("高企认定流程是啥").names == {"procedure"}
+    assert asked_aspects("高企证书管几年啊").names == {"validity"}
+    # 是什么 asks a definition only when nothing else is asked
+    assert asked_aspects("科小的评价条件是什么").names == {"conditions"}
+    only_definition = asked_aspects("什么算研发人员")
+    assert only_definition.names == {"definition"} and not only_definition.firm
+    assert not asked_aspects("积分贷利率多少").names
+
+
+def test_a_section_is_read_by_its_heading_not_its_article_title() -> None:
+    assert section_aspects("高新技术企业认定条件：认定程序") == {"procedure"}
+    assert section_aspects("高新技术企业认定条件：八项认定条件总览") == {"conditions"}
+    assert section_aspects("高新技术企业认定条件") == frozenset()  # no heading: the article title says nothing
+
+
+def test_the_asked_section_gains_another_part_loses_and_briefings_are_left_alone() -> None:
+    conditions = asked_aspects("高企的认定条件有哪些")
+    assert aspect_fit(conditions, "高新技术企业认定条件：八项认定条件总览", "knowledge") == ASPECT_GAIN
+    assert aspect_fit(conditions, "高新技术企业认定条件：认定程序", "knowledge") == -ASPECT_COST
+    assert aspect_fit(conditions, "某地认定条件：认定程序", "briefing") == 0.0
+    # a definition may sit in any section: other sections lose nothing for a what-is question
+    assert aspect_fit(asked_aspects("什么算研发人员"), "科技型中小企业评价条件与评分：科技人员指标怎么打分",
+                      "knowledge") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "fact", "wrong"),
+    [
+        ("高企认定条件", "八项条件", "认定程序"),
+        ("高企的认定条件有哪些", "八项条件", "公示"),
+        ("高企申请条件是啥", "八项条件", "公示"),
+        ("高企认定流程是啥", "公示", "有效期"),
+        ("高企证书几年有效", "三年", "积分"),
+        ("什么算研发人员", "183天", "参考模型"),
+    ],
+)
+def test_the_section_about_the_asked_part_answers(answerer: ExtractiveAnswerer, question: str, fact: str,
+                                                   wrong: str) -> None:
+    ans = answerer.answer(question)
+    assert ans.grounded and fact in ans.answer and wrong not in ans.answer, ans.answer
