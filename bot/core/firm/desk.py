@@ -29,8 +29,10 @@ from bot.core.firm.intents import (
     whatif_text,
 )
 from bot.core.firm.record import Figure, FirmRecord
+from bot.core.firm.records import record_question
 from bot.core.firm.verdict import (
     points_gap_line,
+    records_line,
     render_verdict,
     warning_lines,
 )
@@ -75,6 +77,16 @@ class FirmDesk:
         self._texts = texts
         self.vocab = vocab or load_vocab()
         self.default_check = default_check
+
+    @property
+    def scoring(self) -> ScoringPort:
+        """The scoring port (field specs, parser) the desk reads figures with."""
+        return self._scoring
+
+    @property
+    def texts(self) -> Texts:
+        """The core texts (intent words, replies)."""
+        return self._texts
 
     # --- profile access ---------------------------------------------------------------------
 
@@ -188,7 +200,7 @@ class FirmDesk:
             return ""
         if len(names) == 1:
             return self.vocab.get("unconfirmed_one", label=f"是否{names[0]}")
-        return self.vocab.get("unconfirmed_many", labels="、".join(names))
+        return record_question(list(pending), self._scoring, self.vocab)
 
     async def after_dialogue(
         self, key: str, figures: dict[str, Figure], assessment: Assessment, points_text: str | None
@@ -200,7 +212,8 @@ class FirmDesk:
         warnings = list(await _run(self._scoring.check, figures) or [])
         replies, record = self.verdict(record, assessment, warnings)
         if points_text is not None:
-            extra = [points_gap_line(assessment, self.vocab), *warning_lines(warnings, self.vocab)]
+            extra = [records_line(assessment, self.vocab), points_gap_line(assessment, self.vocab),
+                     *warning_lines(warnings, self.vocab)]
             replies[0] = Reply(text="\n".join(line for line in (points_text, *extra) if line))
         await self.save(key, record)
         return replies
