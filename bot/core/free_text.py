@@ -71,7 +71,7 @@ class FreeText:
         if outcome is None:
             return None
         if outcome.ask is not None:  # "能贷多少": the firm's side first, then the knowledge base
-            return outcome.replies + await self._answer(outcome.ask)
+            return outcome.replies + await self.ask_noted(incoming, outcome.ask, topic=False)
         if outcome.start is None:
             return outcome.replies
         rule_set, opening = outcome.start
@@ -95,10 +95,10 @@ class FreeText:
             return await self._start(incoming, topic or default, text, quick=topic is not None)
         return None
 
-    async def ask_noted(self, incoming: Incoming, question: str) -> list[Reply]:
-        """Answer a policy question and remember it: the next "那杭州呢" follows it up."""
+    async def ask_noted(self, incoming: Incoming, question: str, *, topic: bool = True) -> list[Reply]:
+        """Answer a policy question and remember it: the next "那杭州呢" / "利息多少" follows it up."""
         if self._desk is not None:
-            await self._desk.note_question(incoming.user_key, question)
+            await self._desk.note_question(incoming.user_key, question, topic=topic)
         return await self._answer(question)
 
     def about_bot(self, text: str) -> bool:

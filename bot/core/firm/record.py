@@ -40,6 +40,7 @@ class FirmContext:
     pending: tuple[str, ...] = ()  # yes/no fields the last verdict asked the user to confirm
     scenario: tuple[tuple[str, Figure], ...] = ()  # the last what-if, kept only on request
     question: str | None = None  # the last policy question answered (追问 "那杭州呢" reads it)
+    asked: str | None = None  # the last question about the firm's result ("要到良好还差多少"; "那中等呢" reads it)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class FirmRecord:
         pending: tuple[str, ...] | _Unset = _UNSET,
         scenario: tuple[tuple[str, Figure], ...] | _Unset = _UNSET,
         question: str | _Unset | None = _UNSET,
+        asked: str | _Unset | None = _UNSET,
     ) -> FirmRecord:
         """A copy with the named context fields changed (the others kept)."""
         c = self.context
@@ -83,6 +85,7 @@ class FirmRecord:
             pending=c.pending if isinstance(pending, _Unset) else pending,
             scenario=c.scenario if isinstance(scenario, _Unset) else scenario,
             question=c.question if isinstance(question, _Unset) else question,
+            asked=c.asked if isinstance(asked, _Unset) else asked,
         ))
 
     def to_json(self) -> str:
@@ -95,6 +98,7 @@ class FirmRecord:
                 "pending": list(self.context.pending),
                 "scenario": [list(item) for item in self.context.scenario],
                 "question": self.context.question,
+                "asked": self.context.asked,
             },
         }
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
@@ -125,6 +129,7 @@ class FirmRecord:
             pending=tuple(str(p) for p in ctx.get("pending") or [] if isinstance(p, str)),
             scenario=scenario,
             question=_opt_str(ctx.get("question")),
+            asked=_opt_str(ctx.get("asked")),
         )
         return cls(fields=fields, context=context)
 
