@@ -44,6 +44,7 @@ from retrieval.spread import regional_spread
 from retrieval.targets import Ask, detect_targets, is_subject_word, target_rules
 from retrieval.textutil import CJK, normalize_query
 from retrieval.types import Answer, Citation, Hit, SearchFilters
+from retrieval.years import asked_years, checked_for_year
 
 __all__ = ["ExtractiveAnswerer", "KeyEntities", "key_entities", "messages"]
 
@@ -133,7 +134,8 @@ class ExtractiveAnswerer:
             if general is not None:
                 return decide(ex, f"place not covered, national rule: {'、'.join(missing)}", general)
             return decide(ex, f"entity not in catalogue: {'、'.join(missing)}", self.abstain(ex.hits, missing))
-        return self._from_evidence(ex, corr.text, profile, ents)
+        ex = self._from_evidence(ex, corr.text, profile, ents)
+        return checked_for_year(ex, asked_years(corr.text, self.today()))
 
     def _general_rule(self, question: str, places: list[str], what: str = "") -> Answer | None:
         """A place no source covers: the national rule, said to be only that (never another
