@@ -31,7 +31,7 @@ from scoring.model import (
     leaves,
 )
 from scoring.qualification import score_high_tech, score_tech_sme
-from scoring.results import CheckStatus, Result, TechSmeResult
+from scoring.results import CheckStatus, Result, ScoreResult, TechSmeResult
 
 __all__ = ["Assessment", "Option", "PartGap", "Plan", "assess"]
 
@@ -97,6 +97,8 @@ class Assessment:
     @property
     def unconfirmed(self) -> list[str]:
         """Yes/no fields the verdict relied on without the user saying so."""
+        if isinstance(self.result, ScoreResult):
+            return list(self.result.unconfirmed)
         return [g.measure for g in self.gaps if g.assumed and g.measure]
 
 

@@ -58,6 +58,7 @@ class ColumnReport:
     notes: list[str] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
     year: int | None = None  # the latest year a header names ('2025年营收'), if any
+    sheets: list[str] = field(default_factory=list)  # which sheet of a workbook was read, when it had several
 
     def lines(self) -> list[str]:
         """The report in short Chinese lines (stderr, chat, the 说明 sheet)."""
@@ -73,6 +74,7 @@ class ColumnReport:
             out.append(f"“{self.stage_column}” → 生命周期阶段（缺营业收入时使用）")
         if self.ignored:
             out.append("未使用的列：" + "、".join(f"“{c}”" for c in self.ignored))
+        out.extend(self.sheets)
         out.extend(self.notes)
         if self.skipped:
             reasons: dict[str, list[int]] = {}

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.core.estimate.answers import industry_in, match_choice, read_profile
+from bot.core.estimate.answers import industry_in, match_choice, profile_in, read_profile
 from bot.core.estimate.forms import FormSpec
 from bot.core.estimate.offers import offer_reply
 from bot.core.estimate.port import Figure, FigureError, ScoringPort
@@ -14,6 +14,7 @@ from bot.core.estimate.reading import FormReading
 from bot.core.estimate.replies import format_value
 from bot.core.estimate.state import FormState
 from bot.core.firm.intents import asks_about_rules, split_question
+from bot.core.firm.records import read_record_answer, rest_settled, rest_settled_all
 from bot.core.firm.vocab import load_vocab
 from bot.core.intents import is_question, matches_word
 from bot.core.places import load_places
@@ -113,10 +114,10 @@ class ScoringDialogue(FormReading):
         if matches_word(text, t.words("intent.cancel_words")):
             return Turn(state=None, replies=[Reply(text=t.get("cancelled"))])
         offered, state.offer = state.offer, {}  # a figure named back waits one message for "是"
-        answer = offer_reply(self._scoring, t, offered, text) if offered else "other"
-        if answer == "yes":  # "是的" / "我说的是研发费用": the named-back reading, shown
+        to_offer = offer_reply(self._scoring, t, offered, text) if offered else "other"
+        if to_offer == "yes":  # "是的" / "我说的是研发费用": the named-back reading, shown
             return self._set_figures(state, offered, [])
-        if answer == "no":
+        if to_offer == "no":
             return Turn(state=state, replies=[Reply(text=t.get("offer_dropped", items=self._items(offered))),
                                               *self.prompt(state)])
         if asks_about_rules(text, self._vocab):  # "高企研发费用占比是不是要6%": not our figure
@@ -144,6 +145,14 @@ class ScoringDialogue(FormReading):
         accepted, notes = self._absorb(state, statement)
         profile, noted = self._profile_noted(statement)
         notes += [noted] if noted else []
+        if not accepted and not notes and self._records_asked(state.asked):  # "都没有" / "经营异常有"
+            answer = read_record_answer(text, state.asked, self._scoring, self._vocab, t)
+            if answer is not None and answer.which:
+                return Turn(state=state, replies=[Reply(text=self._vocab.get("records_which")), *self.prompt(state)])
+            accepted = answer.values if answer is not None else {}
+        elif accepted and self._records_asked(state.asked):  # "去年出过安全事故，其他都没有"
+            rest = [n for n in state.asked if n not in accepted]
+            accepted = {**rest_settled(text, rest, self._scoring, self._vocab), **accepted}
         if not accepted:
             if not notes and (question or is_question(text, t)):
                 return Turn(state=state, question=text)
@@ -172,6 +181,8 @@ class ScoringDialogue(FormReading):
             return Turn(state=state, replies=[Reply(text=t.get("edit_prompt"))])
         if action == "done" and state.stage == "collect":
             return self._finish_collecting(state)
+        if action == "none" and state.stage == "collect" and self._records_asked(state.asked):
+            return self._set_figures(state, rest_settled_all(state.asked, self._scoring), [])
         if action == "skip" and state.stage in ("collect", "profile"):
             if state.stage == "profile":
                 state.stage = "collect"
@@ -195,6 +206,15 @@ class ScoringDialogue(FormReading):
         if state.asked:
             return [self._ask_reply(state.asked)]
         return self._advance(state)
+
+    def _profile_noted(self, text: str) -> tuple[tuple[str | None, str | None] | None, str | None]:
+        """Region and industry named beside figures ("成都的软件公司"): what to save and the echo line."""
+        region, industry = profile_in(text, self._texts)
+        if region is None and industry is None:
+            return None, None
+        where = load_places().describe(region) if region else None
+        shown = "，".join(w for w in (where, industry) if w)
+        return (region, industry), self._texts.get("profile_noted", profile=shown)
 
     # --- steps ---------------------------------------------------------------------------------
 

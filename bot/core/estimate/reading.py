@@ -1,38 +1,28 @@
-"""Reading figures inside the scoring dialogue (表单读数): labelled figures or bare numbers answering the
-question asked, region and industry named beside them, and figures named back under another field."""
+"""Reading a form message's figures (测算对话读数): labelled figures, bare numbers answering the
+question asked, units that cannot be right, fields said to be unknown, figures named back under another field."""
 
 from __future__ import annotations
 
 import re
 
-from bot.core.estimate.answers import profile_in
 from bot.core.estimate.figures import answer_parts, approx_note, plain_number, unit_problem
 from bot.core.estimate.offers import named_back, twin_of_answer
 from bot.core.estimate.parts import add_new_kinds
 from bot.core.estimate.port import Figure, ParsedFigure, ParseOutcome
 from bot.core.estimate.replies import FormReplies, format_value
 from bot.core.estimate.state import FormState
-from bot.core.places import load_places
 
 __all__ = ["FormReading"]
 
 _NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
+_CALENDAR_YEAR = re.compile(r"(?:19|20)\d{2}年")  # '2024年3000万' answering 营业收入: the year decides
 
 
 class FormReading(FormReplies):
-    """The dialogue's figure readers, over the same scoring port, texts and forms."""
+    """Turns a message into accepted figures and notes for the state's current question."""
 
     def _approx_item(self, name: str, value: Figure) -> str:
         return f"{self._label(name)} 约 {format_value(self._scoring.field(name), value, self._texts)}"
-
-    def _profile_noted(self, text: str) -> tuple[tuple[str | None, str | None] | None, str | None]:
-        """Region and industry named beside figures ("成都的软件公司"): what to save and the echo line."""
-        region, industry = profile_in(text, self._texts)
-        if region is None and industry is None:
-            return None, None
-        where = load_places().describe(region) if region else None
-        shown = "，".join(w for w in (where, industry) if w)
-        return (region, industry), self._texts.get("profile_noted", profile=shown)
 
     def _absorb(self, state: FormState, text: str) -> tuple[dict[str, Figure], list[str]]:
         """Figures in text (labelled, or bare numbers answering the question asked) + notes."""
@@ -78,8 +68,8 @@ class FormReading(FormReplies):
         for item in items:
             if item.field not in accepted:  # "3000万" answering 研发人员
                 offers.update(twin_of_answer(self._scoring, item.field, item.raw))
-        spec_names = {i.field for i in items} | set(accepted)
-        return {k: v for k, v in offers.items() if k not in accepted and k not in spec_names}
+        given = {i.field for i in items} | set(accepted)
+        return {k: v for k, v in offers.items() if k not in given}
 
     def _bare_numbers(
         self, state: FormState, text: str, problems: list[str]
@@ -95,7 +85,8 @@ class FormReading(FormReplies):
             if spec is None:
                 return [], problems
             item = plain_number(spec, part)  # '成本1000万' is not a bare answer: never taken as the asked field
-            if item is None and part.startswith(self._texts.words("intent.year_words")):
+            dated = part.startswith(self._texts.words("intent.year_words")) or _CALENDAR_YEAR.match(part)
+            if item is None and dated:
                 labelled = self._scoring.parse(f"{spec.label}{part}")  # '去年3000万' answering 前一年: the year decides
                 item = labelled.understood[0] if len(labelled.understood) == 1 else None
             if item is None:

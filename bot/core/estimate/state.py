@@ -1,4 +1,4 @@
-"""The scoring dialogue's stored state (测算对话状态): JSON-able so a dialogue survives restarts."""
+"""The stored state of a scoring dialogue (测算对话状态): JSON-able, so it survives restarts."""
 
 from __future__ import annotations
 

@@ -25,12 +25,15 @@ from bot.core.firm.intents import (
     names_only_a_check,
     split_question,
     whatif_factor,
+    whatif_hired,
     whatif_mode,
     whatif_text,
 )
 from bot.core.firm.record import Figure, FirmRecord
+from bot.core.firm.records import record_question
 from bot.core.firm.verdict import (
     points_gap_line,
+    records_line,
     render_verdict,
     warning_lines,
 )
@@ -76,6 +79,16 @@ class FirmDesk:
         self.vocab = vocab or load_vocab()
         self.default_check = default_check
 
+    @property
+    def scoring(self) -> ScoringPort:
+        """The scoring port (field specs, parser) the desk reads figures with."""
+        return self._scoring
+
+    @property
+    def texts(self) -> Texts:
+        """The core texts (intent words, replies)."""
+        return self._texts
+
     # --- profile access ---------------------------------------------------------------------
 
     async def record(self, key: str) -> FirmRecord:
@@ -98,16 +111,6 @@ class FirmDesk:
         record = await self.record(key)
         if record.context.offer != tuple(offers.items()):
             await self.save(key, record.with_context(offer=tuple(offers.items())))
-
-    @property
-    def scoring(self) -> ScoringPort:
-        """The scoring port (field specs and parsing for the helpers beside the desk)."""
-        return self._scoring
-
-    @property
-    def texts(self) -> Texts:
-        """The core texts."""
-        return self._texts
 
     async def note_question(self, key: str, text: str, *, topic: bool = True) -> None:
         """A policy question is what the next "那杭州呢" follows up; one naming a check ("科小的分数线")
@@ -204,7 +207,7 @@ class FirmDesk:
             return ""
         if len(names) == 1:
             return self.vocab.get("unconfirmed_one", label=f"是否{names[0]}")
-        return self.vocab.get("unconfirmed_many", labels="、".join(names))
+        return record_question(list(pending), self._scoring, self.vocab)
 
     async def after_dialogue(
         self, key: str, figures: dict[str, Figure], assessment: Assessment, points_text: str | None
@@ -216,7 +219,8 @@ class FirmDesk:
         warnings = list(await _run(self._scoring.check, figures) or [])
         replies, record = self.verdict(record, assessment, warnings)
         if points_text is not None:
-            extra = [points_gap_line(assessment, self.vocab), *warning_lines(warnings, self.vocab)]
+            extra = [records_line(assessment, self.vocab), points_gap_line(assessment, self.vocab),
+                     *warning_lines(warnings, self.vocab)]
             replies[0] = Reply(text="\n".join(line for line in (points_text, *extra) if line))
         await self.save(key, record)
         return replies
@@ -277,7 +281,8 @@ class FirmDesk:
                 return DeskOutcome([Reply(text=self.vocab.get("whatif_mixed"))])
             moved = whatif_text(text, self.vocab) or ""
             factor = whatif_factor(text, self.vocab)
-            return DeskOutcome(await apply_whatif(self, key, record, moved, relative=mode == "relative", factor=factor))
+            return DeskOutcome(await apply_whatif(self, key, record, moved, relative=mode == "relative", factor=factor,
+                                                  hired=whatif_hired(text, self.vocab)))
         return DeskOutcome(await apply_correction(self, key, record, correction_text(text, self.vocab) or ""))
 
     def firm_followup(self, record: FirmRecord | None, text: str) -> str | None:
