@@ -9,6 +9,7 @@ from datetime import date
 
 from retrieval.answer_texts import messages, not_given
 from retrieval.aspects import asked_aspects, aspect_fit
+from retrieval.compare import compare, comparison
 from retrieval.entities import (
     KeyEntities,
     in_hits,
@@ -117,6 +118,9 @@ class ExtractiveAnswerer:
         ex.corrected, ex.fixes = corr.text, corr.fixes
         if asks_whats_new(corr.text):
             return decide(ex, "what's new: briefings by their dates", whats_new(corr.text, self.searcher.store, self.today()))
+        pair = comparison(corr.text)
+        if pair is not None:  # each side asked on its own: one side's passage never answers both
+            return decide(ex, f"comparison: {' / '.join(pair.questions)}", compare(pair, self.answer))
         idf = self.searcher.idf
         profile = profile_query(corr.text, idf)
         unknown = not profile.weights or all(idf.df(t) == 0 for t in profile.weights)
