@@ -9,6 +9,7 @@ from datetime import date
 
 from retrieval.answer_texts import messages, not_given
 from retrieval.aspects import asked_aspects, aspect_fit
+from retrieval.compare import compare, comparison
 from retrieval.entities import (
     KeyEntities,
     in_hits,
@@ -44,6 +45,7 @@ from retrieval.spread import regional_spread
 from retrieval.targets import Ask, detect_targets, is_subject_word, target_rules
 from retrieval.textutil import CJK, normalize_query
 from retrieval.types import Answer, Citation, Hit, SearchFilters
+from retrieval.years import asked_years, checked_for_year
 
 __all__ = ["ExtractiveAnswerer", "KeyEntities", "key_entities", "messages"]
 
@@ -116,6 +118,9 @@ class ExtractiveAnswerer:
         ex.corrected, ex.fixes = corr.text, corr.fixes
         if asks_whats_new(corr.text):
             return decide(ex, "what's new: briefings by their dates", whats_new(corr.text, self.searcher.store, self.today()))
+        pair = comparison(corr.text)
+        if pair is not None:  # each side asked on its own: one side's passage never answers both
+            return decide(ex, f"comparison: {' / '.join(pair.questions)}", compare(pair, self.answer))
         idf = self.searcher.idf
         profile = profile_query(corr.text, idf)
         unknown = not profile.weights or all(idf.df(t) == 0 for t in profile.weights)
@@ -133,7 +138,8 @@ class ExtractiveAnswerer:
             if general is not None:
                 return decide(ex, f"place not covered, national rule: {'、'.join(missing)}", general)
             return decide(ex, f"entity not in catalogue: {'、'.join(missing)}", self.abstain(ex.hits, missing))
-        return self._from_evidence(ex, corr.text, profile, ents)
+        ex = self._from_evidence(ex, corr.text, profile, ents)
+        return checked_for_year(ex, asked_years(corr.text, self.today()))
 
     def _general_rule(self, question: str, places: list[str], what: str = "") -> Answer | None:
         """A place no source covers: the national rule, said to be only that (never another

@@ -25,6 +25,7 @@ from bot.core.firm.intents import (
     names_only_a_check,
     split_question,
     whatif_factor,
+    whatif_hired,
     whatif_mode,
     whatif_text,
 )
@@ -269,7 +270,8 @@ class FirmDesk:
                 return DeskOutcome([Reply(text=self.vocab.get("whatif_mixed"))])
             moved = whatif_text(text, self.vocab) or ""
             factor = whatif_factor(text, self.vocab)
-            return DeskOutcome(await apply_whatif(self, key, record, moved, relative=mode == "relative", factor=factor))
+            return DeskOutcome(await apply_whatif(self, key, record, moved, relative=mode == "relative", factor=factor,
+                                                  hired=whatif_hired(text, self.vocab)))
         return DeskOutcome(await apply_correction(self, key, record, correction_text(text, self.vocab) or ""))
 
     def firm_followup(self, record: FirmRecord | None, text: str) -> str | None:
