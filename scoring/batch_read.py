@@ -26,6 +26,7 @@ __all__ = ["MAX_BYTES", "read_table", "table_from_rows"]
 MAX_BYTES = 50 * 2**20
 """A table of 100,000 firms is ~15 MB; anything much larger is not a firm list."""
 _UNREADABLE = UNREADABLE
+_TITLE_UNIT = re.compile(r"单位\s*[:：]\s*(百万元|千元|万元|亿元|元)")
 _PERCENT_STYLE = re.compile(rb'numFmtId="(?:9|10)"|formatCode="[^"]*%')
 
 
@@ -184,10 +185,42 @@ def table_from_rows(rows: list[list[Any]]) -> pd.DataFrame:
     if at > 0:
         above = [_text(v) for v in rows[at - 1]]
         header = [h or a for h, a in zip(header, above, strict=True)]
+    below = _sub_header(header, rows[at + 1]) if at + 1 < len(rows) else None
+    if below is not None:
+        header, at = below, at + 1
     names = _unique(header)
     df = pd.DataFrame(rows[at + 1 :], columns=names, dtype=object)
     df.attrs["first_row"] = at + 2
+    unit = next((m.group(1) for r in rows[:at] for v in r if (m := _TITLE_UNIT.search(_text(v)))), None)
+    if unit is not None:
+        df.attrs["money_unit"] = unit
     return df
+
+
+def _sub_header(groups: list[str], row: list[Any]) -> list[str] | None:
+    """Two header rows — a merged group ('营业收入（万元）') over its parts ('2025年', '2024年') —
+    as one ('营业收入（万元）·2025年'), when that names more fields; None when the row is data."""
+    subs = [_text(v) for v in row]
+    if not any(subs) or any(isinstance(v, int | float) or _number(_text(v)) for v in row):
+        return None
+    out, group = [], ""
+    for name, sub in zip(groups, subs, strict=True):
+        group = name or group  # a merged group cell is blank after its first column
+        if not sub:
+            out.append(name)
+        elif header_score([sub]) or not group:
+            out.append(sub)
+        else:
+            out.append(f"{group}·{sub}")
+    return out if header_score(out) > header_score(groups) else None
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
 
 
 def _under_header(raw: pd.DataFrame) -> pd.DataFrame:
@@ -199,6 +232,8 @@ def _under_header(raw: pd.DataFrame) -> pd.DataFrame:
     df = raw.iloc[at:].reset_index(drop=True)
     df.columns = list(head.columns)
     df.attrs["first_row"] = at + 1
+    if "money_unit" in head.attrs:
+        df.attrs["money_unit"] = head.attrs["money_unit"]
     return df
 
 
