@@ -11,6 +11,10 @@ from retrieval.evidence import has_quantity
 from retrieval.scope import FIGURE_KINDS
 from retrieval.targets import Target
 
+# Kinds whose missing answer is said plainly (未收录), never with a sentence quoted beside it: the
+# nearest sentence about 材料 may be about 新材料, which a reader would take for an answer.
+PLAIN_KINDS = frozenset({"materials"})
+
 __all__ = ["messages", "not_given", "what_missing"]
 
 
@@ -39,7 +43,7 @@ def not_given(said: str, target: Target, ents: KeyEntities) -> str:
     """The asked value is not in the evidence: say so; quote what is said only when it holds no other
     figure a reader could take for the answer (a 15% tax rate under "高企申请费用多少")."""
     what = what_missing(target)
-    if target.kind not in FIGURE_KINDS or not has_quantity(said):
+    if target.kind not in (*FIGURE_KINDS, *PLAIN_KINDS) or (target.kind in FIGURE_KINDS and not has_quantity(said)):
         return messages()["partial"].format(said=said, what=what)
     where = f"关于{'、'.join(ents.places)}" if ents.places else ""
     return messages()["not_given"].format(where=where, what=what)

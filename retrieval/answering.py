@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 
 from retrieval.answer_texts import messages, not_given
 from retrieval.aspects import asked_aspects, aspect_fit
+from retrieval.compare import compare, comparison
 from retrieval.entities import (
     KeyEntities,
     in_hits,
@@ -28,6 +31,7 @@ from retrieval.holding import (
 )
 from retrieval.hybrid import HybridSearcher, prepare_query
 from retrieval.preference import KNOWLEDGE, kind_preference
+from retrieval.recent import asks_whats_new, whats_new
 from retrieval.scope import (
     asks_national,
     figure_of_nothing,
@@ -41,6 +45,7 @@ from retrieval.spread import regional_spread
 from retrieval.targets import Ask, detect_targets, is_subject_word, target_rules
 from retrieval.textutil import CJK, normalize_query
 from retrieval.types import Answer, Citation, Hit, SearchFilters
+from retrieval.years import asked_years, checked_for_year
 
 __all__ = ["ExtractiveAnswerer", "KeyEntities", "key_entities", "messages"]
 
@@ -62,8 +67,10 @@ class ExtractiveAnswerer:
         min_coverage: float = 0.29,
         max_citations: int = 3,
         max_question_chars: int = 200,
+        today: Callable[[], date] = date.today,
     ) -> None:
         self.searcher = searcher
+        self.today = today  # the clock seam: what is "最近" and "今年" (tests pass a fixed day)
         self.k = k
         self.max_chars = max_chars
         self.min_coverage = min_coverage
@@ -75,6 +82,23 @@ class ExtractiveAnswerer:
         """Key entities of the question that no article of the catalogue mentions."""
         del hits  # the whole catalogue is checked, not only the retrieved passages
         return missing_entities(key_entities(question), self.searcher.catalogue, self.searcher.variants)
+
+    def by_shape(self, question: str) -> Answer | None:
+        """A what's-new or comparison question answered by its shape; None for any other question."""
+        try:
+            q = prepare_query(question)
+        except InvalidQueryError:
+            return None
+        shaped = self._by_shape(self.searcher.variants.correct(q).text)
+        return shaped[1] if shaped is not None else None
+
+    def _by_shape(self, text: str) -> tuple[str, Answer] | None:
+        if asks_whats_new(text):
+            return "what's new: briefings by their dates", whats_new(text, self.searcher.store, self.today())
+        pair = comparison(text)
+        if pair is not None:  # each side asked on its own: one side's passage never answers both
+            return f"comparison: {' / '.join(pair.questions)}", compare(pair, self.answer)
+        return None
 
     def abstain(self, hits: list[Hit], missing: list[str]) -> Answer:
         """The honest "not in the corpus" answer, with the nearest sources."""
@@ -109,6 +133,9 @@ class ExtractiveAnswerer:
             return decide(ex, f"bad input: {bad}", Answer(messages()[key], False, []))
         corr = self.searcher.variants.correct(q)
         ex.corrected, ex.fixes = corr.text, corr.fixes
+        shaped = self._by_shape(corr.text)
+        if shaped is not None:
+            return decide(ex, *shaped)
         idf = self.searcher.idf
         profile = profile_query(corr.text, idf)
         unknown = not profile.weights or all(idf.df(t) == 0 for t in profile.weights)
@@ -126,7 +153,8 @@ class ExtractiveAnswerer:
             if general is not None:
                 return decide(ex, f"place not covered, national rule: {'、'.join(missing)}", general)
             return decide(ex, f"entity not in catalogue: {'、'.join(missing)}", self.abstain(ex.hits, missing))
-        return self._from_evidence(ex, corr.text, profile, ents)
+        ex = self._from_evidence(ex, corr.text, profile, ents)
+        return checked_for_year(ex, asked_years(corr.text, self.today()))
 
     def _general_rule(self, question: str, places: list[str], what: str = "") -> Answer | None:
         """A place no source covers: the national rule, said to be only that (never another

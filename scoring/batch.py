@@ -81,11 +81,15 @@ class BatchResult:
         lines.extend(("列映射" if i == 0 else "", line) for i, line in enumerate(self.report.lines()))
         return lines
 
+    def checks(self) -> pd.DataFrame:
+        """The 需核对 sheet: one line per unread or doubtful cell, blank cells, unranked or unnamed firms."""
+        return to_check(self.table, self.report.name_column, self.issues)
+
     def write(self, path: Path, *, field_names: bool = False) -> list[Path]:
         """XLSX (说明 sheet, Chinese headers, top lists as sheets) or CSV (field ids, sibling files)."""
         path = Path(path)
         table = self.table
-        checks = to_check(table, self.report.name_column, self.issues)
+        checks = self.checks()
         if "note" in table.columns:  # one 错误/提示 column: the error, else the warning
             table = table.assign(error=np.where(table["error"] != "", table["error"], table["note"]))
             table = table.drop(columns=["note"])
@@ -249,9 +253,11 @@ def score_table(
         raise InputError(None, "表格只有表头，没有企业数据：请在表头下面每行填一家企业")
     rs = load_rule_set(rule_set, extra_dirs) if isinstance(rule_set, str) else rule_set
     first_row = int(df.attrs.get("first_row", 2))
+    sheet_notes = list(df.attrs.get("notes", []))
     df = df.reset_index(drop=True)
     df.columns = [str(c) for c in df.columns]
     report = map_columns(df)
+    report.sheets = sheet_notes
     read, errors, issues = read_noted(df, report.used)
     reasons = classify_rows(df, report, has_figure(read) | pd.notna(errors))
     firm = pd.isna(reasons)

@@ -9,6 +9,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -140,9 +141,13 @@ def _remembering(
     def generation() -> str:
         return engine.store.get_meta("generation") or "0"
 
+    def answers_generation() -> str:
+        # answers read the clock too (最近, 今年): a remembered one holds for one day at most
+        return f"{generation()}|{date.today().isoformat()}"
+
     remembered: Answerer = answerer
     if extractive:
-        remembered = CachedAnswerer(answerer, generation, size)
+        remembered = CachedAnswerer(answerer, answers_generation, size)
     return CachedSearcher(searcher, generation, size), remembered
 
 

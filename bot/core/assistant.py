@@ -39,6 +39,7 @@ from bot.core.ports import (
 from bot.core.privacy import user_tag
 from bot.core.render import render_answer
 from bot.core.scoring_session import ScoringSession
+from bot.core.script import to_simplified
 from bot.core.texts import Texts, load_texts
 from bot.core.types import Choice, Incoming, Reply
 from bot.core.uploads import UploadDesk
@@ -168,7 +169,7 @@ class CoreAssistant:
         if cleaned.truncated:  # one clear limit, nothing half-read; an open dialogue waits as it was
             note = Reply(text=t.get("too_long", length=cleaned.length, limit=self._max_chars))
             return [note, *await self._still_waiting(incoming)]
-        return await self._on_text(incoming, cleaned.text)
+        return await self._on_text(incoming, to_simplified(cleaned.text))
 
     async def _still_waiting(self, incoming: Incoming) -> list[Reply]:
         """The open dialogue's question again, after a message that changed nothing."""

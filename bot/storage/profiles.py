@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select
 
 from bot.core.firm.record import FirmRecord
 from bot.storage.db import Database
 from bot.storage.schema import firm_profiles
+from bot.storage.upsert import upsert
 
 __all__ = ["SqlProfileStore"]
 
@@ -19,6 +19,9 @@ class SqlProfileStore:
 
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
+        self._save = upsert(
+            database.dialect, firm_profiles, key=("user_key",), update=("data", "updated_at")
+        )
 
     def load(self, user_key: str) -> FirmRecord | None:
         """The user's firm, or None when none was saved."""
@@ -30,22 +33,9 @@ class SqlProfileStore:
 
     def save(self, user_key: str, record: FirmRecord) -> None:
         """Insert or replace the user's firm."""
-        payload, now = record.to_json(), datetime.now(UTC)
+        values = {"user_key": user_key, "data": record.to_json(), "updated_at": datetime.now(UTC)}
         with self._engine.begin() as conn:
-            changed = conn.execute(
-                update(firm_profiles)
-                .where(firm_profiles.c.user_key == user_key)
-                .values(data=payload, updated_at=now)
-            ).rowcount
-        if changed:
-            return
-        try:
-            with self._engine.begin() as conn:
-                conn.execute(
-                    firm_profiles.insert().values(user_key=user_key, data=payload, updated_at=now)
-                )
-        except IntegrityError:  # a concurrent first save: write ours over it
-            self.save(user_key, record)
+            conn.execute(self._save, values)
 
     def forget_user(self, user_key: str) -> int:
         """Delete the user's firm; returns 1 when there was one."""

@@ -8,12 +8,12 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, bindparam, delete, select
 
 from bot.core.pending import Pending
 from bot.storage.db import Database
 from bot.storage.schema import open_prompts
+from bot.storage.upsert import upsert
 
 __all__ = ["SqlPromptStore"]
 
@@ -21,11 +21,6 @@ _ONE = and_(
     open_prompts.c.user_key == bindparam("b_user"), open_prompts.c.scope == bindparam("b_scope")
 )
 _GET = select(open_prompts.c.kind, open_prompts.c.data, open_prompts.c.expires_at).where(_ONE)
-_UPDATE = (
-    update(open_prompts)
-    .where(_ONE)
-    .values(kind=bindparam("b_kind"), data=bindparam("b_data"), expires_at=bindparam("b_expires"))
-)
 _DELETE = delete(open_prompts).where(_ONE)
 _LAPSED = delete(open_prompts).where(open_prompts.c.expires_at < bindparam("b_now"))
 
@@ -39,35 +34,25 @@ class SqlPromptStore:
         self._write_lock: AbstractContextManager[Any] = (
             threading.Lock() if database.dialect == "sqlite" else nullcontext()
         )
+        self._put = upsert(
+            database.dialect,
+            open_prompts,
+            key=("user_key", "scope"),
+            update=("kind", "data", "expires_at"),
+        )
 
     def put(self, user_key: str, scope: str, prompt: Pending, now: datetime) -> None:
         """Replace the user's open question of that scope; questions lapsed before now go."""
         values = {
-            "b_user": user_key,
-            "b_scope": scope,
-            "b_kind": prompt.kind,
-            "b_data": prompt.data,
-            "b_expires": prompt.expires,
+            "user_key": user_key,
+            "scope": scope,
+            "kind": prompt.kind,
+            "data": prompt.data,
+            "expires_at": prompt.expires,
         }
-        with self._write_lock:
-            with self._engine.begin() as conn:
-                conn.execute(_LAPSED, {"b_now": now})
-                if conn.execute(_UPDATE, values).rowcount:
-                    return
-            try:
-                with self._engine.begin() as conn:
-                    conn.execute(
-                        open_prompts.insert().values(
-                            user_key=user_key,
-                            scope=scope,
-                            kind=prompt.kind,
-                            data=prompt.data,
-                            expires_at=prompt.expires,
-                        )
-                    )
-            except IntegrityError:  # another process asked at the same moment: ours is the latest
-                with self._engine.begin() as conn:
-                    conn.execute(_UPDATE, values)
+        with self._write_lock, self._engine.begin() as conn:
+            conn.execute(_LAPSED, {"b_now": now})
+            conn.execute(self._put, values)
 
     def get(self, user_key: str, scope: str) -> Pending | None:
         """The stored question, lapsed or not."""

@@ -8,28 +8,18 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, select
 
 from bot.core.ports import SessionRecord
 from bot.storage.db import Database
 from bot.storage.schema import dialogue_sessions
+from bot.storage.upsert import upsert
 
 __all__ = ["SessionRecord", "SessionStore"]
 
 # Built once: every dialogue step loads and saves its session, and building a statement costs
 # more CPU than SQLite takes to run it.
 _LOAD = select(dialogue_sessions).where(dialogue_sessions.c.user_key == bindparam("b_user"))
-_UPDATE = (
-    update(dialogue_sessions)
-    .where(dialogue_sessions.c.user_key == bindparam("b_user"))
-    .values(
-        kind=bindparam("b_kind"),
-        state=bindparam("b_state"),
-        version=dialogue_sessions.c.version + 1,
-        updated_at=bindparam("b_now"),
-    )
-)
 
 
 class SessionStore:
@@ -42,6 +32,13 @@ class SessionStore:
         self._write_lock: AbstractContextManager[Any] = (
             threading.Lock() if database.dialect == "sqlite" else nullcontext()
         )
+        self._save_stmt = upsert(
+            database.dialect,
+            dialogue_sessions,
+            key=("user_key",),
+            update=("kind", "state", "updated_at"),
+            bump="version",
+        )
 
     def load(self, user_key: str) -> SessionRecord | None:
         """The open dialogue of user_key, or None."""
@@ -52,28 +49,17 @@ class SessionStore:
         return SessionRecord(kind=row["kind"], state=json.loads(row["state"]), version=row["version"])
 
     def save(self, user_key: str, kind: str, state: dict[str, Any]) -> None:
-        """Insert or replace the user's dialogue state."""
-        with self._write_lock:
-            self._save(user_key, kind, state)
-
-    def _save(self, user_key: str, kind: str, state: dict[str, Any]) -> None:
+        """Insert or replace the user's dialogue state (its version counts the saves)."""
         payload = json.dumps(state, ensure_ascii=False, sort_keys=True)
-        now = datetime.now(UTC)
-        with self._engine.begin() as conn:
-            changed = conn.execute(
-                _UPDATE, {"b_user": user_key, "b_kind": kind, "b_state": payload, "b_now": now}
-            ).rowcount
-            if changed:
-                return
-        try:
-            with self._engine.begin() as conn:
-                conn.execute(
-                    dialogue_sessions.insert().values(
-                        user_key=user_key, kind=kind, state=payload, version=1, updated_at=now
-                    )
-                )
-        except IntegrityError:  # another process inserted first: overwrite with ours
-            self._save(user_key, kind, state)
+        values = {
+            "user_key": user_key,
+            "kind": kind,
+            "state": payload,
+            "version": 1,
+            "updated_at": datetime.now(UTC),
+        }
+        with self._write_lock, self._engine.begin() as conn:
+            conn.execute(self._save_stmt, values)
 
     def delete(self, user_key: str) -> None:
         """Close the user's dialogue."""

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.storage.db import Database
 from bot.storage.schema import wechat_calls, wechat_messages, wechat_pending, wechat_users
+from bot.storage.upsert import upsert
 
 __all__ = ["MessageStart", "WeChatStore"]
 
@@ -62,31 +63,21 @@ class WeChatStore:
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
         self._dialect = database.dialect
+        self._touch = upsert(
+            database.dialect,
+            wechat_users,
+            key=("openid",),
+            update=("last_message_at", "unsubscribed"),  # the menu shown last stays
+        )
 
     # --- 48-hour window ------------------------------------------------------------------
 
     def touch_user(self, openid: str, at: datetime) -> None:
         """Record that the user just wrote to us (opens the customer-service window)."""
         with self._engine.begin() as conn:
-            done = conn.execute(
-                update(wechat_users)
-                .where(wechat_users.c.openid == openid)
-                .values(last_message_at=at, unsubscribed=False)
+            conn.execute(
+                self._touch, {"openid": openid, "last_message_at": at, "unsubscribed": False}
             )
-            if done.rowcount == 0:
-                try:
-                    with conn.begin_nested():
-                        conn.execute(
-                            insert(wechat_users).values(
-                                openid=openid, last_message_at=at, unsubscribed=False
-                            )
-                        )
-                except IntegrityError:
-                    conn.execute(
-                        update(wechat_users)
-                        .where(wechat_users.c.openid == openid)
-                        .values(last_message_at=at, unsubscribed=False)
-                    )
 
     def last_message_at(self, openid: str) -> datetime | None:
         """When the user last wrote to us, or None if never."""

@@ -164,3 +164,10 @@ def test_a_how_long_question_needs_a_length_of_time(answerer: ExtractiveAnswerer
     """'积分贷最长贷几年' must not be answered by '近几年来…' (a phrase, not a term of years)."""
     assert "近几年来" not in answerer.answer("积分贷最长贷几年").answer
     assert "1年以上" in answerer.answer("高企要注册几年").answer
+
+
+def test_a_materials_question_needs_documents_never_a_new_materials_sector(answerer: ExtractiveAnswerer) -> None:
+    """'积分贷要什么材料' must not be answered by '…新材料科创高地…' (材料 inside 新材料 is a sector)."""
+    answer = answerer.answer("积分贷要什么材料").answer
+    assert "新材料" not in answer and answer.startswith("未收录")
+    assert "提交申请材料" in answerer.answer("高企认定要什么材料").answer

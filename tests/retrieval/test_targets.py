@@ -23,6 +23,8 @@ from retrieval.targets import detect_targets, holds
         ("宁夏建设了多少个农业社会化科技服务站？", "quantity"),
         ("南京金服平台有哪些功能？", "list"),
         ("银行怎么利用创新积分帮助科技企业？", "how"),
+        ("积分贷要什么材料", "materials"),
+        ("申报高企需要提交哪些材料？", "materials"),
     ],
 )
 def test_the_target_kind_comes_from_the_wording(question: str, kind: str) -> None:
@@ -71,6 +73,7 @@ def test_any_figure_is_not_enough_the_asked_noun_must_sit_with_it() -> None:
         ("联谊会的会议是在哪里开的？", "联谊会在云南省昆明市召开会议。", "云南省科学技术院副院长参加会议。"),
         ("西湖区独角兽企业有哪几家上市了？", "西湖心辰科技有限公司等3家独角兽企业完成上市。", "提供股权设计、上市服务等培训，服务企业225家次。"),
         ("南京宁科投的基金管理人是谁？", "宁科投的基金管理人为南京创投公司。", "设立南京市级科技创新基金。"),
+        ("积分贷要什么材料", "申请积分贷需提交营业执照和财务报表。", "积分贷助力宁波新材料科技城建设。"),
     ],
 )
 def test_value_shapes(question: str, good: str, bad: str) -> None:

@@ -96,7 +96,8 @@ def test_headers_with_years_are_the_year_and_the_year_before() -> None:
                               "rd_staff": 12, "employees": 80}).total
     assert result.table["total"][0] == expected
     lines = "\n".join(result.report.lines())
-    assert "“2025年营收”（2025年） → 上年度营业收入" in lines and "“营业收入（2024年）”（2024年） → 前一年营业收入" in lines
+    assert "“2025年营收”（未注明单位，按万元计，2025年） → 上年度营业收入" in lines
+    assert "“营业收入（2024年）”（未注明单位，按万元计，2024年） → 前一年营业收入" in lines
     assert "“2023年营收”是 2023 年的数据" in lines and "2023年营收" in result.report.ignored
     assert result.data_year == 2025  # the sheet says which year it is
     other = score_table(df, data_year=2026)

@@ -20,12 +20,12 @@ from typing import Any
 import yaml
 from aiohttp import web
 
-from bot.channels.web.api import SERVICES_KEY, read_json, read_upload
-from bot.channels.web.chat import file_response, require_xhr
+from bot.channels.web.api import SERVICES_KEY, batch_upload, read_json, read_upload
+from bot.channels.web.chat import require_xhr, shelf_download
 from bot.channels.web.config import WebConfig, text
 from bot.channels.web.guard import CONFIG_KEY, WebError, client_address
 from bot.channels.web.pages import page_response
-from bot.channels.web.scoring_calls import BatchRun, check_upload, run_batch
+from bot.channels.web.scoring_calls import BatchRun, check_upload
 from bot.channels.web.shelf import FileShelf
 from bot.channels.web.tokens import AdminSession, AdminSessions, LoginThrottle, csrf_ok
 
@@ -77,7 +77,8 @@ def ranked_view(run: BatchRun) -> dict[str, Any]:
     index = {name: i for i, name in enumerate(run.columns)}
     picked = []
     for column in _columns():
-        found = next((index[n] for n in column["names"] if n in index), None)
+        names = [run.name_column, *column["names"]] if column["key"] == "name" and run.name_column else column["names"]
+        found = next((index[n] for n in names if n in index), None)
         if found is not None:
             picked.append((column, found))
     rows = [{c["key"]: row[i] for c, i in picked} for row in run.rows]
@@ -88,6 +89,7 @@ def ranked_view(run: BatchRun) -> dict[str, Any]:
         "rows": rows,
         "stages": stages,
         "errors": [{"row": r, "message": m} for r, m in run.errors],
+        "notes": [*([text("admin.to_check", count=run.to_check)] if run.to_check else []), *run.notes],
     }
 
 
@@ -151,21 +153,14 @@ async def _state(request: web.Request) -> web.StreamResponse:
 async def _batch(request: web.Request) -> web.StreamResponse:
     """Multipart file (+ rule_set) → the ranked table and a workbook link."""
     _session(request, change=True)
-    name, data, fields = await read_upload(request)
-    suffix = check_upload(name, data)
-    config = request.app[CONFIG_KEY]
-    rule_set = fields.get("rule_set") or config.default_rule_set
-    run = await asyncio.to_thread(run_batch, data, suffix, rule_set, config.upload_dir, config.rule_dirs)
+    run, rule_set = await batch_upload(request)
     key = request.app[ADMIN_KEY].shelf.put(OWNER, f"评分结果_{rule_set}.xlsx", run.workbook, XLSX)
     return _json({**ranked_view(run), "download": f"/admin/api/batch/{key}"})
 
 
 async def _download(request: web.Request) -> web.StreamResponse:
     _session(request, change=False)
-    found = request.app[ADMIN_KEY].shelf.get(request.match_info["key"], OWNER)
-    if found is None:
-        raise WebError(404, text("errors.result_gone"))
-    return file_response(found.data, found.name, found.media_type)
+    return shelf_download(request.app[ADMIN_KEY].shelf, request.match_info["key"], OWNER)
 
 
 async def _briefings(request: web.Request) -> web.StreamResponse:

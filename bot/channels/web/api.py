@@ -12,7 +12,7 @@ from aiohttp import web
 import scoring
 from bot.channels.web.config import WebServices, text
 from bot.channels.web.guard import CONFIG_KEY, WebError
-from bot.channels.web.scoring_calls import check_upload, run_batch, score_firm
+from bot.channels.web.scoring_calls import BatchRun, check_upload, run_batch, score_firm
 
 __all__ = ["add_api_routes", "read_json", "read_upload"]
 
@@ -47,6 +47,16 @@ async def read_upload(request: web.Request) -> tuple[str, bytes, dict[str, str]]
     data = upload.file.read()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     return str(upload.filename or ""), data, fields
+
+
+async def batch_upload(request: web.Request) -> tuple[BatchRun, str]:
+    """A multipart table (+ rule_set) checked, then batch-scored off the loop: the run and its rule set."""
+    name, data, fields = await read_upload(request)
+    suffix = check_upload(name, data)
+    config = request.app[CONFIG_KEY]
+    rule_set = fields.get("rule_set") or config.default_rule_set
+    run = await asyncio.to_thread(run_batch, data, suffix, rule_set, config.upload_dir, config.rule_dirs)
+    return run, rule_set
 
 
 def _question(data: dict[str, Any], key: str, request: web.Request) -> str:
@@ -148,11 +158,7 @@ def _check_key(request: web.Request) -> None:
 async def _batch(request: web.Request) -> web.StreamResponse:
     """POST multipart file (+ rule_set) with X-API-Key → the ranked workbook (XLSX)."""
     _check_key(request)
-    name, data, fields = await read_upload(request)
-    suffix = check_upload(name, data)
-    config = request.app[CONFIG_KEY]
-    rule_set = fields.get("rule_set") or config.default_rule_set
-    run = await asyncio.to_thread(run_batch, data, suffix, rule_set, config.upload_dir, config.rule_dirs)
+    run, _ = await batch_upload(request)
     headers = {
         "Content-Disposition": 'attachment; filename="innobot-batch.xlsx"',
         "X-Innobot-Rows": str(len(run.rows)),

@@ -17,7 +17,7 @@ from aiohttp import web
 
 import scoring
 from bot.channels.web.api import read_json
-from bot.channels.web.chat import STATE_KEY, chat_user, file_response, require_xhr
+from bot.channels.web.chat import STATE_KEY, chat_user, require_xhr, shelf_download
 from bot.channels.web.config import text
 from bot.channels.web.guard import CONFIG_KEY, WebError
 from bot.channels.web.report import ReportContent, build_report
@@ -131,11 +131,7 @@ async def _score(request: web.Request) -> web.StreamResponse:
 
 
 async def _report(request: web.Request) -> web.StreamResponse:
-    user = chat_user(request)
-    found = request.app[STATE_KEY].shelf.get(request.match_info["key"], user)
-    if found is None:
-        raise WebError(404, text("errors.result_gone"))
-    return file_response(found.data, found.name, found.media_type)
+    return shelf_download(request.app[STATE_KEY].shelf, request.match_info["key"], chat_user(request))
 
 
 def _dumps(obj: Any) -> str:

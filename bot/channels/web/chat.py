@@ -69,6 +69,16 @@ def chat_user(request: web.Request) -> str:
     return user
 
 
+def _admitted(request: web.Request) -> tuple[str, ChatState]:
+    """A chat POST from our page, by a genuine user within their rate; else 403, 401 or 429."""
+    require_xhr(request)
+    user = chat_user(request)
+    state: ChatState = request.app[STATE_KEY]
+    if not state.buckets.take(user):
+        raise WebError(429, text("errors.rate_session"))
+    return user, state
+
+
 def split_sources(body: str, header: str) -> tuple[str, list[str]]:
     """The answer and its 出处 lines, so the page can fold the sources away."""
     marker = f"\n{header}\n"
@@ -113,11 +123,7 @@ async def _chat_page(request: web.Request) -> web.StreamResponse:
 
 async def _send(request: web.Request) -> web.StreamResponse:
     """One message (text or a chip's data) to the core; the replies as JSON."""
-    require_xhr(request)
-    user = chat_user(request)
-    state = request.app[STATE_KEY]
-    if not state.buckets.take(user):
-        raise WebError(429, text("errors.rate_session"))
+    user, state = _admitted(request)
     data = await read_json(request)
     callback = data.get("callback")
     message = data.get("text")
@@ -143,11 +149,7 @@ async def _upload(request: web.Request) -> web.StreamResponse:
     from bot.channels.web.api import read_upload
     from bot.channels.web.scoring_calls import check_upload
 
-    require_xhr(request)
-    user = chat_user(request)
-    state = request.app[STATE_KEY]
-    if not state.buckets.take(user):
-        raise WebError(429, text("errors.rate_session"))
+    user, state = _admitted(request)
     name, data, fields = await read_upload(request)
     suffix = check_upload(name, data)
     caption = fields.get("caption", "")[:200]
@@ -170,8 +172,12 @@ async def _chart(request: web.Request) -> web.StreamResponse:
 
 async def _file(request: web.Request) -> web.StreamResponse:
     """A file a reply offered, to the user it was made for."""
-    user = chat_user(request)
-    found = request.app[STATE_KEY].shelf.get(request.match_info["key"], user)
+    return shelf_download(request.app[STATE_KEY].shelf, request.match_info["key"], chat_user(request))
+
+
+def shelf_download(shelf: FileShelf, key: str, owner: str) -> web.Response:
+    """A shelved file as a download for its owner; expired or another's is a 404 in Chinese."""
+    found = shelf.get(key, owner)
     if found is None:
         raise WebError(404, text("errors.result_gone"))
     return file_response(found.data, found.name, found.media_type)

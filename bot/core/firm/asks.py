@@ -40,6 +40,7 @@ class AskOutcome:
     replies: list[Reply]
     start: tuple[str, str] | None = None
     ask: str | None = None
+    followable: bool = False  # a question about the result: "那研发人员呢" next swaps its input
 
 
 @lru_cache(maxsize=1)
@@ -218,15 +219,16 @@ async def _why(desk: FirmDesk, record: FirmRecord, rule_set: str, text: str, t: 
     if not focus and not _has(text, t.words("result_words")):
         return None  # "为什么要搞积分制": not about this firm's result
     if not focus and not isinstance(assessment.result, ScoreResult):  # "为啥没通过": what is still open
-        return AskOutcome([Reply(text=render_gaps(assessment, desk.vocab))])
+        return AskOutcome([Reply(text=render_gaps(assessment, desk.vocab))], followable=True)
     quoted_at = _QUOTED.search(text)
     quoted = float(quoted_at.group(1)) if quoted_at and focus else None
     lines = explain(assessment, record.figures, list(dict.fromkeys(focus)), t, quoted)
     if not lines:  # 高企: the conditions that move with the named input
-        return AskOutcome([Reply(text=render_focus(assessment, inputs[0], desk.label(inputs[0]), desk.vocab))])
+        return AskOutcome([Reply(text=render_focus(assessment, inputs[0], desk.label(inputs[0]), desk.vocab))],
+                          followable=True)
     name = desk.vocab.lookup("check_names", rule_set)
     head = [t.get("why_header", name=name), verdict_line(assessment, desk.vocab)]
     rs = load_rule_set(assessment.rule_set)
     if not focus and isinstance(rs, PointsRuleSet):  # "这分数正常吗": firms are compared within their stage
         head.append(stage_text(rs, record.figures.get("revenue"), t) + t.get("stage_compare"))
-    return AskOutcome([Reply(text="\n".join([*head, *lines]))])
+    return AskOutcome([Reply(text="\n".join([*head, *lines]))], followable=True)

@@ -14,8 +14,8 @@ from bot.core.estimate.port import FieldSpec, FigureError, ScoringPort
 from bot.core.estimate.replies import changed_items, format_value, same_figure
 from bot.core.firm.asks import answer_ask, load_asks, score_request
 from bot.core.firm.changes import apply_correction, apply_whatif, keep_scenario
-from bot.core.firm.confirm import pending_answer
-from bot.core.firm.grades import render_grade_gap
+from bot.core.firm.confirm import offer_answer, pending_answer
+from bot.core.firm.followups import answer_followup, rewrite_firm_followup
 from bot.core.firm.intents import (
     FirmIntent,
     asks_about_rules,
@@ -25,15 +25,15 @@ from bot.core.firm.intents import (
     names_only_a_check,
     split_question,
     whatif_factor,
+    whatif_hired,
     whatif_mode,
     whatif_text,
 )
 from bot.core.firm.record import Figure, FirmRecord
+from bot.core.firm.records import record_question
 from bot.core.firm.verdict import (
     points_gap_line,
-    render_focus,
-    render_gaps,
-    render_improve,
+    records_line,
     render_verdict,
     warning_lines,
 )
@@ -79,6 +79,16 @@ class FirmDesk:
         self.vocab = vocab or load_vocab()
         self.default_check = default_check
 
+    @property
+    def scoring(self) -> ScoringPort:
+        """The scoring port (field specs, parser) the desk reads figures with."""
+        return self._scoring
+
+    @property
+    def texts(self) -> Texts:
+        """The core texts (intent words, replies)."""
+        return self._texts
+
     # --- profile access ---------------------------------------------------------------------
 
     async def record(self, key: str) -> FirmRecord:
@@ -96,13 +106,20 @@ class FirmDesk:
         if changed:
             await self.save(key, record.with_figures(changed, source))
 
-    async def note_question(self, key: str, text: str) -> None:
-        """A policy question is what the next "那杭州呢" follows up; one naming a check ("科小的分数线")
-        also makes it the topic figures sent next go to."""
+    async def note_offer(self, key: str, offers: dict[str, Figure]) -> None:
+        """Figures named back under another field: the next "是" records them (none: nothing kept)."""
         record = await self.record(key)
-        named = check_named(text, self.vocab) or record.context.topic
-        if (record.context.topic, record.context.question) != (named, text):
-            await self.save(key, record.with_context(topic=named, question=text))
+        if record.context.offer != tuple(offers.items()):
+            await self.save(key, record.with_context(offer=tuple(offers.items())))
+
+    async def note_question(self, key: str, text: str, *, topic: bool = True) -> None:
+        """A policy question is what the next "那杭州呢" follows up; one naming a check ("科小的分数线")
+        also makes it the topic figures sent next go to (topic=False: the bot's own question, as the
+        loan examples after "能贷多少", leaves the topic as it was)."""
+        record = await self.record(key)
+        named = (check_named(text, self.vocab) if topic else None) or record.context.topic
+        if (record.context.topic, record.context.question, record.context.asked) != (named, text, None):
+            await self.save(key, record.with_context(topic=named, question=text, asked=None))
 
     async def follow_question(self, key: str, text: str) -> str | None:
         """"那杭州呢" / "利率多少" right after a policy question: the whole question it stands for."""
@@ -177,7 +194,7 @@ class FirmDesk:
         text = render_verdict(assessment, v, warnings)
         pending = tuple(f for f in assessment.unconfirmed if f not in record.fields)
         record = record.with_context(last_check=assessment.rule_set, topic=assessment.rule_set,
-                                     pending=pending, scenario=(), question=None)
+                                     pending=pending, scenario=(), question=None, asked=None)
         replies = [Reply(text=text)]
         ask = self._confirm_question(pending)
         replies.append(Reply(text="\n".join(p for p in (ask, v.get("followup_hint")) if p)))
@@ -190,7 +207,7 @@ class FirmDesk:
             return ""
         if len(names) == 1:
             return self.vocab.get("unconfirmed_one", label=f"是否{names[0]}")
-        return self.vocab.get("unconfirmed_many", labels="、".join(names))
+        return record_question(list(pending), self._scoring, self.vocab)
 
     async def after_dialogue(
         self, key: str, figures: dict[str, Figure], assessment: Assessment, points_text: str | None
@@ -202,7 +219,8 @@ class FirmDesk:
         warnings = list(await _run(self._scoring.check, figures) or [])
         replies, record = self.verdict(record, assessment, warnings)
         if points_text is not None:
-            extra = [points_gap_line(assessment, self.vocab), *warning_lines(warnings, self.vocab)]
+            extra = [records_line(assessment, self.vocab), points_gap_line(assessment, self.vocab),
+                     *warning_lines(warnings, self.vocab)]
             replies[0] = Reply(text="\n".join(line for line in (points_text, *extra) if line))
         await self.save(key, record)
         return replies
@@ -213,7 +231,7 @@ class FirmDesk:
         try:
             assessment, warnings = await self.assess(record.figures, rule_set)
         except FigureError as exc:
-            return [Reply(text=self._texts.get("figure_error", message=str(exc)))]
+            return [Reply(text=self.figure_error(exc))]
         used = self.vocab.used_profile([self.items({k: v}) for k, v in record.figures.items()])
         replies, record = self.verdict(record, assessment, warnings)
         await self.save(key, record)
@@ -224,12 +242,25 @@ class FirmDesk:
     async def handle(self, key: str, text: str) -> DeskOutcome | None:
         """Answer a firm message outside a dialogue, or None when it is not one."""
         record = await _run(self._profiles.load, key)
+        if record is not None and record.context.offer:  # "是的" after "是研发费用吗？"
+            confirmed = await offer_answer(self, key, record, text)
+            if confirmed is not None:
+                return DeskOutcome(confirmed)
+            record = record.with_context(offer=())
         if record is not None and record.context.pending:
             answered = await pending_answer(self, key, record, text)
             if answered is not None:
                 return DeskOutcome(answered)
+        whole = self.firm_followup(record, text)
+        if whole is not None:  # "那到中等呢" after "要到良好还差多少": that question for 中等
+            outcome = await self.handle(key, whole)
+            if outcome is not None:
+                read_as = Reply(text=self._texts.get("followup_read_as", question=whole))
+                return DeskOutcome([read_as, *outcome.replies], outcome.start, outcome.ask)
         asked = await answer_ask(self, key, record or FirmRecord(), text)  # "为什么是这个分", "能贷多少"
         if asked is not None:
+            if asked.followable:
+                await self.save(key, (await self.record(key)).with_context(asked=text, question=None))
             return DeskOutcome(asked.replies, asked.start, asked.ask)
         intent = classify(text, self.vocab)
         if intent is None:
@@ -240,7 +271,8 @@ class FirmDesk:
         if intent.kind == "eligibility":
             return await self._eligibility(key, record, intent, text)
         if intent.kind == "followup":
-            return DeskOutcome(await self._followup(record, intent, text))
+            await self.save(key, record.with_context(asked=text, question=None))  # "那中等呢" follows it up
+            return DeskOutcome(await answer_followup(self, record, intent, text))
         if intent.kind == "keep":
             return DeskOutcome(await keep_scenario(self, key, record))
         if intent.kind == "whatif":
@@ -249,8 +281,24 @@ class FirmDesk:
                 return DeskOutcome([Reply(text=self.vocab.get("whatif_mixed"))])
             moved = whatif_text(text, self.vocab) or ""
             factor = whatif_factor(text, self.vocab)
-            return DeskOutcome(await apply_whatif(self, key, record, moved, relative=mode == "relative", factor=factor))
+            return DeskOutcome(await apply_whatif(self, key, record, moved, relative=mode == "relative", factor=factor,
+                                                  hired=whatif_hired(text, self.vocab)))
         return DeskOutcome(await apply_correction(self, key, record, correction_text(text, self.vocab) or ""))
+
+    def firm_followup(self, record: FirmRecord | None, text: str) -> str | None:
+        """The whole firm question an elliptical message stands for ("那中等呢"), or None."""
+        if record is None or record.context.asked is None:
+            return None
+        intent = classify(text, self.vocab)  # "还差多少" / "怎么提高" ask on their own; "那60分呢" reads no figure
+        if intent is not None and (intent.kind != "whatif" or self.read(text).accepted):
+            return None
+        if any(w in text for w in self._texts.words("intent.question_words")):
+            return None  # "那为什么呢" is no grade
+        return rewrite_firm_followup(record.context.asked, text, self.vocab, self._scoring.lookup)
+
+    def figure_error(self, exc: FigureError) -> str:
+        """A refused figure said in the user's words."""
+        return self._texts.get("figure_error", message=str(exc))
 
     def asks_about_rules(self, text: str) -> bool:
         """A question about a rule that quotes a number: answered from policy, the profile untouched."""
@@ -321,31 +369,11 @@ class FirmDesk:
             try:
                 await _run(self._scoring.check, {**record.figures, **reading.accepted})
             except FigureError as exc:
-                return DeskOutcome([Reply(text=self._texts.get("figure_error", message=str(exc)))])
+                return DeskOutcome([Reply(text=self.figure_error(exc))])
             head = self.updated(record.figures, reading.accepted)  # "研发费用200万，能认定高企吗" over 350
             head += [Reply(text="\n".join(reading.notes))] if reading.notes else []  # 约数, unread figures
             record = record.with_figures(dict(reading.accepted), "chat")
         return DeskOutcome([*head, *await self.run_check(key, rule_set, record)])
-
-    async def _followup(self, record: FirmRecord, intent: FirmIntent, text: str) -> list[Reply]:
-        rule_set = intent.rule_set or record.context.last_check
-        if self.vocab.is_generic(intent.rule_set) and record.context.last_check:
-            rule_set = record.context.last_check  # "我们的积分" after a check means that check's score
-        if rule_set is None or not record.fields:
-            return [Reply(text=self.vocab.get("no_result"))]
-        try:
-            assessment, _ = await self.assess(record.figures, rule_set)
-        except FigureError as exc:
-            return [Reply(text=self._texts.get("figure_error", message=str(exc)))]
-        focus = intent.focus or "gaps"
-        if focus == "gaps":  # "要到良好还差多少": that grade, not the next one
-            grade = render_grade_gap(assessment, text, self.vocab)
-            return [Reply(text=render_gaps(assessment, self.vocab, grade))]
-        if focus == "improve":
-            return [Reply(text=render_improve(assessment, self.vocab))]
-        spec = self._scoring.field(focus)
-        label = spec.label if spec is not None else focus
-        return [Reply(text=render_focus(assessment, focus, label, self.vocab))]
 
 
 async def _run(fn: Callable[..., T], *args: Any) -> T:

@@ -19,6 +19,7 @@ __all__ = [
     "names_only_a_check",
     "split_question",
     "whatif_factor",
+    "whatif_hired",
     "whatif_mode",
     "whatif_text",
 ]
@@ -135,11 +136,28 @@ def _moved(text: str, vocab: FirmVocab) -> bool:
 
 
 def whatif_factor(text: str, vocab: FirmVocab) -> float | None:
-    """"研发费用翻倍呢" -> 2.0: a multiplier word, or None."""
+    """"研发费用翻倍呢" -> 2.0, "增加20%" -> 1.2: a multiplier word or a percentage change, or None."""
+    word = _factor_word(text, vocab)
+    if word is not None:
+        return word
+    for key, sign in (("whatif_percent_up", 1), ("whatif_percent_down", -1)):
+        found = re.search(f"(?:{_words_re(vocab.words(key))})了?" + r"(\d+(?:\.\d+)?)\s*[%％]", text)
+        if found is not None:
+            return 1 + sign * float(found.group(1)) / 100
+    return None
+
+
+def _factor_word(text: str, vocab: FirmVocab) -> float | None:
+    """"翻一倍" -> 2.0: a multiplier word, which alone makes a what-if."""
     for word, factor in vocab.raw("whatif_factors").items():
         if str(word) in text:
             return float(factor)
     return None
+
+
+def whatif_hired(text: str, vocab: FirmVocab) -> bool:
+    """"如果再招2个研发呢": new people, so the staff total grows too."""
+    return _has(text, vocab.words("whatif_hires"))
 
 
 def _supposed(text: str, vocab: FirmVocab) -> bool:
@@ -158,7 +176,7 @@ def whatif_text(text: str, vocab: FirmVocab) -> str | None:
     ends = stripped.endswith(vocab.words("whatif_ends"))
     changed = _relative_at(vocab).search(stripped) is not None  # "营收再增加1000万": never a new total
     relative = _has(stripped, vocab.words("whatif_relative")) and ends
-    factor = whatif_factor(stripped, vocab) is not None
+    factor = _factor_word(stripped, vocab) is not None
     if not (starts or changed or relative or factor or _moved(stripped, vocab) or _supposed(text, vocab)):
         return None
     hires = _has(stripped, vocab.words("whatif_hires"))

@@ -28,6 +28,7 @@ from bot.core.subscriptions.parser import (
 )
 from bot.core.subscriptions.render import (
     next_delivery_text,
+    schedule_errors_text,
     subscription_label,
     summary_lines,
     unused_lines,
@@ -43,8 +44,7 @@ _SEP = "\x1f"  # between the edit's fields in the open "which one?" prompt
 
 
 def _refusal(parsed: ParsedRequest, texts: Texts) -> str:
-    errors = "；".join(texts.get(f"sched_{e.kind}", words=e.words) for e in parsed.schedule_errors)
-    return texts.get("edit_refused", errors=errors)
+    return texts.get("edit_refused", errors=schedule_errors_text(parsed, texts))
 
 
 class SubscriptionEditor:

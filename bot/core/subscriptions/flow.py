@@ -16,6 +16,7 @@ from bot.core.subscriptions.parser import (
     Vocabulary,
     parse_request,
 )
+from bot.core.subscriptions.render import schedule_errors_text
 from bot.core.subscriptions.types import SubscriptionDraft
 from bot.core.texts import Texts, load_texts
 from bot.core.types import Choice, Reply
@@ -138,9 +139,7 @@ class SubscriptionFlow:
         parsed = parse_request(text, self.vocab)
         step = self._step(state)
         if parsed.schedule_errors:
-            errors = "；".join(
-                self.texts.get(f"sched_{e.kind}", words=e.words) for e in parsed.schedule_errors
-            )
+            errors = schedule_errors_text(parsed, self.texts)
             return FlowResult([Reply(text=self.texts.get("flow_bad_schedule", errors=errors))])
         merged = self._merge(state, parsed, step)
         if merged == state:

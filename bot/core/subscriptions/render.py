@@ -13,6 +13,7 @@ from bot.core.texts import Texts
 __all__ = [
     "next_delivery_text",
     "notes_lines",
+    "schedule_errors_text",
     "schedule_words",
     "subscription_label",
     "summary_lines",
@@ -92,6 +93,11 @@ def summary_lines(
         schedule += texts.get("default_time", time=f"{sub.hour:02d}:{sub.minute:02d}")
     lines.append(schedule)
     return lines
+
+
+def schedule_errors_text(parsed: ParsedRequest, texts: Texts) -> str:
+    """Why each schedule phrase cannot be kept ("每月31号" …), joined by "；" for one refusal line."""
+    return "；".join(texts.get(f"sched_{e.kind}", words=e.words) for e in parsed.schedule_errors)
 
 
 def unused_lines(parsed: ParsedRequest, texts: Texts) -> list[str]:

@@ -11,6 +11,7 @@ from bot.core.subscriptions.parser import ParsedRequest, Vocabulary
 from bot.core.subscriptions.render import (
     next_delivery_text,
     notes_lines,
+    schedule_errors_text,
     subscription_label,
     summary_lines,
     unused_lines,
@@ -24,7 +25,7 @@ __all__ = ["created_reply", "list_reply", "preview_replies", "refusal_text", "re
 
 def refusal_text(parsed: ParsedRequest, texts: Texts) -> str:
     """Why the schedule cannot be kept, with the forms that can; nothing was stored."""
-    errors = "；".join(texts.get(f"sched_{e.kind}", words=e.words) for e in parsed.schedule_errors)
+    errors = schedule_errors_text(parsed, texts)
     return "\n".join([texts.get("schedule_refused", errors=errors), *unused_lines(parsed, texts)])
 
 

@@ -1,0 +1,101 @@
+"""Follow-ups on the firm's own result (结果追问): "差在哪" / "要到良好还差多少" answered from the profile,
+and the elliptical next message — "那到中等呢", "优秀呢", "那60分呢", "那研发费用呢" — read as the last
+such question with one slot swapped (a grade, a score, an input), never sent to the knowledge base."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from bot.core.estimate.port import FieldSpec, FigureError
+from bot.core.firm.grades import render_grade_gap
+from bot.core.firm.intents import FirmIntent
+from bot.core.firm.record import FirmRecord
+from bot.core.firm.verdict import render_focus, render_gaps, render_improve
+from bot.core.firm.vocab import FirmVocab
+from bot.core.followup import load_followups
+from bot.core.types import Reply
+
+if TYPE_CHECKING:
+    from bot.core.firm.desk import FirmDesk
+
+__all__ = ["answer_followup", "rewrite_firm_followup"]
+
+_PUNCT = re.compile(r"[\s,，。.!！?？~～、;；:：…]+")
+_SCORE = re.compile(r"\d+(?:\.\d+)?\s*分")
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]{1,4}")
+MAX_CORE = 6  # "到中等", "研发费用", "60分": an elliptical slot is short
+
+
+async def answer_followup(desk: FirmDesk, record: FirmRecord, intent: FirmIntent, text: str) -> list[Reply]:
+    """"差在哪" / "怎么提高" / "要到良好还差多少" / "研发人员还差多少" about the last result."""
+    rule_set = intent.rule_set or record.context.last_check
+    if desk.vocab.is_generic(intent.rule_set) and record.context.last_check:
+        rule_set = record.context.last_check  # "我们的积分" after a check means that check's score
+    if rule_set is None or not record.fields:
+        return [Reply(text=desk.vocab.get("no_result"))]
+    try:
+        assessment, _ = await desk.assess(record.figures, rule_set)
+    except FigureError as exc:
+        return [Reply(text=desk.figure_error(exc))]
+    focus = intent.focus or "gaps"
+    if focus == "gaps":  # "要到良好还差多少": that grade, not the next one
+        grade = render_grade_gap(assessment, text, desk.vocab)
+        return [Reply(text=render_gaps(assessment, desk.vocab, grade))]
+    if focus == "improve":
+        return [Reply(text=render_improve(assessment, desk.vocab))]
+    return [Reply(text=render_focus(assessment, focus, desk.label(focus), desk.vocab))]
+
+
+def rewrite_firm_followup(previous: str | None, text: str, vocab: FirmVocab,
+                          lookup: Callable[[str], FieldSpec | None]) -> str | None:
+    """The last firm question with the slot the message names swapped in, or None when it is not one:
+    a grade or score after a grade question ("要到良好还差多少" + "那中等呢"), an input after an input
+    question ("研发人员还差多少" + "那研发费用呢")."""
+    if not previous:
+        return None
+    core = _core(text, vocab)
+    if not core or len(core) > MAX_CORE:
+        return None
+    field_word = _field_word(previous, vocab, lookup)
+    if field_word is not None and lookup(core) is not None:
+        return previous.replace(field_word, core, 1) if core != field_word else None
+    grade = _grade_slot(previous, vocab)
+    if grade is None or lookup(core) is not None or any(w in core for w, _ in vocab.checks()):
+        return None
+    if _SCORE.fullmatch(core) or (_CJK_WORD.fullmatch(core) and not any(ch.isdigit() for ch in core)):
+        return previous[: grade[0]] + core + previous[grade[1]:]
+    return None
+
+
+def _core(text: str, vocab: FirmVocab) -> str:
+    """"那到中等呢" -> "中等": lead words, grade leads ("到", "达到") and tails dropped."""
+    words = load_followups(tuple(w for w, _ in vocab.checks()))
+    leads = sorted((*words.leads, *vocab.words("grade_asks"), "要"), key=len, reverse=True)
+    core = _PUNCT.sub("", text)
+    for _ in range(4):
+        before = core
+        core = next((core[len(w):] for w in leads if core.startswith(w) and len(core) > len(w)), core)
+        core = next((core[: -len(w)] for w in words.tails if core.endswith(w) and len(core) > len(w)), core)
+        if core == before:
+            break
+    return core
+
+
+def _grade_slot(previous: str, vocab: FirmVocab) -> tuple[int, int] | None:
+    """Where the grade or score sits in "要到良好还差多少" / "到60分还差几分" (start, end), or None."""
+    found = _SCORE.search(previous)
+    if found is not None:
+        return found.start(), found.end()
+    pattern = "|".join(map(re.escape, sorted(vocab.words("grade_asks"), key=len, reverse=True)))
+    found = re.search(rf"(?:{pattern})(\w{{1,4}}?)(?:档|级|等级|水平)?(?:还差|差)", previous)
+    if found is None or any(found.group(1) in w for w in vocab.words("grade_not_names")):
+        return None
+    return found.start(1), found.end(1)
+
+
+def _field_word(previous: str, vocab: FirmVocab, lookup: Callable[[str], FieldSpec | None]) -> str | None:
+    """The input a question named ("研发人员还差多少" -> "研发人员"): a focus word, longest first."""
+    words = sorted((w for ws in vocab.table("focus_fields").values() for w in ws), key=len, reverse=True)
+    return next((w for w in words if w in previous and lookup(w) is not None), None)
