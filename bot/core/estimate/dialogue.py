@@ -197,6 +197,18 @@ class ScoringDialogue(FormReading):
                     return self._set_figures(state, {name: value}, [])
         return Turn(state=state, replies=self.prompt(state))
 
+    def answers_choice(self, state: FormState, text: str) -> bool:
+        """"高企" at the 资质 prompt picks a choice (高新技术企业); it is no request to open the 高企 check."""
+        if state.stage != "collect" or len(state.asked) != 1:
+            return False
+        spec = self._scoring.field(state.asked[0])
+        if spec is None or spec.kind != "enum":
+            return False
+        if match_choice(self._scoring, self._texts, state.asked, text) is not None:
+            return True
+        understood = self._scoring.parse(text).understood
+        return len(understood) == 1 and understood[0].field == spec.name
+
     def prompt(self, state: FormState) -> list[Reply]:
         """Re-ask what the dialogue is waiting for, without changing it."""
         if state.stage == "profile":

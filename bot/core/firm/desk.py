@@ -22,12 +22,12 @@ from bot.core.firm.intents import (
     check_named,
     classify,
     correction_text,
-    names_only_a_check,
     split_question,
     whatif_factor,
     whatif_hired,
     whatif_mode,
     whatif_text,
+    without_check_clauses,
 )
 from bot.core.firm.record import Figure, FirmRecord
 from bot.core.firm.records import record_question
@@ -356,8 +356,7 @@ class FirmDesk:
         if rule_set is None:
             return DeskOutcome([Reply(text=self.vocab.get("which_check"))])
         statement, _ = split_question(text, self.vocab, self._texts.words("intent.question_words"))
-        if names_only_a_check(statement, self.vocab):
-            statement = ""  # "高企" picks the check; it is not the fact 资质 = 高新技术企业
+        statement = without_check_clauses(statement, self.vocab)  # "高企" picks the check; it is not 资质 = 高企
         reading = self.read(statement) if statement else Reading({}, [], {})
         missing = [f for f in self.core_fields(rule_set) if f not in record.fields and f not in reading.accepted]
         if missing:

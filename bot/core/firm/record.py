@@ -42,6 +42,7 @@ class FirmContext:
     question: str | None = None  # the last policy question answered (追问 "那杭州呢" reads it)
     asked: str | None = None  # the last question about the firm's result ("要到良好还差多少"; "那中等呢" reads it)
     offer: tuple[tuple[str, Figure], ...] = ()  # figures named back ("是研发费用吗？"); the next "是" records them
+    region_skipped: bool = False  # the region question was left unanswered once: never asked again
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class FirmRecord:
         question: str | _Unset | None = _UNSET,
         asked: str | _Unset | None = _UNSET,
         offer: tuple[tuple[str, Figure], ...] | _Unset = _UNSET,
+        region_skipped: bool | _Unset = _UNSET,
     ) -> FirmRecord:
         """A copy with the named context fields changed (the others kept)."""
         c = self.context
@@ -89,6 +91,7 @@ class FirmRecord:
             question=c.question if isinstance(question, _Unset) else question,
             asked=c.asked if isinstance(asked, _Unset) else asked,
             offer=c.offer if isinstance(offer, _Unset) else offer,
+            region_skipped=c.region_skipped if isinstance(region_skipped, _Unset) else region_skipped,
         ))
 
     def to_json(self) -> str:
@@ -103,6 +106,7 @@ class FirmRecord:
                 "question": self.context.question,
                 "asked": self.context.asked,
                 "offer": [list(item) for item in self.context.offer],
+                "region_skipped": self.context.region_skipped,
             },
         }
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
@@ -131,6 +135,7 @@ class FirmRecord:
             question=_opt_str(ctx.get("question")),
             asked=_opt_str(ctx.get("asked")),
             offer=offer,
+            region_skipped=ctx.get("region_skipped") is True,
         )
         return cls(fields=fields, context=context)
 
