@@ -130,7 +130,14 @@ def score_points(rs: PointsRuleSet, figures: Mapping[str, object]) -> ScoreResul
         warnings=warnings,
         rectified_total=rectified,
         max_total=rs.max_total,
+        unconfirmed=unconfirmed_records(rs, given),
     )
+
+
+def unconfirmed_records(rs: PointsRuleSet, given: Mapping[str, Value]) -> tuple[str, ...]:
+    """Veto and deduction items the user never answered (no default applies): the total assumes none."""
+    fields = [v.field for v in rs.vetoes] + [d.field for d in rs.deductions]
+    return tuple(f for f in dict.fromkeys(fields) if f not in given and FIELDS[f].default is None)
 
 
 def _move(spec_kind: str, x: float, up: bool) -> float | int:

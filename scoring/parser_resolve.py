@@ -3,8 +3,9 @@
 One reading of the year words, the form's: the main field is 上年度 (last year), its *_prev
 field the year before. '去年/上年/上年度' always mean the main field and '前年/前一年/上上年' the
 *_prev field. A figure with no year (or '今年') beside a '去年' figure of the same field cannot
-be placed: it is named back, never shifted to another year. With two calendar years the later
-is the main field and the one before it *_prev.
+be placed: it is named back, never shifted to another year. A calendar year is read against the
+data year (the last full fiscal year, from the caller's clock): the data year is 上年度, the year
+before it 前一年; any other year (older, or this year still running) is named back, never stored.
 """
 
 from __future__ import annotations
@@ -69,7 +70,6 @@ def _on_years(raws: list[Raw], result: ParsedFigures) -> list[Raw]:
         if prev_field is None:
             final.extend(replace(r, field=base) for r in items)
             continue
-        years = sorted({r.when for r in items if isinstance(r.when, int)})
         last = [r for r in items if r.when == "last"]
         for r in items:
             if last and r.when in (None, "now"):  # '营收3500万，去年3000万': 3500 is not 上年度
@@ -80,9 +80,34 @@ def _on_years(raws: list[Raw], result: ParsedFigures) -> list[Raw]:
                         f"（前一年的数请写“前年{short}…”）"
                     )
                 continue
-            older = isinstance(r.when, int) and len(years) > 1 and r.when != years[-1]
-            final.append(replace(r, field=prev_field if r.when == "prev" or older else base))
+            final.append(replace(r, field=prev_field if r.when == "prev" else base))
     return final
+
+
+def _calendar(raws: list[Raw], result: ParsedFigures, data_year: int) -> list[Raw]:
+    """'2025年营收' → 上年度, '2024年营收' → 前一年 (data year 2025); '2023年'/'2026年' named back."""
+    main_of = {spec.prev: name for name, spec in FIELDS.items() if spec.prev}
+    kept: list[Raw] = []
+    for raw in raws:
+        base = main_of.get(raw.field, raw.field)
+        if not isinstance(raw.when, int) or base not in yearly_fields():
+            kept.append(raw)
+            continue
+        has_prev = FIELDS[base].prev is not None
+        if raw.when == data_year:
+            kept.append(replace(raw, field=base, when="last"))
+            continue
+        if raw.when == data_year - 1 and has_prev:
+            kept.append(replace(raw, field=base, when="prev"))
+            continue
+        short = FIELDS[base].short_label
+        used = f"上年度（{data_year}年）" + (f"和前一年（{data_year - 1}年）" if has_prev else "")
+        what = f"今年（{raw.when}年，尚未结束）" if raw.when == data_year + 1 else f"{raw.when}年"
+        if raw.when > data_year + 1:
+            what = f"{raw.when}年（还没到）"
+        result.problems.append(f"{short}：“{raw.raw}”是{what}的数，未使用；测算按{used}的数")
+        result.rejected.append(base)
+    return kept
 
 
 def _one_full_year(raws: list[Raw], result: ParsedFigures) -> list[Raw]:
@@ -99,9 +124,9 @@ def _one_full_year(raws: list[Raw], result: ParsedFigures) -> list[Raw]:
     return kept
 
 
-def resolve(raws: list[Raw], result: ParsedFigures) -> None:
+def resolve(raws: list[Raw], result: ParsedFigures, data_year: int) -> None:
     """Year words, summing of parts, conflicts; fills values and understood."""
-    final = _on_years(_one_full_year(raws, result), result)
+    final = _on_years(_calendar(_one_full_year(raws, result), result, data_year), result)
     grouped: dict[str, list[Raw]] = {}
     for raw in final:
         grouped.setdefault(raw.field, []).append(raw)

@@ -173,6 +173,7 @@ class ScoreResult:
     rectified_total: float
     max_total: float
     kind: Literal["points"] = "points"
+    unconfirmed: tuple[str, ...] = ()  # veto/deduction yes-no items never given: the total assumes "没有"
 
     @property
     def missing(self) -> list[str]:

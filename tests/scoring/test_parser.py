@@ -72,7 +72,28 @@ def test_previous_year_words() -> None:
     assert parse_figures("前年营收8000万，去年营收1亿").values == {"revenue_prev": 8000, "revenue": 10000}
     mixed = parse_figures("今年营收1.2亿，上年营收1亿")  # one reading: 上年 is 上年度, 今年 is no form year
     assert mixed.values == {"revenue": 10000} and "未使用" in mixed.problems[0]
-    assert parse_figures("2023年营收1亿，2022年营收8000万").values == {"revenue": 10000, "revenue_prev": 8000}
+    assert parse_figures("2023年营收1亿，2022年营收8000万", data_year=2023).values == {"revenue": 10000, "revenue_prev": 8000}
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "named"),
+    [  # data year 2025 (today 2026-11-28): 2025 is 上年度, 2024 前一年, other years are named back
+        ("2024年营收3000万", {"revenue_prev": 3000}, ""),
+        ("2025年营收3000万", {"revenue": 3000}, ""),
+        ("2024年营收3000万，2025年4000万", {"revenue_prev": 3000, "revenue": 4000}, ""),
+        ("2025年营收4000万，2024年营收3000万", {"revenue": 4000, "revenue_prev": 3000}, ""),
+        ("研发投入2025年500万，2024年400万", {"rd_expense": 500, "rd_expense_prev": 400}, ""),
+        ("2023年营收3000万", {}, "2023年"),
+        ("2026年营收3000万", {}, "今年（2026年，尚未结束）"),
+        ("2023年营收1亿，2022年营收8000万", {}, "2022年"),
+        ("2024年高新技术产品收入800万", {}, "2024年"),  # no 前一年 field: only 上年度 is used
+        ("2025年营收5000万，2023年研发费用300万", {"revenue": 5000}, "2023年"),
+    ],
+)
+def test_calendar_years_read_against_the_data_year(text: str, values: dict[str, float], named: str) -> None:
+    parsed = parse_figures(text, data_year=2025)
+    assert parsed.values == values
+    assert (named in "".join(parsed.problems)) and bool(parsed.problems) == bool(named)
 
 
 def test_enums_and_flags() -> None:
@@ -117,7 +138,7 @@ def test_text_without_figures() -> None:
 
 
 def test_growth_words_negations_and_person_units() -> None:
-    parsed = parse_figures("公司2023年营收3.2亿元，同比增长12%，研发费用占营收4.5%，拥有发明专利15件、实用新型30件、软著12项")
+    parsed = parse_figures(data_year=2023, text="公司2023年营收3.2亿元，同比增长12%，研发费用占营收4.5%，拥有发明专利15件、实用新型30件、软著12项")
     assert parsed.problems == []
     assert parsed.values == {"revenue": 32000, "revenue_growth": 12, "rd_intensity": 4.5,
                              "invention_patents": 15, "class2_ip": 42}
@@ -137,7 +158,6 @@ def test_growth_words_negations_and_person_units() -> None:
         ("营收 1200 万元, 研发 60 万元", {"revenue": 1200, "rd_expense": 60}),
         ("去年营收1.5亿，前年1.2亿", {"revenue": 15000, "revenue_prev": 12000}),
         ("去年营收1亿，前年8000万", {"revenue": 10000, "revenue_prev": 8000}),
-        ("研发投入2023年500万，2022年400万", {"rd_expense": 500, "rd_expense_prev": 400}),
         ("职工120人，去年3件发明专利", {"employees": 120, "invention_patents": 3}),
         ("有1个省级工程技术研究中心", {"rd_platform_level": "provincial"}),
         ("销售额两亿三千万元", {"revenue": 23000}),

@@ -35,7 +35,7 @@ SCORE_LINES = (
     "600万",
     "职工120人，研发人员30人",
     "发明专利3件",
-    *["跳过"] * 6,
+    *["跳过"] * 7,  # the optional steps and the veto/deduction records question
 )
 
 

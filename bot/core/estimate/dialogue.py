@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.estimate.answers import industry_in, match_choice, profile_in, read_profile
-from bot.core.estimate.figures import answer_parts, approx_note, plain_number, unit_problem
 from bot.core.estimate.forms import FormSpec
-from bot.core.estimate.parts import add_new_kinds
-from bot.core.estimate.port import Figure, FigureError, ParsedFigure, ParseOutcome, ScoringPort
-from bot.core.estimate.replies import FormReplies, format_value
+from bot.core.estimate.offers import offer_reply
+from bot.core.estimate.port import Figure, FigureError, ScoringPort
+from bot.core.estimate.reading import FormReading
+from bot.core.estimate.replies import format_value
+from bot.core.estimate.state import FormState
 from bot.core.firm.intents import asks_about_rules, split_question
+from bot.core.firm.records import read_record_answer, rest_settled, rest_settled_all
 from bot.core.firm.vocab import load_vocab
 from bot.core.intents import is_question, matches_word
 from bot.core.places import load_places
@@ -24,7 +26,6 @@ __all__ = ["SESSION_KIND", "FormState", "ScoringDialogue", "Turn", "format_value
 
 SESSION_KIND = "scoring"
 _COMMAND_LIKE = re.compile(r"\d|^/")
-_NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MENU_LETTER = re.compile(r"\s*\[?[a-zA-Z]\]?\s*")  # "b": a letter from an earlier menu, never a region
 
@@ -33,44 +34,6 @@ def _is_command_word(text: str, texts: Texts) -> bool:
     """确认/修改/就这些…: words that steer the dialogue are never data."""
     keys = ("confirm_words", "edit_words", "done_words", "skip_words", "cancel_words")
     return any(matches_word(text, texts.words(f"intent.{k}")) for k in keys)
-
-
-@dataclass
-class FormState:
-    """Everything a scoring dialogue knows so far; JSON-able so it survives restarts."""
-
-    rule_set: str
-    stage: str = "collect"  # "profile" | "collect" | "confirm"
-    figures: dict[str, Figure] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)
-    asked: list[str] = field(default_factory=list)
-    core: list[str] = field(default_factory=list)  # quick check: score as soon as these are known
-    kinds: dict[str, list[str]] = field(default_factory=dict)  # Ⅱ类: which kinds are counted so far
-
-    def to_dict(self) -> dict[str, Any]:
-        """The stored form of the state."""
-        return {
-            "rule_set": self.rule_set,
-            "stage": self.stage,
-            "figures": dict(self.figures),
-            "skipped": list(self.skipped),
-            "asked": list(self.asked),
-            "core": list(self.core),
-            "kinds": dict(self.kinds),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> FormState:
-        """Rebuild a stored state (unknown keys ignored)."""
-        return cls(
-            rule_set=str(data["rule_set"]),
-            stage=str(data.get("stage", "collect")),
-            figures=dict(data.get("figures") or {}),
-            skipped=list(data.get("skipped") or []),
-            asked=list(data.get("asked") or []),
-            core=list(data.get("core") or []),
-            kinds=dict(data.get("kinds") or {}),
-        )
 
 
 @dataclass
@@ -85,7 +48,7 @@ class Turn:
     figures_changed: tuple[str, ...] = ()  # field NAMES only (for logs)
 
 
-class ScoringDialogue(FormReplies):
+class ScoringDialogue(FormReading):
     """Pure dialogue logic: given a state and a message, the next state and replies (no I/O)."""
 
     def __init__(self, scoring: ScoringPort, texts: Texts, forms: dict[str, FormSpec]) -> None:
@@ -150,6 +113,13 @@ class ScoringDialogue(FormReplies):
         t = self._texts
         if matches_word(text, t.words("intent.cancel_words")):
             return Turn(state=None, replies=[Reply(text=t.get("cancelled"))])
+        offered, state.offer = state.offer, {}  # a figure named back waits one message for "是"
+        to_offer = offer_reply(self._scoring, t, offered, text) if offered else "other"
+        if to_offer == "yes":  # "是的" / "我说的是研发费用": the named-back reading, shown
+            return self._set_figures(state, offered, [])
+        if to_offer == "no":
+            return Turn(state=state, replies=[Reply(text=t.get("offer_dropped", items=self._items(offered))),
+                                              *self.prompt(state)])
         if asks_about_rules(text, self._vocab):  # "高企研发费用占比是不是要6%": not our figure
             return Turn(state=state, question=text)
         chat = small_talk(text, t)
@@ -175,6 +145,14 @@ class ScoringDialogue(FormReplies):
         accepted, notes = self._absorb(state, statement)
         profile, noted = self._profile_noted(statement)
         notes += [noted] if noted else []
+        if not accepted and not notes and self._records_asked(state.asked):  # "都没有" / "经营异常有"
+            answer = read_record_answer(text, state.asked, self._scoring, self._vocab, t)
+            if answer is not None and answer.which:
+                return Turn(state=state, replies=[Reply(text=self._vocab.get("records_which")), *self.prompt(state)])
+            accepted = answer.values if answer is not None else {}
+        elif accepted and self._records_asked(state.asked):  # "去年出过安全事故，其他都没有"
+            rest = [n for n in state.asked if n not in accepted]
+            accepted = {**rest_settled(text, rest, self._scoring, self._vocab), **accepted}
         if not accepted:
             if not notes and (question or is_question(text, t)):
                 return Turn(state=state, question=text)
@@ -193,6 +171,7 @@ class ScoringDialogue(FormReplies):
     def on_callback(self, state: FormState, data: str) -> Turn:
         """Handle a button press (data "f:confirm" / "f:edit" / "f:cancel" / "f:skip" / "f:set:…")."""
         t = self._texts
+        state.offer = {}  # a button answers the form, not the figure named back
         action, _, rest = data.partition(":")[2].partition(":")
         if action == "cancel":
             return Turn(state=None, replies=[Reply(text=t.get("cancelled"))])
@@ -202,6 +181,8 @@ class ScoringDialogue(FormReplies):
             return Turn(state=state, replies=[Reply(text=t.get("edit_prompt"))])
         if action == "done" and state.stage == "collect":
             return self._finish_collecting(state)
+        if action == "none" and state.stage == "collect" and self._records_asked(state.asked):
+            return self._set_figures(state, rest_settled_all(state.asked, self._scoring), [])
         if action == "skip" and state.stage in ("collect", "profile"):
             if state.stage == "profile":
                 state.stage = "collect"
@@ -216,6 +197,18 @@ class ScoringDialogue(FormReplies):
                     return self._set_figures(state, {name: value}, [])
         return Turn(state=state, replies=self.prompt(state))
 
+    def answers_choice(self, state: FormState, text: str) -> bool:
+        """"高企" at the 资质 prompt picks a choice (高新技术企业); it is no request to open the 高企 check."""
+        if state.stage != "collect" or len(state.asked) != 1:
+            return False
+        spec = self._scoring.field(state.asked[0])
+        if spec is None or spec.kind != "enum":
+            return False
+        if match_choice(self._scoring, self._texts, state.asked, text) is not None:
+            return True
+        understood = self._scoring.parse(text).understood
+        return len(understood) == 1 and understood[0].field == spec.name
+
     def prompt(self, state: FormState) -> list[Reply]:
         """Re-ask what the dialogue is waiting for, without changing it."""
         if state.stage == "profile":
@@ -225,9 +218,6 @@ class ScoringDialogue(FormReplies):
         if state.asked:
             return [self._ask_reply(state.asked)]
         return self._advance(state)
-
-    def _approx_item(self, name: str, value: Figure) -> str:
-        return f"{self._label(name)} 约 {format_value(self._scoring.field(name), value, self._texts)}"
 
     def _profile_noted(self, text: str) -> tuple[tuple[str | None, str | None] | None, str | None]:
         """Region and industry named beside figures ("成都的软件公司"): what to save and the echo line."""
@@ -326,61 +316,3 @@ class ScoringDialogue(FormReplies):
         state.asked = []
         state.stage = "confirm"
         return [self._confirm_reply(state)]
-
-    # --- parsing -------------------------------------------------------------------------------
-
-    def _absorb(self, state: FormState, text: str) -> tuple[dict[str, Figure], list[str]]:
-        """Figures in text (labelled, or bare numbers answering the question asked) + notes."""
-        t = self._texts
-        outcome = self._scoring.parse(text) if text.strip() else ParseOutcome()
-        items = list(outcome.understood)
-        problems = list(outcome.problems)
-        if not items and state.asked and state.stage != "profile":
-            items, problems = self._bare_numbers(state, text, problems)
-        accepted: dict[str, Figure] = {}
-        notes: list[str] = []
-        for item in items:
-            spec = self._scoring.field(item.field)
-            if spec is None:
-                continue
-            note = unit_problem(spec, item, t)
-            if note:
-                notes.append(note)
-            elif item.value is not None:  # unit_problem names every unusable figure
-                accepted[item.field] = item.value
-        notes += add_new_kinds(state.kinds, state.figures, items, accepted, t)
-        approx = approx_note(items, accepted, t, self._approx_item)
-        notes += [approx] if approx else []
-        if problems:
-            notes.append(t.get("not_understood", problems="；".join(problems)))
-        asked_for = state.core or self._forms[state.rule_set].fields
-        unknown = [n for n in outcome.unknown if n in asked_for and n not in state.figures and n not in accepted]
-        state.skipped += [n for n in unknown if n not in state.skipped]  # "研发费用不清楚": skipped, never 0
-        if unknown:
-            notes.append(t.get("skipped", fields="、".join(self._label(n) for n in unknown)))
-        for name in (n for n in outcome.unknown if n in state.figures and n not in accepted):
-            value = format_value(self._scoring.field(name), state.figures[name], t)
-            notes.append(t.get("unknown_kept", label=self._label(name), value=value))
-        return accepted, notes
-
-    def _bare_numbers(
-        self, state: FormState, text: str, problems: list[str]
-    ) -> tuple[list[ParsedFigure], list[str]]:
-        """"3000万" or "3000 2800" answering the fields just asked, in order."""
-        targets = [n for n in state.asked if n not in state.figures]
-        parts = [p for p in answer_parts(text) if _NUMERAL.search(p)]  # "3000万，谢谢": the courtesy is no answer
-        if not targets or not parts or len(parts) > len(targets):
-            return [], problems
-        found: list[ParsedFigure] = []
-        for name, part in zip(targets, parts, strict=False):
-            spec = self._scoring.field(name)
-            if spec is None:
-                return [], problems
-            item = plain_number(spec, part)  # '成本1000万' is not a bare answer: never taken as the asked field
-            if item is None and part.startswith(self._texts.words("intent.year_words")):
-                labelled = self._scoring.parse(f"{spec.label}{part}")  # '去年3000万' answering 前一年: the year decides
-                item = labelled.understood[0] if len(labelled.understood) == 1 else None
-            if item is None:
-                return [], problems
-            found.append(item)
-        return found, []

@@ -25,6 +25,7 @@ from bot.core.estimate.port import (
     ScoreOutcome,
 )
 from bot.core.estimate.rule_sets import UPLOAD_SUFFIXES
+from bot.core.ports import Clock, SystemClock
 from bot.core.workers import WorkerProcesses
 from scoring.assessment import Assessment
 from scoring.batch_size import refuse_large
@@ -38,11 +39,14 @@ class LibraryScoring:
     """Adapts the scoring library's API and errors to what the core needs."""
 
     def __init__(
-        self, extra_rule_dirs: Sequence[Path] = (), *, chart_workers: int = 0, table_workers: int = 0
+        self, extra_rule_dirs: Sequence[Path] = (), *, chart_workers: int = 0, table_workers: int = 0,
+        clock: Clock | None = None,
     ) -> None:
         """chart_workers / table_workers > 0 draw charts / score uploaded tables in that many
-        worker processes (off this GIL); 0 does the work in the calling thread."""
+        worker processes (off this GIL); 0 does the work in the calling thread. The clock says
+        which calendar year is 上年度 ('2025年营收' on 2026-11-28)."""
         self._extra = tuple(extra_rule_dirs)
+        self._clock = clock or SystemClock()
         self._specs: dict[str, FieldSpec] = {}
         self._charts = WorkerProcesses(chart_workers, "chart", warm_up=_warm_up)
         # an upload of thousands of rows runs at low priority: questions keep their CPU share
@@ -78,7 +82,7 @@ class LibraryScoring:
 
     def parse(self, text: str) -> ParseOutcome:
         try:
-            parsed = scoring.parse_figures(text)
+            parsed = scoring.parse_figures(text, data_year=self._data_year())
         except scoring.ScoringError:
             return ParseOutcome()
         understood = [
@@ -89,6 +93,10 @@ class LibraryScoring:
             understood=understood, problems=list(parsed.problems), rejected=list(parsed.rejected),
             unknown=list(parsed.unknown),
         )
+
+    def _data_year(self) -> int:
+        """The last full fiscal year (上年度): the calendar year before the clock's."""
+        return self._clock.now().year - 1
 
     def check(self, figures: Mapping[str, Figure]) -> list[str]:
         try:
@@ -124,9 +132,9 @@ class LibraryScoring:
     def score_table(self, data: bytes, file_name: str, rule_set: str) -> BatchOutcome:
         suffix = Path(file_name).suffix.lower()
         if suffix not in UPLOAD_SUFFIXES:
-            raise FigureError("只支持 CSV 或 XLSX 表格。")
+            raise FigureError("只支持 CSV、XLSX 或 XLS 表格。")
         stem = Path(file_name).stem[:40] or "企业"
-        if suffix != ".csv":
+        if data.startswith(b"PK"):  # an .xls may be Excel 97–2003 or text; a locked .xlsx is not a zip
             _check_unzipped(data)
         try:  # counted here, in milliseconds: a sheet over the limit never waits for a worker
             refuse_large(data, suffix, MAX_UPLOAD_ROWS)
@@ -172,6 +180,8 @@ def _score_table(
         skipped=tuple(skipped.items()),
         ignored=tuple(result.report.ignored),
         firm=firm,
+        to_check=len(result.checks()),
+        notes=tuple(result.report.sheets),
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.core.estimate.forms import FormSpec
 from bot.core.estimate.port import FieldSpec, Figure, FigureError, ScoringPort
+from bot.core.firm.records import none_value, record_labels, record_question
 from bot.core.firm.vocab import FirmVocab
 from bot.core.texts import Texts
 from bot.core.types import Choice, Reply
@@ -60,7 +61,15 @@ class FormReplies:
 
     def _understood(self, accepted: dict[str, Figure], before: dict[str, Figure] | None = None) -> str:
         """"已记录：…" — a figure replacing a different saved one shows both ("350 万元 → 200 万元")."""
+        nones = self._record_nones(accepted)
+        if len(nones) > 1 and len(nones) == len(accepted):  # "都没有": one short line, not five labels
+            return self._vocab.get("records_none_saved", labels=record_labels(nones, self._vocab, self._label))
         return self._texts.get("understood", items=changed_items(self._scoring, self._texts, accepted, before))
+
+    def _record_nones(self, figures: dict[str, Figure]) -> list[str]:
+        """The record items (firm.yaml record_items) answered 没有 (否 / 0 次)."""
+        return [n for n, v in figures.items()
+                if self._vocab.lookup("record_items", n, "") and v == none_value(self._scoring.field(n))]
 
     def _items(self, figures: dict[str, Figure]) -> str:
         return "，".join(
@@ -78,11 +87,18 @@ class FormReplies:
         spec = self._scoring.field(name)
         return spec.label if spec is not None else name
 
+    def _records_asked(self, names: list[str]) -> bool:
+        """The form's veto/deduction items (firm.yaml record_items), asked as one yes/no question."""
+        return len(names) > 1 and all(self._vocab.lookup("record_items", n, "") for n in names)
+
     def _ask_reply(self, names: list[str]) -> Reply:
         t = self._texts
         specs = [s for s in (self._scoring.field(n) for n in names) if s is not None]
         skip = Choice(t.get("skip_label"), "f:skip")
         done = Choice(t.get("done_label"), "f:done")
+        if self._records_asked(names):
+            none = Choice(self._vocab.get("records_none_label"), "f:none")
+            return Reply(text=record_question(names, self._scoring, self._vocab), choices=((none, skip),))
         if len(specs) == 1 and specs[0].kind in ("enum", "bool"):
             spec = specs[0]
             if spec.kind == "bool":
@@ -109,10 +125,14 @@ class FormReplies:
         order += [n for n in state.figures if n not in order]
         lines = [t.get("confirm_header")]
         shown = [n for n in order if n in state.figures]
+        nones = self._record_nones({n: state.figures[n] for n in shown})
+        if len(nones) > 1:  # "· 失信名单…、经营异常名录：都没有"
+            shown = [n for n in shown if n not in nones]
+            lines.append(self._vocab.get("records_none_line", labels=record_labels(nones, self._vocab, self._label)))
         for name in shown:
             spec = self._scoring.field(name)
             lines.append(f"· {self._label(name)}：{format_value(spec, state.figures[name], t)}")
-        if not shown:
+        if len(lines) == 1:
             lines.append(t.get("confirm_none"))
         if len(state.skipped) > 3:
             labels = "、".join(self._label(n) for n in state.skipped[:3])

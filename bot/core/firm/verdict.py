@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.core.estimate.port import FieldSpec, Result
+from bot.core.firm.records import record_labels
 from bot.core.firm.vocab import FirmVocab
 from bot.core.texts import Texts
 from scoring.assessment import Assessment
@@ -17,6 +18,7 @@ from scoring.results import HighTechResult, IndicatorScore, ScoreResult, TechSme
 __all__ = [
     "is_pending",
     "points_gap_line",
+    "records_line",
     "render_focus",
     "render_gaps",
     "render_improve",
@@ -50,7 +52,16 @@ def verdict_line(a: Assessment, v: FirmVocab) -> str:
             return v.get("verdict.points_vetoed", reasons="、".join(r.veto_reasons),
                          after=fmt_number(r.rectified_total))
         case ScoreResult() as r:
-            return v.get("verdict.points", total=fmt_number(r.total or 0), band=r.band or "")
+            line = v.get("verdict.points", total=fmt_number(r.total or 0), band=r.band or "")
+            return "\n".join(x for x in (line, records_line(a, v)) if x)
+
+
+def records_line(a: Assessment, v: FirmVocab) -> str:
+    """A points estimate whose veto/deduction items were never confirmed says so ('' otherwise)."""
+    if not isinstance(a.result, ScoreResult) or not a.unconfirmed:
+        return ""
+    labels = record_labels(a.unconfirmed, v, lambda f: FIELDS[f].short_label if f in FIELDS else f)
+    return v.get("points_unconfirmed", mark=v.lookup("marks", "missing"), labels=labels)
 
 
 def _unless_unconfirmed(a: Assessment, v: FirmVocab, key: str, **values: str) -> str:
