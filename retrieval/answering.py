@@ -9,6 +9,7 @@ from datetime import date
 
 from retrieval.answer_texts import messages, not_given
 from retrieval.aspects import asked_aspects, aspect_fit
+from retrieval.compare import compare, comparison
 from retrieval.entities import (
     KeyEntities,
     in_hits,
@@ -44,6 +45,7 @@ from retrieval.spread import regional_spread
 from retrieval.targets import Ask, detect_targets, is_subject_word, target_rules
 from retrieval.textutil import CJK, normalize_query
 from retrieval.types import Answer, Citation, Hit, SearchFilters
+from retrieval.years import asked_years, checked_for_year
 
 __all__ = ["ExtractiveAnswerer", "KeyEntities", "key_entities", "messages"]
 
@@ -81,6 +83,23 @@ class ExtractiveAnswerer:
         del hits  # the whole catalogue is checked, not only the retrieved passages
         return missing_entities(key_entities(question), self.searcher.catalogue, self.searcher.variants)
 
+    def by_shape(self, question: str) -> Answer | None:
+        """A what's-new or comparison question answered by its shape; None for any other question."""
+        try:
+            q = prepare_query(question)
+        except InvalidQueryError:
+            return None
+        shaped = self._by_shape(self.searcher.variants.correct(q).text)
+        return shaped[1] if shaped is not None else None
+
+    def _by_shape(self, text: str) -> tuple[str, Answer] | None:
+        if asks_whats_new(text):
+            return "what's new: briefings by their dates", whats_new(text, self.searcher.store, self.today())
+        pair = comparison(text)
+        if pair is not None:  # each side asked on its own: one side's passage never answers both
+            return f"comparison: {' / '.join(pair.questions)}", compare(pair, self.answer)
+        return None
+
     def abstain(self, hits: list[Hit], missing: list[str]) -> Answer:
         """The honest "not in the corpus" answer, with the nearest sources."""
         msg = messages()
@@ -114,8 +133,9 @@ class ExtractiveAnswerer:
             return decide(ex, f"bad input: {bad}", Answer(messages()[key], False, []))
         corr = self.searcher.variants.correct(q)
         ex.corrected, ex.fixes = corr.text, corr.fixes
-        if asks_whats_new(corr.text):
-            return decide(ex, "what's new: briefings by their dates", whats_new(corr.text, self.searcher.store, self.today()))
+        shaped = self._by_shape(corr.text)
+        if shaped is not None:
+            return decide(ex, *shaped)
         idf = self.searcher.idf
         profile = profile_query(corr.text, idf)
         unknown = not profile.weights or all(idf.df(t) == 0 for t in profile.weights)
@@ -133,7 +153,8 @@ class ExtractiveAnswerer:
             if general is not None:
                 return decide(ex, f"place not covered, national rule: {'、'.join(missing)}", general)
             return decide(ex, f"entity not in catalogue: {'、'.join(missing)}", self.abstain(ex.hits, missing))
-        return self._from_evidence(ex, corr.text, profile, ents)
+        ex = self._from_evidence(ex, corr.text, profile, ents)
+        return checked_for_year(ex, asked_years(corr.text, self.today()))
 
     def _general_rule(self, question: str, places: list[str], what: str = "") -> Answer | None:
         """A place no source covers: the national rule, said to be only that (never another

@@ -108,6 +108,9 @@ class LlmAnswerer:
             q = prepare_query(question)
         except InvalidQueryError:
             return self.fallback.answer(question)
+        shaped = self.fallback.by_shape(q)  # what's new and comparisons: listed and paired, not written
+        if shaped is not None:
+            return shaped
         hits = self.searcher.search(q, self.k)
         if not hits:
             return self.fallback.answer(q)

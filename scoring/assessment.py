@@ -192,6 +192,29 @@ def _sme_score(rs: TechSmeRuleSet, figures: Mapping[str, object], levers: Sequen
         return None
 
 
+def _part_options(
+    rs: TechSmeRuleSet, figures: Mapping[str, object], part_id: str, label: str, now: float, ladders: list[list[Lever]]
+) -> list[Option]:
+    """Each measure's next mark, as the smallest change of its input that reaches it: 研发费用 raises both
+    ratios, so the intensity step (+100 万 → 50 分) beats the cost-ratio step that also gets there (+210 万)."""
+    reached: list[tuple[Lever, float]] = []  # every step of every ladder and the part's points after it
+    for lever in (lv for ladder in ladders for lv in ladder):
+        after = _sme_score(rs, figures, (lever,))
+        if after is not None:
+            reached.append((lever, next(p.points for p in after.parts if p.id == part_id)))
+    options: dict[tuple[str, float], Option] = {}
+    for ladder in ladders:
+        first = next((g for lv, g in reached if lv is ladder[0]), None)
+        if first is None or first <= now:
+            continue
+        lever, gained = min(((lv, g) for lv, g in reached if lv.field == ladder[0].field and g >= first),
+                            key=lambda pair: (pair[0].delta, -pair[1]))
+        text = f"{lever_phrase(lever)}，{label} {now:g} → {gained:g} 分"
+        options.setdefault((lever.field, float(lever.after)), Option(lever, gained, text))
+    order = list(dict.fromkeys(ladder[0].field for ladder in ladders))  # measures in the rule's order
+    return sorted(options.values(), key=lambda o: (order.index(o.lever.field), o.lever.delta))
+
+
 def _score_passes(rs: TechSmeRuleSet, result: TechSmeResult) -> bool:
     by_id = {p.id: p.points for p in result.parts}
     return result.score >= rs.pass_score and all(by_id[p] > 0 for p in rs.positive_parts)
@@ -206,18 +229,9 @@ def _tech_sme(
     parts: list[PartGap] = []
     axes: list[list[Lever]] = []
     for part in rs.parts:
-        options: list[Option] = []
-        for leaf in leaves(part.rule):
-            ladder = _ladder(leaf.field, leaf.steps, values, given)
-            if not ladder:
-                continue
-            axes.append(ladder)
-            after = _sme_score(rs, figures, ladder[:1])
-            if after is not None:
-                gained = next(p.points for p in after.parts if p.id == part.id)
-                if gained > points[part.id].points:
-                    text = f"{lever_phrase(ladder[0])}，{part.label} {points[part.id].points:g} → {gained:g} 分"
-                    options.append(Option(ladder[0], gained, text))
+        ladders = [ladder for leaf in leaves(part.rule) if (ladder := _ladder(leaf.field, leaf.steps, values, given))]
+        axes.extend(ladders)
+        options = _part_options(rs, figures, part.id, part.label, points[part.id].points, ladders)
         measures = tuple(dict.fromkeys(leaf.field for leaf in leaves(part.rule)))
         missing = () if any(values.get(f) is not None for f in measures) else measures
         parts.append(PartGap(part.id, part.label, points[part.id].points, part.max, tuple(options), missing))

@@ -9,6 +9,7 @@ silently: every column is either used (with its unit conversion) or listed as ig
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -45,6 +46,7 @@ class ColumnUse:
     scale: Scale = ("mul", 1.0)
     unit_note: str = ""
     part: bool = False
+    unit_given: bool = False  # the header names its unit ('（元）', '万元')
 
 
 @dataclass
@@ -58,6 +60,7 @@ class ColumnReport:
     notes: list[str] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
     year: int | None = None  # the latest year a header names ('2025年营收'), if any
+    sheets: list[str] = field(default_factory=list)  # which sheet of a workbook was read, when it had several
 
     def lines(self) -> list[str]:
         """The report in short Chinese lines (stderr, chat, the 说明 sheet)."""
@@ -73,6 +76,7 @@ class ColumnReport:
             out.append(f"“{self.stage_column}” → 生命周期阶段（缺营业收入时使用）")
         if self.ignored:
             out.append("未使用的列：" + "、".join(f"“{c}”" for c in self.ignored))
+        out.extend(self.sheets)
         out.extend(self.notes)
         if self.skipped:
             reasons: dict[str, list[int]] = {}
@@ -140,9 +144,9 @@ def _use(header: str) -> ColumnUse | None:
             continue
         spec, unit = FIELDS[found[0]], m.group(2)
         if spec.kind == "money" and unit in _MONEY_SCALE:
-            return ColumnUse(header, spec.name, _MONEY_SCALE[unit], _UNIT_NOTE.get(unit, ""), found[1])
+            return ColumnUse(header, spec.name, _MONEY_SCALE[unit], _UNIT_NOTE.get(unit, ""), found[1], True)
         if unit in _SAME_UNIT.get(spec.unit, set()):
-            return ColumnUse(header, spec.name, part=found[1])
+            return ColumnUse(header, spec.name, part=found[1], unit_given=True)
         raise InputError(spec.name, f"列“{header}”的单位与{spec.label}（{spec.unit or '无单位'}）不符")
     return None
 
@@ -166,6 +170,18 @@ def _column_uses(columns: list[str]) -> tuple[dict[str, ColumnUse | None], list[
     return uses, notes, year
 
 
+def _money_unit(use: ColumnUse | None, title_unit: str | None) -> ColumnUse | None:
+    """A money column whose header names no unit: the unit written above the table ('单位：元'),
+    else 万元 — said in the column report either way, never silently assumed."""
+    if use is None or use.unit_given or FIELDS[use.field].kind != "money":
+        return use
+    if title_unit is None:
+        return replace(use, unit_note="，".join(n for n in ("未注明单位，按万元计", use.unit_note) if n))
+    note = f"按表上方“单位：{title_unit}”" + (f"，{_UNIT_NOTE[title_unit]}" if title_unit in _UNIT_NOTE else "")
+    return replace(use, scale=_MONEY_SCALE[title_unit], unit_note="，".join(n for n in (note, use.unit_note) if n),
+                   unit_given=True)
+
+
 def map_columns(df: pd.DataFrame) -> ColumnReport:
     """Every column used for a field, or ignored; a clear error when no column is recognised."""
     report = ColumnReport()
@@ -173,6 +189,7 @@ def map_columns(df: pd.DataFrame) -> ColumnReport:
     whole: dict[str, str] = {}
     parts: list[ColumnUse] = []
     uses, report.notes, report.year = _column_uses(list(map(str, df.columns)))
+    uses = {col: _money_unit(use, df.attrs.get("money_unit")) for col, use in uses.items()}
     for col, use in uses.items():
         if use is None:
             key = _key(col)
@@ -252,7 +269,7 @@ def _summary_rows(col: pd.Series) -> np.ndarray:
     return hit[codes]
 
 
-def header_score(row: list[object]) -> int:
+def header_score(row: Sequence[object]) -> int:
     """How many cells of a row name a field or the firm's name (the header row names the most)."""
     score = 0
     for cell in row:

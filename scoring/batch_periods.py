@@ -43,14 +43,14 @@ def dated(key: str) -> Dated | None:
     m = re.match(rf"^{_YEAR}[_\-]*(.+)$", key)
     if m is not None and not m.group(2).isdigit():
         return Dated(m.group(2), int(m.group(1)))
-    m = re.match(rf"^(.+?)[(\[_\-]?{_YEAR}[)\]]?$", key)
+    m = re.match(rf"^(.+?)[(\[_\-·]?{_YEAR}[)\]]?$", key)
     if m is not None and not m.group(1).isdigit():
         return Dated(m.group(1), int(m.group(2)))
     main, prev = _words()
     for words, is_prev in ((prev, True), (main, False)):  # 前一年 before 上年: the longer word wins
         for word in words:
             w = re.escape(word)
-            m = re.match(rf"^{w}[_\-]?(.+)$", key) or re.match(rf"^(.+?)[(\[_\-]{w}[)\]]?$", key)
+            m = re.match(rf"^{w}[_\-·]?(.+)$", key) or re.match(rf"^(.+?)[(\[_\-·]{w}[)\]]?$", key)
             if m is not None:
                 return Dated(m.group(1), None, is_prev)
     return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -17,13 +18,16 @@ import pandas as pd
 
 from scoring.batch_columns import header_score
 from scoring.batch_size import HEADER_SCAN, csv_text, refuse_over, sheet_rows
+from scoring.batch_xls import UNREADABLE, WEB_PAGE, content_kind, percent_text, pick_sheet, xls_rows
 from scoring.errors import InputError
 
 __all__ = ["MAX_BYTES", "read_table", "table_from_rows"]
 
 MAX_BYTES = 50 * 2**20
 """A table of 100,000 firms is ~15 MB; anything much larger is not a firm list."""
-_UNREADABLE = "无法读取文件 {name}：请另存为 .xlsx 或 .csv（UTF-8 或 GBK 编码）后重试"
+_UNREADABLE = UNREADABLE
+_TITLE_UNIT = re.compile(r"单位\s*[:：]\s*(百万元|千元|万元|亿元|元)")
+_PERCENT_STYLE = re.compile(rb'numFmtId="(?:9|10)"|formatCode="[^"]*%')
 
 
 def read_table(path: Path, max_rows: int | None = None) -> pd.DataFrame:
@@ -33,8 +37,8 @@ def read_table(path: Path, max_rows: int | None = None) -> pd.DataFrame:
     are parsed."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx", ".xlsm"):
-        raise InputError(None, f"不支持的文件格式：{suffix or '无扩展名'}（请用 .xlsx 或 .csv）")
+    if suffix not in (".csv", ".xlsx", ".xlsm", ".xls"):
+        raise InputError(None, f"不支持的文件格式：{suffix or '无扩展名'}（请用 .xlsx、.xls 或 .csv）")
     if not path.is_file():
         raise InputError(None, f"找不到文件：{path}")
     size = path.stat().st_size
@@ -42,9 +46,19 @@ def read_table(path: Path, max_rows: int | None = None) -> pd.DataFrame:
         raise InputError(None, f"文件 {path.name} 太大（{size / 2**20:.0f} MB，上限 {MAX_BYTES // 2**20} MB），请拆分后再评分")
     if size == 0:
         raise InputError(None, f"文件 {path.name} 是空的")
-    if suffix == ".csv":
+    with path.open("rb") as handle:
+        kind = content_kind(handle.read(512))
+    if kind == "html":
+        raise InputError(None, WEB_PAGE.format(name=path.name))
+    if kind == "text" and suffix in (".csv", ".xls"):  # a system's "xls" export is often tab-separated text
         return _under_header(_csv_table(path))
-    return table_from_rows(_xlsx_rows(path, max_rows))
+    if kind == "ole":
+        rows, notes = xls_rows(path, path.read_bytes(), max_rows, header_score)
+    else:
+        rows, notes = _xlsx_rows(path, max_rows)
+    df = table_from_rows(rows)
+    df.attrs["notes"] = notes
+    return df
 
 
 def _csv_table(path: Path) -> pd.DataFrame:
@@ -68,36 +82,39 @@ def _csv_table(path: Path) -> pd.DataFrame:
         return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
 
 
-def _xlsx_rows(path: Path, max_rows: int | None) -> list[list[Any]]:
-    """The cells of the first sheet whose first rows hold a header (else of the first sheet)."""
+def _xlsx_rows(path: Path, max_rows: int | None) -> tuple[list[list[Any]], list[str]]:
+    """The cells of the first sheet whose first rows hold a header (else of the first sheet), and
+    a note on other sheets of firms left unread; percent-formatted numbers as '4.2%'."""
     from openpyxl import load_workbook
 
+    handle = path.open("rb")  # a file, not a name: openpyxl refuses an .xlsx saved as '.xls' by its name
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(handle, read_only=True, data_only=True)
     except Exception:  # a broken workbook raises many zip/lxml/openpyxl types: all mean "not readable"
+        handle.close()
         raise InputError(None, _UNREADABLE.format(name=path.name)) from None
     try:
-        names = [n for n in book.sheetnames if n != "说明"] or book.sheetnames
-        chosen, header_at = names[0], None
-        for name in names:
-            scores = [header_score(list(r)) for r in book[name].iter_rows(max_row=HEADER_SCAN, values_only=True)]
-            if scores and max(scores) > 0:
-                chosen, header_at = name, _best(scores)
-                break
+        chosen, header_at, notes = pick_sheet(
+            book.sheetnames, lambda name: book[name].iter_rows(max_row=HEADER_SCAN, values_only=True), header_score
+        )
         if max_rows is not None:
             refuse_over(sheet_rows(path.read_bytes()).get(chosen, 0), header_at, max_rows)
         sheet = book[chosen]
         sheet.reset_dimensions()  # a wrong <dimension> tag must not cut rows off
-        rows = [list(r) for r in sheet.iter_rows(min_row=1, values_only=True)]
+        if _percent_styles(path):
+            rows = [[percent_text(c.value, getattr(c, "number_format", None)) for c in r] for r in sheet.iter_rows()]
+        else:
+            rows = [list(r) for r in sheet.iter_rows(min_row=1, values_only=True)]
         if header_at is not None:
             _formulas_computed(path, chosen, rows)
-        return rows
+        return rows, notes
     except InputError:
         raise
     except Exception:
         raise InputError(None, _UNREADABLE.format(name=path.name)) from None
     finally:
         book.close()
+        handle.close()
 
 
 def _best(scores: list[int]) -> int:
@@ -111,7 +128,8 @@ def _formulas_computed(path: Path, sheet: str, values: list[list[Any]]) -> None:
 
     if not _has_formulas(path):
         return
-    book = load_workbook(path, read_only=True, data_only=False)
+    handle = path.open("rb")
+    book = load_workbook(handle, read_only=True, data_only=False)
     try:
         for i, row in enumerate(book[sheet].iter_rows(min_row=1, values_only=True)):
             for j, cell in enumerate(row):
@@ -124,6 +142,16 @@ def _formulas_computed(path: Path, sheet: str, values: list[list[Any]]) -> None:
                     )
     finally:
         book.close()
+        handle.close()
+
+
+def _percent_styles(path: Path) -> bool:
+    """Whether the workbook has a percentage number format (then cells are read with their format)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return bool(_PERCENT_STYLE.search(archive.read("xl/styles.xml")))
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return False
 
 
 def _has_formulas(path: Path) -> bool:
@@ -157,10 +185,42 @@ def table_from_rows(rows: list[list[Any]]) -> pd.DataFrame:
     if at > 0:
         above = [_text(v) for v in rows[at - 1]]
         header = [h or a for h, a in zip(header, above, strict=True)]
+    below = _sub_header(header, rows[at + 1]) if at + 1 < len(rows) else None
+    if below is not None:
+        header, at = below, at + 1
     names = _unique(header)
     df = pd.DataFrame(rows[at + 1 :], columns=names, dtype=object)
     df.attrs["first_row"] = at + 2
+    unit = next((m.group(1) for r in rows[:at] for v in r if (m := _TITLE_UNIT.search(_text(v)))), None)
+    if unit is not None:
+        df.attrs["money_unit"] = unit
     return df
+
+
+def _sub_header(groups: list[str], row: list[Any]) -> list[str] | None:
+    """Two header rows — a merged group ('营业收入（万元）') over its parts ('2025年', '2024年') —
+    as one ('营业收入（万元）·2025年'), when that names more fields; None when the row is data."""
+    subs = [_text(v) for v in row]
+    if not any(subs) or any(isinstance(v, int | float) or _number(_text(v)) for v in row):
+        return None
+    out, group = [], ""
+    for name, sub in zip(groups, subs, strict=True):
+        group = name or group  # a merged group cell is blank after its first column
+        if not sub:
+            out.append(name)
+        elif header_score([sub]) or not group:
+            out.append(sub)
+        else:
+            out.append(f"{group}·{sub}")
+    return out if header_score(out) > header_score(groups) else None
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
 
 
 def _under_header(raw: pd.DataFrame) -> pd.DataFrame:
@@ -172,6 +232,8 @@ def _under_header(raw: pd.DataFrame) -> pd.DataFrame:
     df = raw.iloc[at:].reset_index(drop=True)
     df.columns = list(head.columns)
     df.attrs["first_row"] = at + 1
+    if "money_unit" in head.attrs:
+        df.attrs["money_unit"] = head.attrs["money_unit"]
     return df
 
 

@@ -198,7 +198,9 @@ class CoreAssistant:
                 return edited
         if self._session is not None:
             state = await self._session.load(incoming.user_key)
-            if state is not None and self._desk is not None and self._desk.leaves_dialogue(state.rule_set, state.core, text):
+            if (state is not None and self._desk is not None  # "高企" answering the 资质 choice stays in
+                    and self._desk.leaves_dialogue(state.rule_set, state.core, text)
+                    and not self._session.dialogue.answers_choice(state, text)):
                 await self._session.drop(incoming.user_key)  # "那科小呢" / "能评上科小吗" mid-dialogue
                 note = Reply(text=leave_note(self._desk.vocab, state.rule_set))  # never a silent loss
                 return [note, *await self._free.handle(incoming, text)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
+from bot.core.estimate.offers import named_back
 from bot.core.estimate.port import ScoringPort
 from bot.core.estimate.rule_sets import RuleSets
 from bot.core.firm.desk import FirmDesk
@@ -85,9 +86,13 @@ class FreeText:
         parsed = await asyncio.to_thread(self._scoring.parse, text)
         figures = len(parsed.understood)
         statement = not is_question(text, t)
-        if statement and not figures and parsed.problems and await self._has_firm(incoming.user_key):
-            # "都是软件产品收入，大概2500万" after a result: the figure is named back, never dropped
-            return [Reply(text=t.get("not_understood", problems="；".join(parsed.problems)))]
+        if statement and not figures and parsed.problems and self._desk and await self._has_firm(incoming.user_key):
+            # "都是软件产品收入，大概2500万" after a result: the figure is named back, never dropped;
+            # "研发人员3000万": the next "是" records 研发费用 3000万
+            offers = await asyncio.to_thread(named_back, self._scoring, text, parsed)
+            await self._desk.note_offer(incoming.user_key, offers)
+            hint = [t.get("offer_hint", items=self._desk.items(offers))] if offers else []
+            return [Reply(text="\n".join([t.get("not_understood", problems="；".join(parsed.problems)), *hint]))]
         # A named figure in the wrong unit ("研发人员3000万") starts the dialogue, which says why.
         if figures >= 2 or (statement and (figures == 1 or parsed.rejected)):
             topic = await self._topic(incoming.user_key)

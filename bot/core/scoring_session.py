@@ -14,8 +14,10 @@ from bot.core.estimate.dialogue import SESSION_KIND, FormState, ScoringDialogue,
 from bot.core.estimate.forms import FormSpec, PolicySpec
 from bot.core.estimate.port import Figure, FigureError, Result, ScoreOutcome, ScoringPort
 from bot.core.estimate.rule_sets import RuleSets
+from bot.core.firm.asks import load_asks
 from bot.core.firm.desk import FirmDesk
 from bot.core.firm.intents import correction_text, whatif_text
+from bot.core.firm.regional import regional_note, rules_place
 from bot.core.firm.verdict import render_points, render_result, weak_fields
 from bot.core.firm.vocab import load_vocab
 from bot.core.followup import question_place
@@ -118,12 +120,27 @@ class ScoringSession:
         if desk is not None and desk.asks_for_result(state.stage, text):
             return await self.apply(incoming, await asyncio.to_thread(self.dialogue.on_callback, state, "f:confirm"))
         corrected = correction_text(text, desk.vocab) if desk else None
+        place = rules_place(text, load_asks())
+        if desk is not None and place is not None:  # "按成都的规则算": whose rules these are, the form waits
+            return [regional_note(desk, text, load_asks(), place)[1], *await self.waiting(incoming.user_key)]
+        was = state.stage
         turn = await asyncio.to_thread(self.dialogue.on_text, state, corrected or text)
-        return await self.apply(incoming, turn)
+        return await self._region_skip(incoming, was, turn) + await self.apply(incoming, turn)
 
     async def on_button(self, incoming: Incoming, state: FormState, data: str) -> list[Reply]:
         """A dialogue button ("f:…")."""
-        return await self.apply(incoming, await asyncio.to_thread(self.dialogue.on_callback, state, data))
+        was = state.stage
+        turn = await asyncio.to_thread(self.dialogue.on_callback, state, data)
+        return await self._region_skip(incoming, was, turn) + await self.apply(incoming, turn)
+
+    async def _region_skip(self, incoming: Incoming, was: str, turn: Turn) -> list[Reply]:
+        """The region question left unanswered: remembered, so no later check asks it again; said once."""
+        left = was == "profile" and turn.state is not None and turn.state.stage != "profile"
+        if not left or (turn.profile is not None and turn.profile[0]) or self._desk is None:
+            return []
+        record = await self._desk.record(incoming.user_key)
+        await self._desk.save(incoming.user_key, record.with_context(region_skipped=True))
+        return [Reply(text=self._texts.get("region_skipped"))]
 
     async def start(self, incoming: Incoming, rule_set: str, text: str, *, quick: bool = False) -> list[Reply]:
         """Open a dialogue (quick: ask only the check's core fields), absorbing figures in text."""
@@ -134,13 +151,15 @@ class ScoringSession:
         carried = await self.load(incoming.user_key)
         known: dict[str, Figure] = {}
         core: tuple[str, ...] = ()
+        skipped = False  # the region question is asked once: a skip is remembered
         if self._desk is not None:
-            known = (await self._desk.record(incoming.user_key)).figures
+            record = await self._desk.record(incoming.user_key)
+            known, skipped = record.figures, record.context.region_skipped
             core = self._desk.core_fields(rule_set) if quick else ()
         await asyncio.to_thread(self._scoring.prepare)
         turn = await asyncio.to_thread(
             functools.partial(
-                self.dialogue.start, rule_set, text, needs_profile=not profile.region,
+                self.dialogue.start, rule_set, text, needs_profile=not (profile.region or skipped),
                 carried=carried, known=known, core=core,
             )
         )

@@ -44,7 +44,7 @@ async def test_caption_picks_the_rule_set_and_bad_files_are_explained(rig: Rig) 
     assert "科技型中小企业评价" in replies[0].text and "1 家数据有误" in replies[0].text
     replies = await rig.assistant.handle(upload(CSV.encode(), "a.csv", caption="高企"))
     assert "高新技术企业门槛" in replies[0].text
-    assert "只支持 CSV 或 XLSX" in text_of(await rig.assistant.handle(upload(b"x", "a.pdf")))
+    assert "只支持 CSV、XLSX 或 XLS" in text_of(await rig.assistant.handle(upload(b"x", "a.pdf")))
     assert "无法测算" in text_of(await rig.assistant.handle(upload(b"PK\x03\x04junk", "a.xlsx")))
 
 
@@ -86,4 +86,23 @@ async def test_upload_summary_names_skipped_rows_and_ignored_columns(database: D
     assert "未使用的列：“备注”" in lines[2]
     about = pd.read_excel(io.BytesIO(replies[0].document), sheet_name="说明")
     assert about.to_string().count("“实用新型” + “软著”") == 1
+    assistant.close()
+
+
+async def test_an_excel_2003_upload_is_ranked_and_a_locked_one_named(database: Database) -> None:
+    """A real .xls comes back ranked, naming the sheet it did not read and what to check; a
+    password-protected workbook gets one sentence saying so."""
+    from pathlib import Path
+
+    sheets = Path(__file__).parents[1] / "scoring" / "sheets"
+    assistant = CoreAssistant(users=UserStore(database), sessions=SessionStore(database),
+                              scoring=LibraryScoring(), answerer=FakeAnswerer())
+    reply = (await assistant.handle(upload((sheets / "excel2003.xls").read_bytes(), "园区名单.xls")))[0]
+    assert "已评分 2 家企业" in reply.text and "未读取：“2024年”" in reply.text
+    assert reply.document is not None and reply.document_name == "评分结果_园区名单.xlsx"
+    replies = await assistant.handle(upload((sheets / "locked.xlsx").read_bytes(), "名单.xlsx"))
+    assert "设有打开密码" in replies[0].text and replies[0].document is None
+    messy = "企业名称,营业收入（万元）,研发费用（万元）\n甲,约3000万,—\n乙,3000,100\n".encode("gbk")
+    reply = (await assistant.handle(upload(messy, "名单.csv")))[0]
+    assert "有 2 处需要核对" in reply.text and "“需核对”页" in reply.text
     assistant.close()

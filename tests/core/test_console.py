@@ -61,3 +61,16 @@ async def test_forget_deletes_the_console_users_chart_files(rig: Rig, tmp_path: 
     assert archive.forget_user("telegram:demo") == 0
     assert archive.forget_user("console:demo") == 1
     assert not mine.exists() and other.exists()
+
+
+async def test_a_table_path_or_upload_command_is_an_upload(rig: Rig, tmp_path: Path) -> None:
+    """An administrator at the terminal drags a spreadsheet in (its quoted path) or types
+    /upload: the table is scored and the ranked workbook saved; a wrong path is said, not asked."""
+    sheet = tmp_path / "园区 企业.csv"
+    sheet.write_text("企业名称,营业收入（万元）\n甲,3000\n乙,800\n", encoding="utf-8")
+    output = await run_console(rig, f"'{sheet}' 科小\n/upload {tmp_path / 'none.xlsx'}\n", tmp_path)
+    assert "[文件已保存：" in output and output.count("[文件已保存：") == 1
+    saved = list((tmp_path / "charts").glob("*.csv"))  # the fake scorer echoes the table back
+    assert len(saved) == 1 and saved[0].read_bytes() == sheet.read_bytes()
+    assert rig.scoring.tables and rig.scoring.tables[-1][2] == "tech-sme-2022"  # the caption chose 科小
+    assert "找不到表格文件" in output and "none.xlsx" in output

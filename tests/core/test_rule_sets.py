@@ -88,7 +88,7 @@ def test_a_built_in_default_keeps_every_check_and_only_moves_the_default() -> No
 
 
 def test_every_channel_accepts_the_same_table_types() -> None:
-    assert set(UPLOAD_SUFFIXES) == {".csv", ".xlsx", ".xlsm"} and WEB_SUFFIXES == UPLOAD_SUFFIXES
+    assert set(UPLOAD_SUFFIXES) == {".csv", ".xlsx", ".xlsm", ".xls"} and WEB_SUFFIXES == UPLOAD_SUFFIXES
     for page in ("admin.html", "chat.html"):
         html = (ROOT / "bot/channels/web/static" / page).read_text(encoding="utf-8")
         table_inputs = [a for a in re.findall(r'accept="([^"]+)"', html) if ".csv" in a]

@@ -104,6 +104,7 @@ class FakeScoring:
         self.chart_failure: Exception | None = None  # set to make the next charts fail
         self.chart_delay = 0.0  # seconds a chart takes (a slow or stuck renderer)
         self.table_delay = 0.0  # seconds an uploaded table takes (a large sheet, CPU-bound)
+        self.tables: list[tuple[str, int, str]] = []  # (file name, bytes, rule set) of each scored upload
 
     def field(self, name: str) -> FieldSpec | None:
         return _FIELDS.get(name)
@@ -168,6 +169,7 @@ class FakeScoring:
         """CSV only: a row with a negative number is an error; the document echoes the input."""
         if not file_name.endswith(".csv"):
             raise FigureError("假的评分只读 CSV。")
+        self.tables.append((file_name, len(data), rule_set))
         if self.table_delay:
             time.sleep(self.table_delay)
         rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))

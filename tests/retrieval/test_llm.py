@@ -75,6 +75,18 @@ def test_missing_entity_abstains_without_calling_the_model(
     assert not ans.grounded and server.requests == []
 
 
+def test_whats_new_and_comparisons_are_listed_without_calling_the_model(
+    built_engine: RetrievalEngine, server: FakeOpenAIServer
+) -> None:
+    """The model would write one passage's sentence; these are answered by their shape."""
+    answerer = _answerer(built_engine, server)
+    new = answerer.answer("最近有什么新政策")
+    assert "最新简报" in new.answer or "最近收录" in new.answer
+    pair = answerer.answer("成都和南京的科技金融有什么区别")
+    assert "· 成都：" in pair.answer and "· 南京：" in pair.answer
+    assert server.requests == []
+
+
 def test_unreachable_endpoint_falls_back(built_engine: RetrievalEngine) -> None:
     config = LlmConfig(base_url="http://127.0.0.1:9/v1", model="m", timeout=0.5)
     ans = LlmAnswerer(built_engine.searcher, built_engine.answerer, config).answer(QUESTION)

@@ -94,3 +94,17 @@ def test_tech_sme_plan_offers_a_shorter_route_through_a_patent() -> None:
     best, _, alternative = a.plan.text.partition("；或")
     assert "研发人员" in best and "发明专利" not in best
     assert "有效发明专利需达到 1 件" in alternative and "增加 6 名研发人员" in alternative
+
+
+def test_tech_sme_part_options_are_the_smallest_change_reaching_each_mark() -> None:
+    # 290/6500 = 4.46 % (30 分): 5 % needs 325 万 (40 分), 6 % needs 390 万 (50 分); the cost-ratio step
+    # (10 % of 5000 = 500 万) also reaches 50 分, but only through the intensity, so it is not the advice
+    a = assess({"revenue": 6500, "rd_expense": 290, "total_cost": 5000, "employees": 210, "rd_staff": 24,
+                "invention_patents": 0, "class2_ip": 3, "total_assets": 8000}, "tech-sme-2022")
+    rd = next(p for p in a.parts if p.id == "rd")
+    assert [(o.lever.after, o.points_after) for o in rd.options] == [(325, 40), (390, 50)]
+    assert "还需增加 100 万元研发费用，研发投入 30 → 50 分" in rd.options[1].text
+    for option in rd.options:  # each is what the engine gives when applied
+        trial = {"revenue": 6500, "rd_expense": option.lever.after, "total_cost": 5000, "employees": 210, "rd_staff": 24}
+        result = scoring.score(trial, "tech-sme-2022")
+        assert next(p.points for p in result.parts if p.id == "rd") == option.points_after  # type: ignore[union-attr]

@@ -91,7 +91,7 @@ async def test_spreadsheet_disguised_as_image_and_image_disguised_as_spreadsheet
     assert "内容与扩展名不符" in (await as_xlsx.json())["error"]
     as_png = await client.post("/admin/api/batch", data=_file(_sheet(), "firms.png"), headers=headers)
     assert as_png.status == 415
-    assert "只支持 CSV 或 XLSX" in (await as_png.json())["error"]
+    assert "只支持 CSV、XLSX 或 XLS" in (await as_png.json())["error"]
 
 
 async def test_briefing_upload_stays_in_the_data_dir_and_reports_progress(
@@ -153,3 +153,25 @@ async def test_a_zip_bomb_and_too_many_rows_are_refused(client: TestClient) -> N
     many = await client.post("/admin/api/batch", data=_file(rows.encode(), "many.csv"), headers=headers)
     assert many.status == 422
     assert "拆分" in (await many.json())["error"]
+
+
+async def test_an_excel_2003_sheet_with_a_company_column_is_ranked_with_names_and_notes(
+    client: TestClient, tmp_path: Path
+) -> None:
+    """An .xls upload is ranked; the firm column is the one the library read (公司名称, not only
+    企业名称); what to check and the unread sheet are said on the page."""
+    headers = await login(client)
+    sheets = Path(__file__).parents[1] / "scoring" / "sheets"
+    response = await client.post("/admin/api/batch", data=_file((sheets / "excel2003.xls").read_bytes(), "名单.xls"),
+                                 headers=headers)
+    assert response.status == 200, await response.text()
+    body = await response.json()
+    assert {r["name"] for r in body["rows"]} == {"甲科技", "乙制造"}
+    assert any("未读取：“2024年”" in n for n in body["notes"])
+    csv = "公司名称,营业收入（万元）,研发费用（万元）\n甲,3000,—\n乙,5000,200\n".encode()
+    body = await (await client.post("/admin/api/batch", data=_file(csv, "名单.csv"), headers=headers)).json()
+    assert {r["name"] for r in body["rows"]} == {"甲", "乙"}
+    assert any("1 处需要核对" in n for n in body["notes"])
+    locked = await client.post("/admin/api/batch", data=_file((sheets / "locked.xlsx").read_bytes(), "名单.xlsx"),
+                               headers=headers)
+    assert locked.status == 422 and "设有打开密码" in (await locked.json())["error"]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shlex
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from bot.core.estimate.rule_sets import UPLOAD_SUFFIXES
 from bot.core.late import resolve_late, split_late
 from bot.core.ports import Assistant
 from bot.core.types import Choice, Incoming, Reply
@@ -18,6 +20,8 @@ __all__ = ["ChartArchive", "ConsoleChannel"]
 
 CHANNEL = "console"
 PROMPT = "你> "
+UPLOAD_COMMAND = "/upload"
+NO_FILE = "找不到表格文件：{path}。用法：/upload 路径 [说明]，或把 .csv/.xlsx/.xls 文件拖进终端后回车。"
 
 
 class ChartArchive:
@@ -111,9 +115,16 @@ class ConsoleChannel:
         return line if line else None
 
     def _to_incoming(self, line: str) -> Incoming | None:
-        """A typed option letter (or label) of the last buttons becomes a button press."""
+        """A typed option letter (or label) of the last buttons becomes a button press; a table
+        file's path (dragged into the terminal) or `/upload 路径 [说明]` becomes an upload."""
         stripped = line.strip()
         if not stripped and not self._interactive:
+            return None
+        upload = self._upload(stripped) if "." in stripped else None
+        if upload is not None:
+            return upload
+        if stripped.startswith(UPLOAD_COMMAND):  # asked for an upload: never read the path as a question
+            self._write(NO_FILE.format(path=stripped.removeprefix(UPLOAD_COMMAND).strip() or "（未给出路径）"))
             return None
         for index, choice in enumerate(self._choices):
             if stripped.lower() in (_key(index), choice.label):
@@ -122,6 +133,18 @@ class ConsoleChannel:
                     channel=CHANNEL, user_id=self._user_id, kind="callback", callback_data=choice.data
                 )
         return Incoming(channel=CHANNEL, user_id=self._user_id, text=line)
+
+    def _upload(self, text: str) -> Incoming | None:
+        """The named spreadsheet as a file message, the rest of the line its caption."""
+        try:
+            words = shlex.split(text.removeprefix(UPLOAD_COMMAND))
+        except ValueError:  # an unbalanced quote: ordinary text
+            return None
+        path = Path(words[0]).expanduser() if words else None
+        if path is None or path.suffix.lower() not in UPLOAD_SUFFIXES or not path.is_file():
+            return None
+        return Incoming(channel=CHANNEL, user_id=self._user_id, kind="file", text=" ".join(words[1:]),
+                        file_name=path.name, file_bytes=path.read_bytes())
 
     async def _send(self, incoming: Incoming) -> None:
         replies = await self._assistant.handle(incoming, defer_images=True)

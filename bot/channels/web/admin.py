@@ -77,7 +77,8 @@ def ranked_view(run: BatchRun) -> dict[str, Any]:
     index = {name: i for i, name in enumerate(run.columns)}
     picked = []
     for column in _columns():
-        found = next((index[n] for n in column["names"] if n in index), None)
+        names = [run.name_column, *column["names"]] if column["key"] == "name" and run.name_column else column["names"]
+        found = next((index[n] for n in names if n in index), None)
         if found is not None:
             picked.append((column, found))
     rows = [{c["key"]: row[i] for c, i in picked} for row in run.rows]
@@ -88,6 +89,7 @@ def ranked_view(run: BatchRun) -> dict[str, Any]:
         "rows": rows,
         "stages": stages,
         "errors": [{"row": r, "message": m} for r, m in run.errors],
+        "notes": [*([text("admin.to_check", count=run.to_check)] if run.to_check else []), *run.notes],
     }
 
 

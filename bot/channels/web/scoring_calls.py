@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 
 TABLE_SUFFIXES = UPLOAD_SUFFIXES  # the same table types as the chat channels (rule_sets.yaml)
 _ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0"  # Excel 97–2003 .xls, and an .xlsx locked with a password (named back when read)
 _ZIPPED = (".xlsx", ".xlsm", ".docx")
+_WORKBOOKS = (".xlsx", ".xlsm", ".xls")
 _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"BM", b"RIFF", b"\x00\x00\x01\x00")
 
 
@@ -103,7 +105,9 @@ def check_upload(
     if not data:
         raise WebError(400, text("errors.no_file"))
     head = data[:8]
-    if suffix in _ZIPPED:
+    if suffix in _WORKBOOKS and head.startswith((_ZIP, _OLE)):
+        pass
+    elif suffix in _ZIPPED:
         if not head.startswith(_ZIP):
             raise WebError(415, text("errors.file_mismatch"))
     elif suffix == ".pdf":
@@ -111,7 +115,7 @@ def check_upload(
             raise WebError(415, text("errors.file_mismatch"))
     elif head.startswith((_ZIP, *_BINARY_MAGIC)) or b"\x00" in data[:4096]:
         raise WebError(415, text("errors.file_mismatch"))
-    if suffix in _ZIPPED:
+    if head.startswith(_ZIP):
         _refuse_zip_bomb(data)
     return suffix
 
@@ -139,6 +143,9 @@ class BatchRun:
     rows: list[list[object]]
     errors: list[tuple[int, str]]
     workbook: bytes
+    name_column: str | None = None  # the column the library read as the firm's name
+    to_check: int = 0  # lines of the workbook's 需核对 sheet
+    notes: tuple[str, ...] = ()  # which sheet of a workbook was read, when it had several
 
 
 def _cell(value: object) -> object:
@@ -189,4 +196,7 @@ def run_batch(
         rows=[[_cell(v) for v in row] for row in table.itertuples(index=False, name=None)],
         errors=[(e.row, e.message) for e in result.errors],
         workbook=workbook,
+        name_column=result.report.name_column,
+        to_check=len(result.checks()),
+        notes=tuple(result.report.sheets),
     )

@@ -36,6 +36,8 @@ class BatchOutcome:
     skipped: tuple[tuple[str, int], ...] = ()  # (reason, rows) for rows that are not firms
     ignored: tuple[str, ...] = ()  # columns not used for any figure
     firm: dict[str, Value] | None = None  # the figures of a one-row table (a manager's own firm)
+    to_check: int = 0  # lines of the workbook's 需核对 sheet
+    notes: tuple[str, ...] = ()  # which sheet of a workbook was read, when it had several
 
     @property
     def scored(self) -> int:
@@ -62,6 +64,9 @@ def render_batch(outcome: BatchOutcome, texts: Texts, rule: str) -> Reply:
         lines.append(texts.get("batch_ignored", columns=shown + more))
     else:
         lines.append(texts.get("batch_ignored_none"))
+    if outcome.to_check:
+        lines.append(texts.get("batch_to_check", count=outcome.to_check))
+    lines.extend(outcome.notes)
     lines.append(texts.get("batch_disclaimer"))
     return Reply(
         text="\n".join(lines), document=outcome.document, document_name=outcome.document_name

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.core.estimate.answers import industry_in, match_choice, profile_in, read_profile
 from bot.core.estimate.forms import FormSpec
+from bot.core.estimate.offers import offer_reply
 from bot.core.estimate.port import Figure, FigureError, ScoringPort
 from bot.core.estimate.reading import FormReading
 from bot.core.estimate.replies import format_value
@@ -112,6 +113,13 @@ class ScoringDialogue(FormReading):
         t = self._texts
         if matches_word(text, t.words("intent.cancel_words")):
             return Turn(state=None, replies=[Reply(text=t.get("cancelled"))])
+        offered, state.offer = state.offer, {}  # a figure named back waits one message for "是"
+        to_offer = offer_reply(self._scoring, t, offered, text) if offered else "other"
+        if to_offer == "yes":  # "是的" / "我说的是研发费用": the named-back reading, shown
+            return self._set_figures(state, offered, [])
+        if to_offer == "no":
+            return Turn(state=state, replies=[Reply(text=t.get("offer_dropped", items=self._items(offered))),
+                                              *self.prompt(state)])
         if asks_about_rules(text, self._vocab):  # "高企研发费用占比是不是要6%": not our figure
             return Turn(state=state, question=text)
         chat = small_talk(text, t)
@@ -163,6 +171,7 @@ class ScoringDialogue(FormReading):
     def on_callback(self, state: FormState, data: str) -> Turn:
         """Handle a button press (data "f:confirm" / "f:edit" / "f:cancel" / "f:skip" / "f:set:…")."""
         t = self._texts
+        state.offer = {}  # a button answers the form, not the figure named back
         action, _, rest = data.partition(":")[2].partition(":")
         if action == "cancel":
             return Turn(state=None, replies=[Reply(text=t.get("cancelled"))])
@@ -187,6 +196,18 @@ class ScoringDialogue(FormReading):
                 if spec.kind == "bool" or raw in dict(spec.choices):
                     return self._set_figures(state, {name: value}, [])
         return Turn(state=state, replies=self.prompt(state))
+
+    def answers_choice(self, state: FormState, text: str) -> bool:
+        """"高企" at the 资质 prompt picks a choice (高新技术企业); it is no request to open the 高企 check."""
+        if state.stage != "collect" or len(state.asked) != 1:
+            return False
+        spec = self._scoring.field(state.asked[0])
+        if spec is None or spec.kind != "enum":
+            return False
+        if match_choice(self._scoring, self._texts, state.asked, text) is not None:
+            return True
+        understood = self._scoring.parse(text).understood
+        return len(understood) == 1 and understood[0].field == spec.name
 
     def prompt(self, state: FormState) -> list[Reply]:
         """Re-ask what the dialogue is waiting for, without changing it."""

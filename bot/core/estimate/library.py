@@ -132,9 +132,9 @@ class LibraryScoring:
     def score_table(self, data: bytes, file_name: str, rule_set: str) -> BatchOutcome:
         suffix = Path(file_name).suffix.lower()
         if suffix not in UPLOAD_SUFFIXES:
-            raise FigureError("只支持 CSV 或 XLSX 表格。")
+            raise FigureError("只支持 CSV、XLSX 或 XLS 表格。")
         stem = Path(file_name).stem[:40] or "企业"
-        if suffix != ".csv":
+        if data.startswith(b"PK"):  # an .xls may be Excel 97–2003 or text; a locked .xlsx is not a zip
             _check_unzipped(data)
         try:  # counted here, in milliseconds: a sheet over the limit never waits for a worker
             refuse_large(data, suffix, MAX_UPLOAD_ROWS)
@@ -180,6 +180,8 @@ def _score_table(
         skipped=tuple(skipped.items()),
         ignored=tuple(result.report.ignored),
         firm=firm,
+        to_check=len(result.checks()),
+        notes=tuple(result.report.sheets),
     )
 
 

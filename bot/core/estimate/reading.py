@@ -1,11 +1,12 @@
 """Reading a form message's figures (测算对话读数): labelled figures, bare numbers answering the
-question asked, units that cannot be right, fields said to be unknown."""
+question asked, units that cannot be right, fields said to be unknown, figures named back under another field."""
 
 from __future__ import annotations
 
 import re
 
 from bot.core.estimate.figures import answer_parts, approx_note, plain_number, unit_problem
+from bot.core.estimate.offers import named_back, twin_of_answer
 from bot.core.estimate.parts import add_new_kinds
 from bot.core.estimate.port import Figure, ParsedFigure, ParseOutcome
 from bot.core.estimate.replies import FormReplies, format_value
@@ -55,7 +56,20 @@ class FormReading(FormReplies):
         for name in (n for n in outcome.unknown if n in state.figures and n not in accepted):
             value = format_value(self._scoring.field(name), state.figures[name], t)
             notes.append(t.get("unknown_kept", label=self._label(name), value=value))
+        state.offer = self._offers(text, outcome, items, accepted)
+        if state.offer:  # "是研发费用吗？": say what "是" records
+            notes.append(t.get("offer_hint", items=self._items(state.offer)))
         return accepted, notes
+
+    def _offers(self, text: str, outcome: ParseOutcome, items: list[ParsedFigure],
+                accepted: dict[str, Figure]) -> dict[str, Figure]:
+        """Figures named back under their twin field ("研发人员3000万" -> 研发费用 3000万), not given too."""
+        offers = named_back(self._scoring, text, outcome)
+        for item in items:
+            if item.field not in accepted:  # "3000万" answering 研发人员
+                offers.update(twin_of_answer(self._scoring, item.field, item.raw))
+        given = {i.field for i in items} | set(accepted)
+        return {k: v for k, v in offers.items() if k not in given}
 
     def _bare_numbers(
         self, state: FormState, text: str, problems: list[str]

@@ -21,6 +21,7 @@ class FormState:
     asked: list[str] = field(default_factory=list)
     core: list[str] = field(default_factory=list)  # quick check: score as soon as these are known
     kinds: dict[str, list[str]] = field(default_factory=dict)  # Ⅱ类: which kinds are counted so far
+    offer: dict[str, Figure] = field(default_factory=dict)  # named back ("是研发费用吗？"): "是" records it
 
     def to_dict(self) -> dict[str, Any]:
         """The stored form of the state."""
@@ -32,6 +33,7 @@ class FormState:
             "asked": list(self.asked),
             "core": list(self.core),
             "kinds": dict(self.kinds),
+            "offer": dict(self.offer),
         }
 
     @classmethod
@@ -45,4 +47,5 @@ class FormState:
             asked=list(data.get("asked") or []),
             core=list(data.get("core") or []),
             kinds=dict(data.get("kinds") or {}),
+            offer=dict(data.get("offer") or {}),
         )

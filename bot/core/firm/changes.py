@@ -74,8 +74,21 @@ def _plus(value: Figure, delta: Figure) -> Figure:
     return int(total) if isinstance(value, int) and total.is_integer() else round(total, 4)
 
 
+def _with_hires(desk: FirmDesk, record: FirmRecord, accepted: dict[str, Figure]) -> tuple[dict[str, Figure], str | None]:
+    """"再招2个研发": the new people join the staff total too (and the reply says so)."""
+    total = desk.vocab.get("whatif_hire_total")
+    old, new, staff = record.figures.get("rd_staff"), accepted.get("rd_staff"), record.figures.get(total)
+    if total in accepted or not isinstance(staff, int | float):
+        return accepted, None
+    if not isinstance(old, int | float) or not isinstance(new, int | float) or new <= old:
+        return accepted, None
+    grown = {**accepted, total: _plus(staff, new - old)}
+    return grown, desk.vocab.get("whatif_hired_note", label=desk.label(total))
+
+
 async def apply_whatif(
-    desk: FirmDesk, key: str, record: FirmRecord, text: str, *, relative: bool = False, factor: float | None = None
+    desk: FirmDesk, key: str, record: FirmRecord, text: str, *, relative: bool = False, factor: float | None = None,
+    hired: bool = False,
 ) -> list[Reply]:
     """"如果研发费用提到400万呢": re-score a copy and show before → after; the profile stays."""
     v = desk.vocab
@@ -101,6 +114,10 @@ async def apply_whatif(
             return [Reply(text=v.get("whatif_relative_missing", label=desk.label(unknown[0])))]
         moved = {k: _plus(record.figures[k], x) for k, x in reading.accepted.items()}
         reading = replace(reading, accepted=moved)
+    hire_note = None
+    if hired:
+        accepted, hire_note = _with_hires(desk, record, dict(reading.accepted))
+        reading = replace(reading, accepted=accepted)
     trial = {**record.figures, **reading.accepted}
     try:
         before, _ = await desk.assess(record.figures, rule_set)
@@ -113,7 +130,8 @@ async def apply_whatif(
         for k, x in reading.accepted.items()
     )
     lines = [v.get("whatif_header", changes=changes), *_difference(before, after, desk)]
-    lines += [*reading.notes, *(v.get("ratio_warning", message=w) for w in warnings), v.get("whatif_keep")]
+    lines += [*reading.notes, *([hire_note] if hire_note else [])]
+    lines += [*(v.get("ratio_warning", message=w) for w in warnings), v.get("whatif_keep")]
     scenario: tuple[tuple[str, Figure], ...] = tuple(reading.accepted.items())
     await desk.save(key, record.with_context(scenario=scenario))
     return [Reply(text="\n".join(lines))]
@@ -136,7 +154,7 @@ def _difference(before: Assessment, after: Assessment, desk: FirmDesk) -> list[s
         case TechSmeResult() as b, TechSmeResult() as a:
             parts = [f"· {y.label} {x.points:g} → {y.points:g} 分" for x, y in zip(b.parts, a.parts, strict=True)
                      if x.points != y.points]
-            return lines + parts
+            return lines + (parts or [v.get("whatif_no_moves")])
         case HighTechResult(), HighTechResult():
             marks = v.raw("marks")
             for x, y in zip(before.gaps, after.gaps, strict=True):

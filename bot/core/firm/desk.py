@@ -14,7 +14,7 @@ from bot.core.estimate.port import FieldSpec, FigureError, ScoringPort
 from bot.core.estimate.replies import changed_items, format_value, same_figure
 from bot.core.firm.asks import answer_ask, load_asks, score_request
 from bot.core.firm.changes import apply_correction, apply_whatif, keep_scenario
-from bot.core.firm.confirm import pending_answer
+from bot.core.firm.confirm import offer_answer, pending_answer
 from bot.core.firm.followups import answer_followup, rewrite_firm_followup
 from bot.core.firm.intents import (
     FirmIntent,
@@ -22,11 +22,12 @@ from bot.core.firm.intents import (
     check_named,
     classify,
     correction_text,
-    names_only_a_check,
     split_question,
     whatif_factor,
+    whatif_hired,
     whatif_mode,
     whatif_text,
+    without_check_clauses,
 )
 from bot.core.firm.record import Figure, FirmRecord
 from bot.core.firm.records import record_question
@@ -104,6 +105,12 @@ class FirmDesk:
         changed = {k: v for k, v in figures.items() if k not in record.fields or record.fields[k].value != v}
         if changed:
             await self.save(key, record.with_figures(changed, source))
+
+    async def note_offer(self, key: str, offers: dict[str, Figure]) -> None:
+        """Figures named back under another field: the next "是" records them (none: nothing kept)."""
+        record = await self.record(key)
+        if record.context.offer != tuple(offers.items()):
+            await self.save(key, record.with_context(offer=tuple(offers.items())))
 
     async def note_question(self, key: str, text: str, *, topic: bool = True) -> None:
         """A policy question is what the next "那杭州呢" follows up; one naming a check ("科小的分数线")
@@ -235,6 +242,11 @@ class FirmDesk:
     async def handle(self, key: str, text: str) -> DeskOutcome | None:
         """Answer a firm message outside a dialogue, or None when it is not one."""
         record = await _run(self._profiles.load, key)
+        if record is not None and record.context.offer:  # "是的" after "是研发费用吗？"
+            confirmed = await offer_answer(self, key, record, text)
+            if confirmed is not None:
+                return DeskOutcome(confirmed)
+            record = record.with_context(offer=())
         if record is not None and record.context.pending:
             answered = await pending_answer(self, key, record, text)
             if answered is not None:
@@ -269,7 +281,8 @@ class FirmDesk:
                 return DeskOutcome([Reply(text=self.vocab.get("whatif_mixed"))])
             moved = whatif_text(text, self.vocab) or ""
             factor = whatif_factor(text, self.vocab)
-            return DeskOutcome(await apply_whatif(self, key, record, moved, relative=mode == "relative", factor=factor))
+            return DeskOutcome(await apply_whatif(self, key, record, moved, relative=mode == "relative", factor=factor,
+                                                  hired=whatif_hired(text, self.vocab)))
         return DeskOutcome(await apply_correction(self, key, record, correction_text(text, self.vocab) or ""))
 
     def firm_followup(self, record: FirmRecord | None, text: str) -> str | None:
@@ -343,8 +356,7 @@ class FirmDesk:
         if rule_set is None:
             return DeskOutcome([Reply(text=self.vocab.get("which_check"))])
         statement, _ = split_question(text, self.vocab, self._texts.words("intent.question_words"))
-        if names_only_a_check(statement, self.vocab):
-            statement = ""  # "高企" picks the check; it is not the fact 资质 = 高新技术企业
+        statement = without_check_clauses(statement, self.vocab)  # "高企" picks the check; it is not 资质 = 高企
         reading = self.read(statement) if statement else Reading({}, [], {})
         missing = [f for f in self.core_fields(rule_set) if f not in record.fields and f not in reading.accepted]
         if missing:

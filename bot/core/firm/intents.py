@@ -18,9 +18,12 @@ __all__ = [
     "is_eligibility",
     "names_only_a_check",
     "split_question",
+    "wants_check",
     "whatif_factor",
+    "whatif_hired",
     "whatif_mode",
     "whatif_text",
+    "without_check_clauses",
 ]
 
 IntentKind = Literal["eligibility", "followup", "correction", "whatif", "keep", "command_word"]
@@ -54,11 +57,26 @@ def check_named(text: str, vocab: FirmVocab) -> str | None:
 
 
 def names_only_a_check(text: str, vocab: FirmVocab) -> bool:
-    """"高企" / "那科小呢" / "科小吧": a check chosen, with no figures or facts to read."""
+    """"高企" / "那科小呢" / "我们想评科小": a check chosen, with no figures or facts to read."""
     core = _LEAD.sub("", text.strip(_TRIM))
-    for word, _ in vocab.checks():
+    words = [w for w, _ in vocab.checks()] + [*vocab.words("wish_words"), *vocab.words("firm_words"), "帮我", "给我"]
+    for word in sorted(words, key=len, reverse=True):
         core = core.replace(word, "")
-    return core.strip(_TRIM) in ("", "吧", "呢")
+    return core.strip(_TRIM) in ("", "吧", "呢", "的", "了")
+
+
+def wants_check(text: str, vocab: FirmVocab) -> bool:
+    """"我们想评科小" / "科小自评": this firm wants that check run, not the rules explained."""
+    if check_named(text, vocab) is None or not _has(text, vocab.words("wish_words")):
+        return False
+    return not any(_has(text, vocab.words(name)) for name in ("wish_not", "rules_only", "other_subjects"))
+
+
+def without_check_clauses(statement: str, vocab: FirmVocab) -> str:
+    """"我们想评科小，营收3000万" -> "营收3000万": a clause choosing a check holds no fact."""
+    clauses = re.split(r"([，,。；;\n])", statement)
+    kept = [c for c in clauses[::2] if c.strip(_TRIM) and not names_only_a_check(c, vocab)]
+    return "，".join(kept)
 
 
 def _has(text: str, words: tuple[str, ...]) -> bool:
@@ -135,11 +153,28 @@ def _moved(text: str, vocab: FirmVocab) -> bool:
 
 
 def whatif_factor(text: str, vocab: FirmVocab) -> float | None:
-    """"研发费用翻倍呢" -> 2.0: a multiplier word, or None."""
+    """"研发费用翻倍呢" -> 2.0, "增加20%" -> 1.2: a multiplier word or a percentage change, or None."""
+    word = _factor_word(text, vocab)
+    if word is not None:
+        return word
+    for key, sign in (("whatif_percent_up", 1), ("whatif_percent_down", -1)):
+        found = re.search(f"(?:{_words_re(vocab.words(key))})了?" + r"(\d+(?:\.\d+)?)\s*[%％]", text)
+        if found is not None:
+            return 1 + sign * float(found.group(1)) / 100
+    return None
+
+
+def _factor_word(text: str, vocab: FirmVocab) -> float | None:
+    """"翻一倍" -> 2.0: a multiplier word, which alone makes a what-if."""
     for word, factor in vocab.raw("whatif_factors").items():
         if str(word) in text:
             return float(factor)
     return None
+
+
+def whatif_hired(text: str, vocab: FirmVocab) -> bool:
+    """"如果再招2个研发呢": new people, so the staff total grows too."""
+    return _has(text, vocab.words("whatif_hires"))
 
 
 def _supposed(text: str, vocab: FirmVocab) -> bool:
@@ -158,7 +193,7 @@ def whatif_text(text: str, vocab: FirmVocab) -> str | None:
     ends = stripped.endswith(vocab.words("whatif_ends"))
     changed = _relative_at(vocab).search(stripped) is not None  # "营收再增加1000万": never a new total
     relative = _has(stripped, vocab.words("whatif_relative")) and ends
-    factor = whatif_factor(stripped, vocab) is not None
+    factor = _factor_word(stripped, vocab) is not None
     if not (starts or changed or relative or factor or _moved(stripped, vocab) or _supposed(text, vocab)):
         return None
     hires = _has(stripped, vocab.words("whatif_hires"))
@@ -211,6 +246,8 @@ def classify(text: str, vocab: FirmVocab) -> FirmIntent | None:
         return FirmIntent("eligibility", named)  # "高企" answering "您想看哪一项？"
     switched = (core.startswith(vocab.words("switch")) and core.endswith("呢")) or core.endswith(vocab.words("switch_tails"))
     if named and len(core) <= 8 and switched:  # "那科小呢" / "高企那个呢": the same firm, that check
+        return FirmIntent("eligibility", named)
+    if wants_check(text, vocab):  # "我们想评科小", "科小自评"
         return FirmIntent("eligibility", named)
     followup = _followup(text, vocab)
     if followup is not None:

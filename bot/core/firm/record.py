@@ -41,6 +41,8 @@ class FirmContext:
     scenario: tuple[tuple[str, Figure], ...] = ()  # the last what-if, kept only on request
     question: str | None = None  # the last policy question answered (追问 "那杭州呢" reads it)
     asked: str | None = None  # the last question about the firm's result ("要到良好还差多少"; "那中等呢" reads it)
+    offer: tuple[tuple[str, Figure], ...] = ()  # figures named back ("是研发费用吗？"); the next "是" records them
+    region_skipped: bool = False  # the region question was left unanswered once: never asked again
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class FirmRecord:
         scenario: tuple[tuple[str, Figure], ...] | _Unset = _UNSET,
         question: str | _Unset | None = _UNSET,
         asked: str | _Unset | None = _UNSET,
+        offer: tuple[tuple[str, Figure], ...] | _Unset = _UNSET,
+        region_skipped: bool | _Unset = _UNSET,
     ) -> FirmRecord:
         """A copy with the named context fields changed (the others kept)."""
         c = self.context
@@ -86,6 +90,8 @@ class FirmRecord:
             scenario=c.scenario if isinstance(scenario, _Unset) else scenario,
             question=c.question if isinstance(question, _Unset) else question,
             asked=c.asked if isinstance(asked, _Unset) else asked,
+            offer=c.offer if isinstance(offer, _Unset) else offer,
+            region_skipped=c.region_skipped if isinstance(region_skipped, _Unset) else region_skipped,
         ))
 
     def to_json(self) -> str:
@@ -99,6 +105,8 @@ class FirmRecord:
                 "scenario": [list(item) for item in self.context.scenario],
                 "question": self.context.question,
                 "asked": self.context.asked,
+                "offer": [list(item) for item in self.context.offer],
+                "region_skipped": self.context.region_skipped,
             },
         }
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
@@ -118,11 +126,7 @@ class FirmRecord:
                 fields[str(name)] = FieldEntry(raw[0], str(raw[1]), str(raw[2]))
         raw_ctx = data.get("context")
         ctx: dict[str, Any] = raw_ctx if isinstance(raw_ctx, dict) else {}
-        scenario = tuple(
-            (str(item[0]), item[1])
-            for item in ctx.get("scenario") or []
-            if isinstance(item, list) and len(item) == 2 and _is_figure(item[1])
-        )
+        scenario, offer = (_pairs(ctx.get(name)) for name in ("scenario", "offer"))
         context = FirmContext(
             last_check=_opt_str(ctx.get("last_check")),
             topic=_opt_str(ctx.get("topic")),
@@ -130,8 +134,16 @@ class FirmRecord:
             scenario=scenario,
             question=_opt_str(ctx.get("question")),
             asked=_opt_str(ctx.get("asked")),
+            offer=offer,
+            region_skipped=ctx.get("region_skipped") is True,
         )
         return cls(fields=fields, context=context)
+
+
+def _pairs(raw: object) -> tuple[tuple[str, Figure], ...]:
+    """Stored (field, figure) pairs; damaged ones dropped."""
+    items = raw if isinstance(raw, list) else []
+    return tuple((str(i[0]), i[1]) for i in items if isinstance(i, list) and len(i) == 2 and _is_figure(i[1]))
 
 
 def _is_figure(value: object) -> bool:

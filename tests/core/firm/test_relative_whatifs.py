@@ -30,6 +30,11 @@ def _figures(profiles: SqlProfileStore) -> dict[str, object]:
         ("要是再招5名研发人员呢", "20 人", "25 人"),
         ("如果多招5个研发呢", "20 人", "25 人"),
         ("研发费用翻倍呢", "200 万元", "400 万元"),
+        ("如果研发人员翻一倍呢", "20 人", "40 人"),
+        ("研发人员多一倍呢", "20 人", "40 人"),
+        ("如果研发投入增加一半呢", "200 万元", "300 万元"),
+        ("研发费用增加20%呢", "200 万元", "240 万元"),
+        ("营收减少10%的话", "3,000 万元", "2,700 万元"),
     ],
 )
 async def test_a_change_is_a_whatif_on_a_copy(
@@ -71,3 +76,20 @@ async def test_a_factor_moves_only_the_field_named(chat: Chat, profiles: SqlProf
     replies = await chat("高新收入翻倍呢")
     assert "1,000 万元 → 2,000 万元" in replies[0] and "3,000 万元 → 6,000 万元" not in replies[0]
     assert _figures(profiles) == SAVED
+
+
+@pytest.mark.parametrize("message", ["如果再招2个研发呢", "要是多招2名研发人员呢"])
+async def test_new_hires_join_the_staff_total_too(chat: Chat, profiles: SqlProfileStore, message: str) -> None:
+    await chat(*START)
+    replies = await chat(message)
+    assert "20 人 → 22 人" in replies[0] and "职工总数 100 人 → 102 人" in replies[0], replies[0]
+    assert "新招的人也计入职工总数" in replies[0]
+    await chat("保留")  # the next message keeps both totals
+    record = profiles.load(KEY)
+    assert record is not None and record.figures["rd_staff"] == 22 and record.figures["employees"] == 102
+
+
+async def test_more_staff_without_hiring_leaves_the_total(chat: Chat) -> None:
+    await chat(*START)
+    replies = await chat("研发人员再多5个呢")
+    assert "20 人 → 25 人" in replies[0] and "职工总数" not in replies[0]

@@ -79,6 +79,7 @@
     renderTable();
     var errors = $("row-errors");
     errors.textContent = "";
+    (data.notes || []).forEach(function (n) { errors.appendChild(el("li", { text: n })); });
     data.errors.slice(0, 20).forEach(function (e) { errors.appendChild(el("li", { text: "第 " + e.row + " 行：" + e.message })); });
     $("batch-download").href = data.download;
     $("batch-download").classList.remove("hidden");
