@@ -312,7 +312,7 @@ def _value_in(rule: TargetRule, target: Target, seg: str, question_places: froze
         return True
     if target.counter:
         counter = rules.counters if target.counter == "个" else target.counter  # 个 is any counter
-        counted = rf"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*(?:万|亿)?\s*(?:余|多)?\s*[{counter}]"
+        counted = rf"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+|[ⅠⅡⅢⅣⅤ])\s*(?:万|亿)?\s*(?:余|多)?\s*[{counter}]"
         return bool(re.search(counted, seg))
     if target.unit:
         return bool(rules.units[target.unit][1].search(seg))

@@ -17,7 +17,7 @@ import yaml
 
 from scoring.errors import RuleSetError
 from scoring.fields import FIELDS
-from scoring.knowledge_points import indicator_values, points_values
+from scoring.knowledge_points import indicator_values, points_values, stage_values
 from scoring.loader import available_rule_sets, load_rule_set
 from scoring.model import (
     Condition,
@@ -146,6 +146,21 @@ def _section(sec: Mapping[str, object], values: Mapping[str, str], where: str) -
     return [*lines, ""]
 
 
+def _repeated(block: Mapping[str, object], rule_set: PointsRuleSet, values: Mapping[str, str]) -> list[str]:
+    """One section a life stage and one an indicator, each from its template (a stage named in the
+    question finds its own weights; an indicator its own curve)."""
+    lines: list[str] = []
+    per_stage = block.get("stage_section")
+    if isinstance(per_stage, Mapping):
+        for i in range(len(rule_set.stages)):
+            lines += _section(per_stage, {**values, **stage_values(rule_set, i)}, f"stage_section[{i}]")
+    each = block.get("indicator_section")
+    if isinstance(each, Mapping):
+        for i in range(len(rule_set.indicators)):
+            lines += _section(each, {**values, **indicator_values(rule_set, i)}, f"indicator_section[{i}]")
+    return lines
+
+
 def render_rule_article(rule_set: RuleSet) -> tuple[str, str] | None:
     """(file name, Markdown text) of the rule set's 政策摘要; None when its file has no `knowledge:`."""
     data = yaml.safe_load(Path(rule_set.source).read_text(encoding="utf-8")) or {}
@@ -166,10 +181,8 @@ def render_rule_article(rule_set: RuleSet) -> tuple[str, str] | None:
     lines = ["---", yaml.safe_dump(front, allow_unicode=True, sort_keys=False).strip(), "---", ""]
     for i, sec in enumerate(block.get("sections") or []):
         lines += _section(sec, values, f"sections[{i}]")
-    each = block.get("indicator_section")  # one section an indicator, from one template
-    if isinstance(each, Mapping) and isinstance(rule_set, PointsRuleSet):
-        for i in range(len(rule_set.indicators)):
-            lines += _section(each, {**values, **indicator_values(rule_set, i)}, f"indicator_section[{i}]")
+    if isinstance(rule_set, PointsRuleSet):
+        lines += _repeated(block, rule_set, values)
     return f"{rule_set.id}.md", "\n".join(lines)
 
 

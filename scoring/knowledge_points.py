@@ -10,7 +10,7 @@ from scoring.fields import FIELDS
 from scoring.model import Curve, Indicator, Levels, PointsRuleSet, Rule, Steps
 from scoring.threshold_text import format_threshold, num
 
-__all__ = ["indicator_values", "points_values"]
+__all__ = ["indicator_values", "points_values", "stage_values"]
 
 _OPS = {"le": "不超过", "lt": "低于", "ge": "不低于", "gt": "高于"}
 
@@ -109,4 +109,16 @@ def indicator_values(rs: PointsRuleSet, index: int) -> dict[str, str]:
         "ind.weight": num(ind.weight),
         "ind.other_stages": others,
         "ind.rule": _rule_text(ind.field, ind.rule, ind.weight),
+    }
+
+
+def stage_values(rs: PointsRuleSet, index: int) -> dict[str, str]:
+    """Placeholders of one life stage's section: {stage.label}, {stage.span}, {stage.totals} (the
+    categories' full points at that stage)."""
+    stage = rs.stages[index]
+    cats = {c.id: c.label for c in rs.categories}
+    return {
+        "stage.label": stage.label,
+        "stage.span": _stage_span(rs, index),
+        "stage.totals": "、".join(f"{cats[c]}{num(v)}分" for c, v in stage.totals.items()),
     }

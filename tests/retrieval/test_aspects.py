@@ -58,3 +58,39 @@ def test_the_section_about_the_asked_part_answers(answerer: ExtractiveAnswerer, 
                                                    wrong: str) -> None:
     ans = answerer.answer(question)
     assert ans.grounded and fact in ans.answer and wrong not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "facts"),
+    [
+        # a stage named in the question gets that stage's weights, from the reference model's rule file
+        ("初创期权重多少", ("初创期（营业收入500万元以下）", "技术创新60分")),
+        ("成长期权重", ("成长期（营业收入500万元至1亿元）", "技术创新55分")),
+        ("稳定期各类指标权重", ("稳定期（营业收入1亿元及以上）", "技术创新45分")),
+        ("各阶段权重是多少", ("官方各阶段权重未公开", "初创期", "稳定期")),
+        # a weight is stated in points, never by a count of indicators ("18项指标")
+        ("研发费用权重多少", ("官方权重未公开", "研发费用", "满分8分")),
+    ],
+)
+def test_weights_questions_get_the_weights_of_the_stage_or_indicator_asked(
+    answerer: ExtractiveAnswerer, question: str, facts: tuple[str, ...]
+) -> None:
+    ans = answerer.answer(question)
+    assert ans.grounded and all(f in ans.answer for f in facts), ans.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "fact", "wrong"),
+    [
+        ("高企要啥条件", "八项条件", "科技型中小企业须"),  # 高企 is one word, not 高企要
+        ("科小要啥条件", "职工总数不超过500人", "直接确认"),
+        ("高企认证条件", "八项条件", "公示"),
+        ("软著算知识产权吗", "软件著作权", "诸暨"),
+        ("软件著作权算几类知识产权", "Ⅱ类知识产权", "未收录"),
+    ],
+)
+def test_colloquial_names_of_the_qualifications_and_their_terms(
+    answerer: ExtractiveAnswerer, question: str, fact: str, wrong: str
+) -> None:
+    ans = answerer.answer(question)
+    assert ans.grounded and fact in ans.answer and wrong not in ans.answer, ans.answer

@@ -86,3 +86,19 @@ def test_the_reference_model_summary_reads_weights_and_curves_from_the_rule_file
     path = _copy(tmp_path, "cn-ref-2024", heavier_patents)
     changed = render_rule_article(load_rule_file(path))[1]  # type: ignore[index]
     assert "3件得5分，10件及以上得满分10分" in changed and "2件得6分" not in changed
+
+
+def test_every_life_stage_has_its_own_weights_section_read_from_the_rule_file(tmp_path: Path) -> None:
+    text = render_rule_article(load_rule_set("cn-ref-2024"))[1]  # type: ignore[index]
+    for heading, totals in (("初创期", "技术创新60分、成长经营20分、辅助20分"),
+                            ("成长期", "技术创新55分、成长经营30分、辅助15分"),
+                            ("稳定期", "技术创新45分、成长经营40分、辅助15分")):
+        section = text.split(f"## 参考模型{heading}权重\n", 1)[1].split("\n## ", 1)[0]
+        assert totals in section and "官方各阶段权重未公开" in section and "{" not in section
+
+    def startup_heavier_on_tech(data: dict[str, object]) -> None:
+        data["stages"][0]["totals"] = {"tech": 70, "growth": 15, "support": 15}  # type: ignore[index]
+
+    changed = render_rule_article(load_rule_file(_copy(tmp_path, "cn-ref-2024", startup_heavier_on_tech)))[1]  # type: ignore[index]
+    section = changed.split("## 参考模型初创期权重\n", 1)[1].split("\n## ", 1)[0]
+    assert all(f in section for f in ("初创期（营业收入500万元以下）", "技术创新70分", "成长经营15分", "辅助15分"))
