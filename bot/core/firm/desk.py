@@ -308,7 +308,7 @@ class FirmDesk:
         if score_request(text, load_asks()):  # "再算一遍积分" in the 高企 form: that check instead
             return check_named(text, self.vocab) not in (None, rule_set)
         intent = classify(text, self.vocab)
-        if intent is None:
+        if intent is None or intent.rule_set == rule_set:  # "科小那个呢" in the 科小 form: it waits as it is
             return False
         if core:
             return intent.kind in ("eligibility", "followup")
