@@ -190,6 +190,9 @@ async def _veto_fact(desk: FirmDesk, key: str, record: FirmRecord, text: str, t:
         facts = {**{k: v for k, v in facts.items() if k != "major_incident_recent"}, t.get("veto_older_field"): 1}
     if not facts:
         return None
+    lesser = next((w for w in desk.vocab.words("lessened_words") if w in text), None)
+    if lesser is not None and any(facts.get(f) for f in desk.vocab.words("lessened_fields")):
+        return AskOutcome([Reply(text=desk.vocab.get("records_lessened", word=lesser))])  # "小的安全事故": not 重大
     record = record.with_figures(facts, "chat")
     pending = tuple(p for p in record.context.pending if p not in facts)
     record = record.with_context(pending=pending)
