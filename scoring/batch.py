@@ -273,7 +273,7 @@ def score_table(
         read, errors = {k: v[firm] for k, v in read.items()}, errors[firm]
         issues = issues.take(firm)
     rows = sheet_rows[firm]
-    cols, errors = complete_columns(read, errors, len(df))
+    cols, errors = complete_columns(read, errors, len(df), issues.refusals([(u.field, u.column) for u in report.used], errors))
     bad = pd.notna(errors)
     row_errors = [RowError(int(rows[i]), str(errors[i])) for i in np.flatnonzero(bad)]
     added: dict[str, object] = {"sheet_row": rows, "rule_set": np.full(len(df), rs.id, dtype=object)}

@@ -5,6 +5,7 @@ row, firm and column, with the cell as typed. Nothing is guessed silently."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -34,6 +35,20 @@ class CellIssues:
         current = book.setdefault(column, np.full(self.n, None, dtype=object))
         fresh = pd.notna(problems) & pd.isna(current)
         current[fresh] = problems[fresh]
+
+    def refusals(self, columns: list[tuple[str, str]], errors: np.ndarray) -> Callable[[str, np.ndarray], None]:
+        """A callback recording a field's refused figures (out of range) under its first column."""
+        first: dict[str, str] = {}
+        for fld, column in columns:
+            first.setdefault(fld, column)
+
+        def refused(fld: str, rows: np.ndarray) -> None:
+            if fld in first:
+                problems = np.full(len(rows), None, dtype=object)
+                problems[rows] = errors[rows]
+                self.add(first[fld], problems, error=True)
+
+        return refused
 
     def take(self, keep: np.ndarray) -> CellIssues:
         """The issues of the kept rows only (rows that are firms)."""

@@ -135,3 +135,11 @@ def test_a_top_ten_lists_only_firms_with_points_in_its_category() -> None:
     top = score_table(df).top
     assert "成长期·辅助" not in top  # nobody has a 辅助 point: no list of zeros handed on
     assert list(top["成长期·技术创新"]["企业名称"]) == ["甲", "丙"]
+
+
+def test_figures_out_of_range_are_named_by_their_column(tmp_path: Path) -> None:
+    rows = [HEADER, [1, "甲", -5, 100, 12, 80], [2, "乙", 3000, 100, 90, 80]]
+    check = _sheet(tmp_path, rows)["需核对"].set_index("企业名称")
+    assert (check.loc["甲", "列名"], check.loc["甲", "原值"]) == ("营业收入（万元）", -5)
+    assert "不能为负数" in check.loc["甲", "问题"] and check.loc["甲", "是否评分"].startswith("否")
+    assert check.loc["乙", "列名"] == "研发人员数"  # more R&D staff than employees: named at the staff column
