@@ -188,6 +188,8 @@ class CoreAssistant:
         answered = await self._forgetting.answer_text(incoming, text)
         if answered is not None:  # an open form resumes after "取消"
             return [*answered, *await self._still_waiting(incoming)]
+        if self._forgetting.requested(text):  # "把我的数据都删了": /forget's question, never data or a question
+            return await self._on_command(incoming, Command(name="forget", args=""))
         if self._subscriptions is not None:  # "重庆" typed at the subscription flow's 地区 prompt
             answered = await self._subscriptions.answer_prompt(incoming, text)
             if answered is not None:
