@@ -32,6 +32,8 @@ class _Rules:
     rewrites: tuple[tuple[str, str], ...]
     which: re.Pattern[str]
     things: dict[str, str]
+    unnamed: dict[str, str]
+    figures: frozenset[str]
     texts: dict[str, str]
     side_chars: int
 
@@ -47,6 +49,8 @@ def _rules() -> _Rules:
         tuple(sorted(rewrites.items(), key=lambda kv: -len(kv[0]))),
         re.compile(str(data.get("which") or "(?!)")),
         {str(k): str(v) for k, v in (data.get("things") or {}).items()},
+        {str(k): str(v) for k, v in (data.get("unnamed") or {}).items()},
+        frozenset(str(w) for w in data.get("figures") or ()),
         {str(k): str(v) for k, v in (data.get("texts") or {}).items()},
         int(data.get("side_chars") or 200),
     )
@@ -57,7 +61,7 @@ def _pair(question: str, names: list[str], connectors: str) -> tuple[str, str, r
     alt = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
     if not alt or not connectors:
         return None
-    for m in re.finditer(rf"(?P<a>{alt})(?:市|省)?(?:的)?(?:{connectors})(?P<b>{alt})(?:市|省)?", question):
+    for m in re.finditer(rf"(?P<a>{alt})(?:市|省)?(?:的)?(?:{connectors})(?P<b>{alt})(?:市|省)?(?:相比|比较|比)?[，,]?", question):
         if m.group("a") != m.group("b"):
             return m.group("a"), m.group("b"), m
     return None
@@ -79,7 +83,9 @@ def comparison(question: str) -> Comparison | None:
     if which:
         thing = which.group("thing").strip("的")
         thing = rules.things.get(thing, thing)
-        rest = rest[: which.start()] + (f"的{thing}是什么" if thing else "有什么要求") + rest[which.end():]
+        form = "是多少" if any(thing.endswith(f) for f in rules.figures) else "是什么"
+        asked = f"的{thing}{form}" if thing else rules.unnamed.get(which.group("how"), rules.unnamed["default"])
+        rest = rest[: which.start()] + asked + rest[which.end():]
     for old, new in rules.rewrites:
         rest = rest.replace(old, new)
     rest = re.sub(r"是什么(?:是什么)+", "是什么", rest)

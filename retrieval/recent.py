@@ -9,11 +9,12 @@ from functools import lru_cache
 
 from retrieval.datafiles import data_file
 from retrieval.entities import key_entities
+from retrieval.evidence import synonyms
 from retrieval.store import CorpusStore
-from retrieval.textutil import CJK, match_key, sentences
+from retrieval.textutil import CJK, match_key, segmenter, sentences
 from retrieval.types import Answer, ArticleRecord, Citation
 
-__all__ = ["RecentRules", "asks_whats_new", "whats_new"]
+__all__ = ["RecentRules", "asks_whats_new", "whats_new", "whats_new_topic"]
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 _CJK_LEFT = re.compile(f"[{CJK}A-Za-z0-9]")
@@ -25,9 +26,11 @@ class RecentRules:
 
     recency: tuple[str, ...]
     periods: dict[str, tuple[str, ...]]
+    news: tuple[str, ...]  # 政策, 消息, 简报: what is asked for
     words: tuple[str, ...]  # news words and filler, longest first
     recent_days: int
     recent_label: str
+    topic_chars: int
     shown: int
     line_chars: int
     texts: dict[str, str]
@@ -41,8 +44,9 @@ def recent_rules() -> RecentRules:
     words = [str(w) for w in (*(data.get("news") or ()), *(data.get("filler") or ()))]
     return RecentRules(
         tuple(str(w) for w in data.get("recency") or ()), periods,
-        tuple(sorted(set(words), key=len, reverse=True)), int(data.get("recent_days") or 92),
+        tuple(str(w) for w in data.get("news") or ()), tuple(sorted(set(words), key=len, reverse=True)), int(data.get("recent_days") or 92),
         str(data.get("recent_label") or "近三个月"),
+        int(data.get("topic_chars") or 6),
         int(data.get("shown") or 5), int(data.get("line_chars") or 36),
         {str(k): str(v) for k, v in (data.get("texts") or {}).items()},
     )
@@ -52,17 +56,38 @@ def _period(text: str, rules: RecentRules) -> str:
     return next((name for name, ws in rules.periods.items() if any(w in text for w in ws)), "")
 
 
-def asks_whats_new(question: str) -> bool:
-    """A question that asks only what is new (its places aside): 最近有什么新政策, 成都这个月有新消息吗."""
+def whats_new_topic(question: str) -> str | None:
+    """The topic of a what's-new question ("" when it asks everything new, 积分贷 in
+    最近积分贷有什么新消息); None when the question asks something else (最近一年销售收入…)."""
     rules = recent_rules()
     text = question
     cues = (*rules.recency, *(w for ws in rules.periods.values() for w in ws))
     if not any(c in text for c in cues):
-        return False
-    for word in (*sorted(cues, key=len, reverse=True), *key_entities(question).places, *rules.words):
-        text = text.replace(word, "")
-    text = re.sub(r"(?:市|省|区|县)(?=$|[^A-Za-z0-9])", "", text)  # 成都市 → 成都 was taken out
-    return not _CJK_LEFT.search(text)
+        return None
+    news = any(w in question for w in rules.news)
+    words = {*cues, *key_entities(question).places, *(w for w in rules.words if len(w) > 1)}
+    # one pass, leftmost first: 最新政策 is 最新 + 政策, never 最 + 新政策
+    text = re.sub("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), " ", text)
+    # what is left, word by word: a one-character filler (新, 的) only as a word of its own (专精特新 stays)
+    short = {*rules.words, "市", "省", "区", "县"}  # 成都市 → 成都 was taken out
+    left = [w for w in segmenter().cut(text, False) if w.strip() and w not in short and _CJK_LEFT.search(w)]
+    if not left:
+        return ""
+    # a topic besides the news word (近期高企有什么新政策): one short word, the briefings about it
+    topic = "".join(left)
+    return topic if news and len(left) <= 2 and len(topic) <= rules.topic_chars else None
+
+
+def asks_whats_new(question: str) -> bool:
+    """A question that asks what is new (its places and one topic aside): 最近有什么新政策, 成都这个月有新消息吗."""
+    return whats_new_topic(question) is not None
+
+
+def _mentions(article: ArticleRecord, topic: str) -> bool:
+    """The briefing names the topic or an equivalent term (高企 = 高新技术企业)."""
+    key = match_key(article.title + article.text)
+    words = (match_key(topic), *synonyms().get(match_key(topic), ()))
+    return any(w in key for w in words)
 
 
 def _day(article: ArticleRecord) -> date | None:
@@ -121,18 +146,21 @@ def whats_new(question: str, store: CorpusStore, today: date) -> Answer:
     when none is dated in the asked period."""
     rules, texts = recent_rules(), recent_rules().texts
     places = key_entities(question).places
+    topic = whats_new_topic(question) or ""
     articles = [a for a in store.articles(None, kind="briefing") if _day(a) is not None]
     if places:
         articles = [a for a in articles if any(_about(a, p) for p in places)]
+    if topic:
+        articles = [a for a in articles if _mentions(a, topic)]
+    subject = "、".join(places) + topic
     if not articles:
-        key = "none_for_place" if places else "empty"
-        return Answer(texts[key].format(place="、".join(places)), False, [])
+        return Answer(texts["none_for_place" if subject else "empty"].format(place=subject), False, [])
     articles.sort(key=lambda a: (_day(a), a.ingested_at), reverse=True)
     period = _period(question, rules)
     start, span = _window(period, today, rules)
     fresh = [a for a in articles if (_day(a) or start) >= start]
     shown = (fresh or articles)[: rules.shown]
-    about = f"关于{'、'.join(places)}的" if places else ""
+    about = f"关于{subject}的" if subject else ""
     if fresh:
         text = texts["recent"].format(about=about, items=_items(shown, rules))
     else:

@@ -13,7 +13,7 @@ import pandas as pd
 from scoring.batch_columns import ColumnReport, classify_rows, map_columns
 from scoring.batch_gaps import absent_indicators, gap_columns, indicator_top, missing_texts
 from scoring.batch_issues import CellIssues, to_check
-from scoring.batch_output import NOTE, write_csv, write_xlsx
+from scoring.batch_output import NOTE, check_words, rule_headers, write_csv, write_xlsx
 from scoring.batch_qualification import high_tech_columns, tech_sme_columns
 from scoring.batch_rank import known_stages, rank_in_stages, top_lists
 from scoring.batch_read import read_table
@@ -58,6 +58,8 @@ class BatchResult:
     title: str = ""
     data_year: int | None = None
     issues: CellIssues | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # the rule set's own columns in Chinese
+    routes: dict[str, str] = field(default_factory=dict)  # 科小 route id → its Chinese label
 
     @property
     def scored(self) -> int:
@@ -99,8 +101,11 @@ class BatchResult:
         if path.suffix.lower() == ".csv":
             return write_csv(path, table, self.top)
         fields = {u.column: u.field for u in self.report.used}
+        words = {**check_words()[1], **self.routes}  # statuses and routes read in Chinese, not as ids
+        table = table.assign(**{c: table[c].map(lambda v: words.get(v, v) if isinstance(v, str) else v)
+                                for c in table.columns if str(c).startswith("check_") or c == "route"})
         return write_xlsx(path, self.about(), table, self.top, field_names=field_names, fields=fields,
-                          checks=checks)
+                          checks=checks, headers=self.headers)
 
 
 def _curve(rule: Curve, x: np.ndarray) -> np.ndarray:
@@ -268,7 +273,7 @@ def score_table(
         read, errors = {k: v[firm] for k, v in read.items()}, errors[firm]
         issues = issues.take(firm)
     rows = sheet_rows[firm]
-    cols, errors = complete_columns(read, errors, len(df))
+    cols, errors = complete_columns(read, errors, len(df), issues.refusals([(u.field, u.column) for u in report.used], errors))
     bad = pd.notna(errors)
     row_errors = [RowError(int(rows[i]), str(errors[i])) for i in np.flatnonzero(bad)]
     added: dict[str, object] = {"sheet_row": rows, "rule_set": np.full(len(df), rs.id, dtype=object)}
@@ -285,7 +290,15 @@ def score_table(
     if data_year is not None and report.year is not None and report.year != data_year:
         report.notes.append(f"表头写的是 {report.year} 年的数据，与指定的数据年度 {data_year} 年不同，请核对")
     year = data_year if data_year is not None else report.year or date.today().year - 1
-    return BatchResult(rs.id, out, row_errors, top, report, rs.title, year, issues)
+    return BatchResult(rs.id, out, row_errors, top, report, rs.title, year, issues, rule_headers(rs),
+                       _routes(rs))
+
+
+def _routes(rs: RuleSet) -> dict[str, str]:
+    if not isinstance(rs, TechSmeRuleSet):
+        return {}
+    return {rs.score_route[0]: rs.score_route[1], **{rid: label for rid, label, _ in rs.direct_routes}}
+
 
 
 def _id_columns(df: pd.DataFrame, report: ColumnReport) -> list[str]:

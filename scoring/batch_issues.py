@@ -5,6 +5,7 @@ row, firm and column, with the cell as typed. Nothing is guessed silently."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -16,6 +17,7 @@ __all__ = ["CellIssues", "to_check"]
 UNSCORED = "否（未评分）"
 SCORED = "是"
 UNRANKED = "是（未参与排名）"
+_SHOWN = 5  # other rows named for a name given more than twice
 
 
 @dataclass
@@ -33,6 +35,20 @@ class CellIssues:
         current = book.setdefault(column, np.full(self.n, None, dtype=object))
         fresh = pd.notna(problems) & pd.isna(current)
         current[fresh] = problems[fresh]
+
+    def refusals(self, columns: list[tuple[str, str]], errors: np.ndarray) -> Callable[[str, np.ndarray], None]:
+        """A callback recording a field's refused figures (out of range) under its first column."""
+        first: dict[str, str] = {}
+        for fld, column in columns:
+            first.setdefault(fld, column)
+
+        def refused(fld: str, rows: np.ndarray) -> None:
+            if fld in first:
+                problems = np.full(len(rows), None, dtype=object)
+                problems[rows] = errors[rows]
+                self.add(first[fld], problems, error=True)
+
+        return refused
 
     def take(self, keep: np.ndarray) -> CellIssues:
         """The issues of the kept rows only (rows that are firms)."""
@@ -56,7 +72,8 @@ def to_check(table: pd.DataFrame, name_column: str | None, issues: CellIssues | 
     """The 需核对 sheet (table: field ids, 'error' and 'note' still apart): one line per problem."""
     issues = issues or CellIssues(len(table))
     error = _text(table, "error")
-    lines = _cell_lines(table, issues, error)
+    cells = _Cells(table)
+    lines = _cell_lines(table, issues, error, cells)
     note = _text(table, "note")
     lines += [_Line(int(i), 3, "", None, note[i], UNRANKED) for i in np.flatnonzero((note != "") & (error == ""))]
     blank = _text(table, "missing")
@@ -64,7 +81,7 @@ def to_check(table: pd.DataFrame, name_column: str | None, issues: CellIssues | 
               for i in np.flatnonzero((blank != "") & (error == ""))]
     named = bool(name_column) and name_column in table.columns
     if named:
-        lines += _name_lines(table, str(name_column), error)
+        lines += _name_lines(table, str(name_column), error, cells)
     lines.sort(key=lambda line: (line.row, line.order))
     rows = [line.row for line in lines]
     out = pd.DataFrame({"sheet_row": table["sheet_row"].to_numpy()[rows]})
@@ -77,26 +94,37 @@ def to_check(table: pd.DataFrame, name_column: str | None, issues: CellIssues | 
     return out
 
 
-def _cell_lines(table: pd.DataFrame, issues: CellIssues, error: np.ndarray) -> list[_Line]:
+def _cell_lines(table: pd.DataFrame, issues: CellIssues, error: np.ndarray, cells: _Cells) -> list[_Line]:
     """Cells that could not be read (row unscored), row errors of no one cell, doubtful cells."""
     lines: list[_Line] = []
     covered = np.zeros(len(table), dtype=bool)
     for column, problems in issues.errors.items():
         for i in np.flatnonzero(pd.notna(problems)):
-            lines.append(_Line(int(i), 0, column, _cell(table, column, int(i)), str(problems[i]), UNSCORED))
+            lines.append(_Line(int(i), 0, column, cells(column, int(i)), str(problems[i]), UNSCORED))
             covered[i] = True
     lines += [_Line(int(i), 1, "", None, error[i], UNSCORED) for i in np.flatnonzero((error != "") & ~covered)]
     for column, problems in issues.notes.items():
         for i in np.flatnonzero(pd.notna(problems) & (error == "")):
-            lines.append(_Line(int(i), 2, column, _cell(table, column, int(i)), str(problems[i]), SCORED))
+            lines.append(_Line(int(i), 2, column, cells(column, int(i)), str(problems[i]), SCORED))
     return lines
 
 
-def _cell(table: pd.DataFrame, column: str, i: int) -> object:
-    return table[column].iat[i] if column in table.columns else None
+class _Cells:
+    """The cells as typed, a column turned into an array once (not a DataFrame lookup per cell)."""
+
+    def __init__(self, table: pd.DataFrame) -> None:
+        self._table = table
+        self._columns: dict[str, np.ndarray] = {}
+
+    def __call__(self, column: str, i: int) -> object:
+        if column not in self._table.columns:
+            return None
+        if column not in self._columns:
+            self._columns[column] = self._table[column].to_numpy(dtype=object)
+        return self._columns[column][i]
 
 
-def _name_lines(table: pd.DataFrame, name_column: str, error: np.ndarray) -> list[_Line]:
+def _name_lines(table: pd.DataFrame, name_column: str, error: np.ndarray, cells: _Cells) -> list[_Line]:
     """Firms without a name, and names given on more than one row (each row names the others)."""
     names = pd.Series([_shown(v) for v in table[name_column].tolist()], dtype=object).map(lambda v: "".join(str(v).split()))
     scored = np.where(error != "", UNSCORED, SCORED)
@@ -104,13 +132,15 @@ def _name_lines(table: pd.DataFrame, name_column: str, error: np.ndarray) -> lis
              for i in np.flatnonzero((names == "").to_numpy())]
     rows = table["sheet_row"].to_numpy()
     given = names[names != ""]
-    for _name, group in given.groupby(given):
-        if len(group) < 2:
-            continue
-        for i in group.index:
-            others = "、".join(str(rows[j]) for j in group.index if j != i)
-            lines.append(_Line(int(i), 5, name_column, _cell(table, name_column, int(i)),
-                               f"企业名称与第 {others} 行重复：请核对是否重复填报", str(scored[i])))
+    twice = given[given.duplicated(keep=False)]
+    for members in twice.groupby(twice, sort=False).indices.values():
+        places = twice.index.to_numpy()[members].tolist()
+        first = [(j, str(rows[j])) for j in places[: _SHOWN + 1]]
+        for i in places:
+            others = [row for j, row in first if j != i][:_SHOWN]
+            shown = "、".join(others) + ("…" if len(places) - 1 > _SHOWN else "")
+            lines.append(_Line(int(i), 5, name_column, cells(name_column, int(i)),
+                               f"企业名称与第 {shown} 行重复：请核对是否重复填报", str(scored[i])))
     return lines
 
 

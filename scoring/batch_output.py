@@ -24,8 +24,9 @@ import yaml
 
 from scoring.errors import InputError
 from scoring.fields import FIELDS
+from scoring.model import HighTechRuleSet, RuleSet, TechSmeRuleSet
 
-__all__ = ["NOTE", "atomic_write", "output_headers", "write_csv", "write_xlsx"]
+__all__ = ["NOTE", "atomic_write", "check_words", "output_headers", "rule_headers", "write_csv", "write_xlsx"]
 
 NOTE = ("本结果依据公开门槛构建的参考模型批量估算，仅为初步自评估算，不是官方积分或认定结论；"
         "正式结果请以所在地主管部门及官方平台的评价为准。")
@@ -36,15 +37,38 @@ _POINTS = frozenset({"total", "base", "bonus", "deductions", "rectified_total", 
 
 @cache
 def _labels() -> dict[str, str]:
+    return {str(k): str(v) for k, v in _columns_yaml()["output"].items()}
+
+
+@cache
+def _columns_yaml() -> dict[str, Any]:
     text = resources.files("scoring").joinpath("rules/columns.yaml").read_text(encoding="utf-8")
-    return {str(k): str(v) for k, v in yaml.safe_load(text)["output"].items()}
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
 
 
-def output_headers(columns: Sequence[str], *, field_names: bool) -> list[str]:
-    """Column headers as written: Chinese for result columns unless field ids are asked for."""
+def check_words() -> tuple[dict[str, str], dict[str, str]]:
+    """Short Chinese headers of the high-tech checks (by id) and how each status reads."""
+    data = _columns_yaml()
+    return dict(data["check_headers"]), dict(data["check_status"])
+
+
+def rule_headers(rs: RuleSet) -> dict[str, str]:
+    """Chinese headers of a rule set's own columns: 科小 sub-scores and 高企 checks."""
+    if isinstance(rs, TechSmeRuleSet):
+        return {f"{part.id}_score": f"{part.label}得分" for part in rs.parts}
+    if isinstance(rs, HighTechRuleSet):
+        short = check_words()[0]
+        return {f"check_{c.id}": f"{short.get(c.id, c.label)}（核查）" for c in rs.checks}
+    return {}
+
+
+def output_headers(columns: Sequence[str], *, field_names: bool, extra: Mapping[str, str] | None = None) -> list[str]:
+    """Column headers as written: Chinese for result columns unless field ids are asked for;
+    extra: the rule set's own columns ('staff_score' → '科技人员得分')."""
     if field_names:
         return list(columns)
-    labels = _labels()
+    labels = {**_labels(), **(extra or {})}
     out = []
     for col in columns:
         if col in labels:
@@ -146,6 +170,7 @@ def _width(text: str) -> int:
 def write_xlsx(
     path: Path, about: Sequence[tuple[str, str]], table: pd.DataFrame, top: dict[str, pd.DataFrame],
     *, field_names: bool, fields: Mapping[str, str], checks: pd.DataFrame | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """The workbook: 说明, 评分结果, 需核对 (checks: rows with unread or blank cells, when any),
     then one sheet per top-10 list; ``fields`` maps input columns to field ids (for their
@@ -168,13 +193,14 @@ def write_xlsx(
         info.set_column(1, 1, 90, formats["wrap"])
         for i, (key, value) in enumerate(about):
             info.write_row(i, 0, [key, value])
-        _sheet(book, "评分结果", table, output_headers(list(map(str, table.columns)), field_names=field_names), formats, fields)
+        names = output_headers(list(map(str, table.columns)), field_names=field_names, extra=headers)
+        _sheet(book, "评分结果", table, names, formats, fields)
         if checks is not None and len(checks):
             _sheet(book, "需核对", checks, output_headers(list(map(str, checks.columns)), field_names=False),
                    formats, {})
         for label, frame in top.items():
-            headers = output_headers(list(map(str, frame.columns)), field_names=field_names)
-            _sheet(book, f"{label}前十", frame, headers, formats, fields)
+            names = output_headers(list(map(str, frame.columns)), field_names=field_names, extra=headers)
+            _sheet(book, f"{label}前十", frame, names, formats, fields)
         book.close()
 
     if path.suffix.lower() != ".xlsx":

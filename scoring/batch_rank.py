@@ -50,7 +50,8 @@ def rank_in_stages(totals: np.ndarray, stage_idx: np.ndarray, stages: int) -> tu
 
 
 def top_lists(out: pd.DataFrame, rs: PointsRuleSet, keep: list[str]) -> dict[str, pd.DataFrame]:
-    """Top-10 firms per stage and category by category points (competition ranks; ties at 10th all kept)."""
+    """Top-10 firms per stage and category by category points (competition ranks; ties at 10th all
+    kept); firms without a point in the category are not listed, and an empty list is no sheet."""
     cats = [c.label for c in rs.categories]
     narrow = out[list(dict.fromkeys(["rank_in_stage", "stage", *keep, "stage_label", *cats, "total"]))]
     eligible = narrow[narrow["rank_in_stage"].notna().to_numpy()]
@@ -60,9 +61,12 @@ def top_lists(out: pd.DataFrame, rs: PointsRuleSet, keep: list[str]) -> dict[str
         if in_stage.empty:
             continue
         for cat in rs.categories:
-            points = in_stage[cat.label].astype(float)
+            scored = in_stage[in_stage[cat.label].astype(float) > 0]  # no points in it: not a 前十 of it
+            if scored.empty:
+                continue
+            points = scored[cat.label].astype(float)
             rank = points.rank(method="min", ascending=False)
-            frame = in_stage[rank <= TOP_N].assign(名次=rank[rank <= TOP_N].astype(int))
+            frame = scored[rank <= TOP_N].assign(名次=rank[rank <= TOP_N].astype(int))
             frame = frame.sort_values(["名次", "total"], ascending=[True, False], kind="stable")
             frame = frame[["名次", *keep, "stage_label", cat.label, "total"]]
             lists[f"{stage.label}·{cat.label}"] = frame.reset_index(drop=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -245,13 +245,19 @@ def read_noted(df: pd.DataFrame, uses: Sequence[ColumnUse]) -> tuple[Columns, np
     return cols, errors, issues
 
 
-def complete_columns(read: Columns, errors: np.ndarray, n: int) -> tuple[Columns, np.ndarray]:
-    """Range checks, derived ratios (shares checked) and defaults on read columns."""
+def complete_columns(
+    read: Columns, errors: np.ndarray, n: int, where: Callable[[str, np.ndarray], None] | None = None
+) -> tuple[Columns, np.ndarray]:
+    """Range checks, derived ratios (shares checked) and defaults on read columns; where(field,
+    rows) is told which rows each field's check refused (so 需核对 can name the column)."""
     cols = dict(read)
     for fld in read:
         spec = FIELDS[fld]
         if spec.kind in ("money", "count", "percent", "number"):
+            clean = pd.isna(errors)
             _range(spec, cols[fld], errors)
+            if where is not None:
+                where(fld, clean & pd.notna(errors))
     for name, d in DERIVED.items():
         num, den = cols.get(d.num), cols.get(d.den)
         given = cols.get(name)
@@ -263,7 +269,10 @@ def complete_columns(read: Columns, errors: np.ndarray, n: int) -> tuple[Columns
         computed = np.where(ok, computed, np.nan)
         if FIELDS[name].share:
             message = share_violation(name).message
+            clean = pd.isna(errors)
             _set_error(errors, ok & (computed > 100), message)
+            if where is not None:
+                where(d.num, clean & pd.notna(errors))
         cols[name] = computed if given is None else np.where(np.isnan(given), computed, given)
     for name, spec in FIELDS.items():
         if spec.default is not None:

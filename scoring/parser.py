@@ -17,7 +17,7 @@ import re
 from datetime import date
 
 from scoring.fields import FIELDS, Value, normalize_text
-from scoring.parser_affirm import redate
+from scoring.parser_affirm import lessened, redate
 from scoring.parser_reader import Reader, Token, labels, vocabulary
 from scoring.parser_resolve import ParsedFigures, ParsedItem, resolve
 from scoring.parser_words import mark_headcount
@@ -56,7 +56,10 @@ def parse_figures(text: str, expect: str | None = None, *, data_year: int | None
     year = data_year if data_year is not None else date.today().year - 1
     raws = Reader(norm, tokens, result, year).read()
     _report_strays(tokens, result)
-    resolve(redate(raws), result, year)
+    raws, lesser = lessened(redate(raws), norm)  # '小的安全事故' is not the 重大 record
+    if lesser is not None:
+        result.problems.append(lesser)
+    resolve(raws, result, year)
     result.problems = list(dict.fromkeys(result.problems))
     result.rejected = list(dict.fromkeys(result.rejected))
     result.unknown = [f for f in dict.fromkeys(result.unknown) if f not in result.values]

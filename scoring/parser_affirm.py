@@ -14,7 +14,7 @@ from scoring.fields import FIELDS
 from scoring.parser_resolve import Raw
 from scoring.parser_words import affirmed_words, clause_bounds, phrase_context
 
-__all__ = ["affirmed_record", "redate"]
+__all__ = ["affirmed_record", "lessened", "redate"]
 
 _COUNTED = re.compile(r"[0-9一二两三四五六七八九十]+\s*[次起件]")  # '发生过一次': the count reading owns it
 _REACH = 10
@@ -53,3 +53,18 @@ def redate(raws: list[Raw]) -> list[Raw]:
         else:
             out.append(raw)
     return out
+
+
+def lessened(raws: list[Raw], norm: str) -> tuple[list[Raw], str | None]:
+    """(raws, problem): "小的安全事故" is not the 重大 record; a clause saying so drops it and is named back."""
+    words = affirmed_words()
+    serious = [r for r in raws if r.field in words.serious_fields and r.value not in (False, 0)]
+    if not serious:
+        return raws, None
+    clauses = [c for c in re.split(r"[,;。；!！\n]", norm) if any(r.raw and r.raw in c for r in serious)]
+    said = next((w for w in words.lessened if any(w in c for c in clauses or [norm])), None)
+    if said is None:
+        return raws, None
+    label = FIELDS[serious[0].field].label
+    kept = [r for r in raws if r not in serious]
+    return kept, f"“{said}”的事故或处罚不算“{label}”，未记录；如属重大或严重，请直接说明（如“去年发生过一次重大安全事故”）"

@@ -172,6 +172,8 @@ class Affirmed:
     recent_words: tuple[str, ...]
     recent_fields: tuple[str, ...]
     dated: dict[str, str]
+    serious_fields: tuple[str, ...] = ()
+    lessened: tuple[str, ...] = ()
 
 
 @cache
@@ -181,7 +183,8 @@ def affirmed_words() -> Affirmed:
     dated = data.get("dated")
     return Affirmed(_words(data, "affirm"), _words(data, "undone_after"), _words(data, "recent_words"),
                     _words(data, "recent_fields"),
-                    {str(k): str(v) for k, v in dated.items()} if isinstance(dated, dict) else {})
+                    {str(k): str(v) for k, v in dated.items()} if isinstance(dated, dict) else {},
+                    _words(data, "serious_fields"), _words(data, "lessened"))
 
 
 @cache

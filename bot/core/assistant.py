@@ -172,10 +172,13 @@ class CoreAssistant:
         return await self._on_text(incoming, to_simplified(cleaned.text))
 
     async def _still_waiting(self, incoming: Incoming) -> list[Reply]:
-        """The open dialogue's question again, after a message that changed nothing."""
-        if self._session is None:
-            return []
-        return await self._session.waiting(incoming.user_key)
+        """The open dialogue's question again, after a message that changed nothing; with no dialogue,
+        the yes/no question the last result asked."""
+        waiting = await self._session.waiting(incoming.user_key) if self._session is not None else []
+        if waiting or self._desk is None:
+            return waiting
+        question = await self._desk.open_question(incoming.user_key)
+        return [Reply(text=self._texts.get("question_waiting", question=question))] if question else []
 
     async def _on_text(self, incoming: Incoming, text: str) -> list[Reply]:
         """A command, an answer to an open question, a dialogue step, a firm message, or a question."""
@@ -188,6 +191,8 @@ class CoreAssistant:
         answered = await self._forgetting.answer_text(incoming, text)
         if answered is not None:  # an open form resumes after "取消"
             return [*answered, *await self._still_waiting(incoming)]
+        if self._forgetting.requested(text):  # "把我的数据都删了": /forget's question, never data or a question
+            return await self._on_command(incoming, Command(name="forget", args=""))
         if self._subscriptions is not None:  # "重庆" typed at the subscription flow's 地区 prompt
             answered = await self._subscriptions.answer_prompt(incoming, text)
             if answered is not None:

@@ -32,6 +32,16 @@ class Forgetting:
         """Another command came: the question is no longer open."""
         self._pending.clear(user_key)
 
+    def requested(self, text: str) -> bool:
+        """"把我的数据都删了" / "删除我的信息" / "注销": /forget in plain words (never "删除档案里的研发费用")."""
+        t = self._texts
+        core = text.strip(" 。.!！~～吧啊呀")
+        if core in t.words("intent.forget_whole"):
+            return True
+        if core.endswith(("吗", "么", "?", "？")) or not any(v in core for v in t.words("intent.forget_verbs")):
+            return False
+        return any(o in core and not _located(core, o) for o in t.words("intent.forget_objects"))
+
     async def ask(self, incoming: Incoming) -> list[Reply]:
         """Say what goes (and how many subscriptions) and wait for the answer."""
         subs = 0
@@ -65,3 +75,9 @@ class Forgetting:
         if total == 0:
             return [Reply(text=self._texts.get("forgotten_none"))]
         return [Reply(text=self._texts.get("forgotten", count=total))]
+
+
+def _located(text: str, word: str) -> bool:
+    """"我的档案里的研发费用": the word names where a field is, not what goes."""
+    at = text.find(word) + len(word)
+    return text[at : at + 1] in ("里", "中", "的")

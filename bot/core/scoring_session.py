@@ -14,8 +14,10 @@ from bot.core.estimate.dialogue import SESSION_KIND, FormState, ScoringDialogue,
 from bot.core.estimate.forms import FormSpec, PolicySpec
 from bot.core.estimate.port import Figure, FigureError, Result, ScoreOutcome, ScoringPort
 from bot.core.estimate.rule_sets import RuleSets
+from bot.core.firm.asks import load_asks
 from bot.core.firm.desk import FirmDesk
-from bot.core.firm.intents import correction_text, whatif_text
+from bot.core.firm.intents import classify, correction_text, whatif_text
+from bot.core.firm.regional import regional_note, rules_place
 from bot.core.firm.verdict import render_points, render_result, weak_fields
 from bot.core.firm.vocab import load_vocab
 from bot.core.followup import question_place
@@ -118,6 +120,13 @@ class ScoringSession:
         if desk is not None and desk.asks_for_result(state.stage, text):
             return await self.apply(incoming, await asyncio.to_thread(self.dialogue.on_callback, state, "f:confirm"))
         corrected = correction_text(text, desk.vocab) if desk else None
+        intent = classify(text, desk.vocab) if desk is not None else None
+        if desk is not None and intent is not None and intent.kind == "eligibility" and intent.rule_set == state.rule_set:
+            name = desk.vocab.lookup("check_names", state.rule_set)  # "能评上科小吗" in the 科小 form: it answers that
+            return [Reply(text=self._texts.get("same_check_waiting", name=name)), *await self.waiting(incoming.user_key)]
+        place = rules_place(text, load_asks())
+        if desk is not None and place is not None:  # "按成都的规则算": whose rules these are, the form waits
+            return [regional_note(desk, text, load_asks(), place)[1], *await self.waiting(incoming.user_key)]
         was = state.stage
         turn = await asyncio.to_thread(self.dialogue.on_text, state, corrected or text)
         return await self._region_skip(incoming, was, turn) + await self.apply(incoming, turn)

@@ -23,6 +23,9 @@ def answerer(knowledge_engine: RetrievalEngine) -> ExtractiveAnswerer:
         ("成都和杭州积分贷有什么区别", ("成都", "杭州"), "成都积分贷是什么"),
         ("科小和高企哪个门槛高", ("科小", "高企"), "科小的条件是什么"),
         ("高企跟科小的税收优惠有啥不一样", ("高企", "科小"), "高企的税收优惠是什么"),
+        ("成都、杭州积分贷有啥区别", ("成都", "杭州"), "成都积分贷是什么"),
+        ("成都跟杭州比，积分贷哪个额度高", ("成都", "杭州"), "成都积分贷的额度是多少"),
+        ("高企和科小哪个好", ("高企", "科小"), "高企有什么好处"),
     ],
 )
 def test_each_side_gets_its_own_question(question: str, sides: tuple[str, str], first: str) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from retrieval.answering import ExtractiveAnswerer
 from retrieval.engine import RetrievalEngine
-from retrieval.recent import asks_whats_new, whats_new
+from retrieval.recent import asks_whats_new, whats_new, whats_new_topic
 
 TODAY = date(2026, 11, 28)  # the corpus's newest briefings are from June 2024
 
@@ -62,3 +62,20 @@ def test_the_answerer_lists_by_date_with_its_clock(knowledge_engine: RetrievalEn
     ex = answerer.explain("最近有什么新政策")
     assert ex.decision.startswith("what's new")
     assert "2026年8月28日以来" in ex.answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [("最近积分贷有什么新消息", "积分贷"), ("积分贷最新政策是什么", "积分贷"), ("最近专精特新有什么新政策", "专精特新"),
+     ("高企有新政策吗", "高企"), ("成都最近有什么新政策", "")],
+)
+def test_one_short_topic_beside_a_news_word_narrows_the_list(question: str, topic: str) -> None:
+    assert whats_new_topic(question) == topic
+
+
+def test_a_topic_lists_the_briefings_that_name_it(knowledge_engine: RetrievalEngine) -> None:
+    answer = whats_new("最近积分贷有什么新消息", knowledge_engine.store, TODAY)
+    assert "关于积分贷的" in answer.answer and answer.citations
+    assert all("积分" in c.title or "积分" in c.text for c in answer.citations)
+    none = whats_new("最近专精特新有什么新政策", knowledge_engine.store, TODAY)
+    assert not none.grounded and "没有关于专精特新" in none.answer

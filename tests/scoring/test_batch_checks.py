@@ -110,3 +110,36 @@ def test_a_header_of_dated_columns_is_found_under_a_title(tmp_path: Path) -> Non
                       encoding="gbk")
     result = score_table(source)
     assert result.table["total"][0] == scoring.score({"revenue": 3300, "revenue_prev": 3000}).total
+
+
+def test_sme_and_high_tech_workbooks_read_in_chinese(tmp_path: Path) -> None:
+    """科小 sub-scores, routes and 高企 checks are headed and filled in Chinese, never ids."""
+    df = pd.DataFrame({"企业名称": ["甲"], "营业收入": ["3000万"], "研发费用": ["300万"], "研发人员": [30], "职工总数": [100],
+                       "发明专利": [1], "资产总额": ["5000万"]})
+    out = tmp_path / "科小.xlsx"
+    score_table(df, "tech-sme-2022").write(out)
+    sme = pd.read_excel(out, sheet_name="评分结果")
+    assert {"科技人员得分", "研发投入得分", "科技成果得分"} <= set(sme.columns)
+    assert sme["符合路径"][0] == "综合评分达到 60 分且科技人员指标得分不为 0"
+    score_table(df, "high-tech-2016").write(out)
+    high = pd.read_excel(out, sheet_name="评分结果")
+    checks = [c for c in high.columns if str(c).endswith("（核查）")]
+    assert "科技人员占比（核查）" in checks and not any(c.isascii() for c in checks)
+    values = {str(high[c][0]) for c in checks}
+    assert values <= {"符合", "不符合", "待判断（缺数据或需专家评审）"} and "符合" in values
+
+
+def test_a_top_ten_lists_only_firms_with_points_in_its_category() -> None:
+    df = pd.DataFrame({"企业名称": ["甲", "乙", "丙"], "营业收入": [3000, 3000, 3000], "研发人员": [12, 0, 9],
+                       "职工总数": [80, 80, 80]})
+    top = score_table(df).top
+    assert "成长期·辅助" not in top  # nobody has a 辅助 point: no list of zeros handed on
+    assert list(top["成长期·技术创新"]["企业名称"]) == ["甲", "丙"]
+
+
+def test_figures_out_of_range_are_named_by_their_column(tmp_path: Path) -> None:
+    rows = [HEADER, [1, "甲", -5, 100, 12, 80], [2, "乙", 3000, 100, 90, 80]]
+    check = _sheet(tmp_path, rows)["需核对"].set_index("企业名称")
+    assert (check.loc["甲", "列名"], check.loc["甲", "原值"]) == ("营业收入（万元）", -5)
+    assert "不能为负数" in check.loc["甲", "问题"] and check.loc["甲", "是否评分"].startswith("否")
+    assert check.loc["乙", "列名"] == "研发人员数"  # more R&D staff than employees: named at the staff column

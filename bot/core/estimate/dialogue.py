@@ -149,6 +149,9 @@ class ScoringDialogue(FormReading):
             answer = read_record_answer(text, state.asked, self._scoring, self._vocab, t)
             if answer is not None and answer.which:
                 return Turn(state=state, replies=[Reply(text=self._vocab.get("records_which")), *self.prompt(state)])
+            if answer is not None and answer.lessened:  # "不严重": asked back, the question stays
+                lessened = self._vocab.get("records_lessened", word=answer.lessened)
+                return Turn(state=state, replies=[Reply(text=lessened), *self.prompt(state)])
             accepted = answer.values if answer is not None else {}
         elif accepted and self._records_asked(state.asked):  # "去年出过安全事故，其他都没有"
             rest = [n for n in state.asked if n not in accepted]

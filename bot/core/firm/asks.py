@@ -14,6 +14,7 @@ from bot.core.estimate.port import FigureError
 from bot.core.firm.explain import explain, indicator_fields, measures_of, stage_text
 from bot.core.firm.intents import check_named
 from bot.core.firm.record import Figure, FirmRecord
+from bot.core.firm.regional import regional_note, rules_place, without_rules_phrase
 from bot.core.firm.verdict import render_focus, render_gaps, verdict_line
 from bot.core.firm.vocab import FirmVocab
 from bot.core.intents import is_question
@@ -99,6 +100,9 @@ def named_fields(desk: FirmDesk, text: str) -> list[str]:
 async def answer_ask(desk: FirmDesk, key: str, record: FirmRecord, text: str) -> AskOutcome | None:
     """Answer a message about the firm's own result or profile, or None when it is not one."""
     t = load_asks()
+    place = rules_place(text, t)
+    if place is not None:  # "按成都的规则帮我算": whose rules are installed, said plainly, then the estimate
+        return await _regional(desk, key, record, text, regional_note(desk, text, t, place))
     if score_request(text, t):
         return await _score_request(desk, key, record, text, t)
     if _has(text, t.words("delete")):
@@ -150,6 +154,17 @@ async def _score_request(desk: FirmDesk, key: str, record: FirmRecord, text: str
     return AskOutcome([Reply(text=intro)] if intro else [], start=(rule_set, ""))
 
 
+async def _regional(desk: FirmDesk, key: str, record: FirmRecord, text: str, chosen: tuple[str, Reply]) -> AskOutcome:
+    """The note first, then the check on the profile when it holds what the check needs, else its form."""
+    rule_set, note = chosen
+    rest = without_rules_phrase(text, load_asks(), [w for w, _ in desk.vocab.checks()])
+    figures = bool(desk.read(rest).accepted) if rest else False
+    if all(f in record.fields for f in desk.core_fields(rule_set)) and not figures:
+        return AskOutcome([note, *await desk.run_check(key, rule_set, record)])
+    await desk.save(key, record.with_context(topic=rule_set))
+    return AskOutcome([note], start=(rule_set, rest if figures else ""))
+
+
 async def _delete(desk: FirmDesk, key: str, record: FirmRecord, text: str, t: Texts) -> AskOutcome | None:
     """"把研发人员删了" / "删掉职工总数": the named fields leave the profile, said back by name."""
     named = named_fields(desk, text)
@@ -175,6 +190,9 @@ async def _veto_fact(desk: FirmDesk, key: str, record: FirmRecord, text: str, t:
         facts = {**{k: v for k, v in facts.items() if k != "major_incident_recent"}, t.get("veto_older_field"): 1}
     if not facts:
         return None
+    lesser = next((w for w in desk.vocab.words("lessened_words") if w in text), None)
+    if lesser is not None and any(facts.get(f) for f in desk.vocab.words("lessened_fields")):
+        return AskOutcome([Reply(text=desk.vocab.get("records_lessened", word=lesser))])  # "小的安全事故": not 重大
     record = record.with_figures(facts, "chat")
     pending = tuple(p for p in record.context.pending if p not in facts)
     record = record.with_context(pending=pending)

@@ -28,6 +28,8 @@ async def pending_answer(desk: FirmDesk, key: str, record: FirmRecord, text: str
     if answer.which:
         labels = "、".join(desk.label(p) for p in pending)
         return [Reply(text=desk.vocab.get("unconfirmed_which", labels=labels))]
+    if answer.lessened:  # "有一次环保处罚，不严重": not the 重大 item; the question stays open
+        return [Reply(text=desk.vocab.get("records_lessened", word=answer.lessened))]
     answers = answer.values
     left = tuple(p for p in pending if p not in answers)
     record = record.with_figures(answers, "chat").with_context(pending=left)

@@ -15,7 +15,7 @@ from bot.core.estimate.replies import changed_items, format_value, same_figure
 from bot.core.firm.asks import answer_ask, load_asks, score_request
 from bot.core.firm.changes import apply_correction, apply_whatif, keep_scenario
 from bot.core.firm.confirm import offer_answer, pending_answer
-from bot.core.firm.followups import answer_followup, rewrite_firm_followup
+from bot.core.firm.followups import answer_followup, firm_followup
 from bot.core.firm.intents import (
     FirmIntent,
     asks_about_rules,
@@ -200,6 +200,11 @@ class FirmDesk:
         replies.append(Reply(text="\n".join(p for p in (ask, v.get("followup_hint")) if p)))
         return replies, record
 
+    async def open_question(self, key: str) -> str:
+        """The yes/no question the last verdict asked and no answer has closed yet ("" when none)."""
+        record = await self.record(key)
+        return self._confirm_question(record.context.pending)
+
     def _confirm_question(self, pending: tuple[str, ...]) -> str:
         labels = [self._scoring.field(f) for f in pending]
         names = [s.label for s in labels if s is not None]
@@ -251,7 +256,7 @@ class FirmDesk:
             answered = await pending_answer(self, key, record, text)
             if answered is not None:
                 return DeskOutcome(answered)
-        whole = self.firm_followup(record, text)
+        whole = firm_followup(self, record, text)
         if whole is not None:  # "那到中等呢" after "要到良好还差多少": that question for 中等
             outcome = await self.handle(key, whole)
             if outcome is not None:
@@ -285,17 +290,6 @@ class FirmDesk:
                                                   hired=whatif_hired(text, self.vocab)))
         return DeskOutcome(await apply_correction(self, key, record, correction_text(text, self.vocab) or ""))
 
-    def firm_followup(self, record: FirmRecord | None, text: str) -> str | None:
-        """The whole firm question an elliptical message stands for ("那中等呢"), or None."""
-        if record is None or record.context.asked is None:
-            return None
-        intent = classify(text, self.vocab)  # "还差多少" / "怎么提高" ask on their own; "那60分呢" reads no figure
-        if intent is not None and (intent.kind != "whatif" or self.read(text).accepted):
-            return None
-        if any(w in text for w in self._texts.words("intent.question_words")):
-            return None  # "那为什么呢" is no grade
-        return rewrite_firm_followup(record.context.asked, text, self.vocab, self._scoring.lookup)
-
     def figure_error(self, exc: FigureError) -> str:
         """A refused figure said in the user's words."""
         return self._texts.get("figure_error", message=str(exc))
@@ -319,7 +313,7 @@ class FirmDesk:
         if score_request(text, load_asks()):  # "再算一遍积分" in the 高企 form: that check instead
             return check_named(text, self.vocab) not in (None, rule_set)
         intent = classify(text, self.vocab)
-        if intent is None:
+        if intent is None or intent.rule_set == rule_set:  # "科小那个呢" in the 科小 form: it waits as it is
             return False
         if core:
             return intent.kind in ("eligibility", "followup")

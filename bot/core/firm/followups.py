@@ -10,17 +10,20 @@ from typing import TYPE_CHECKING
 
 from bot.core.estimate.port import FieldSpec, FigureError
 from bot.core.firm.grades import render_grade_gap
-from bot.core.firm.intents import FirmIntent
+from bot.core.firm.intents import FirmIntent, classify
 from bot.core.firm.record import FirmRecord
 from bot.core.firm.verdict import render_focus, render_gaps, render_improve
 from bot.core.firm.vocab import FirmVocab
 from bot.core.followup import load_followups
 from bot.core.types import Reply
+from scoring.errors import ScoringError
+from scoring.loader import load_rule_set
+from scoring.model import PointsRuleSet
 
 if TYPE_CHECKING:
     from bot.core.firm.desk import FirmDesk
 
-__all__ = ["answer_followup", "rewrite_firm_followup"]
+__all__ = ["answer_followup", "firm_followup", "rewrite_firm_followup"]
 
 _PUNCT = re.compile(r"[\s,，。.!！?？~～、;；:：…]+")
 _SCORE = re.compile(r"\d+(?:\.\d+)?\s*分")
@@ -59,14 +62,44 @@ def rewrite_firm_followup(previous: str | None, text: str, vocab: FirmVocab,
     if not core or len(core) > MAX_CORE:
         return None
     field_word = _field_word(previous, vocab, lookup)
-    if field_word is not None and lookup(core) is not None:
+    if lookup(core) is not None:  # "那研发费用呢": the input swapped, or put before "怎么提高"
+        if field_word is None:
+            return core + previous if _grade_slot(previous, vocab) is None else None
         return previous.replace(field_word, core, 1) if core != field_word else None
     grade = _grade_slot(previous, vocab)
-    if grade is None or lookup(core) is not None or any(w in core for w, _ in vocab.checks()):
-        return None
+    words = load_followups(tuple(w for w, _ in vocab.checks()))
+    if grade is None or any(w in core for w in (*words.checks, *words.topics)) or words.places.find(core):
+        return None  # "那杭州呢" / "那科小呢" are no grade
     if _SCORE.fullmatch(core) or (_CJK_WORD.fullmatch(core) and not any(ch.isdigit() for ch in core)):
         return previous[: grade[0]] + core + previous[grade[1]:]
     return None
+
+
+def firm_followup(desk: FirmDesk, record: FirmRecord | None, text: str) -> str | None:
+    """The whole firm question an elliptical message stands for ("那中等呢"), or None."""
+    if record is None or (record.context.asked is None and record.context.last_check is None):
+        return None
+    intent = classify(text, desk.vocab)  # "还差多少" / "怎么提高" ask on their own; "那60分呢" reads no figure
+    if intent is not None and (intent.kind != "whatif" or desk.read(text).accepted):
+        return None
+    if any(w in text for w in desk.texts.words("intent.question_words")):
+        return None  # "那为什么呢" is no grade
+    previous = record.context.asked or _grade_question(desk, record, text)
+    return rewrite_firm_followup(previous, text, desk.vocab, desk.lookup)
+
+
+def _grade_question(desk: FirmDesk, record: FirmRecord, text: str) -> str | None:
+    """Right after a points result, "那到良好呢" names one of its grades: the gap to it is asked."""
+    last = record.context.last_check
+    try:
+        rules = load_rule_set(last) if last is not None and desk.vocab.is_generic(last) else None
+    except ScoringError:  # a zone's own file: no grade names to match
+        return None
+    if not isinstance(rules, PointsRuleSet):
+        return None
+    core = _core(text, desk.vocab)
+    named = core in {label for _, label in rules.bands} or _SCORE.fullmatch(core) is not None
+    return desk.vocab.get("grade_question") if named else None
 
 
 def _core(text: str, vocab: FirmVocab) -> str:

@@ -26,6 +26,7 @@ class RecordAnswer:
 
     values: dict[str, Figure] = field(default_factory=dict)
     which: bool = False
+    lessened: str | None = None  # "不严重": the word that makes it not the 重大 item (nothing recorded)
 
 
 def none_value(spec: FieldSpec | None) -> Figure | None:
@@ -72,6 +73,13 @@ def _named(text: str, pending: list[str], scoring: ScoringPort, vocab: FirmVocab
     return named
 
 
+def _lessened(text: str, items: list[str], vocab: FirmVocab) -> str | None:
+    """The word ("轻微") that says a 重大/严重 item meant is a lesser one, or None."""
+    if not any(n in vocab.words("lessened_fields") for n in items):
+        return None
+    return next((w for w in vocab.words("lessened_words") if w in text), None)
+
+
 def rest_settled_all(pending: list[str], scoring: ScoringPort) -> dict[str, Figure]:
     """The "都没有" button: every item still open is 没有."""
     return _nones(pending, scoring)
@@ -99,6 +107,9 @@ def read_record_answer(
         bare = bare.replace(word, "")
     named = _named(bare, pending, scoring, vocab)
     denied = any(w in bare for w in vocab.words("none_words"))
+    lesser = _lessened(bare, named or pending, vocab)
+    if lesser is not None and not denied:  # "有一次环保处罚，不严重": asked back, never the veto
+        return RecordAnswer(lessened=lesser)
     if named and not denied:
         values: dict[str, Figure] = {name: True for name in named}
         rest = [n for n in pending if n not in named]

@@ -76,3 +76,21 @@ async def test_a_message_that_asks_on_its_own_is_not_read_as_a_grade(chat: Chat,
     await chat(*SCORED, "要到良好还差多少")
     reply = "\n".join(await chat(message))
     assert "按“要到" not in reply and "这一档" not in reply
+
+
+async def test_right_after_a_points_result_a_grade_alone_asks_the_gap_to_it(chat: Chat, answerer_questions: list[str]) -> None:
+    await chat(*SCORED)
+    reply = "\n".join(await chat("那到良好呢"))
+    assert "距良好（70 分）还差 54.34 分" in reply and answerer_questions == []
+
+
+async def test_right_after_a_result_a_place_is_no_grade(chat: Chat, answerer_questions: list[str]) -> None:
+    await chat(*SCORED, "要到良好还差多少")
+    reply = "\n".join(await chat("那杭州呢"))
+    assert "这一档" not in reply and answerer_questions  # a place goes to the knowledge base
+
+
+async def test_an_input_after_怎么提高_asks_how_to_raise_that_input(chat: Chat, answerer_questions: list[str]) -> None:
+    await chat(*SCORED, "怎么提高")
+    reply = "\n".join(await chat("那研发费用呢"))
+    assert "按“研发费用怎么提高”" in reply and "研发费用 150 → 300 万元" in reply and answerer_questions == []
