@@ -53,8 +53,11 @@ def _first_step(x: np.ndarray, steps: Sequence[Step], n: int) -> np.ndarray:
 
 
 def _value(cond: Condition, cols: Columns) -> np.ndarray:
-    """The field's values with missing_as filled in (float NaN / None = missing)."""
+    """The field's values with missing_as filled in (float NaN / None = missing); a stand-in field
+    (approximate) fills the rows where the field itself is missing, as the one-firm check does."""
     x = cols[cond.field]
+    if cond.approximate is not None and x.dtype != object:
+        x = np.where(np.isnan(x), cols[cond.approximate.by], x)
     if cond.missing_as is None:
         return x
     if x.dtype == object:

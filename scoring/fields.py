@@ -68,6 +68,7 @@ class FieldSpec:
     default: Value | None = None
     derived: bool = False
     prev: str | None = None
+    three_year: str | None = None  # the field of this yearly figure's 近三年 total (研发费用 → 近三年研发费用总额)
     twin: str | None = None  # the field of the same subject in the other unit (研发人员 ↔ 研发费用)
     aliases: tuple[Alias, ...] = ()
     phrases: Mapping[str, Value] = field(default_factory=dict)
@@ -120,6 +121,7 @@ def _spec(name: str, raw: Mapping[str, Any], *, derived: bool) -> FieldSpec:
         default=raw.get("default"),
         derived=derived,
         prev=raw.get("prev"),
+        three_year=raw.get("three_year"),
         twin=raw.get("twin"),
         aliases=_aliases(name, list(raw.get("aliases") or [])),
         phrases={normalize_text(str(k)): v for k, v in (raw.get("phrases") or {}).items()},

@@ -228,6 +228,8 @@ def condition_gap(
     cid: str, label: str, cond: Condition, values: Mapping[str, Value], given: Mapping[str, Value]
 ) -> Gap:
     """The gap of one condition, with the firm's value, threshold, band and lever."""
+    stand_in = cond.stand_in(values)  # one year's ratio for the three-year one: evaluated, and named
+    cond = cond.effective(values)
     status = check_condition(cond, values)
     spec = FIELDS[cond.field]
     value = values.get(cond.field) if cond.field in values else None
@@ -243,7 +245,7 @@ def condition_gap(
     else:
         shown = "未提供" if value is None else _shown_beside(cond.field, value, threshold)
         need = f"要求 {_SYMBOL.get(cond.op, cond.op)}{_shown(cond.field, threshold)}" if threshold is not None else ""
-        note = "，".join(p for p in (band, need) if p)
+        note = "，".join(p for p in (stand_in.tag if stand_in else "", band, need) if p)
         head = f"{spec.short_label} {shown}" + (f"（{note}）" if note else "")
         if status == "pass":
             tail = "已达标"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Literal
@@ -11,6 +11,7 @@ from typing import Literal
 from scoring.fields import Value
 
 __all__ = [
+    "Approximation",
     "BonusItem",
     "Category",
     "Check",
@@ -256,6 +257,15 @@ class PointsRuleSet:
 
 
 @dataclass(frozen=True)
+class Approximation:
+    """A stand-in field for a condition's own (one year's ratio for the three-year one), named when used."""
+
+    by: str
+    tag: str
+    note: str
+
+
+@dataclass(frozen=True)
 class Condition:
     """field op value; the threshold may depend on another field's band; missing_as fills gaps."""
 
@@ -265,6 +275,19 @@ class Condition:
     missing_as: Value | None = None
     band_field: str | None = None
     bands: tuple[Step, ...] = ()
+    approximate: Approximation | None = None
+
+    def stand_in(self, values: Mapping[str, Value]) -> Approximation | None:
+        """The approximation this firm's check uses: its own field is missing, the stand-in is known."""
+        a = self.approximate
+        if a is None or values.get(self.field) is not None or values.get(a.by) is None:
+            return None
+        return a
+
+    def effective(self, values: Mapping[str, Value]) -> Condition:
+        """The condition as evaluated for these values: on the stand-in field when it is used."""
+        a = self.stand_in(values)
+        return self if a is None else replace(self, field=a.by, approximate=None)
 
     def threshold(self, values: Mapping[str, Value]) -> Target | None:
         """The threshold for this firm (band by band_field when given), None if undecidable."""

@@ -29,9 +29,10 @@ _PREV = r"前一年度?|前年|上上年度?|再前一年"
 _LAST = r"去年|上一年度?|上年度?|最近一年"
 _NOW = r"今年|本年度?|当年"
 _YEAR = r"(?:19|20)\d{2}年度?"
-_PERIOD = r"近[0-9一二两三四五六七八九十]+年内?|过去[0-9一二两三四五六七八九十]+年|[0-9一二两三四五六七八九十]+年来|[两三四五]年合计"
+_PERIOD = r"近[0-9一二两三四五六七八九十]+个(?:会计)?年度?|近[0-9一二两三四五六七八九十]+年内?|过去[0-9一二两三四五六七八九十]+年|[0-9一二两三四五六七八九十]+年来|[两三四五]年合计"
 _PARTIAL = (r"上半年|下半年|前三季度|前两个?季度|第?[一二三四1-4]季度|截至目前|截止目前|目前为止|年初至今|今年以来"
             r"|[1-9一二三四五六七八九十]{1,2}\s*[-到至~]\s*[1-9一二三四五六七八九十]{1,3}月份?")
+_THREE_YEARS = re.compile(r"(?:近|过去)?[三3]个?(?:会计)?年(?:度|内|来|合计)?|[三3]年合计")
 _SEP = r"[,;。；!?！？、\n]|以及|另外|还有|和|与|及"
 _GROWTH = r"增长率|增长了|增长|增速|增幅|上涨|提高了|下降了|下降|减少了|减少"
 _HEAD_UNITS = (*PERSON_UNITS, "个")  # '12个研发': a head count for a label that also names people
@@ -114,7 +115,7 @@ class Reader:
         """The field this token labels (None for tokens that label nothing)."""
         _, aliases, phrases = vocabulary()
         if tok.kind in ("period", "partial"):  # '近三年…合计' / '上半年': not one full year
-            self.pending = tok.kind
+            self.pending = period_kind(tok)
             return None
         if tok.kind in ("prev", "last", "now", "year"):
             self.pending = int(tok.text[:4]) if tok.kind == "year" else tok.kind
@@ -221,6 +222,11 @@ class Reader:
         return True
 
 
+def period_kind(tok: Token) -> str:
+    """'3y' for a three-year period ('近三年', '近三个会计年度': the 高企 ratio's span), else the token's kind."""
+    return "3y" if tok.kind == "period" and _THREE_YEARS.fullmatch(tok.text) else tok.kind
+
+
 def _growth_alias(last_field: str | None, word: str) -> Alias | None:
     """'营收3亿，同比增长12%': a bare growth word after a figure is that figure's growth rate."""
     if last_field is None:
@@ -244,7 +250,7 @@ def _pair(
         if nxt.kind in ("sep", "word", "growth"):
             break
         if nxt.kind in ("prev", "last", "now", "period", "partial"):
-            when = nxt.kind
+            when = period_kind(nxt)
         elif nxt.kind == "year":
             if alias.field == "years_registered":
                 result.problems.append(

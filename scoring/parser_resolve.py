@@ -114,9 +114,13 @@ def _one_full_year(raws: list[Raw], result: ParsedFigures) -> list[Raw]:
     """A yearly figure must be one full year: 今年/上半年/近三年合计 are named back, never stored as 上年度."""
     kept: list[Raw] = []
     for raw in raws:
-        if raw.when in ("now", "partial", "period") and raw.field in yearly_fields():
+        total = FIELDS[raw.field].three_year
+        if raw.when == "3y" and total is not None:  # '近三年研发费用1200万': the 近三年 total (高企)
+            kept.append(replace(raw, field=total, when=None))
+            continue
+        if raw.when in ("now", "partial", "period", "3y") and raw.field in yearly_fields():
             short = FIELDS[raw.field].short_label
-            why = "是多年合计" if raw.when == "period" else "不是完整的上一年度"
+            why = "是多年合计" if raw.when in ("period", "3y") else "不是完整的上一年度"
             result.problems.append(f"{short}：“{raw.raw}”{why}，未使用；测算按上年度（去年全年）的数，请写“去年{short}…”")
             result.rejected.append(raw.field)
             continue

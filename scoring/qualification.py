@@ -30,6 +30,7 @@ __all__ = ["check_condition", "score_high_tech", "score_tech_sme", "tree_points"
 
 def check_condition(cond: Condition, values: Mapping[str, Value]) -> ConditionStatus:
     """'pass', 'fail' or 'missing' (the data needed to decide was not given)."""
+    cond = cond.effective(values)
     value = values.get(cond.field, cond.missing_as)
     if value is None:
         return "missing"
@@ -107,6 +108,8 @@ def score_tech_sme(rs: TechSmeRuleSet, figures: Mapping[str, object]) -> TechSme
 
 
 def _describe(cond: Condition, values: Mapping[str, Value]) -> str:
+    stand_in = cond.stand_in(values)
+    cond = cond.effective(values)
     spec = FIELDS[cond.field]
     value = values.get(cond.field, cond.missing_as)
     target = cond.threshold(values)
@@ -116,7 +119,8 @@ def _describe(cond: Condition, values: Mapping[str, Value]) -> str:
     if spec.kind in ("bool", "enum") or target is None:
         return f"{spec.short_label}：{shown}"
     symbol = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<"}.get(cond.op, cond.op)
-    return f"{spec.short_label} {shown}（要求 {symbol} {format_value(cond.field, target)}）"
+    tag = f"{stand_in.tag}，" if stand_in is not None else ""
+    return f"{spec.short_label} {shown}（{tag}要求 {symbol} {format_value(cond.field, target)}）"
 
 
 def score_high_tech(rs: HighTechRuleSet, figures: Mapping[str, object]) -> HighTechResult:
@@ -145,6 +149,7 @@ def score_high_tech(rs: HighTechRuleSet, figures: Mapping[str, object]) -> HighT
         else:
             status = "pass" if "pass" in statuses else ("needs_judgement" if missing else "fail")
         detail = "；".join(_describe(c, values) for c in conds)
+        warnings += [a.note for a in (c.stand_in(values) for c in conds) if a is not None]
         for c in conds:
             if (
                 c.missing_as is not None

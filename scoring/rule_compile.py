@@ -8,6 +8,7 @@ from typing import TypedDict
 
 from scoring.fields import FIELDS
 from scoring.model import (
+    Approximation,
     BonusItem,
     Category,
     Check,
@@ -129,10 +130,12 @@ def _points(file: PointsFile, source: Path) -> PointsRuleSet:
 
 def _condition(cond: ConditionFile) -> Condition:
     by = cond.threshold_by
+    approx = cond.approximate
+    stand_in = Approximation(approx.by, approx.tag, approx.note) if approx is not None else None
     if by is not None:
-        return Condition(cond.field, cond.op, None, cond.missing_as, by.field, _steps(by.bands))
+        return Condition(cond.field, cond.op, None, cond.missing_as, by.field, _steps(by.bands), stand_in)
     value = tuple(cond.value) if isinstance(cond.value, list) else cond.value
-    return Condition(cond.field, cond.op, value, cond.missing_as)
+    return Condition(cond.field, cond.op, value, cond.missing_as, approximate=stand_in)
 
 
 def _named(conds: Sequence[NamedConditionFile]) -> tuple[tuple[str, str, Condition], ...]:

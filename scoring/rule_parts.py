@@ -226,14 +226,24 @@ class ThresholdBy(Strict):
     bands: BandLines
 
 
+class Approximate(Strict):
+    """Another field that stands in when the condition's own is not given, and what the verdict says."""
+
+    by: FieldName
+    tag: Text  # beside the value: "按上年度一年近似"
+    note: Text  # the warning: what the check should use and how to supply it
+
+
 class ConditionFile(Strict):
-    """`field op value`, or `field op` a threshold_by band; missing_as fills a missing figure."""
+    """`field op value`, or `field op` a threshold_by band; missing_as fills a missing figure;
+    approximate: a stand-in field used (and named) when the field itself is not given."""
 
     field: FieldName
     op: Text
     value: ScalarOrList | None = None
     threshold_by: ThresholdBy | None = None
     missing_as: Scalar | None = None
+    approximate: Approximate | None = None
 
     @model_validator(mode="after")
     def _threshold(self) -> ConditionFile:

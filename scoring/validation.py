@@ -149,6 +149,17 @@ def derive(values: Mapping[str, Value]) -> dict[str, float]:
     return out
 
 
+def _check_totals(values: Mapping[str, Value]) -> None:
+    """A 近三年 total holds last year's figure: '近三年营收0' beside '营收3000万' cannot be right."""
+    for name, spec in FIELDS.items():
+        total = spec.three_year
+        if total is None or spec.kind != "money":
+            continue
+        one, three = values.get(name), values.get(total)
+        if isinstance(one, int | float) and isinstance(three, int | float) and three < one:
+            raise InputError(total, f"{FIELDS[total].label}（含上年度）不能小于{spec.label}")
+
+
 def prepare(figures: Mapping[str, object]) -> tuple[dict[str, Value], list[str]]:
     """Coerced, validated figures with derived ratios filled in, plus warnings."""
     return complete(coerce(figures))
@@ -170,6 +181,7 @@ def complete(
         spec = FIELDS[name]
         if spec.kind in ("money", "count", "percent", "number"):
             _check_range(spec, float(value))
+    _check_totals(values)
     computed = derive(values)
     for name, value in computed.items():
         if FIELDS[name].share and value > 100:

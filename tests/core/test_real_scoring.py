@@ -32,8 +32,8 @@ async def say(assistant: CoreAssistant, text: str = "", data: str | None = None)
 
 
 async def _skip_to_confirmation(assistant: CoreAssistant) -> None:
-    """Skip the optional questions (at most six) until the dialogue asks for confirmation."""
-    for _ in range(6):
+    """Skip the optional questions (at most eight) until the dialogue asks for confirmation."""
+    for _ in range(8):
         replies = await say(assistant, "跳过")
         if "请确认" in replies[-1].text:
             break

@@ -187,6 +187,9 @@ def test_high_tech_batch_equals_single() -> None:
     df["years_registered"] = np.where(rng.random(len(df)) < 0.1, np.nan, rng.uniform(0, 10, len(df)).round(1))
     df["key_field"] = pd.Series(rng.choice(np.array([True, False, None], dtype=object), len(df)), dtype=object)
     df["overseas_rd_share"] = np.where(rng.random(len(df)) < 0.5, np.nan, rng.uniform(0, 60, len(df)).round(1))
+    three = rng.random(len(df)) < 0.5  # half the rows give 近三年 totals; the rest fall back to last year's ratio
+    df["rd_expense_3y"] = np.where(three, (df["rd_expense"] * rng.uniform(2, 3.5, len(df))).round(1), np.nan)
+    df["revenue_3y"] = np.where(three, (df["revenue"] * rng.uniform(2, 3.5, len(df))).round(1), np.nan)
     table = score_table(df, "high-tech-2016").table
     likely = 0
     for i in range(len(df)):

@@ -27,7 +27,7 @@ def test_rd_intensity_gap_uses_the_revenue_band() -> None:
                "rd_intensity")
     assert gap.band == "营业收入 ≤5000 万元"
     assert gap.lever is not None and gap.lever.delta == pytest.approx(50)
-    assert "研发投入强度 3.33%（营业收入 ≤5000 万元，要求 ≥5%）：还需增加 50 万元研发费用" in gap.text
+    assert "研发投入强度 3.33%（按上年度一年近似，认定按近三年合计，营业收入 ≤5000 万元，要求 ≥5%）：还需增加 50 万元研发费用" in gap.text
     # revenue 8000 is in the middle band → 4 %: 320 − 280 = 40
     gap = _gap({"employees": 260, "rd_staff": 30, "revenue": 8000, "rd_expense": 280}, "high-tech-2016",
                "rd_intensity")

@@ -87,12 +87,24 @@ def test_an_undated_accident_is_named_back_not_guessed() -> None:
     assert parsed.problems and "哪一年" in parsed.problems[0]
 
 
-@pytest.mark.parametrize("text", ["近三年研发费用合计600万", "今年营收预计4000万", "今年上半年营收2000万", "1-9月营收2000万",
-                                  "过去三年营收1亿"])
+@pytest.mark.parametrize("text", ["近五年研发费用合计600万", "今年营收预计4000万", "今年上半年营收2000万", "1-9月营收2000万",
+                                  "过去两年营收1亿"])
 def test_a_part_year_or_several_years_total_is_never_last_years_figure(text: str) -> None:
     parsed = parse_figures(text)
     assert parsed.values == {}
     assert "未使用" in parsed.problems[0] and "上年度" in parsed.problems[0]
+
+
+@pytest.mark.parametrize(("text", "values"), [  # three years' totals are the 高企 ratio's own figures
+    ("近三年研发费用合计600万", {"rd_expense_3y": 600}),
+    ("过去三年营收1亿", {"revenue_3y": 10000}),
+    ("近三个会计年度研发费用总额900万，近三年销售收入总额1.5亿", {"rd_expense_3y": 900, "revenue_3y": 15000}),
+    ("研发费用近三年1500万", {"rd_expense_3y": 1500}),
+    ("近三年研发投入占比4.8%", {"rd_intensity_3y": 4.8}),
+])
+def test_three_years_totals_are_their_own_fields(text: str, values: dict[str, float]) -> None:
+    parsed = parse_figures(text, data_year=2025)
+    assert parsed.values == values and parsed.problems == []
 
 
 @pytest.mark.parametrize(("text", "values"), [

@@ -63,7 +63,7 @@ async def test_gaps_in_actionable_units(chat: Chat) -> None:
     replies = await chat("能认定高企吗", "营收3000万，研发投入100万，研发人员6人，职工120人", "差在哪")
     gaps = replies[2]
     assert "研发人员占比 5%（要求 ≥10%）：还需增加 6 名研发人员" in gaps
-    assert "研发投入强度 3.33%（营业收入 ≤5000 万元，要求 ≥5%）：还需增加 50 万元研发费用" in gaps
+    assert "研发投入强度 3.33%（按上年度一年近似，认定按近三年合计，营业收入 ≤5000 万元，要求 ≥5%）：还需增加 50 万元研发费用" in gaps
 
 
 async def test_switching_check_uses_the_profile_without_asking_again(chat: Chat) -> None:
