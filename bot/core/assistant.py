@@ -29,6 +29,7 @@ from bot.core.intents import (
     subscription_command,
 )
 from bot.core.late import LATE_IMAGE_TIMEOUT, resolve_in_place
+from bot.core.pending import PromptStore
 from bot.core.ports import (
     DialogueSessions,
     Forgettable,
@@ -68,6 +69,7 @@ class CoreAssistant:
         subscriptions: SubscriptionHandler | None = None,
         profiles: ProfileStore | None = None,
         forgettables: Sequence[Forgettable] = (),
+        prompts: PromptStore | None = None,
         texts: Texts | None = None,
         forms: dict[str, FormSpec] | None = None,
         default_rule_set: str | None = None,
@@ -80,7 +82,8 @@ class CoreAssistant:
         chart_threads: int = 1,
         late_image_timeout: float = LATE_IMAGE_TIMEOUT,
     ) -> None:
-        """default_rule_set: INNOBOT_DEFAULT_RULE_SET (figures and uploads without a command)."""
+        """default_rule_set: INNOBOT_DEFAULT_RULE_SET (figures and uploads without a command); prompts: where
+        open questions (/forget's 确认) live, so a restart keeps them (in memory when None)."""
         self._users = users
         self._scoring = scoring
         self._answerer = answerer
@@ -106,7 +109,7 @@ class CoreAssistant:
         for store in [*forgettables, users, sessions, *([profiles] if profiles else [])]:
             if all(store is not known for known in stores):
                 stores.append(store)
-        self._forgetting = Forgetting(stores, subscriptions, self._texts)
+        self._forgetting = Forgetting(stores, subscriptions, self._texts, prompts)
         self._commands = self._command_table()
 
     # --- the Assistant protocol ------------------------------------------------------------------
