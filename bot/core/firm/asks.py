@@ -229,6 +229,14 @@ async def _next_steps(desk: FirmDesk, record: FirmRecord, t: Texts) -> AskOutcom
     return AskOutcome([Reply(text=t.get("next_steps", missing=missing))])
 
 
+def _bare_why(text: str, t: Texts) -> bool:
+    """"为什么" / "为什么不行" right after a result: a why with nothing else in it asks about that result."""
+    rest = text
+    for word in sorted(t.words("bare_why"), key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return rest.strip(" 。.!！?？,，~～…") == "" and rest != text
+
+
 async def _why(desk: FirmDesk, record: FirmRecord, rule_set: str, text: str, t: Texts) -> AskOutcome | None:
     """Why this score / how an indicator is computed, with the firm's numbers."""
     try:
@@ -238,7 +246,7 @@ async def _why(desk: FirmDesk, record: FirmRecord, rule_set: str, text: str, t: 
     scored = indicator_fields(assessment)
     inputs = named_fields(desk, text)
     focus = [m for f in inputs for m in measures_of(f, scored)]
-    if not focus and not _has(text, t.words("result_words")):
+    if not focus and not _has(text, t.words("result_words")) and not _bare_why(text, t):
         return None  # "为什么要搞积分制": not about this firm's result
     if not focus and not isinstance(assessment.result, ScoreResult):  # "为啥没通过": what is still open
         return AskOutcome([Reply(text=render_gaps(assessment, desk.vocab))], followable=True)
