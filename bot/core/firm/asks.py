@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from bot.core.estimate.port import FigureError
 from bot.core.firm.explain import explain, indicator_fields, measures_of, stage_text
 from bot.core.firm.intents import check_named
+from bot.core.firm.ownasks import answer_own
 from bot.core.firm.record import Figure, FirmRecord
 from bot.core.firm.regional import regional_note, rules_place, without_rules_phrase
 from bot.core.firm.verdict import render_focus, render_gaps, verdict_line
@@ -105,6 +106,9 @@ async def answer_ask(desk: FirmDesk, key: str, record: FirmRecord, text: str) ->
         return await _regional(desk, key, record, text, regional_note(desk, text, t, place))
     if score_request(text, t):
         return await _score_request(desk, key, record, text, t)
+    own = await answer_own(desk, record, text, named_fields(desk, text))  # "营收多少来着", "这个分准吗"
+    if own is not None:
+        return AskOutcome(own)
     if _has(text, t.words("delete")):
         deleted = await _delete(desk, key, record, text, t)
         if deleted is not None:
@@ -114,8 +118,9 @@ async def answer_ask(desk: FirmDesk, key: str, record: FirmRecord, text: str) ->
         if disclosed is not None:
             return disclosed
     kind = _kind(text, t)
-    if kind is None or (not record.fields and record.context.last_check is None):
-        return None
+    firm = bool(record.fields) or record.context.last_check is not None
+    if kind is None or (not firm and (kind != "loan" or load_places().find(text))):
+        return None  # "能贷多少" with no firm data yet: the loan facts still hold; "成都的…" is a policy question
     if kind != "loan" and _has(text, t.words("other_topics")):
         return None
     rule_set = _check_of(desk, record, text)
