@@ -118,8 +118,9 @@ async def answer_ask(desk: FirmDesk, key: str, record: FirmRecord, text: str) ->
         if disclosed is not None:
             return disclosed
     kind = _kind(text, t)
-    if kind is None or (not record.fields and record.context.last_check is None):
-        return None
+    firm = bool(record.fields) or record.context.last_check is not None
+    if kind is None or (not firm and (kind != "loan" or load_places().find(text))):
+        return None  # "能贷多少" with no firm data yet: the loan facts still hold; "成都的…" is a policy question
     if kind not in ("loan", "stage") and _has(text, t.words("other_topics")):  # "我们公司在哪个阶段" is ours
         return None
     rule_set = _check_of(desk, record, text)
