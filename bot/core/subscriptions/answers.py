@@ -14,6 +14,7 @@ from bot.core.subscriptions.manage import PlainManager
 from bot.core.subscriptions.parser import ParsedRequest, Vocabulary
 from bot.core.subscriptions.plain import RequestWords, Target, read_request
 from bot.core.subscriptions.render import next_delivery_text, subscription_label
+from bot.core.subscriptions.schedule_parser import parse_schedule
 from bot.core.subscriptions.types import Subscription, SubscriptionRepository
 from bot.core.texts import Texts
 from bot.core.types import Incoming, Reply
@@ -112,4 +113,7 @@ class SubscriptionAnswers:
             label = subscription_label(sub, self._texts)
             when = next_delivery_text(sub, self._clock.now())
             return [Reply(text=self._texts.get("kept", label=label, next=when))]
-        return self.plain(incoming, text, recent=sub.id)
+        replies = self.plain(incoming, text, recent=sub.id)
+        if replies is None and parse_schedule(text).mentioned:  # "每周发一次就行": a new schedule for it
+            replies = self._editor.on_text(incoming.user_key, self._texts.get("schedule_as_edit", text=text), sub.id)
+        return replies
