@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 from retrieval.answer_texts import messages, not_given
-from retrieval.aspects import asked_aspects, aspect_fit
+from retrieval.aspects import asked_aspects, aspect_fit, relates_whole
 from retrieval.compare import compare, comparison
 from retrieval.entities import (
     KeyEntities,
@@ -96,6 +96,8 @@ class ExtractiveAnswerer:
         if asks_whats_new(text):
             return "what's new: briefings by their dates", whats_new(text, self.searcher.store, self.today())
         pair = comparison(text)
+        if pair is not None and relates_whole(text, self.searcher.search(text, 1), pair.sides):
+            return None  # 科小和高企有啥区别: the summary section on how the two relate answers it whole
         if pair is not None:  # each side asked on its own: one side's passage never answers both
             return f"comparison: {' / '.join(pair.questions)}", compare(pair, self.answer)
         return None

@@ -3,14 +3,17 @@ summary's section is about that part: read from the question's words and the sec
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from retrieval.datafiles import data_file
+from retrieval.evidence import synonyms
 from retrieval.preference import KNOWLEDGE
-from retrieval.textutil import match_key
+from retrieval.textutil import content_tokens, match_key, tokenize
+from retrieval.types import Hit
 
-__all__ = ["ASPECT_COST", "ASPECT_GAIN", "Asked", "asked_aspects", "aspect_fit", "heading", "section_aspects"]
+__all__ = ["ASPECT_COST", "ASPECT_GAIN", "Asked", "asked_aspects", "aspect_fit", "heading", "relates_whole", "section_aspects"]
 
 ASPECT_GAIN = 0.2  # a section about the asked part wins near-ties
 ASPECT_COST = 0.25  # a section about another part loses them (its text may name the asked word in passing)
@@ -74,3 +77,23 @@ def aspect_fit(asked: Asked, title: str, kind: str) -> float:
     if about & asked.names:
         return ASPECT_GAIN
     return -ASPECT_COST if about and asked.firm else 0.0
+
+
+def relates_whole(question: str, hits: Sequence[Hit], sides: Sequence[str]) -> bool:
+    """The top passage is a policy summary section on how the compared things relate (科小和高企的关系
+    与区别) and the question asks their relation: it answers whole, not one side at a time."""
+    if "relation" not in asked_aspects(question).names or not hits:
+        return False
+    top = hits[0]
+    if top.kind != KNOWLEDGE or "relation" not in section_aspects(top.title):
+        return False
+    key, syn = match_key(top.title + top.text), synonyms()
+    terms = [match_key(a) for side in sides for a in (side, *syn.get(side, ()))]
+    if not all(any(match_key(a) in key for a in (side, *syn.get(side, ()))) for side in sides):
+        return False
+    # 高企和科小的研发占比有什么区别 compares one measure: each side's own rule answers it
+    own = match_key(heading(top.title))
+    relation = next(a for a in _aspects() if a.name == "relation").asks
+    rest = [t for t in content_tokens(tokenize(question))
+            if len(t) >= 2 and t not in own and not any(t in w for w in (*terms, *relation))]
+    return not rest

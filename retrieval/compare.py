@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from retrieval.datafiles import data_file
 from retrieval.entities import key_entities
-from retrieval.textutil import sentences
+from retrieval.textutil import clip_sentences
 from retrieval.types import Answer
 
 __all__ = ["Comparison", "compare", "comparison"]
@@ -92,16 +92,6 @@ def comparison(question: str) -> Comparison | None:
     return Comparison((a, b), (rest.format(side=a), rest.format(side=b)), which is not None)
 
 
-def _short(text: str, limit: int) -> str:
-    """Whole sentences up to the limit (the first one cut when it alone is longer)."""
-    out = ""
-    for s in sentences(text):
-        if out and len(out) + len(s) > limit:
-            break
-        out += s
-    return out if len(out) <= limit else out[: limit - 1] + "…"
-
-
 def compare(asked: Comparison, answer: Callable[[str], Answer]) -> Answer:
     """Each side answered on its own, with its own citation; a side the sources lack is said so."""
     rules = _rules()
@@ -112,7 +102,7 @@ def compare(asked: Comparison, answer: Callable[[str], Answer]) -> Answer:
         got = answer(question)
         if got.grounded and got.citations:
             cite = got.citations[0]
-            body = _short(got.answer, rules.side_chars).rstrip("。")
+            body = clip_sentences(got.answer, rules.side_chars).rstrip("。")
             lines.append(texts["side"].format(side=side, answer=body, title=cite.title))
             cited.append(cite)
         else:

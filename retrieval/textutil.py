@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CJK",
+    "clip_sentences",
     "compact",
     "content_tokens",
     "match_key",
@@ -63,6 +64,16 @@ def normalize_query(text: str) -> str:
 def sentences(text: str) -> list[str]:
     """Split a paragraph into sentences at Chinese sentence ends (keeping closing quotes)."""
     return list(_sentences(text))
+
+
+def clip_sentences(text: str, limit: int) -> str:
+    """Whole sentences up to the limit (the first one cut with … when it alone is longer): a phone-sized part."""
+    out = ""
+    for s in sentences(text):
+        if out and len(out) + len(s) > limit:
+            break
+        out += s
+    return out if len(out) <= limit else out[: limit - 1] + "…"
 
 
 @lru_cache(maxsize=8192)

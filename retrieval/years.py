@@ -11,10 +11,13 @@ from retrieval.answer_texts import what_missing
 from retrieval.datafiles import data_file
 from retrieval.explain import Explanation
 from retrieval.preference import KNOWLEDGE
+from retrieval.textutil import clip_sentences
 from retrieval.types import Answer
 
 __all__ = ["AskedYears", "asked_years", "checked_for_year"]
 
+_BODY_CHARS = 150  # what the sources give, quoted short: it is not the asked year's answer
+_DATED = ("date", "duration")  # a when / how-long question: another year's date does not answer it
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?=年|-\d)")
 
 
@@ -57,7 +60,7 @@ def _years_of(answer: Answer) -> list[int]:
 
 def checked_for_year(ex: Explanation, asked: AskedYears) -> Explanation:
     """Keep an answer that speaks of the asked year; otherwise say whose year it is and that the
-    asked year's value is not in the sources (an explicit year's answer is then not grounded)."""
+    asked year's value is not in the sources (an explicit year's, or any asked date, is then not grounded)."""
     answer = ex.answer
     if not asked.years or not answer.grounded or not answer.citations:
         return ex
@@ -68,13 +71,15 @@ def checked_for_year(ex: Explanation, asked: AskedYears) -> Explanation:
     years = "、".join(f"{y}年" for y in asked.years)
     shown = "、".join(f"{y}年" for y in found)
     what = what_missing(ex.targets[0]) if ex.targets else "相关内容"
-    body = answer.answer.rstrip()
-    if asked.word:
+    body = clip_sentences(answer.answer, _BODY_CHARS).rstrip().rstrip("；;，,：:")
+    body = body if body.endswith(("。", "…", "！", "？", "”")) else body + "。"
+    # 今年…多少: the source's own figure, labelled; 今年…什么时候: another year's date is no answer
+    labelled = bool(asked.word) and not (ex.targets and ex.targets[0].kind in _DATED)
+    if labelled:
         text = texts["other"].format(word=asked.word, asked=years, found=shown, answer=body)
     else:
         cite = answer.citations[0]  # not grounded: the chat shows no source list, so the text names it
-        text = texts["missing"].format(asked=years, what=what, found=shown, answer=body, title=cite.title,
-                                       source=cite.source)
+        text = texts["missing"].format(asked=years, what=what, found=shown, answer=body, title=cite.title)
     ex.decision += f"; asked {years}, sources give {shown}"
-    ex.answer = replace(answer, answer=text, grounded=bool(asked.word))
+    ex.answer = replace(answer, answer=text, grounded=labelled)
     return ex

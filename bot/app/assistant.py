@@ -48,6 +48,7 @@ def build_assistant(
     from bot.core.estimate.library import LibraryScoring
     from bot.storage.erase import UserEraser
     from bot.storage.profiles import SqlProfileStore
+    from bot.storage.prompts import SqlPromptStore
     from bot.storage.sessions import SessionStore
     from bot.storage.users import UserStore
 
@@ -71,6 +72,7 @@ def build_assistant(
         subscriptions=subscriptions,
         profiles=SqlProfileStore(database),
         forgettables=extra,
+        prompts=SqlPromptStore(database),
         per_user_rate=per_user_rate,
         default_rule_set=settings.default_rule_set,
     )

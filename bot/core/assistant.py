@@ -29,6 +29,7 @@ from bot.core.intents import (
     subscription_command,
 )
 from bot.core.late import LATE_IMAGE_TIMEOUT, resolve_in_place
+from bot.core.pending import PromptStore
 from bot.core.ports import (
     DialogueSessions,
     Forgettable,
@@ -68,6 +69,7 @@ class CoreAssistant:
         subscriptions: SubscriptionHandler | None = None,
         profiles: ProfileStore | None = None,
         forgettables: Sequence[Forgettable] = (),
+        prompts: PromptStore | None = None,
         texts: Texts | None = None,
         forms: dict[str, FormSpec] | None = None,
         default_rule_set: str | None = None,
@@ -80,7 +82,8 @@ class CoreAssistant:
         chart_threads: int = 1,
         late_image_timeout: float = LATE_IMAGE_TIMEOUT,
     ) -> None:
-        """default_rule_set: INNOBOT_DEFAULT_RULE_SET (figures and uploads without a command)."""
+        """default_rule_set: INNOBOT_DEFAULT_RULE_SET (figures and uploads without a command); prompts: where
+        open questions (/forget's 确认) live, so a restart keeps them (in memory when None)."""
         self._users = users
         self._scoring = scoring
         self._answerer = answerer
@@ -98,7 +101,7 @@ class CoreAssistant:
             scoring_threads=scoring_threads, chart_threads=chart_threads,
         )
         self._free = FreeText(desk=self._desk, scoring=scoring, texts=self._texts, rule_sets=self._rule_sets,
-                              answer=self._answer, start=self._start, welcome=self._welcome)
+                              answer=self._answer, start=self._start, welcome=self._welcome, users=users)
         self._uploads = UploadDesk(scoring=scoring, rule_sets=self._rule_sets, texts=self._texts, desk=self._desk)
         # In the given order (the composition puts its one-transaction eraser first), then the
         # core's own stores if the caller did not pass them.
@@ -106,7 +109,7 @@ class CoreAssistant:
         for store in [*forgettables, users, sessions, *([profiles] if profiles else [])]:
             if all(store is not known for known in stores):
                 stores.append(store)
-        self._forgetting = Forgetting(stores, subscriptions, self._texts)
+        self._forgetting = Forgetting(stores, subscriptions, self._texts, prompts)
         self._commands = self._command_table()
 
     # --- the Assistant protocol ------------------------------------------------------------------
@@ -172,10 +175,13 @@ class CoreAssistant:
         return await self._on_text(incoming, to_simplified(cleaned.text))
 
     async def _still_waiting(self, incoming: Incoming) -> list[Reply]:
-        """The open dialogue's question again, after a message that changed nothing."""
-        if self._session is None:
-            return []
-        return await self._session.waiting(incoming.user_key)
+        """The open dialogue's question again, after a message that changed nothing; with no dialogue,
+        the yes/no question the last result asked."""
+        waiting = await self._session.waiting(incoming.user_key) if self._session is not None else []
+        if waiting or self._desk is None:
+            return waiting
+        question = await self._desk.open_question(incoming.user_key)
+        return [Reply(text=self._texts.get("question_waiting", question=question))] if question else []
 
     async def _on_text(self, incoming: Incoming, text: str) -> list[Reply]:
         """A command, an answer to an open question, a dialogue step, a firm message, or a question."""

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
-from bot.core.pending import PendingPrompts, is_yes
+from bot.core.pending import PendingPrompts, PromptStore, is_yes
 from bot.core.ports import Forgettable, SubscriptionHandler
 from bot.core.privacy import user_tag
 from bot.core.texts import Texts
@@ -21,12 +21,14 @@ class Forgetting:
     """Asks, then erases the user from every store that keeps them, in the given order."""
 
     def __init__(
-        self, forgettables: Sequence[Forgettable], subscriptions: SubscriptionHandler | None, texts: Texts
+        self, forgettables: Sequence[Forgettable], subscriptions: SubscriptionHandler | None, texts: Texts,
+        prompts: PromptStore | None = None,
     ) -> None:
         self._stores = list(forgettables)
         self._subscriptions = subscriptions
         self._texts = texts
-        self._pending = PendingPrompts()  # an open "/forget: 确认/取消?" per user
+        # an open "/forget: 确认/取消?" per user; in the database when given, so a restart keeps it
+        self._pending = PendingPrompts(prompts, scope="forget")
 
     def drop_question(self, user_key: str) -> None:
         """Another command came: the question is no longer open."""

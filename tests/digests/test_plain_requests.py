@@ -47,6 +47,10 @@ def labels(store: SqlSubscriptionStore) -> list[str]:
         ("继续给我推吧", "resume", None, (), False, None),
         ("我有哪些订阅", "list", None, (), False, None),
         ("我的订阅情况", "list", None, (), False, None),
+        ("我想每天收到科小相关的政策", "subscribe", None, (), False, None),
+        ("有积分贷的新消息通知我一下", "subscribe", None, (), False, None),
+        ("再加一个杭州高企的 每周五", "subscribe", None, (), False, None),
+        ("我们收到了高企的通知", None, None, (), False, None),  # no schedule: a statement, not a request
         # questions and look-alikes stay questions
         ("从2号删掉成都", None, None, (), False, None),  # an edit of 2号, for the editor
         ("积分贷简报几点推送", None, None, (), False, None),
@@ -201,3 +205,29 @@ async def test_questions_about_briefings_are_still_answered(
     assert "没有订阅" not in paid and "未在已收录" in paid  # a question, not a subscription
     assert labels(store) == ["积分贷 · 成都"]
     assert labels(store) == ["积分贷 · 成都"]  # nothing cancelled by a question
+
+
+async def test_everyday_words_subscribe_and_add_another(chat: Chat, store: SqlSubscriptionStore) -> None:
+    first, second = await chat("我想每天收到科小相关的政策", "再加一个杭州高企的 每周五")
+    assert "主题：科技型中小企业（您写的“科小”）" in first and "推送：每天 09:00" in first
+    assert "已订阅（第 2 个）" in second and "地区：杭州" in second and "推送：每周五" in second
+    assert labels(store) == ["科技型中小企业", "高新技术企业 · 杭州"]
+
+
+@pytest.mark.parametrize("words", ["不要了，取消吧", "取消吧", "不要了"])
+async def test_cancel_right_after_subscribing_means_that_one(
+    chat: Chat, store: SqlSubscriptionStore, words: str
+) -> None:
+    await chat("/subscribe 人才 重庆")
+    [made, gone, listing] = await chat("帮我订阅成都积分贷的消息，每周一早上9点发", words, "/subs")
+    assert "已订阅（第 2 个）" in made
+    assert "已取消第 2 个订阅：积分贷 · 成都" in gone
+    assert "积分贷" not in listing and labels(store) == ["人才 · 重庆"]
+
+
+async def test_a_schedule_right_after_subscribing_changes_that_one(chat: Chat, store: SqlSubscriptionStore) -> None:
+    made, changed, gone = await chat("有积分贷的新消息通知我一下", "每周五发一次就行", "停掉所有推送")
+    assert "主题：积分贷" in made
+    assert "已修改第 1 个订阅" in changed and "推送：每周五 09:00" in changed
+    assert labels(store) == ["积分贷"]  # never a second subscription
+    assert "确认取消全部 1 个订阅吗" in gone

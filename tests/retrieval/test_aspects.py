@@ -94,3 +94,25 @@ def test_colloquial_names_of_the_qualifications_and_their_terms(
 ) -> None:
     ans = answerer.answer(question)
     assert ans.grounded and fact in ans.answer and wrong not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "facts", "wrong"),
+    [
+        ("科小和高企是什么关系", ("两项不同的资质", "直接确认为科小"), "加计扣除"),
+        # a bare comparison of the two is answered whole by the section on how they relate
+        ("高企和科小有啥区别", ("两项不同的资质", "证书有效期3年"), "分开来看"),
+        ("创新积分和高企有啥区别", ("不是一回事",), "两项不同的资质"),
+        ("高企有补贴吗", ("全国没有统一的高企补贴", "各地不同"), "宿州"),
+    ],
+)
+def test_relation_and_no_national_figure_sections_answer(
+    answerer: ExtractiveAnswerer, question: str, facts: tuple[str, ...], wrong: str
+) -> None:
+    ans = answerer.answer(question)
+    assert ans.grounded and all(f in ans.answer for f in facts) and wrong not in ans.answer, ans.answer
+
+
+def test_a_comparison_of_one_measure_is_still_answered_side_by_side(answerer: ExtractiveAnswerer) -> None:
+    ans = answerer.answer("高企和科小的研发占比有什么区别")
+    assert ans.answer.startswith("分开来看") and "不低于5%" in ans.answer, ans.answer

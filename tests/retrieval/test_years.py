@@ -46,3 +46,8 @@ def test_the_asked_year_itself_or_a_standing_rule_is_answered_plainly(knowledge_
     assert answer.grounded and answer.answer.startswith("研究制定") and "128家" in answer.answer
     rule = ExtractiveAnswerer(knowledge_engine.searcher, today=lambda: TODAY).answer("2026年高企认定条件是什么")
     assert rule.grounded and "来源里没有" not in rule.answer
+
+
+def test_this_years_date_is_not_answered_by_another_years_date(answerer: ExtractiveAnswerer) -> None:
+    answer = answerer.answer("今年高企申报什么时候开始")
+    assert not answer.grounded and answer.answer.startswith("来源里没有2026年的具体时间")

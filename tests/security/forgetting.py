@@ -56,6 +56,7 @@ def build_assistant(database: Database, extra: Sequence[Forgettable] = ()) -> Co
         searcher=FakeSearcher(),
         subscriptions=subscriptions,
         forgettables=[UserEraser(database), subscriptions, *extra],
+        prompts=SqlPromptStore(database),
     )
 
 

@@ -139,3 +139,15 @@ async def test_web_forget_clears_rows_and_the_generated_files(
     await _forget(assistant, "web", "w1")
     assert shelf.get(key, "w1") is None and shelf.get(other, "w2") is not None
     assert traces(sqlite_database, ("web:w1", *FIGURE_MARKS), tmp_path / "data") == []
+
+
+async def test_a_forget_confirmation_survives_a_restart(sqlite_database: Database) -> None:
+    """/forget asked by one process, 确认 answered to another on the same database: the data goes."""
+    first = build_assistant(sqlite_database)
+    await _talk(first, "console", "restart", ("/score", "跳过", "营收3000万 研发200万"))
+    asked = await first.handle(Incoming("console", "restart", text="/forget"))
+    assert confirm_forget(asked) is not None
+    second = build_assistant(sqlite_database)  # a restart: a new process, the question only in the database
+    done = await second.handle(Incoming("console", "restart", text="确认"))
+    assert done[0].text.startswith("已删除您的全部数据"), done[0].text
+    assert traces(sqlite_database, ["restart", "3000"]) == []

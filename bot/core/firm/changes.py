@@ -145,6 +145,9 @@ def _difference(before: Assessment, after: Assessment, desk: FirmDesk) -> list[s
     match before.result, after.result:
         case ScoreResult() as b, ScoreResult() as a:
             lines = [f"创新积分：{b.rectified_total:g} → {a.rectified_total:g} 分（{b.band or '否决'} → {a.band or '否决'}）"]
+            if b.stage != a.stage:  # "那等营收过500万会怎样": another stage weighs the categories anew
+                weights = "、".join(f"{y.label} {x.max:g}→{y.max:g}" for x, y in zip(b.categories, a.categories, strict=True))
+                lines.append(v.get("whatif_stage", was=b.stage_label, now=a.stage_label, weights=weights))
             moved = [
                 f"· {y.label} {x.points:.2f} → {y.points:.2f} 分"
                 for x, y in zip(b.indicators, a.indicators, strict=True)

@@ -200,6 +200,11 @@ class FirmDesk:
         replies.append(Reply(text="\n".join(p for p in (ask, v.get("followup_hint")) if p)))
         return replies, record
 
+    async def open_question(self, key: str) -> str:
+        """The yes/no question the last verdict asked and no answer has closed yet ("" when none)."""
+        record = await self.record(key)
+        return self._confirm_question(record.context.pending)
+
     def _confirm_question(self, pending: tuple[str, ...]) -> str:
         labels = [self._scoring.field(f) for f in pending]
         names = [s.label for s in labels if s is not None]

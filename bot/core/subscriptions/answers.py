@@ -3,6 +3,7 @@ how long) or a request in plain words ("取消成都那个", "改成每周五");
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Protocol
 
 from bot.core.pending import PendingPrompts, is_yes
@@ -11,8 +12,9 @@ from bot.core.subscriptions.editor import SubscriptionEditor
 from bot.core.subscriptions.flow import SubscriptionFlow
 from bot.core.subscriptions.manage import PlainManager
 from bot.core.subscriptions.parser import ParsedRequest, Vocabulary
-from bot.core.subscriptions.plain import RequestWords, read_request
+from bot.core.subscriptions.plain import RequestWords, Target, read_request
 from bot.core.subscriptions.render import next_delivery_text, subscription_label
+from bot.core.subscriptions.schedule_parser import parse_schedule
 from bot.core.subscriptions.types import Subscription, SubscriptionRepository
 from bot.core.texts import Texts
 from bot.core.types import Incoming, Reply
@@ -84,6 +86,10 @@ class SubscriptionAnswers:
     def plain(self, incoming: Incoming, text: str, recent: int | None = None) -> list[Reply] | None:
         """A request or edit in plain words; `recent` is the subscription just changed ("那个")."""
         request = read_request(text, self._vocab, self._words)
+        if request is None and recent is not None:  # "不要了，取消吧" right after a change: that one
+            request = read_request(text, self._vocab, self._words, recent=True)
+            if request is not None and request.kind != "subscribe" and not request.target.named:
+                request = replace(request, target=self._target_of(incoming.user_key, recent))
         if request is None:
             return self._editor.on_text(incoming.user_key, text, recent)
         if request.kind == "list":
@@ -92,6 +98,11 @@ class SubscriptionAnswers:
             like = self._store.get(recent) if request.alike and recent else None
             return self._commands.subscribe(incoming, request.text, like)
         return self._manager.act(incoming.user_key, request)
+
+    def _target_of(self, user_key: str, sub_id: int) -> Target:
+        """The subscription just changed, by its number in the user's list."""
+        ids = [s.id for s in self._store.list_for_user(user_key)]
+        return Target(number=ids.index(sub_id) + 1) if sub_id in ids else Target()
 
     def _after_change(self, incoming: Incoming, text: str, data: str) -> list[Reply] | None:
         """ "确认" right after a change keeps it; "改成每周五" means the subscription just changed."""
@@ -102,4 +113,7 @@ class SubscriptionAnswers:
             label = subscription_label(sub, self._texts)
             when = next_delivery_text(sub, self._clock.now())
             return [Reply(text=self._texts.get("kept", label=label, next=when))]
-        return self.plain(incoming, text, recent=sub.id)
+        replies = self.plain(incoming, text, recent=sub.id)
+        if replies is None and parse_schedule(text).mentioned:  # "每周发一次就行": a new schedule for it
+            replies = self._editor.on_text(incoming.user_key, self._texts.get("schedule_as_edit", text=text), sub.id)
+        return replies

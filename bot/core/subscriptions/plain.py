@@ -132,8 +132,10 @@ class PlainRequest:
     alike: bool = False  # "重庆的也订一个": like the subscription just made
 
 
-def read_request(text: str, vocab: Vocabulary, words: RequestWords) -> PlainRequest | None:
-    """The request a message makes, or None when it is no subscription request."""
+def read_request(text: str, vocab: Vocabulary, words: RequestWords, *, recent: bool = False) -> PlainRequest | None:
+    """The request a message makes, or None when it is no subscription request.
+
+    recent: a subscription was just made or changed, so "不要了，取消吧" may leave it unnamed (that one)."""
     clean = unicodedata.normalize("NFKC", text or "").strip(_TRIM)
     if not clean or len(clean) > MAX_CHARS:
         return None
@@ -152,7 +154,7 @@ def read_request(text: str, vocab: Vocabulary, words: RequestWords) -> PlainRequ
             continue
         managing = managing or kind != "subscribe"
         rest = clean[:at] + " " + clean[at + len(verb) :]
-        found = _reading(kind, verb, needs_name, rest, vocab, words)
+        found = _reading(kind, verb, needs_name and not (recent and kind != "subscribe"), rest, vocab, words)
         if found is not None:
             return found
     return None

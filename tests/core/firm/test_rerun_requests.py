@@ -50,3 +50,13 @@ async def test_punctuation_alone_in_a_form_repeats_the_pending_question(chat: Ch
 
 async def test_punctuation_alone_outside_a_form_says_how_to_ask(chat: Chat) -> None:
     assert "/help" in (await chat("！！！"))[0]
+
+
+async def test_punctuation_alone_after_a_result_repeats_its_open_yes_no_question(chat: Chat) -> None:
+    replies = await chat(*SCORED, "？？")
+    assert "没能看懂" in replies[-1] and "还在等您确认" in replies[-1] and "都没有" in replies[-1]
+
+
+async def test_punctuation_alone_after_the_question_is_answered_says_how_to_ask(chat: Chat) -> None:
+    replies = await chat(*SCORED, "都没有", "！！")
+    assert "/help" in replies[-1] and "还在等您确认" not in replies[-1]
