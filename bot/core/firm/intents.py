@@ -26,7 +26,7 @@ __all__ = [
     "without_check_clauses",
 ]
 
-IntentKind = Literal["eligibility", "followup", "correction", "whatif", "keep", "command_word"]
+IntentKind = Literal["eligibility", "followup", "correction", "whatif", "keep", "undo", "command_word"]
 _TRIM = " \t\n。.!！?？,，、;；:：~～"
 _CLAUSES = re.compile(r"[，,。；;！!？?\n]|还有|另外|顺便问一下|顺便问下|顺便|想问一下|想问下|请问")
 _YES_NO_TAIL = re.compile(r"(吗|么|不)[。.!！?？\s]*$")
@@ -235,6 +235,8 @@ def classify(text: str, vocab: FirmVocab) -> FirmIntent | None:
     core = text.strip(_TRIM)
     if core.lower() in (w.lower() for w in vocab.words("command_words")):
         return FirmIntent("command_word")
+    if _has(core, vocab.words("undo_words")) and _NUMBER.search(core) is None:  # "不要保留，恢复原来的"
+        return FirmIntent("undo")
     if core in vocab.words("keep_words"):
         return FirmIntent("keep")
     if whatif_text(text, vocab) is not None:
