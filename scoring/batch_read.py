@@ -26,6 +26,7 @@ __all__ = ["MAX_BYTES", "read_table", "table_from_rows"]
 MAX_BYTES = 50 * 2**20
 """A table of 100,000 firms is ~15 MB; anything much larger is not a firm list."""
 _UNREADABLE = UNREADABLE
+_UNIT_CELL = re.compile(r"[（(]?\s*(?:单位[:：]?)?\s*(?:百万元|千元|万元|亿元|元|人|名|件|个|项|次|%|年)\s*[)）]?")
 _TITLE_UNIT = re.compile(r"单位\s*[:：]\s*(百万元|千元|万元|亿元|元)")
 _PERCENT_STYLE = re.compile(rb'numFmtId="(?:9|10)"|formatCode="[^"]*%')
 
@@ -203,16 +204,19 @@ def _sub_header(groups: list[str], row: list[Any]) -> list[str] | None:
     subs = [_text(v) for v in row]
     if not any(subs) or any(isinstance(v, int | float) or _number(_text(v)) for v in row):
         return None
+    units = all(_UNIT_CELL.fullmatch(sub) for sub in subs if sub)  # a row of units under the names
     out, group = [], ""
     for name, sub in zip(groups, subs, strict=True):
         group = name or group  # a merged group cell is blank after its first column
         if not sub:
             out.append(name)
+        elif units:
+            out.append(f"{name}（{sub.strip('（）() ')}）" if name else sub)
         elif header_score([sub]) or not group:
             out.append(sub)
         else:
             out.append(f"{group}·{sub}")
-    return out if header_score(out) > header_score(groups) else None
+    return out if units or header_score(out) > header_score(groups) else None
 
 
 def _number(text: str) -> bool:

@@ -101,7 +101,7 @@ class CoreAssistant:
             scoring_threads=scoring_threads, chart_threads=chart_threads,
         )
         self._free = FreeText(desk=self._desk, scoring=scoring, texts=self._texts, rule_sets=self._rule_sets,
-                              answer=self._answer, start=self._start, welcome=self._welcome)
+                              answer=self._answer, start=self._start, welcome=self._welcome, users=users)
         self._uploads = UploadDesk(scoring=scoring, rule_sets=self._rule_sets, texts=self._texts, desk=self._desk)
         # In the given order (the composition puts its one-transaction eraser first), then the
         # core's own stores if the caller did not pass them.

@@ -6,11 +6,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
+from bot.core.estimate.answers import profile_in
 from bot.core.estimate.offers import named_back
 from bot.core.estimate.port import ScoringPort
 from bot.core.estimate.rule_sets import RuleSets
 from bot.core.firm.desk import FirmDesk
 from bot.core.intents import is_bare_quantity, is_question, matches_word
+from bot.core.places import load_places
+from bot.core.ports import UserProfiles
 from bot.core.smalltalk import small_talk
 from bot.core.texts import Texts
 from bot.core.types import Incoming, Reply
@@ -25,9 +28,10 @@ Welcome = Callable[[Incoming], Awaitable[list[Reply]]]
 class FreeText:
     """Routes a message sent with no dialogue open; the assistant passes its own steps in."""
 
-    def __init__(self, *, desk: FirmDesk | None, scoring: ScoringPort | None, texts: Texts,
-                 rule_sets: RuleSets, answer: Answer, start: Start, welcome: Welcome) -> None:
+    def __init__(self, *, desk: FirmDesk | None, scoring: ScoringPort | None, texts: Texts, rule_sets: RuleSets,
+                 answer: Answer, start: Start, welcome: Welcome, users: UserProfiles | None = None) -> None:
         self._desk = desk
+        self._users = users
         self._scoring = scoring
         self._texts = texts
         self._rule_sets = rule_sets
@@ -52,6 +56,9 @@ class FreeText:
                 return await self._start(incoming, check.id, "")
         if is_bare_quantity(text):
             return [Reply(text=t.get("bare_number"))]
+        placed = await self._place(incoming, text)
+        if placed is not None:
+            return placed
         figures = await self._figures(incoming, text)
         if figures is not None:
             return figures
@@ -99,6 +106,20 @@ class FreeText:
             default = self._rule_sets.default
             return await self._start(incoming, topic or default, text, quick=topic is not None)
         return None
+
+    async def _place(self, incoming: Incoming, text: str) -> list[Reply] | None:
+        """"我们在成都，做软件" with no form open: the firm's region and industry, saved to the profile."""
+        if self._users is None or self._desk is None or is_question(text, self._texts):
+            return None
+        if not any(w in text for w in self._desk.vocab.words("firm_words")) or any(ch.isdigit() for ch in text):
+            return None
+        region, industry = profile_in(text, self._texts)
+        if region is None and industry is None:
+            return None
+        await asyncio.to_thread(self._users.ensure, incoming.user_key, incoming.channel, incoming.display_name)
+        await asyncio.to_thread(self._users.update_profile, incoming.user_key, region=region, industry=industry)
+        shown = "，".join(w for w in (load_places().describe(region) if region else None, industry) if w)
+        return [Reply(text=self._texts.get("profile_noted", profile=shown))]
 
     async def ask_noted(self, incoming: Incoming, question: str, *, topic: bool = True) -> list[Reply]:
         """Answer a policy question and remember it: the next "那杭州呢" / "利息多少" follows it up."""

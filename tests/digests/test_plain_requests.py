@@ -223,3 +223,18 @@ async def test_cancel_right_after_subscribing_means_that_one(
     assert "已订阅（第 2 个）" in made
     assert "已取消第 2 个订阅：积分贷 · 成都" in gone
     assert "积分贷" not in listing and labels(store) == ["人才 · 重庆"]
+
+
+async def test_a_schedule_right_after_subscribing_changes_that_one(chat: Chat, store: SqlSubscriptionStore) -> None:
+    made, changed, gone = await chat("有积分贷的新消息通知我一下", "每周五发一次就行", "停掉所有推送")
+    assert "主题：积分贷" in made
+    assert "已修改第 1 个订阅" in changed and "推送：每周五 09:00" in changed
+    assert labels(store) == ["积分贷"]  # never a second subscription
+    assert "确认取消全部 1 个订阅吗" in gone
+
+
+async def test_a_region_right_after_subscribing_is_for_that_one(chat: Chat, store: SqlSubscriptionStore) -> None:
+    made, kept = await chat("我想每天收到科小相关的政策", "全国的")
+    assert "地区：不限" in made and "好的，就这样：科技型中小企业" in kept
+    changed = (await chat("杭州的"))[0]  # "就这样" keeps the context: a region next still means that one
+    assert "地区：杭州" in changed and labels(store) == ["科技型中小企业 · 杭州"]

@@ -99,3 +99,14 @@ def test_a_money_column_without_a_unit_says_it_was_read_in_wan_yuan() -> None:
     assert "“营业总收入”（未注明单位，按万元计） → 上年度营业收入" in lines
     assert any(line.startswith("“研发费用合计”（未注明单位") for line in lines)
     assert "未使用的列：“利润总额”" in lines  # 利润总额 is not 净利润: named back, not guessed
+
+
+def test_a_row_of_units_under_the_header_is_the_columns_units() -> None:
+    from scoring.batch_read import table_from_rows
+
+    df = table_from_rows([["企业名称", "营业收入", "研发费用", "职工总数"], [None, "（元）", "万元", "人"],
+                          ["甲", 30_000_000, 150, 80]])
+    result = score_table(df)
+    assert result.table["total"][0] == scoring.score({"revenue": 3000, "rd_expense": 150, "employees": 80}).total
+    assert "“营业收入（元）”（元→万元） → 上年度营业收入" in result.report.lines()
+    assert list(result.table["sheet_row"]) == [3]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from bot.core.estimate.port import FigureError
 from bot.core.firm.explain import explain, indicator_fields, measures_of, stage_text
 from bot.core.firm.intents import check_named
+from bot.core.firm.ownasks import answer_own
 from bot.core.firm.record import Figure, FirmRecord
 from bot.core.firm.regional import regional_note, rules_place, without_rules_phrase
 from bot.core.firm.verdict import render_focus, render_gaps, verdict_line
@@ -105,6 +106,9 @@ async def answer_ask(desk: FirmDesk, key: str, record: FirmRecord, text: str) ->
         return await _regional(desk, key, record, text, regional_note(desk, text, t, place))
     if score_request(text, t):
         return await _score_request(desk, key, record, text, t)
+    own = await answer_own(desk, record, text, named_fields(desk, text))  # "营收多少来着", "这个分准吗"
+    if own is not None:
+        return AskOutcome(own)
     if _has(text, t.words("delete")):
         deleted = await _delete(desk, key, record, text, t)
         if deleted is not None:
@@ -114,9 +118,10 @@ async def answer_ask(desk: FirmDesk, key: str, record: FirmRecord, text: str) ->
         if disclosed is not None:
             return disclosed
     kind = _kind(text, t)
-    if kind is None or (not record.fields and record.context.last_check is None):
-        return None
-    if kind != "loan" and _has(text, t.words("other_topics")):
+    firm = bool(record.fields) or record.context.last_check is not None
+    if kind is None or (not firm and (kind != "loan" or load_places().find(text))):
+        return None  # "能贷多少" with no firm data yet: the loan facts still hold; "成都的…" is a policy question
+    if kind not in ("loan", "stage") and _has(text, t.words("other_topics")):  # "我们公司在哪个阶段" is ours
         return None
     rule_set = _check_of(desk, record, text)
     if kind == "loan":  # 积分贷 rests on the points estimate, whatever check ran last
@@ -225,6 +230,14 @@ async def _next_steps(desk: FirmDesk, record: FirmRecord, t: Texts) -> AskOutcom
     return AskOutcome([Reply(text=t.get("next_steps", missing=missing))])
 
 
+def _bare_why(text: str, t: Texts) -> bool:
+    """"为什么" / "为什么不行" right after a result: a why with nothing else in it asks about that result."""
+    rest = text
+    for word in sorted(t.words("bare_why"), key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return rest.strip(" 。.!！?？,，~～…") == "" and rest != text
+
+
 async def _why(desk: FirmDesk, record: FirmRecord, rule_set: str, text: str, t: Texts) -> AskOutcome | None:
     """Why this score / how an indicator is computed, with the firm's numbers."""
     try:
@@ -232,9 +245,9 @@ async def _why(desk: FirmDesk, record: FirmRecord, rule_set: str, text: str, t: 
     except FigureError:  # figures the engine refuses: the usual routing names them
         return None
     scored = indicator_fields(assessment)
-    inputs = named_fields(desk, text)
+    inputs = named_fields(desk, text) or [str(f) for f, ws in t.raw("goal_fields").items() if _has(text, tuple(ws))]
     focus = [m for f in inputs for m in measures_of(f, scored)]
-    if not focus and not _has(text, t.words("result_words")):
+    if not focus and not _has(text, t.words("result_words")) and not _bare_why(text, t):
         return None  # "为什么要搞积分制": not about this firm's result
     if not focus and not isinstance(assessment.result, ScoreResult):  # "为啥没通过": what is still open
         return AskOutcome([Reply(text=render_gaps(assessment, desk.vocab))], followable=True)

@@ -38,6 +38,11 @@ async def answer_followup(desk: FirmDesk, record: FirmRecord, intent: FirmIntent
         rule_set = record.context.last_check  # "我们的积分" after a check means that check's score
     if rule_set is None or not record.fields:
         return [Reply(text=desk.vocab.get("no_result"))]
+    head: list[Reply] = []
+    generic = desk.vocab.get("generic_check")
+    if _points_grade(desk, text) and intent.rule_set is None and rule_set != generic:
+        rule_set = generic  # "要到良好还差多少" after a 科小 check: only 积分 has grades, and says so
+        head = [Reply(text=desk.vocab.get("grade_points_note"))]
     try:
         assessment, _ = await desk.assess(record.figures, rule_set)
     except FigureError as exc:
@@ -45,7 +50,7 @@ async def answer_followup(desk: FirmDesk, record: FirmRecord, intent: FirmIntent
     focus = intent.focus or "gaps"
     if focus == "gaps":  # "要到良好还差多少": that grade, not the next one
         grade = render_grade_gap(assessment, text, desk.vocab)
-        return [Reply(text=render_gaps(assessment, desk.vocab, grade))]
+        return [*head, Reply(text=render_gaps(assessment, desk.vocab, grade))]
     if focus == "improve":
         return [Reply(text=render_improve(assessment, desk.vocab))]
     return [Reply(text=render_focus(assessment, focus, desk.label(focus), desk.vocab))]
@@ -100,6 +105,15 @@ def _grade_question(desk: FirmDesk, record: FirmRecord, text: str) -> str | None
     core = _core(text, desk.vocab)
     named = core in {label for _, label in rules.bands} or _SCORE.fullmatch(core) is not None
     return desk.vocab.get("grade_question") if named else None
+
+
+def _points_grade(desk: FirmDesk, text: str) -> bool:
+    """Whether the message names a grade of the points rule set ("良好"): only 积分 has grades."""
+    try:
+        rules = load_rule_set(desk.vocab.get("generic_check"))
+    except ScoringError:
+        return False
+    return isinstance(rules, PointsRuleSet) and any(label in text for _, label in rules.bands)
 
 
 def _core(text: str, vocab: FirmVocab) -> str:

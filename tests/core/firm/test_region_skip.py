@@ -30,3 +30,14 @@ async def test_a_region_answered_is_not_a_skip(chat: Chat) -> None:
 async def test_without_a_skip_the_region_is_still_asked(chat: Chat) -> None:
     replies = await chat("/score")
     assert REGION in "\n".join(replies)
+
+
+async def test_a_region_said_outside_a_form_is_saved_and_not_asked_again(chat: Chat, answerer_questions: list[str]) -> None:
+    replies = await chat("我们在成都，做软件", "/score")
+    assert "已记录地区/行业：成都（四川），软件" in replies[0] and answerer_questions == []
+    assert REGION not in "\n".join(replies[1:])
+
+
+async def test_a_question_naming_a_place_is_no_region_statement(chat: Chat, answerer_questions: list[str]) -> None:
+    await chat("成都的积分贷能贷多少")
+    assert answerer_questions == ["成都的积分贷能贷多少"]

@@ -94,3 +94,16 @@ async def test_an_input_after_怎么提高_asks_how_to_raise_that_input(chat: Ch
     await chat(*SCORED, "怎么提高")
     reply = "\n".join(await chat("那研发费用呢"))
     assert "按“研发费用怎么提高”" in reply and "研发费用 150 → 300 万元" in reply and answerer_questions == []
+
+
+async def test_a_loan_question_with_no_firm_data_still_gets_the_loan_facts(chat: Chat, answerer_questions: list[str]) -> None:
+    loan = "\n".join(await chat("能贷多少"))
+    await chat("利息多少")
+    assert "没有固定公式" in loan and "您的创新积分结果" not in loan
+    assert answerer_questions == ["积分贷能贷多少", "积分贷利息多少"]
+
+
+async def test_a_grade_after_a_科小_result_is_the_points_grade_and_says_so(chat: Chat) -> None:
+    await chat("/sme", "跳过", "营收1800万 研发费用90万 员工45 研发人员6 软著3个", "b", "确认")
+    reply = "\n".join(await chat("要到良好还差多少"))
+    assert "创新积分的分档" in reply and "距良好（70 分）还差" in reply

@@ -11,7 +11,7 @@ from tests.core.firm.conftest import Chat
 @pytest.mark.parametrize("again", ["科小那个呢", "能评上科小吗"])
 async def test_the_open_check_named_again_keeps_the_form(chat: Chat, answerer_questions: list[str], again: str) -> None:
     replies = await chat("能评上科小吗", "营收3000万", again, "职工50 研发人员6 研发费用150万")
-    assert "先放下" not in replies[-2] and "正在做的就是科小判断" in replies[-2] and "职工总数" in replies[-2]
+    assert "先放下" not in replies[-2] and "正在做的就是科小测算" in replies[-2] and "职工总数" in replies[-2]
     assert answerer_questions == []
     assert "科小自评" in replies[-1]  # the figures given before are still there
 
