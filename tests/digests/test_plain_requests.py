@@ -231,3 +231,10 @@ async def test_a_schedule_right_after_subscribing_changes_that_one(chat: Chat, s
     assert "已修改第 1 个订阅" in changed and "推送：每周五 09:00" in changed
     assert labels(store) == ["积分贷"]  # never a second subscription
     assert "确认取消全部 1 个订阅吗" in gone
+
+
+async def test_a_region_right_after_subscribing_is_for_that_one(chat: Chat, store: SqlSubscriptionStore) -> None:
+    made, kept = await chat("我想每天收到科小相关的政策", "全国的")
+    assert "地区：不限" in made and "好的，就这样：科技型中小企业" in kept
+    changed = (await chat("杭州的"))[0]  # "就这样" keeps the context: a region next still means that one
+    assert "地区：杭州" in changed and labels(store) == ["科技型中小企业 · 杭州"]

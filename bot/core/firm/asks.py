@@ -121,7 +121,7 @@ async def answer_ask(desk: FirmDesk, key: str, record: FirmRecord, text: str) ->
     firm = bool(record.fields) or record.context.last_check is not None
     if kind is None or (not firm and (kind != "loan" or load_places().find(text))):
         return None  # "能贷多少" with no firm data yet: the loan facts still hold; "成都的…" is a policy question
-    if kind != "loan" and _has(text, t.words("other_topics")):
+    if kind not in ("loan", "stage") and _has(text, t.words("other_topics")):  # "我们公司在哪个阶段" is ours
         return None
     rule_set = _check_of(desk, record, text)
     if kind == "loan":  # 积分贷 rests on the points estimate, whatever check ran last
@@ -245,7 +245,7 @@ async def _why(desk: FirmDesk, record: FirmRecord, rule_set: str, text: str, t: 
     except FigureError:  # figures the engine refuses: the usual routing names them
         return None
     scored = indicator_fields(assessment)
-    inputs = named_fields(desk, text)
+    inputs = named_fields(desk, text) or [str(f) for f, ws in t.raw("goal_fields").items() if _has(text, tuple(ws))]
     focus = [m for f in inputs for m in measures_of(f, scored)]
     if not focus and not _has(text, t.words("result_words")) and not _bare_why(text, t):
         return None  # "为什么要搞积分制": not about this firm's result

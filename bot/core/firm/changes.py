@@ -15,7 +15,7 @@ from scoring.results import HighTechResult, ScoreResult, TechSmeResult
 if TYPE_CHECKING:
     from bot.core.firm.desk import FirmDesk, Reading
 
-__all__ = ["apply_correction", "apply_whatif", "keep_scenario"]
+__all__ = ["apply_correction", "apply_whatif", "keep_scenario", "undo_keep"]
 
 
 def _refusal(desk: FirmDesk, reading: Reading, nothing_key: str) -> list[Reply] | None:
@@ -145,6 +145,9 @@ def _difference(before: Assessment, after: Assessment, desk: FirmDesk) -> list[s
     match before.result, after.result:
         case ScoreResult() as b, ScoreResult() as a:
             lines = [f"创新积分：{b.rectified_total:g} → {a.rectified_total:g} 分（{b.band or '否决'} → {a.band or '否决'}）"]
+            if b.stage != a.stage:  # "那等营收过500万会怎样": another stage weighs the categories anew
+                weights = "、".join(f"{y.label} {x.max:g}→{y.max:g}" for x, y in zip(b.categories, a.categories, strict=True))
+                lines.append(v.get("whatif_stage", was=b.stage_label, now=a.stage_label, weights=weights))
             moved = [
                 f"· {y.label} {x.points:.2f} → {y.points:.2f} 分"
                 for x, y in zip(b.indicators, a.indicators, strict=True)
@@ -169,5 +172,18 @@ async def keep_scenario(desk: FirmDesk, key: str, record: FirmRecord) -> list[Re
     scenario = dict(record.context.scenario)
     if not scenario:
         return [Reply(text=v.get("nothing_to_keep"))]
-    record = record.with_figures(scenario, "whatif").with_context(scenario=())
+    before = tuple((name, record.fields.get(name)) for name in scenario)  # what "撤销" puts back
+    record = record.with_figures(scenario, "whatif").with_context(scenario=(), undo=before)
     return await _save_and_rerun(desk, key, record, Reply(text=v.get("whatif_kept", items=desk.items(scenario))))
+
+
+async def undo_keep(desk: FirmDesk, key: str, record: FirmRecord) -> list[Reply]:
+    """"撤销" / "不要保留，恢复原来的": the figures the last 保留 replaced come back, the check runs again."""
+    v = desk.vocab
+    if not record.context.undo:
+        return [Reply(text=v.get("nothing_to_undo"))]
+    back = {name: e.value for name, e in record.context.undo if e is not None}
+    gone = "、".join(desk.label(name) for name, e in record.context.undo if e is None)
+    lines = ([v.get("undo_done", items=desk.items(back))] if back else []) + \
+        ([v.get("undo_removed", labels=gone)] if gone else [])
+    return await _save_and_rerun(desk, key, record.restored(), Reply(text="\n".join(lines)))

@@ -13,7 +13,7 @@ from bot.core.estimate.figures import approx_note, unit_problem
 from bot.core.estimate.port import FieldSpec, FigureError, ScoringPort
 from bot.core.estimate.replies import changed_items, format_value, same_figure
 from bot.core.firm.asks import answer_ask, load_asks, score_request
-from bot.core.firm.changes import apply_correction, apply_whatif, keep_scenario
+from bot.core.firm.changes import apply_correction, apply_whatif, keep_scenario, undo_keep
 from bot.core.firm.confirm import offer_answer, pending_answer
 from bot.core.firm.followups import answer_followup, firm_followup
 from bot.core.firm.intents import (
@@ -280,6 +280,8 @@ class FirmDesk:
             return DeskOutcome(await answer_followup(self, record, intent, text))
         if intent.kind == "keep":
             return DeskOutcome(await keep_scenario(self, key, record))
+        if intent.kind == "undo":
+            return DeskOutcome(await undo_keep(self, key, record))
         if intent.kind == "whatif":
             mode = whatif_mode(text, self.vocab)
             if mode == "mixed":  # a change or a new total? ask, never guess

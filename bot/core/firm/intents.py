@@ -26,7 +26,7 @@ __all__ = [
     "without_check_clauses",
 ]
 
-IntentKind = Literal["eligibility", "followup", "correction", "whatif", "keep", "command_word"]
+IntentKind = Literal["eligibility", "followup", "correction", "whatif", "keep", "undo", "command_word"]
 _TRIM = " \t\n。.!！?？,，、;；:：~～"
 _CLAUSES = re.compile(r"[，,。；;！!？?\n]|还有|另外|顺便问一下|顺便问下|顺便|想问一下|想问下|请问")
 _YES_NO_TAIL = re.compile(r"(吗|么|不)[。.!！?？\s]*$")
@@ -129,8 +129,19 @@ def _strip(text: str, words: tuple[str, ...], links: tuple[str, ...] = ()) -> st
     return re.sub(r"\s+", "", text).strip(_TRIM)
 
 
+def is_update(text: str, vocab: FirmVocab) -> bool:
+    """"我们现在研发人员加到8个了": a new fact in the present tense (the profile changes), not a what-if;
+    a change by an amount ("又多了3个") stays a what-if, never read as the new total."""
+    core = text.strip(_TRIM)
+    return (_has(core, vocab.words("update_marks")) and core.endswith(vocab.words("update_ends"))
+            and _NUMBER.search(core) is not None and not core.startswith(vocab.words("whatif_starts"))
+            and _relative_at(vocab).search(core) is None)
+
+
 def correction_text(text: str, vocab: FirmVocab) -> str | None:
     """"营收说错了，应该是1.1亿" -> "营收1.1亿"; None when the message corrects nothing."""
+    if is_update(text, vocab):  # "我们现在研发人员加到8个了" -> "研发人员8个"
+        return _strip(text.strip(_TRIM), vocab.words("update_fillers"), vocab.words("number_links")) or None
     if not _has(text, vocab.words("correction_marks")) and not _NOT_BUT.search(text):
         return None
     text = _NOT_BUT.sub("", text)  # "营收不是1.2亿，是1.1亿" -> "营收1.1亿"
@@ -235,8 +246,12 @@ def classify(text: str, vocab: FirmVocab) -> FirmIntent | None:
     core = text.strip(_TRIM)
     if core.lower() in (w.lower() for w in vocab.words("command_words")):
         return FirmIntent("command_word")
+    if _has(core, vocab.words("undo_words")) and _NUMBER.search(core) is None:  # "不要保留，恢复原来的"
+        return FirmIntent("undo")
     if core in vocab.words("keep_words"):
         return FirmIntent("keep")
+    if is_update(text, vocab):  # "现在…加到8个了" changes the profile
+        return FirmIntent("correction")
     if whatif_text(text, vocab) is not None:
         return FirmIntent("whatif")
     if correction_text(text, vocab) is not None:

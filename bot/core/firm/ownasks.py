@@ -42,7 +42,7 @@ async def answer_own(desk: FirmDesk, record: FirmRecord, text: str, named: list[
     kind = _kind(text, t)
     if kind is None or (kind in _AFTER_RESULT and record.context.last_check is None):
         return None
-    if kind in ("privacy", "admin", "bank"):
+    if kind in ("privacy", "admin", "version", "bank"):
         return [Reply(text=t.get(f"texts.{kind}"))]
     if kind == "recall":
         return None if any(w in text for w in t.words("recall_not")) and not named else _recall(desk, record, named, t)

@@ -43,6 +43,7 @@ class FirmContext:
     asked: str | None = None  # the last question about the firm's result ("要到良好还差多少"; "那中等呢" reads it)
     offer: tuple[tuple[str, Figure], ...] = ()  # figures named back ("是研发费用吗？"); the next "是" records them
     region_skipped: bool = False  # the region question was left unanswered once: never asked again
+    undo: tuple[tuple[str, FieldEntry | None], ...] = ()  # the entries the last 保留 replaced (None: was absent)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class FirmRecord:
         asked: str | _Unset | None = _UNSET,
         offer: tuple[tuple[str, Figure], ...] | _Unset = _UNSET,
         region_skipped: bool | _Unset = _UNSET,
+        undo: tuple[tuple[str, FieldEntry | None], ...] | _Unset = _UNSET,
     ) -> FirmRecord:
         """A copy with the named context fields changed (the others kept)."""
         c = self.context
@@ -92,7 +94,18 @@ class FirmRecord:
             asked=c.asked if isinstance(asked, _Unset) else asked,
             offer=c.offer if isinstance(offer, _Unset) else offer,
             region_skipped=c.region_skipped if isinstance(region_skipped, _Unset) else region_skipped,
+            undo=c.undo if isinstance(undo, _Unset) else undo,
         ))
+
+    def restored(self) -> FirmRecord:
+        """A copy with the entries the last 保留 replaced put back (撤销), the undo step used up."""
+        fields = dict(self.fields)
+        for name, entry in self.context.undo:
+            if entry is None:
+                fields.pop(name, None)
+            else:
+                fields[name] = entry
+        return replace(self, fields=fields).with_context(undo=())
 
     def to_json(self) -> str:
         """The stored form."""
@@ -107,6 +120,7 @@ class FirmRecord:
                 "asked": self.context.asked,
                 "offer": [list(item) for item in self.context.offer],
                 "region_skipped": self.context.region_skipped,
+                "undo": [[name, None if e is None else [e.value, e.source, e.at]] for name, e in self.context.undo],
             },
         }
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
@@ -120,10 +134,8 @@ class FirmRecord:
             return cls()
         if not isinstance(data, dict):
             return cls()
-        fields: dict[str, FieldEntry] = {}
-        for name, raw in (data.get("fields") or {}).items():
-            if isinstance(raw, list) and len(raw) == 3 and _is_figure(raw[0]):
-                fields[str(name)] = FieldEntry(raw[0], str(raw[1]), str(raw[2]))
+        fields = {str(name): entry for name, raw in (data.get("fields") or {}).items()
+                  if (entry := _entry(raw)) is not None}
         raw_ctx = data.get("context")
         ctx: dict[str, Any] = raw_ctx if isinstance(raw_ctx, dict) else {}
         scenario, offer = (_pairs(ctx.get(name)) for name in ("scenario", "offer"))
@@ -136,8 +148,23 @@ class FirmRecord:
             asked=_opt_str(ctx.get("asked")),
             offer=offer,
             region_skipped=ctx.get("region_skipped") is True,
+            undo=_undo(ctx.get("undo")),
         )
         return cls(fields=fields, context=context)
+
+
+def _entry(raw: object) -> FieldEntry | None:
+    """A stored [value, source, at]; None when damaged."""
+    if isinstance(raw, list) and len(raw) == 3 and _is_figure(raw[0]):
+        return FieldEntry(raw[0], str(raw[1]), str(raw[2]))
+    return None
+
+
+def _undo(raw: object) -> tuple[tuple[str, FieldEntry | None], ...]:
+    """Stored [name, entry or null] pairs; damaged ones dropped."""
+    items = raw if isinstance(raw, list) else []
+    return tuple((str(i[0]), _entry(i[1])) for i in items
+                 if isinstance(i, list) and len(i) == 2 and (i[1] is None or _entry(i[1]) is not None))
 
 
 def _pairs(raw: object) -> tuple[tuple[str, Figure], ...]:

@@ -188,8 +188,14 @@ def _improve_sme(a: Assessment, v: FirmVocab) -> list[str]:
             lines.append(v.get("sme_options", label=p.label, points=fmt_number(p.points),
                                max=fmt_number(p.max), options=options))
     if a.plan is not None:
-        lines.append(v.get("sme_plan", plan=a.plan.text))
+        lines.append(_plan_line(a, v, a.plan.text))
     return lines
+
+
+def _plan_line(a: Assessment, v: FirmVocab, plan: str) -> str:
+    """The smallest plan reaches the score; with a hard condition failed (营收 > 2 亿) it reaches no more."""
+    failed = any(g.status == "fail" for g in a.gaps)
+    return v.get("sme_plan_blocked" if failed else "sme_plan", plan=plan)
 
 
 def render_gaps(a: Assessment, v: FirmVocab, grade_line: str | None = None) -> str:
@@ -208,7 +214,7 @@ def render_gaps(a: Assessment, v: FirmVocab, grade_line: str | None = None) -> s
         return v.get("gaps_none", name=name)
     lines = [v.get("gaps_header", name=name), *lines, *open_]
     if isinstance(a.result, TechSmeResult) and a.plan is not None:
-        lines.append(v.get("sme_plan", plan=a.plan.text))
+        lines.append(_plan_line(a, v, a.plan.text))
     return "\n".join(lines)
 
 

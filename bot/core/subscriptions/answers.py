@@ -11,10 +11,9 @@ from bot.core.ports import Clock
 from bot.core.subscriptions.editor import SubscriptionEditor
 from bot.core.subscriptions.flow import SubscriptionFlow
 from bot.core.subscriptions.manage import PlainManager
-from bot.core.subscriptions.parser import ParsedRequest, Vocabulary
+from bot.core.subscriptions.parser import ParsedRequest, Vocabulary, parse_request
 from bot.core.subscriptions.plain import RequestWords, Target, read_request
 from bot.core.subscriptions.render import next_delivery_text, subscription_label
-from bot.core.subscriptions.schedule_parser import parse_schedule
 from bot.core.subscriptions.types import Subscription, SubscriptionRepository
 from bot.core.texts import Texts
 from bot.core.types import Incoming, Reply
@@ -114,6 +113,17 @@ class SubscriptionAnswers:
             when = next_delivery_text(sub, self._clock.now())
             return [Reply(text=self._texts.get("kept", label=label, next=when))]
         replies = self.plain(incoming, text, recent=sub.id)
-        if replies is None and parse_schedule(text).mentioned:  # "每周发一次就行": a new schedule for it
-            replies = self._editor.on_text(incoming.user_key, self._texts.get("schedule_as_edit", text=text), sub.id)
-        return replies
+        return replies if replies is not None else self._terms_for(incoming, sub, text)
+
+    def _terms_for(self, incoming: Incoming, sub: Subscription, text: str) -> list[Reply] | None:
+        """Right after a change, a bare schedule, region or topic ("每周发一次就行", "杭州的") edits that one;
+        "全国的" when it has no region keeps it as it is."""
+        parsed = parse_request(text, self._vocab)
+        if parsed.unknown or parsed.foreign or len(text) > 20:
+            return None
+        if parsed.schedule.mentioned or parsed.understood:
+            return self._editor.on_text(incoming.user_key, self._texts.get("schedule_as_edit", text=text), sub.id)
+        if not sub.regions and text.strip(" 。.!！的吧") in self._texts.words("nationwide_words"):
+            label = subscription_label(sub, self._texts)
+            return [Reply(text=self._texts.get("kept", label=label, next=next_delivery_text(sub, self._clock.now())))]
+        return None

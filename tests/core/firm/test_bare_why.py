@@ -39,3 +39,10 @@ async def test_a_why_about_something_else_is_still_a_question(chat: Chat, answer
     await chat(*POINTS)
     await chat("为什么要搞积分制")
     assert answerer_questions == ["为什么要搞积分制"]
+
+
+async def test_a_plan_never_says_qualified_when_a_hard_condition_fails(chat: Chat) -> None:
+    await chat("营收2.8亿，研发费用850万，员工400人，研发人员45人，实用新型6个", "能评科小吗")
+    [reply] = await chat("为什么不行")
+    assert "❌ 营业收入 28000 万元（要求 ≤20000 万元）" in reply
+    assert "最快达标" not in reply and "评分最快达到 60 分" in reply and "不能评为科小" in reply

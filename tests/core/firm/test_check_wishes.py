@@ -41,3 +41,10 @@ async def test_a_check_name_answers_the_qualification_choice(chat: Chat, profile
     assert "已记录：资质 高新技术企业" in answered[0] and "高企硬性门槛" not in "\n".join(answered)
     nxt = await chat("省级")  # the next message answers the next choice of the same form
     assert "研发机构级别 省级" in nxt[0]
+
+
+async def test_i_want_a_score_offers_the_checks(chat: Chat, answerer_questions: list[str]) -> None:
+    [menu] = await chat("我要算分")
+    assert "想测哪一项" in menu and answerer_questions == []
+    nxt = await chat("科小")  # the next message picks the check
+    assert "科小条件" in nxt[0]

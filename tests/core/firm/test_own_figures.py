@@ -63,6 +63,12 @@ async def test_privacy_questions_get_the_true_short_answer_without_a_result(chat
     assert "不会发给银行" in reply and "/forget" in reply, reply
 
 
+@pytest.mark.parametrize("message", ["你们用的是哪个版本的指标", "为什么不用2.0版"])
+async def test_the_model_version_is_said_plainly(chat: Chat, message: str) -> None:
+    reply = (await chat(message))[-1]
+    assert "全国试行版" in reply and "没有按 2.0 版算" in reply, reply
+
+
 async def test_batch_scoring_is_explained_to_an_administrator(chat: Chat) -> None:
     reply = (await chat("我是园区管理员，怎么批量算积分"))[-1]
     assert "/admin" in reply and "score-batch" in reply
