@@ -45,6 +45,7 @@ from retrieval.spread import regional_spread
 from retrieval.targets import Ask, detect_targets, is_subject_word, target_rules
 from retrieval.textutil import CJK, normalize_query
 from retrieval.types import Answer, Citation, Hit, SearchFilters
+from retrieval.verdict import with_verdict
 from retrieval.years import asked_years, checked_for_year
 
 __all__ = ["ExtractiveAnswerer", "KeyEntities", "key_entities", "messages"]
@@ -298,7 +299,7 @@ class ExtractiveAnswerer:
             if spread:
                 return decide(ex, "answered: figure varies by region", self._spread(spread, ask, profile, ents))
         return decide(ex, "answered: " + ("target held" if ask.strict else "best coverage"),
-                       self._grounded(best, ex.candidates, ask, profile, ents))
+                       with_verdict(text, self._grounded(best, ex.candidates, ask, profile, ents), best.hit))
 
     def _spread(self, shown: list[Candidate], ask: Ask, profile: QueryProfile, ents: KeyEntities) -> Answer:
         """A figure each region sets for itself: say so, then the regions' own figures, short."""

@@ -158,6 +158,10 @@ class ScoringDialogue(FormReading):
             rest = [n for n in state.asked if n not in accepted]
             accepted = {**rest_settled(text, rest, self._scoring, self._vocab), **accepted}
         if not accepted:
+            named = self._field_named(text) if not notes else None
+            if named is not None:  # "研发费用呢" mid-form: how to give it, never a briefing search
+                note = t.get("field_mentioned", label=named[0], unit=named[1])
+                return Turn(state=state, replies=[Reply(text=note), *self.prompt(state)])
             if not notes and (question or is_question(text, t)):
                 return Turn(state=state, question=text)
             moved = len(state.skipped) > skipped or noted  # "研发费用不清楚", "我们在成都": on to the next

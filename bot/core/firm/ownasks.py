@@ -17,7 +17,7 @@ from scoring.results import IndicatorScore, ScoreResult
 if TYPE_CHECKING:
     from bot.core.firm.desk import FirmDesk
 
-__all__ = ["answer_own", "load_own"]
+__all__ = ["answer_own", "load_own", "recalls"]
 
 _AFTER_RESULT = ("trust", "bank", "peers", "missing", "category")  # only about a result already given
 
@@ -35,6 +35,11 @@ def _kind(text: str, t: Texts) -> str | None:
     return None
 
 
+def recalls(text: str) -> bool:
+    """"营收多少来着": a figure asked back, so "那研发费用呢" next asks the same of that figure."""
+    return _kind(text, load_own()) == "recall"
+
+
 async def answer_own(desk: FirmDesk, record: FirmRecord, text: str, named: list[str]) -> list[Reply] | None:
     """The answer to a question about the firm's own figures/result or about the bot, or None.
     named: the fields the message names ("营收" -> revenue)."""
@@ -42,7 +47,7 @@ async def answer_own(desk: FirmDesk, record: FirmRecord, text: str, named: list[
     kind = _kind(text, t)
     if kind is None or (kind in _AFTER_RESULT and record.context.last_check is None):
         return None
-    if kind in ("privacy", "admin", "bank"):
+    if kind in ("privacy", "admin", "version", "bank"):
         return [Reply(text=t.get(f"texts.{kind}"))]
     if kind == "recall":
         return None if any(w in text for w in t.words("recall_not")) and not named else _recall(desk, record, named, t)
