@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from bot.core.estimate.port import FigureError
 from bot.core.firm.explain import explain, indicator_fields, measures_of, stage_text
 from bot.core.firm.intents import check_named
-from bot.core.firm.ownasks import answer_own
+from bot.core.firm.ownasks import answer_own, recalls
 from bot.core.firm.record import Figure, FirmRecord
 from bot.core.firm.regional import regional_note, rules_place, without_rules_phrase
 from bot.core.firm.verdict import render_focus, render_gaps, verdict_line
@@ -108,7 +108,7 @@ async def answer_ask(desk: FirmDesk, key: str, record: FirmRecord, text: str) ->
         return await _score_request(desk, key, record, text, t)
     own = await answer_own(desk, record, text, named_fields(desk, text))  # "营收多少来着", "这个分准吗"
     if own is not None:
-        return AskOutcome(own)
+        return AskOutcome(own, followable=recalls(text))  # "营收多少来着" → "那研发费用呢" asks that figure back
     if _has(text, t.words("delete")):
         deleted = await _delete(desk, key, record, text, t)
         if deleted is not None:

@@ -17,7 +17,7 @@ from scoring.results import IndicatorScore, ScoreResult
 if TYPE_CHECKING:
     from bot.core.firm.desk import FirmDesk
 
-__all__ = ["answer_own", "load_own"]
+__all__ = ["answer_own", "load_own", "recalls"]
 
 _AFTER_RESULT = ("trust", "bank", "peers", "missing", "category")  # only about a result already given
 
@@ -33,6 +33,11 @@ def _kind(text: str, t: Texts) -> str | None:
         if any(w in text for w in t.words(f"words.{kind}")):
             return kind
     return None
+
+
+def recalls(text: str) -> bool:
+    """"营收多少来着": a figure asked back, so "那研发费用呢" next asks the same of that figure."""
+    return _kind(text, load_own()) == "recall"
 
 
 async def answer_own(desk: FirmDesk, record: FirmRecord, text: str, named: list[str]) -> list[Reply] | None:

@@ -27,6 +27,12 @@ async def test_own_figures_are_said_back_from_the_profile(chat: Chat, message: s
     assert _ours(reply)
 
 
+async def test_a_recall_is_followed_by_another_figure(chat: Chat) -> None:
+    replies = await chat(*SCORED, "营收多少来着", "那研发费用呢", "职工呢")
+    assert "上年度研发费用：200 万元" in replies[-2] and "职工总数：100 人" in replies[-1]
+    assert _ours(replies[-2]) and _ours(replies[-1])
+
+
 async def test_recall_without_a_profile_says_nothing_is_held_and_the_score_question_is_the_result(chat: Chat) -> None:
     assert "还没有数据" in (await chat("营收多少来着", user="empty"))[-1]
     reply = "\n".join(await chat(*SCORED, "多少分来着"))
