@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import pairwise
 
 from scoring.fields import FIELDS, Value, normalize_text
 from scoring.parser_affirm import lessened, redate
-from scoring.parser_reader import Reader, Token, labels, vocabulary
+from scoring.parser_reader import Reader, Token, is_range, labels, vocabulary
 from scoring.parser_resolve import ParsedFigures, ParsedItem, resolve
 from scoring.parser_words import mark_headcount
 from scoring.units import APPROX, answer_fillers, convert, normalize, shorten, split_unit
@@ -55,6 +56,7 @@ def parse_figures(text: str, expect: str | None = None, *, data_year: int | None
     ]
     year = data_year if data_year is not None else date.today().year - 1
     raws = Reader(norm, tokens, result, year).read()
+    _report_ranges(norm, tokens, result)
     _report_strays(tokens, result)
     raws, lesser = lessened(redate(raws), norm)  # '小的安全事故' is not the 重大 record
     if lesser is not None:
@@ -64,6 +66,15 @@ def parse_figures(text: str, expect: str | None = None, *, data_year: int | None
     result.rejected = list(dict.fromkeys(result.rejected))
     result.unknown = [f for f in dict.fromkeys(result.unknown) if f not in result.values]
     return result
+
+
+def _report_ranges(norm: str, tokens: list[Token], result: ParsedFigures) -> None:
+    """A range no label claimed ('大概3到4千万' answering 营收): named as a range, not as two strays."""
+    for first, second in pairwise(tokens):
+        if not first.used and is_range(norm, first, second):
+            first.used = second.used = True
+            span = norm[first.start : second.end].strip()
+            result.problems.append(f"“{span}”是一个范围，请给出一个数（估计的可写“约…”）")
 
 
 def _report_strays(tokens: list[Token], result: ParsedFigures) -> None:

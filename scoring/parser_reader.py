@@ -24,7 +24,7 @@ from scoring.parser_words import (
 )
 from scoring.units import APPROX, COUNT_UNITS, PERSON_UNITS, convert, number_pattern, split_unit
 
-__all__ = ["Reader", "Token", "labels", "vocabulary"]
+__all__ = ["Reader", "Token", "is_range", "labels", "vocabulary"]
 _PREV = r"前一年度?|前年|上上年度?|再前一年"
 _LAST = r"去年|上一年度?|上年度?|最近一年"
 _NOW = r"今年|本年度?|当年"
@@ -33,8 +33,9 @@ _PERIOD = r"近[0-9一二两三四五六七八九十]+个(?:会计)?年度?|近[
 _PARTIAL = (r"上半年|下半年|前三季度|前两个?季度|第?[一二三四1-4]季度|截至目前|截止目前|目前为止|年初至今|今年以来"
             r"|[1-9一二三四五六七八九十]{1,2}\s*[-到至~]\s*[1-9一二三四五六七八九十]{1,3}月份?")
 _THREE_YEARS = re.compile(r"(?:近|过去)?[三3]个?(?:会计)?年(?:度|内|来|合计)?|[三3]年合计")
+_RANGE_GAP = re.compile(r"\s*(?:-|~|～|—|–|到|至)\s*")  # between the two ends of a range
 _SEP = r"[,;。；!?！？、\n]|以及|另外|还有|和|与|及"
-_GROWTH = r"增长率|增长了|增长|增速|增幅|上涨|提高了|下降了|下降|减少了|减少"
+_GROWTH = r"增长率|增长了|增长|增速|增幅|上涨了|上涨|上升了|提高了|增加了|涨了|多了|下降了|下降|减少了|减少|降了|少了"
 _HEAD_UNITS = (*PERSON_UNITS, "个")  # '12个研发': a head count for a label that also names people
 _NEGATION = re.compile(r"(不是|没有|无|未|非|不属于|不在)$")
 
@@ -186,6 +187,8 @@ class Reader:
         number, paired_when = paired
         when = paired_when if paired_when is not None else when
         number.used = True
+        if self._range(tok, number, alias):
+            return
         field_name = alias.field
         if alias.persons and split_unit(number.text.lstrip("-负"))[1] in _HEAD_UNITS:
             field_name = alias.persons
@@ -201,6 +204,18 @@ class Reader:
         approx = before.rstrip()[-1:] == APPROX or after.lstrip()[:1] == APPROX  # '约3000万', '3000万左右'
         self.raws.append(Raw(field_name, Alias(alias.word, field_name, alias.negate, alias.part), value, span, when,
                              approx=approx))
+
+    def _range(self, label: Token, number: Token, alias: Alias) -> bool:
+        """'营收3000万-4000万' / '大概3到4千万': a range is no figure; named back, never its first number."""
+        at = self.tokens.index(number)
+        nxt = self.tokens[at + 1] if at + 1 < len(self.tokens) else None
+        if nxt is None or not is_range(self.norm, number, nxt):
+            return False
+        nxt.used = True
+        span = self.norm[min(label.start, number.start) : nxt.end].strip().replace(APPROX, "约")
+        self.result.problems.append(f"{FIELDS[alias.field].short_label}：“{span}”是一个范围，请给出一个数（估计的可写“约…”）")
+        self.result.rejected.append(alias.field)
+        return True
 
     def _registered_in(self, i: int, tok: Token, alias: Alias) -> bool:
         """'2015年注册的' / '成立于2015年': years registered up to the data year."""
@@ -222,6 +237,14 @@ class Reader:
         return True
 
 
+def is_range(norm: str, first: Token, second: Token) -> bool:
+    """Two unused numbers joined by -/~/到/至 ('3000万-4000万', '3到4千万'): one range, no figure."""
+    if first.kind != "num" or second.kind != "num" or second.used:
+        return False
+    gap = norm[first.end : second.start]
+    return bool(_RANGE_GAP.fullmatch(gap)) or (not gap.strip() and second.text.startswith("-"))
+
+
 def period_kind(tok: Token) -> str:
     """'3y' for a three-year period ('近三年', '近三个会计年度': the 高企 ratio's span), else the token's kind."""
     return "3y" if tok.kind == "period" and _THREE_YEARS.fullmatch(tok.text) else tok.kind
@@ -233,7 +256,7 @@ def _growth_alias(last_field: str | None, word: str) -> Alias | None:
         return None
     for name, d in DERIVED.items():
         if d.op == "growth" and d.num == last_field:
-            return Alias(word, name, negate=word.startswith(("下降", "减少")))
+            return Alias(word, name, negate=word.startswith(("下降", "减少", "降了", "少了")))
     return None
 
 

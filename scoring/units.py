@@ -106,7 +106,7 @@ def _rewrites() -> list[tuple[re.Pattern[str], str]]:
     """Shorthand letters and measure words rewritten to plain magnitudes."""
     out: list[tuple[re.Pattern[str], str]] = []
     measure = "|".join(map(re.escape, _vocab().measure))
-    out.append((re.compile(f"(?<=[{_NUMERAL}.])(?:{measure})(?=[万亿])"), ""))
+    out.append((re.compile(f"(?<=[{_NUMERAL}.])(?:{measure})(?=多?[万亿])"), ""))  # '1个多亿': vague, named
     if _vocab().person:
         person = "|".join(map(re.escape, _vocab().person))
         out.append((re.compile(f"(?<=[{_NUMERAL}])(?:{person})"), "人"))  # '80个人' -> '80人'

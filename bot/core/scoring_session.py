@@ -128,7 +128,10 @@ class ScoringSession:
         if desk is not None and place is not None:  # "按成都的规则算": whose rules these are, the form waits
             return [regional_note(desk, text, load_asks(), place)[1], *await self.waiting(incoming.user_key)]
         was = state.stage
-        turn = await asyncio.to_thread(self.dialogue.on_text, state, corrected or text)
+        if corrected is not None:  # "不对，是3500万": the figure just recorded, not the one asked next
+            turn = await asyncio.to_thread(self.dialogue.on_correction, state, corrected)
+        else:
+            turn = await asyncio.to_thread(self.dialogue.on_text, state, text)
         return await self._region_skip(incoming, was, turn) + await self.apply(incoming, turn)
 
     async def on_button(self, incoming: Incoming, state: FormState, data: str) -> list[Reply]:

@@ -109,6 +109,11 @@ class FakeScoring:
     def field(self, name: str) -> FieldSpec | None:
         return _FIELDS.get(name)
 
+    def lookup(self, word: str) -> FieldSpec | None:
+        """The field a word names: an alias of the fake parser, or a field's own label."""
+        name = _ALIASES.get(word.strip()) or next((n for n, f in _FIELDS.items() if f.label == word.strip()), None)
+        return _FIELDS.get(name) if name else None
+
     def prepare(self) -> None:
         self.prepared = True
 

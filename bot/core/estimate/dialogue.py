@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.estimate.answers import industry_in, match_choice, profile_in, read_profile
+from bot.core.estimate.figures import plain_number
 from bot.core.estimate.forms import FormSpec
 from bot.core.estimate.offers import offer_reply
 from bot.core.estimate.port import Figure, FigureError, ScoringPort
@@ -157,6 +158,10 @@ class ScoringDialogue(FormReading):
             rest = [n for n in state.asked if n not in accepted]
             accepted = {**rest_settled(text, rest, self._scoring, self._vocab), **accepted}
         if not accepted:
+            named = self._field_named(text) if not notes else None
+            if named is not None:  # "研发费用呢" mid-form: how to give it, never a briefing search
+                note = t.get("field_mentioned", label=named[0], unit=named[1])
+                return Turn(state=state, replies=[Reply(text=note), *self.prompt(state)])
             if not notes and (question or is_question(text, t)):
                 return Turn(state=state, question=text)
             moved = len(state.skipped) > skipped or noted  # "研发费用不清楚", "我们在成都": on to the next
@@ -170,6 +175,20 @@ class ScoringDialogue(FormReading):
         if question:
             turn.question = question
         return turn
+
+    def on_correction(self, state: FormState, text: str) -> Turn:
+        """"不对，是3500万" (marks already cut): a bare figure corrects the one the last message recorded,
+        never the field asked next; with several recorded it asks which one."""
+        if state.stage == "profile" or self._scoring.parse(text).understood:
+            return self.on_text(state, text)  # "营收应该是3500万": the label says which
+        names = [n for n in state.last if n in state.figures]
+        spec = self._scoring.field(names[0]) if len(names) == 1 else None
+        item = plain_number(spec, text) if spec is not None else None
+        if spec is None or item is None or item.value is None:
+            if not names or (spec is not None and item is None):
+                return self.on_text(state, text)
+            return Turn(state=state, replies=[Reply(text=self._vocab.get("correction_which")), *self.prompt(state)])
+        return self._set_figures(state, {spec.name: item.value}, [])
 
     def on_callback(self, state: FormState, data: str) -> Turn:
         """Handle a button press (data "f:confirm" / "f:edit" / "f:cancel" / "f:skip" / "f:set:…")."""
@@ -290,6 +309,7 @@ class ScoringDialogue(FormReading):
             return Turn(state=state, replies=[Reply(text="\n".join(notes)), *self.prompt(state)])
         lines = [self._understood(accepted, state.figures), *notes] if accepted else notes
         state.figures.update(accepted)
+        state.last = list(accepted) or state.last
         state.skipped = [n for n in state.skipped if n not in accepted]
         warnings = self._warnings(state.figures)
         lines += [self._vocab.get("ratio_warning", message=w) for w in warnings]

@@ -14,6 +14,7 @@ from bot.core.estimate.state import FormState
 
 __all__ = ["FormReading"]
 
+_ASKING_TAIL = re.compile(r"(?:呢|吗|么|要填吗|要不要填|不用填吗|也要吗|需要吗)?[。.!！?？\s]*$")
 _NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 _CALENDAR_YEAR = re.compile(r"(?:19|20)\d{2}年")  # '2024年3000万' answering 营业收入: the year decides
 
@@ -70,6 +71,12 @@ class FormReading(FormReplies):
                 offers.update(twin_of_answer(self._scoring, item.field, item.raw))
         given = {i.field for i in items} | set(accepted)
         return {k: v for k, v in offers.items() if k not in given}
+
+    def _field_named(self, text: str) -> tuple[str, str] | None:
+        """"研发费用呢" / "职工总数？": a message that only names a field: (label, unit), else None."""
+        core = _ASKING_TAIL.sub("", text.strip())
+        spec = self._scoring.lookup(core) if 2 <= len(core) <= 12 else None
+        return (spec.label, spec.unit) if spec is not None and spec.kind not in ("enum", "bool") else None
 
     def _bare_numbers(
         self, state: FormState, text: str, problems: list[str]

@@ -21,6 +21,7 @@ class FormState:
     asked: list[str] = field(default_factory=list)
     core: list[str] = field(default_factory=list)  # quick check: score as soon as these are known
     kinds: dict[str, list[str]] = field(default_factory=dict)  # Ⅱ类: which kinds are counted so far
+    last: list[str] = field(default_factory=list)  # fields the last message recorded: what "不对，是3500万" corrects
     offer: dict[str, Figure] = field(default_factory=dict)  # named back ("是研发费用吗？"): "是" records it
 
     def to_dict(self) -> dict[str, Any]:
@@ -33,6 +34,7 @@ class FormState:
             "asked": list(self.asked),
             "core": list(self.core),
             "kinds": dict(self.kinds),
+            "last": list(self.last),
             "offer": dict(self.offer),
         }
 
@@ -47,5 +49,6 @@ class FormState:
             asked=list(data.get("asked") or []),
             core=list(data.get("core") or []),
             kinds=dict(data.get("kinds") or {}),
+            last=list(data.get("last") or []),
             offer=dict(data.get("offer") or {}),
         )

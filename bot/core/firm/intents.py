@@ -142,7 +142,8 @@ def correction_text(text: str, vocab: FirmVocab) -> str | None:
     """"营收说错了，应该是1.1亿" -> "营收1.1亿"; None when the message corrects nothing."""
     if is_update(text, vocab):  # "我们现在研发人员加到8个了" -> "研发人员8个"
         return _strip(text.strip(_TRIM), vocab.words("update_fillers"), vocab.words("number_links")) or None
-    if not _has(text, vocab.words("correction_marks")) and not _NOT_BUT.search(text):
+    lead = text.strip().startswith(vocab.words("correction_leads"))  # "不对，是3500万"
+    if not lead and not _has(text, vocab.words("correction_marks")) and not _NOT_BUT.search(text):
         return None
     text = _NOT_BUT.sub("", text)  # "营收不是1.2亿，是1.1亿" -> "营收1.1亿"
     return _strip(text, vocab.words("correction_fillers"), vocab.words("number_links")) or None
@@ -201,6 +202,8 @@ def whatif_text(text: str, vocab: FirmVocab) -> str | None:
     """"如果研发费用提到400万呢" -> "研发费用400万"; "研发人员再多5个" -> "研发人员5个"; None: no what-if."""
     stripped = _LEAD.sub("", text.strip(_TRIM))
     starts = stripped.startswith(vocab.words("whatif_starts"))
+    if not starts and _has(stripped, vocab.words("growth_leads")):  # "研发投入比去年多了20%": a growth rate, said
+        return None
     ends = stripped.endswith(vocab.words("whatif_ends"))
     changed = _relative_at(vocab).search(stripped) is not None  # "营收再增加1000万": never a new total
     relative = _has(stripped, vocab.words("whatif_relative")) and ends

@@ -19,3 +19,12 @@ async def test_the_open_check_named_again_keeps_the_form(chat: Chat, answerer_qu
 async def test_another_check_named_still_switches(chat: Chat) -> None:
     replies = await chat("能评上科小吗", "能评上高企吗")
     assert "科小先放下" in replies[-1] and "高企硬性条件" in replies[-1]
+
+
+@pytest.mark.parametrize(("message", "label"), [("研发费用呢", "上年度研发费用"), ("研发人员？", "研发（科技）人员数")])
+async def test_a_field_named_alone_in_a_form_says_how_to_give_it(
+    chat: Chat, answerer_questions: list[str], message: str, label: str
+) -> None:
+    replies = await chat("/score", "跳过", "营收3000万", message)
+    assert f"{label}现在就可以发" in replies[-1] and "请提供" in replies[-1]
+    assert answerer_questions == []
