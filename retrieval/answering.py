@@ -41,7 +41,7 @@ from retrieval.scope import (
     regional_cost,
 )
 from retrieval.selection import Candidate, candidates, combine, rarest_terms, trim, with_subject
-from retrieval.spread import regional_spread
+from retrieval.spread import regional_spread, set_locally
 from retrieval.targets import Ask, detect_targets, is_subject_word, target_rules
 from retrieval.textutil import CJK, normalize_query
 from retrieval.types import Answer, Citation, Hit, SearchFilters
@@ -298,6 +298,14 @@ class ExtractiveAnswerer:
             spread = regional_spread(ask, holders, ents.all, kind_preference(text).rules)
             if spread:
                 return decide(ex, "answered: figure varies by region", self._spread(spread, ask, profile, ents))
+            rule_ = set_locally(ex.candidates, best, ents.all)
+            if rule_ is not None:  # 高企补贴多少钱: no national figure, then one place's, labelled
+                shown = self._grounded(best, ex.candidates, ask, profile, ents)
+                rule = rule_.hit.text if len(rule_.hit.text) <= _WHOLE_SUMMARY * self.max_chars else rule_.text
+                text_ = messages()["set_locally"].format(rule=rule, example=shown.answer)
+                cited = list({c.title: c for c in (Citation.from_hit(rule_.hit), *shown.citations)}.values())
+                return decide(ex, "answered: no national figure, one region's example",
+                              Answer(text_, True, cited[: self.max_citations]))
         return decide(ex, "answered: " + ("target held" if ask.strict else "best coverage"),
                        with_verdict(text, self._grounded(best, ex.candidates, ask, profile, ents), best.hit))
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from retrieval.datafiles import data_file
+from retrieval.preference import KNOWLEDGE
 from retrieval.selection import Candidate
 from retrieval.tagging import gazetteer
 from retrieval.targets import Ask
 
-__all__ = ["regional_spread"]
+__all__ = ["regional_spread", "set_locally"]
 
 _FIGURES = ("quantity", "cap", "rate")  # asked values that a region sets for itself
 _NEAR = 0.8  # a held sentence this close to the best in coverage answers the question as well
@@ -42,3 +46,22 @@ def _regions(text: str) -> tuple[str, ...]:
     gaz = gazetteer()
     named = gaz.mentions(text)
     return tuple(p for p in named if not set(gaz.with_parents([p])[1:]) & set(named))
+
+
+@lru_cache(maxsize=1)
+def _local_markers() -> tuple[str, ...]:
+    return tuple(str(w) for w in (data_file("kinds.yaml") or {}).get("set_locally") or ())
+
+
+def set_locally(ranked: list[Candidate], best: Candidate, named: tuple[str, ...]) -> Candidate | None:
+    """A national policy summary saying there is no national figure (each place sets its own), when
+    the best held figure is one region's and the question named no place: that is said first."""
+    if named or not best.hit.regions:
+        return None
+    bar = 0.6 * best.coverage
+    for c in ranked[:20]:
+        if c.hit.kind == KNOWLEDGE and not c.hit.regions and c.coverage >= bar and any(
+            m in c.text for m in _local_markers()
+        ):
+            return c
+    return None

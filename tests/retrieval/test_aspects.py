@@ -116,3 +116,13 @@ def test_relation_and_no_national_figure_sections_answer(
 def test_a_comparison_of_one_measure_is_still_answered_side_by_side(answerer: ExtractiveAnswerer) -> None:
     ans = answerer.answer("高企和科小的研发占比有什么区别")
     assert ans.answer.startswith("分开来看") and "不低于5%" in ans.answer, ans.answer
+
+
+def test_a_figure_with_no_national_value_says_so_before_a_labelled_regional_example(
+    answerer: ExtractiveAnswerer,
+) -> None:
+    ans = answerer.answer("高企补贴多少钱")
+    assert ans.grounded and ans.answer.startswith("全国没有统一的高企补贴"), ans.answer
+    if "已收录的地方例子" in ans.answer:  # an example, when shown, names whose figure it is
+        assert "的情况，非全国统一）" in ans.answer.split("已收录的地方例子：", 1)[1]
+    assert ans.citations[0].kind == "knowledge"

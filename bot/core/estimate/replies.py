@@ -126,12 +126,12 @@ class FormReplies:
         lines = [t.get("confirm_header")]
         shown = [n for n in order if n in state.figures]
         nones = self._record_nones({n: state.figures[n] for n in shown})
-        if len(nones) > 1:  # "· 失信名单…、经营异常名录：都没有"
-            shown = [n for n in shown if n not in nones]
-            lines.append(self._vocab.get("records_none_line", labels=record_labels(nones, self._vocab, self._label)))
-        for name in shown:
+        nones = nones if len(nones) > 1 else []
+        for name in (n for n in shown if n not in nones):
             spec = self._scoring.field(name)
             lines.append(f"· {self._label(name)}：{format_value(spec, state.figures[name], t)}")
+        if nones:  # "· 失信名单…、经营异常名录：都没有", one line after the figures
+            lines.append(self._vocab.get("records_none_line", labels=record_labels(nones, self._vocab, self._label)))
         if len(lines) == 1:
             lines.append(t.get("confirm_none"))
         if len(state.skipped) > 3:

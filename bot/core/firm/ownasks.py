@@ -12,6 +12,8 @@ from bot.core.firm.record import FirmRecord
 from bot.core.texts import Texts
 from bot.core.types import Reply
 from scoring.gaps import fmt_number
+from scoring.loader import load_rule_set
+from scoring.model import PointsRuleSet
 from scoring.results import IndicatorScore, ScoreResult
 
 if TYPE_CHECKING:
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["answer_own", "load_own", "recalls"]
 
-_AFTER_RESULT = ("trust", "bank", "peers", "missing", "category")  # only about a result already given
+_AFTER_RESULT = ("trust", "bank", "peers", "bands", "missing", "category")  # only about a result already given
 
 
 @lru_cache(maxsize=1)
@@ -54,13 +56,27 @@ async def answer_own(desk: FirmDesk, record: FirmRecord, text: str, named: list[
     result = await _points(desk, record)
     if kind == "trust":
         return [Reply(text=_trust(desk, record, t))]
-    if kind == "peers":
-        bands = t.get("texts.peers_bands", total=fmt_number(result.total), band=result.band) \
-            if result is not None and result.total is not None and result.band else ""
-        return [Reply(text="\n".join(x for x in (t.get("texts.peers"), bands) if x))]
+    if kind in ("peers", "bands"):
+        return _bands(desk, result, text, t, kind)
     if result is None:
         return None
     return _missing(result, t) if kind == "missing" else _category(result, text, t)
+
+
+def _bands(desk: FirmDesk, result: ScoreResult | None, text: str, t: Texts, kind: str) -> list[Reply] | None:
+    """The model's bands (and where the firm stands); for peers, first what cannot be known."""
+    rs = load_rule_set(desk.vocab.get("generic_check"))
+    if not isinstance(rs, PointsRuleSet):
+        return None
+    labels = [label for _, label in rs.bands]
+    if kind == "bands" and not any(label in text for label in labels):
+        return None  # "这是什么意思": not about a band
+    steps = [t.get("texts.band_step", min=fmt_number(m), label=label) if m is not None
+             else t.get("texts.band_rest", label=label) for m, label in rs.bands]
+    here = t.get("texts.peers_bands", bands="、".join(steps), total=fmt_number(result.total), band=result.band) \
+        if result is not None and result.total is not None and result.band else ""
+    head = [t.get("texts.peers")] if kind == "peers" else []
+    return [Reply(text="\n".join(x for x in (*head, here or "、".join(steps), t.get("texts.bands_note")) if x))]
 
 
 def _trust(desk: FirmDesk, record: FirmRecord, t: Texts) -> str:

@@ -63,7 +63,18 @@ async def test_what_the_estimate_is_and_is_not(chat: Chat, message: str, expecte
     assert expected in reply and _ours(reply), reply
 
 
-@pytest.mark.parametrize("message", ["你们会把我填的数据给银行吗", "数据存在哪", "我们的数据安全吗"])
+@pytest.mark.parametrize("message", ["待提升是什么意思", "多少分算领先", "良好是多少分"])
+async def test_a_band_question_gets_the_models_bands_and_where_the_firm_stands(chat: Chat, message: str) -> None:
+    reply = (await chat(*SCORED, message))[-1]
+    assert "≥85 领先、≥70 良好、≥55 中等、其余待提升" in reply and "您现在 23.36 分（待提升）" in reply, reply
+
+
+async def test_the_gap_to_a_band_is_still_the_gap(chat: Chat) -> None:
+    reply = (await chat(*SCORED, "要到良好还差多少分"))[-1]
+    assert "还差" in reply and "≥85 领先" not in reply, reply
+
+
+@pytest.mark.parametrize("message", ["你们会把我填的数据给银行吗", "数据存在哪", "我们的数据安全吗", "那我怎么删"])
 async def test_privacy_questions_get_the_true_short_answer_without_a_result(chat: Chat, message: str) -> None:
     reply = (await chat(message))[-1]
     assert "不会发给银行" in reply and "/forget" in reply, reply
