@@ -187,6 +187,14 @@ def normalize(text: str) -> str:
     return _FILLERS.sub(" ", _approx().sub(APPROX, text))
 
 
+_VAGUE_COUNT = re.compile(f"[{_NUMERAL}]+[{''.join(sorted(VAGUE))}]")
+
+
+def without_vague_figures(text: str) -> str:
+    """'技术人员三十几个' is a vague figure said, not a question ('几个?'): blanked before question words are sought."""
+    return _VAGUE_COUNT.sub(" ", text)
+
+
 def split_unit(text: str) -> tuple[str, str, bool]:
     """Number text, unit, percent-prefix flag."""
     percent = text.startswith("百分之")
