@@ -195,6 +195,11 @@ def without_vague_figures(text: str) -> str:
     return _VAGUE_COUNT.sub(" ", text)
 
 
+def without_approx_words(text: str) -> str:
+    """'差不多900万' -> '≈900万': the 多 of 差不多 is no change word ('再多5个')."""
+    return _approx().sub(APPROX, text)
+
+
 def split_unit(text: str) -> tuple[str, str, bool]:
     """Number text, unit, percent-prefix flag."""
     percent = text.startswith("百分之")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.core.firm.vocab import FirmVocab
-from scoring.units import without_vague_figures
+from scoring.units import without_approx_words, without_vague_figures
 
 __all__ = [
     "FirmIntent",
@@ -206,8 +206,9 @@ def whatif_text(text: str, vocab: FirmVocab) -> str | None:
     if not starts and _has(stripped, vocab.words("growth_leads")):  # "研发投入比去年多了20%": a growth rate, said
         return None
     ends = stripped.endswith(vocab.words("whatif_ends"))
-    changed = _relative_at(vocab).search(stripped) is not None  # "营收再增加1000万": never a new total
-    relative = _has(stripped, vocab.words("whatif_relative")) and ends
+    said = without_approx_words(stripped)  # "差不多900万": about 900 万, not 900 万 more
+    changed = _relative_at(vocab).search(said) is not None  # "营收再增加1000万": never a new total
+    relative = _has(said, vocab.words("whatif_relative")) and ends
     factor = _factor_word(stripped, vocab) is not None
     if not (starts or changed or relative or factor or _moved(stripped, vocab) or _supposed(text, vocab)):
         return None
@@ -222,6 +223,7 @@ def whatif_text(text: str, vocab: FirmVocab) -> str | None:
 
 def whatif_mode(text: str, vocab: FirmVocab) -> Literal["absolute", "relative", "mixed"]:
     """"再加100万" / "多招5人": the number is a change; "提到400万": the new value; both: ask."""
+    text = without_approx_words(text)
     moved = _moved(text, vocab)
     changed = _relative_at(vocab).search(text) is not None
     if moved and changed:

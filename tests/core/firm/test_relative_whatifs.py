@@ -93,3 +93,11 @@ async def test_more_staff_without_hiring_leaves_the_total(chat: Chat) -> None:
     await chat(*START)
     replies = await chat("研发人员再多5个呢")
     assert "20 人 → 25 人" in replies[0] and "职工总数" not in replies[0]
+
+
+@pytest.mark.parametrize("message", ["研发差不多900万", "研发投了差不多900w", "营收差不多1个亿"])
+def test_an_approximate_figure_is_no_change_word(message: str) -> None:
+    vocab = load_vocab()
+    intent = classify(message, vocab)
+    assert intent is None or intent.kind != "whatif"
+    assert whatif_mode(message, vocab) == "absolute"
