@@ -47,6 +47,9 @@ class _Vocab:
     tenths: str
     tenths_not_before: str
     points: tuple[str, ...]
+    fraction: str
+    halves: tuple[str, ...]
+    half_not_after: str
 
 
 @cache
@@ -63,6 +66,9 @@ def _vocab() -> _Vocab:
         tenths=str(data["tenths"]["word"]),
         tenths_not_before="".join(str(w) for w in data["tenths"]["not_before"]),
         points=tuple(str(w) for w in data["percent_points"]),
+        fraction=str(data["fractions"]["word"]),
+        halves=tuple(str(w) for w in data["fractions"]["half"]),
+        half_not_after="".join(str(w) for w in data["fractions"]["not_after"]),
     )
 
 
@@ -133,6 +139,26 @@ def _shares() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return tenths, points
 
 
+@cache
+def _fractions() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """'三分之一' (N分之M, not 百分之/千分之/万分之) and '一半' as written shares."""
+    v = _vocab()
+    part = "\\d+|[零〇一二两三四五六七八九十]+"
+    fraction = re.compile(f"(?<![百千万])({part}){re.escape(v.fraction)}({part})")
+    half = re.compile(f"(?<![{re.escape(v.half_not_after)}])(?:{'|'.join(map(re.escape, v.halves))})")
+    return fraction, half
+
+
+def _fraction_percent(m: re.Match[str]) -> str:
+    """'四分之一' -> '25%', '三分之一' -> '≈33.33%' (not exact: marked approximate)."""
+    whole, part = parse_number(m.group(1)), parse_number(m.group(2))
+    if whole is None or part is None or whole == 0 or part > whole:
+        return m.group()
+    share = part * 100 / whole
+    rounded = share.quantize(Decimal("0.01"))
+    return f"{_plain(rounded)}%" if rounded == share else f"{APPROX}{_plain(rounded)}%"
+
+
 def _as_percent(m: re.Match[str]) -> str:
     """'三成' -> '30%', '两成半' -> '25%'; a numeral that reads as no number stays as typed."""
     number = parse_number(m.group(1))
@@ -154,9 +180,19 @@ def normalize(text: str) -> str:
     for pattern, repl in _rewrites():
         text = pattern.sub(repl, text)
     text = text.replace("万元元", "万元").replace("千元元", "千元")
+    fraction, half = _fractions()
+    text = half.sub("50%", fraction.sub(_fraction_percent, text))
     tenths, points = _shares()
     text = points.sub(lambda m: m.group(1) + "%", tenths.sub(_as_percent, text))
     return _FILLERS.sub(" ", _approx().sub(APPROX, text))
+
+
+_VAGUE_COUNT = re.compile(f"[{_NUMERAL}]+[{''.join(sorted(VAGUE))}]")
+
+
+def without_vague_figures(text: str) -> str:
+    """'技术人员三十几个' is a vague figure said, not a question ('几个?'): blanked before question words are sought."""
+    return _VAGUE_COUNT.sub(" ", text)
 
 
 def split_unit(text: str) -> tuple[str, str, bool]:

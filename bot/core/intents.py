@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.core.texts import Texts
+from scoring.units import without_vague_figures
 
 __all__ = [
     "Cleaned",
@@ -92,7 +93,7 @@ def is_question(text: str, texts: Texts) -> bool:
     """A message that asks something (question mark or a question word)."""
     if text.rstrip().endswith(("?", "？")):
         return True
-    if any(word in text for word in texts.words("intent.question_words")):
+    if any(word in without_vague_figures(text) for word in texts.words("intent.question_words")):
         return True
     # "高新技术企业认定条件": a topic typed like a search, with no figure in it
     core = text.strip().rstrip(_TRIM)

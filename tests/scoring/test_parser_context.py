@@ -31,6 +31,22 @@ def test_tenths_and_points_are_shares(text: str, field: str, value: int) -> None
     assert parse_figures(text).values == {field: value}
 
 
+@pytest.mark.parametrize(("text", "field", "value"), [
+    ("研发人员占一半", "rd_staff_ratio", 50),
+    ("境外研发占一半", "overseas_rd_share", 50),
+    ("研发人员占四分之一", "rd_staff_ratio", 25),
+    ("高新收入占五分之四", "high_tech_revenue_ratio", 80),
+    ("研发人员占三分之一", "rd_staff_ratio", 33.33),
+])
+def test_halves_and_fractions_are_shares(text: str, field: str, value: float) -> None:
+    assert parse_figures(text).values == {field: value}
+
+
+def test_an_inexact_fraction_is_marked_approximate_and_a_large_part_is_named_back() -> None:
+    assert any(item.approx for item in parse_figures("研发人员占三分之一").understood)
+    assert not parse_figures("研发人员占大半").values
+
+
 @pytest.mark.parametrize("text", ["成都的公司营收3000万", "成立5年营收3000万"])
 def test_cheng_in_other_words_is_not_a_share(text: str) -> None:
     assert parse_figures(text).values.get("revenue") == 3000

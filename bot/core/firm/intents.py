@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.core.firm.vocab import FirmVocab
+from scoring.units import without_vague_figures
 
 __all__ = [
     "FirmIntent",
@@ -114,7 +115,7 @@ def split_question(text: str, vocab: FirmVocab, question_words: tuple[str, ...])
         part = clause.strip(_TRIM)
         if not part:
             continue
-        asks = is_eligibility(part, vocab) or _has(part, question_words) or bool(_QUESTION_TAIL.search(part))
+        asks = is_eligibility(part, vocab) or _has(without_vague_figures(part), question_words) or bool(_QUESTION_TAIL.search(part))
         has_digit = any(ch.isdigit() for ch in part)
         (questions if asks and not has_digit else statements).append(part)
     return "，".join(statements), "，".join(questions)
