@@ -11,6 +11,7 @@ from bot.channels.telegram.render import load_telegram_texts
 from bot.channels.web.config import text as web_text
 from bot.channels.wechat.render import load_wechat_texts
 from bot.core.firm.asks import load_asks
+from bot.core.firm.ownasks import load_own
 from bot.core.firm.vocab import load_vocab
 from bot.core.subscriptions.texts import load_subscription_texts
 from bot.core.texts import MissingTextError, Texts, load_texts
@@ -25,6 +26,7 @@ ALL_TEXTS = (
     Texts.load("bot.channels.web"),
     Texts.load("bot.core", "followup.yaml"),
     load_asks(),
+    load_own(),
 )
 # texts.get("key", …), self._texts.words("key"), v.raw("key") …: the names the code uses for texts
 _KEY_USE = re.compile(
