@@ -148,3 +148,15 @@ def test_a_certificate_expiring_later_is_still_held() -> None:
 
 def test_an_affirmed_record_asked_with_a_question_mark_records_nothing() -> None:
     assert parse_figures("我们被列为失信被执行人了？").values == {}
+
+
+@pytest.mark.parametrize("text", ["生产人员60人", "管理人员20", "销售人员30个"])
+def test_a_kind_of_staff_is_not_the_headcount(text: str) -> None:
+    parsed = parse_figures(text)
+    assert "employees" not in parsed.values and parsed.problems
+
+
+@pytest.mark.parametrize(("text", "employees"), [("员工人数100", 100), ("员工100人，其中管理人员20 销售人员30", 100),
+                                                 ("全公司180人 生产人员60人", 180)])
+def test_words_naming_all_staff_are_still_the_headcount(text: str, employees: int) -> None:
+    assert parse_figures(text).values.get("employees") == employees
