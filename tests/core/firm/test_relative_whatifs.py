@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.firm.intents import classify, whatif_mode
+from bot.core.firm.intents import asks_about_rules, classify, whatif_mode
 from bot.core.firm.vocab import load_vocab
 from bot.storage.profiles import SqlProfileStore
 from tests.core.firm.conftest import Chat
@@ -101,3 +101,8 @@ def test_an_approximate_figure_is_no_change_word(message: str) -> None:
     intent = classify(message, vocab)
     assert intent is None or intent.kind != "whatif"
     assert whatif_mode(message, vocab) == "absolute"
+
+
+@pytest.mark.parametrize("message", ["外包的研发费用200万算不算研发投入", "销售人员30个算科技人员吗", "委托研发100万能算研发费用吗"])
+def test_a_figure_put_as_does_it_count_is_a_question(message: str) -> None:
+    assert asks_about_rules(message, load_vocab())
